@@ -1,0 +1,48 @@
+export {
+  addDays,
+  civilToEpochDay,
+  dayOfYear,
+  daysInMonth,
+  epochDayToCivil,
+  epochDayToIso,
+  isLeapYear,
+  isoToEpochDay,
+} from './EpochDay.js';
+export type { CivilDate, EpochDay } from './EpochDay.js';
+export {
+  compareGeo,
+  geoIdentifier,
+  isGeoIdentifier,
+  normalizeAdminName,
+  normalizeCountryCode,
+  parentGeo,
+  parseGeoIdentifier,
+  US_STATE_BY_ALPHA,
+  US_STATE_BY_FIPS,
+} from './GeoIdentifier.js';
+export type { AdmLevel, GeoIdentifier, GeoParts, ParsedGeoIdentifier } from './GeoIdentifier.js';
+export {
+  calendarFromConfig,
+  dateForSeasonDoy,
+  hindcastInitDoys,
+  initDates,
+  initMonthDay,
+  observationCutoff,
+  seasonDoy,
+  seasonStart,
+  seasonYearOf,
+  validateSeasonCalendar,
+} from './SeasonCalendar.js';
+export type { CommodityCalendarConfig, SeasonCalendar } from './SeasonCalendar.js';
+export {
+  ACRE_HA,
+  acresToHa,
+  clipToRange,
+  deliveryUnitToKgHa,
+  deliveryVariable,
+  kgHaPerBuAcre,
+  kgHaToDeliveryUnit,
+  LB_KG,
+  tHaToKgHa,
+} from './Units.js';
+export type { DeliveryUnit } from './Units.js';

@@ -1,0 +1,12 @@
+export {
+  ConfigError,
+  ContractError,
+  InvalidLocationError,
+  ManifestError,
+  NotFoundError,
+  PreflightError,
+  RunDirError,
+  RunDirNotFoundError,
+  SchemaError,
+  UnsupportedContractVersionError,
+} from './ContractError.js';

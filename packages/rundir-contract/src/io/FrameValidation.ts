@@ -1,0 +1,283 @@
+import { SchemaError } from '../errors/ContractError.js';
+import type { ColumnData, ColumnSpec, ColumnType, Frame, TableSchema } from '../schemas/TableSchema.js';
+
+/** How each logical type is stored on disk, for messages: `expected int32 (INT32)`. */
+export const PARQUET_TYPE_NAMES: Readonly<Record<ColumnType, string>> = {
+  int32: 'INT32',
+  double: 'DOUBLE',
+  utf8: 'STRING',
+  date: 'DATE',
+  bool: 'BOOLEAN',
+};
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+export function describeColumnType(type: ColumnType): string {
+  return `${type} (${PARQUET_TYPE_NAMES[type]})`;
+}
+
+/** The spec of every column a frame (or file) may hold: the schema's own, or an extra column when allowed. */
+export function columnSpecFor(schema: TableSchema, name: string): ColumnSpec | undefined {
+  const spec = schema.columns.find((column) => column.name === name);
+  if (spec) return spec;
+  if (schema.extraColumns) return { name, type: schema.extraColumns, nullable: true };
+  return undefined;
+}
+
+export function unexpectedColumnMessage(schema: TableSchema, where: string, name: string): string {
+  return (
+    `${where}: column "${name}" is not part of ${schema.name} ` +
+    `(columns: ${schema.columns.map((c) => c.name).join(', ')}); drop it or add it to the schema`
+  );
+}
+
+export function missingColumnMessage(schema: TableSchema, where: string, spec: ColumnSpec): string {
+  return (
+    `${where}: column "${spec.name}" is missing, expected ${describeColumnType(spec.type)}; ` +
+    `${schema.name} needs columns ${schema.columns.map((c) => c.name).join(', ')}`
+  );
+}
+
+/**
+ * Checks a frame against its schema: every required column present and no unknown one (extra columns only when
+ * the schema allows them, and then of its `extraColumns` type), each column of its in-memory type with numRows
+ * values, no null in a non-nullable column, and the key unique. Throws a SchemaError naming `where`, the column,
+ * what was expected and what was found.
+ */
+export function validateFrame(frame: Frame, schema: TableSchema, where: string): void {
+  validateColumns(frame, schema, where);
+  assertKeyUnique(frame, schema, where);
+}
+
+/** validateFrame without the key check, for callers that check the key with codes they already have. */
+export function validateColumns(frame: Frame, schema: TableSchema, where: string): void {
+  const { numRows } = frame;
+  if (!Number.isInteger(numRows) || numRows < 0) {
+    throw new SchemaError(`${where}: numRows expected a non-negative integer, found ${String(numRows)}`);
+  }
+  const listed = new Set<string>();
+  for (const name of frame.columnNames) {
+    if (listed.has(name)) throw new SchemaError(`${where}: column "${name}" is listed twice in columnNames; list it once`);
+    listed.add(name);
+    if (!Object.hasOwn(frame.columns, name)) {
+      throw new SchemaError(`${where}: column "${name}" is listed in columnNames but has no data in columns; add its data`);
+    }
+  }
+  for (const name of Object.keys(frame.columns)) {
+    if (!listed.has(name)) {
+      throw new SchemaError(`${where}: column "${name}" has data but is not listed in columnNames; list it or drop it`);
+    }
+  }
+  for (const spec of schema.columns) {
+    if (!listed.has(spec.name)) throw new SchemaError(missingColumnMessage(schema, where, spec));
+  }
+  for (const name of frame.columnNames) {
+    const spec = columnSpecFor(schema, name);
+    if (!spec) throw new SchemaError(unexpectedColumnMessage(schema, where, name));
+    validateColumn(frame.columns[name] as ColumnData, spec, numRows, where);
+  }
+}
+
+function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, where: string): void {
+  const expected = describeColumnType(spec.type);
+  const prefix = `${where}: column "${spec.name}"`;
+  const typed = spec.type === 'double' ? Float64Array : spec.type === 'int32' || spec.type === 'date' ? Int32Array : undefined;
+  if (!Array.isArray(data) && !(typed && data instanceof typed)) {
+    const allowed = typed ? `${typed.name} or an array` : 'an array';
+    throw new SchemaError(`${prefix} expected ${expected} as ${allowed}, found ${describeValue(data)}`);
+  }
+  if (data.length !== numRows) {
+    throw new SchemaError(`${prefix} expected ${numRows} values (numRows), found ${data.length}; give every column numRows values`);
+  }
+  if (!Array.isArray(data)) return; // a typed array of the right kind holds only valid, non-null values
+  let nulls = 0;
+  let firstNull = -1;
+  for (let i = 0; i < data.length; i++) {
+    const value: unknown = data[i];
+    if (value === null) {
+      if (firstNull < 0) firstNull = i;
+      nulls++;
+    } else if (!isOfType(value, spec.type)) {
+      throw new SchemaError(`${prefix} expected ${expected}, found ${describeValue(value)} at row ${i}`);
+    }
+  }
+  if (nulls > 0 && !spec.nullable) throw new SchemaError(nullsMessage(where, spec, nulls, firstNull));
+}
+
+export function nullsMessage(where: string, spec: ColumnSpec, nulls: number, firstNull: number): string {
+  return (
+    `${where}: column "${spec.name}" expected no nulls (non-nullable ${spec.type}), found ${nulls} null${nulls === 1 ? '' : 's'}, ` +
+    `the first at row ${firstNull}; fill them or make the column nullable`
+  );
+}
+
+function isOfType(value: unknown, type: ColumnType): boolean {
+  switch (type) {
+    case 'double':
+      return typeof value === 'number';
+    case 'int32':
+    case 'date':
+      return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+    case 'utf8':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (typeof value === 'object') return value === null ? 'null' : (value.constructor?.name ?? 'object');
+  return typeof value;
+}
+
+/**
+ * Throws when two rows share the schema's key. Finds a repeat without building a string per row: each key column
+ * becomes dense integer codes, the codes combine into one number per row, and a seen-table (small code spaces) or
+ * a hash set of the numbers (large ones) finds a repeat.
+ */
+export function assertKeyUnique(
+  frame: Frame,
+  schema: TableSchema,
+  where: string,
+  known: ReadonlyMap<string, DenseCodes> = new Map(),
+): void {
+  const key = schema.key ?? [];
+  const n = frame.numRows;
+  if (key.length === 0 || n < 2) return;
+  const combined = new Float64Array(n);
+  let space = 1;
+  for (const name of key) {
+    const { codes, cardinality } = known.get(name) ?? denseCodes(frame.columns[name] as ColumnData);
+    if (space * cardinality > Number.MAX_SAFE_INTEGER) {
+      space = redensify(combined);
+    }
+    for (let i = 0; i < n; i++) combined[i] = (combined[i] as number) * cardinality + (codes[i] as number);
+    space *= cardinality;
+  }
+  const second = space <= BITMAP_MAX_CODES ? firstRepeatInSpace(combined, space) : firstRepeatHashed(combined);
+  if (second < 0) return;
+  const first = combined.indexOf(combined[second] as number);
+  const values = key.map((name) => formatKeyValue(frame.columns[name] as ColumnData, columnSpecFor(schema, name)?.type, first));
+  throw new SchemaError(
+    `${where}: key (${key.join(', ')}) expected unique, found rows ${first} and ${second} both (${values.join(', ')}); remove the duplicate rows`,
+  );
+}
+
+// Code spaces up to 2^28 are checked with a bitmap (at most 32 MiB, one bit per code); larger ones with a hash set.
+const BITMAP_MAX_CODES = 2 ** 28;
+
+/** The first row whose code was seen before, for codes in [0, space), or -1. */
+function firstRepeatInSpace(codes: Float64Array, space: number): number {
+  const seen = new Uint8Array(Math.ceil(space / 8));
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    const byte = seen[code >>> 3] as number;
+    const bit = 1 << (code & 7);
+    if (byte & bit) return i;
+    seen[code >>> 3] = byte | bit;
+  }
+  return -1;
+}
+
+/** The same for codes anywhere below 2^53: an open-addressing hash set (load ≤ 1/2, linear probing). */
+function firstRepeatHashed(codes: Float64Array): number {
+  const capacity = 2 ** Math.ceil(Math.log2(2 * codes.length + 2));
+  const mask = capacity - 1;
+  const slots = new Float64Array(capacity).fill(-1); // codes are never negative
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    const low = code >>> 0; // ToUint32 is exact modulo 2^32 for integers below 2^53
+    const high = (code / 4294967296) >>> 0;
+    let hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
+    hash ^= hash >>> 15;
+    let slot = hash & mask;
+    for (;;) {
+      const held = slots[slot] as number;
+      if (held === code) return i;
+      if (held === -1) {
+        slots[slot] = code;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return -1;
+}
+
+function formatKeyValue(data: ColumnData, type: ColumnType | undefined, row: number): string {
+  const value = data[row];
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (type === 'date' && typeof value === 'number') return new Date(value * 86_400_000).toISOString().slice(0, 10);
+  return String(value);
+}
+
+/** Replaces combined codes by their rank among the distinct values, so further columns fit in 2^53. */
+function redensify(combined: Float64Array): number {
+  const distinct = combined.slice().sort();
+  let count = 0;
+  for (let i = 0; i < distinct.length; i++) {
+    if (i === 0 || distinct[i] !== distinct[i - 1]) distinct[count++] = distinct[i] as number;
+  }
+  const unique = distinct.subarray(0, count);
+  for (let i = 0; i < combined.length; i++) combined[i] = binarySearch(unique, combined[i] as number);
+  return count;
+}
+
+function binarySearch(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A column as integer codes in [0, cardinality), equal codes for equal values (null and NaN included). */
+export interface DenseCodes {
+  codes: Int32Array;
+  cardinality: number;
+}
+
+/** Ranks among the distinct values for integers, first-seen order otherwise. */
+function denseCodes(data: ColumnData): DenseCodes {
+  const n = data.length;
+  const codes = new Int32Array(n);
+  if (data instanceof Int32Array) {
+    let min = INT32_MAX;
+    let max = INT32_MIN;
+    for (let i = 0; i < n; i++) {
+      const v = data[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const range = max - min + 1;
+    if (range <= 4 * n + 1024) {
+      // Rank the values present, so that sparse values (weekly init dates over decades) keep the space small.
+      const rank = new Int32Array(range);
+      for (let i = 0; i < n; i++) rank[(data[i] as number) - min] = 1;
+      let distinct = 0;
+      for (let v = 0; v < range; v++) if (rank[v]) rank[v] = distinct++;
+      for (let i = 0; i < n; i++) codes[i] = rank[(data[i] as number) - min] as number;
+      return { codes, cardinality: distinct };
+    }
+  }
+  // Nulls, NaN and -0 get codes of their own through Map's SameValueZero (NaN equals NaN; -0 equals 0).
+  const index = new Map<unknown, number>();
+  for (let i = 0; i < n; i++) {
+    const value: unknown = data[i];
+    let code = index.get(value);
+    if (code === undefined) {
+      code = index.size;
+      index.set(value, code);
+    }
+    codes[i] = code;
+  }
+  return { codes, cardinality: Math.max(index.size, 1) };
+}

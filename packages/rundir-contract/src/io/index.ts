@@ -1,0 +1,11 @@
+export { decodeParquet, encodeParquet, readParquet, writeParquet } from './Parquet.js';
+export type { EncodeParquetOptions, ParquetCompression, ReadParquetOptions, WriteParquetOptions } from './Parquet.js';
+export { validateFrame } from './FrameValidation.js';
+export { createJsonIfAbsent, formatJson, parseJson, readJson, validateDocument, writeJson } from './Json.js';
+export type { DocumentIoOptions } from './Json.js';
+export { formatYaml, parseYaml, readYaml, writeYaml } from './Yaml.js';
+export { formatCsv, formatCsvNumber, parseCsv, readCsv, writeCsv } from './Csv.js';
+export type { CsvCell, CsvIoOptions, ParsedCsv } from './Csv.js';
+export { TIME_UNITS, readIndexStore, writeIndexStore } from './IndexStore.js';
+export type { IndexStoreData, IndexVariable, ReadIndexStoreOptions, WriteIndexStoreOptions } from './IndexStore.js';
+export { ZarrStoreAdapter } from './ZarrStoreAdapter.js';

@@ -1,0 +1,2 @@
+export { createRunDir } from './createRunDir.js';
+export type { CreateRunDirOptions, CreatedRunDir } from './createRunDir.js';

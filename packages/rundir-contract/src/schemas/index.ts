@@ -1,0 +1,31 @@
+export type { ColumnData, ColumnSpec, ColumnType, Frame, TableSchema } from './TableSchema.js';
+export {
+  TABLE_SCHEMAS,
+  conformalSchema,
+  featureFillValuesSchema,
+  featuresFitSchema,
+  featuresPredSchema,
+  forecastFeaturesPredSchema,
+  forecastNationalSchema,
+  forecastPredsSchema,
+  nationalSchema,
+  seasonFeatureTableSchema,
+  staticFeatureTableSchema,
+  trainPredsSchema,
+  walkForwardPredsSchema,
+  yearDataSchema,
+  yieldTableSchema,
+} from './Tables.js';
+export {
+  BiasCorrectorSchema,
+  DetrenderSchema,
+  FeatureMetadataSchema,
+  JSON_SCHEMAS,
+  ManifestSchema,
+  ModelSchema,
+  RawFoldMetricsSchema,
+  ResidualModeSchema,
+  RunDirMarkerSchema,
+  TrendGroupSchema,
+} from './JsonArtifacts.js';
+export type { BiasCorrector, Detrender, FeatureMetadata, Manifest, Model, RawFoldMetrics, RunDirMarker } from './JsonArtifacts.js';

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { ContractError, NotFoundError } from '../errors/ContractError.js';
+import { isS3Location, type Location } from '../location/Location.js';
+import type { CreateResult, Store, StoreEntry } from './Store.js';
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}
+
+function assertLocal(location: Location): void {
+  if (isS3Location(location)) throw new ContractError(`LocalStore cannot handle ${location}; use storeFor(location)`);
+  if (!nodePath.isAbsolute(location)) throw new ContractError(`LocalStore needs an absolute path, got ${location}`);
+}
+
+/**
+ * The local-filesystem store. Writes go to a temporary name in the same folder and are renamed into place,
+ * so readers never see a partial file; createIfAbsent uses an exclusive link so it is atomic across processes.
+ */
+export class LocalStore implements Store {
+  async read(location: Location): Promise<Uint8Array> {
+    assertLocal(location);
+    try {
+      return new Uint8Array(await fs.readFile(location));
+    } catch (error) {
+      if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new NotFoundError(location);
+      throw error;
+    }
+  }
+
+  async readRange(location: Location, offset: number, length: number): Promise<Uint8Array> {
+    assertLocal(location);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(location, 'r');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) throw new NotFoundError(location);
+      throw error;
+    }
+    try {
+      const buffer = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buffer.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async write(location: Location, data: Uint8Array | string): Promise<void> {
+    assertLocal(location);
+    const tmp = await this.writeTemp(location, toBytes(data));
+    try {
+      await fs.rename(tmp, location);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
+    assertLocal(location);
+    // Write the whole content under a temporary name, then link it to the final name: link() fails with
+    // EEXIST when the name is taken, and readers never see the final name with partial content.
+    const tmp = await this.writeTemp(location, toBytes(data));
+    try {
+      await fs.link(tmp, location);
+      return 'created';
+    } catch (error) {
+      if (isErrno(error, 'EEXIST')) return 'exists';
+      if (isErrno(error, 'EPERM') || isErrno(error, 'ENOTSUP')) {
+        // Filesystems without hard links: fall back to an exclusive create (O_EXCL) of the final name.
+        try {
+          await fs.writeFile(location, toBytes(data), { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
+          return 'created';
+        } catch (inner) {
+          if (isErrno(inner, 'EEXIST')) return 'exists';
+          throw inner;
+        }
+      }
+      throw error;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async exists(location: Location): Promise<boolean> {
+    return (await this.size(location)) !== undefined;
+  }
+
+  async size(location: Location): Promise<number | undefined> {
+    assertLocal(location);
+    try {
+      const stat = await fs.stat(location);
+      return stat.isFile() ? stat.size : undefined;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
+  async *list(prefix: Location): AsyncIterable<StoreEntry> {
+    assertLocal(prefix);
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = nodePath.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile() && !entry.name.startsWith('.tmp-')) files.push(full);
+      }
+    };
+    await walk(prefix);
+    // Lexicographic by POSIX relative path, the same order S3 lists keys in.
+    files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const file of files) {
+      const size = await this.size(file);
+      if (size !== undefined) yield { location: file, size };
+    }
+  }
+
+  async delete(location: Location): Promise<void> {
+    assertLocal(location);
+    await fs.rm(location, { force: true });
+  }
+
+  async deletePrefix(prefix: Location): Promise<number> {
+    let count = 0;
+    for await (const entry of this.list(prefix)) {
+      await fs.rm(entry.location, { force: true });
+      count++;
+    }
+    await fs.rm(prefix, { recursive: true, force: true });
+    return count;
+  }
+
+  private async writeTemp(location: Location, bytes: Uint8Array): Promise<string> {
+    const dir = nodePath.dirname(location);
+    await fs.mkdir(dir, { recursive: true });
+    const tmp = nodePath.join(dir, `.tmp-${nodePath.basename(location)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const handle = await fs.open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return tmp;
+  }
+}

@@ -1,0 +1,274 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
+import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
+import type { CreateResult, Store, StoreEntry } from './Store.js';
+
+export interface S3StoreOptions {
+  /** Part size for multipart uploads, in bytes (S3's minimum is 5 MiB). Default 8 MiB. */
+  partSize?: number;
+  /** Objects larger than this go up as multipart uploads. Default: the part size. */
+  multipartThreshold?: number;
+  /** Parts uploaded in parallel by one multipart upload. Default 4. */
+  queueSize?: number;
+}
+
+const MIB = 1024 * 1024;
+const DEFAULT_PART_SIZE = 8 * MIB;
+// DeleteObjects accepts at most 1,000 keys per request.
+const DELETE_BATCH = 1000;
+// A 409 ConditionalRequestConflict means another write to the key was in flight; S3 says to retry.
+const CONFLICT_ATTEMPTS = 5;
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function isMissingKey(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'NoSuchKey' || name === 'NotFound' || (httpStatus(error) === 404 && name !== 'NoSuchBucket');
+}
+
+/** Wraps an SDK error into a one-line ContractError that names the location and what to check. */
+function s3Failure(action: string, location: Location, error: unknown): ContractError {
+  const name = errorName(error) ?? 'Error';
+  const status = httpStatus(error);
+  const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  let hint = 'check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), the network and the region (AWS_REGION)';
+  if (name === 'NoSuchBucket') hint = 'the bucket does not exist: create it or fix the location';
+  else if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|Credentials/i.test(name)) {
+    hint = 'check the AWS credentials (AWS_ACCESS_KEY_ID / AWS_PROFILE) and their permissions on the bucket';
+  }
+  return new ContractError(`S3 ${action} ${location} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}; ${hint}`, {
+    cause: error,
+  });
+}
+
+/** A location that names an object (not a bucket root). */
+function objectAddress(location: Location): S3Address {
+  const address = parseS3Uri(location);
+  if (address.key === '') {
+    throw new InvalidLocationError(`${location} names a bucket, not an object; give s3://bucket/key`);
+  }
+  return address;
+}
+
+/**
+ * The S3 store. Puts are whole-object (a reader sees the old object or the new one), objects above the
+ * multipart threshold go up in parts via lib-storage, and createIfAbsent is a conditional put
+ * (`If-None-Match: *`). Transient errors are retried by the SDK's standard retry strategy
+ * (`maxAttempts` in the client config, or AWS_MAX_ATTEMPTS).
+ */
+export class S3Store implements Store {
+  readonly client: S3Client;
+  private readonly partSize: number;
+  private readonly multipartThreshold: number;
+  private readonly queueSize: number;
+
+  constructor(client: S3Client | S3ClientConfig = {}, options: S3StoreOptions = {}) {
+    this.client = client instanceof S3Client ? client : new S3Client(client);
+    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
+    if (this.partSize < 5 * MIB) {
+      throw new ContractError(`S3Store partSize ${this.partSize} is below S3's 5 MiB minimum part size; use at least ${5 * MIB}`);
+    }
+    this.multipartThreshold = options.multipartThreshold ?? this.partSize;
+    this.queueSize = options.queueSize ?? 4;
+  }
+
+  /**
+   * The client config from the standard AWS environment: endpoint from AWS_ENDPOINT_URL_S3 or
+   * AWS_ENDPOINT_URL (path-style addressing then, as S3-compatible servers rarely do virtual hosts),
+   * region from AWS_REGION / AWS_DEFAULT_REGION (default us-east-1); credentials and AWS_MAX_ATTEMPTS
+   * are left to the SDK's default chain.
+   */
+  static configFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
+    const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+    return endpoint ? { region, endpoint, forcePathStyle: true } : { region };
+  }
+
+  async read(location: Location): Promise<Uint8Array> {
+    const { bucket, key } = objectAddress(location);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+    } catch (error) {
+      if (isMissingKey(error)) throw new NotFoundError(location);
+      if (errorName(error) === 'NoSuchBucket') throw new NotFoundError(location, `${location} does not exist: bucket "${bucket}" does not exist`);
+      throw s3Failure('read of', location, error);
+    }
+  }
+
+  async readRange(location: Location, offset: number, length: number): Promise<Uint8Array> {
+    const { bucket, key } = objectAddress(location);
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+      throw new ContractError(`readRange of ${location}: offset ${offset} and length ${length} must be non-negative integers`);
+    }
+    if (length === 0) {
+      // S3 has no empty byte range; still report a missing object like every other read.
+      if ((await this.size(location)) === undefined) throw new NotFoundError(location);
+      return new Uint8Array(0);
+    }
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }),
+      );
+      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+    } catch (error) {
+      if (isMissingKey(error)) throw new NotFoundError(location);
+      // 416: the range starts at or past the end; like a file read past EOF, that is zero bytes.
+      if (httpStatus(error) === 416 || errorName(error) === 'InvalidRange') return new Uint8Array(0);
+      throw s3Failure('range read of', location, error);
+    }
+  }
+
+  async write(location: Location, data: Uint8Array | string): Promise<void> {
+    const address = objectAddress(location);
+    try {
+      await this.put(address, toBytes(data), false);
+    } catch (error) {
+      throw s3Failure('write to', location, error);
+    }
+  }
+
+  async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
+    const address = objectAddress(location);
+    const bytes = toBytes(data);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.put(address, bytes, true);
+        return 'created';
+      } catch (error) {
+        const status = httpStatus(error);
+        if (status === 412 || errorName(error) === 'PreconditionFailed') return 'exists';
+        if (status !== 409) throw s3Failure('create-if-absent of', location, error);
+        // A concurrent write raced ours: if it produced the object, that writer won.
+        if (await this.exists(location)) return 'exists';
+        if (attempt >= CONFLICT_ATTEMPTS) throw s3Failure(`create-if-absent (after ${attempt} conflicting attempts) of`, location, error);
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
+      }
+    }
+  }
+
+  async exists(location: Location): Promise<boolean> {
+    return (await this.size(location)) !== undefined;
+  }
+
+  async size(location: Location): Promise<number | undefined> {
+    const { bucket, key } = parseS3Uri(location);
+    if (key === '') return undefined;
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return response.ContentLength ?? 0;
+    } catch (error) {
+      if (isMissingKey(error)) return undefined;
+      throw s3Failure('head of', location, error);
+    }
+  }
+
+  async *list(prefix: Location): AsyncIterable<StoreEntry> {
+    for await (const entry of this.listAll(prefix)) {
+      // Keys ending in "/" are folder markers made by consoles, not files.
+      if (!entry.location.endsWith('/')) yield entry;
+    }
+  }
+
+  async delete(location: Location): Promise<void> {
+    const { bucket, key } = objectAddress(location);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (isMissingKey(error)) return;
+      throw s3Failure('delete of', location, error);
+    }
+  }
+
+  async deletePrefix(prefix: Location): Promise<number> {
+    const { bucket } = parseS3Uri(prefix);
+    let batch: string[] = [];
+    let count = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const keys = batch;
+      batch = [];
+      let response;
+      try {
+        response = await this.client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+        );
+      } catch (error) {
+        throw s3Failure('delete-prefix of', prefix, error);
+      }
+      const failed = response.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new ContractError(
+          `S3 delete-prefix of ${prefix}: ${failed.length} of ${keys.length} objects not deleted, first ${formatS3Uri({ bucket, key: first?.Key ?? '?' })}: ${first?.Code ?? 'unknown'} ${first?.Message ?? ''}; check delete permissions and retry`,
+        );
+      }
+      count += keys.length;
+    };
+    // Folder markers are deleted too, so nothing of the prefix is left behind.
+    for await (const entry of this.listAll(prefix)) {
+      batch.push(parseS3Uri(entry.location).key);
+      if (batch.length >= DELETE_BATCH) await flush();
+    }
+    await flush();
+    return count;
+  }
+
+  /** Every object under the prefix (as a directory), paging with continuation tokens at S3's default 1,000 keys. */
+  private async *listAll(prefix: Location): AsyncIterable<StoreEntry> {
+    const { bucket, key } = parseS3Uri(prefix);
+    const keyPrefix = key === '' ? undefined : `${key}/`;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }));
+      } catch (error) {
+        throw s3Failure('list of', prefix, error);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield { location: formatS3Uri({ bucket, key: object.Key }), size: object.Size ?? 0 };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean): Promise<void> {
+    const condition = ifAbsent ? { IfNoneMatch: '*' } : {};
+    if (bytes.byteLength <= this.multipartThreshold) {
+      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
+      return;
+    }
+    // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too;
+    // a failed upload is aborted so no orphaned parts are billed.
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: bucket, Key: key, Body: bytes, ...condition },
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+}

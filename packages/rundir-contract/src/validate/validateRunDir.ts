@@ -1,0 +1,353 @@
+import { z } from 'zod';
+import { parseResolvedConfig } from '../config/loadConfig.js';
+import type { ResolvedConfig } from '../config/ExperimentConfig.js';
+import { compareGeo, parseGeoIdentifier } from '../domain/GeoIdentifier.js';
+import { parseCsv } from '../io/Csv.js';
+import { readIndexStore } from '../io/IndexStore.js';
+import { decodeUtf8, parseJson, validateDocument } from '../io/Json.js';
+import { decodeParquet } from '../io/Parquet.js';
+import { ARTIFACTS, matchArtifact, type ArtifactDeclaration } from '../layout/Artifacts.js';
+import { configResolvedPath, rundirJsonPath, type StageName } from '../layout/RunLayout.js';
+import { locationName, normalizeLocation, type Location } from '../location/Location.js';
+import { verifyManifestFiles } from '../manifest/Manifest.js';
+import { JSON_SCHEMAS, RunDirMarkerSchema, type Manifest, type RunDirMarker } from '../schemas/JsonArtifacts.js';
+import { TABLE_SCHEMAS } from '../schemas/Tables.js';
+import { MANIFESTS_PREFIX, RunDirListing } from '../result/RunDirListing.js';
+import { commandThatMakes } from '../result/StageCommand.js';
+import { storeFor } from '../store/storeFor.js';
+import type { Store } from '../store/Store.js';
+import { assertSupportedContractVersion } from '../version/ContractVersion.js';
+import type { CheckKind, CheckStatus, ValidationCheck, ValidationReport } from './ValidationReport.js';
+
+export interface ValidateOptions {
+  /** The store to use; defaults to storeFor(location). */
+  store?: Store;
+  /** Recompute every manifest-listed file's size and sha256 (default true). */
+  checksums?: boolean;
+  /** Read every artifact and check it against its schema (default true). */
+  schemas?: boolean;
+}
+
+const NOT_UNDER_MANIFEST = 'not listed in any manifest: its stage did not complete';
+const UNKNOWN_FILE = 'unknown file: not an artifact of the run-directory contract';
+// Files read at once: enough to hide S3 latency without holding many large Parquet files in memory.
+const READ_CONCURRENCY = 8;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** `forecast/<sy>/<init>` → its parts; undefined for any other scope. */
+function sliceScope(scope: string): { sy: string; init: string } | undefined {
+  const m = /^forecast\/(\d{4})\/(\d{4}-\d{2}-\d{2})$/.exec(scope);
+  return m ? { sy: m[1] as string, init: m[2] as string } : undefined;
+}
+
+const isFold = (scope: string): boolean => /^(\d{4}|production)$/.test(scope);
+
+/** The Zarr store a file belongs to (`…/indices.zarr`), or the path itself. */
+function storeRoot(path: string, artifact: ArtifactDeclaration): string {
+  if (artifact.format !== 'zarr') return path;
+  const cut = path.indexOf('.zarr/');
+  return cut === -1 ? path : path.slice(0, cut + '.zarr'.length);
+}
+
+interface Expectation {
+  artifact: ArtifactDeclaration;
+  /** An exact relative path, or a pattern when a part of the name is not known in advance (a delivery date). */
+  path: string;
+  pattern?: RegExp;
+  stage: StageName;
+  manifest: string;
+  fold?: string;
+}
+
+/** Substitutes known placeholders of a declaration pattern; the rest become one-segment wildcards. */
+function instantiate(artifact: ArtifactDeclaration, values: Record<string, string>): { path: string; pattern?: RegExp } {
+  const path = artifact.pattern.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  if (!/\{\w+\}/.test(path)) return { path };
+  const escaped = path.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+');
+  return { path, pattern: new RegExp(`^${escaped}$`) };
+}
+
+/**
+ * What each completed stage must have written (rundir-layout.md): for every valid manifest, the required
+ * artifacts its stage writes in that manifest's scope — fold artifacts for a fold scope (walk-forward predictions
+ * and year data only for test years), slice artifacts for `forecast/<sy>/<init>`, and for a stage-level manifest
+ * its run-wide artifacts, a sidecar per configured residual mode and a file per fold.
+ */
+function expectations(manifests: readonly { path: string; manifest: Manifest }[], key: string, config: ResolvedConfig | undefined): Expectation[] {
+  const out = new Map<string, Expectation>();
+  const fitFolds = manifests.filter((m) => m.manifest.stage === 'fit' && m.manifest.scope !== null && isFold(m.manifest.scope)).map((m) => m.manifest.scope as string);
+  const folds = [...new Set([...(config?.experiment_protocol.test_years.map(String) ?? []), ...fitFolds])];
+  const add = (artifact: ArtifactDeclaration, values: Record<string, string>, m: { path: string; manifest: Manifest }): void => {
+    const levels = artifact.pattern.includes('{level}') ? ['0', '1', '2'] : [undefined];
+    for (const level of levels) {
+      const { path, pattern } = instantiate(artifact, level === undefined ? values : { ...values, level });
+      if (out.has(path)) continue;
+      const fold = values.fold;
+      out.set(path, { artifact, path, ...(pattern ? { pattern } : {}), stage: m.manifest.stage, manifest: m.path, ...(fold ? { fold } : {}) });
+    }
+  };
+  for (const m of manifests) {
+    const { stage, scope } = m.manifest;
+    if (stage === 'create') continue;
+    const written = ARTIFACTS.filter((a) => a.writtenBy === stage && a.required && a.id !== 'manifest');
+    const slice = scope === null ? undefined : sliceScope(scope);
+    if (slice) {
+      for (const a of written.filter((a) => a.scope === 'slice')) add(a, { key, ...slice }, m);
+      continue;
+    }
+    if (scope !== null && !isFold(scope)) continue;
+    for (const a of written.filter((a) => a.scope === 'run')) add(a, { key }, m);
+    if (scope !== null) {
+      const testYearOnly = new Set(['walk_forward_preds', 'year_data']);
+      for (const a of written.filter((a) => a.scope === 'fold' && !(scope === 'production' && testYearOnly.has(a.id)))) add(a, { key, fold: scope }, m);
+      continue;
+    }
+    for (const a of written.filter((a) => a.scope === 'mode')) {
+      for (const mode of config?.postprocess.conformalise ?? []) add(a, { mode }, m);
+    }
+    for (const a of written.filter((a) => a.scope === 'fold')) {
+      for (const fold of folds) add(a, { key, fold }, m);
+    }
+  }
+  return [...out.values()];
+}
+
+/** `included_geo_identifiers.txt`: ADM2 identifiers in normal form, one per line, sorted by code point, no repeats. */
+function checkGeoList(text: string, where: string): void {
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  if (lines.length === 1 && lines[0] === '') throw new Error(`${where}: is empty, expected one ADM2 geo identifier per line`);
+  lines.forEach((line, i) => {
+    let level: number;
+    try {
+      level = parseGeoIdentifier(line).level;
+    } catch (error) {
+      throw new Error(`${where}: line ${i + 1}: ${message(error)}`);
+    }
+    if (level !== 2) throw new Error(`${where}: line ${i + 1}: ${line} is an ADM${level} identifier, expected ADM2 (counties)`);
+    const previous = lines[i - 1];
+    if (previous !== undefined && compareGeo(previous, line) >= 0) {
+      throw new Error(`${where}: line ${i + 1}: ${line} ${previous === line ? 'repeats the line before' : `sorts before ${previous}`}; write the identifiers sorted by code point, each once`);
+    }
+  });
+}
+
+/**
+ * Checks a run directory against the contract and reports every finding; it does not throw for a bad run directory,
+ * only when the location itself is unusable (an invalid location, an unreachable store). Checks:
+ * - presence: `_rundir.json`, `config_resolved.yaml`, and the required artifacts of every stage that has a manifest;
+ * - version: the contract major of `_rundir.json` (an unsupported one stops validation there) and of each manifest;
+ * - schema: every artifact against its table, JSON or config schema; CSVs parse; Zarr stores open as index stores;
+ * - manifest: every manifest's placement, and "complete only under a manifest": an artifact no manifest lists fails;
+ * - checksum: every file a manifest lists, by size and sha256.
+ * Files that are not artifacts of the layout are warnings.
+ */
+export async function validateRunDir(location: Location, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const runDir = normalizeLocation(location);
+  const store = options.store ?? storeFor(runDir);
+  const listing = await RunDirListing.load(runDir, store);
+  const checks: ValidationCheck[] = [];
+  const add = (path: string, check: CheckKind, status: CheckStatus, reason?: string, artifact?: string): void => {
+    checks.push({ path, ...(artifact ? { artifact } : {}), check, status, ...(reason ? { reason } : {}) });
+  };
+  let marker: RunDirMarker | undefined;
+  let contractVersion: string | undefined;
+  const finish = (): ValidationReport => {
+    const summary = { pass: 0, fail: 0, warn: 0 };
+    for (const c of checks) summary[c.status]++;
+    return {
+      runDir,
+      ok: summary.fail === 0,
+      ...(contractVersion ? { contractVersion } : {}),
+      ...(marker ? { runId: marker.run_id } : {}),
+      checks,
+      summary,
+    };
+  };
+
+  // _rundir.json first: its contract major decides whether anything else can be judged by this contract.
+  const markerPath = rundirJsonPath();
+  if (!listing.has(markerPath)) {
+    add(markerPath, 'presence', 'fail', `${runDir} has no _rundir.json — is this a run directory? Create one with 'commodity-hindcast run hindcast'`, 'rundir');
+    if (listing.paths.length === 0) return finish();
+  } else {
+    add(markerPath, 'presence', 'pass', undefined, 'rundir');
+    const where = listing.location(markerPath);
+    try {
+      const raw = parseJson(decodeUtf8(await store.read(where), where), where, z.unknown());
+      const version = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).contract_version : undefined;
+      try {
+        assertSupportedContractVersion(version, where);
+        add(markerPath, 'version', 'pass', undefined, 'rundir');
+        contractVersion = version as string;
+      } catch (error) {
+        add(markerPath, 'version', 'fail', `${message(error)}; the remaining checks were skipped`, 'rundir');
+        if (typeof version === 'string') contractVersion = version;
+        return finish();
+      }
+      marker = validateDocument(where, raw, RunDirMarkerSchema);
+      add(markerPath, 'schema', 'pass', undefined, 'rundir');
+      const name = locationName(runDir);
+      if (marker.run_id !== name) {
+        add(markerPath, 'schema', 'warn', `run_id ${marker.run_id} differs from the directory name ${name}: the run directory was renamed or copied`, 'rundir');
+      }
+    } catch (error) {
+      add(markerPath, 'schema', 'fail', message(error), 'rundir');
+    }
+  }
+
+  const configPath = configResolvedPath();
+  let config: ResolvedConfig | undefined;
+  if (!listing.has(configPath)) {
+    add(configPath, 'presence', 'fail', `missing: run creation writes it; without it no stage can run — create the run with 'commodity-hindcast run hindcast --config <config>'`, 'config_resolved');
+  } else {
+    add(configPath, 'presence', 'pass', undefined, 'config_resolved');
+    const where = listing.location(configPath);
+    try {
+      config = parseResolvedConfig(decodeUtf8(await store.read(where), where), where);
+      if (marker && config.experiment_key !== marker.experiment_key) {
+        add(configPath, 'schema', 'fail', `experiment_key ${config.experiment_key} differs from ${marker.experiment_key} in _rundir.json; the config belongs to another experiment`, 'config_resolved');
+      } else add(configPath, 'schema', 'pass', undefined, 'config_resolved');
+    } catch (error) {
+      add(configPath, 'schema', 'fail', message(error), 'config_resolved');
+    }
+  }
+  const key = marker?.experiment_key ?? config?.experiment_key;
+
+  // Manifests: schema, placement, contract version, then every listed file's size and sha256.
+  const valid: { path: string; manifest: Manifest }[] = [];
+  for (const listed of await listing.manifests()) {
+    if (!listed.manifest) {
+      if (listed.problemKind === 'placement') {
+        add(listed.path, 'schema', 'pass', undefined, 'manifest');
+        add(listed.path, 'manifest', 'fail', listed.problem, 'manifest');
+      } else add(listed.path, 'schema', 'fail', `${listed.problem}; the stage that wrote it must run again`, 'manifest');
+      continue;
+    }
+    const { manifest } = listed;
+    add(listed.path, 'schema', 'pass', undefined, 'manifest');
+    try {
+      assertSupportedContractVersion(manifest.contract_version, listing.location(listed.path));
+      add(listed.path, 'version', 'pass', undefined, 'manifest');
+    } catch (error) {
+      add(listed.path, 'version', 'fail', message(error), 'manifest');
+      continue;
+    }
+    add(listed.path, 'manifest', 'pass', undefined, 'manifest');
+    valid.push({ path: listed.path, manifest });
+    if (options.checksums === false) continue;
+    const verification = await verifyManifestFiles(runDir, listed.path, manifest, store);
+    const problems = new Map(verification.problems.map((p) => [p.path, p.problem]));
+    for (const file of manifest.files) {
+      const problem = problems.get(file.path);
+      add(file.path, 'checksum', problem ? 'fail' : 'pass', problem, matchArtifact(file.path)?.id);
+    }
+  }
+
+  // Presence: every required artifact of each completed stage.
+  if (key) {
+    for (const e of expectations(valid, key, config)) {
+      const present = e.pattern ? listing.paths.some((p) => e.pattern?.test(p)) : listing.filesAt(e.path).length > 0;
+      if (present) add(e.path, 'presence', 'pass', undefined, e.artifact.id);
+      else {
+        const command = commandThatMakes(e.artifact, runDir, e.fold ? { fold: e.fold } : {});
+        add(e.path, 'presence', 'fail', `missing, though ${e.manifest} says stage ${e.stage} completed; rerun ${command}`, e.artifact.id);
+      }
+    }
+  }
+
+  // Every file: a known artifact under some manifest, or a warning; then its schema.
+  const toRead: { path: string; artifact: ArtifactDeclaration }[] = [];
+  const seenStores = new Set<string>();
+  for (const path of listing.paths) {
+    if (path.startsWith(MANIFESTS_PREFIX) && path.endsWith('.json')) continue;
+    const artifact = matchArtifact(path);
+    if (!artifact) {
+      add(path, 'presence', 'warn', UNKNOWN_FILE);
+      continue;
+    }
+    const root = storeRoot(path, artifact);
+    if (root !== path) {
+      if (seenStores.has(root)) continue;
+      seenStores.add(root);
+      const unlisted: string[] = [];
+      for (const file of listing.filesAt(root)) if (!(await listing.entryFor(file))) unlisted.push(file.slice(root.length + 1));
+      if (unlisted.length > 0) add(root, 'manifest', 'fail', `${NOT_UNDER_MANIFEST} (${unlisted.length} file${unlisted.length === 1 ? '' : 's'} of the store unlisted: ${unlisted.slice(0, 3).join(', ')}${unlisted.length > 3 ? ', …' : ''})`, artifact.id);
+    } else if (!(await listing.entryFor(path))) {
+      add(path, 'manifest', 'fail', NOT_UNDER_MANIFEST, artifact.id);
+    }
+    const segments = root.split('/');
+    if (key && artifact.scope === 'fold' && segments[1] !== key) {
+      add(root, 'presence', 'warn', `belongs to experiment ${segments[1]}, not this run's ${key}`, artifact.id);
+    }
+    if (artifact.id !== 'rundir' && artifact.id !== 'config_resolved') toRead.push({ path: root, artifact });
+  }
+
+  if (options.schemas !== false) {
+    const results: (ValidationCheck | undefined)[] = new Array(toRead.length);
+    await forEachLimited(toRead, READ_CONCURRENCY, async ({ path, artifact }, index) => {
+      try {
+        const checked = await checkSchema(listing, path, artifact);
+        results[index] = checked ? { path, artifact: artifact.id, check: 'schema', status: 'pass' } : undefined;
+      } catch (error) {
+        results[index] = { path, artifact: artifact.id, check: 'schema', status: 'fail', reason: message(error) };
+      }
+    });
+    for (const r of results) if (r) checks.push(r);
+  }
+  return finish();
+}
+
+/** Reads one artifact and checks it against its schema; false when the format has nothing to check (HTML, SVG). */
+async function checkSchema(listing: RunDirListing, path: string, artifact: ArtifactDeclaration): Promise<boolean> {
+  const where = listing.location(path);
+  const bytes = (): Promise<Uint8Array> => listing.store.read(where);
+  switch (artifact.format) {
+    case 'parquet': {
+      const schema = TABLE_SCHEMAS[artifact.id];
+      if (!schema) return false;
+      const frame = decodeParquet(await bytes(), schema, where);
+      if (artifact.id === 'conformal') {
+        const mode = /^conformal\/(.+)\.parquet$/.exec(path)?.[1];
+        const modes = frame.columns.residual_mode as ArrayLike<string>;
+        for (let i = 0; i < frame.numRows; i++) {
+          if (modes[i] !== mode) throw new Error(`${where}: column "residual_mode" row ${i + 1} holds ${JSON.stringify(modes[i])}, expected ${JSON.stringify(mode)} (the file name's mode)`);
+        }
+      }
+      return true;
+    }
+    case 'json': {
+      const schema = JSON_SCHEMAS[artifact.id];
+      if (!schema) return false;
+      parseJson(decodeUtf8(await bytes(), where), where, schema);
+      return true;
+    }
+    case 'yaml':
+      parseResolvedConfig(decodeUtf8(await bytes(), where), where);
+      return true;
+    case 'csv':
+      parseCsv(decodeUtf8(await bytes(), where), where);
+      return true;
+    case 'zarr':
+      await readIndexStore(where, { store: listing.store });
+      return true;
+    case 'text':
+      checkGeoList(decodeUtf8(await bytes(), where), where);
+      return true;
+    default:
+      return false;
+  }
+}

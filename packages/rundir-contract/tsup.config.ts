@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+import { entries } from './entries.js';
+
+// The subpath exports in package.json are generated from this same list (scripts/sync-exports.mjs),
+// so tsup's entries and the exports map never drift apart.
+export default defineConfig({
+  entry: Object.fromEntries(entries.map((name) => [name, `src/${name}/index.ts`]).concat([['index', 'src/index.ts']])),
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+});
