@@ -6,7 +6,8 @@ import { entries } from './entries.js';
 export default defineConfig({
   entry: Object.fromEntries(entries.map((name) => [name, `src/${name}/index.ts`]).concat([['index', 'src/index.ts']])),
   format: ['esm'],
-  dts: true,
+  // Declarations come from tsc (tsconfig.build.json): one .d.ts per source file, ~10x faster than bundled dts.
+  dts: false,
   sourcemap: true,
   clean: true,
   target: 'node20',

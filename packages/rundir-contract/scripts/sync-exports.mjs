@@ -4,8 +4,9 @@ import { entries } from '../entries.js';
 
 const pkgPath = new URL('../package.json', import.meta.url);
 const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
-const exportsMap = { '.': { types: './dist/index.d.ts', import: './dist/index.js' } };
-for (const name of entries) exportsMap[`./${name}`] = { types: `./dist/${name}.d.ts`, import: `./dist/${name}.js` };
+// `source` lets in-repo tests and type checks use the sources without a build (vitest and tsconfig set that condition).
+const exportsMap = { '.': { source: './src/index.ts', types: './dist/types/index.d.ts', import: './dist/index.js' } };
+for (const name of entries) exportsMap[`./${name}`] = { source: `./src/${name}/index.ts`, types: `./dist/types/${name}/index.d.ts`, import: `./dist/${name}.js` };
 exportsMap['./package.json'] = './package.json';
 const changed = JSON.stringify(pkg.exports) !== JSON.stringify(exportsMap);
 if (process.argv.includes('--check')) {

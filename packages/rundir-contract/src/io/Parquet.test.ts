@@ -144,6 +144,21 @@ describe('encodeParquet / decodeParquet round trip', () => {
     expect(back.columns.s).toEqual(strings);
   });
 
+  it('writes typed arrays that are views into a larger buffer as their own values only', () => {
+    const schema: TableSchema = {
+      name: 'views',
+      columns: [
+        { name: 'year', type: 'int32', nullable: false },
+        { name: 'value', type: 'double', nullable: false },
+      ],
+    };
+    const years = Int32Array.from([1, 2018, 2019, 2020, 9]).subarray(1, 4);
+    const values = Float64Array.from([-1, 0.5, 1.5, 2.5, -1]).subarray(1, 4);
+    const back = decodeParquet(encodeParquet(frameOf({ year: years, value: values }), schema), schema, '/r/views.parquet');
+    expect(Array.from(back.columns.year as Int32Array)).toEqual([2018, 2019, 2020]);
+    expect(Array.from(back.columns.value as Float64Array)).toEqual([0.5, 1.5, 2.5]);
+  });
+
   it('keeps an empty table', () => {
     const frame = frameOf({
       year: new Int32Array(0),
@@ -383,6 +398,18 @@ describe('writeParquet / readParquet', () => {
       `${location}: column "year" expected int32 (INT32) as Int32Array or an array, found Float64Array`,
     );
     await expect(fs.stat(location)).rejects.toThrow();
+  });
+
+  it('refuses to write a duplicate key, null string keys included', () => {
+    const duplicated = { ...frame, columns: { ...frame.columns, year: Int32Array.from([2019, 2018, 2019]) } };
+    expect(() => encodeParquet(duplicated, schema)).toThrow(
+      'all_types frame: key (year, geo_identifier) expected unique, found rows 0 and 2 both (2019, "19001"); remove the duplicate rows',
+    );
+    const nullableGeo: TableSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'geo_identifier' ? { ...c, nullable: true } : c)) };
+    const nullKeys = { ...frame, columns: { ...frame.columns, geo_identifier: ['19001', null, null], year: Int32Array.from([2018, 2019, 2019]) } };
+    expect(() => encodeParquet(nullKeys, nullableGeo)).toThrow('found rows 1 and 2 both (2019, null)');
+    const distinctKeys = { ...nullKeys, columns: { ...nullKeys.columns, geo_identifier: ['19001', null, '19003'] } };
+    expect(decodeParquet(encodeParquet(distinctKeys, nullableGeo), nullableGeo, 'x').columns.geo_identifier).toEqual(['19001', null, '19003']);
   });
 
   it('encodeParquet names the schema when it refuses a frame', () => {

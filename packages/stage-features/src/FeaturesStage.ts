@@ -1,0 +1,77 @@
+import { loadConfig, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import { buildFeatures, type BuildFeaturesSummary } from './buildFeatures.js';
+import { buildForecastFeatures, type ForecastFeaturesSummary } from './buildForecastFeatures.js';
+import { STAGE_PACKAGE } from './PackageInfo.js';
+
+/** What one mode of a stage reads and writes. */
+export interface StageModeDeclaration {
+  /** Run-directory or features_dir artifacts read, by the contract's artifact ids (layout ARTIFACTS). */
+  reads: readonly string[];
+  /** Inputs outside any run directory, by the config field that names them. */
+  readsConfigFields: readonly string[];
+  /** Artifacts written, by artifact id. */
+  writes: readonly string[];
+  /** The manifest written last, as a layout pattern; none for features_dir, where metadata.json (with the digest) is written last. */
+  manifest: string | null;
+}
+
+export interface StageDeclaration {
+  stage: 'features';
+  package: string;
+  modes: { hindcast: StageModeDeclaration; forecast: StageModeDeclaration };
+}
+
+/** What FEATURES reads and writes, in the contract's terms. */
+export const FEATURES_STAGE: StageDeclaration = {
+  stage: 'features',
+  package: STAGE_PACKAGE.name,
+  modes: {
+    hindcast: {
+      reads: [],
+      readsConfigFields: ['builders.<name>.filepath'],
+      writes: ['features_fit', 'features_pred', 'features_metadata'],
+      manifest: null,
+    },
+    forecast: {
+      reads: ['rundir', 'config_resolved', 'forecast_indices', 'features_metadata'],
+      readsConfigFields: ['builders.<name>.filepath (yields, static and table builders)'],
+      writes: ['forecast_features_pred'],
+      manifest: '_manifests/features/forecast/{sy}/{init}.json',
+    },
+  },
+};
+
+export type FeaturesRunOptions =
+  | {
+      mode: 'hindcast';
+      /** A resolved config, or the path of a config file to load (with INPUT_DATA_DIR from `env`). */
+      config: ResolvedConfig | string;
+      env?: NodeJS.ProcessEnv;
+      force?: boolean;
+    }
+  | {
+      mode: 'forecast';
+      runDir: Location;
+      seasonYear: number;
+      initDate: string;
+      force?: boolean;
+    };
+
+export type FeaturesRunResult = ({ mode: 'hindcast' } & BuildFeaturesSummary) | ({ mode: 'forecast' } & ForecastFeaturesSummary);
+
+/** Runs the stage: hindcast feature tables from a config, or one forecast slice's features in a run directory. */
+export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResult> {
+  if (options.mode === 'forecast') {
+    const summary = await buildForecastFeatures({
+      runDir: options.runDir,
+      seasonYear: options.seasonYear,
+      initDate: options.initDate,
+      force: options.force ?? false,
+    });
+    return { mode: 'forecast', ...summary };
+  }
+  const config =
+    typeof options.config === 'string' ? await loadConfig({ configPath: options.config, env: options.env ?? process.env }) : options.config;
+  return { mode: 'hindcast', ...(await buildFeatures(config, { force: options.force ?? false })) };
+}

@@ -1,0 +1,136 @@
+import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import { calendarFromConfig, hindcastInitDoys } from '@commodity-hindcast/rundir-contract/domain';
+import { readJson, writeJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
+import { featuresFitPath, featuresMetadataPath, featuresPredPath } from '@commodity-hindcast/rundir-contract/layout';
+import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
+import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
+import { storeFor } from '@commodity-hindcast/rundir-contract/store';
+import { loadBuilders } from './builders/LoadBuilders.js';
+import { yieldRowsInYears } from './builders/YieldTable.js';
+import { selectFeatureColumns } from './compute/FeatureColumns.js';
+import { assertRowsJoined } from './compute/JoinDiagnosis.js';
+import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './compute/FeatureTable.js';
+import { hindcastSeasonInits } from './compute/SeasonInits.js';
+import { AUXILIARY_COLUMNS } from './compute/YieldRows.js';
+import { digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
+import { STAGE_PACKAGE_ID } from './PackageInfo.js';
+
+export interface BuildFeaturesOptions {
+  /** Rebuild even when the digest of inputs and config is unchanged. */
+  force?: boolean;
+  /** The clock for `created_at` (tests). */
+  now?: () => Date;
+}
+
+export interface FeatureTablePaths {
+  fit: Location;
+  pred: Location;
+  metadata: Location;
+}
+
+export interface BuildFeaturesSummary {
+  /** True when the tables were already built from the same inputs and config (nothing was written). */
+  skipped: boolean;
+  digest: string;
+  rows: { fit: number; pred: number };
+  /** Feature columns, in table order. */
+  features: string[];
+  /** All-missing columns that were dropped. */
+  dropped: string[];
+  /** Season years with feature rows. */
+  years: number[];
+  paths: FeatureTablePaths;
+}
+
+/** Where the feature tables of an experiment live: `<features_dir>/<experiment_key>/…`. */
+export function featureTablePaths(config: ResolvedConfig): FeatureTablePaths {
+  const key = config.experiment_key;
+  return {
+    fit: joinLocation(config.features_dir, featuresFitPath(key)),
+    pred: joinLocation(config.features_dir, featuresPredPath(key)),
+    metadata: joinLocation(config.features_dir, featuresMetadataPath(key)),
+  };
+}
+
+/**
+ * The FEATURES stage (pipeline.md → FEATURES), hindcast mode: digests the builder inputs (a missing one fails
+ * first) and skips when the tables were built from the same digest; otherwise reads and checks every
+ * input, then computes, then writes fit.parquet, pred.parquet and, last, metadata.json — so metadata with a
+ * digest vouches for the tables beside it.
+ */
+export async function buildFeatures(config: ResolvedConfig, options: BuildFeaturesOptions = {}): Promise<BuildFeaturesSummary> {
+  const calendar = calendarFromConfig(config.commodity);
+  const paths = featureTablePaths(config);
+  const inputs = await digestBuilderInputs(config.builders);
+  const digest = featuresDigest(config, inputs, STAGE_PACKAGE_ID);
+
+  if (!options.force) {
+    const previous = await builtMetadata(paths, digest);
+    if (previous) {
+      return {
+        skipped: true,
+        digest,
+        rows: { fit: previous.n_fit_rows, pred: previous.n_pred_rows },
+        features: previous.feature_columns,
+        dropped: previous.dropped_columns,
+        years: previous.years,
+        paths,
+      };
+    }
+  }
+
+  // Every input is read and checked before any feature is computed.
+  const loaded = await loadBuilders(config, calendar, { mode: 'hindcast' });
+  const selection = selectFeatureColumns(loaded.blocks, config.feature_cols);
+  const rows = yieldRowsInYears(loaded.yields, config.feature_start_year, config.feature_end_year);
+  assertRowsJoined(rows, loaded.blocks, loaded.yieldsBuilder);
+
+  const joined = joinFeatures({ rows, blocks: loaded.blocks, selection, inits: (year) => hindcastSeasonInits(calendar, year) });
+  const { table, dropped } = dropAllMissingColumns(joined, selection);
+  const fit = fitFrame(table);
+  const pred = predFrame(table);
+  const years = [...new Set(table.year)].sort((a, b) => a - b);
+  const features = table.features.map((column) => column.name);
+
+  const metadata: FeatureMetadata = {
+    experiment_key: config.experiment_key,
+    feature_columns: features,
+    auxiliary_columns: [...AUXILIARY_COLUMNS],
+    builders: Object.fromEntries(
+      Object.entries(config.builders).map(([name, builder]) => [
+        name,
+        {
+          kind: builder.kind,
+          filepath: builder.filepath,
+          columns: builder.kind === 'yields' ? ['yield_kg_ha', ...AUXILIARY_COLUMNS] : features.filter((c) => selection.builderOf.get(c) === name),
+        },
+      ]),
+    ),
+    years,
+    init_season_doys: hindcastInitDoys(calendar),
+    digest,
+    n_fit_rows: fit.numRows,
+    n_pred_rows: pred.numRows,
+    dropped_columns: dropped,
+    created_at: (options.now?.() ?? new Date()).toISOString(),
+    created_by: STAGE_PACKAGE_ID,
+  };
+  await writeParquet(paths.fit, fit, featuresFitSchema);
+  await writeParquet(paths.pred, pred, featuresPredSchema);
+  await writeJson(paths.metadata, metadata, FeatureMetadataSchema);
+  return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
+}
+
+/** The metadata of tables built from `digest`, when they are all there; otherwise undefined (rebuild). */
+async function builtMetadata(paths: FeatureTablePaths, digest: string): Promise<FeatureMetadata | undefined> {
+  let metadata: FeatureMetadata;
+  try {
+    metadata = await readJson(paths.metadata, FeatureMetadataSchema);
+  } catch {
+    // Absent or unreadable metadata: the tables cannot be trusted, so they are rebuilt.
+    return undefined;
+  }
+  if (metadata.digest !== digest) return undefined;
+  const [fitThere, predThere] = await Promise.all([storeFor(paths.fit).exists(paths.fit), storeFor(paths.pred).exists(paths.pred)]);
+  return fitThere && predThere ? metadata : undefined;
+}

@@ -1,0 +1,201 @@
+import { NotFoundError } from '@commodity-hindcast/rundir-contract';
+import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
+import { readJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
+import {
+  configResolvedPath,
+  forecastFeaturesPredPath,
+  forecastIndicesPath,
+  forecastScope,
+  manifestPath,
+  runPath,
+  type SliceRef,
+} from '@commodity-hindcast/rundir-contract/layout';
+import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
+import { digestLocation, readManifest, verifyManifest, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
+import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
+import { FeatureMetadataSchema, forecastFeaturesPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
+import { featureTablePaths } from './buildFeatures.js';
+import { loadBuilders } from './builders/LoadBuilders.js';
+import { forecastYieldRows } from './builders/YieldTable.js';
+import { selectFeatureColumns, type FeatureColumnSelection } from './compute/FeatureColumns.js';
+import { joinFeatures, predFrame } from './compute/FeatureTable.js';
+import { assertRowsJoined } from './compute/JoinDiagnosis.js';
+import type { SeasonInits } from './compute/SeasonInits.js';
+import { FeaturesError, FeaturesInputError } from './FeaturesError.js';
+import { STAGE_PACKAGE } from './PackageInfo.js';
+
+export interface ForecastFeaturesOptions {
+  runDir: Location;
+  seasonYear: number;
+  /** ISO date `YYYY-MM-DD`. */
+  initDate: string;
+  /** Rebuild even when this slice's manifest vouches for the same inputs. */
+  force?: boolean;
+  /** The clock for the manifest (tests). */
+  now?: () => Date;
+}
+
+export interface ForecastFeaturesSummary {
+  skipped: boolean;
+  rows: number;
+  features: string[];
+  /** `forecast/<sy>/<init>/features/pred.parquet` as a full location. */
+  path: Location;
+  /** The slice's FEATURES manifest. */
+  manifest: Location;
+}
+
+const CLI = 'commodity-hindcast';
+
+/**
+ * FEATURES in forecast mode, for one slice (season year, init date) of a run directory. The slice's
+ * indices.zarr holds observations up to init − lag_days and climatology after them up to harvest, so each
+ * window is aggregated over the whole store up to harvest — the climatology stands in for the days not yet
+ * observed. The store's `observed_until` must not pass the init date's cutoff (that would be leakage). The
+ * rows are one per geo of the yield table that every builder covers; the columns are exactly the hindcast
+ * feature table's (from its metadata.json), so the production model sees the features it was trained on.
+ * Writes `forecast/<sy>/<init>/features/pred.parquet`, then `_manifests/features/forecast/<sy>/<init>.json`.
+ */
+export async function buildForecastFeatures(options: ForecastFeaturesOptions): Promise<ForecastFeaturesSummary> {
+  const startedAt = options.now?.() ?? new Date();
+  const runDir = normalizeLocation(options.runDir);
+  const slice: SliceRef = { seasonYear: options.seasonYear, initDate: options.initDate };
+  const scope = forecastScope(slice); // validates the season year and the init date
+  const outRelative = forecastFeaturesPredPath(slice);
+  const summaryBase = { path: runPath(runDir, outRelative), manifest: runPath(runDir, manifestPath('features', scope)) };
+  const initDay = isoToEpochDay(options.initDate, '--init-date');
+
+  const result = await ExperimentResult.fromRunDir(runDir);
+  const config = await result.config();
+  const calendar = calendarFromConfig(config.commodity);
+  const harvest = dateForSeasonDoy(calendar, slice.seasonYear, calendar.harvestSeasonDoy);
+  const start = seasonStart(calendar, slice.seasonYear);
+  if (initDay < start || initDay > harvest) {
+    throw new FeaturesError(
+      `--init-date ${options.initDate} is outside season ${slice.seasonYear} (${epochDayToIso(start)} to harvest ${epochDayToIso(harvest)}); give an init date inside the season`,
+    );
+  }
+
+  const indicesRelative = forecastIndicesPath(slice);
+  const indicesLocation = runPath(runDir, indicesRelative);
+  await assertSliceIndicesTrusted(runDir, slice, indicesRelative);
+  const paths = featureTablePaths(config);
+  const metadata = await hindcastMetadata(paths.metadata);
+
+  // Inputs: the slice's store, the resolved config, the hindcast metadata (the column list) and the builder
+  // files read in forecast mode (indices builders read the slice's store instead of their own).
+  const inputs: Location[] = [
+    indicesLocation,
+    runPath(runDir, configResolvedPath()),
+    paths.metadata,
+    ...Object.values(config.builders)
+      .filter((b) => b.kind !== 'indices')
+      .map((b) => b.filepath),
+  ];
+  if (!options.force && (await sliceIsBuilt(runDir, scope, outRelative, inputs))) {
+    return { ...summaryBase, skipped: true, rows: (await result.forecastSlice(slice).readFeatures()).numRows, features: metadata.feature_columns };
+  }
+
+  const loaded = await loadBuilders(config, calendar, {
+    mode: 'forecast',
+    seasonYear: slice.seasonYear,
+    indicesLocation,
+    indicesField: indicesRelative,
+  });
+  const cutoff = observationCutoff(calendar, slice.seasonYear, initDay);
+  for (const store of loaded.indexStores.values()) {
+    if (store.observedUntil === null || store.observedUntil > cutoff) {
+      const found = store.observedUntil === null ? 'no observed_until (every step would count as observed)' : `observed_until ${epochDayToIso(store.observedUntil)}`;
+      throw new FeaturesError(
+        `${indicesLocation}: has ${found}, but features at init date ${options.initDate} may use observations only up to ${epochDayToIso(cutoff)} (init − lag_days ${calendar.lagDays}); ` +
+          `rebuild the slice with '${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${options.initDate} --force'`,
+      );
+    }
+  }
+
+  const selection = forecastSelection(selectFeatureColumns(loaded.blocks, config.feature_cols), metadata, paths.metadata);
+  const rows = forecastYieldRows(loaded.yields, slice.seasonYear);
+  assertRowsJoined(rows, loaded.blocks, loaded.yieldsBuilder);
+  // One row per geo at the init date; the windows run to harvest over observations, then climatology.
+  const inits: SeasonInits = { seasonYear: slice.seasonYear, initDates: [initDay], cutoffs: [harvest], isHarvest: [initDay === harvest] };
+  const table = joinFeatures({ rows, blocks: loaded.blocks, selection, inits: () => inits });
+  await writeParquet(summaryBase.path, predFrame(table), forecastFeaturesPredSchema);
+  await writeManifest({
+    runDir,
+    stage: 'features',
+    scope,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files: [outRelative],
+    inputs,
+  });
+  return { ...summaryBase, skipped: false, rows: table.numRows, features: selection.columns };
+}
+
+/** The slice's index store counts only under FORECAST's manifest for the slice, with matching checksums. */
+async function assertSliceIndicesTrusted(runDir: Location, slice: SliceRef, indicesRelative: string): Promise<void> {
+  const scope = forecastScope(slice);
+  const make = `'${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${slice.initDate}'`;
+  const manifest = await readManifest(runDir, 'forecast', scope);
+  if (!manifest || !manifest.files.some((f) => f.path.startsWith(`${indicesRelative}/`))) {
+    throw new FeaturesInputError(
+      indicesRelative,
+      runPath(runDir, indicesRelative),
+      `no complete FORECAST output for slice ${slice.seasonYear}/${slice.initDate} (no manifest lists the slice's index store)`,
+      `make it with ${make}`,
+    );
+  }
+  const verification = await verifyManifest(runDir, 'forecast', scope);
+  if (!verification.ok) {
+    const problem = verification.problems[0];
+    throw new FeaturesInputError(
+      indicesRelative,
+      runPath(runDir, indicesRelative),
+      `the slice's FORECAST output changed since its manifest was written (${problem?.path}: ${problem?.problem})`,
+      `rebuild it with ${make.slice(0, -1)} --force'`,
+    );
+  }
+}
+
+async function hindcastMetadata(location: Location): Promise<FeatureMetadata> {
+  try {
+    return await readJson(location, FeatureMetadataSchema);
+  } catch (error) {
+    const missing = error instanceof NotFoundError;
+    throw new FeaturesInputError(
+      'features_dir',
+      location,
+      missing ? 'no hindcast feature metadata: forecast features take their columns from it' : `unreadable hindcast feature metadata (${(error as Error).message})`,
+      `build the hindcast features first with '${CLI} run features --config <config>'`,
+      { cause: error },
+    );
+  }
+}
+
+/** The hindcast table's columns, each of which the builders must still make. */
+function forecastSelection(selection: FeatureColumnSelection, metadata: FeatureMetadata, where: Location): FeatureColumnSelection {
+  const unknown = metadata.feature_columns.find((column) => !selection.builderOf.has(column));
+  if (unknown !== undefined) {
+    throw new FeaturesInputError(
+      'builders',
+      where,
+      `the hindcast features have column "${unknown}", which the configured builders no longer make`,
+      `rebuild the hindcast features with '${CLI} run features --config <config> --force' and retrain, or restore the builder`,
+    );
+  }
+  return { ...selection, columns: [...metadata.feature_columns] };
+}
+
+/** True when this slice's FEATURES manifest lists the output with matching checksums and the same input digests. */
+async function sliceIsBuilt(runDir: Location, scope: string, outRelative: string, inputs: readonly Location[]): Promise<boolean> {
+  const manifest = await readManifest(runDir, 'features', scope);
+  if (!manifest || manifest.package_version !== STAGE_PACKAGE.version || !manifest.files.some((f) => f.path === outRelative)) return false;
+  if (!(await verifyManifest(runDir, 'features', scope)).ok) return false;
+  if (manifest.inputs.length !== inputs.length) return false;
+  for (const [i, input] of inputs.entries()) {
+    const recorded = manifest.inputs[i];
+    if (recorded === undefined || recorded.sha256 !== (await digestLocation(input))) return false;
+  }
+  return true;
+}

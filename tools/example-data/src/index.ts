@@ -1,0 +1,17 @@
+export { generateExample } from './generateExample.js';
+export type { ExampleData } from './generateExample.js';
+export { writeExample } from './writeExample.js';
+export type { WriteExampleOptions, WriteExampleReport, WrittenFile } from './writeExample.js';
+export { DEFAULT_EXAMPLE_OPTIONS, resolveExampleOptions } from './ExampleOptions.js';
+export type { ExampleOptions, ResolvedExampleOptions } from './ExampleOptions.js';
+export { EXAMPLE_PATHS, exampleConfigYaml } from './ExampleConfig.js';
+export { EXAMPLE_CALENDAR, STRESS_WINDOW } from './ExampleCalendar.js';
+export { ExampleDataError } from './ExampleDataError.js';
+export type { ExampleCounty } from './geography/CountyLayout.js';
+export type { DailyIndices } from './weather/DailyWeather.js';
+export { WEATHER_MODEL } from './weather/DailyWeather.js';
+export { computeSeasonSignals, EDD_THRESHOLD_C } from './yields/StressSignals.js';
+export type { SeasonSignals } from './yields/StressSignals.js';
+export { AREA_MODEL, stressEffectKgHa, YIELD_MODEL } from './yields/YieldModel.js';
+export type { YieldTruth } from './yields/YieldModel.js';
+export { Prng } from './random/Prng.js';
