@@ -1,0 +1,12 @@
+export { importNass, CORN_BUSHEL_WEIGHT_LBS } from './nass/importNass.js';
+export type { NassImportOptions } from './nass/importNass.js';
+export { importCybenchUs } from './cybench/importCybenchUs.js';
+export type { CybenchUsImportOptions } from './cybench/importCybenchUs.js';
+export { importCybenchEs, CYBENCH_ES_FILES } from './cybench/importCybenchEs.js';
+export type { CybenchEsFiles, CybenchEsImportOptions } from './cybench/importCybenchEs.js';
+export { importDailyWeather } from './weather/importDailyWeather.js';
+export type { DailyWeatherImportOptions } from './weather/importDailyWeather.js';
+export type { CountyNameSource } from './geo/CountyGeoMap.js';
+export type { CountyNameOverrides } from './geo/UsCounties.js';
+export { ImportError } from './ImportError.js';
+export type { DroppedRows, ImporterName, ImportInput, ImportOutput, ImportReport } from './report/ImportReport.js';
