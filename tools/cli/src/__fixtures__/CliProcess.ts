@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  cwd: string;
+  /** The whole environment of the child besides PATH and HOME: nothing leaks in from the test runner. */
+  env?: Record<string, string>;
+}
+
+/** Runs the built bin (`node dist/bin.js …args`) to completion and returns its exit code and output. */
+export function runBin(args: readonly string[], options: CliRunOptions): Promise<CliRun> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The lines of a stream, without the final empty one. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line, i, all) => !(i === all.length - 1 && line === ''));
+}

@@ -1,0 +1,27 @@
+import type { RegisterVerb } from '../../program/Verb.js';
+import { addExampleFlags, type ExampleFlags } from './ExampleFlags.js';
+
+/** `example …`: the generated example data set. Actions load their modules on use, so `--help` starts fast. */
+export const registerExampleCommands: RegisterVerb = (program, context) => {
+  const example = program.command('example').description('the generated example data set (synthetic US corn belt)');
+
+  addExampleFlags(
+    example
+      .command('init')
+      .description('write the example data set and its config (configs/example_corn_usa.yaml) into the data root'),
+  ).action(async (flags: ExampleFlags) => {
+    const { initExample } = await import('./initExample.js');
+    await initExample(flags, context);
+  });
+
+  addExampleFlags(
+    example
+      .command('run')
+      .description('generate the example (or reuse a complete one) and build its feature tables; prints rows, features, years and where the files are'),
+  )
+    .addHelpText('after', '\nExample:\n  commodity-hindcast example run --input-data-dir ./example-data')
+    .action(async (flags: ExampleFlags) => {
+      const { runExample } = await import('./runExample.js');
+      await runExample(flags, context);
+    });
+};
