@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { createServer } from 'node:net';
 import * as nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -27,6 +28,12 @@ function findOnPath(command: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** `python3` when it can import moto's server modules (the interpreter .ci/run installs moto into). */
+function pythonWithMoto(): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import moto.moto_server.werkzeug_app, werkzeug.serving'], { stdio: 'ignore' });
+  return probe.status === 0 ? 'python3' : undefined;
 }
 
 /** A port that is free right now: bind port 0 on loopback, read what the OS chose, release it. */
@@ -103,7 +110,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(moto, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Prefer moto behind a request lock (serial_moto_server.py: atomic conditional puts, as on real S3) with the
+  // Python that has moto; fall back to plain moto_server, whose conditional puts can race under concurrency.
+  const python = pythonWithMoto();
+  const child = python
+    ? spawn(python, [fileURLToPath(new URL('./serial_moto_server.py', import.meta.url)), '127.0.0.1', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(moto, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!python) console.warn('S3 tests: python3 cannot import moto; using moto_server, whose concurrent conditional puts may race');
   let output = '';
   const collect = (chunk: Buffer): void => {
     // Keep only the tail: enough to explain a failed start, without growing with every request logged.
