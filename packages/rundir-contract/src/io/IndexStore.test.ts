@@ -189,6 +189,27 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
     expectSameStore(await readIndexStore(location), data);
   });
 
+  it('writes and reads the optional time_coverage attribute of a variable', async () => {
+    const location = path.join(dir, 'coverage.zarr');
+    const data: IndexStoreData = {
+      geoIdentifiers: ['ADM0:ESP/ADM1:es11/ADM2:es111'],
+      time: Int32Array.of(11330, 11338),
+      variables: {
+        ndvi: { data: Float32Array.of(0.5, 0.6), units: '1', longName: 'NDVI', timeCoverage: '8-day composite ending on the time step' },
+        tavg: { data: Float32Array.of(10, 11), units: 'degC', longName: 'mean temperature' },
+      },
+      observedUntil: null,
+      source: 'test',
+    };
+    await writeIndexStore(location, data);
+    expect(await readMeta(path.join(location, 'ndvi', 'zarr.json'))).toMatchObject({
+      attributes: { time_coverage: '8-day composite ending on the time step' },
+    });
+    const back = await readIndexStore(location);
+    expect(back.variables.ndvi?.timeCoverage).toBe('8-day composite ending on the time step');
+    expect(back.variables.tavg && 'timeCoverage' in back.variables.tavg).toBe(false);
+  });
+
   it('replaces an earlier store completely, and refuses to overwrite files that are not a Zarr store', async () => {
     const location = path.join(dir, 'replace.zarr');
     await writeIndexStore(location, sampleData(5, 20), { chunkGeo: 1 });

@@ -13,6 +13,11 @@ export interface IndexVariable {
   data: Float32Array;
   units: string;
   longName: string;
+  /**
+   * Which days one time step covers, for people and other readers (attribute `time_coverage`), e.g.
+   * "8-day composite ending on the time step". Every step is dated by the last day it covers.
+   */
+  timeCoverage?: string;
 }
 
 /** An index store (`indices.zarr`) in memory; see rundir-layout.md → Index stores. */
@@ -70,7 +75,7 @@ const RootAttributesSchema = z.object({
   source: z.string(),
 });
 
-const VariableAttributesSchema = z.object({ units: z.string(), long_name: z.string() });
+const VariableAttributesSchema = z.object({ units: z.string(), long_name: z.string(), time_coverage: z.string().optional() });
 const TimeAttributesSchema = z.object({ units: z.literal(TIME_UNITS) });
 
 type ChunkQueue = ReturnType<NonNullable<zarr.SetOptions['createQueue']>>;
@@ -217,7 +222,11 @@ export async function writeIndexStore(location: Location, data: IndexStoreData, 
       codecs: CODECS,
       fillValue: Number.NaN,
       dimensionNames: [...DIMENSION_NAMES],
-      attributes: { units: variable.units, long_name: variable.longName },
+      attributes: {
+        units: variable.units,
+        long_name: variable.longName,
+        ...(variable.timeCoverage === undefined ? {} : { time_coverage: variable.timeCoverage }),
+      },
     });
     await zarr.set(array, null, { data: variable.data, shape: [nGeo, nTime], stride: [nTime, 1] }, setOptions);
   }
@@ -334,7 +343,12 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
     }
     const varAttrs = validateDocument(`${location} array "${name}" attributes`, array.attrs, VariableAttributesSchema);
     const chunk = await readChunks(array, location, name);
-    variables[name] = { data: toGeoMajor(chunk, nGeo, nTime), units: varAttrs.units, longName: varAttrs.long_name };
+    variables[name] = {
+      data: toGeoMajor(chunk, nGeo, nTime),
+      units: varAttrs.units,
+      longName: varAttrs.long_name,
+      ...(varAttrs.time_coverage === undefined ? {} : { timeCoverage: varAttrs.time_coverage }),
+    };
   }
 
   return { geoIdentifiers: attrs.geo_identifier, time, variables, observedUntil: attrs.observed_until, source: attrs.source };

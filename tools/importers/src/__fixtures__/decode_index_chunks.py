@@ -1,9 +1,11 @@
 """Second reader of an index store written by the importers: decodes every chunk of one variable with numcodecs
-(zstd) and numpy, without zarr-python, and compares it with values computed here from the source CSV.
+(zstd) and numpy, without zarr-python, and compares it with values computed here from the source CSV, each
+composite at the last day it covers (the CSV dates it by its first day).
 
 usage: decode_index_chunks.py <store> <variable> <csv> <value column> <ndvi|fpar>
 Prints JSON: {"cells", "observed", "equal", "mismatches": [first few]}.
 """
+import calendar
 import csv
 import datetime
 import json
@@ -35,7 +37,19 @@ for gi in range(-(-n_geo // cg)):
         g1, t1 = min(g0 + cg, n_geo), min(t0 + ct, n_time)
         decoded[g0:g1, t0:t1] = block[: g1 - g0, : t1 - t0]
 
-# The expected grid, from the CSV: geo ids and scaling re-implemented here.
+def last_day(kind, start):
+    """NDVI: MODIS 8-day periods from day of year 1, 9, ..., the year's last ending on 31 December (a start off
+    that grid covers 8 days); fAPAR: dekads ending on the 10th, the 20th and the month's last day."""
+    if kind == "ndvi":
+        end = start + datetime.timedelta(days=7)
+        if (start.timetuple().tm_yday - 1) % 8 == 0:
+            end = min(end, datetime.date(start.year, 12, 31))
+        return end
+    last = {1: 10, 11: 20, 21: calendar.monthrange(start.year, start.month)[1]}[start.day]
+    return datetime.date(start.year, start.month, last)
+
+
+# The expected grid, from the CSV: geo ids, scaling and dating re-implemented here.
 geo_index = {g: i for i, g in enumerate(geos)}
 time_index = {int(t): i for i, t in enumerate(time)}
 epoch = datetime.date(1970, 1, 1).toordinal()
@@ -50,7 +64,7 @@ for row in csv.DictReader(open(source)):
         value = v / 100
     geo = f"ADM0:ESP/ADM1:{code[:4].lower()}/ADM2:{code.lower()}"
     d = row["date"]
-    day = datetime.date(int(d[:4]), int(d[4:6]), int(d[6:8])).toordinal() - epoch
+    day = last_day(kind, datetime.date(int(d[:4]), int(d[4:6]), int(d[6:8]))).toordinal() - epoch
     expected[geo_index[geo], time_index[day]] = np.float32(value)
 
 same = (decoded.view("<u4") == expected.view("<u4")) | (np.isnan(decoded) & np.isnan(expected))

@@ -5,6 +5,7 @@ import type { CsvInput } from '../csv/CsvInput.js';
 import { readSpainNuts3, spainProvinceGeo } from '../geo/SpainProvinces.js';
 import { ImportError } from '../ImportError.js';
 import type { ImportTally } from '../report/ImportTally.js';
+import { type CompositePeriod, DEKAD, MODIS_8_DAY } from './CompositePeriod.js';
 
 /** How a source column's numbers become the stored variable, chosen from the values the file holds. */
 export interface IndexScale {
@@ -59,9 +60,12 @@ export interface SpainIndexFile {
 }
 
 const LONG_NAMES: Record<SpainIndexFile['variable'], string> = {
-  ndvi: 'NDVI, 8-day MOD09CMG composites averaged over the province (CY-Bench)',
-  fpar: 'fAPAR, dekadal, averaged over the province (CY-Bench, JRC/Copernicus)',
+  ndvi: 'NDVI, 8-day MOD09CMG composites averaged over the province, each dated by its last day (CY-Bench)',
+  fpar: 'fAPAR, dekadal, averaged over the province, each dekad dated by its last day (CY-Bench, JRC/Copernicus)',
 };
+
+/** The period each file's composites cover; the files date them by their first day. */
+export const SPAIN_PERIODS: Record<SpainIndexFile['variable'], CompositePeriod> = { ndvi: MODIS_8_DAY, fpar: DEKAD };
 
 /** Six significant digits: enough to show a value range in a note. */
 function round(value: number): number {
@@ -70,21 +74,47 @@ function round(value: number): number {
 
 interface Observation {
   geo: string;
+  /** The last day the composite covers: its time step in the store. */
   day: EpochDay;
   value: number;
 }
 
 /**
- * The Spain index files (`crop_name, adm_id, date (YYYYMMDD), <variable>`) → one index store. Its time axis is
- * the union of every file's dates (NDVI every 8 days from 1 January, fAPAR on the 1st, 11th and 21st), so each
- * variable is NaN on the other's dates; the indices builder skips NaN steps, so window means, minima and maxima
- * see each variable's own observations. Geos are the provinces of any file, in code-point order.
+ * The file's dates as first days of composites: the dates off the product's period grid are refused when they
+ * are most of the file (it is then dated some other way, e.g. by last days, and relabelling would shift every
+ * value), else kept as whole periods and listed in a note.
+ */
+function checkPeriodStarts(input: CsvInput, period: CompositePeriod, starts: ReadonlyMap<EpochDay, number>, tally: ImportTally): void {
+  const off = [...starts.entries()].filter(([start]) => !period.isPeriodStart(start)).sort(([a], [b]) => a - b);
+  if (off.length === 0) return;
+  const [firstDay, firstRow] = off[0] as [EpochDay, number];
+  if (off.length * 2 > starts.size) {
+    throw new ImportError(
+      `${input.location}: column "date": ${off.length} of ${starts.size} dates are not ${period.starts} (e.g. line ${input.line(firstRow)}: ${epochDayToIso(firstDay)}); the importer reads each date as the first day of its composite — date the composites by their first day`,
+    );
+  }
+  const shown = off.slice(0, 5).map(([start]) => `${epochDayToIso(start)} → ${epochDayToIso(period.lastDay(start) as EpochDay)}`);
+  tally.note(`${input.name}: ${off.length} of ${starts.size} dates are not ${period.starts}, kept as whole periods ending on: ${shown.join(', ')}${off.length > 5 ? ', …' : ''}`);
+}
+
+/**
+ * The Spain index files (`crop_name, adm_id, date (YYYYMMDD), <variable>`) → one index store. The files date
+ * each composite by its first day; the store dates it by the last day it covers (NDVI: the file's date + 7, or
+ * 31 December for a year's last, shorter period; fAPAR: the 10th, the 20th or the month's last day), because
+ * the FEATURES stage uses a step at init date D when its time is on or before D − lag_days, and a composite
+ * is observed only once its last day has passed. The time axis is the union of both variables' last days, so
+ * each variable is NaN on the other's steps; the indices builder skips NaN steps, so window means, minima and
+ * maxima see each variable's own observations. Geos are the provinces of any file, in code-point order.
  */
 export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportTally, source: string): IndexStoreData {
   const perVariable: { variable: SpainIndexFile['variable']; scale: IndexScale; observations: Observation[] }[] = [];
   for (const { input, crop, variable } of files) {
-    const raw: (Observation & { row: number })[] = [];
+    const period = SPAIN_PERIODS[variable];
+    const raw: (Observation & { row: number; start: EpochDay })[] = [];
     const firstRowOf = new Map<string, number>();
+    const firstRowEnding = new Map<string, number>();
+    /** Each date of the file → its first row. */
+    const starts = new Map<EpochDay, number>();
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let row = 0; row < input.rowCount; row++) {
@@ -93,24 +123,43 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
         continue;
       }
       const nuts3 = readSpainNuts3(input, row, 'adm_id');
-      const day = input.date(row, 'date', 'YYYYMMDD');
+      const start = input.date(row, 'date', 'YYYYMMDD');
+      const lastDay = period.lastDay(start);
+      if (lastDay === undefined) {
+        throw new ImportError(
+          `${input.location}: line ${input.line(row)}: column "date": expected ${period.starts}, found ${JSON.stringify(input.text(row, 'date'))}; the file must date each composite by its first day`,
+        );
+      }
       const value = input.number(row, variable);
-      const key = `${nuts3}/${day}`;
+      const key = `${nuts3}/${start}`;
       const first = firstRowOf.get(key);
       if (first !== undefined) {
-        throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two ${variable} values for ${nuts3} on ${epochDayToIso(day)}; keep one`);
+        throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two ${variable} values for ${nuts3} on ${epochDayToIso(start)}; keep one`);
       }
       firstRowOf.set(key, row);
+      // Two composites of different dates may end on the same day (an off-grid date before a year's last period).
+      const endKey = `${nuts3}/${lastDay}`;
+      const sameEnd = firstRowEnding.get(endKey);
+      if (sameEnd !== undefined) {
+        throw new ImportError(
+          `${input.location}: lines ${input.line(sameEnd)} and ${input.line(row)}: two ${variable} composites for ${nuts3} end on ${epochDayToIso(lastDay)} (dated ${epochDayToIso(input.date(sameEnd, 'date', 'YYYYMMDD'))} and ${epochDayToIso(start)}); the store dates each by its last day — keep one`,
+        );
+      }
+      firstRowEnding.set(endKey, row);
+      if (!starts.has(start)) starts.set(start, row);
       if (value === null) {
-        tally.drop(`empty ${variable} cell`, `${input.at(row)}: ${nuts3} ${epochDayToIso(day)}`);
+        tally.drop(`empty ${variable} cell`, `${input.at(row)}: ${nuts3} ${epochDayToIso(start)}`);
         continue;
       }
       if (value < min) min = value;
       if (value > max) max = value;
-      raw.push({ row, geo: spainProvinceGeo(nuts3), day, value });
+      raw.push({ row, geo: spainProvinceGeo(nuts3), start, day: lastDay, value });
     }
+    checkPeriodStarts(input, period, starts, tally);
     const scale = raw.length === 0 ? undefined : (variable === 'ndvi' ? ndviScale : fparScale)(max, min, input.location);
     const observations: Observation[] = [];
+    let firstStart = Number.POSITIVE_INFINITY;
+    let lastStart = Number.NEGATIVE_INFINITY;
     for (const o of raw) {
       const stored = scale?.convert(o.value);
       if (stored === undefined) {
@@ -118,8 +167,16 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
         continue;
       }
       observations.push({ geo: o.geo, day: o.day, value: stored });
+      firstStart = Math.min(firstStart, o.start);
+      lastStart = Math.max(lastStart, o.start);
     }
     if (scale) tally.note(`${input.name}: values ${round(min)}..${round(max)}; ${scale.description}`);
+    if (observations.length > 0) {
+      const span = (a: EpochDay, b: EpochDay) => `${epochDayToIso(a)}..${epochDayToIso(b)}`;
+      tally.note(
+        `${input.name}: composites dated ${span(firstStart, lastStart)} by their first day, stored at their last day ${span(period.lastDay(firstStart) as EpochDay, period.lastDay(lastStart) as EpochDay)} (${period.timeCoverage})`,
+      );
+    }
     perVariable.push({ variable, scale: scale ?? { description: 'no values', convert: () => undefined, refused: '' }, observations });
   }
 
@@ -132,7 +189,7 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
   for (const { variable, scale, observations } of perVariable) {
     const data = new Float32Array(geos.length * nTime).fill(Number.NaN);
     for (const o of observations) data[(geoIndex.get(o.geo) as number) * nTime + (dayIndex.get(o.day) as number)] = o.value;
-    variables[variable] = { data, units: '1', longName: `${LONG_NAMES[variable]}; ${scale.description}` };
+    variables[variable] = { data, units: '1', longName: `${LONG_NAMES[variable]}; ${scale.description}`, timeCoverage: SPAIN_PERIODS[variable].timeCoverage };
   }
   return { geoIdentifiers: geos, time: Int32Array.from(days), variables, observedUntil: null, source };
 }

@@ -50,7 +50,8 @@ const SOURCE = 'CY-Bench Spain grain maize (WUR-AI/sample_data data_ES; cite CY-
 
 /**
  * CY-Bench Spain maize → a yield table (t/ha → kg/ha, geo `ADM0:ESP/ADM1:es11/ADM2:es111`, NUTS3 code as the
- * auxiliary column `nuts3`), an index store with `ndvi` and `fpar` over geo × time, and a static feature table
+ * auxiliary column `nuts3`), an index store with `ndvi` and `fpar` over geo × time (each composite dated by the
+ * last day it covers, attribute `time_coverage`), and a static feature table
  * (soil and location). `crop_calendar.csv` is not imported: sowing and harvest days belong in the experiment's
  * commodity calendar, not among the features.
  */
@@ -97,6 +98,6 @@ export async function importCybenchEs(options: CybenchEsImportOptions): Promise<
   tally.wrote(await indexStoreOutput(indices, store));
   await writeParquet(statics, staticFrame, staticFeatureTableSchema);
   tally.wrote(await parquetOutput(statics, staticFrame.numRows));
-  tally.note(`crop ${crop ?? 'unspecified'}; ${yieldFrame.numRows} province-years, ${store.geoIdentifiers.length} provinces × ${store.time.length} dates in the index store`);
+  tally.note(`crop ${crop ?? 'unspecified'}; ${yieldFrame.numRows} province-years, ${store.geoIdentifiers.length} provinces × ${store.time.length} time steps (last days of composites) in the index store`);
   return tally.report();
 }
