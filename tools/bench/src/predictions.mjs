@@ -70,3 +70,15 @@ export function predictions(n) {
     },
   };
 }
+
+/** The same rows with obs_yield_kg_ha as a Float64Array plus a null mask (frame.nulls), as large tables hold it. */
+export function maskedPredictions(frame) {
+  const obs = frame.columns.obs_yield_kg_ha;
+  const values = new Float64Array(frame.numRows);
+  const mask = new Uint8Array(frame.numRows);
+  for (let i = 0; i < frame.numRows; i++) {
+    if (obs[i] === null) mask[i] = 1;
+    else values[i] = obs[i];
+  }
+  return { ...frame, columns: { ...frame.columns, obs_yield_kg_ha: values }, nulls: { obs_yield_kg_ha: mask } };
+}

@@ -117,6 +117,82 @@ describe('validateFrame', () => {
     );
   });
 
+  it('accepts typed columns with null masks: nulls in nullable columns, all-zero masks anywhere, NaN under a 0', () => {
+    const f = frame({ obs_yield_kg_ha: Float64Array.from([Number.NaN, 7, 1.5]) });
+    f.nulls = { obs_yield_kg_ha: Uint8Array.from([0, 1, 0]), year: new Uint8Array(3), init_date: Uint8Array.from([0, 0, 0]) };
+    expect(() => validateFrame(f, schema, where)).not.toThrow();
+    // An undefined entry is no mask.
+    expect(() => validateFrame({ ...f, nulls: { obs_yield_kg_ha: undefined as unknown as Uint8Array } }, schema, where)).not.toThrow();
+  });
+
+  it('refuses a mask that marks nulls in a non-nullable column, counting them', () => {
+    const f = frame();
+    f.nulls = { init_date: Uint8Array.from([0, 1, 1]) };
+    expect(message(f)).toBe(
+      `${where}: column "init_date" expected no nulls (non-nullable date), found 2 nulls, the first at row 1; fill them or make the column nullable`,
+    );
+  });
+
+  it('refuses masks that are not numRows bytes of 0 or 1 on a typed int32, double or date column', () => {
+    const masked = (column: string, mask: unknown, overrides: Partial<Frame['columns']> = {}): Frame => ({
+      ...frame(overrides),
+      nulls: { [column]: mask as Uint8Array },
+    });
+    expect(message(masked('obs_yield_kg_ha', Uint8Array.from([0, 1, 0])))).toBe(
+      `${where}: column "obs_yield_kg_ha" has a null mask in frame.nulls but its values are an array, expected a Float64Array with a mask; ` +
+        'give the values as a typed array, or drop the mask and keep the nulls in the array',
+    );
+    expect(message(masked('geo_identifier', new Uint8Array(3)))).toBe(
+      `${where}: column "geo_identifier" (utf8) has a null mask in frame.nulls, but masks are for int32, double and date columns; put its nulls in its array and drop the mask`,
+    );
+    expect(message(masked('flag', new Uint8Array(3)))).toMatch(/column "flag" \(bool\) has a null mask in frame\.nulls, but masks are for int32/);
+    expect(message(masked('year', [0, 1, 0]))).toBe(
+      `${where}: column "year" null mask expected a Uint8Array (1 = null, 0 = value), found Array; give the mask as a Uint8Array`,
+    );
+    expect(message(masked('year', new Int8Array(3)))).toBe(
+      `${where}: column "year" null mask expected a Uint8Array (1 = null, 0 = value), found Int8Array; give the mask as a Uint8Array`,
+    );
+    expect(message(masked('year', new Uint8Array(4)))).toBe(
+      `${where}: column "year" null mask expected 3 bytes (numRows), found 4; give the mask one byte per row`,
+    );
+    const obs = { obs_yield_kg_ha: Float64Array.from([1, 2, 3]) };
+    expect(message(masked('obs_yield_kg_ha', Uint8Array.from([0, 0, 255]), obs))).toBe(
+      `${where}: column "obs_yield_kg_ha" null mask expected 0 (value) or 1 (null), found 255 at row 2; set 1 for null and 0 for a value`,
+    );
+    expect(message(masked('ghost', new Uint8Array(3)))).toBe(
+      `${where}: null mask "ghost" (frame.nulls) has no column; list "ghost" in columnNames or drop its mask`,
+    );
+  });
+
+  it('treats masked key values as null, whatever the typed array holds under the mask', () => {
+    const keySchema: TableSchema = {
+      name: 'k',
+      columns: [
+        { name: 'year', type: 'int32', nullable: true },
+        { name: 'x', type: 'double', nullable: true },
+      ],
+      key: ['year', 'x'],
+    };
+    const keyed = (year: number[], yearMask: number[], x: number[], xMask: number[]): Frame => ({
+      numRows: year.length,
+      columnNames: ['year', 'x'],
+      columns: { year: Int32Array.from(year), x: Float64Array.from(x) },
+      nulls: { year: Uint8Array.from(yearMask), x: Uint8Array.from(xMask) },
+    });
+    // Rows 0 and 2 differ in the values under their masks, yet both are (null, 1.5).
+    expect(message(keyed([2018, 2019, 7], [1, 0, 1], [1.5, 1.5, 1.5], [0, 0, 0]), keySchema)).toBe(
+      `${where}: key (year, x) expected unique, found rows 0 and 2 both (null, 1.5); remove the duplicate rows`,
+    );
+    expect(message(keyed([2018, 2019, 2018], [0, 0, 0], [4, 1.5, -3], [1, 0, 1]), keySchema)).toBe(
+      `${where}: key (year, x) expected unique, found rows 0 and 2 both (2018, null); remove the duplicate rows`,
+    );
+    // A null and a value that equals the bytes under the null's mask are different keys; NaN (mask 0) is a value.
+    expect(() => validateFrame(keyed([2018, 2018, 2018], [0, 1, 0], [1.5, 1.5, Number.NaN], [0, 0, 0]), keySchema, where)).not.toThrow();
+    expect(() => validateFrame(keyed([5, 5], [1, 1], [Number.NaN, Number.NaN], [0, 1]), keySchema, where)).not.toThrow();
+    // Every row null in a column: one shared code.
+    expect(message(keyed([1, 2], [1, 1], [3, 3], [0, 0]), keySchema)).toMatch(/found rows 0 and 1 both \(null, 3\)/);
+  });
+
   // The key check works on integer codes; compare it with the obvious string-key check on data of every shape:
   // small code spaces (seen-table), large ones (sort), more combinations than 2^53 (re-densified), nulls and NaN.
   it('finds exactly the repeats a string-key check finds', () => {
@@ -135,6 +211,11 @@ describe('validateFrame', () => {
       { name: 'large code space', n: 3000, make: () => [`a${pick(1000)}`, `b${pick(1000)}`, pick(1000)] },
       { name: 'beyond 2^53', n: 4000, make: () => [`a${pick(3000)}`, `b${pick(3000)}`, pick(3000), `d${pick(3000)}`, random() < 0.1 ? null : pick(3000)] },
       { name: 'nulls and NaN', n: 500, make: () => [random() < 0.3 ? null : 1, random() < 0.3 ? Number.NaN : pick(40), 'x'] },
+      {
+        name: 'nulls among numbers',
+        n: 800,
+        make: () => [random() < 0.2 ? null : pick(2), random() < 0.2 ? null : random() < 0.2 ? Number.NaN : pick(3) + 0.5, random() < 0.2 ? null : pick(4) * 1e6],
+      },
     ];
     const keyOf = (row: unknown[]): string => JSON.stringify(row.map(String));
     for (const shape of shapes) {
@@ -149,13 +230,26 @@ describe('validateFrame', () => {
         expect(new Set(kept.map(keyOf)).size < kept.length).toBe(expectDuplicate);
         const names = (rows[0] as unknown[]).map((_, j) => `c${j}`);
         const keySchema: TableSchema = { name: 'k', columns: [], key: names };
-        const f: Frame = { numRows: kept.length, columnNames: names, columns: {} };
+        const f: Frame = { numRows: kept.length, columnNames: names, columns: {}, nulls: {} };
         names.forEach((name, j) => {
           const values = kept.map((r) => r[j]);
           const numbers = values.filter((v) => v !== null);
           const type = numbers.some((v) => typeof v === 'string') ? 'utf8' : numbers.every((v) => Number.isInteger(v)) ? 'int32' : 'double';
           keySchema.columns = [...keySchema.columns, { name, type, nullable: true }];
-          f.columns[name] = type === 'int32' && numbers.length === values.length ? Int32Array.from(values as number[]) : (values as Array<number | null>);
+          if (type === 'int32' && numbers.length === values.length) f.columns[name] = Int32Array.from(values as number[]);
+          else if (type !== 'utf8' && numbers.length < values.length && trial % 4 < 2) {
+            // Typed values and a null mask, with arbitrary values under the nulls (they must not count).
+            const typed = type === 'int32' ? new Int32Array(values.length) : new Float64Array(values.length);
+            const mask = new Uint8Array(values.length);
+            values.forEach((v, i) => {
+              if (v === null) {
+                mask[i] = 1;
+                typed[i] = pick(3);
+              } else typed[i] = v as number;
+            });
+            f.columns[name] = typed;
+            (f.nulls as Record<string, Uint8Array>)[name] = mask;
+          } else f.columns[name] = values as Array<number | null>;
         });
         let threw = false;
         try {

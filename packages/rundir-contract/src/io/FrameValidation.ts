@@ -42,16 +42,20 @@ export function missingColumnMessage(schema: TableSchema, where: string, spec: C
 /**
  * Checks a frame against its schema: every required column present and no unknown one (extra columns only when
  * the schema allows them, and then of its `extraColumns` type), each column of its in-memory type with numRows
- * values, no null in a non-nullable column, and the key unique. Throws a SchemaError naming `where`, the column,
- * what was expected and what was found.
+ * values, null masks (`frame.nulls`) only on typed int32/double/date columns, numRows bytes of 0 or 1, no null (in
+ * an array or a mask) in a non-nullable column, and the key unique (a masked row's key value is null). Throws a
+ * SchemaError naming `where`, the column, what was expected and what was found.
  */
 export function validateFrame(frame: Frame, schema: TableSchema, where: string): void {
   validateColumns(frame, schema, where);
   assertKeyUnique(frame, schema, where);
 }
 
-/** validateFrame without the key check, for callers that check the key with codes they already have. */
-export function validateColumns(frame: Frame, schema: TableSchema, where: string): void {
+/**
+ * validateFrame without the key check, for callers that check the key with codes they already have. Columns in
+ * `interned` (arrays given as codes into their distinct values) have their values checked once per distinct value.
+ */
+export function validateColumns(frame: Frame, schema: TableSchema, where: string, interned?: ReadonlyMap<string, InternedValues>): void {
   const { numRows } = frame;
   if (!Number.isInteger(numRows) || numRows < 0) {
     throw new SchemaError(`${where}: numRows expected a non-negative integer, found ${String(numRows)}`);
@@ -72,14 +76,57 @@ export function validateColumns(frame: Frame, schema: TableSchema, where: string
   for (const spec of schema.columns) {
     if (!listed.has(spec.name)) throw new SchemaError(missingColumnMessage(schema, where, spec));
   }
+  const masks = frame.nulls ?? {};
+  for (const name of Object.keys(masks)) {
+    if (masks[name] !== undefined && !listed.has(name)) {
+      throw new SchemaError(`${where}: null mask "${name}" (frame.nulls) has no column; list "${name}" in columnNames or drop its mask`);
+    }
+  }
   for (const name of frame.columnNames) {
     const spec = columnSpecFor(schema, name);
     if (!spec) throw new SchemaError(unexpectedColumnMessage(schema, where, name));
-    validateColumn(frame.columns[name] as ColumnData, spec, numRows, where);
+    const data = frame.columns[name] as ColumnData;
+    validateColumn(data, spec, numRows, where, interned?.get(name));
+    const mask = masks[name];
+    if (mask !== undefined) validateMask(mask, data, spec, numRows, where);
   }
 }
 
-function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, where: string): void {
+/** A column's null mask: on a typed column only, numRows bytes of 0 (value) or 1 (null), no 1 when non-nullable. */
+function validateMask(mask: unknown, data: ColumnData, spec: ColumnSpec, numRows: number, where: string): void {
+  const prefix = `${where}: column "${spec.name}"`;
+  if (spec.type === 'utf8' || spec.type === 'bool') {
+    throw new SchemaError(
+      `${prefix} (${spec.type}) has a null mask in frame.nulls, but masks are for int32, double and date columns; put its nulls in its array and drop the mask`,
+    );
+  }
+  if (Array.isArray(data)) {
+    throw new SchemaError(
+      `${prefix} has a null mask in frame.nulls but its values are an array, expected ${spec.type === 'double' ? 'a Float64Array' : 'an Int32Array'} ` +
+        'with a mask; give the values as a typed array, or drop the mask and keep the nulls in the array',
+    );
+  }
+  if (!(mask instanceof Uint8Array)) {
+    throw new SchemaError(`${prefix} null mask expected a Uint8Array (1 = null, 0 = value), found ${describeValue(mask)}; give the mask as a Uint8Array`);
+  }
+  if (mask.length !== numRows) {
+    throw new SchemaError(`${prefix} null mask expected ${numRows} bytes (numRows), found ${mask.length}; give the mask one byte per row`);
+  }
+  let nulls = 0;
+  let firstNull = -1;
+  for (let i = 0; i < numRows; i++) {
+    const flag = mask[i] as number;
+    if (flag === 0) continue;
+    if (flag !== 1) {
+      throw new SchemaError(`${prefix} null mask expected 0 (value) or 1 (null), found ${flag} at row ${i}; set 1 for null and 0 for a value`);
+    }
+    if (firstNull < 0) firstNull = i;
+    nulls++;
+  }
+  if (nulls > 0 && !spec.nullable) throw new SchemaError(nullsMessage(where, spec, nulls, firstNull));
+}
+
+function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, where: string, interned: InternedValues | undefined): void {
   const expected = describeColumnType(spec.type);
   const prefix = `${where}: column "${spec.name}"`;
   const typed = spec.type === 'double' ? Float64Array : spec.type === 'int32' || spec.type === 'date' ? Int32Array : undefined;
@@ -91,6 +138,10 @@ function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, whe
     throw new SchemaError(`${prefix} expected ${numRows} values (numRows), found ${data.length}; give every column numRows values`);
   }
   if (!Array.isArray(data)) return; // a typed array of the right kind holds only valid, non-null values
+  if (interned) {
+    validateDistinctValues(interned, spec, where);
+    return;
+  }
   let nulls = 0;
   let firstNull = -1;
   for (let i = 0; i < data.length; i++) {
@@ -103,6 +154,22 @@ function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, whe
     }
   }
   if (nulls > 0 && !spec.nullable) throw new SchemaError(nullsMessage(where, spec, nulls, firstNull));
+}
+
+/** The per-value checks of validateColumn, made once per distinct value; rows are found only for a message. */
+function validateDistinctValues({ codes, values }: InternedValues, spec: ColumnSpec, where: string): void {
+  let nullCode = -1;
+  values.forEach((value, code) => {
+    if (value === null) nullCode = code;
+    else if (!isOfType(value, spec.type)) {
+      const row = codes.indexOf(code);
+      throw new SchemaError(`${where}: column "${spec.name}" expected ${describeColumnType(spec.type)}, found ${describeValue(value)} at row ${row}`);
+    }
+  });
+  if (nullCode < 0 || spec.nullable) return;
+  let nulls = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] === nullCode) nulls++;
+  throw new SchemaError(nullsMessage(where, spec, nulls, codes.indexOf(nullCode)));
 }
 
 export function nullsMessage(where: string, spec: ColumnSpec, nulls: number, firstNull: number): string {
@@ -152,7 +219,7 @@ export function assertKeyUnique(
   const combined = new Float64Array(n);
   let space = 1;
   for (const name of key) {
-    const { codes, cardinality } = known.get(name) ?? denseCodes(frame.columns[name] as ColumnData);
+    const { codes, cardinality } = known.get(name) ?? denseCodes(frame.columns[name] as ColumnData, frame.nulls?.[name]);
     if (space * cardinality > Number.MAX_SAFE_INTEGER) {
       space = redensify(combined);
     }
@@ -162,7 +229,9 @@ export function assertKeyUnique(
   const second = space <= BITMAP_MAX_CODES ? firstRepeatInSpace(combined, space) : firstRepeatHashed(combined);
   if (second < 0) return;
   const first = combined.indexOf(combined[second] as number);
-  const values = key.map((name) => formatKeyValue(frame.columns[name] as ColumnData, columnSpecFor(schema, name)?.type, first));
+  const values = key.map((name) =>
+    frame.nulls?.[name]?.[first] === 1 ? 'null' : formatKeyValue(frame.columns[name] as ColumnData, columnSpecFor(schema, name)?.type, first),
+  );
   throw new SchemaError(
     `${where}: key (${key.join(', ')}) expected unique, found rows ${first} and ${second} both (${values.join(', ')}); remove the duplicate rows`,
   );
@@ -245,33 +314,26 @@ export interface DenseCodes {
   cardinality: number;
 }
 
-/** Ranks among the distinct values for integers, first-seen order otherwise. */
-function denseCodes(data: ColumnData): DenseCodes {
+/** An array column as codes into its distinct values, as they appear in it (any value, null included). */
+export interface InternedValues extends DenseCodes {
+  values: ReadonlyArray<unknown>;
+}
+
+/**
+ * Ranks among the distinct values for integers, first-seen order otherwise. Rows a mask marks null share one code
+ * of their own, whatever value the typed array holds there.
+ */
+function denseCodes(data: ColumnData, mask: Uint8Array | undefined): DenseCodes {
+  if (data instanceof Int32Array) {
+    const ranked = mask ? rankedIntsMasked(data, mask) : rankedInts(data);
+    if (ranked) return ranked;
+  }
   const n = data.length;
   const codes = new Int32Array(n);
-  if (data instanceof Int32Array) {
-    let min = INT32_MAX;
-    let max = INT32_MIN;
-    for (let i = 0; i < n; i++) {
-      const v = data[i] as number;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const range = max - min + 1;
-    if (range <= 4 * n + 1024) {
-      // Rank the values present, so that sparse values (weekly init dates over decades) keep the space small.
-      const rank = new Int32Array(range);
-      for (let i = 0; i < n; i++) rank[(data[i] as number) - min] = 1;
-      let distinct = 0;
-      for (let v = 0; v < range; v++) if (rank[v]) rank[v] = distinct++;
-      for (let i = 0; i < n; i++) codes[i] = rank[(data[i] as number) - min] as number;
-      return { codes, cardinality: distinct };
-    }
-  }
   // Nulls, NaN and -0 get codes of their own through Map's SameValueZero (NaN equals NaN; -0 equals 0).
   const index = new Map<unknown, number>();
   for (let i = 0; i < n; i++) {
-    const value: unknown = data[i];
+    const value: unknown = mask?.[i] === 1 ? null : data[i];
     let code = index.get(value);
     if (code === undefined) {
       code = index.size;
@@ -280,4 +342,54 @@ function denseCodes(data: ColumnData): DenseCodes {
     codes[i] = code;
   }
   return { codes, cardinality: Math.max(index.size, 1) };
+}
+
+// Integer columns whose range spans at most this many slots per row are ranked through a table, not a hash map.
+const RANK_SLOTS_PER_ROW = 4;
+
+/**
+ * Integers ranked among the values present (so that sparse values, like weekly init dates over decades, keep the
+ * code space small), or undefined when their range is too wide for a table. Kept apart from the masked variant:
+ * these loops run over every row of every integer key column.
+ */
+function rankedInts(data: Int32Array): DenseCodes | undefined {
+  const n = data.length;
+  let min = INT32_MAX;
+  let max = INT32_MIN;
+  for (let i = 0; i < n; i++) {
+    const v = data[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const range = max - min + 1;
+  if (range > RANK_SLOTS_PER_ROW * n + 1024) return undefined;
+  const rank = new Int32Array(Math.max(range, 0));
+  for (let i = 0; i < n; i++) rank[(data[i] as number) - min] = 1;
+  let distinct = 0;
+  for (let v = 0; v < range; v++) if (rank[v]) rank[v] = distinct++;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = rank[(data[i] as number) - min] as number;
+  return { codes, cardinality: distinct };
+}
+
+/** rankedInts for a column with a null mask: null is one more code, past the values. */
+function rankedIntsMasked(data: Int32Array, mask: Uint8Array): DenseCodes | undefined {
+  const n = data.length;
+  let min = INT32_MAX;
+  let max = INT32_MIN;
+  for (let i = 0; i < n; i++) {
+    if (mask[i] === 1) continue;
+    const v = data[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const range = max - min + 1; // ≤ 0 when every row is null
+  if (range > RANK_SLOTS_PER_ROW * n + 1024) return undefined;
+  const rank = new Int32Array(Math.max(range, 0));
+  for (let i = 0; i < n; i++) if (mask[i] !== 1) rank[(data[i] as number) - min] = 1;
+  let distinct = 0;
+  for (let v = 0; v < range; v++) if (rank[v]) rank[v] = distinct++;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = mask[i] === 1 ? distinct : (rank[(data[i] as number) - min] as number);
+  return { codes, cardinality: distinct + 1 };
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaError } from '../errors/ContractError.js';
-import type { Frame, TableSchema } from '../schemas/TableSchema.js';
+import type { ColumnData, Frame, TableSchema } from '../schemas/TableSchema.js';
 import { readParquet, writeParquet } from './Parquet.js';
 
 // The prediction columns of rundir-layout.md (walk_forward_preds).
@@ -227,6 +227,144 @@ describe('Parquet interop with DuckDB', () => {
       return { id: id[i], geo: geo[i], x: x[i], s: s[i] };
     });
     expect(ours).toEqual(boundary);
+  });
+
+  // Null masks: DuckDB must see NULL exactly where a mask holds 1, and NaN (a value under a 0) as NaN, not NULL.
+  const maskedSchema: TableSchema = {
+    name: 'masked',
+    columns: [
+      { name: 'row', type: 'int32', nullable: false },
+      { name: 'year', type: 'int32', nullable: true },
+      { name: 'init_date', type: 'date', nullable: true },
+      { name: 'x', type: 'double', nullable: true },
+      { name: 'plain', type: 'double', nullable: true },
+    ],
+    key: ['row'],
+  };
+
+  it('DuckDB sees NULL where a mask holds 1 and NaN where a NaN has mask 0, in masked and plain columns alike', async () => {
+    const n = 5000;
+    const year = new Int32Array(n);
+    const initDate = new Int32Array(n);
+    const x = new Float64Array(n);
+    const masks = { year: new Uint8Array(n), init_date: new Uint8Array(n), x: new Uint8Array(n) };
+    const plain: Array<number | null> = [];
+    for (let i = 0; i < n; i++) {
+      year[i] = 1990 + (i % 35);
+      initDate[i] = FIRST_INIT + i;
+      x[i] = i % 5 === 0 ? Number.NaN : i * 0.5;
+      masks.year[i] = i % 3 === 0 ? 1 : 0;
+      masks.init_date[i] = i % 4 === 1 ? 1 : 0;
+      masks.x[i] = i % 7 === 0 ? 1 : 0; // rows ≡ 0 (mod 35) are NaN under a 1: null wins
+      if (masks.year[i]) year[i] = -123; // arbitrary values under a null must not reach the file
+      plain.push(i % 11 === 0 ? null : i % 13 === 0 ? Number.NaN : i);
+    }
+    const location = path.join(dir, 'masked.parquet');
+    await writeParquet(
+      location,
+      { numRows: n, columnNames: ['row', 'year', 'init_date', 'x', 'plain'], columns: { row: Int32Array.from({ length: n }, (_, i) => i), year, init_date: initDate, x, plain }, nulls: masks },
+      maskedSchema,
+    );
+
+    const back = await rows(`SELECT row, year, date_diff('day', DATE '1970-01-01', init_date)::INTEGER AS init_date,
+      x IS NULL AS x_null, isnan(x) AS x_nan, x, plain IS NULL AS plain_null, isnan(plain) AS plain_nan
+      FROM read_parquet('${location}') ORDER BY row`);
+    expect(back).toHaveLength(n);
+    const expected = Array.from({ length: n }, (_, i) => ({
+      row: i,
+      year: masks.year[i] ? null : 1990 + (i % 35),
+      init_date: masks.init_date[i] ? null : FIRST_INIT + i,
+      x_null: masks.x[i] === 1,
+      x_nan: masks.x[i] ? null : i % 5 === 0,
+      x: masks.x[i] ? null : i % 5 === 0 ? Number.NaN : i * 0.5,
+      plain_null: i % 11 === 0,
+      plain_nan: i % 11 === 0 ? null : i % 13 === 0,
+    }));
+    expect(back).toEqual(expected);
+    const [counts] = await rows(`SELECT count(*) FILTER (WHERE x IS NULL)::INTEGER AS nulls, count(*) FILTER (WHERE isnan(x))::INTEGER AS nans,
+      count(*) FILTER (WHERE year IS NULL)::INTEGER AS year_nulls FROM read_parquet('${location}')`);
+    // Independent counts: multiples of 7 are null; multiples of 5 but not of 7 are NaN; multiples of 3 have no year.
+    expect(counts).toEqual({ nulls: Math.ceil(n / 7), nans: Math.ceil(n / 5) - Math.ceil(n / 35), year_nulls: Math.ceil(n / 3) });
+  });
+
+  it("reads DuckDB's NULLs and NaNs over several row groups into typed arrays + masks with { nulls: 'mask' }", async () => {
+    const location = path.join(dir, 'duckdb-masked.parquet');
+    await db.run(`COPY (
+      SELECT i::INTEGER AS row,
+             CASE WHEN i % 3 = 0 THEN NULL ELSE (1990 + i % 35)::INTEGER END AS year,
+             CASE WHEN i % 4 = 1 THEN NULL ELSE DATE '2018-05-01' + i::INTEGER END AS init_date,
+             CASE WHEN i % 7 = 0 THEN NULL WHEN i % 5 = 0 THEN 'NaN'::DOUBLE ELSE i * 0.5 END AS x,
+             (i * 2)::DOUBLE AS plain
+      FROM range(30000) r(i)
+    ) TO '${location}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    const frame = await readParquet(location, maskedSchema, { nulls: 'mask' });
+    expect(frame.columns.year).toBeInstanceOf(Int32Array);
+    expect(frame.columns.init_date).toBeInstanceOf(Int32Array);
+    expect(frame.columns.x).toBeInstanceOf(Float64Array);
+    expect(frame.columns.plain).toBeInstanceOf(Float64Array);
+    expect(Object.keys(frame.nulls ?? {}).sort()).toEqual(['init_date', 'x', 'year']);
+
+    const truth = await rows(`SELECT year IS NULL AS year_null, init_date IS NULL AS date_null, x IS NULL AS x_null, isnan(x) AS x_nan
+      FROM read_parquet('${location}', file_row_number = true) ORDER BY file_row_number`);
+    const row = frame.columns.row as Int32Array;
+    const x = frame.columns.x as Float64Array;
+    const ours = truth.map((_, i) => ({
+      year_null: frame.nulls?.year?.[i] === 1,
+      date_null: frame.nulls?.init_date?.[i] === 1,
+      x_null: frame.nulls?.x?.[i] === 1,
+      x_nan: frame.nulls?.x?.[i] === 1 ? null : Number.isNaN(x[i]),
+    }));
+    expect(ours).toEqual(truth);
+    expect(Array.from(row)).toEqual(Array.from({ length: 30000 }, (_, i) => i));
+    // Values where the mask holds 0 are DuckDB's; under a 1, NaN for doubles and 0 for int32 and date.
+    const years = frame.columns.year as Int32Array;
+    const dates = frame.columns.init_date as Int32Array;
+    for (const i of [0, 1, 2, 4, 5, 7, 29_999]) {
+      expect(years[i]).toBe(i % 3 === 0 ? 0 : 1990 + (i % 35));
+      expect(dates[i]).toBe(i % 4 === 1 ? 0 : FIRST_INIT + i);
+      expect(x[i]).toBe(i % 7 === 0 || i % 5 === 0 ? Number.NaN : i * 0.5);
+    }
+  });
+
+  it("a file written on worker threads has the single-threaded writer's types, encodings, codecs and statistics, and its rows", async () => {
+    const n = 40_000;
+    const base = predictions();
+    const source = (i: number) => i % base.numRows;
+    const frame: Frame = {
+      numRows: n,
+      columnNames: base.columnNames,
+      columns: Object.fromEntries(
+        base.columnNames.map((name): [string, ColumnData] => {
+          const column = base.columns[name] as ArrayLike<unknown>;
+          const values = Array.from({ length: n }, (_, i) => column[source(i)]);
+          if (name === 'year') return [name, Int32Array.from(values as number[], (y, i) => y + 2 * Math.floor(i / base.numRows))];
+          if (column instanceof Float64Array) return [name, Float64Array.from(values as number[])];
+          if (column instanceof Int32Array) return [name, Int32Array.from(values as number[])];
+          return [name, values as Array<string | null>];
+        }),
+      ),
+    };
+    const serial = path.join(dir, 'serial-writer.parquet');
+    const parallel = path.join(dir, 'parallel-writer.parquet');
+    for (const [location, options] of [
+      [serial, { parallel: false }],
+      [parallel, { parallel: true, rowGroupRows: 7_000 }],
+    ] as const) {
+      await writeParquet(location, frame, walkForwardPreds, { ...options, compression: 'zstd' });
+    }
+    const layout = (location: string) =>
+      rows(`SELECT path_in_schema AS col, type, compression, encodings, stats_min_value IS NOT NULL AS has_min, stats_max_value IS NOT NULL AS has_max,
+        count(*)::INTEGER AS groups, sum(num_values)::INTEGER AS values FROM parquet_metadata('${location}') GROUP BY ALL ORDER BY col`);
+    const single = await layout(serial);
+    const split = await layout(parallel);
+    expect(single.every((r) => r.groups === 1)).toBe(true);
+    expect(split.every((r) => r.groups === 6)).toBe(true); // 40,000 rows in parts of at most 7,000
+    const drop = (r: Record<string, unknown>) => ({ ...r, groups: undefined });
+    expect(split.map(drop)).toEqual(single.map(drop));
+    expect(single.find((r) => r.col === 'geo_identifier')?.encodings).toContain('RLE_DICTIONARY');
+    const [diff] = await rows(`SELECT (SELECT count(*) FROM (FROM '${serial}' EXCEPT ALL FROM '${parallel}'))::INTEGER AS missing,
+      (SELECT count(*) FROM (FROM '${parallel}' EXCEPT ALL FROM '${serial}'))::INTEGER AS extra, (SELECT count(*) FROM '${parallel}')::INTEGER AS n`);
+    expect(diff).toEqual({ missing: 0, extra: 0, n });
   });
 
   it('refuses a year column DuckDB wrote as DOUBLE or BIGINT, naming the column, the expected and the found type', async () => {

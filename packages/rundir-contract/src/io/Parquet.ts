@@ -25,12 +25,13 @@ import {
   readParquet as readParquetWasm,
   readSchema as readSchemaWasm,
   Table as WasmTable,
+  type WriterProperties,
   WriterPropertiesBuilder,
   writeParquet as writeParquetWasm,
 } from 'parquet-wasm';
-import { SchemaError } from '../errors/ContractError.js';
+import { ContractError, SchemaError } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
-import type { ColumnData, ColumnSpec, ColumnType, Frame, TableSchema } from '../schemas/TableSchema.js';
+import type { ColumnData, ColumnSpec, ColumnType, Frame, NullRepresentation, TableSchema } from '../schemas/TableSchema.js';
 import type { Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
 import {
@@ -43,7 +44,9 @@ import {
   unexpectedColumnMessage,
   validateColumns,
 } from './FrameValidation.js';
-import type { DenseCodes } from './FrameValidation.js';
+import type { InternedValues } from './FrameValidation.js';
+import { concatParquetParts } from './ParquetConcat.js';
+import { ParquetWorkerPool, type PartSettings } from './ParquetWorkerPool.js';
 
 export type ParquetCompression = 'snappy' | 'zstd' | 'none';
 
@@ -55,12 +58,32 @@ export interface EncodeParquetOptions {
 export interface WriteParquetOptions extends EncodeParquetOptions {
   /** The store to write through; defaults to `storeFor(location)`. */
   store?: Store;
+  /**
+   * Encode row groups in parallel on worker threads (parquet-wasm is single-threaded): `'auto'` (the default) does
+   * for frames of 262,144 rows or more on a machine with two CPUs or more; `true` always; `false` never (one row
+   * group, encoded on this thread, as `encodeParquet` does).
+   */
+  parallel?: boolean | 'auto';
+  /**
+   * Rows per row group when encoding in parallel; by default the frame is split into equal groups, two per worker
+   * (at most four workers), of at least 65,536 rows and at most ~64 MiB of data.
+   */
+  rowGroupRows?: number;
 }
 
-export interface ReadParquetOptions {
-  store?: Store;
+export interface DecodeParquetOptions {
   /** Read only these columns (the schema's checks then apply to them; the key only when all its columns are read). */
   columns?: readonly string[];
+  /**
+   * How int32, double and date columns with nulls come back: `'array'` (the default) as (number | null)[], `'mask'`
+   * as their typed array plus a null mask in `frame.nulls` (1 byte a row instead of ~24; NaN under a null in
+   * doubles, 0 in int32 and date). Columns without nulls are typed arrays without a mask either way.
+   */
+  nulls?: NullRepresentation;
+}
+
+export interface ReadParquetOptions extends DecodeParquetOptions {
+  store?: Store;
 }
 
 const CODECS: Readonly<Record<ParquetCompression, Compression>> = {
@@ -82,8 +105,8 @@ export function encodeParquet(frame: Frame, schema: TableSchema, options: Encode
 }
 
 /** Parses Parquet bytes into a frame and validates it; `where` (the file's location) prefixes every error. */
-export function decodeParquet(bytes: Uint8Array, schema: TableSchema, where: string): Frame {
-  return decodeFrame(bytes, schema, where, undefined);
+export function decodeParquet(bytes: Uint8Array, schema: TableSchema, where: string, options: DecodeParquetOptions = {}): Frame {
+  return decodeFrame(bytes, schema, where, options);
 }
 
 /** Validates and writes a frame as one Parquet object; the store's write is atomic, so readers never see a part. */
@@ -93,52 +116,165 @@ export async function writeParquet(
   schema: TableSchema,
   options: WriteParquetOptions = {},
 ): Promise<void> {
-  const bytes = encodeCheckedFrame(frame, schema, location, options.compression ?? 'snappy');
+  const compression = options.compression ?? 'snappy';
+  const { parallel = 'auto', rowGroupRows } = options;
+  if (rowGroupRows !== undefined && !(Number.isInteger(rowGroupRows) && rowGroupRows > 0)) {
+    throw new SchemaError(`${location}: rowGroupRows expected a positive integer, found ${String(rowGroupRows)}; pass a row count or leave it out`);
+  }
+  const pool = parallel === true || (parallel === 'auto' && frame.numRows >= PARALLEL_MIN_ROWS) ? ParquetWorkerPool.shared() : undefined;
+  const bytes =
+    pool && (parallel === true || pool.size > 1)
+      ? await encodeCheckedFrameInParallel(frame, schema, location, compression, pool, rowGroupRows)
+      : encodeCheckedFrame(frame, schema, location, compression);
   await (options.store ?? storeFor(location)).write(location, bytes);
 }
 
 /** Reads a Parquet object into a validated frame (all schema columns, or only `options.columns`). */
 export async function readParquet(location: Location, schema: TableSchema, options: ReadParquetOptions = {}): Promise<Frame> {
   const bytes = await (options.store ?? storeFor(location)).read(location);
-  return decodeFrame(bytes, schema, location, options.columns);
+  return decodeFrame(bytes, schema, location, options);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Frame → Arrow → Parquet
 
-/** validateFrame, then encode; string columns are interned once for both the key check and the Arrow buffers. */
-function encodeCheckedFrame(frame: Frame, schema: TableSchema, where: string, compression: ParquetCompression): Uint8Array {
-  validateColumns(frame, schema, where);
-  const specs = orderedSpecs(frame.columnNames, schema);
+/** A validated frame with what every part of its encoding shares: on-disk column order, Arrow schema, strings. */
+interface PreparedFrame {
+  frame: Frame;
+  specs: ColumnSpec[];
+  fields: Field[];
+  arrowSchema: Schema;
+  /** String columns as codes into their distinct values, where few enough are distinct. */
+  interned: Map<string, InternedStrings>;
+  settings: PartSettings;
+}
+
+/** validateFrame's column checks, then the shared parts of the encoding; string columns are interned once. */
+function prepareFrame(frame: Frame, schema: TableSchema, where: string, compression: ParquetCompression): PreparedFrame {
+  // Interned first, so that validation checks each distinct string once rather than every row.
   const interned = new Map<string, InternedStrings>();
-  for (const spec of specs) {
-    if (spec.type !== 'utf8') continue;
-    const strings = internStrings(frame.columns[spec.name] as ReadonlyArray<string | null>);
-    if (strings) interned.set(spec.name, strings);
+  for (const name of frame.columnNames) {
+    const data = frame.columns[name];
+    if (columnSpecFor(schema, name)?.type !== 'utf8' || !Array.isArray(data) || data.length !== frame.numRows) continue;
+    const strings = internStrings(data);
+    if (strings) interned.set(name, strings);
   }
-  assertKeyUnique(frame, schema, where, interned);
-
+  validateColumns(frame, schema, where, interned);
+  const specs = orderedSpecs(frame.columnNames, schema);
   const fields = specs.map((spec) => new Field(spec.name, arrowTypeFor(spec.type), spec.nullable));
-  const children = specs.map((spec) => {
-    const data = frame.columns[spec.name] as ColumnData;
-    const strings = interned.get(spec.name);
-    return strings ? internedUtf8Data(strings) : toArrowData(data, spec.type, frame.numRows);
-  });
-  const arrowSchema = new Schema(fields);
-  const struct = makeData({ type: new Struct(fields), length: frame.numRows, nullCount: 0, children });
-  const ipc = tableToIPC(new Table([new RecordBatch(arrowSchema, struct)]), 'stream');
-
   // Dictionary encoding pays off for strings (few distinct geos, folds) but, tried on every column, costs most of
-  // the write time on doubles, whose dictionaries overflow and fall back to plain anyway. Row-group statistics are
-  // what readers prune with (DuckDB's filter pushdown); page-level ones would only add write time.
+  // the write time on doubles, whose dictionaries overflow and fall back to plain anyway.
+  const dictionaryColumns = specs.filter((spec) => spec.type === 'utf8').map((spec) => spec.name);
+  return { frame, specs, fields, arrowSchema: new Schema(fields), interned, settings: { compression, dictionaryColumns } };
+}
+
+/** validateFrame, then encode on this thread as one row group (up to parquet-rs's 1,048,576 rows a group). */
+function encodeCheckedFrame(frame: Frame, schema: TableSchema, where: string, compression: ParquetCompression): Uint8Array {
+  const prepared = prepareFrame(frame, schema, where, compression);
+  assertKeyUnique(frame, schema, where, prepared.interned);
+  const ipc = arrowIpc(prepared, 0, frame.numRows);
+  return writeParquetWasm(WasmTable.fromIPCStream(ipc), writerProperties(prepared.settings));
+}
+
+/**
+ * Row-group-sized parts encoded on worker threads while this thread builds the next part's Arrow IPC and checks
+ * the key, then joined into one file (concatParquetParts moves the footers' offsets; no page is re-encoded).
+ * parquet-wasm is single-threaded, and its encoding is most of a large write. Each worker has a part queued
+ * behind the one it encodes, so that none waits for this thread; at most that many parts' IPC exist at once.
+ */
+async function encodeCheckedFrameInParallel(
+  frame: Frame,
+  schema: TableSchema,
+  where: string,
+  compression: ParquetCompression,
+  pool: ParquetWorkerPool,
+  rowGroupRows: number | undefined,
+): Promise<Uint8Array> {
+  const prepared = prepareFrame(frame, schema, where, compression);
+  const n = frame.numRows;
+  const partRows = rowGroupRows ?? defaultPartRows(prepared, pool.size);
+  const parts = Math.max(1, Math.ceil(n / partRows));
+  const rows = Math.ceil(n / parts); // equal parts
+  const encoded: Array<Promise<Uint8Array>> = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let keyChecked = false;
+  try {
+    for (let start = 0; start < n || encoded.length === 0; start += rows) {
+      if (inFlight.size >= PARTS_PER_WORKER * pool.size) {
+        // Every worker is busy: check the key now, while they encode, rather than before the first part.
+        if (!keyChecked) {
+          assertKeyUnique(frame, schema, where, prepared.interned);
+          keyChecked = true;
+        }
+        await Promise.race(inFlight);
+      }
+      const part = pool.encode(arrowIpc(prepared, start, Math.min(n, start + rows)), prepared.settings);
+      const settled: Promise<boolean> = part.then(
+        () => inFlight.delete(settled),
+        () => inFlight.delete(settled),
+      );
+      inFlight.add(settled);
+      encoded.push(part);
+    }
+    if (!keyChecked) assertKeyUnique(frame, schema, where, prepared.interned);
+    return concatParquetParts(await Promise.all(encoded));
+  } catch (error) {
+    // Let the parts in flight finish (their failures are this one's consequences) before reporting the first error.
+    await Promise.allSettled(encoded);
+    if (error instanceof ContractError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ContractError(`${where}: encoding row groups on worker threads failed (${reason}); retry, or write with { parallel: false }`, { cause: error });
+  }
+}
+
+// Frames this long or longer are encoded on worker threads by default; below, the parts' fixed costs (a message,
+// a footer, the join) outweigh the gain.
+const PARALLEL_MIN_ROWS = 1 << 18;
+// A part holds about this much Arrow data at most, so that a worker's wasm memory (which never shrinks) stays
+// bounded by a part, not by the frame; and at least this many rows, so that row groups stay worth a footer entry.
+const PART_TARGET_BYTES = 64 * 2 ** 20;
+const PART_MIN_ROWS = 1 << 16;
+
+// Parts per worker by default: the first part starts encoding while this thread builds the others.
+const PARTS_PER_WORKER = 2;
+
+/** The frame split evenly across the workers, two parts each, in parts of at most PART_TARGET_BYTES of Arrow data. */
+function defaultPartRows({ frame, specs, interned }: PreparedFrame, workers: number): number {
+  let bytesPerRow = 0;
+  for (const spec of specs) {
+    if (spec.type === 'double') bytesPerRow += 8;
+    else if (spec.type === 'utf8') {
+      const strings = frame.columns[spec.name] as ReadonlyArray<string | null>;
+      const sample = interned.get(spec.name)?.values ?? strings.slice(0, 1000);
+      bytesPerRow += 4 + sample.reduce((sum, value) => sum + (value?.length ?? 0), 0) / Math.max(1, sample.length);
+    } else bytesPerRow += spec.type === 'bool' ? 1 : 4;
+  }
+  const byBytes = Math.floor(PART_TARGET_BYTES / Math.max(1, bytesPerRow));
+  return Math.max(PART_MIN_ROWS, Math.min(Math.ceil(frame.numRows / (PARTS_PER_WORKER * workers)), byBytes));
+}
+
+/**
+ * Row-group statistics are what readers prune with (DuckDB's filter pushdown); page-level ones would only add write
+ * time. ParquetWorkerPool's workers build the same properties from the same settings.
+ */
+function writerProperties({ compression, dictionaryColumns }: PartSettings): WriterProperties {
   let properties = new WriterPropertiesBuilder()
     .setCompression(CODECS[compression])
     .setDictionaryEnabled(false)
     .setStatisticsEnabled(EnabledStatistics.Chunk);
-  for (const spec of specs) {
-    if (spec.type === 'utf8') properties = properties.setColumnDictionaryEnabled(spec.name, true);
-  }
-  return writeParquetWasm(WasmTable.fromIPCStream(ipc), properties.build());
+  for (const name of dictionaryColumns) properties = properties.setColumnDictionaryEnabled(name, true);
+  return properties.build();
+}
+
+/** Rows [start, end) of a prepared frame as an Arrow IPC stream (typed columns are viewed, not copied). */
+function arrowIpc({ frame, specs, fields, arrowSchema, interned }: PreparedFrame, start: number, end: number): Uint8Array {
+  const children = specs.map((spec) => {
+    const strings = interned.get(spec.name);
+    if (strings) return internedUtf8Data(strings, start, end);
+    return toArrowData(frame.columns[spec.name] as ColumnData, frame.nulls?.[spec.name], spec.type, start, end);
+  });
+  const struct = makeData({ type: new Struct(fields), length: end - start, nullCount: 0, children });
+  return tableToIPC(new Table([new RecordBatch(arrowSchema, struct)]), 'stream');
 }
 
 /** On-disk order: the schema's columns as listed, then extra columns in the frame's order. */
@@ -163,29 +299,31 @@ function arrowTypeFor(type: ColumnType): DataType {
   }
 }
 
-function toArrowData(data: ColumnData, type: ColumnType, n: number): Data {
+/** Rows [start, end) of a column as Arrow data. */
+function toArrowData(data: ColumnData, mask: Uint8Array | undefined, type: ColumnType, start: number, end: number): Data {
+  const n = end - start;
   switch (type) {
     case 'int32': {
-      const { values, nullBitmap, nullCount } = withValidity(data, Int32Array, n);
+      const { values, nullBitmap, nullCount } = withValidity(data, mask, Int32Array, start, end);
       return makeData({ type: new Int32(), length: n, nullCount, nullBitmap, data: values });
     }
     case 'date': {
-      const { values, nullBitmap, nullCount } = withValidity(data, Int32Array, n);
+      const { values, nullBitmap, nullCount } = withValidity(data, mask, Int32Array, start, end);
       return makeData({ type: new DateDay(), length: n, nullCount, nullBitmap, data: values });
     }
     case 'double': {
-      const { values, nullBitmap, nullCount } = withValidity(data, Float64Array, n);
+      const { values, nullBitmap, nullCount } = withValidity(data, mask, Float64Array, start, end);
       return makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data: values });
     }
     case 'utf8':
-      return joinedUtf8Data(data as ReadonlyArray<string | null>);
+      return joinedUtf8Data((data as ReadonlyArray<string | null>).slice(start, end));
     case 'bool': {
       const values = data as ReadonlyArray<boolean | null>;
       const bits = new Uint8Array((n + 7) >> 3);
       const nullBitmap = new Uint8Array((n + 7) >> 3);
       let nullCount = 0;
       for (let i = 0; i < n; i++) {
-        const value = values[i];
+        const value = values[start + i];
         if (value === null || value === undefined) nullCount++;
         else {
           setBit(nullBitmap, i);
@@ -197,19 +335,29 @@ function toArrowData(data: ColumnData, type: ColumnType, n: number): Data {
   }
 }
 
-/** A typed column as it is (no nulls), or an array with nulls as values plus a validity bitmap. */
+/**
+ * Rows [start, end) of a typed column, viewed, with a validity bitmap from its null mask when the mask marks any
+ * null there; or of an array with nulls, as values plus a validity bitmap. Values under a null go to Arrow as they
+ * are: Parquet stores none.
+ */
 function withValidity<T extends Int32Array | Float64Array>(
   data: ColumnData,
+  mask: Uint8Array | undefined,
   ArrayType: { new (length: number): T },
-  n: number,
+  start: number,
+  end: number,
 ): { values: T; nullBitmap: Uint8Array | undefined; nullCount: number } {
-  if (data instanceof ArrayType) return { values: data, nullBitmap: undefined, nullCount: 0 };
+  const n = end - start;
+  if (data instanceof ArrayType) {
+    const values = data.subarray(start, end) as T;
+    return mask ? { values, ...validityOfMask(mask.subarray(start, end)) } : { values, nullBitmap: undefined, nullCount: 0 };
+  }
   const source = data as ArrayLike<number | null>;
   const values = new ArrayType(n);
   const nullBitmap = new Uint8Array((n + 7) >> 3);
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
-    const value = source[i];
+    const value = source[start + i];
     if (value === null || value === undefined) nullCount++;
     else {
       values[i] = value;
@@ -219,6 +367,40 @@ function withValidity<T extends Int32Array | Float64Array>(
   return { values, nullBitmap, nullCount };
 }
 
+/** Arrow's validity bitmap (bit set = valid) of a null mask (byte 1 = null), eight rows a byte; none without nulls. */
+function validityOfMask(mask: Uint8Array): { nullBitmap: Uint8Array | undefined; nullCount: number } {
+  const n = mask.length;
+  const nullBitmap = new Uint8Array((n + 7) >> 3);
+  let nullCount = 0;
+  const whole = n >> 3;
+  for (let b = 0; b < whole; b++) {
+    const i = b << 3;
+    // Masks are validated to hold 0 or 1, so each byte's lowest bit is its null flag.
+    const nulls =
+      (mask[i] as number) |
+      ((mask[i + 1] as number) << 1) |
+      ((mask[i + 2] as number) << 2) |
+      ((mask[i + 3] as number) << 3) |
+      ((mask[i + 4] as number) << 4) |
+      ((mask[i + 5] as number) << 5) |
+      ((mask[i + 6] as number) << 6) |
+      ((mask[i + 7] as number) << 7);
+    nullBitmap[b] = ~nulls & 0xff;
+    nullCount += POPCOUNT[nulls] as number;
+  }
+  for (let i = whole << 3; i < n; i++) {
+    if (mask[i] === 1) nullCount++;
+    else setBit(nullBitmap, i);
+  }
+  return nullCount === 0 ? { nullBitmap: undefined, nullCount: 0 } : { nullBitmap, nullCount };
+}
+
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let bits = 0;
+  for (let v = byte; v > 0; v >>= 1) bits += v & 1;
+  return bits;
+});
+
 function setBit(bitmap: Uint8Array, i: number): void {
   bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
 }
@@ -226,9 +408,14 @@ function setBit(bitmap: Uint8Array, i: number): void {
 // Distinct strings interned per column before a column counts as mostly distinct and is joined instead.
 const MAX_INTERNED_STRINGS = 1 << 16;
 
-/** A string column as codes into its distinct values (null is a value too): dense codes for the key check. */
-interface InternedStrings extends DenseCodes {
+/**
+ * A string column as codes into its distinct values (null is a value too): dense codes for the key check. Values
+ * are as found (validation then checks each is a string or null).
+ */
+interface InternedStrings extends InternedValues {
   values: Array<string | null>;
+  /** Every distinct value's UTF-8 bytes back to back (value k's are bytes[starts[k] … starts[k + 1])), made once. */
+  encoded?: { bytes: Uint8Array; starts: Int32Array; nullCode: number };
 }
 
 /**
@@ -236,58 +423,84 @@ interface InternedStrings extends DenseCodes {
  * Prediction and feature tables repeat few distinct strings (geos, folds), so the Arrow buffers are then built by
  * encoding each distinct value once and copying its bytes per row, with no TextEncoder call per row.
  */
-function internStrings(strings: ReadonlyArray<string | null>): InternedStrings | undefined {
+function internStrings(strings: ReadonlyArray<unknown>): InternedStrings | undefined {
   const n = strings.length;
   const codes = new Int32Array(n);
-  const index = new Map<string | null, number>();
-  const values: Array<string | null> = [];
+  const index = new Map<unknown, number>();
+  const values: unknown[] = [];
+  // Sorted tables repeat a value over consecutive rows (a geo over its init dates, a fold over its geos): the last
+  // value's code is reused without a lookup.
+  let last: unknown = {};
+  let lastCode = -1;
   for (let i = 0; i < n; i++) {
-    const value = strings[i] ?? null;
-    let code = index.get(value);
-    if (code === undefined) {
-      if (values.length === MAX_INTERNED_STRINGS) return undefined;
-      code = values.length;
-      index.set(value, code);
-      values.push(value);
+    const value = strings[i];
+    if (value !== last) {
+      let code = index.get(value);
+      if (code === undefined) {
+        if (values.length === MAX_INTERNED_STRINGS) return undefined;
+        code = values.length;
+        index.set(value, code);
+        values.push(value);
+      }
+      last = value;
+      lastCode = code;
     }
-    codes[i] = code;
+    codes[i] = lastCode;
   }
-  return { codes, cardinality: values.length, values };
+  // Only strings and null once validated (validateColumns refuses anything else).
+  return { codes, cardinality: values.length, values: values as Array<string | null> };
 }
 
-function internedUtf8Data({ codes, values }: InternedStrings): Data {
-  const n = codes.length;
-  // Every distinct value encoded once, back to back: value k's bytes are dictionary[starts[k] … starts[k + 1]).
-  const dictionary = textEncoder.encode(values.join(''));
+function encodedValues(strings: InternedStrings): NonNullable<InternedStrings['encoded']> {
+  if (strings.encoded) return strings.encoded;
+  const { values } = strings;
+  const bytes = textEncoder.encode(values.join(''));
   const starts = new Int32Array(values.length + 1);
   // The joined text has as many UTF-16 units as bytes only when every character is ASCII.
-  const ascii = dictionary.length === values.reduce((sum, value) => sum + (value?.length ?? 0), 0);
+  const ascii = bytes.length === values.reduce((sum, value) => sum + (value?.length ?? 0), 0);
   for (let k = 0; k < values.length; k++) {
     const value = values[k] ?? '';
     starts[k + 1] = (starts[k] as number) + (ascii ? value.length : Buffer.byteLength(value, 'utf8'));
   }
-  const nullCode = values.indexOf(null);
+  strings.encoded = { bytes, starts, nullCode: values.indexOf(null) };
+  return strings.encoded;
+}
+
+/** Rows [start, end) of an interned string column as Arrow Utf8 data. */
+function internedUtf8Data(strings: InternedStrings, start: number, end: number): Data {
+  const { bytes: dictionary, starts, nullCode } = encodedValues(strings);
+  const codes = strings.codes.subarray(start, end);
+  const n = codes.length;
   const valueOffsets = new Int32Array(n + 1);
-  const nullBitmap = new Uint8Array((n + 7) >> 3);
+  let nullBitmap: Uint8Array | undefined;
   let nullCount = 0;
-  let end = 0;
+  let length = 0;
+  if (nullCode < 0) {
+    for (let i = 0; i < n; i++) {
+      const code = codes[i] as number;
+      length += (starts[code + 1] as number) - (starts[code] as number);
+      valueOffsets[i + 1] = length;
+    }
+  } else {
+    nullBitmap = new Uint8Array((n + 7) >> 3).fill(0xff);
+    for (let i = 0; i < n; i++) {
+      const code = codes[i] as number;
+      if (code === nullCode) {
+        nullCount++;
+        nullBitmap[i >> 3] = (nullBitmap[i >> 3] as number) & ~(1 << (i & 7));
+      } else length += (starts[code + 1] as number) - (starts[code] as number);
+      valueOffsets[i + 1] = length;
+    }
+  }
+  // Each row's bytes copied from its value's: most values are a few bytes, below what a subarray + set would pay off.
+  const data = new Uint8Array(length);
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const code = codes[i] as number;
-    if (code === nullCode) nullCount++;
-    else {
-      setBit(nullBitmap, i);
-      end += (starts[code + 1] as number) - (starts[code] as number);
-    }
-    valueOffsets[i + 1] = end;
+    const to = starts[code + 1] as number;
+    for (let from = starts[code] as number; from < to; from++) data[at++] = dictionary[from] as number;
   }
-  const data = new Uint8Array(end);
-  for (let i = 0; i < n; i++) {
-    let from = starts[codes[i] as number] as number;
-    const to = starts[(codes[i] as number) + 1] as number;
-    let at = valueOffsets[i] as number;
-    while (from < to) data[at++] = dictionary[from++] as number;
-  }
-  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets, data });
+  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined, valueOffsets, data });
 }
 
 /** Mostly distinct strings: one join (nulls join as ''), one encode, offsets from the lengths. */
@@ -320,7 +533,7 @@ const textEncoder = new TextEncoder();
 // ---------------------------------------------------------------------------------------------------------------
 // Parquet → Arrow → Frame
 
-function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, columns: readonly string[] | undefined): Frame {
+function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array' }: DecodeParquetOptions): Frame {
   assertParquetBytes(bytes, where);
   const fileSchema = readable(where, () => tableFromIPC(readSchemaWasm(bytes).intoIPCStream()).schema);
   const fileFields = new Map(fileSchema.fields.map((field) => [field.name, field]));
@@ -345,7 +558,13 @@ function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, colu
   for (const spec of specs) {
     const chunks = table.getChild(spec.name)?.data ?? [];
     assertNoNulls(chunks, spec, where);
-    frame.columns[spec.name] = toColumn(chunks, spec, numRows, where);
+    if (representation === 'mask' && (spec.type === 'int32' || spec.type === 'date' || spec.type === 'double') && hasNulls(chunks)) {
+      const { values, mask } = maskedNumbers(chunks, spec.type === 'double' ? new Float64Array(numRows) : new Int32Array(numRows));
+      frame.columns[spec.name] = values;
+      (frame.nulls ??= {})[spec.name] = mask;
+    } else {
+      frame.columns[spec.name] = toColumn(chunks, spec, numRows, where);
+    }
   }
   // Types and lengths hold by construction (checked on the Arrow schema above), so of validateFrame's checks only
   // the nulls (above, from Arrow's null counts) and the key remain.
@@ -491,6 +710,31 @@ function concatTyped<T extends Int32Array | Float64Array>(chunks: readonly Data[
     position += chunk.length;
   }
   return out;
+}
+
+function hasNulls(chunks: readonly Data[]): boolean {
+  return chunks.some((chunk) => chunk.nullCount > 0);
+}
+
+/** Typed values plus a null mask (1 = null); a null's value is NaN in a Float64Array and 0 in an Int32Array. */
+function maskedNumbers<T extends Int32Array | Float64Array>(chunks: readonly Data[], out: T): { values: T; mask: Uint8Array } {
+  const mask = new Uint8Array(out.length);
+  const fill = out instanceof Float64Array ? Number.NaN : 0;
+  let position = 0;
+  for (const chunk of chunks) {
+    out.set((chunk.values as T).subarray(0, chunk.length), position);
+    const nulls = nullsOf(chunk);
+    if (nulls) {
+      for (let i = 0; i < chunk.length; i++) {
+        if (!isSet(nulls, chunk.offset + i)) {
+          mask[position + i] = 1;
+          out[position + i] = fill;
+        }
+      }
+    }
+    position += chunk.length;
+  }
+  return { values: out, mask };
 }
 
 function numbersWithNulls(chunks: readonly Data[], numRows: number): Array<number | null> {

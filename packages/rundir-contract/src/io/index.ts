@@ -1,5 +1,5 @@
 export { decodeParquet, encodeParquet, readParquet, writeParquet } from './Parquet.js';
-export type { EncodeParquetOptions, ParquetCompression, ReadParquetOptions, WriteParquetOptions } from './Parquet.js';
+export type { DecodeParquetOptions, EncodeParquetOptions, ParquetCompression, ReadParquetOptions, WriteParquetOptions } from './Parquet.js';
 export { validateFrame } from './FrameValidation.js';
 export { createJsonIfAbsent, formatJson, parseJson, readJson, validateDocument, writeJson } from './Json.js';
 export type { DocumentIoOptions } from './Json.js';

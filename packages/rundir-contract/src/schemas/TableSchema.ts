@@ -1,11 +1,18 @@
 /**
  * Table schemas: the columns, logical types, nullability and key of every Parquet table in the run
  * directory. In memory a table is a `Frame` of columns:
- * - `int32`  → Int32Array (no nulls) or (number | null)[]
- * - `double` → Float64Array (no nulls; NaN is a value, not null) or (number | null)[]
+ * - `int32`  → Int32Array, or (number | null)[]
+ * - `double` → Float64Array (NaN is a value, not null), or (number | null)[]
  * - `utf8`   → (string | null)[]
- * - `date`   → Int32Array of days since 1970-01-01 (no nulls) or (number | null)[]
+ * - `date`   → Int32Array of days since 1970-01-01, or (number | null)[]
  * - `bool`   → (boolean | null)[]
+ * A typed column (Int32Array / Float64Array) holds no null by itself. A nullable int32, double or date column with
+ * nulls is either a plain array with `null`s, or — for large tables — its typed array plus a null mask in
+ * `Frame.nulls`: a Uint8Array of numRows bytes, 1 where the row is null, 0 where it holds the typed array's value.
+ * A mask costs 1 byte a row where a plain array costs a pointer and a boxed number (~24 bytes a row in V8), and it
+ * keeps NaN (a value, mask 0) apart from null (mask 1). The values under a 1 are ignored on write; on read
+ * (`{ nulls: 'mask' }`) they are NaN for doubles and 0 for int32 and date, so code that treats NaN as missing may
+ * use a double column as it is.
  * On disk: INT32, DOUBLE, UTF8 string, DATE (days), BOOLEAN — the logical types DuckDB and pyarrow expect.
  */
 export type ColumnType = 'int32' | 'double' | 'utf8' | 'date' | 'bool';
@@ -43,4 +50,13 @@ export interface Frame {
   /** Column names in order. */
   columnNames: string[];
   columns: Record<string, ColumnData>;
+  /**
+   * Null masks, by column name, of int32 / double / date columns held as typed arrays: numRows bytes, 1 = null at
+   * that row, 0 = the typed array's value. A column without a mask (or absent from `nulls`) has no null, unless it
+   * is a plain array with `null`s. Only typed columns take a mask.
+   */
+  nulls?: Record<string, Uint8Array>;
 }
+
+/** How a read returns the nulls of int32, double and date columns: arrays with `null`s, or typed arrays + masks. */
+export type NullRepresentation = 'array' | 'mask';

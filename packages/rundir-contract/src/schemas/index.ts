@@ -1,4 +1,4 @@
-export type { ColumnData, ColumnSpec, ColumnType, Frame, TableSchema } from './TableSchema.js';
+export type { ColumnData, ColumnSpec, ColumnType, Frame, NullRepresentation, TableSchema } from './TableSchema.js';
 export {
   TABLE_SCHEMAS,
   conformalSchema,

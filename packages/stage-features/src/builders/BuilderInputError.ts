@@ -36,7 +36,7 @@ export function readProblem(location: string, error: unknown): string {
   return problem.replace(/; (rewrite|write|drop|fill) [^;]*$/, '');
 }
 
-/** A double column as Float64Array with NaN for null. */
+/** A double column as Float64Array with NaN for null (a read with `nulls: 'mask'` already has NaN under its nulls). */
 export function toFloat64(values: ArrayLike<number | null>): Float64Array {
   if (values instanceof Float64Array) return values;
   return Float64Array.from({ length: values.length }, (_, i) => values[i] ?? Number.NaN);

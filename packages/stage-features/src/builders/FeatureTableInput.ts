@@ -25,7 +25,8 @@ async function readFeatureFrame(
   const schema = kind === 'static' ? staticFeatureTableSchema : seasonFeatureTableSchema;
   let frame: Frame;
   try {
-    frame = await readParquet(builder.filepath, schema, builder.columns ? { columns: [...keyColumns, ...builder.columns] } : {});
+    // Masked nulls: double columns come back as Float64Arrays with NaN under their nulls, no array of boxed numbers.
+    frame = await readParquet(builder.filepath, schema, { nulls: 'mask', ...(builder.columns ? { columns: [...keyColumns, ...builder.columns] } : {}) });
   } catch (error) {
     const problem = readProblem(builder.filepath, error);
     if (builder.columns === undefined && /column "[^"]+" expected double/.test(problem)) {

@@ -21,7 +21,7 @@ export async function loadYieldTable(builderName: string, filepath: string): Pro
   const field = `builders.${builderName}.filepath`;
   let frame;
   try {
-    frame = await readParquet(filepath, yieldTableSchema, { columns: COLUMNS });
+    frame = await readParquet(filepath, yieldTableSchema, { columns: COLUMNS, nulls: 'mask' });
   } catch (error) {
     throw builderReadError(field, 'yields', filepath, error);
   }

@@ -68,10 +68,16 @@ describe('joinFeatures', () => {
     expect(fit.columns.geo_identifier).toEqual([B, A, B]);
     expect([...(fit.columns.init_date as Int32Array)]).toEqual([2020002, 2021002, 2021002]);
     expect(fit.columns.yield_kg_ha).toEqual(Float64Array.from([9000, 9500, 9900]));
-    expect(fit.columns.t_p1).toEqual([23, 22, null]);
+    // Missing values (NaN) are nulls by mask: the Float64Array keeps NaN, the mask says null; complete columns have none.
+    expect(fit.columns.t_p1).toEqual(Float64Array.from([23, 22, NaN_]));
+    expect(fit.nulls?.t_p1).toEqual(Uint8Array.from([0, 0, 1]));
+    expect(Object.keys(fit.nulls ?? {})).toEqual(['t_p1']);
     const pred = predFrame(kept);
     expect(pred.numRows).toBe(12);
-    expect((pred.columns.yield_kg_ha as (number | null)[]).slice(0, 4)).toEqual([null, null, null, 9000]);
+    expect([...(pred.columns.yield_kg_ha as Float64Array).subarray(0, 4)]).toEqual([NaN_, NaN_, NaN_, 9000]);
+    expect([...(pred.nulls?.yield_kg_ha ?? new Uint8Array(0)).subarray(0, 4)]).toEqual([1, 1, 1, 0]);
+    // pred takes every row, so its columns are the table's own arrays, not copies.
+    expect(pred.columns.yield_kg_ha).toBe(kept.target);
   });
 
   it('an all-missing column that was configured is an error naming it and its builder', () => {

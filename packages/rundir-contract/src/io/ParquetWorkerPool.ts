@@ -1,0 +1,135 @@
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** How a part is written; the same settings as the single-threaded writer's (see Parquet.ts `writerProperties`). */
+export interface PartSettings {
+  compression: 'snappy' | 'zstd' | 'none';
+  /** Columns written with dictionary encoding (the string columns); every other column is written plain. */
+  dictionaryColumns: readonly string[];
+}
+
+// At most this many workers: the write is one file, and beyond four parts the join and the main thread's share
+// (building each part's Arrow IPC) dominate.
+const MAX_WORKERS = 4;
+
+// A worker whose wasm memory grew past this after a part is ended (and replaced on demand): wasm memory never
+// shrinks, so one huge write would otherwise pin its peak in every worker for the life of the process.
+const RECYCLE_WASM_BYTES = 512 * 2 ** 20;
+
+/**
+ * Encodes Arrow IPC streams to Parquet files (one per part) on worker threads, each with its own parquet-wasm.
+ * Workers start on first use, are unref'd while idle (an idle pool never keeps the process alive) and ref'd while
+ * they hold a part; a worker that dies fails its parts and is replaced on demand.
+ */
+export class ParquetWorkerPool {
+  private static instance: ParquetWorkerPool | undefined;
+
+  /** The process-wide pool: min(available CPUs, 4) workers. */
+  static shared(): ParquetWorkerPool {
+    ParquetWorkerPool.instance ??= new ParquetWorkerPool(Math.min(os.availableParallelism(), MAX_WORKERS));
+    return ParquetWorkerPool.instance;
+  }
+
+  private readonly workers: Array<PoolWorker | undefined>;
+  private nextJob = 0;
+
+  constructor(readonly size: number) {
+    this.workers = new Array<PoolWorker | undefined>(Math.max(1, size)).fill(undefined);
+  }
+
+  /** Encodes one part; `ipc`'s buffer is transferred to the worker (unusable here afterwards). */
+  encode(ipc: Uint8Array, settings: PartSettings): Promise<Uint8Array> {
+    // The least busy worker, starting one where there is none.
+    let best = 0;
+    for (let w = 0; w < this.workers.length; w++) {
+      const worker = this.workers[w];
+      if (!worker) {
+        best = w;
+        break;
+      }
+      if (worker.pending.size < (this.workers[best]?.pending.size ?? Number.POSITIVE_INFINITY)) best = w;
+    }
+    const worker = (this.workers[best] ??= this.spawn(best));
+    const id = this.nextJob++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      worker.pending.set(id, { resolve, reject });
+      worker.thread.ref();
+      worker.thread.postMessage({ id, ipc, settings }, [ipc.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Ends every worker (tests; a process that exits does not need it). */
+  async close(): Promise<void> {
+    const running = this.workers.filter((worker): worker is PoolWorker => worker !== undefined);
+    this.workers.fill(undefined);
+    await Promise.all(running.map((worker) => worker.thread.terminate()));
+  }
+
+  private spawn(slot: number): PoolWorker {
+    const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { parquetWasm: PARQUET_WASM_PATH } });
+    const worker: PoolWorker = { thread, pending: new Map() };
+    const retire = (): void => {
+      if (this.workers[slot] === worker) this.workers[slot] = undefined;
+    };
+    const failAll = (error: Error): void => {
+      retire();
+      for (const job of worker.pending.values()) job.reject(error);
+      worker.pending.clear();
+    };
+    thread.on('message', (message: WorkerReply) => {
+      const job = worker.pending.get(message.id);
+      if (!job) return;
+      worker.pending.delete(message.id);
+      if (worker.pending.size === 0) thread.unref();
+      if (message.error !== undefined) job.reject(new Error(message.error));
+      else job.resolve(message.parquet as Uint8Array);
+      if (message.wasmBytes > RECYCLE_WASM_BYTES && worker.pending.size === 0) {
+        retire();
+        void thread.terminate();
+      }
+    });
+    thread.on('error', (error) => failAll(error));
+    thread.on('exit', (code) => failAll(new Error(`Parquet worker exited (code ${code}) before finishing its part`)));
+    thread.unref();
+    return worker;
+  }
+}
+
+interface PoolWorker {
+  thread: Worker;
+  pending: Map<number, { resolve: (parquet: Uint8Array) => void; reject: (error: Error) => void }>;
+}
+
+interface WorkerReply {
+  id: number;
+  parquet?: Uint8Array;
+  error?: string;
+  wasmBytes: number;
+}
+
+// parquet-wasm's Node build (CommonJS, wasm loaded synchronously), resolved from here so that workers load the
+// same copy as this module, from the sources under vitest and from dist when bundled.
+const PARQUET_WASM_PATH = createRequire(import.meta.url).resolve('parquet-wasm');
+
+// The worker, as CommonJS source (an eval'd worker needs no file of its own, so the sources and the bundle work
+// alike). Its writer properties must stay those of Parquet.ts `writerProperties`; a test compares the files.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const pw = require(workerData.parquetWasm);
+const CODECS = { snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD, none: pw.Compression.UNCOMPRESSED };
+parentPort.on('message', ({ id, ipc, settings }) => {
+  try {
+    let properties = new pw.WriterPropertiesBuilder()
+      .setCompression(CODECS[settings.compression])
+      .setDictionaryEnabled(false)
+      .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
+      .setMaxRowGroupSize(2147483647);
+    for (const name of settings.dictionaryColumns) properties = properties.setColumnDictionaryEnabled(name, true);
+    const parquet = pw.writeParquet(pw.Table.fromIPCStream(ipc), properties.build());
+    parentPort.postMessage({ id, parquet, wasmBytes: pw.wasmMemory().buffer.byteLength }, [parquet.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error), wasmBytes: 0 });
+  }
+});
+`;
