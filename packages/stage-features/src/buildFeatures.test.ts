@@ -1,10 +1,13 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
 import { epochDayToIso, isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, readParquet, writeIndexStore, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, yieldTableSchema, type Frame, type TableSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import { ManifestError } from '@commodity-hindcast/rundir-contract/errors';
+import { verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADAIR, BOONE, CLAY, CONFIG_YAML, GEOS, smallIndices, writeSmallExperiment, yieldOf, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
 import { buildFeatures } from './buildFeatures.js';
@@ -159,6 +162,58 @@ describe('buildFeatures on a hand-made input set', () => {
     expect((await buildFeatures(lag3)).skipped).toBe(false);
     await rm(first.paths.fit);
     expect((await buildFeatures(lag3)).skipped).toBe(false);
+  });
+
+  it('metadata.json lists each table with its size, sha256 and rows, as computed independently from the bytes', async () => {
+    const summary = await buildFeatures(exp.config);
+    const metadata = await readJson(summary.paths.metadata, FeatureMetadataSchema);
+    for (const [name, location, rows] of [
+      ['fit', summary.paths.fit, 7],
+      ['pred', summary.paths.pred, 224],
+    ] as const) {
+      const bytes = await readFile(location);
+      expect(metadata.tables[name]).toEqual({
+        file: `${name}.parquet`,
+        size: (await stat(location)).size,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        rows,
+      });
+    }
+    expect(metadata.tables.fit.rows).toBe(metadata.n_fit_rows);
+    expect(metadata.tables.pred.rows).toBe(metadata.n_pred_rows);
+    await expect(verifyFeatureTables(exp.config.features_dir, exp.config.experiment_key)).resolves.toEqual(metadata);
+  });
+
+  it('a table edited after the build fails verification naming it, and is rebuilt instead of skipped', async () => {
+    const first = await buildFeatures(exp.config);
+    const good = await readFile(first.paths.pred);
+    const tampered = Buffer.from(good);
+    tampered[Math.floor(tampered.length / 2)]! ^= 0x01; // one bit, same size: only the sha256 can tell
+    await writeFile(first.paths.pred, tampered);
+
+    const error = await verifyFeatureTables(exp.config.features_dir, exp.config.experiment_key).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as Error).message).toMatch(new RegExp(`^${first.paths.pred.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: sha256 differs`));
+    expect((error as Error).message).toContain("rebuild with 'commodity-hindcast run features --config C --force'");
+
+    const again = await buildFeatures(exp.config);
+    expect(again.skipped).toBe(false);
+    expect(again.digest).toBe(first.digest);
+    expect(Buffer.compare(await readFile(first.paths.pred), good)).toBe(0); // the build is deterministic: the original bytes are back
+    await expect(verifyFeatureTables(exp.config.features_dir, exp.config.experiment_key)).resolves.toMatchObject({ digest: first.digest });
+    expect((await buildFeatures(exp.config)).skipped).toBe(true);
+  });
+
+  it('old-format metadata without tables (same digest) is stale: rebuilt, and rewritten with tables', async () => {
+    const first = await buildFeatures(exp.config);
+    const { tables: _tables, ...old } = JSON.parse(await readFile(first.paths.metadata, 'utf8')) as Record<string, unknown>;
+    await writeFile(first.paths.metadata, JSON.stringify(old, null, 2));
+    expect(old.digest).toBe(first.digest);
+
+    const again = await buildFeatures(exp.config);
+    expect(again.skipped).toBe(false);
+    const metadata = await readJson(first.paths.metadata, FeatureMetadataSchema);
+    expect(metadata.tables.pred.sha256).toBe(createHash('sha256').update(await readFile(first.paths.pred)).digest('hex'));
   });
 
   it('hindcast features use observations only: steps after a store\'s observed_until count as missing', async () => {

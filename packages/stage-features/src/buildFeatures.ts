@@ -2,9 +2,12 @@ import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config'
 import { calendarFromConfig, hindcastInitDoys } from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, writeJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { featuresFitPath, featuresMetadataPath, featuresPredPath } from '@commodity-hindcast/rundir-contract/layout';
+import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
 import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
+import { digestFiles } from '@commodity-hindcast/rundir-contract/manifest';
 import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
+import { verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { yieldRowsInYears } from './builders/YieldTable.js';
 import { selectFeatureColumns } from './compute/FeatureColumns.js';
@@ -13,6 +16,7 @@ import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './comp
 import { hindcastSeasonInits } from './compute/SeasonInits.js';
 import { AUXILIARY_COLUMNS } from './compute/YieldRows.js';
 import { digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
+import { FeaturesError } from './FeaturesError.js';
 import { STAGE_PACKAGE_ID } from './PackageInfo.js';
 
 export interface BuildFeaturesOptions {
@@ -54,9 +58,9 @@ export function featureTablePaths(config: ResolvedConfig): FeatureTablePaths {
 
 /**
  * The FEATURES stage (pipeline.md → FEATURES), hindcast mode: digests the builder inputs (a missing one fails
- * first) and skips when the tables were built from the same digest; otherwise reads and checks every
- * input, then computes, then writes fit.parquet, pred.parquet and, last, metadata.json — so metadata with a
- * digest vouches for the tables beside it.
+ * first) and skips when the tables were built from the same digest and still match the checksums in their
+ * metadata; otherwise reads and checks every input, then computes, then writes fit.parquet, pred.parquet and,
+ * last, metadata.json with the tables' size and sha256 — so metadata vouches for the very tables beside it.
  */
 export async function buildFeatures(config: ResolvedConfig, options: BuildFeaturesOptions = {}): Promise<BuildFeaturesSummary> {
   const calendar = calendarFromConfig(config.commodity);
@@ -65,7 +69,7 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   const digest = featuresDigest(config, inputs, STAGE_PACKAGE_ID);
 
   if (!options.force) {
-    const previous = await builtMetadata(paths, digest);
+    const previous = await builtMetadata(paths, config, digest);
     if (previous) {
       return {
         skipped: true,
@@ -92,6 +96,11 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   const years = [...new Set(table.year)].sort((a, b) => a - b);
   const features = table.features.map((column) => column.name);
 
+  await writeParquet(paths.fit, fit, featuresFitSchema);
+  await writeParquet(paths.pred, pred, featuresPredSchema);
+  // Checksums of the bytes as stored (read back through the store), so a reader can verify what it reads.
+  const [fitDigest, predDigest] = [await tableDigest(paths.fit), await tableDigest(paths.pred)];
+
   const metadata: FeatureMetadata = {
     experiment_key: config.experiment_key,
     feature_columns: features,
@@ -112,25 +121,36 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
     n_fit_rows: fit.numRows,
     n_pred_rows: pred.numRows,
     dropped_columns: dropped,
+    tables: {
+      fit: { file: 'fit.parquet', ...fitDigest, rows: fit.numRows },
+      pred: { file: 'pred.parquet', ...predDigest, rows: pred.numRows },
+    },
     created_at: (options.now?.() ?? new Date()).toISOString(),
     created_by: STAGE_PACKAGE_ID,
   };
-  await writeParquet(paths.fit, fit, featuresFitSchema);
-  await writeParquet(paths.pred, pred, featuresPredSchema);
   await writeJson(paths.metadata, metadata, FeatureMetadataSchema);
   return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
 }
 
-/** The metadata of tables built from `digest`, when they are all there; otherwise undefined (rebuild). */
-async function builtMetadata(paths: FeatureTablePaths, digest: string): Promise<FeatureMetadata | undefined> {
-  let metadata: FeatureMetadata;
+/**
+ * The metadata of tables built from `digest`, when both tables are still the ones it lists (size and sha256);
+ * otherwise undefined (rebuild). Absent, unreadable or old-format metadata (no `tables`) and an edited or
+ * deleted table all mean rebuild.
+ */
+async function builtMetadata(paths: FeatureTablePaths, config: ResolvedConfig, digest: string): Promise<FeatureMetadata | undefined> {
   try {
-    metadata = await readJson(paths.metadata, FeatureMetadataSchema);
-  } catch {
-    // Absent or unreadable metadata: the tables cannot be trusted, so they are rebuilt.
-    return undefined;
+    // The digest first: when it differs, the tables are rebuilt anyway and need not be read and hashed.
+    if ((await readJson(paths.metadata, FeatureMetadataSchema)).digest !== digest) return undefined;
+    return await verifyFeatureTables(config.features_dir, config.experiment_key);
+  } catch (error) {
+    if (error instanceof ContractError) return undefined;
+    throw error;
   }
-  if (metadata.digest !== digest) return undefined;
-  const [fitThere, predThere] = await Promise.all([storeFor(paths.fit).exists(paths.fit), storeFor(paths.pred).exists(paths.pred)]);
-  return fitThere && predThere ? metadata : undefined;
+}
+
+/** Size and sha256 of a table just written. */
+async function tableDigest(location: Location): Promise<{ size: number; sha256: string }> {
+  const [digest] = await digestFiles(location, storeFor(location));
+  if (!digest) throw new FeaturesError(`${location}: not there right after it was written; check that features_dir is writable and not changed by another process`);
+  return { size: digest.size, sha256: digest.sha256 };
 }

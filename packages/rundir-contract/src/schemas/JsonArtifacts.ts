@@ -102,7 +102,19 @@ export const ModelSchema = z.discriminatedUnion('kind', [
 ]);
 export type Model = z.infer<typeof ModelSchema>;
 
-/** `features/<key>/metadata.json` under features_dir. */
+/** Size, sha256 and row count of one feature table, as written beside its metadata.json. */
+const featureTableDigest = <F extends string>(file: F) =>
+  z.strictObject({
+    file: z.literal(file),
+    size: z.number().int().nonnegative(),
+    sha256,
+    rows: z.number().int().nonnegative(),
+  });
+
+/**
+ * `features/<key>/metadata.json` under features_dir. Written after the tables; `tables` holds their
+ * checksums so a reader (FIT, PREDICT) can verify it reads the tables this metadata describes.
+ */
 export const FeatureMetadataSchema = z.strictObject({
   experiment_key: z.string().regex(EXPERIMENT_KEY_PATTERN),
   feature_columns: z.array(z.string()),
@@ -114,6 +126,7 @@ export const FeatureMetadataSchema = z.strictObject({
   n_fit_rows: z.number().int().nonnegative(),
   n_pred_rows: z.number().int().nonnegative(),
   dropped_columns: z.array(z.string()),
+  tables: z.strictObject({ fit: featureTableDigest('fit.parquet'), pred: featureTableDigest('pred.parquet') }),
   created_at: isoDateTime,
   created_by: z.string(),
 });
