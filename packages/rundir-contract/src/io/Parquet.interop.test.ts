@@ -5,24 +5,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaError } from '../errors/ContractError.js';
 import type { ColumnData, Frame, TableSchema } from '../schemas/TableSchema.js';
+import { walkForwardPredsSchema as walkForwardPreds } from '../schemas/Tables.js';
 import { readParquet, writeParquet } from './Parquet.js';
-
-// The prediction columns of rundir-layout.md (walk_forward_preds).
-const walkForwardPreds: TableSchema = {
-  name: 'walk_forward_preds',
-  columns: [
-    { name: 'year', type: 'int32', nullable: false },
-    { name: 'geo_identifier', type: 'utf8', nullable: false },
-    { name: 'init_date', type: 'date', nullable: false },
-    { name: 'fold', type: 'utf8', nullable: false },
-    { name: 'obs_yield_kg_ha', type: 'double', nullable: true },
-    { name: 'trend_kg_ha', type: 'double', nullable: false },
-    { name: 'sim_yield_kg_ha_detrended', type: 'double', nullable: false },
-    { name: 'sim_yield_kg_ha', type: 'double', nullable: false },
-    { name: 'area_harvested_ha', type: 'double', nullable: false },
-  ],
-  key: ['year', 'geo_identifier', 'init_date'],
-};
 
 const DAY_MS = 86_400_000;
 const FIRST_INIT = Date.UTC(2018, 4, 1) / DAY_MS;
