@@ -13,4 +13,5 @@ export const entries = [
   'run',
   'result',
   'validate',
+  'testing',
 ];

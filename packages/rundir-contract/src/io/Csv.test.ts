@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, SchemaError } from '../errors/ContractError.js';
-import { MemoryStore } from './__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { type CsvCell, formatCsv, formatCsvNumber, parseCsv, readCsv, writeCsv } from './Csv.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError, NotFoundError, SchemaError } from '../errors/ContractError.js';
 import { LocalStore } from '../store/LocalStore.js';
 import type { Store } from '../store/Store.js';
-import { MemoryStore } from './__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { type IndexStoreData, readIndexStore, TIME_UNITS, writeIndexStore } from './IndexStore.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

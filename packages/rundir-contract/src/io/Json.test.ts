@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NotFoundError, SchemaError } from '../errors/ContractError.js';
-import { MemoryStore } from './__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { createJsonIfAbsent, formatJson, parseJson, readJson, validateDocument, writeJson } from './Json.js';
 
 const Marker = z.strictObject({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as zarr from 'zarrita';
 import { InvalidLocationError } from '../errors/ContractError.js';
 import { LocalStore } from '../store/LocalStore.js';
-import { MemoryStore } from './__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);

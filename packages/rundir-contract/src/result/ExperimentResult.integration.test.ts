@@ -6,7 +6,7 @@ import { ManifestError, RunDirNotFoundError } from '../errors/ContractError.js';
 import { readIndexStore } from '../io/IndexStore.js';
 import { modelPath, runPath } from '../layout/RunLayout.js';
 import { joinLocation } from '../location/Location.js';
-import { buildRunDir, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, type BuiltRunDir } from '../testing/index.js';
 import { createTestBucket, s3SkipReason, type TestBucket } from '../../test/s3.js';
 import { ExperimentResult } from './ExperimentResult.js';
 

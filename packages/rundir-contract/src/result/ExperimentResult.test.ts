@@ -7,7 +7,7 @@ import { ContractError, ManifestError, NotFoundError, RunDirNotFoundError, Schem
 import { readIndexStore } from '../io/IndexStore.js';
 import { modelPath, runPath, walkForwardPredsPath } from '../layout/RunLayout.js';
 import type { Frame } from '../schemas/TableSchema.js';
-import { buildRunDir, FIXTURE_GEOS, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, FIXTURE_GEOS, type BuiltRunDir } from '../testing/index.js';
 import { ExperimentResult } from './ExperimentResult.js';
 
 let root: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResolvedConfig, serializeResolvedConfig } from '../config/loadConfig.js';
 import { joinLocation } from '../location/Location.js';
 import { verifyManifest } from '../manifest/Manifest.js';
-import { fixtureConfig } from '../../test/buildRunDir.js';
+import { fixtureConfig } from '../testing/index.js';
 import { createTestBucket, s3SkipReason, type TestBucket } from '../../test/s3.js';
 import { createRunDir } from './createRunDir.js';
 

@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResolvedConfig, serializeResolvedConfig } from '../config/loadConfig.js';
 import { verifyManifest } from '../manifest/Manifest.js';
-import { fixtureConfig } from '../../test/buildRunDir.js';
+import { fixtureConfig } from '../testing/index.js';
 import { createRunDir } from './createRunDir.js';
 
 const NOW = new Date(Date.UTC(2024, 7, 1, 9, 30, 0, 250));

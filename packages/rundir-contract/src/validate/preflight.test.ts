@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError, PreflightError, RunDirNotFoundError, UnsupportedContractVersionError } from '../errors/ContractError.js';
 import { writeParquet } from '../io/Parquet.js';
 import { featuresPredSchema } from '../schemas/Tables.js';
-import { buildRunDir, FIXTURE_SLICE, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, FIXTURE_SLICE, type BuiltRunDir } from '../testing/index.js';
 import { preflight } from './preflight.js';
 
 let root: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinLocation } from '../location/Location.js';
-import { buildRunDir, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, type BuiltRunDir } from '../testing/index.js';
 import { createTestBucket, s3SkipReason, type TestBucket } from '../../test/s3.js';
 import { preflight } from './preflight.js';
 import { validateRunDir } from './validateRunDir.js';

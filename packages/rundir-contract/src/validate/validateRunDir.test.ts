@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidLocationError } from '../errors/ContractError.js';
 import { matchArtifact } from '../layout/Artifacts.js';
 import { writeManifest } from '../manifest/Manifest.js';
-import { buildRunDir, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, type BuiltRunDir } from '../testing/index.js';
 import { validateRunDir } from './validateRunDir.js';
 import { formatValidationReport, type ValidationReport } from './ValidationReport.js';
 

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../errors/ContractError.js';
-import type { Location } from '../../location/Location.js';
-import type { CreateResult, Store, StoreEntry } from '../../store/Store.js';
+import { NotFoundError } from '../errors/ContractError.js';
+import type { Location } from '../location/Location.js';
+import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
 
 /**
  * A Store held in a Map, for tests: proves the IO code needs nothing but the Store interface (no local files,
