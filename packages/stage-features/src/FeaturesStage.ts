@@ -1,29 +1,12 @@
 import { loadConfig, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import type { StageDeclaration } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { buildFeatures, type BuildFeaturesSummary } from './buildFeatures.js';
 import { buildForecastFeatures, type ForecastFeaturesSummary } from './buildForecastFeatures.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
 
-/** What one mode of a stage reads and writes. */
-export interface StageModeDeclaration {
-  /** Run-directory or features_dir artifacts read, by the contract's artifact ids (layout ARTIFACTS). */
-  reads: readonly string[];
-  /** Inputs outside any run directory, by the config field that names them. */
-  readsConfigFields: readonly string[];
-  /** Artifacts written, by artifact id. */
-  writes: readonly string[];
-  /** The manifest written last, as a layout pattern; none for features_dir, where metadata.json (with the digest) is written last. */
-  manifest: string | null;
-}
-
-export interface StageDeclaration {
-  stage: 'features';
-  package: string;
-  modes: { hindcast: StageModeDeclaration; forecast: StageModeDeclaration };
-}
-
 /** What FEATURES reads and writes, in the contract's terms. */
-export const FEATURES_STAGE: StageDeclaration = {
+export const FEATURES_STAGE: StageDeclaration<'hindcast' | 'forecast'> = {
   stage: 'features',
   package: STAGE_PACKAGE.name,
   modes: {
@@ -32,6 +15,7 @@ export const FEATURES_STAGE: StageDeclaration = {
       readsConfigFields: ['builders.<name>.filepath'],
       writes: ['features_fit', 'features_pred', 'features_metadata'],
       manifest: null,
+      writtenLast: 'features_metadata',
     },
     forecast: {
       reads: ['rundir', 'config_resolved', 'forecast_indices', 'features_metadata'],

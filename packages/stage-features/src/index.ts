@@ -3,5 +3,5 @@ export type { BuildFeaturesOptions, BuildFeaturesSummary, FeatureTablePaths } fr
 export { buildForecastFeatures } from './buildForecastFeatures.js';
 export type { ForecastFeaturesOptions, ForecastFeaturesSummary } from './buildForecastFeatures.js';
 export { FEATURES_STAGE, run } from './FeaturesStage.js';
-export type { FeaturesRunOptions, FeaturesRunResult, StageDeclaration, StageModeDeclaration } from './FeaturesStage.js';
+export type { FeaturesRunOptions, FeaturesRunResult } from './FeaturesStage.js';
 export { FeaturesError, FeaturesInputError } from './FeaturesError.js';

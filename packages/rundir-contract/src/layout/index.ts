@@ -48,3 +48,4 @@ export {
 export type { FoldLabel, ParsedRunId, ResidualMode, SliceRef, StageName } from './RunLayout.js';
 export { ARTIFACTS, artifactById, matchArtifact, stageReads, stageWrites } from './Artifacts.js';
 export type { ArtifactDeclaration, ArtifactFormat, ArtifactScope } from './Artifacts.js';
+export type { StageDeclaration, StageModeDeclaration } from './StageDeclaration.js';

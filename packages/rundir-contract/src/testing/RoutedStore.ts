@@ -1,0 +1,43 @@
+import type { Location } from '../location/Location.js';
+import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
+
+/** A Store that forwards every call to a target the kit can swap (the raw store, or a recording or failing wrapper). */
+export class RoutedStore implements Store {
+  constructor(public target: Store) {}
+
+  read(location: Location): Promise<Uint8Array> {
+    return this.target.read(location);
+  }
+
+  readRange(location: Location, offset: number, length: number): Promise<Uint8Array> {
+    return this.target.readRange(location, offset, length);
+  }
+
+  write(location: Location, data: Uint8Array | string): Promise<void> {
+    return this.target.write(location, data);
+  }
+
+  createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
+    return this.target.createIfAbsent(location, data);
+  }
+
+  exists(location: Location): Promise<boolean> {
+    return this.target.exists(location);
+  }
+
+  size(location: Location): Promise<number | undefined> {
+    return this.target.size(location);
+  }
+
+  list(prefix: Location): AsyncIterable<StoreEntry> {
+    return this.target.list(prefix);
+  }
+
+  delete(location: Location): Promise<void> {
+    return this.target.delete(location);
+  }
+
+  deletePrefix(prefix: Location): Promise<number> {
+    return this.target.deletePrefix(prefix);
+  }
+}
