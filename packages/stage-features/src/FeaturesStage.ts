@@ -1,6 +1,7 @@
 import { loadConfig, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import type { StageDeclaration } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { buildFeatures, type BuildFeaturesSummary } from './buildFeatures.js';
 import { buildForecastFeatures, type ForecastFeaturesSummary } from './buildForecastFeatures.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
@@ -33,6 +34,8 @@ export type FeaturesRunOptions =
       config: ResolvedConfig | string;
       env?: NodeJS.ProcessEnv;
       force?: boolean;
+      /** The store to write through (default: features_dir's). */
+      store?: Store;
     }
   | {
       mode: 'forecast';
@@ -40,6 +43,8 @@ export type FeaturesRunOptions =
       seasonYear: number;
       initDate: string;
       force?: boolean;
+      /** The store to write through (default: the run directory's). */
+      store?: Store;
     };
 
 export type FeaturesRunResult = ({ mode: 'hindcast' } & BuildFeaturesSummary) | ({ mode: 'forecast' } & ForecastFeaturesSummary);
@@ -52,10 +57,11 @@ export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResul
       seasonYear: options.seasonYear,
       initDate: options.initDate,
       force: options.force ?? false,
+      ...(options.store ? { store: options.store } : {}),
     });
     return { mode: 'forecast', ...summary };
   }
   const config =
     typeof options.config === 'string' ? await loadConfig({ configPath: options.config, env: options.env ?? process.env }) : options.config;
-  return { mode: 'hindcast', ...(await buildFeatures(config, { force: options.force ?? false })) };
+  return { mode: 'hindcast', ...(await buildFeatures(config, { force: options.force ?? false, ...(options.store ? { store: options.store } : {}) })) };
 }

@@ -6,7 +6,7 @@ import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
 import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { digestFiles } from '@commodity-hindcast/rundir-contract/manifest';
 import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
-import { storeFor } from '@commodity-hindcast/rundir-contract/store';
+import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { yieldRowsInYears } from './builders/YieldTable.js';
@@ -24,6 +24,8 @@ export interface BuildFeaturesOptions {
   force?: boolean;
   /** The clock for `created_at` (tests). */
   now?: () => Date;
+  /** The store to write the tables and metadata through (default: features_dir's); tests pass a recording or failing one. */
+  store?: Store;
 }
 
 export interface FeatureTablePaths {
@@ -96,8 +98,9 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   const years = [...new Set(table.year)].sort((a, b) => a - b);
   const features = table.features.map((column) => column.name);
 
-  await writeParquet(paths.fit, fit, featuresFitSchema);
-  await writeParquet(paths.pred, pred, featuresPredSchema);
+  const write = options.store ? { store: options.store } : {};
+  await writeParquet(paths.fit, fit, featuresFitSchema, write);
+  await writeParquet(paths.pred, pred, featuresPredSchema, write);
   // Checksums of the bytes as stored (read back through the store), so a reader can verify what it reads.
   const [fitDigest, predDigest] = [await tableDigest(paths.fit), await tableDigest(paths.pred)];
 
@@ -128,7 +131,7 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
     created_at: (options.now?.() ?? new Date()).toISOString(),
     created_by: STAGE_PACKAGE_ID,
   };
-  await writeJson(paths.metadata, metadata, FeatureMetadataSchema);
+  await writeJson(paths.metadata, metadata, FeatureMetadataSchema, write);
   return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
 }
 

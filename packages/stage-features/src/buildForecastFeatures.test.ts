@@ -7,7 +7,7 @@ import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
 import { featuresPredSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADAIR, areaOf, BOONE, CLAY, GEOS, smallIndices, writeSmallExperiment, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
+import { ADAIR, areaOf, BOONE, CLAY, sliceIndices, writeSmallExperiment, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
 import { buildFeatures } from './buildFeatures.js';
 import { buildForecastFeatures } from './buildForecastFeatures.js';
 import { FeaturesError, FeaturesInputError } from './FeaturesError.js';
@@ -24,17 +24,7 @@ let runDir: string;
  * climatology to harvest (1 October); then FORECAST's manifest for the slice.
  */
 async function writeSlice(observedUntil: string): Promise<IndexStoreData> {
-  const store = smallIndices('2022-04-01', '2022-10-01');
-  const n = store.time.length;
-  const until = isoToEpochDay(observedUntil);
-  for (let g = 0; g < GEOS.length; g++) {
-    for (let t = 0; t < n; t++) {
-      if (store.time[t]! <= until) continue;
-      store.variables.tavg!.data[g * n + t] = CLIMATOLOGY_TAVG;
-      store.variables.precip!.data[g * n + t] = 1;
-    }
-  }
-  store.observedUntil = observedUntil;
+  const store = sliceIndices(slice.seasonYear, observedUntil, CLIMATOLOGY_TAVG);
   await writeIndexStore(runPath(runDir, forecastIndicesPath(slice)), store);
   await writeManifest({
     runDir,

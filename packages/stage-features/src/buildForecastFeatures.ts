@@ -14,6 +14,7 @@ import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-con
 import { digestLocation, readManifest, verifyManifest, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { FeatureMetadataSchema, forecastFeaturesPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
+import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { featureTablePaths } from './buildFeatures.js';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { forecastYieldRows } from './builders/YieldTable.js';
@@ -33,6 +34,8 @@ export interface ForecastFeaturesOptions {
   force?: boolean;
   /** The clock for the manifest (tests). */
   now?: () => Date;
+  /** The store to write the slice's outputs through (default: the run directory's); tests pass a recording or failing one. */
+  store?: Store;
 }
 
 export interface ForecastFeaturesSummary {
@@ -119,7 +122,7 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   // One row per geo at the init date; the windows run to harvest over observations, then climatology.
   const inits: SeasonInits = { seasonYear: slice.seasonYear, initDates: [initDay], cutoffs: [harvest], isHarvest: [initDay === harvest] };
   const table = joinFeatures({ rows, blocks: loaded.blocks, selection, inits: () => inits });
-  await writeParquet(summaryBase.path, predFrame(table), forecastFeaturesPredSchema);
+  await writeParquet(summaryBase.path, predFrame(table), forecastFeaturesPredSchema, options.store ? { store: options.store } : {});
   await writeManifest({
     runDir,
     stage: 'features',
@@ -129,6 +132,7 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
     finishedAt: options.now?.() ?? new Date(),
     files: [outRelative],
     inputs,
+    ...(options.store ? { store: options.store } : {}),
   });
   return { ...summaryBase, skipped: false, rows: table.numRows, features: selection.columns };
 }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { writeIndexStore, writeParquet, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
+import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { seasonFeatureTableSchema, staticFeatureTableSchema, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import type { Store } from '@commodity-hindcast/rundir-contract/store';
+import { downstreamBlocksYaml, US_CORN_COMMODITY_YAML } from '@commodity-hindcast/rundir-contract/testing';
 
 /**
  * A hand-made input set in a temporary INPUT_DATA_DIR, written through the contract: three Iowa counties,
@@ -21,14 +24,7 @@ export const CONFIG_YAML = `
 experiment_name: small features test
 feature_start_year: 2018
 feature_end_year: 2020
-commodity:
-  commodity: corn
-  country_code: USA
-  season_start: {month: 4, day: 1}
-  harvest_season_doy: 184
-  bushel_weight_lbs: 56
-  delivery_unit: bu_acre
-  yield_range: [50, 250]
+${US_CORN_COMMODITY_YAML}
 builders:
   yields: {kind: yields, filepath: yields.parquet}
   weather:
@@ -47,14 +43,7 @@ builders:
   cybench: {kind: table, filepath: cybench.parquet, columns: [avg_t_p1]}
 experiment_protocol:
   test_years: [2019, 2020]
-model:
-  detrend: linear_state
-  regression: ridge
-postprocess:
-  bias_corrector: {kind: none}
-  conformalise: [in_sample_pooled]
-delivery:
-  model_public_name: TEST_V0
+${downstreamBlocksYaml('TEST_V0')}
 `;
 
 export interface SmallExperiment {
@@ -104,10 +93,44 @@ export function smallIndices(first = '2018-01-01', last = '2020-12-31'): IndexSt
 /** Writes the input set and resolves the config against it. */
 export async function writeSmallExperiment(configYaml = CONFIG_YAML): Promise<SmallExperiment> {
   const root = await mkdtemp(join(tmpdir(), 'stage-features-'));
+  const indices = await writeSmallInputs(root);
+  const env = { INPUT_DATA_DIR: root };
+  const config = resolveConfigText(configYaml, { where: 'small.yaml', env });
+  return { root, config, env, indices, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The config resolved against a data root (local or s3://), as the conformance kit needs it. */
+export function smallConfig(root: Location, configYaml = CONFIG_YAML): ResolvedConfig {
+  return resolveConfigText(configYaml, { where: 'small.yaml', env: { INPUT_DATA_DIR: root } });
+}
+
+/**
+ * A forecast slice's index store as FORECAST writes it for season `seasonYear`: observations up to
+ * `observedUntil`, then a flat climatology (tavg 20, precip 1) to harvest (1 October).
+ */
+export function sliceIndices(seasonYear: number, observedUntil: string, climatologyTavg = 20): IndexStoreData {
+  const store = smallIndices(`${seasonYear}-04-01`, `${seasonYear}-10-01`);
+  const n = store.time.length;
+  const until = isoToEpochDay(observedUntil);
+  for (let g = 0; g < GEOS.length; g++) {
+    for (let t = 0; t < n; t++) {
+      if (store.time[t]! <= until) continue;
+      store.variables.tavg!.data[g * n + t] = climatologyTavg;
+      store.variables.precip!.data[g * n + t] = 1;
+    }
+  }
+  store.observedUntil = observedUntil;
+  return store;
+}
+
+/** Writes the input files under a data root (local path or s3:// URI) through `store`; returns the index data. */
+export async function writeSmallInputs(root: Location, store?: Store): Promise<IndexStoreData> {
+  const io = store ? { store } : {};
+  const at = (name: string): Location => joinLocation(root, name);
   const years = [2017, 2018, 2019, 2020, 2021];
   const rows = GEOS.flatMap((geo, g) => years.map((year) => ({ geo, g, year })));
   await writeParquet(
-    join(root, 'yields.parquet'),
+    at('yields.parquet'),
     {
       numRows: rows.length,
       columnNames: ['geo_identifier', 'year', 'yield_kg_ha', 'area_harvested_ha', 'fips'],
@@ -121,18 +144,20 @@ export async function writeSmallExperiment(configYaml = CONFIG_YAML): Promise<Sm
       },
     },
     yieldTableSchema,
+    io,
   );
   const indices = smallIndices();
-  await writeIndexStore(join(root, 'indices.zarr'), indices);
+  await writeIndexStore(at('indices.zarr'), indices, io);
   await writeParquet(
-    join(root, 'soil.parquet'),
+    at('soil.parquet'),
     { numRows: 3, columnNames: ['geo_identifier', 'awc_mm', 'clay_pct'], columns: { geo_identifier: GEOS, awc_mm: Float64Array.from([150, 175, 200]), clay_pct: Float64Array.from([20, 25, 30]) } },
     staticFeatureTableSchema,
+    io,
   );
   // No row for clay 2020: the inner join drops that county-season.
   const seasonRows = GEOS.flatMap((geo, g) => [2018, 2019, 2020].filter((y) => !(geo === CLAY && y === 2020)).map((year) => ({ geo, g, year })));
   await writeParquet(
-    join(root, 'cybench.parquet'),
+    at('cybench.parquet'),
     {
       numRows: seasonRows.length,
       columnNames: ['geo_identifier', 'year', 'avg_t_p1', 'yield'],
@@ -144,8 +169,7 @@ export async function writeSmallExperiment(configYaml = CONFIG_YAML): Promise<Sm
       },
     },
     seasonFeatureTableSchema,
+    io,
   );
-  const env = { INPUT_DATA_DIR: root };
-  const config = resolveConfigText(configYaml, { where: 'small.yaml', env });
-  return { root, config, env, indices, remove: () => rm(root, { recursive: true, force: true }) };
+  return indices;
 }
