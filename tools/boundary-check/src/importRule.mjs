@@ -5,6 +5,21 @@ import { fileURLToPath } from 'node:url';
 import { CONTRACT_NAME } from './contractEntries.mjs';
 
 const WORKSPACE_SCOPE = '@commodity-hindcast/';
+// Contract entries for tests only (fixtures, the conformance kit): a stage's tests may import them, its source may not,
+// so nothing test-only ships inside a stage's runtime.
+export const TEST_ONLY_ENTRIES = new Set(['./testing']);
+const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
+
+/**
+ * Whether a file of a stage is test code: `*.test.*`, anything under a `__fixtures__` folder, or under the stage's
+ * top-level `test/` folder.
+ * @param {string} file      absolute path
+ * @param {string} stageDir  absolute path of the stage
+ */
+export function isTestFile(file, stageDir) {
+  const segments = path.relative(stageDir, file).split(path.sep);
+  return TEST_FILE.test(path.basename(file)) || segments.includes('__fixtures__') || segments[0] === 'test';
+}
 
 /**
  * @typedef {object} StageScope
@@ -127,6 +142,12 @@ export function checkModuleReference(reference, fromFile, scope) {
 
   const [name, subpath] = splitBareSpecifier(specifier);
   if (name === CONTRACT_NAME) {
+    if (scope.contract.isPublic(subpath) && TEST_ONLY_ENTRIES.has(subpath) && !isTestFile(fromFile, scope.stage.dir)) {
+      return (
+        `${kind} ${quoted} — "${subpath}" is a test-only entry of ${CONTRACT_NAME}: import it from tests ` +
+        '(*.test.ts, __fixtures__/, test/), never from stage source'
+      );
+    }
     if (scope.contract.isPublic(subpath)) return null;
     return (
       `${kind} ${quoted} — "${subpath}" is not an export of ${CONTRACT_NAME}; ${allowedImportsText(scope)}`

@@ -151,6 +151,13 @@ describe('each kind of violation fails the check at its file and line', () => {
       ],
     ],
     [
+      'testing-entry-in-source',
+      [
+        'packages/stage-predict/src/index.ts:2: imports "@commodity-hindcast/rundir-contract/testing"',
+        'packages/stage-predict/src/index.ts:7: dynamically imports "@commodity-hindcast/rundir-contract/testing"',
+      ],
+    ],
+    [
       'relative-escape',
       [
         'packages/stage-predict/src/paths.ts:2: imports "../../rundir-contract/src/io/readParquet.js", ' +
@@ -206,6 +213,13 @@ describe('each kind of violation fails the check at its file and line', () => {
     expect(deep.violations[0]?.message).toBe(
       'imports "@commodity-hindcast/rundir-contract/src/io/readParquet.js" — "./src/io/readParquet.js" is not an ' +
         `export of @commodity-hindcast/rundir-contract; ${IMPORT_RULE}`,
+    );
+    // The test-only entry is public, but only to tests (*.test.*, __fixtures__/, test/): the fixture imports it from all three.
+    const testing = checkBoundaries({ root: path.join(FIXTURES, 'testing-entry-in-source') });
+    expect(testing.files).toBe(5);
+    expect(testing.violations[0]?.message).toBe(
+      'imports "@commodity-hindcast/rundir-contract/testing" — "./testing" is a test-only entry of @commodity-hindcast/rundir-contract: ' +
+        'import it from tests (*.test.ts, __fixtures__/, test/), never from stage source',
     );
     const dependency = checkBoundaries({ root: path.join(FIXTURES, 'depends-on-stage') });
     expect(dependency.violations[0]?.message).toBe(

@@ -1,0 +1,1 @@
+export const fit = 1;

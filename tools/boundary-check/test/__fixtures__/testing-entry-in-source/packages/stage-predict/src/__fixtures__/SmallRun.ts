@@ -1,0 +1,3 @@
+import { buildRunDir } from '@commodity-hindcast/rundir-contract/testing';
+
+export const build = buildRunDir;

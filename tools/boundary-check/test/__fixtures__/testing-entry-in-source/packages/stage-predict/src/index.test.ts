@@ -1,0 +1,3 @@
+import { runStageConformance } from '@commodity-hindcast/rundir-contract/testing';
+
+export const kit = runStageConformance;

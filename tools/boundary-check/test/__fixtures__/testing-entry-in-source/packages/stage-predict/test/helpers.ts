@@ -1,0 +1,3 @@
+import { MemoryStore } from '@commodity-hindcast/rundir-contract/testing';
+
+export const store = new MemoryStore();
