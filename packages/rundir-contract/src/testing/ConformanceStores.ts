@@ -10,7 +10,7 @@ import { setS3StoreFactory } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 import type { ConformanceStoreKind } from './ConformanceReport.js';
 import { MemoryStore } from './MemoryStore.js';
-import { RoutedStore } from './RoutedStore.js';
+import { ForwardingStore } from './ForwardingStore.js';
 
 /** One place the kit runs a stage: its unwrapped store, fresh roots, and a way to put a wrapper in front. */
 export interface StoreVariant {
@@ -55,7 +55,7 @@ function localVariant(): StoreVariant {
  * picks its own store goes through the kit's wrapper. The previous factory is restored on dispose.
  */
 function uriVariant(kind: 'memory' | 's3', raw: Store, bucket: string, drop: () => Promise<void>): StoreVariant {
-  const router = new RoutedStore(raw);
+  const router = new ForwardingStore(raw);
   setS3StoreFactory(() => router);
   let n = 0;
   return {

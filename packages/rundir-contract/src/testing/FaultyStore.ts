@@ -1,6 +1,7 @@
 import { ContractError } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
-import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
+import type { CreateResult, Store } from '../store/Store.js';
+import { ForwardingStore } from './ForwardingStore.js';
 
 /** The failure a FaultyStore injects: the process "dies" at this write. */
 export class InjectedWriteFault extends ContractError {
@@ -15,15 +16,17 @@ export class InjectedWriteFault extends ContractError {
  * were killed there. Writes are whole or absent (the Store contract: atomic to readers), so what it leaves is
  * exactly what a crash between two writes leaves. Deletes pass through.
  */
-export class FaultyStore implements Store {
+export class FaultyStore extends ForwardingStore {
   private writes = 0;
   /** True once a write has been refused. */
   tripped = false;
 
   constructor(
-    readonly inner: Store,
+    inner: Store,
     readonly allowedWrites: number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   private admit(location: Location): void {
     if (this.writes >= this.allowedWrites) {
@@ -33,41 +36,13 @@ export class FaultyStore implements Store {
     this.writes++;
   }
 
-  read(location: Location): Promise<Uint8Array> {
-    return this.inner.read(location);
-  }
-
-  readRange(location: Location, offset: number, length: number): Promise<Uint8Array> {
-    return this.inner.readRange(location, offset, length);
-  }
-
-  async write(location: Location, data: Uint8Array | string): Promise<void> {
+  override async write(location: Location, data: Uint8Array | string): Promise<void> {
     this.admit(location);
-    await this.inner.write(location, data);
+    await super.write(location, data);
   }
 
-  async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
+  override async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
     this.admit(location);
-    return this.inner.createIfAbsent(location, data);
-  }
-
-  exists(location: Location): Promise<boolean> {
-    return this.inner.exists(location);
-  }
-
-  size(location: Location): Promise<number | undefined> {
-    return this.inner.size(location);
-  }
-
-  list(prefix: Location): AsyncIterable<StoreEntry> {
-    return this.inner.list(prefix);
-  }
-
-  delete(location: Location): Promise<void> {
-    return this.inner.delete(location);
-  }
-
-  deletePrefix(prefix: Location): Promise<number> {
-    return this.inner.deletePrefix(prefix);
+    return super.createIfAbsent(location, data);
   }
 }

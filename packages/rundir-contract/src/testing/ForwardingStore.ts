@@ -1,8 +1,11 @@
 import type { Location } from '../location/Location.js';
 import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
 
-/** A Store that forwards every call to a target the kit can swap (the raw store, or a recording or failing wrapper). */
-export class RoutedStore implements Store {
+/**
+ * A Store that forwards every call to `target`. The kit's wrappers (recording, failing) override the calls they
+ * watch; the kit's router swaps `target` between the raw store and a wrapper.
+ */
+export class ForwardingStore implements Store {
   constructor(public target: Store) {}
 
   read(location: Location): Promise<Uint8Array> {
