@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import { downstreamBlocksYaml, US_CORN_COMMODITY_YAML } from '@commodity-hindcast/rundir-contract/testing';
 import { importCybenchEs, importCybenchUs, importDailyWeather, importNass, type ImportReport } from '@commodity-hindcast/importers';
 import { buildFeatures, type BuildFeaturesSummary } from '@commodity-hindcast/stage-features';
 
@@ -53,25 +54,9 @@ const INPUT_PATHS = {
   iowaWeather: 'data/hrrr_iowa/indices.zarr',
 } as const;
 
-// Blocks every config needs but the FEATURES stage does not read.
-const DOWNSTREAM_BLOCKS = `model:
-  detrend: linear_state
-  regression: ridge
-postprocess:
-  bias_corrector: {kind: none}
-  conformalise: [in_sample_pooled]
-delivery:
-  model_public_name: INTEGRATION_TEST_V0`;
-
-/** US corn calendar of config.md: season from 1 April, harvest on season day 184 (1 October). */
-const US_CORN_COMMODITY = `commodity:
-  commodity: corn
-  country_code: USA
-  season_start: {month: 4, day: 1}
-  harvest_season_doy: 184
-  bushel_weight_lbs: 56
-  delivery_unit: bu_acre
-  yield_range: [50, 250]`;
+// Blocks every config needs but the FEATURES stage does not read, and the US corn calendar of config.md (season
+// from 1 April, harvest on season day 184): the contract's reference configs.
+const DOWNSTREAM_BLOCKS = downstreamBlocksYaml('INTEGRATION_TEST_V0');
 
 /** US corn: NASS county yields + the CY-Bench season table (2000–2018, the CY-Bench years). */
 export const US_CORN: RealDataSet = {
@@ -80,7 +65,7 @@ export const US_CORN: RealDataSet = {
   configYaml: `experiment_name: US corn, NASS yields and CY-Bench season features (integration test)
 feature_start_year: 2000
 feature_end_year: 2018
-${US_CORN_COMMODITY}
+${US_CORN_COMMODITY_YAML}
 builders:
   yields: {kind: yields, filepath: ${INPUT_PATHS.nass}}
   cybench: {kind: table, filepath: ${INPUT_PATHS.cybenchUs}}
@@ -177,7 +162,7 @@ export const IOWA_WEATHER: RealDataSet = {
 experiment_key: corn_iowa
 feature_start_year: 2017
 feature_end_year: 2022
-${US_CORN_COMMODITY}
+${US_CORN_COMMODITY_YAML}
 builders:
   yields: {kind: yields, filepath: ${INPUT_PATHS.nass}}
   weather:

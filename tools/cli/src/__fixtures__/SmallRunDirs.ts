@@ -3,32 +3,19 @@ import { join } from 'node:path';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
 import { writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { createRunDir, type CreatedRunDir } from '@commodity-hindcast/rundir-contract/run';
+import { downstreamBlocksYaml, US_CORN_COMMODITY_YAML } from '@commodity-hindcast/rundir-contract/testing';
 
 /** A small valid config whose runs go under `<inputDataDir>/runs`. */
 const CONFIG = `
 experiment_name: cli_fixture
 feature_start_year: 2000
 feature_end_year: 2020
-commodity:
-  commodity: corn
-  country_code: USA
-  season_start: {month: 4, day: 1}
-  harvest_season_doy: 184
-  bushel_weight_lbs: 56
-  delivery_unit: bu_acre
-  yield_range: [50, 250]
+${US_CORN_COMMODITY_YAML}
 builders:
   yields: {kind: yields, filepath: data/yields.parquet}
 experiment_protocol:
   test_years: [2018, 2019, 2020]
-model:
-  detrend: linear_state
-  regression: ridge
-postprocess:
-  bias_corrector: {kind: none}
-  conformalise: [in_sample_pooled]
-delivery:
-  model_public_name: CLI_TEST
+${downstreamBlocksYaml('CLI_TEST')}
 `;
 
 /** A fresh run directory (marker, resolved config, `create` manifest) made through the contract, as a stage would. */
