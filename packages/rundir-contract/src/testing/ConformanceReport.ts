@@ -69,3 +69,8 @@ export class ConformanceError extends ContractError {
 export function assertConformance(report: ConformanceReport): void {
   if (!report.ok) throw new ConformanceError(report);
 }
+
+/** The kit was called wrongly (an unknown mode, a missing option); the message says what to pass. */
+export class ConformanceSetupError extends ContractError {
+  override readonly name = 'ConformanceSetupError';
+}

@@ -8,7 +8,7 @@ import { LocalStore } from '../store/LocalStore.js';
 import { S3Store } from '../store/S3Store.js';
 import { setS3StoreFactory } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
-import type { ConformanceStoreKind } from './ConformanceReport.js';
+import { ConformanceSetupError, type ConformanceStoreKind } from './ConformanceReport.js';
 import { MemoryStore } from './MemoryStore.js';
 import { ForwardingStore } from './ForwardingStore.js';
 
@@ -90,7 +90,7 @@ export async function storeVariants(kinds: readonly ConformanceStoreKind[] | und
     if (kind === 'memory') variants.push(uriVariant('memory', new MemoryStore(), 'conformance-kit', async () => {}));
     if (kind === 's3') {
       const endpoint = s3TestEndpoint();
-      if (!endpoint) throw new Error('the s3 conformance variant needs S3_TEST_ENDPOINT (an S3 endpoint such as moto_server)');
+      if (!endpoint) throw new ConformanceSetupError('the s3 conformance variant needs S3_TEST_ENDPOINT (an S3 endpoint such as moto_server)');
       const store = new S3Store({ endpoint, region: process.env.AWS_REGION || 'us-east-1', forcePathStyle: true });
       const bucket = `conformance-${randomBytes(4).toString('hex')}`;
       await store.client.send(new CreateBucketCommand({ Bucket: bucket }));

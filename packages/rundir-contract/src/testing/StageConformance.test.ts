@@ -102,3 +102,15 @@ describe('a deliberately broken stage is caught by the assertion that covers its
     expect(report.failures).toContain(`[local] declared-writes: changed ${MANIFEST} without going through the store it was given`);
   });
 });
+
+describe('calling the kit wrongly', () => {
+  it('names the modes a declaration has, and asks for isComplete when a mode writes no manifest', async () => {
+    await expect(runStageConformance({ declaration: SLICE_FEATURES_STAGE, mode: 'hindcast', run: async () => {} })).rejects.toThrow(
+      'features declares no mode "hindcast"; it declares forecast',
+    );
+    const noManifest = { ...SLICE_FEATURES_STAGE, modes: { forecast: { ...SLICE_FEATURES_STAGE.modes.forecast, manifest: null } } };
+    await expect(runStageConformance({ declaration: noManifest, mode: 'forecast', run: async () => {} })).rejects.toThrow(
+      "features forecast mode writes no manifest: give isComplete, the readers' test of complete output",
+    );
+  });
+});

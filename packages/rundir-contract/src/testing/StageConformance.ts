@@ -10,7 +10,7 @@ import type { Store } from '../store/Store.js';
 import { validateRunDir } from '../validate/validateRunDir.js';
 import { buildRunDir, FIXTURE_STAGES, type FixtureStage } from './buildRunDir.js';
 import type { ConformanceContext, StageConformanceOptions } from './ConformanceContext.js';
-import { conformanceReport, type ConformanceAssertion, type ConformanceReport, type ConformanceResult } from './ConformanceReport.js';
+import { conformanceReport, ConformanceSetupError, type ConformanceAssertion, type ConformanceReport, type ConformanceResult } from './ConformanceReport.js';
 import { storeVariants, type StoreVariant } from './ConformanceStores.js';
 import { DeclaredPaths } from './DeclaredPaths.js';
 import { FaultyStore } from './FaultyStore.js';
@@ -79,9 +79,9 @@ async function manifestVouches(ctx: ConformanceContext, store: Store, declared: 
  */
 export async function runStageConformance(options: StageConformanceOptions): Promise<ConformanceReport> {
   const mode: StageModeDeclaration | undefined = (options.declaration.modes as Record<string, StageModeDeclaration>)[options.mode];
-  if (!mode) throw new Error(`${options.declaration.stage} declares no mode ${JSON.stringify(options.mode)}; it declares ${Object.keys(options.declaration.modes).join(', ')}`);
+  if (!mode) throw new ConformanceSetupError(`${options.declaration.stage} declares no mode ${JSON.stringify(options.mode)}; it declares ${Object.keys(options.declaration.modes).join(', ')}`);
   if (mode.manifest === null && !options.isComplete) {
-    throw new Error(`${options.declaration.stage} ${options.mode} mode writes no manifest: give isComplete, the readers' test of complete output`);
+    throw new ConformanceSetupError(`${options.declaration.stage} ${options.mode} mode writes no manifest: give isComplete, the readers' test of complete output`);
   }
   const results: ConformanceResult[] = [];
   const variants = await storeVariants(options.stores);

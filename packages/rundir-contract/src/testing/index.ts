@@ -3,7 +3,7 @@
 export { buildRunDir, FIXTURE_STAGES } from './buildRunDir.js';
 export type { BuildRunDirOptions, BuiltRunDir, FixtureStage } from './buildRunDir.js';
 export type { ConformanceContext, StageConformanceOptions } from './ConformanceContext.js';
-export { assertConformance, CONFORMANCE_ASSERTIONS, ConformanceError, formatConformanceReport } from './ConformanceReport.js';
+export { assertConformance, CONFORMANCE_ASSERTIONS, ConformanceError, ConformanceSetupError, formatConformanceReport } from './ConformanceReport.js';
 export type { ConformanceAssertion, ConformanceReport, ConformanceResult, ConformanceStoreKind } from './ConformanceReport.js';
 export { s3TestEndpoint } from './ConformanceStores.js';
 export { FaultyStore, InjectedWriteFault } from './FaultyStore.js';
