@@ -8,6 +8,17 @@ export interface ClassifiedPath {
   relative: string;
   /** The declared artifact id, `manifest` for the mode's manifest, or undefined when nothing declares it. */
   declaredAs?: string;
+  /** A temporary, staging, trash or lease entry of the store (allowed during a run, not after it). */
+  transient?: boolean;
+}
+
+// A store's own bookkeeping beside the files it writes: temporary files and staging folders renamed or copied into
+// place, trash of a replaced folder, writer leases. A stage may create them during a run but must not leave them.
+const WRITER_ENTRY_PREFIXES = ['.tmp-', '.staging-', '.trash-', '.lease-'];
+
+/** True when some segment of a relative path is a store's temporary, staging, trash or lease entry. */
+export function isWriterEntry(relative: string): boolean {
+  return relative.split('/').some((segment) => WRITER_ENTRY_PREFIXES.some((prefix) => segment.startsWith(prefix)));
 }
 
 /** A layout pattern as a regex; every placeholder is one path segment (a Zarr store also matches its files). */
@@ -41,12 +52,14 @@ export class DeclaredPaths {
   classify(location: Location): ClassifiedPath | undefined {
     const inRun = relativeLocation(this.runDir, location);
     if (inRun !== undefined && inRun !== '') {
+      if (isWriterEntry(inRun)) return { root: 'run', relative: inRun, transient: true };
       if (this.manifest?.test(inRun)) return { root: 'run', relative: inRun, declaredAs: 'manifest' };
       const found = this.artifacts.find((a) => a.root === 'run' && a.regex.test(inRun));
       return { root: 'run', relative: inRun, ...(found ? { declaredAs: found.id } : {}) };
     }
     const inFeatures = relativeLocation(this.featuresDir, location);
     if (inFeatures !== undefined && inFeatures !== '') {
+      if (isWriterEntry(inFeatures)) return { root: 'features', relative: inFeatures, transient: true };
       const found = this.artifacts.find((a) => a.root === 'features' && a.regex.test(inFeatures));
       return { root: 'features', relative: inFeatures, ...(found ? { declaredAs: found.id } : {}) };
     }
@@ -58,6 +71,11 @@ export class DeclaredPaths {
     const c = this.classify(location);
     if (!c) return location;
     return c.root === 'features' ? `features_dir/${c.relative}` : c.relative;
+  }
+
+  /** True for a store's temporary, staging, trash or lease entry. */
+  isTransient(location: Location): boolean {
+    return this.classify(location)?.transient === true;
   }
 
   /** What the mode declares, for messages. */

@@ -9,6 +9,8 @@ export interface KilledRunProbe {
   where: string;
   n: number;
   faulty: FaultyStore;
+  /** How many output files (not temporaries or leases) the killed run left. */
+  leftFiles(): number;
   run(store: Store): Promise<{ error?: unknown }>;
   /** The readers' view of the stage's output. */
   isComplete(): Promise<boolean>;
@@ -37,8 +39,9 @@ export async function checkKilledRun(probe: KilledRunProbe): Promise<string[]> {
   if (killed.error === undefined) failures.push(`${at}: the run succeeded although a write failed: a stage must fail when a write fails`);
   if (await probe.isComplete()) failures.push(`${at}: readers accept the stage's output as complete after the crash`);
   const validator = await probe.newValidatorFailures?.();
-  if (validator !== undefined && probe.n > 0 && validator.length === 0) {
-    failures.push(`${at}: validateRunDir accepts the ${probe.n} file${probe.n === 1 ? '' : 's'} a crashed run left`);
+  const left = probe.leftFiles();
+  if (validator !== undefined && left > 0 && validator.length === 0) {
+    failures.push(`${at}: validateRunDir accepts the ${left} file${left === 1 ? '' : 's'} a crashed run left`);
   }
 
   const rerun = probe.recording();

@@ -48,6 +48,12 @@ describe('a deliberately broken stage is caught by the assertion that covers its
     );
   });
 
+  it('leaves a temporary file behind (temporaries and leases are allowed during a run only)', async () => {
+    const report = await conformance('leaves-temporary', ['memory']);
+    expect(failed(report)).toEqual(['memory declared-writes']);
+    expect(report.failures).toEqual(['[memory] declared-writes: left forecast/2020/2020-08-01/features/.tmp-pred.parquet.junk behind after a successful run']);
+  });
+
   it('writes its manifest first', async () => {
     const report = await conformance('manifest-first', ['memory']);
     expect(failed(report)).toEqual(['memory manifest-last']);

@@ -137,7 +137,9 @@ async function runOnStore(options: StageConformanceOptions, mode: StageModeDecla
     return results;
   }
   result('runs', []);
-  const written = recording.written;
+  // Every write counts as a crash point; temporaries and leases are not outputs.
+  const allWrites = recording.written;
+  const written = allWrites.filter((l) => !declared.isTransient(l));
 
   // (a) Only declared files, and only through the store it was given.
   const declaredFailures: string[] = [];
@@ -147,10 +149,12 @@ async function runOnStore(options: StageConformanceOptions, mode: StageModeDecla
   }
   const recorded = new Set(written);
   for (const [location, digest] of await snapshot(raw, roots)) {
-    if (before.get(location) !== digest && !recorded.has(location)) declaredFailures.push(`changed ${declared.display(location)} without going through the store it was given`);
+    if (declared.isTransient(location) && !before.has(location)) declaredFailures.push(`left ${declared.display(location)} behind after a successful run`);
+    else if (before.get(location) !== digest && !recorded.has(location)) declaredFailures.push(`changed ${declared.display(location)} without going through the store it was given`);
   }
   for (const change of recording.changes.filter((c) => c.kind === 'delete' || c.kind === 'deletePrefix')) {
-    if (!declared.classify(change.location)?.declaredAs) declaredFailures.push(`deleted ${declared.display(change.location)}, which ${where} does not declare`);
+    const c = declared.classify(change.location);
+    if (!c?.declaredAs && !c?.transient) declaredFailures.push(`deleted ${declared.display(change.location)}, which ${where} does not declare`);
   }
   result('declared-writes', declaredFailures);
 
@@ -170,20 +174,24 @@ async function runOnStore(options: StageConformanceOptions, mode: StageModeDecla
   const second = await runThrough(ctx, again);
   if (second.error !== undefined) result('second-run-skips', [`the second run failed: ${message(second.error)}`]);
   else {
-    const changed = [...new Set(again.changes.map((c) => declared.display(c.location)))];
+    // Taking and releasing a lease to find the output up to date is not a change.
+    const changed = [...new Set(again.changes.filter((c) => !declared.isTransient(c.location)).map((c) => declared.display(c.location)))];
     result('second-run-skips', changed.length === 0 ? [] : [`the second run changed ${changed.length} file${changed.length === 1 ? '' : 's'} (${changed.slice(0, 5).join(', ')}): a completed stage must skip`]);
   }
 
   // (e) Killed after N writes, for every N before the last: nothing accepted as complete, and a re-run completes.
   const killedFailures: string[] = [];
-  for (let n = 0; n < written.length; n++) {
+  for (let n = 0; n < allWrites.length; n++) {
     const killedCtx = await scenario();
     const killedDeclared = new DeclaredPaths(mode, killedCtx.runDir, killedCtx.config.features_dir);
     const killedBaseline = inRunDir ? await validatorFailures(killedCtx, raw) : new Map<string, string>();
+    // The recording under the failing store sees the writes that went through: what the crash left.
+    const survived = new RecordingStore(raw);
     const probe: KilledRunProbe = {
       where,
       n,
-      faulty: new FaultyStore(raw, n),
+      faulty: new FaultyStore(survived, n),
+      leftFiles: () => survived.written.filter((l) => !killedDeclared.isTransient(l)).length,
       run: (store) => runThrough(killedCtx, store),
       isComplete: () => isComplete(killedCtx, killedDeclared),
       newValidatorFailures: inRunDir
@@ -194,7 +202,7 @@ async function runOnStore(options: StageConformanceOptions, mode: StageModeDecla
     };
     killedFailures.push(...(await checkKilledRun(probe)));
   }
-  result('killed-run', killedFailures, written.length === 0 ? 'the stage wrote nothing' : undefined);
+  result('killed-run', killedFailures, allWrites.length === 0 ? 'the stage wrote nothing' : undefined);
 
   // (f) A run directory of an unsupported contract major is refused, before anything is written.
   if (!mode.reads.includes('rundir')) {
@@ -212,7 +220,7 @@ async function runOnStore(options: StageConformanceOptions, mode: StageModeDecla
       failures.push(`refused a run directory of contract ${UNSUPPORTED_VERSION} with ${message(refused.error)}, not the contract's UnsupportedContractVersionError`);
     }
     const oldDeclared = new DeclaredPaths(mode, old.runDir, old.config.features_dir);
-    if (watched.written.length > 0) failures.push(`wrote ${watched.written.map((l) => oldDeclared.display(l)).join(', ')} into a run directory of contract ${UNSUPPORTED_VERSION}`);
+    if (watched.written.some((l) => !oldDeclared.isTransient(l))) failures.push(`wrote ${watched.written.filter((l) => !oldDeclared.isTransient(l)).map((l) => oldDeclared.display(l)).join(', ')} into a run directory of contract ${UNSUPPORTED_VERSION}`);
     result('unsupported-contract', failures);
   }
   return results;

@@ -19,7 +19,8 @@ export type StageFlaw =
   | 'never-skips'
   | 'swallows-write-errors'
   | 'ignores-contract-version'
-  | 'bypasses-store';
+  | 'bypasses-store'
+  | 'leaves-temporary';
 
 export const SLICE_FEATURES_STAGE: StageDeclaration<'forecast'> = {
   stage: 'features',
@@ -78,6 +79,7 @@ export async function runSliceFeaturesStage(ctx: ConformanceContext, flaw?: Stag
       return;
     default:
       await writeParquet(runPath(runDir, out), frame, forecastFeaturesPredSchema, store ? { store } : {});
+      if (flaw === 'leaves-temporary') await ctx.store.write(runPath(runDir, `forecast/${slice.seasonYear}/${slice.initDate}/features/.tmp-pred.parquet.junk`), bytes);
       if (flaw === 'undeclared-file') await ctx.store.write(runPath(runDir, `forecast/${slice.seasonYear}/${slice.initDate}/features/debug.txt`), 'rows: 3\n');
       await writeManifest({ runDir, stage: 'features', scope, package: PACKAGE, startedAt, files: [out], ...(store ? { store } : {}) });
   }
