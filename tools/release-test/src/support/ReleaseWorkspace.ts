@@ -15,6 +15,7 @@ export interface WorkspacePackage {
 /** The published entry point: the CLI and, through `...`, every workspace package it depends on. */
 export const CLI = '@commodity-hindcast/cli';
 export const CONTRACT = '@commodity-hindcast/rundir-contract';
+export const FEATURES = '@commodity-hindcast/stage-features';
 
 /**
  * A throwaway copy of the repository (its tracked and untracked-but-not-ignored files, as they are on disk now)
@@ -33,10 +34,13 @@ export class ReleaseWorkspace {
     for (const rel of stdout.split('\0')) {
       if (rel === '') continue;
       const from = join(source, rel);
-      // A tracked file deleted in the working tree is not part of what is being released.
+      // A tracked file deleted in the working tree is not part of what is being released; an untracked one may
+      // be a temporary file of a test running beside this one and vanish while we copy.
       if (!(await stat(from).catch(() => undefined))?.isFile()) continue;
       await mkdir(dirname(join(dest, rel)), { recursive: true });
-      await copyFile(from, join(dest, rel));
+      await copyFile(from, join(dest, rel)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
     }
     return new ReleaseWorkspace(dest, env);
   }
