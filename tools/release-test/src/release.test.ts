@@ -80,6 +80,13 @@ async function release(label: string): Promise<Record<string, string>> {
   const versions = versionsOf(closure);
   for (const [name, version] of Object.entries(versions)) {
     expect((await verdaccio!.versions(name)).versions, name).toContain(version);
+    // pnpm rewrites workspace: ranges on publish (workspace:* → x.y.z, workspace:^ → ^x.y.z): the published
+    // ranges name the versions released with them.
+    const dependencies = await verdaccio!.dependencies(name, version);
+    for (const [dep, range] of Object.entries(dependencies)) {
+      expect(range, `${name}@${version} → ${dep}`).not.toMatch(/^workspace:/);
+      if (versions[dep]) expect(range.replace(/^[\^~]/, ''), `${name}@${version} → ${dep}`).toBe(versions[dep]);
+    }
   }
   return versions;
 }

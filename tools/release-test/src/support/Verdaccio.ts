@@ -90,6 +90,14 @@ export class Verdaccio {
     return { versions: Object.keys(body.versions ?? {}), latest: body['dist-tags']?.latest };
   }
 
+  /** The dependency maps of one published version, as the registry serves them to installers. */
+  async dependencies(name: string, version: string): Promise<Record<string, string>> {
+    const response = await fetch(new URL(`${name.replace('/', '%2f')}/${version}`, this.url));
+    if (!response.ok) throw new Error(`verdaccio ${this.url}: ${name}@${version} is not published (${response.status})`);
+    const body = (await response.json()) as Record<string, Record<string, string> | undefined>;
+    return { ...body.dependencies, ...body.optionalDependencies, ...body.peerDependencies };
+  }
+
   /** The `//host:port/` key of this registry in an .npmrc. */
   get npmrcKey(): string {
     return this.url.replace(/^https?:/, '');
