@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { daysInMonth } from '../domain/EpochDay.js';
 import { hindcastInitDoys } from '../domain/SeasonCalendar.js';
 import { EXPERIMENT_KEY_PATTERN, RESIDUAL_MODES } from '../layout/RunLayout.js';
-import { isS3Location, normalizeLocation } from '../location/Location.js';
+import { assertWellFormedUri, isS3Location, normalizeLocation } from '../location/Location.js';
 
 /**
  * The experiment configuration (config.md): one zod schema for the YAML a user writes
@@ -51,6 +51,14 @@ function pathProblem(value: string, resolved: boolean): string | undefined {
     try {
       normalizeLocation(value);
       return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  // A mistyped S3 URI (`s3:/b/k`, `S3://b/k`) or a one-slash scheme would otherwise pass as a relative path.
+  if (!URI_SCHEME.test(value) || /^s3:/i.test(value)) {
+    try {
+      assertWellFormedUri(value);
     } catch (error) {
       return (error as Error).message;
     }

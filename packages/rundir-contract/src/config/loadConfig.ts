@@ -1,7 +1,7 @@
 import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
-import { isS3Location, joinLocation, normalizeLocation, resolveAgainst, type Location } from '../location/Location.js';
+import { assertWellFormedUri, isS3Location, joinLocation, normalizeLocation, resolveAgainst, type Location } from '../location/Location.js';
 import { storeFor } from '../store/storeFor.js';
 import { describeZodIssues, formatFieldPath } from './ConfigIssue.js';
 import { COMPUTED_CLIMATOLOGY, ExperimentConfigSchema, ResolvedConfigSchema, type ExperimentConfig, type ResolvedConfig } from './ExperimentConfig.js';
@@ -97,7 +97,13 @@ export function inputDataDirFromEnv(env: NodeJS.ProcessEnv = process.env): Locat
     throw new ConfigError(problem, [problem]);
   }
   const value = raw.trim();
-  if (!isS3Location(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !nodePath.isAbsolute(value)) {
+  try {
+    assertWellFormedUri(value);
+  } catch (error) {
+    const problem = `INPUT_DATA_DIR=${value}: ${(error as Error).message}`;
+    throw new ConfigError(problem, [problem]);
+  }
+  if (!isS3Location(value) && !nodePath.isAbsolute(value)) {
     const problem = `INPUT_DATA_DIR=${value} is a relative path; set it to an absolute path or an s3:// URI, e.g. export INPUT_DATA_DIR=${nodePath.resolve(value)}`;
     throw new ConfigError(problem, [problem]);
   }

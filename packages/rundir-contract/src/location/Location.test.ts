@@ -69,6 +69,23 @@ describe('local paths', () => {
     expect(() => normalizeLocation('')).toThrow(/empty/);
   });
 
+  it.each(['s3:/bucket/key', 's3//bucket/key', 'S3://bucket/key', 's3:bucket/key', 's3:', 's3:///key', 'S3:/bucket'])(
+    'refuses the malformed S3 URI %j with one line instead of taking it for a local path',
+    (uri) => {
+      expect(() => normalizeLocation(uri, '/data')).toThrow(/^.*: malformed S3 URI( \(no bucket after "s3:\/\/"\))?; write s3:\/\/bucket\/key/);
+      expect(() => resolveAgainst('/data', uri)).toThrow(/malformed S3 URI/);
+    },
+  );
+
+  it('names the exact fix for a mistyped S3 URI, and lets a colon through in an explicit local path', () => {
+    expect(() => normalizeLocation('s3:/bucket/key', '/data')).toThrow(
+      's3:/bucket/key: malformed S3 URI; write s3://bucket/key (lower-case "s3", a colon and two slashes), or ./s3:/bucket/key for a local path',
+    );
+    expect(() => normalizeLocation('gs:/bucket', '/data')).toThrow(/unsupported scheme "gs:"/);
+    expect(normalizeLocation('./s3:/bucket/key', '/data')).toBe('/data/s3:/bucket/key');
+    expect(normalizeLocation('s3/bucket/key', '/data')).toBe('/data/s3/bucket/key');
+  });
+
   it('relative paths are POSIX and undefined outside the base', () => {
     expect(relativeLocation('/data/run', '/data/run/models/a.json')).toBe('models/a.json');
     expect(relativeLocation('/data/run', '/data/other')).toBeUndefined();

@@ -18,6 +18,36 @@ export function isS3Location(location: Location): boolean {
   return location.startsWith(S3_PREFIX);
 }
 
+// `s3:/b/k`, `s3:b/k`, `S3://b/k`, `s3//b/k`, `s3:///k`: near misses of `s3://bucket/key` that would otherwise be taken
+// for a relative local path (and write a folder named `s3:` next to the user's data).
+const S3_LOOKALIKE = /^(s3:|s3\/\/)/i;
+// A URI scheme of two or more characters (`gs:`, `https:`); one letter would be a Windows drive.
+const SCHEME_LIKE = /^[A-Za-z][A-Za-z0-9+.-]+:/;
+
+/**
+ * Refuses a location that looks like a URI but is not a well-formed `s3://bucket/key`: a mistyped S3 URI, or
+ * another scheme. A local file whose name holds a colon can still be given as `./name:x`.
+ */
+export function assertWellFormedUri(location: string): void {
+  if (isS3Location(location)) {
+    if (location.startsWith(`${S3_PREFIX}/`)) {
+      throw new InvalidLocationError(`${location}: malformed S3 URI (no bucket after "s3://"); write s3://bucket/key`);
+    }
+    return;
+  }
+  if (S3_LOOKALIKE.test(location)) {
+    throw new InvalidLocationError(
+      `${location}: malformed S3 URI; write s3://bucket/key (lower-case "s3", a colon and two slashes), or ./${location} for a local path`,
+    );
+  }
+  const scheme = SCHEME_LIKE.exec(location);
+  if (scheme) {
+    throw new InvalidLocationError(
+      `${location}: unsupported scheme "${scheme[0]}"; use a local path or an s3://bucket/key URI (write ./${location} for a local path with a colon)`,
+    );
+  }
+}
+
 export interface S3Address {
   bucket: string;
   /** The object key or key prefix, without a leading or trailing slash ('' for the bucket root). */
@@ -70,10 +100,8 @@ export function normalizeLocation(location: Location, cwd: string = process.cwd(
     throw new InvalidLocationError(`location ${JSON.stringify(location)} is empty; give a local path or an s3://bucket/prefix URI`);
   }
   if (CONTROL.test(location)) throw new InvalidLocationError(`location ${JSON.stringify(location)} contains a control character`);
+  assertWellFormedUri(location);
   if (isS3Location(location)) return formatS3Uri(parseS3Uri(location));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new InvalidLocationError(`${location}: unsupported scheme; use a local path or an s3:// URI`);
-  }
   return nodePath.resolve(cwd, location);
 }
 
@@ -140,6 +168,7 @@ export function relativeLocation(base: Location, location: Location): string | u
  * relative paths are joined onto the root (which may itself be a URI).
  */
 export function resolveAgainst(root: Location, path: string): Location {
+  assertWellFormedUri(path);
   if (isS3Location(path)) return normalizeLocation(path);
   if (nodePath.isAbsolute(path)) return nodePath.normalize(path);
   if (isS3Location(root)) {

@@ -1,5 +1,6 @@
 export {
   assertSafeSegment,
+  assertWellFormedUri,
   formatS3Uri,
   isS3Location,
   joinLocation,
