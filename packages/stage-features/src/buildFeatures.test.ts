@@ -309,6 +309,14 @@ describe('buildFeatures refuses bad builder inputs before computing, naming the 
     await expectRefused(/^builders\.weather\.filepath \(.*indices\.zarr\): no rows in the feature years 2018-2020: the store's time axis \(2010-01-01 to 2010-12-31\) reaches none/);
   });
 
+  it('an index store that covers some feature seasons but not every window of every one', async () => {
+    // Seasons start 1 April; the store stops on 31 July 2019, so the rest of 2019's season and all of 2020 are gaps.
+    await writeIndexStore(join(exp.root, 'indices.zarr'), smallIndices('2018-01-01', '2019-07-31'));
+    await expectRefused(
+      /^builders\.weather\.filepath \(.*indices\.zarr\): the store does not cover window "aug" of season 2019 \(2019-08-01 to 2019-08-31\) and \d+ more windows: its time axis runs 2018-01-01 to 2019-07-31; extend the store/,
+    );
+  });
+
   it('an index store without a configured variable', async () => {
     exp.config.builders.weather = { ...(exp.config.builders.weather as Extract<typeof exp.config.builders.weather, { kind: 'indices' }>), variables: ['tavg', 'ndvi'] };
     await expectRefused(/^builders\.weather\.variables\[1\] \(.*indices\.zarr\): the store has no variable "ndvi".*; use a variable the store has/);

@@ -120,12 +120,22 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
     await writeIndexStore(location, data, { chunkGeo: 3, chunkTime: 150 });
     expectSameStore(await readIndexStore(location), data);
 
-    expect((await readMeta(path.join(location, 'zarr.json'))).attributes).toEqual({
+    const rootAttrs = (await readMeta(path.join(location, 'zarr.json'))).attributes as Record<string, unknown>;
+    expect(rootAttrs).toEqual({
       geo_identifier: data.geoIdentifiers,
       variables: ['tmax', 'ndvi'],
       observed_until: '2020-06-30',
       source: 'IndexStore.test.ts',
+      chunk_bytes: expect.any(Object),
     });
+    // The completeness record lists every chunk of the 3 × 3 grid (7 geos / 3, 400 steps / 150) at its size on disk.
+    const record = rootAttrs.chunk_bytes as Record<string, Record<string, number>>;
+    expect(Object.keys(record)).toEqual(['ndvi', 'time', 'tmax']);
+    expect(Object.keys(record.tmax ?? {})).toEqual(['c/0/0', 'c/0/1', 'c/0/2', 'c/1/0', 'c/1/1', 'c/1/2', 'c/2/0', 'c/2/1', 'c/2/2']);
+    expect(Object.keys(record.time ?? {})).toEqual(['c/0']);
+    for (const [array, chunks] of Object.entries(record)) {
+      for (const [chunk, bytes] of Object.entries(chunks)) expect((await fs.stat(path.join(location, array, chunk))).size).toBe(bytes);
+    }
     const time = await readMeta(path.join(location, 'time', 'zarr.json'));
     expect(time).toMatchObject({ zarr_format: 3, node_type: 'array', data_type: 'int32', shape: [400], attributes: { units: TIME_UNITS } });
     const tmax = await readMeta(path.join(location, 'tmax', 'zarr.json'));
@@ -355,10 +365,52 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "ndvi": expected dimension_names ["geo", "time"], found ["time","geo"]`);
   });
 
-  it('a damaged chunk', async () => {
+  it('a damaged chunk: its size differs from the completeness record', async () => {
     await freshStore('chunk');
+    const written = (await fs.stat(v3('tmax', 'c', '0', '0'))).size;
+    await fs.writeFile(v3('tmax', 'c', '0', '0'), Buffer.from('not zstd at all'));
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "tmax": chunk c/0/0 is 15 bytes, but ${written} were written (${v3('tmax', 'c', '0', '0')}), so the store is damaged; write it again (re-run the import that made it)`,
+    );
+  });
+
+  it('a damaged chunk in a store without a completeness record cannot be decoded', async () => {
+    await freshStore('chunk-no-record');
+    await editMeta(v3('zarr.json'), (m) => {
+      delete (m.attributes as Record<string, unknown>).chunk_bytes;
+    });
     await fs.writeFile(v3('tmax', 'c', '0', '0'), Buffer.from('not zstd at all'));
     await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "tmax": cannot decode its chunks`);
+  });
+
+  it('a missing chunk is an error naming the array and the chunk, not NaN values', async () => {
+    await freshStore('lost-chunk');
+    await fs.rm(v3('tmax', 'c', '0', '0'));
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "tmax": chunk c/0/0 is missing (${v3('tmax', 'c', '0', '0')}), so the store is incomplete; write it again (re-run the import that made it)`,
+    );
+    // Without the record (a v3 store from before it existed) every chunk was still written: still an error.
+    await editMeta(v3('zarr.json'), (m) => {
+      delete (m.attributes as Record<string, unknown>).chunk_bytes;
+    });
+    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "tmax": chunk c/0/0 is missing`);
+    await fs.rm(v3('time', 'c', '0'));
+    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "time": chunk c/0 is missing`);
+  });
+
+  it('a chunk that is not a regular file (a symlink to /dev/zero) is refused at once', async () => {
+    await freshStore('dev-zero');
+    await fs.rm(v3('tmax', 'c', '0', '0'));
+    await fs.symlink('/dev/zero', v3('tmax', 'c', '0', '0'));
+    await expect(readIndexStore(location)).rejects.toThrow(`${v3('tmax', 'c', '0', '0')} is not a regular file (a character device); give the path of a file`);
+  });
+
+  it('a chunk above the size limit is refused before it is read', async () => {
+    await freshStore('huge');
+    await fs.truncate(v3('tmax', 'c', '0', '0'), 300 * 1024 * 1024);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${v3('tmax', 'c', '0', '0')}: chunk c/0/0 of array "tmax" is 314,572,800 bytes, above the 256 MiB limit; check the path (is this the right file?)`,
+    );
   });
 
   it('time that is not strictly increasing', async () => {

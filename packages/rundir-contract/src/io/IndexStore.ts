@@ -5,6 +5,7 @@ import { type Location, relativeLocation } from '../location/Location.js';
 import type { Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
 import { validateDocument } from './Json.js';
+import { ChunkBytesSchema, requireCompleteStore } from './IndexStoreCompleteness.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 
 /** One index variable: a geo × time grid of float32 values, NaN where missing. */
@@ -73,6 +74,7 @@ const RootAttributesSchema = z.object({
   variables: z.array(z.string().regex(VARIABLE_NAME, 'expected a plain name (letters, digits, _ . -)')),
   observed_until: z.iso.date().nullable(),
   source: z.string(),
+  chunk_bytes: ChunkBytesSchema.optional(),
 });
 
 const VariableAttributesSchema = z.object({ units: z.string(), long_name: z.string(), time_coverage: z.string().optional() });
@@ -189,7 +191,8 @@ async function clearPreviousStore(store: Store, location: Location): Promise<voi
 
 /**
  * Writes an index store (Zarr v3) at `location`, replacing an earlier Zarr store there. Arrays first, the root
- * group's zarr.json last: a store whose root metadata is present was written completely.
+ * group's zarr.json last, holding the completeness record (`chunk_bytes`: every chunk written and its size): a store
+ * whose root metadata is present was written completely, and a reader can tell a lost or cut chunk.
  */
 export async function writeIndexStore(location: Location, data: IndexStoreData, options: WriteIndexStoreOptions = {}): Promise<void> {
   const where = `${location} (not written)`;
@@ -200,7 +203,8 @@ export async function writeIndexStore(location: Location, data: IndexStoreData, 
 
   const store = options.store ?? storeFor(location);
   await clearPreviousStore(store, location);
-  const root = zarr.root(new ZarrStoreAdapter(store, location));
+  const adapter = new ZarrStoreAdapter(store, location);
+  const root = zarr.root(adapter);
   const setOptions = { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) };
 
   const time = await zarr.create(root.resolve(TIME_ARRAY), {
@@ -231,7 +235,8 @@ export async function writeIndexStore(location: Location, data: IndexStoreData, 
     await zarr.set(array, null, { data: variable.data, shape: [nGeo, nTime], stride: [nTime, 1] }, setOptions);
   }
 
-  await zarr.create(root, { attributes: rootAttributes(data) });
+  // Last: the completeness record, every chunk written and its size, in the root metadata (see IndexStoreCompleteness).
+  await zarr.create(root, { attributes: { ...rootAttributes(data), chunk_bytes: adapter.writtenChunks() } });
 }
 
 function describeShape(shape: readonly number[]): string {
@@ -289,7 +294,8 @@ function toGeoMajor(chunk: zarr.Chunk<'float32'>, nGeo: number, nTime: number): 
  */
 export async function readIndexStore(location: Location, options: ReadIndexStoreOptions = {}): Promise<IndexStoreData> {
   const store = options.store ?? storeFor(location);
-  const root = zarr.root(new ZarrStoreAdapter(store, location));
+  const adapter = new ZarrStoreAdapter(store, location);
+  const root = zarr.root(adapter);
   let group: zarr.Group<ZarrStoreAdapter>;
   try {
     group = await zarr.open(root, { kind: 'group' });
@@ -303,6 +309,7 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
     throw error;
   }
   const attrs = validateDocument(`${location} (root group attributes)`, group.attrs, RootAttributesSchema);
+  await requireCompleteStore(adapter, attrs.chunk_bytes);
   assertUnique(attrs.geo_identifier, `${location} (root group attribute geo_identifier)`, 'geo identifier');
   assertUnique(attrs.variables, `${location} (root group attribute variables)`, 'variable');
   const nGeo = attrs.geo_identifier.length;

@@ -6,7 +6,7 @@ import * as zarr from 'zarrita';
 import { InvalidLocationError } from '../errors/ContractError.js';
 import { LocalStore } from '../store/LocalStore.js';
 import { MemoryStore } from '../testing/index.js';
-import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
+import { splitChunkKey, ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -61,5 +61,31 @@ describe('ZarrStoreAdapter', () => {
     expect(group.attrs).toEqual({ hello: 'world' });
     const reopened = await zarr.open(group.resolve('x'), { kind: 'array' });
     expect(Array.from((await zarr.get(reopened)).data as Int32Array)).toEqual([7, 8, 9, 10]);
+  });
+
+  it('tells chunk keys (v3 and v2) from metadata keys', () => {
+    expect(splitChunkKey('/tmax/c/0/1')).toEqual({ array: 'tmax', chunk: 'c/0/1' });
+    expect(splitChunkKey('/time/c/0')).toEqual({ array: 'time', chunk: 'c/0' });
+    expect(splitChunkKey('/tmax/1.0')).toEqual({ array: 'tmax', chunk: '1.0' });
+    expect(splitChunkKey('/tmax/zarr.json')).toBeUndefined();
+    expect(splitChunkKey('/.zgroup')).toBeUndefined();
+  });
+
+  it('records the size of every chunk written, and a reader that requires chunks refuses an absent or resized one', async () => {
+    const store = new MemoryStore();
+    const writer = new ZarrStoreAdapter(store, 's3://mem-bucket/s.zarr');
+    await writer.set('/zarr.json', bytes(1));
+    await writer.set('/v/c/1/0', bytes(1, 2, 3));
+    await writer.set('/v/c/0/0', bytes(1, 2));
+    expect(writer.writtenChunks()).toEqual({ v: { 'c/0/0': 2, 'c/1/0': 3 } });
+
+    const lenient = new ZarrStoreAdapter(store, 's3://mem-bucket/s.zarr');
+    expect(await lenient.get('/v/c/9/9')).toBeUndefined();
+    const strict = new ZarrStoreAdapter(store, 's3://mem-bucket/s.zarr');
+    strict.requireChunks({ v: { 'c/0/0': 2, 'c/1/0': 4 } });
+    expect(await strict.get('/v/c/0/0')).toEqual(bytes(1, 2));
+    expect(await strict.get('/absent.json')).toBeUndefined();
+    await expect(strict.get('/v/c/9/9')).rejects.toThrow('s3://mem-bucket/s.zarr: array "v": chunk c/9/9 is missing (s3://mem-bucket/s.zarr/v/c/9/9)');
+    await expect(strict.get('/v/c/1/0')).rejects.toThrow('s3://mem-bucket/s.zarr: array "v": chunk c/1/0 is 3 bytes, but 4 were written');
   });
 });

@@ -14,6 +14,14 @@ function isErrno(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
 }
 
+function fileKind(stat: import('node:fs').Stats): string {
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
 function assertLocal(location: Location): void {
   if (isS3Location(location)) throw new ContractError(`LocalStore cannot handle ${location}; use storeFor(location)`);
   if (!nodePath.isAbsolute(location)) throw new ContractError(`LocalStore needs an absolute path, got ${location}`);
@@ -26,11 +34,23 @@ function assertLocal(location: Location): void {
 export class LocalStore implements Store {
   async read(location: Location): Promise<Uint8Array> {
     assertLocal(location);
+    let handle: fs.FileHandle;
     try {
-      return new Uint8Array(await fs.readFile(location));
+      // Non-blocking, so that opening a FIFO does not wait for a writer; it changes nothing for regular files.
+      handle = await fs.open(location, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     } catch (error) {
-      if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new NotFoundError(location);
+      if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) throw new NotFoundError(location);
+      if (isErrno(error, 'EISDIR')) throw new NotFoundError(location, `${location} is a directory, not a file`);
       throw error;
+    }
+    try {
+      const stat = await handle.stat();
+      if (stat.isDirectory()) throw new NotFoundError(location, `${location} is a directory, not a file`);
+      // /dev/zero, /dev/urandom or a FIFO (or a symlink to one) would never end: refuse before reading a byte.
+      if (!stat.isFile()) throw new ContractError(`${location} is not a regular file (${fileKind(stat)}); give the path of a file`);
+      return new Uint8Array(await handle.readFile());
+    } finally {
+      await handle.close();
     }
   }
 

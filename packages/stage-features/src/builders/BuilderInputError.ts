@@ -24,16 +24,22 @@ export function builderReadError(field: string, kind: string, location: string, 
       { cause: error },
     );
   }
-  return new FeaturesInputError(field, location, readProblem(location, error), `rewrite the file as ${MAKE_INPUT[kind] ?? 'the input'}, or point ${field} at one`, {
-    cause: error,
-  });
+  // The contract's own fix (`write it again (re-run the import that made it)`) is more precise than the generic one.
+  const fix = contractFix(error) ?? `rewrite the file as ${MAKE_INPUT[kind] ?? 'the input'}, or point ${field} at one`;
+  return new FeaturesInputError(field, location, readProblem(location, error), fix, { cause: error });
+}
+
+const CONTRACT_FIX = /; ((rewrite|write|drop|fill) [^;]*)$/;
+
+function contractFix(error: unknown): string | undefined {
+  return error instanceof Error ? CONTRACT_FIX.exec(error.message)?.[1] : undefined;
 }
 
 /** The contract's message of a failed read without its location prefix and its own fix. */
 export function readProblem(location: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const problem = message.startsWith(`${location}: `) ? message.slice(location.length + 2) : message;
-  return problem.replace(/; (rewrite|write|drop|fill) [^;]*$/, '');
+  return problem.replace(CONTRACT_FIX, '');
 }
 
 /** A double column as Float64Array with NaN for null (a read with `nulls: 'mask'` already has NaN under its nulls). */

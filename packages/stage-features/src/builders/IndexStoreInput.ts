@@ -3,6 +3,7 @@ import { dateForSeasonDoy, epochDayToIso, isoToEpochDay, seasonStart, type Epoch
 import { readIndexStore } from '@commodity-hindcast/rundir-contract/io';
 import { FeaturesInputError } from '../FeaturesError.js';
 import type { IndexSeriesData } from '../compute/IndicesBlock.js';
+import type { SeasonWindowPlan } from '../compute/SeasonWindows.js';
 import { builderReadError } from './BuilderInputError.js';
 import { assertGeoIdentifiers } from './GeoCheck.js';
 
@@ -94,6 +95,44 @@ export function observedOnly(store: LoadedIndexStore): LoadedIndexStore {
     variables[name] = masked;
   }
   return { ...store, variables };
+}
+
+/**
+ * Refuses a store that does not cover every window of every feature season (from the window's first day to its last
+ * day or harvest, whichever is first): a gap would give missing features without an error. Judged by the time axis;
+ * steps after `observed_until` (climatology) count as covered, as a season still in progress is meant to be
+ * partly observed. A step is dated by the last day it covers, so the first step may lie up to one step after a window's
+ * start. The message names the store, the first window and season not covered, their dates and the store's.
+ */
+export function assertStoreCoversWindows(
+  builderName: string,
+  store: LoadedIndexStore,
+  calendar: SeasonCalendar,
+  plan: SeasonWindowPlan,
+  years: { start: number; end: number },
+): void {
+  const { time } = store;
+  const step = time.length > 1 ? (time[1] as number) - (time[0] as number) : 1;
+  const first = time[0] as number;
+  const last = time[time.length - 1] as number;
+  const gaps: string[] = [];
+  for (let year = years.start; year <= years.end; year++) {
+    const harvest = dateForSeasonDoy(calendar, year, calendar.harvestSeasonDoy);
+    for (const window of plan.forSeason(year)) {
+      const end = Math.min(window.end, harvest);
+      if (window.start > end) continue;
+      if (first - step + 1 > window.start || last < end) {
+        gaps.push(`window "${window.name}" of season ${year} (${epochDayToIso(window.start)} to ${epochDayToIso(end)})`);
+      }
+    }
+  }
+  if (gaps.length === 0) return;
+  throw new FeaturesInputError(
+    `builders.${builderName}.filepath`,
+    store.location,
+    `the store does not cover ${gaps[0]}${gaps.length > 1 ? ` and ${gaps.length - 1} more window${gaps.length === 2 ? '' : 's'}` : ''}: its time axis runs ${epochDayToIso(first)} to ${epochDayToIso(last)}`,
+    'extend the store to the seasons configured, or set feature_start_year/feature_end_year to the seasons it covers',
+  );
 }
 
 /** Refuses a store whose time axis reaches none of the seasons start..end (it would give no feature row). */

@@ -6,7 +6,7 @@ import { indicesBlock } from '../compute/IndicesBlock.js';
 import { planSeasonWindows } from '../compute/SeasonWindows.js';
 import { staticBlock } from '../compute/StaticBlock.js';
 import { tableBlock } from '../compute/TableBlock.js';
-import { assertStoreCoversSeasons, loadIndexStore, observedOnly, type LoadedIndexStore } from './IndexStoreInput.js';
+import { assertStoreCoversSeasons, assertStoreCoversWindows, loadIndexStore, observedOnly, type LoadedIndexStore } from './IndexStoreInput.js';
 import { loadSeasonTable, loadStaticTable } from './FeatureTableInput.js';
 import { loadYieldTable, type YieldTable } from './YieldTable.js';
 
@@ -53,6 +53,7 @@ export async function loadBuilders(config: ResolvedConfig, calendar: SeasonCalen
         if (load.mode === 'hindcast') {
           const store = observedOnly(await loadIndexStore(name, builder));
           assertStoreCoversSeasons(name, store, calendar, years);
+          assertStoreCoversWindows(name, store, calendar, plan, years);
           indexStores.set(name, store);
           blocks.push(indicesBlock(name, store, builder, calendar, plan));
         } else {

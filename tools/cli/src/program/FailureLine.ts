@@ -13,7 +13,10 @@ export function failureLine(error: unknown): string {
   if (!(error instanceof Error)) return oneLine(String(error));
   let line = oneLine(error.message) || error.name;
   const cause = error.cause instanceof Error ? oneLine(error.cause.message) : undefined;
-  if (cause && !line.includes(cause)) line += `: ${cause}`;
+  // A wrapper that restates its cause without the cause's location prefix (`<path>: `) has already said it.
+  const prefixEnd = cause?.indexOf(': ') ?? -1;
+  const bare = cause !== undefined && prefixEnd >= 0 ? cause.slice(prefixEnd + 2) : undefined;
+  if (cause && !line.includes(cause) && !(bare && line.includes(bare))) line += `: ${cause}`;
   if (PROGRAMMING_ERRORS.has(error.name)) line = `internal error (${error.name}: ${line}); set ${DEBUG_VARIABLE}=1 for the stack trace and report it`;
   return line;
 }
