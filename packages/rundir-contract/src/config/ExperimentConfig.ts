@@ -1,6 +1,7 @@
 import * as nodePath from 'node:path';
 import * as z from 'zod';
 import { daysInMonth } from '../domain/EpochDay.js';
+import { PLAUSIBLE_YEARS } from '../domain/Plausibility.js';
 import { hindcastInitDoys } from '../domain/SeasonCalendar.js';
 import { EXPERIMENT_KEY_PATTERN, RESIDUAL_MODES } from '../layout/RunLayout.js';
 import { assertWellFormedUri, isS3Location, normalizeLocation } from '../location/Location.js';
@@ -103,7 +104,7 @@ function integer(min: number, max?: number) {
 }
 
 const name = (what: string) => z.string().regex(NAME, { error: `expected a ${what} of ${NAME_RULE}` });
-const year = integer(1800, 2200);
+const year = integer(PLAUSIBLE_YEARS.min, PLAUSIBLE_YEARS.max);
 const seasonDoy = integer(1, 366);
 
 export const ExperimentKeySchema = z

@@ -20,6 +20,18 @@ export {
   US_STATE_BY_ALPHA,
   US_STATE_BY_FIPS,
 } from './GeoIdentifier.js';
+export {
+  describeRange,
+  isPlausibleDay,
+  isPlausibleYear,
+  isWithin,
+  PLAUSIBLE_FIRST_DAY,
+  PLAUSIBLE_LAST_DAY,
+  PLAUSIBLE_WEATHER,
+  PLAUSIBLE_YEARS,
+  PLAUSIBLE_YIELD_KG_HA,
+} from './Plausibility.js';
+export type { PlausibleRange } from './Plausibility.js';
 export type { AdmLevel, GeoIdentifier, GeoParts, ParsedGeoIdentifier } from './GeoIdentifier.js';
 export {
   calendarFromConfig,

@@ -244,6 +244,8 @@ describe('writeIndexStore validates before writing anything', () => {
     ['float64 data', (d) => ({ ...d, variables: { tmax: { ...(d.variables.tmax as IndexStoreData['variables'][string]), data: new Float64Array(6) as unknown as Float32Array } } }), 'variable "tmax": data must be a Float32Array, found Float64Array'],
     ['plain array time', (d) => ({ ...d, time: [1, 2, 3] as unknown as Int32Array }), 'time must be an Int32Array of days since 1970-01-01, found Array'],
     ['decreasing time', (d) => ({ ...d, time: Int32Array.of(3, 2, 4) }), 'time[1] = 2 does not follow time[0] = 3; time must be strictly increasing'],
+    // 9999-12-31 is epoch day 2932896: a typo that would make a 2.9-million-step store.
+    ['a date after 2200', (d) => ({ ...d, time: Int32Array.of(1, 2, 2932896) }), 'time[2] = 2932896 (9999-12-31) is outside 1800-2200; time must be days since 1970-01-01 of real dates'],
     ['duplicate geo', (d) => ({ ...d, geoIdentifiers: ['A', 'A'] }), 'geo identifier "A" appears twice'],
     ['bad observed_until', (d) => ({ ...d, observedUntil: '2020-02-30' }), 'field "observed_until": invalid ISO date, found string "2020-02-30"'],
     ['variable named time', (d) => ({ ...d, variables: { time: d.variables.tmax as IndexStoreData['variables'][string] } }), 'a variable cannot be named "time"'],

@@ -1,5 +1,7 @@
 import * as zarr from 'zarrita';
 import { z } from 'zod';
+import { epochDayToIso } from '../domain/EpochDay.js';
+import { isPlausibleDay, PLAUSIBLE_YEARS } from '../domain/Plausibility.js';
 import { ContractError, NotFoundError, SchemaError } from '../errors/ContractError.js';
 import { type Location, relativeLocation } from '../location/Location.js';
 import type { Store } from '../store/Store.js';
@@ -118,7 +120,14 @@ function assertUnique(names: readonly string[], where: string, what: string): vo
   }
 }
 
+/** Strictly increasing days from 1800-01-01 to 2200-12-31 (a `9999-12-31` typo would make millions of steps). */
 function assertIncreasingTime(time: Int32Array, where: string): void {
+  const bad = time.length === 0 ? -1 : !isPlausibleDay(time[0] as number) ? 0 : !isPlausibleDay(time[time.length - 1] as number) ? time.length - 1 : -1;
+  if (bad >= 0) {
+    throw new SchemaError(
+      `${where}: time[${bad}] = ${time[bad]} (${epochDayToIso(time[bad] as number)}) is outside ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}; time must be days since 1970-01-01 of real dates`,
+    );
+  }
   for (let t = 1; t < time.length; t++) {
     if ((time[t] as number) <= (time[t - 1] as number)) {
       throw new SchemaError(`${where}: time[${t}] = ${time[t]} does not follow time[${t - 1}] = ${time[t - 1]}; time must be strictly increasing`);

@@ -1,4 +1,4 @@
-import { civilToEpochDay, type EpochDay } from '@commodity-hindcast/rundir-contract/domain';
+import { civilToEpochDay, type EpochDay, isPlausibleDay, PLAUSIBLE_YEARS } from '@commodity-hindcast/rundir-contract/domain';
 import { NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { readCsv } from '@commodity-hindcast/rundir-contract/io';
 import { type Location, locationName } from '@commodity-hindcast/rundir-contract/location';
@@ -116,18 +116,42 @@ export class CsvInput {
     return parsed;
   }
 
-  /** A calendar date as days since 1970-01-01. */
+  /** A calendar date as days since 1970-01-01, in the years 1800-2200 (the contract's PLAUSIBLE_YEARS). */
   date(row: number, column: string, format: DateFormat): EpochDay {
     const value = this.requiredText(row, column, `a date ${format}`);
     const m = (format === 'YYYY-MM-DD' ? ISO_DATE : COMPACT_DATE).exec(value);
+    let day: EpochDay | undefined;
     if (m) {
       try {
-        return civilToEpochDay({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) });
+        day = civilToEpochDay({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) });
       } catch {
         // not a real calendar date (2023-02-30): reported below like any other bad date
       }
     }
-    return this.fail(row, column, `a calendar date ${format}`, JSON.stringify(value), 'fix the date');
+    if (day === undefined) return this.fail(row, column, `a calendar date ${format}`, JSON.stringify(value), 'fix the date');
+    if (!isPlausibleDay(day)) {
+      const { min, max } = PLAUSIBLE_YEARS;
+      return this.fail(row, column, `a calendar date ${format} in the years ${min}-${max}`, JSON.stringify(value), `fix the date (a typo?)${this.implausibleHint}`);
+    }
+    return day;
+  }
+
+  /** Like `date`, but a real date outside 1800-2200 gives undefined (for importers that drop such rows when asked). */
+  dateIfPlausible(row: number, column: string, format: DateFormat): EpochDay | undefined {
+    try {
+      return this.date(row, column, format);
+    } catch (error) {
+      if (error instanceof ImportError && error.message.includes(`in the years ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}, found`)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Appended to the fix of an implausible date, e.g. `, or pass --drop-implausible to drop such rows`. */
+  implausibleHint = '';
+
+  /** An integer year in 1800-2200 (the contract's PLAUSIBLE_YEARS); empty cells are refused. */
+  year(row: number, column: string): number {
+    return this.integer(row, column, PLAUSIBLE_YEARS.min, PLAUSIBLE_YEARS.max);
   }
 
   /** Throws the one-line ImportError for a bad cell. */

@@ -26,7 +26,7 @@ export function spainYieldFrame(input: CsvInput, crop: CropSelection, tally: Imp
       input.fail(row, 'country_code', '"ES" (this importer reads the Spain files)', JSON.stringify(input.text(row, 'country_code')), 'import only the Spanish rows');
     }
     const nuts3 = readSpainNuts3(input, row, 'adm_id');
-    const year = input.integer(row, 'harvest_year', 1800, 2200);
+    const year = input.year(row, 'harvest_year');
     const tonnes = input.nonNegative(row, 'yield');
     const areaHa = input.nonNegative(row, 'harvest_area');
     const production = input.has('production') ? input.nonNegative(row, 'production') : null;

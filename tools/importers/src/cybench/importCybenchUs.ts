@@ -69,7 +69,7 @@ export async function importCybenchUs(options: CybenchUsImportOptions): Promise<
       continue;
     }
     counties.add(mapped.fips, ids.text(mapped.row, 'county_name'), ids, mapped.row, 'county_name');
-    kept.push({ row, fips: mapped.fips, year: features.integer(row, 'year', 1800, 2200) });
+    kept.push({ row, fips: mapped.fips, year: features.year(row, 'year') });
   }
   const geos = counties.resolve();
 

@@ -97,7 +97,7 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
     }
     const fips = registerCounty(input, row, counties);
     const name = input.text(row, 'county_name');
-    const year = input.integer(row, 'year', 1800, 2200);
+    const year = input.year(row, 'year');
     let yieldBuAcre = input.nonNegative(row, 'yield_bu_per_acre');
     const harvestedAcres = input.nonNegative(row, 'harvested_acres');
     const production = input.has('production_bu') ? input.nonNegative(row, 'production_bu') : null;

@@ -79,7 +79,8 @@ export const registerDataCommands: RegisterVerb = (program, context: CliContext)
       .description('daily county weather CSV → index store (tmax, tmin, tavg, prcp over county × day)')
       .argument('<csv>', 'the daily CSV (geoid, date, tmax_c, tmin_c, tavg_c, prcp_mm[, n_gridcells])')
       .option('--county-names <source>', 'a NASS county CSV or a yield table written by the NASS import (default: $INPUT_DATA_DIR/data/nass/corn_county.parquet)')
-      .option('--county-name-override <fips=name>', `${COUNTY_OVERRIDE}; with a NASS CSV as --county-names`, collectCountyName),
+      .option('--county-name-override <fips=name>', `${COUNTY_OVERRIDE}; with a NASS CSV as --county-names`, collectCountyName)
+      .option('--drop-implausible', 'drop (and count) rows with a date outside 1800-2200 or a value outside its physical range, instead of failing'),
     'data/<folder of the CSV>/indices.zarr',
   ).action(async (csv: string, flags: DailyWeatherFlags) => {
     const { importDailyWeatherCommand } = await import('./importData.js');

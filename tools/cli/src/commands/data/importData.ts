@@ -50,6 +50,7 @@ export interface CybenchEsFlags extends ImportFlags {
 
 export interface DailyWeatherFlags extends ImportFlags {
   countyNames?: string;
+  dropImplausible?: boolean;
 }
 
 /** `--out` resolved against the working directory, else `relative` under INPUT_DATA_DIR (which must then be set). */
@@ -149,7 +150,7 @@ export async function importDailyWeatherCommand(csv: string, flags: DailyWeather
     : { nassCsv: names, ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }) };
   await refuseExisting([out], flags.force === true);
   await runImport('daily-weather', flags, context, `${input} → ${out} (county names from ${names})`, () =>
-    importDailyWeather({ input, output: out, countyNames }),
+    importDailyWeather({ input, output: out, countyNames, ...(flags.dropImplausible === true ? { dropImplausible: true } : {}) }),
   );
 }
 
