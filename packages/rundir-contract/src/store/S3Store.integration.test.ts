@@ -210,17 +210,22 @@ describe.skipIf(s3SkipReason !== '')(`S3Store against a local S3 server${s3SkipR
 
 describe('S3Store.configFromEnv', () => {
   it('uses the S3-specific endpoint with path-style addressing, and defaults the region', () => {
-    expect(S3Store.configFromEnv({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000', AWS_ENDPOINT_URL: 'http://other' })).toEqual({
+    expect(S3Store.configFromEnv({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000', AWS_ENDPOINT_URL: 'http://other' })).toMatchObject({
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:9000',
       forcePathStyle: true,
     });
-    expect(S3Store.configFromEnv({ AWS_ENDPOINT_URL: 'http://other', AWS_REGION: 'eu-west-1' })).toEqual({
+    expect(S3Store.configFromEnv({ AWS_ENDPOINT_URL: 'http://other', AWS_REGION: 'eu-west-1' })).toMatchObject({
       region: 'eu-west-1',
       endpoint: 'http://other',
       forcePathStyle: true,
     });
-    expect(S3Store.configFromEnv({})).toEqual({ region: 'us-east-1' });
+    expect(S3Store.configFromEnv({})).toEqual({
+      region: 'us-east-1',
+      requestHandler: { connectionTimeout: 5000, socketTimeout: 30000 },
+      maxAttempts: 5,
+      retryMode: 'standard',
+    });
   });
 
   it('refuses a part size below the S3 minimum', () => {

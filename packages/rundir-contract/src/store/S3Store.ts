@@ -11,6 +11,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
+import { s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 
 export interface S3StoreOptions {
@@ -52,6 +53,10 @@ function s3Failure(action: string, location: Location, error: unknown): Contract
   const status = httpStatus(error);
   const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
   let hint = 'check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), the network and the region (AWS_REGION)';
+  const attempts = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
+  if (/Timeout|ECONNRESET|ECONNREFUSED|socket hang up/i.test(`${name} ${detail}`)) {
+    hint = `no answer${attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: ${hint}; timeouts and retries are set by COMMODITY_HINDCAST_S3_TIMEOUT_MS, COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS and COMMODITY_HINDCAST_S3_MAX_ATTEMPTS`;
+  }
   if (name === 'NoSuchBucket') hint = 'the bucket does not exist: create it or fix the location';
   else if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|Credentials/i.test(name)) {
     hint = 'check the AWS credentials (AWS_ACCESS_KEY_ID / AWS_PROFILE) and their permissions on the bucket';
@@ -95,13 +100,14 @@ export class S3Store implements Store {
   /**
    * The client config from the standard AWS environment: endpoint from AWS_ENDPOINT_URL_S3 or
    * AWS_ENDPOINT_URL (path-style addressing then, as S3-compatible servers rarely do virtual hosts),
-   * region from AWS_REGION / AWS_DEFAULT_REGION (default us-east-1); credentials and AWS_MAX_ATTEMPTS
-   * are left to the SDK's default chain.
+   * region from AWS_REGION / AWS_DEFAULT_REGION (default us-east-1); connection and request timeouts and retries
+   * from COMMODITY_HINDCAST_S3_* (S3ClientSettings); credentials are left to the SDK's default chain.
    */
   static configFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
     const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
     const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-    return endpoint ? { region, endpoint, forcePathStyle: true } : { region };
+    const bounded = s3ClientConfigFor(s3ClientSettingsFromEnv(env));
+    return endpoint ? { region, endpoint, forcePathStyle: true, ...bounded } : { region, ...bounded };
   }
 
   async read(location: Location): Promise<Uint8Array> {
