@@ -361,4 +361,12 @@ describe('ExperimentConfigSchema robustness', () => {
       'commodity.harvest_season_doy: expected an integer from 1 to 366, got 400',
     ]);
   });
+
+  it('bounds lag_days by the season: at most 366 days, and shorter than harvest_season_doy', () => {
+    expect(problems(corn((d) => (d.commodity.lag_days = 100000)))).toEqual(['commodity.lag_days: expected an integer from 0 to 366, got 100000']);
+    expect(problems(corn((d) => ((d.commodity.harvest_season_doy = 184), (d.commodity.lag_days = 184))))).toEqual([
+      'commodity.lag_days: 184 days is not shorter than the season (harvest_season_doy 184): no init date before harvest would see any of its season\'s data',
+    ]);
+    expect(problems(corn((d) => ((d.commodity.harvest_season_doy = 184), (d.commodity.lag_days = 183))))).toEqual([]);
+  });
 });

@@ -122,7 +122,8 @@ const CommodityBlock = z
     delivery_unit: z.enum(DELIVERY_UNITS),
     yield_range: z.tuple([z.number().min(0), z.number().positive()]),
     actuals_source_short: name('source name').default('nass'),
-    lag_days: integer(0).default(1),
+    // A day count within one season (at most 366 days); crossChecks also keeps it below harvest_season_doy.
+    lag_days: integer(0, 366).default(1),
     // Ascending season days up to harvest; the calendar adds the harvest day when the list stops short of it.
     // Last, so that filling the default in the transform below keeps the key order of the shape.
     hindcast_init_season_doys: z.array(seasonDoy).min(1).optional(),
@@ -434,6 +435,10 @@ function crossFieldChecks(config: unknown, add: AddIssue): void {
     add(['commodity', 'yield_range'], `expected [low, high] with low < high, got [${range[0]}, ${range[1]}]`, range);
   }
   const harvest = field(commodity, 'harvest_season_doy');
+  const lag = field(commodity, 'lag_days');
+  if (isInt(harvest) && isInt(lag) && lag >= harvest && lag <= 366) {
+    add(['commodity', 'lag_days'], `${lag} days is not shorter than the season (harvest_season_doy ${harvest}): no init date before harvest would see any of its season's data`, lag);
+  }
   const doys = field(commodity, 'hindcast_init_season_doys');
   if (Array.isArray(doys)) {
     doys.forEach((doy, i) => {

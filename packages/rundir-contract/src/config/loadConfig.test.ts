@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
@@ -366,6 +366,21 @@ describe('loadConfig from a file', () => {
     writeFileSync(bad, cornText((d) => (d.model.regression_params.alpha = 0)));
     const error = await configErrorAsync(() => loadConfig({ configPath: bad, env: ENV }));
     expect(error.message).toBe(`${bad}: invalid configuration (1 problem): model.regression_params.alpha: expected a positive number, got 0`);
+  });
+
+  it('refuses /dev/zero, a symlink to it, a directory and a huge file at once, and never echoes the content', async () => {
+    const message = async (configPath: string): Promise<string> => (await configErrorAsync(() => loadConfig({ configPath, env: ENV }))).message;
+    expect(await message('/dev/zero')).toBe('/dev/zero is not a regular file (a character device); give the path of a file');
+    const link = nodePath.join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', link);
+    expect(await message(link)).toBe(`${link} is not a regular file (a character device); give the path of a file`);
+    expect(await message(dir)).toBe(`${dir} is a directory, not a config file; give the path of the YAML file`);
+    const huge = nodePath.join(dir, 'huge.yaml');
+    writeFileSync(huge, Buffer.alloc(2 * 1024 * 1024, 0x61));
+    expect(await message(huge)).toBe(`${huge}: the config file is 2,097,152 bytes, above the 1 MiB limit; check the path (is this the right file?)`);
+    const passwd = nodePath.join(dir, 'passwd.yaml');
+    writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
+    expect(await message(passwd)).toBe(`${passwd}: expected a mapping of config fields at the top level, got a string`);
   });
 
   it('uses yamlText when given, with configPath only naming it', async () => {

@@ -2,6 +2,7 @@ import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { assertWellFormedUri, isS3Location, joinLocation, normalizeLocation, resolveAgainst, type Location } from '../location/Location.js';
+import { readBounded } from '../io/BoundedRead.js';
 import { storeFor } from '../store/storeFor.js';
 import { describeZodIssues, formatFieldPath } from './ConfigIssue.js';
 import { COMPUTED_CLIMATOLOGY, ExperimentConfigSchema, ResolvedConfigSchema, type ExperimentConfig, type ResolvedConfig } from './ExperimentConfig.js';
@@ -16,6 +17,8 @@ import { COMPUTED_CLIMATOLOGY, ExperimentConfigSchema, ResolvedConfigSchema, typ
 export const ENV_PREFIX = 'COMMODITY_HINDCAST__';
 const INPUT_DATA_DIR_EXAMPLE = 'e.g. export INPUT_DATA_DIR=/data/commodity (or s3://bucket/prefix)';
 const INLINE = '(inline config)';
+/** A config is a few KiB of YAML; anything above this is the wrong file (and is refused before it is read). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 // Keys that would reach Object.prototype through a dotted override.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -158,10 +161,14 @@ function configLocation(configPath: string): Location {
 async function readConfigText(location: Location): Promise<string> {
   let bytes: Uint8Array;
   try {
-    bytes = await storeFor(location).read(location);
+    bytes = await readBounded(storeFor(location), location, MAX_CONFIG_BYTES, 'the config file');
   } catch (error) {
-    if (error instanceof NotFoundError) throw new ConfigError(`${location}: config file not found; check the --config path (a local path or an s3:// URI)`);
-    throw new ConfigError(`${location}: cannot read the config file: ${(error as Error).message}`);
+    if (error instanceof NotFoundError) {
+      if (/is a directory/.test(error.message)) throw new ConfigError(`${location} is a directory, not a config file; give the path of the YAML file`);
+      throw new ConfigError(`${location}: config file not found; check the --config path (a local path or an s3:// URI)`);
+    }
+    const message = (error as Error).message;
+    throw new ConfigError(message.startsWith(location) ? message : `${location}: cannot read the config file: ${message}`);
   }
   try {
     // The decoder drops a UTF-8 byte order mark.
@@ -191,7 +198,8 @@ function parseYamlMapping(text: string, where: string): Record<string, unknown> 
     throw error;
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    const found = Array.isArray(document) ? 'a list' : JSON.stringify(document);
+    // The kind only, never the value: a wrong file (/etc/passwd) must not be echoed into logs.
+    const found = Array.isArray(document) ? 'a list' : document === null ? 'nothing (null)' : `a ${typeof document}`;
     throw new ConfigError(`${where}: expected a mapping of config fields at the top level, got ${found}`, [`(top level): expected a mapping, got ${found}`]);
   }
   // A private copy: overrides write into it, and YAML aliases must not make one override change two places.

@@ -204,7 +204,7 @@ export function parseCsv(text: string, where: string): ParsedCsv {
       const blank = blankRecords.has(r);
       fail(
         startLines[r] as number,
-        `${blank ? 'blank line' : `${fields} field${fields === 1 ? '' : 's'}`}, expected ${header.length} as in the header (${header.join(', ')})`,
+        `${blank ? 'blank line' : `${fields} field${fields === 1 ? '' : 's'}`}, expected ${header.length} as in the header (${describeCsvHeader(header)})`,
       );
     }
   }
@@ -235,4 +235,21 @@ export async function writeCsv(
 ): Promise<void> {
   const text = formatCsv(header, rows, `${location} (not written)`);
   await (options.store ?? storeFor(location)).write(location, text);
+}
+
+// What a column name looks like; a header cell with other characters (`root:x:0:0:…`) is not one.
+const COLUMN_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .%()-]{0,63}$/u;
+const MAX_NAMES_SHOWN = 30;
+
+/**
+ * A CSV header for messages: its column names, or, when the first line is not made of column names (the wrong
+ * file, e.g. /etc/passwd), only how many fields it has. Messages never quote a file's content beyond its names.
+ */
+export function describeCsvHeader(header: readonly string[]): string {
+  const names = header.map((h) => h.trim());
+  if (!names.every((n) => COLUMN_NAME.test(n))) {
+    return `a first line of ${names.length} field${names.length === 1 ? '' : 's'} that are not column names — is this a CSV file?`;
+  }
+  const shown = names.slice(0, MAX_NAMES_SHOWN).join(', ');
+  return names.length > MAX_NAMES_SHOWN ? `${shown}, … ${names.length - MAX_NAMES_SHOWN} more` : shown;
 }

@@ -4,7 +4,7 @@ export { validateFrame } from './FrameValidation.js';
 export { createJsonIfAbsent, formatJson, parseJson, readJson, validateDocument, writeJson } from './Json.js';
 export type { DocumentIoOptions } from './Json.js';
 export { formatYaml, parseYaml, readYaml, writeYaml } from './Yaml.js';
-export { formatCsv, formatCsvNumber, parseCsv, readCsv, writeCsv } from './Csv.js';
+export { describeCsvHeader, formatCsv, formatCsvNumber, parseCsv, readCsv, writeCsv } from './Csv.js';
 export type { CsvCell, CsvIoOptions, ParsedCsv } from './Csv.js';
 export { TIME_UNITS, readIndexStore, writeIndexStore } from './IndexStore.js';
 export type { IndexStoreData, IndexVariable, ReadIndexStoreOptions, WriteIndexStoreOptions } from './IndexStore.js';

@@ -1,6 +1,6 @@
 import { civilToEpochDay, type EpochDay, isPlausibleDay, PLAUSIBLE_YEARS } from '@commodity-hindcast/rundir-contract/domain';
 import { NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
-import { readCsv } from '@commodity-hindcast/rundir-contract/io';
+import { describeCsvHeader, readCsv } from '@commodity-hindcast/rundir-contract/io';
 import { type Location, locationName } from '@commodity-hindcast/rundir-contract/location';
 import { ImportError } from '../ImportError.js';
 
@@ -56,7 +56,7 @@ export class CsvInput {
     const missing = required.filter((name) => !input.columns.has(name));
     if (missing.length > 0) {
       throw new ImportError(
-        `${location}: line 1: the header has no column ${missing.map((m) => `"${m}"`).join(', ')} (found: ${input.header.join(', ')}); ` +
+        `${location}: line 1: the header has no column ${missing.map((m) => `"${m}"`).join(', ')} (found: ${describeCsvHeader(input.header)}); ` +
           `expected the ${format} with columns ${required.join(', ')} — is this the right file?`,
       );
     }
@@ -80,7 +80,7 @@ export class CsvInput {
   /** The cell as written, trimmed. */
   text(row: number, column: string): string {
     const index = this.columns.get(column);
-    if (index === undefined) throw new ImportError(`${this.location}: column "${column}" is not in the header (found: ${this.header.join(', ')})`);
+    if (index === undefined) throw new ImportError(`${this.location}: column "${column}" is not in the header (found: ${describeCsvHeader(this.header)})`);
     return ((this.rows[row] as string[])[index] as string).trim();
   }
 
