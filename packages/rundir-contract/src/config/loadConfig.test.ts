@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
@@ -381,6 +381,23 @@ describe('loadConfig from a file', () => {
     const passwd = nodePath.join(dir, 'passwd.yaml');
     writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
     expect(await message(passwd)).toBe(`${passwd}: expected a mapping of config fields at the top level, got a string`);
+  });
+
+  it('refuses a path under INPUT_DATA_DIR that a symbolic link leads outside it, like ".."', async () => {
+    const root = mkdtempSync(nodePath.join(tmpdir(), 'inside-'));
+    const outside = mkdtempSync(nodePath.join(tmpdir(), 'outside-'));
+    mkdirSync(nodePath.join(root, 'data'));
+    symlinkSync(outside, nodePath.join(root, 'data', 'nass'));
+    const text = CORN_TEXT.replace(/^experiment_name:.*$/m, 'experiment_name: inside');
+    const error = await configErrorAsync(() => loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }));
+    expect(error.message).toBe(
+      `c.yaml: a path leaves INPUT_DATA_DIR: builders.yields.filepath: ${root}/data/nass/corn_county.parquet leads through a symbolic link to ${realpathSync(outside)}/corn_county.parquet, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR, or give the path it links to`,
+    );
+    // A link that stays inside is fine.
+    rmSync(nodePath.join(root, 'data', 'nass'));
+    mkdirSync(nodePath.join(root, 'real'));
+    symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'data', 'nass'));
+    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({ experiment_name: 'inside' });
   });
 
   it('uses yamlText when given, with configPath only naming it', async () => {

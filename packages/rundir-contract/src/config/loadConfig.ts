@@ -5,6 +5,7 @@ import { assertWellFormedUri, isS3Location, joinLocation, normalizeLocation, res
 import { readBounded } from '../io/BoundedRead.js';
 import { storeFor } from '../store/storeFor.js';
 import { describeZodIssues, formatFieldPath } from './ConfigIssue.js';
+import { assertInsideInputDataDir } from './InsideInputDataDir.js';
 import { COMPUTED_CLIMATOLOGY, ExperimentConfigSchema, ResolvedConfigSchema, type ExperimentConfig, type ResolvedConfig } from './ExperimentConfig.js';
 
 /**
@@ -44,16 +45,21 @@ export interface ResolveConfigTextOptions {
 export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
   const env = options.env ?? process.env;
   // Checked before reading anything: without the data root nothing else can be resolved.
-  inputDataDirFromEnv(env);
+  const root = inputDataDirFromEnv(env);
   if (options.yamlText !== undefined) {
-    return resolveConfigText(options.yamlText, { where: options.configPath ?? INLINE, env, flags: options.flags });
+    const where = options.configPath ?? INLINE;
+    const config = resolveConfigText(options.yamlText, { where, env, flags: options.flags });
+    await assertInsideInputDataDir(config, root, where);
+    return config;
   }
   if (options.configPath === undefined || options.configPath.trim() === '') {
     throw new ConfigError('no config given: pass the config file (--config path/to/config.yaml or an s3:// URI)');
   }
   const location = configLocation(options.configPath);
   const text = await readConfigText(location);
-  return resolveConfigText(text, { where: location, env, flags: options.flags });
+  const config = resolveConfigText(text, { where: location, env, flags: options.flags });
+  await assertInsideInputDataDir(config, root, location);
+  return config;
 }
 
 /** The synchronous core of `loadConfig`, from the YAML text. */
