@@ -70,6 +70,10 @@ export interface ReadNassOptions {
   countyNameOverrides?: CountyNameOverrides;
   /** Called for each row left out, with the reason and `file:line`. */
   onDrop?: (reason: string, at: string) => void;
+  /** The largest plausible yield in bu/ac (the contract's PLAUSIBLE_YIELD_KG_HA converted); a larger one is refused. */
+  maxYieldBuAcre?: number;
+  /** Drop (through onDrop) a row with an implausible yield instead of refusing the file. */
+  dropImplausible?: boolean;
 }
 
 /**
@@ -99,6 +103,14 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
     const name = input.text(row, 'county_name');
     const year = input.year(row, 'year');
     let yieldBuAcre = input.nonNegative(row, 'yield_bu_per_acre');
+    const max = options.maxYieldBuAcre;
+    if (max !== undefined && yieldBuAcre !== null && yieldBuAcre > max) {
+      if (options.dropImplausible !== true) {
+        input.fail(row, 'yield_bu_per_acre', `a yield from 0 to ${Math.floor(max)} bu/ac (the physical limit)`, String(yieldBuAcre), 'fix the value (a unit mix-up?), or pass --drop-implausible to drop such rows');
+      }
+      options.onDrop?.(`a yield above ${Math.floor(max)} bu/ac (the physical limit)`, `${input.at(row)}: ${yieldBuAcre}`);
+      continue;
+    }
     const harvestedAcres = input.nonNegative(row, 'harvested_acres');
     const production = input.has('production_bu') ? input.nonNegative(row, 'production_bu') : null;
     // A yield of 0 with nothing harvested and nothing produced is no measurement (the 499 such rows of the

@@ -1,4 +1,4 @@
-import { acresToHa, compareGeo, kgHaPerBuAcre } from '@commodity-hindcast/rundir-contract/domain';
+import { acresToHa, compareGeo, kgHaPerBuAcre, PLAUSIBLE_YIELD_KG_HA } from '@commodity-hindcast/rundir-contract/domain';
 import { writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { type Location, normalizeLocation } from '@commodity-hindcast/rundir-contract/location';
 import { type Frame, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
@@ -19,6 +19,8 @@ export interface NassImportOptions {
   crop?: string;
   /** Names for counties whose source names would collide (see UsCounties); pass the same to every US importer. */
   countyNameOverrides?: CountyNameOverrides;
+  /** Drop and count rows with a yield above the physical limit (PLAUSIBLE_YIELD_KG_HA) instead of refusing the file. */
+  dropImplausible?: boolean;
 }
 
 export const CORN_BUSHEL_WEIGHT_LBS = 56;
@@ -38,6 +40,8 @@ export async function importNass(options: NassImportOptions): Promise<ImportRepo
     ...(options.crop === undefined ? {} : { crop: options.crop }),
     ...(options.countyNameOverrides === undefined ? {} : { countyNameOverrides: options.countyNameOverrides }),
     onDrop: (reason, at) => tally.drop(reason, at),
+    maxYieldBuAcre: PLAUSIBLE_YIELD_KG_HA.max / kgHaPerBu,
+    ...(options.dropImplausible === true ? { dropImplausible: true } : {}),
   });
   tally.read({ location: nass.input.location, rows: nass.input.rowCount });
 

@@ -39,7 +39,8 @@ export const registerDataCommands: RegisterVerb = (program, context: CliContext)
       .argument('<csv>', 'the NASS county CSV (geoid, state_alpha, county_name, crop, year, yield_bu_per_acre, harvested_acres, …)')
       .addOption(new Option('--bushel-weight <lbs>', 'pounds per bushel: corn 56 (default), soybeans and wheat 60').argParser(parseInteger))
       .option('--crop <name>', 'keep only this crop when the file holds several')
-      .option('--county-name-override <fips=name>', COUNTY_OVERRIDE, collectCountyName),
+      .option('--county-name-override <fips=name>', COUNTY_OVERRIDE, collectCountyName)
+      .option('--drop-implausible', 'drop (and count) rows with a yield above the physical limit (40,000 kg/ha), instead of failing'),
     'data/nass/corn_county.parquet',
   ).action(async (csv: string, flags: NassFlags) => {
     const { importNassCommand } = await import('./importData.js');

@@ -37,6 +37,7 @@ export interface ImportFlags {
 export interface NassFlags extends ImportFlags {
   bushelWeight?: number;
   crop?: string;
+  dropImplausible?: boolean;
 }
 
 export interface CybenchUsFlags extends ImportFlags {
@@ -96,6 +97,7 @@ export async function importNassCommand(csv: string, flags: NassFlags, context: 
       ...(flags.bushelWeight === undefined ? {} : { bushelWeightLbs: flags.bushelWeight }),
       ...(flags.crop === undefined ? {} : { crop: flags.crop }),
       ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
+      ...(flags.dropImplausible === true ? { dropImplausible: true } : {}),
     }),
   );
 }

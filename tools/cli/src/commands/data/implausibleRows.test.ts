@@ -67,3 +67,18 @@ describe('data import daily-weather refuses implausible rows', () => {
     ]);
   });
 });
+
+describe('data import nass refuses a yield above the physical limit', () => {
+  it('fails naming the file and line, or drops and counts the row with --drop-implausible', async () => {
+    // 1905 bu/ac: a typo (190.5) that would pass as a record yield of 119,600 kg/ha.
+    await writeFile(join(root, 'yields.csv'), `${NASS_CSV.replace('175.0', '1905')}\n`);
+    const refused = await runBin(['data', 'import', 'nass', 'yields.csv', '--out', 'y.parquet'], { cwd: root });
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stderr).slice(1)).toEqual([
+      `commodity-hindcast: ${join(root, 'yields.csv')}: line 2: column "yield_bu_per_acre": expected a yield from 0 to 637 bu/ac (the physical limit), found 1905; fix the value (a unit mix-up?), or pass --drop-implausible to drop such rows`,
+    ]);
+    const dropped = await runBin(['data', 'import', 'nass', 'yields.csv', '--out', 'y.parquet', '--drop-implausible', '--json'], { cwd: root });
+    expect(dropped.code).toBe(0);
+    expect(JSON.parse(dropped.stdout)).toMatchObject({ rowsRead: 2, rowsWritten: 1, dropped: [{ reason: 'a yield above 637 bu/ac (the physical limit)', count: 1 }] });
+  });
+});
