@@ -59,17 +59,19 @@ function outputLocation(flags: ImportFlags, relative: string, context: CliContex
   return flags.out === undefined ? joinLocation(inputDataDirFromEnv(context.env), relative) : resolveLocation(flags.out, context.cwd);
 }
 
+/** Whether a location is a folder (local) or prefix (S3) with something in it. */
+async function hasEntries(location: Location): Promise<boolean> {
+  for await (const _entry of storeFor(location).list(location)) return true;
+  return false;
+}
+
 /** Refuses to replace earlier imports (a file, or a Zarr store / folder with anything in it) unless --force. */
 async function refuseExisting(locations: readonly Location[], force: boolean): Promise<void> {
   if (force) return;
   const present: Location[] = [];
   for (const location of locations) {
     const store = storeFor(location);
-    if (await store.exists(location)) present.push(location);
-    else for await (const _entry of store.list(location)) {
-      present.push(location);
-      break;
-    }
+    if ((await store.exists(location)) || (await hasEntries(location))) present.push(location);
   }
   if (present.length > 0) {
     throw new CommandError(`${present.join(', ')} already exist${present.length === 1 ? 's' : ''}; pass --force to replace ${present.length === 1 ? 'it' : 'them'}, or --out another location`);
@@ -143,6 +145,9 @@ export async function importDailyWeatherCommand(csv: string, flags: DailyWeather
   const names =
     flags.countyNames === undefined ? joinLocation(inputDataDirFromEnv(context.env), DEFAULT_COUNTY_NAMES) : resolveLocation(flags.countyNames, context.cwd);
   if (flags.countyNames === undefined && !(await storeFor(names).exists(names))) {
+    if (await hasEntries(names)) {
+      throw new CommandError(`${names} is a directory, not the NASS import's yield table; remove it and run 'commodity-hindcast data import nass <corn_county.csv>', or pass --county-names <NASS CSV or yield table>`);
+    }
     throw new CommandError(
       `daily-weather needs county names and ${names} (the NASS import's yield table) does not exist; run 'commodity-hindcast data import nass <corn_county.csv>' first, or pass --county-names <NASS CSV or yield table>`,
     );

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,5 +42,28 @@ describe('a malformed S3 URI in any location flag is refused with one line, writ
       expect(causes[0]).toMatch(/malformed S3 URI; write s3:\/\/bucket\/key/);
     }
     expect((await readdir(root)).sort()).toEqual(['corn_county.csv']);
+  });
+});
+
+describe('messages name the thing, and never echo a wrong file', () => {
+  it('a directory where the yield table should be is called a directory, not "does not exist"', async () => {
+    const input = join(root, 'dir-input');
+    await mkdir(join(input, 'data/nass/corn_county.parquet/part'), { recursive: true });
+    await writeFile(join(input, 'data/nass/corn_county.parquet/part/x'), 'x');
+    await writeFile(join(root, 'daily.csv'), 'geoid,date,tmax_c,tmin_c,tavg_c,prcp_mm\n19169,2020-08-01,30.5,18.25,24.0,0.0\n');
+    const run = await runBin(['data', 'import', 'daily-weather', 'daily.csv', '--out', 'w.zarr'], { cwd: root, env: { INPUT_DATA_DIR: input } });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual([
+      `commodity-hindcast: ${join(input, 'data/nass/corn_county.parquet')} is a directory, not the NASS import's yield table; remove it and run 'commodity-hindcast data import nass <corn_county.csv>', or pass --county-names <NASS CSV or yield table>`,
+    ]);
+    await rm(input, { recursive: true });
+    await rm(join(root, 'daily.csv'));
+  });
+
+  it('/etc/passwd given as a CSV is refused without quoting its first line', async () => {
+    const run = await runBin(['data', 'import', 'nass', '/etc/passwd', '--out', 'p.parquet'], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr).filter((l) => l.startsWith('commodity-hindcast: '))).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/root:|\/bin\//);
   });
 });
