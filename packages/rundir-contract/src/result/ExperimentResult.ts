@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError, RunDirNotFoundError } from '../errors/ContractError.js';
+import { parseConfigTrain } from '../config/ConfigDifference.js';
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { decodeUtf8, parseJson, validateDocument } from '../io/Json.js';
@@ -10,6 +11,7 @@ import { decodeParquet } from '../io/Parquet.js';
 import {
   RESIDUAL_MODES,
   configResolvedPath,
+  configTrainPath,
   forecastScope,
   includedGeoIdentifiersPath,
   nationalPath,
@@ -128,6 +130,19 @@ export class ExperimentResult {
       return parseResolvedConfig(decodeUtf8(bytes, where), where);
     })();
     return this.configPromise;
+  }
+
+  /**
+   * The config the stages run with: `config_resolved.yaml`, with `config_train.yaml` applied when a resumed run
+   * changed settings (both trusted under their manifests).
+   */
+  async effectiveConfig(): Promise<ResolvedConfig> {
+    const resolved = await this.config();
+    const relative = configTrainPath();
+    if (!this.listing.has(relative)) return resolved;
+    const where = this.listing.location(relative);
+    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('config_train'), this.runDir));
+    return parseConfigTrain(decodeUtf8(bytes, where), resolved, where).config;
   }
 
   /** The test-year folds found under `models/<key>/` or `preds/<key>/`, in ascending year order. */

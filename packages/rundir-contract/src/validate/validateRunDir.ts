@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfigTrain } from '../config/ConfigDifference.js';
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { parseCsv } from '../io/Csv.js';
@@ -319,9 +320,17 @@ async function checkSchema(listing: RunDirListing, path: string, artifact: Artif
       parseJson(decodeUtf8(await bytes(), where), where, schema);
       return true;
     }
-    case 'yaml':
-      parseResolvedConfig(decodeUtf8(await bytes(), where), where);
+    case 'yaml': {
+      if (artifact.id !== 'config_train') {
+        parseResolvedConfig(decodeUtf8(await bytes(), where), where);
+        return true;
+      }
+      // A difference from config_resolved.yaml (resumeRunDir), valid once applied to it.
+      const resolvedAt = listing.location(configResolvedPath());
+      const resolved = parseResolvedConfig(decodeUtf8(await listing.store.read(resolvedAt), resolvedAt), resolvedAt);
+      parseConfigTrain(decodeUtf8(await bytes(), where), resolved, where);
       return true;
+    }
     case 'csv':
       parseCsv(decodeUtf8(await bytes(), where), where);
       return true;
