@@ -4,7 +4,7 @@ import { parseResolvedConfig } from '../config/loadConfig.js';
 import { ContractError } from '../errors/ContractError.js';
 import { decodeUtf8 } from '../io/Json.js';
 import { artifactById } from '../layout/Artifacts.js';
-import { configResolvedPath, configTrainPath, manifestPath, runPath } from '../layout/RunLayout.js';
+import { configResolvedPath, configTrainPath, runPath } from '../layout/RunLayout.js';
 import { normalizeLocation, type Location } from '../location/Location.js';
 import { beginStage } from '../manifest/BeginStage.js';
 import { sha256Hex } from '../manifest/Digest.js';
@@ -81,5 +81,3 @@ export async function resumeRunDir(runDirLocation: Location, config: ResolvedCon
   return { runDir, changed, difference, configTrain };
 }
 
-/** `_manifests/create/resume.json`. */
-export const resumeManifestPath = (): string => manifestPath('create', RESUME_SCOPE);
