@@ -69,6 +69,8 @@ describe('readers and the validator agree on the fixture run directory', () => {
     const report = await validateRunDir(built.runDir, { schemas: false });
     expect(fails(report, geos)).toEqual([]);
     expect(report.checks.filter((c) => c.path === geos && c.check === 'checksum')).toEqual([{ path: geos, artifact: 'included_geo_identifiers', check: 'checksum', status: 'pass' }]);
+    const listing = await RunDirListing.load(built.runDir, storeFor(built.runDir));
+    expect((await listing.entryFor(geos))?.manifest).toBe('_manifests/fit/production.json');
     const result = await ExperimentResult.fromRunDir(built.runDir);
     expect(await result.includedGeoIdentifiers()).toEqual(FIXTURE_GEOS.slice(1));
 
