@@ -10,6 +10,7 @@ import { RunDirListing } from '../result/RunDirListing.js';
 import { storeFor } from '../store/storeFor.js';
 import { validateRunDir } from '../validate/validateRunDir.js';
 import { buildRunDir, FIXTURE_GEOS } from '../../test/buildRunDir.js';
+import { beginStage } from './BeginStage.js';
 import { writeManifest } from './Manifest.js';
 import { trustedManifestFor, type ManifestAt } from './TrustRule.js';
 
@@ -99,7 +100,7 @@ describe('readers and the validator agree on the fixture run directory', () => {
 });
 
 // Random histories of one small run directory: files written and rewritten, manifests written (listing whatever
-// exists then) and deleted. After any history, a reader trusts a file exactly when the validator passes it.
+// exists then) and deleted, stages restarted with beginStage. After any history, a reader trusts a file exactly when the validator passes it.
 const FILES = ['reports/report.html', 'reports/a.svg', 'reports/b.svg'] as const;
 const MANIFEST_STAGES: readonly StageName[] = ['evaluate', 'deliver', 'postprocess'];
 const op = fc.oneof(
@@ -107,10 +108,11 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('manifest' as const), stage: fc.nat(MANIFEST_STAGES.length - 1), files: fc.subarray([0, 1, 2], { minLength: 1 }), tick: fc.nat(1) }),
   fc.record({ kind: fc.constant('deleteManifest' as const), stage: fc.nat(MANIFEST_STAGES.length - 1) }),
   fc.record({ kind: fc.constant('deleteFile' as const), file: fc.nat(FILES.length - 1) }),
+  fc.record({ kind: fc.constant('beginStage' as const), stage: fc.nat(MANIFEST_STAGES.length - 1) }),
 );
 
 describe('property: the reader trusts a file iff the validator passes it', () => {
-  it('holds for random sequences of writes, manifests, rewrites and deletions', async () => {
+  it('holds for random sequences of writes, manifests, rewrites, deletions and stage restarts', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
@@ -121,6 +123,13 @@ describe('property: the reader trusts a file iff the validator passes it', () =>
           if (o.kind === 'write') await fs.writeFile(nodePath.join(runDir, FILES[o.file] as string), o.content);
           else if (o.kind === 'deleteFile') await fs.rm(nodePath.join(runDir, FILES[o.file] as string), { force: true });
           else if (o.kind === 'deleteManifest') await fs.rm(nodePath.join(runDir, manifestPath(MANIFEST_STAGES[o.stage] as StageName)), { force: true });
+          else if (o.kind === 'beginStage') {
+            const stage = MANIFEST_STAGES[o.stage] as StageName;
+            await beginStage(runDir, stage, null);
+            // Nothing of the restarted scope is left: no manifest, and none of its files counts under it.
+            const listing = await RunDirListing.load(runDir, storeFor(runDir));
+            expect(listing.has(manifestPath(stage))).toBe(false);
+          }
           else {
             const existing: string[] = [];
             for (const i of o.files) if (await fs.stat(nodePath.join(runDir, FILES[i] as string)).catch(() => undefined)) existing.push(FILES[i] as string);
