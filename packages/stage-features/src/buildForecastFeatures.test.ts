@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readParquet, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { forecastFeaturesPredPath, forecastIndicesPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
@@ -120,6 +120,17 @@ describe('forecast mode', () => {
     await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
     const status = (await (await ExperimentResult.fromRunDir(runDir)).stageStatus()).find((s) => s.stage === 'features' && s.scope === forecastScope(slice));
     expect(status?.status).toBe('missing');
+  });
+
+  it('refuses a slice store changed after the FORECAST manifest, naming the file and the manifest', async () => {
+    await writeSlice('2022-06-30');
+    const meta = runPath(runDir, `${forecastIndicesPath(slice)}/zarr.json`);
+    await writeFile(meta, `${await readFile(meta, 'utf8')} `);
+    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(
+      new RegExp(
+        `^forecast/2022/2022-07-01/indices\\.zarr \\(.*\\): the slice's FORECAST output changed since its manifest was written \\(forecast/2022/2022-07-01/indices\\.zarr/zarr\\.json: size \\d+ differs from \\d+ recorded in _manifests/forecast/forecast/2022/2022-07-01\\.json\\); rebuild it with 'commodity-hindcast run forecast --run-dir .* --season-year 2022 --init-date 2022-07-01 --force'$`,
+      ),
+    );
   });
 
   it('records the inputs as read: the manifest holds the digests of the bytes the build saw', async () => {

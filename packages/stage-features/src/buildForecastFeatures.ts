@@ -11,7 +11,7 @@ import {
   type SliceRef,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { beginStage, InputRecorder, readManifest, stageUpToDate, verifyManifest, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
+import { beginStage, InputRecorder, stageUpToDate, verifyStage, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { FeatureMetadataSchema, forecastFeaturesPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
@@ -144,29 +144,25 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   return { ...summaryBase, skipped: false, rows: table.numRows, features: selection.columns };
 }
 
-/** The slice's index store counts only under FORECAST's manifest for the slice, with matching checksums. */
+/** The slice's index store counts only under FORECAST's manifest for the slice, by the contract's trust rule. */
 async function assertSliceIndicesTrusted(runDir: Location, slice: SliceRef, indicesRelative: string): Promise<void> {
-  const scope = forecastScope(slice);
-  const make = `'${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${slice.initDate}'`;
-  const manifest = await readManifest(runDir, 'forecast', scope);
-  if (!manifest || !manifest.files.some((f) => f.path.startsWith(`${indicesRelative}/`))) {
+  const verification = await verifyStage(runDir, 'forecast', forecastScope(slice), { expected: [indicesRelative] });
+  if (verification.status === 'complete') return;
+  const notListed = verification.status === 'missing' || verification.problems.some((p) => p.startsWith(`${indicesRelative}: not listed`));
+  if (notListed) {
     throw new FeaturesInputError(
       indicesRelative,
       runPath(runDir, indicesRelative),
       `no complete FORECAST output for slice ${slice.seasonYear}/${slice.initDate} (no manifest lists the slice's index store)`,
-      `make it with ${make}`,
+      `make it with ${make(runDir, slice)}'`,
     );
   }
-  const verification = await verifyManifest(runDir, 'forecast', scope);
-  if (!verification.ok) {
-    const problem = verification.problems[0];
-    throw new FeaturesInputError(
-      indicesRelative,
-      runPath(runDir, indicesRelative),
-      `the slice's FORECAST output changed since its manifest was written (${problem?.path}: ${problem?.problem})`,
-      `rebuild it with ${make.slice(0, -1)} --force'`,
-    );
-  }
+  throw new FeaturesInputError(
+    indicesRelative,
+    runPath(runDir, indicesRelative),
+    `the slice's FORECAST output changed since its manifest was written (${verification.problems[0]})`,
+    `rebuild it with ${make(runDir, slice)} --force'`,
+  );
 }
 
 async function hindcastMetadata(location: Location, recorder: InputRecorder): Promise<FeatureMetadata> {

@@ -1,11 +1,11 @@
-import { manifestPath, runPath, type StageName } from '../layout/RunLayout.js';
+import { manifestPath, type StageName } from '../layout/RunLayout.js';
 import { relativeLocation, type Location } from '../location/Location.js';
 import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
-import { digestLocation, sha256Hex } from './Digest.js';
+import { digestLocation } from './Digest.js';
 import type { InputDigest } from './InputRecorder.js';
 import { readVouchingManifests } from './RunManifests.js';
-import { entryMismatch, trustTable } from './TrustRule.js';
+import { verifyStage } from './VerifyStage.js';
 
 export interface StageUpToDateOptions {
   store?: Store;
@@ -34,16 +34,8 @@ export async function stageUpToDate(
   const own = manifests.find((m) => m.path === manifestPath(stage, scope))?.manifest;
   if (!own) return false;
   if (options.package && (own.package !== options.package.name || own.package_version !== options.package.version)) return false;
-  const files = own.files.map((f) => f.path);
-  if (!(options.expected ?? []).every((p) => files.some((f) => f === p || f.startsWith(`${p}/`)))) return false;
-  const table = trustTable(manifests);
-  for (const file of files) {
-    const entry = table.get(file);
-    const location = runPath(runDir, file);
-    if (!entry || (await store.size(location)) !== entry.size) return false;
-    const bytes = await store.read(location);
-    if (entryMismatch({ size: bytes.byteLength, sha256: () => sha256Hex(bytes) }, entry)) return false;
-  }
+  const verification = await verifyStage(runDir, stage, scope, { store, manifests, ...(options.expected ? { expected: options.expected } : {}) });
+  if (verification.status !== 'complete') return false;
   if (own.inputs.length !== inputs.length) return false;
   const recorded = new Map(own.inputs.map((i) => [i.path, i.sha256]));
   for (const input of inputs) {

@@ -11,3 +11,5 @@ export { stageUpToDate } from './StageUpToDate.js';
 export type { StageUpToDateOptions } from './StageUpToDate.js';
 export { entryMismatch, manifestVouchingProblem, trustedManifestFor, trustTable } from './TrustRule.js';
 export type { ManifestAt, ManifestEntryRef } from './TrustRule.js';
+export { verifyStage } from './VerifyStage.js';
+export type { StageVerification, VerifyStageOptions } from './VerifyStage.js';

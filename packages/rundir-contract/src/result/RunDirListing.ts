@@ -4,6 +4,7 @@ import { manifestPath, runPath, type StageName } from '../layout/RunLayout.js';
 import { relativeLocation, type Location } from '../location/Location.js';
 import { sha256Hex } from '../manifest/Digest.js';
 import { entryMismatch, manifestVouchingProblem, trustTable, type ManifestEntryRef } from '../manifest/TrustRule.js';
+import type { StageVerification } from '../manifest/VerifyStage.js';
 import { ManifestSchema, type Manifest } from '../schemas/JsonArtifacts.js';
 import type { Store } from '../store/Store.js';
 
@@ -176,13 +177,7 @@ export class RunDirListing {
   }
 }
 
-export interface StageVerification {
-  /** The manifest path the stage scope writes, relative to the run directory. */
-  manifest: string;
-  status: 'complete' | 'missing' | 'failed-verification';
-  /** One line per problem, naming the file. */
-  problems: string[];
-}
+export type { StageVerification };
 
 function mismatch(bytes: Uint8Array, entry: ManifestEntryRef): string | undefined {
   return entryMismatch({ size: bytes.byteLength, sha256: () => sha256Hex(bytes) }, entry);

@@ -9,4 +9,3 @@ export type { FeatureFillValue, HindcastArtifactLocations } from './HindcastSlic
 export type { HindcastDelivery } from './ExperimentResult.js';
 export { stageStatuses } from './StageStatus.js';
 export type { StageStatus } from './StageStatus.js';
-export type { StageVerification } from './RunDirListing.js';
