@@ -4,7 +4,7 @@ import { manifestPath, runPath, type StageName } from '../layout/RunLayout.js';
 import { relativeLocation, type Location } from '../location/Location.js';
 import { sha256Hex } from '../manifest/Digest.js';
 import { entryMismatch, manifestVouchingProblem, trustTable, type ManifestEntryRef } from '../manifest/TrustRule.js';
-import type { StageVerification } from '../manifest/VerifyStage.js';
+import { verifyStage, type StageVerification } from '../manifest/VerifyStage.js';
 import { ManifestSchema, type Manifest } from '../schemas/JsonArtifacts.js';
 import type { Store } from '../store/Store.js';
 
@@ -164,16 +164,8 @@ export class RunDirListing {
     const listed = (await this.manifests()).find((m) => m.path === where);
     if (!listed) return { manifest: where, status: 'missing', problems: [] };
     if (!listed.manifest) return { manifest: where, status: 'failed-verification', problems: [`${where}: ${listed.problem ?? 'unusable'}`] };
-    const problems: string[] = [];
-    const files = listed.manifest.files.map((f) => f.path);
-    // A Zarr store is listed file by file, so a store counts when any file under it is listed.
-    for (const p of expected) if (!files.some((f) => f === p || f.startsWith(`${p}/`))) problems.push(`${p}: not listed in ${where}`);
-    for (const file of files) {
-      const check = await this.check(file);
-      if (check.status === 'missing') problems.push(`${file}: listed in ${where} but missing`);
-      else if (check.status === 'changed') problems.push(`${file}: ${check.reason}`);
-    }
-    return { manifest: where, status: problems.length === 0 ? 'complete' : 'failed-verification', problems };
+    const vouching = (await this.manifests()).flatMap(({ path, manifest }) => (manifest ? [{ path, manifest }] : []));
+    return verifyStage(this.runDir, stage, scope, { store: this.store, expected, manifests: vouching });
   }
 }
 
