@@ -4,6 +4,7 @@ export { CONTRACT_VERSION, CONTRACT_PACKAGE, assertSupportedContractVersion } fr
 export {
   ConfigError,
   ContractError,
+  FeaturesMismatchError,
   InvalidLocationError,
   ManifestError,
   NotFoundError,
@@ -23,9 +24,9 @@ export type { ColumnSpec, ColumnType, Frame, TableSchema } from './schemas/index
 export { readIndexStore, readJson, readParquet, writeIndexStore, writeJson, writeParquet } from './io/index.js';
 export { loadConfig } from './config/index.js';
 export type { ResolvedConfig } from './config/index.js';
-export { readManifest, verifyManifest, writeManifest } from './manifest/index.js';
-export type { WriteManifestOptions } from './manifest/index.js';
-export { createRunDir } from './run/index.js';
+export { beginStage, InputRecorder, readManifest, stageUpToDate, verifyManifest, writeManifest } from './manifest/index.js';
+export type { InputDigest, WriteManifestOptions } from './manifest/index.js';
+export { createRunDir, resumeRunDir } from './run/index.js';
 export { ExperimentResult } from './result/index.js';
-export { preflight, validateRunDir } from './validate/index.js';
+export { assertFeaturesMatchFit, preflight, validateRunDir } from './validate/index.js';
 export type { ValidationReport } from './validate/index.js';

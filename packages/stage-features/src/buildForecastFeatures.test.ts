@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readParquet, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { forecastFeaturesPredPath, forecastIndicesPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
@@ -23,8 +24,8 @@ let runDir: string;
  * The slice's store as FORECAST writes it: observations of season 2022 up to `observedUntil`, then a flat
  * climatology to harvest (1 October); then FORECAST's manifest for the slice.
  */
-async function writeSlice(observedUntil: string): Promise<IndexStoreData> {
-  const store = sliceIndices(slice.seasonYear, observedUntil, CLIMATOLOGY_TAVG);
+async function writeSlice(observedUntil: string, lastDay?: string): Promise<IndexStoreData> {
+  const store = sliceIndices(slice.seasonYear, observedUntil, CLIMATOLOGY_TAVG, lastDay);
   await writeIndexStore(runPath(runDir, forecastIndicesPath(slice)), store);
   await writeManifest({
     runDir,
@@ -91,6 +92,57 @@ describe('forecast mode', () => {
       /indices\.zarr: has observed_until 2022-07-01, but features at init date 2022-07-01 may use observations only up to 2022-06-30 \(init − lag_days 1\); rebuild the slice with 'commodity-hindcast run forecast --run-dir .* --season-year 2022 --init-date 2022-07-01 --force'$/,
     );
     await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
+  });
+
+  it('refuses a slice store that stops before harvest (no climatology appended), naming the store and its last date', async () => {
+    await writeSlice('2022-06-30', '2022-06-30');
+    const error = await buildForecastFeatures({ runDir, ...slice }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FeaturesInputError);
+    const store = runPath(runDir, forecastIndicesPath(slice));
+    expect((error as Error).message).toBe(
+      `${forecastIndicesPath(slice)} (${store}): the store ends at 2022-06-30 (observed until 2022-06-30), before harvest 2022-10-01: the climatology to harvest is missing, so windows after 2022-06-30 would be summed over fewer days; ` +
+        `rebuild the slice with 'commodity-hindcast run forecast --run-dir ${runDir} --season-year 2022 --init-date 2022-07-01 --force'`,
+    );
+    await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
+    // One day short is still short; reaching harvest is enough.
+    await writeSlice('2022-06-30', '2022-09-30');
+    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(/the store ends at 2022-09-30 \(observed until 2022-06-30\), before harvest 2022-10-01/);
+    await writeSlice('2022-06-30', '2022-10-01');
+    expect((await buildForecastFeatures({ runDir, ...slice })).skipped).toBe(false);
+  });
+
+  it('a re-run removes the old manifest before writing: a crash mid-rebuild leaves the slice features missing, not stale', async () => {
+    await writeSlice('2022-06-30');
+    await buildForecastFeatures({ runDir, ...slice });
+    // The next build fails after it started (a store that stops short): the old output no longer counts.
+    await writeSlice('2022-06-30', '2022-08-31');
+    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(FeaturesInputError);
+    await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
+    const status = (await (await ExperimentResult.fromRunDir(runDir)).stageStatus()).find((s) => s.stage === 'features' && s.scope === forecastScope(slice));
+    expect(status?.status).toBe('missing');
+  });
+
+  it('refuses a slice store changed after the FORECAST manifest, naming the file and the manifest', async () => {
+    await writeSlice('2022-06-30');
+    const meta = runPath(runDir, `${forecastIndicesPath(slice)}/zarr.json`);
+    await writeFile(meta, `${await readFile(meta, 'utf8')} `);
+    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(
+      new RegExp(
+        `^forecast/2022/2022-07-01/indices\\.zarr \\(.*\\): the slice's FORECAST output changed since its manifest was written \\(forecast/2022/2022-07-01/indices\\.zarr/zarr\\.json: size \\d+ differs from \\d+ recorded in _manifests/forecast/forecast/2022/2022-07-01\\.json\\); rebuild it with 'commodity-hindcast run forecast --run-dir .* --season-year 2022 --init-date 2022-07-01 --force'$`,
+      ),
+    );
+  });
+
+  it('records the inputs as read: the manifest holds the digests of the bytes the build saw', async () => {
+    await writeSlice('2022-06-30');
+    const metadataBytes = await readFile(runPath(exp.config.features_dir, 'corn_usa/metadata.json'));
+    await buildForecastFeatures({ runDir, ...slice });
+    const manifest = await readManifest(runDir, 'features', forecastScope(slice));
+    const recorded = manifest?.inputs.find((i) => i.path === runPath(exp.config.features_dir, 'corn_usa/metadata.json'));
+    expect(recorded?.sha256).toBe(createHash('sha256').update(metadataBytes).digest('hex'));
+    expect(manifest?.inputs.map((i) => i.path).sort()).toEqual(
+      [forecastIndicesPath(slice), 'config_resolved.yaml', runPath(exp.config.features_dir, 'corn_usa/metadata.json'), ...Object.values(exp.config.builders).filter((b) => b.kind !== 'indices').map((b) => b.filepath)].sort(),
+    );
   });
 
   it('skips a slice already built from the same inputs; --force or a changed slice store rebuilds', async () => {

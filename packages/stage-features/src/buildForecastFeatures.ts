@@ -11,11 +11,12 @@ import {
   type SliceRef,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { digestLocation, readManifest, verifyManifest, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
+import { beginStage, InputRecorder, stageUpToDate, verifyStage, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { FeatureMetadataSchema, forecastFeaturesPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
-import type { Store } from '@commodity-hindcast/rundir-contract/store';
+import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { featureTablePaths } from './buildFeatures.js';
+import type { LoadedIndexStore } from './builders/IndexStoreInput.js';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { forecastYieldRows } from './builders/YieldTable.js';
 import { selectFeatureColumns, type FeatureColumnSelection } from './compute/FeatureColumns.js';
@@ -83,7 +84,9 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   const indicesLocation = runPath(runDir, indicesRelative);
   await assertSliceIndicesTrusted(runDir, slice, indicesRelative);
   const paths = featureTablePaths(config);
-  const metadata = await hindcastMetadata(paths.metadata);
+  // Inputs are digested as they are read, so the manifest records what this build saw.
+  const recorder = new InputRecorder();
+  const metadata = await hindcastMetadata(paths.metadata, recorder);
 
   // Inputs: the slice's store, the resolved config, the hindcast metadata (the column list) and the builder
   // files read in forecast mode (indices builders read the slice's store instead of their own).
@@ -95,9 +98,12 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
       .filter((b) => b.kind !== 'indices')
       .map((b) => b.filepath),
   ];
-  if (!options.force && (await sliceIsBuilt(runDir, scope, outRelative, inputs))) {
+  if (!options.force && (await stageUpToDate(runDir, 'features', scope, inputs, { package: STAGE_PACKAGE, expected: [outRelative] }))) {
     return { ...summaryBase, skipped: true, rows: (await result.forecastSlice(slice).readFeatures()).numRows, features: metadata.feature_columns };
   }
+  // From here the slice's old FEATURES output no longer counts: a crash leaves no complete-looking state.
+  await beginStage(runDir, 'features', scope, options.store ? { store: options.store } : {});
+  for (const input of inputs) if (input !== paths.metadata) await recorder.recordLocation(input);
 
   const loaded = await loadBuilders(config, calendar, {
     mode: 'forecast',
@@ -107,6 +113,7 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   });
   const cutoff = observationCutoff(calendar, slice.seasonYear, initDay);
   for (const store of loaded.indexStores.values()) {
+    assertReachesHarvest(store, harvest, indicesRelative, `${make(runDir, slice)} --force'`);
     if (store.observedUntil === null || store.observedUntil > cutoff) {
       const found = store.observedUntil === null ? 'no observed_until (every step would count as observed)' : `observed_until ${epochDayToIso(store.observedUntil)}`;
       throw new FeaturesError(
@@ -131,40 +138,36 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
     startedAt,
     finishedAt: options.now?.() ?? new Date(),
     files: [outRelative],
-    inputs,
+    inputDigests: recorder.inputs,
     ...(options.store ? { store: options.store } : {}),
   });
   return { ...summaryBase, skipped: false, rows: table.numRows, features: selection.columns };
 }
 
-/** The slice's index store counts only under FORECAST's manifest for the slice, with matching checksums. */
+/** The slice's index store counts only under FORECAST's manifest for the slice, by the contract's trust rule. */
 async function assertSliceIndicesTrusted(runDir: Location, slice: SliceRef, indicesRelative: string): Promise<void> {
-  const scope = forecastScope(slice);
-  const make = `'${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${slice.initDate}'`;
-  const manifest = await readManifest(runDir, 'forecast', scope);
-  if (!manifest || !manifest.files.some((f) => f.path.startsWith(`${indicesRelative}/`))) {
+  const verification = await verifyStage(runDir, 'forecast', forecastScope(slice), { expected: [indicesRelative] });
+  if (verification.status === 'complete') return;
+  const notListed = verification.status === 'missing' || verification.problems.some((p) => p.startsWith(`${indicesRelative}: not listed`));
+  if (notListed) {
     throw new FeaturesInputError(
       indicesRelative,
       runPath(runDir, indicesRelative),
       `no complete FORECAST output for slice ${slice.seasonYear}/${slice.initDate} (no manifest lists the slice's index store)`,
-      `make it with ${make}`,
+      `make it with ${make(runDir, slice)}'`,
     );
   }
-  const verification = await verifyManifest(runDir, 'forecast', scope);
-  if (!verification.ok) {
-    const problem = verification.problems[0];
-    throw new FeaturesInputError(
-      indicesRelative,
-      runPath(runDir, indicesRelative),
-      `the slice's FORECAST output changed since its manifest was written (${problem?.path}: ${problem?.problem})`,
-      `rebuild it with ${make.slice(0, -1)} --force'`,
-    );
-  }
+  throw new FeaturesInputError(
+    indicesRelative,
+    runPath(runDir, indicesRelative),
+    `the slice's FORECAST output changed since its manifest was written (${verification.problems[0]})`,
+    `rebuild it with ${make(runDir, slice)} --force'`,
+  );
 }
 
-async function hindcastMetadata(location: Location): Promise<FeatureMetadata> {
+async function hindcastMetadata(location: Location, recorder: InputRecorder): Promise<FeatureMetadata> {
   try {
-    return await readJson(location, FeatureMetadataSchema);
+    return await readJson(location, FeatureMetadataSchema, { store: recorder.wrap(storeFor(location)) });
   } catch (error) {
     const missing = error instanceof NotFoundError;
     throw new FeaturesInputError(
@@ -191,15 +194,27 @@ function forecastSelection(selection: FeatureColumnSelection, metadata: FeatureM
   return { ...selection, columns: [...metadata.feature_columns] };
 }
 
-/** True when this slice's FEATURES manifest lists the output with matching checksums and the same input digests. */
-async function sliceIsBuilt(runDir: Location, scope: string, outRelative: string, inputs: readonly Location[]): Promise<boolean> {
-  const manifest = await readManifest(runDir, 'features', scope);
-  if (!manifest || manifest.package_version !== STAGE_PACKAGE.version || !manifest.files.some((f) => f.path === outRelative)) return false;
-  if (!(await verifyManifest(runDir, 'features', scope)).ok) return false;
-  if (manifest.inputs.length !== inputs.length) return false;
-  for (const [i, input] of inputs.entries()) {
-    const recorded = manifest.inputs[i];
-    if (recorded === undefined || recorded.sha256 !== (await digestLocation(input))) return false;
-  }
-  return true;
+/** `'commodity-hindcast run forecast …'` for the slice, without the closing quote (callers add flags). */
+function make(runDir: Location, slice: SliceRef): string {
+  return `'${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${slice.initDate}`;
+}
+
+/**
+ * The slice store must run to harvest (observations, then climatology): a store that stops short would give
+ * windows summed over fewer days, silently smaller than the hindcast's. It reaches harvest when its last step is
+ * on or after harvest, or when the next step (at the store's own spacing: composites end every 8 or 10 days)
+ * would fall after harvest.
+ */
+function assertReachesHarvest(store: LoadedIndexStore, harvest: number, field: string, rebuild: string): void {
+  const n = store.time.length;
+  const last = store.time[n - 1] as number;
+  const spacing = n >= 2 ? last - (store.time[n - 2] as number) : 1;
+  if (last >= harvest || last + spacing > harvest) return;
+  const observed = store.observedUntil === null ? 'no observed_until' : `observed until ${epochDayToIso(store.observedUntil)}`;
+  throw new FeaturesInputError(
+    field,
+    store.location,
+    `the store ends at ${epochDayToIso(last)} (${observed}), before harvest ${epochDayToIso(harvest)}: the climatology to harvest is missing, so windows after ${epochDayToIso(last)} would be summed over fewer days`,
+    `rebuild the slice with ${rebuild}`,
+  );
 }

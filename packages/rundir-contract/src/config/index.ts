@@ -54,3 +54,5 @@ export {
   serializeResolvedConfig,
 } from './loadConfig.js';
 export type { LoadConfigOptions, ResolveConfigTextOptions } from './loadConfig.js';
+export { applyConfigDifference, changedSettings, configDifference, formatConfigDifference, parseConfigTrain } from './ConfigDifference.js';
+export type { ConfigDifference } from './ConfigDifference.js';

@@ -50,10 +50,15 @@ export class UnsupportedContractVersionError extends RunDirError {
 
 /** A manifest that is missing, or whose files do not match their recorded size or checksum. */
 export class ManifestError extends ContractError {
-  override readonly name = 'ManifestError';
+  override readonly name: string = 'ManifestError';
 }
 
 /** A stage's inputs are not there; the message names the command that makes them. */
 export class PreflightError extends ContractError {
   override readonly name = 'PreflightError';
+}
+
+/** The feature tables under features_dir are not the ones FIT recorded: the run would mix two feature sets. */
+export class FeaturesMismatchError extends ManifestError {
+  override readonly name = 'FeaturesMismatchError';
 }

@@ -1,6 +1,7 @@
 export {
   ConfigError,
   ContractError,
+  FeaturesMismatchError,
   InvalidLocationError,
   ManifestError,
   NotFoundError,

@@ -2,17 +2,21 @@ import type { StageName } from './RunLayout.js';
 
 export type ArtifactFormat = 'json' | 'yaml' | 'parquet' | 'csv' | 'zarr' | 'text' | 'html' | 'svg';
 
-/** Where the artifact lives and what varies in its path. */
-export type ArtifactScope = 'run' | 'fold' | 'mode' | 'slice' | 'features';
+/**
+ * Where the artifact lives and what varies in its path. `features`: under features_dir, shared by runs; `input`: a
+ * source file named in the config (outside any run directory), written by `commodity-hindcast data import`.
+ */
+export type ArtifactScope = 'run' | 'fold' | 'mode' | 'slice' | 'features' | 'input';
 
 export interface ArtifactDeclaration {
   /** Stable id, e.g. `walk_forward_preds`; the schema registry uses the same ids. */
   id: string;
-  /** Path pattern under the run directory (or under features_dir for scope `features`). */
+  /** Path pattern under the run directory (under features_dir for scope `features`; the config field for `input`). */
   pattern: string;
   format: ArtifactFormat;
   scope: ArtifactScope;
-  writtenBy: StageName;
+  /** The stage that writes it; `import` for input data (`commodity-hindcast data import …`), which no stage writes. */
+  writtenBy: StageName | 'import';
   readBy: readonly StageName[];
   /** Required for the run directory to be complete once `writtenBy` has run (false: optional). */
   required: boolean;
@@ -35,7 +39,7 @@ export const ARTIFACTS: readonly ArtifactDeclaration[] = [
   { id: 'walk_forward_preds', pattern: 'preds/{key}/{fold}/walk_forward_preds.parquet', format: 'parquet', scope: 'fold', writtenBy: 'predict', readBy: ['postprocess', 'evaluate', 'deliver'], required: true, description: 'out-of-sample predictions for the test year at every init date (numeric folds)' },
   { id: 'year_data', pattern: 'preds/{key}/{fold}/year_data.parquet', format: 'parquet', scope: 'fold', writtenBy: 'predict', readBy: ['evaluate'], required: true, description: 'filled feature rows the test year was predicted from' },
   { id: 'conformal', pattern: 'conformal/{mode}.parquet', format: 'parquet', scope: 'mode', writtenBy: 'postprocess', readBy: ['postprocess', 'deliver', 'evaluate', 'forecast'], required: true, description: 'conformal half-widths per residual mode, ADM level, scope, key and level' },
-  { id: 'bias_corrector', pattern: 'postprocessed/{key}/{fold}/bias_corrector.json', format: 'json', scope: 'fold', writtenBy: 'postprocess', readBy: ['postprocess', 'evaluate', 'deliver'], required: true, description: 'bias correction per fold (the production fold\'s is used by forecasts)' },
+  { id: 'bias_corrector', pattern: 'postprocessed/{key}/{fold}/bias_corrector.json', format: 'json', scope: 'fold', writtenBy: 'postprocess', readBy: ['postprocess', 'evaluate', 'deliver', 'forecast'], required: true, description: 'bias correction per fold (the production fold\'s is used by forecasts)' },
   { id: 'national', pattern: 'postprocessed/national.parquet', format: 'parquet', scope: 'run', writtenBy: 'postprocess', readBy: ['evaluate', 'deliver'], required: true, description: 'ADM0 series per (year, init_date) with bias correction and interval bounds' },
   { id: 'raw_fold_metrics', pattern: 'metrics/raw_fold_metrics.json', format: 'json', scope: 'run', writtenBy: 'evaluate', readBy: [], required: true, description: 'per fold and init date errors, skill, coverage and width' },
   { id: 'metrics_table', pattern: 'reports/metrics_table.csv', format: 'csv', scope: 'run', writtenBy: 'evaluate', readBy: [], required: true, description: 'metrics summary table' },
@@ -51,7 +55,8 @@ export const ARTIFACTS: readonly ArtifactDeclaration[] = [
   { id: 'manifest', pattern: '_manifests/{manifest}.json', format: 'json', scope: 'run', writtenBy: 'create', readBy: [], required: true, description: 'stage manifests (each stage writes its own, last)' },
   { id: 'features_fit', pattern: '{key}/fit.parquet', format: 'parquet', scope: 'features', writtenBy: 'features', readBy: ['fit'], required: true, description: 'one row per (geo, year) at the harvest init date with a known target' },
   { id: 'features_pred', pattern: '{key}/pred.parquet', format: 'parquet', scope: 'features', writtenBy: 'features', readBy: ['predict'], required: true, description: 'every (geo, year, init_date) feature row' },
-  { id: 'features_metadata', pattern: '{key}/metadata.json', format: 'json', scope: 'features', writtenBy: 'features', readBy: ['fit', 'predict'], required: true, description: 'feature order, builders, digest of inputs and config' },
+  { id: 'features_metadata', pattern: '{key}/metadata.json', format: 'json', scope: 'features', writtenBy: 'features', readBy: ['features', 'fit', 'predict'], required: true, description: 'feature order, builders, digest of inputs and config (FEATURES reads it in forecast mode for the column list)' },
+  { id: 'yield_table', pattern: '{builders.<yields>.filepath}', format: 'parquet', scope: 'input', writtenBy: 'import', readBy: ['postprocess', 'deliver'], required: true, description: 'the yields builder\'s table: POSTPROCESS reads excluded-county yields (coverage bias), DELIVER all-county actuals' },
 ];
 
 const PLACEHOLDER: Record<string, string> = {
@@ -71,7 +76,8 @@ function patternRegex(pattern: string): RegExp {
   return new RegExp(`^${escaped.replace(/\{(\w+)\}/g, (_, name: string) => `(${PLACEHOLDER[name] ?? '[^/]+'})`)}$`);
 }
 
-const RUN_MATCHERS = ARTIFACTS.filter((a) => a.scope !== 'features').map((a) => ({
+// Only artifacts inside a run directory classify its files; features_dir and input files live elsewhere.
+const RUN_MATCHERS = ARTIFACTS.filter((a) => a.scope !== 'features' && a.scope !== 'input').map((a) => ({
   artifact: a,
   regex: patternRegex(a.pattern),
   zarr: a.format === 'zarr' ? new RegExp(`${patternRegex(a.pattern).source.slice(0, -1)}/`) : undefined,

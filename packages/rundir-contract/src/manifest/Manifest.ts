@@ -7,6 +7,7 @@ import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 import { readJson, writeJson } from '../io/Json.js';
 import { digestFiles, digestLocation, sha256Hex } from './Digest.js';
+import type { InputDigest } from './InputRecorder.js';
 
 export interface WriteManifestOptions {
   runDir: Location;
@@ -19,8 +20,13 @@ export interface WriteManifestOptions {
   finishedAt?: Date;
   /** Paths relative to the run directory of the files (or Zarr stores) the stage wrote. */
   files: readonly string[];
-  /** Locations the stage read (inside the run directory or not); digested now. */
+  /**
+   * Locations the stage read (inside the run directory or not), digested now. Prefer `inputDigests`: digests
+   * taken when the stage read its inputs (InputRecorder), so the manifest records what the stage saw.
+   */
   inputs?: readonly Location[];
+  /** Input digests already computed when the stage read them (InputRecorder.inputs); recorded as given. */
+  inputDigests?: readonly InputDigest[];
   store?: Store;
 }
 
@@ -47,6 +53,7 @@ export async function writeManifest(options: WriteManifestOptions): Promise<Mani
     if (digest === undefined) throw new ManifestError(`${input}: listed as an input of stage ${options.stage} but does not exist`);
     inputs.push({ path: relativeLocation(runDir, input) ?? input, sha256: digest });
   }
+  for (const input of options.inputDigests ?? []) inputs.push({ path: relativeLocation(runDir, input.location) ?? input.location, sha256: input.sha256 });
   const manifest: Manifest = {
     stage: options.stage,
     scope: options.scope ?? null,

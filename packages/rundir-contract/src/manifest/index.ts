@@ -1,4 +1,15 @@
+export { beginStage } from './BeginStage.js';
+export type { BeginStageOptions, StageStart } from './BeginStage.js';
 export { digestFiles, digestLocation, sha256Hex } from './Digest.js';
 export type { FileDigest } from './Digest.js';
+export { InputRecorder } from './InputRecorder.js';
+export type { InputDigest } from './InputRecorder.js';
 export { readManifest, verifyManifest, verifyManifestFiles, writeManifest } from './Manifest.js';
 export type { ManifestProblem, ManifestVerification, WriteManifestOptions } from './Manifest.js';
+export { readVouchingManifests } from './RunManifests.js';
+export { stageUpToDate } from './StageUpToDate.js';
+export type { StageUpToDateOptions } from './StageUpToDate.js';
+export { entryMismatch, manifestVouchingProblem, trustedManifestFor, trustTable } from './TrustRule.js';
+export type { ManifestAt, ManifestEntryRef } from './TrustRule.js';
+export { verifyStage } from './VerifyStage.js';
+export type { StageVerification, VerifyStageOptions } from './VerifyStage.js';

@@ -1,22 +1,34 @@
 import { z } from 'zod';
 import { NotFoundError, RunDirNotFoundError } from '../errors/ContractError.js';
+import { parseConfigTrain } from '../config/ConfigDifference.js';
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { decodeUtf8, parseJson, validateDocument } from '../io/Json.js';
 import { artifactById } from '../layout/Artifacts.js';
+import { parseCsv, type ParsedCsv } from '../io/Csv.js';
+import { parseGeoList } from '../io/GeoList.js';
+import { decodeParquet } from '../io/Parquet.js';
 import {
   RESIDUAL_MODES,
   configResolvedPath,
+  configTrainPath,
+  forecastScope,
+  includedGeoIdentifiersPath,
+  nationalPath,
+  rawFoldMetricsPath,
   conformalPath,
   foldLabel,
   initDateFolder,
   rundirJsonPath,
   runPath,
+  type AdmLevel,
   type ResidualMode,
   type SliceRef,
 } from '../layout/RunLayout.js';
 import { normalizeLocation, type Location } from '../location/Location.js';
-import { RunDirMarkerSchema, type RunDirMarker } from '../schemas/JsonArtifacts.js';
+import { RawFoldMetricsSchema, RunDirMarkerSchema, type RawFoldMetrics, type RunDirMarker } from '../schemas/JsonArtifacts.js';
+import { nationalSchema } from '../schemas/Tables.js';
+import type { Frame } from '../schemas/TableSchema.js';
 import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 import { assertSupportedContractVersion } from '../version/ContractVersion.js';
@@ -25,6 +37,17 @@ import { ForecastSlice } from './ForecastSlice.js';
 import { HindcastSlice } from './HindcastSlice.js';
 import { RunDirListing } from './RunDirListing.js';
 import { commandThatMakes } from './StageCommand.js';
+import { stageStatuses, type StageStatus } from './StageStatus.js';
+
+/** A hindcast delivery file: `delivery/Treefera_<key>_ADM<n>_Hindcast_<YYYYMMDD>.csv`. */
+export interface HindcastDelivery {
+  level: AdmLevel;
+  /** `YYYYMMDD`, the UTC date the delivery was generated. */
+  generated: string;
+  /** Relative to the run directory. */
+  path: string;
+  location: Location;
+}
 
 export interface FromRunDirOptions {
   /** The store to use; defaults to storeFor(location). */
@@ -109,6 +132,19 @@ export class ExperimentResult {
     return this.configPromise;
   }
 
+  /**
+   * The config the stages run with: `config_resolved.yaml`, with `config_train.yaml` applied when a resumed run
+   * changed settings (both trusted under their manifests).
+   */
+  async effectiveConfig(): Promise<ResolvedConfig> {
+    const resolved = await this.config();
+    const relative = configTrainPath();
+    if (!this.listing.has(relative)) return resolved;
+    const where = this.listing.location(relative);
+    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('config_train'), this.runDir));
+    return parseConfigTrain(decodeUtf8(bytes, where), resolved, where).config;
+  }
+
   /** The test-year folds found under `models/<key>/` or `preds/<key>/`, in ascending year order. */
   hindcastSlices(): HindcastSlice[] {
     return this.folds()
@@ -180,6 +216,59 @@ export class ExperimentResult {
       );
     }
     return new CalibrationResult(mode, this.listing);
+  }
+
+  /** `included_geo_identifiers.txt`: the modelled universe, trusted and checked (sorted, unique ADM2). */
+  async includedGeoIdentifiers(): Promise<string[]> {
+    const relative = includedGeoIdentifiersPath();
+    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('included_geo_identifiers'), this.runDir));
+    return parseGeoList(decodeUtf8(bytes, this.listing.location(relative)), this.listing.location(relative));
+  }
+
+  /** The hindcast national series, `postprocessed/national.parquet`. */
+  async readNational(): Promise<Frame> {
+    const relative = nationalPath();
+    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('national'), this.runDir));
+    return decodeParquet(bytes, nationalSchema, this.listing.location(relative));
+  }
+
+  /** EVALUATE's `metrics/raw_fold_metrics.json`. */
+  async readMetrics(): Promise<RawFoldMetrics> {
+    const relative = rawFoldMetricsPath();
+    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('raw_fold_metrics'), this.runDir));
+    const where = this.listing.location(relative);
+    return parseJson(decodeUtf8(bytes, where), where, RawFoldMetricsSchema);
+  }
+
+  /** The hindcast delivery files present, by generation date then ADM level (listed, not yet verified). */
+  deliveries(): HindcastDelivery[] {
+    const pattern = new RegExp(`^delivery/Treefera_${this.experimentKey}_ADM([012])_Hindcast_(\\d{8})\\.csv$`);
+    const out: HindcastDelivery[] = [];
+    for (const path of this.listing.paths) {
+      const m = pattern.exec(path);
+      if (m) out.push({ level: Number(m[1]) as AdmLevel, generated: m[2] as string, path, location: this.listing.location(path) });
+    }
+    return out.sort((a, b) => (a.generated === b.generated ? a.level - b.level : a.generated < b.generated ? -1 : 1));
+  }
+
+  /** One delivery CSV, trusted under its manifest. */
+  async readDelivery(delivery: HindcastDelivery): Promise<ParsedCsv> {
+    const bytes = await this.listing.readTrusted(delivery.path, commandThatMakes(artifactById('hindcast_delivery'), this.runDir));
+    return parseCsv(decodeUtf8(bytes, delivery.location), delivery.location);
+  }
+
+  /**
+   * complete / missing / failed-verification for every stage scope the run should have (see StageStatus.ts);
+   * the test years come from the config, or from the FIT manifests present when the config cannot be read.
+   */
+  async stageStatus(): Promise<StageStatus[]> {
+    let testYears: number[];
+    try {
+      testYears = [...(await this.config()).experiment_protocol.test_years];
+    } catch {
+      testYears = (await this.listing.manifests()).flatMap((m) => (m.manifest?.stage === 'fit' && /^\d{4}$/.test(m.manifest.scope ?? '') ? [Number(m.manifest.scope)] : []));
+    }
+    return stageStatuses(this.listing, testYears, this.forecastSlices().map((s) => forecastScope(s)));
   }
 
   /** Fold labels under `models/<key>/` or `preds/<key>/`: test years ascending, then `production`. */

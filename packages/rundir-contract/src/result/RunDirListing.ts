@@ -3,7 +3,8 @@ import { decodeUtf8, parseJson } from '../io/Json.js';
 import { manifestPath, runPath, type StageName } from '../layout/RunLayout.js';
 import { relativeLocation, type Location } from '../location/Location.js';
 import { sha256Hex } from '../manifest/Digest.js';
-import { verifyManifestFiles } from '../manifest/Manifest.js';
+import { entryMismatch, manifestVouchingProblem, trustTable, type ManifestEntryRef } from '../manifest/TrustRule.js';
+import { verifyStage, type StageVerification } from '../manifest/VerifyStage.js';
 import { ManifestSchema, type Manifest } from '../schemas/JsonArtifacts.js';
 import type { Store } from '../store/Store.js';
 
@@ -13,18 +14,16 @@ export interface ListedManifest {
   path: string;
   manifest?: Manifest;
   problem?: string;
-  /** What the problem is about: the document itself, or where it sits (a moved manifest vouches for nothing). */
-  problemKind?: 'schema' | 'placement';
+  /**
+   * What the problem is about: the document itself, where it sits (a moved manifest vouches for nothing), or its
+   * contract major. Either way the manifest vouches for nothing (manifest/TrustRule.ts).
+   */
+  problemKind?: 'schema' | 'placement' | 'version';
+  /** The parsed document of a manifest that cannot vouch because of its placement or version. */
+  parsed?: Manifest;
 }
 
-/** The manifest entry that vouches for a file. */
-export interface ManifestEntryRef {
-  /** The manifest's path relative to the run directory. */
-  manifest: string;
-  stage: Manifest['stage'];
-  size: number;
-  sha256: string;
-}
+export type { ManifestEntryRef };
 
 export type TrustCheck =
   | { status: 'trusted'; entry: ManifestEntryRef }
@@ -93,14 +92,8 @@ export class RunDirListing {
           const where = this.location(path);
           try {
             const manifest = parseJson(decodeUtf8(await this.store.read(where), where), where, ManifestSchema);
-            const belongs = placement(manifest);
-            if (belongs !== path) {
-              return {
-                path,
-                problemKind: 'placement',
-                problem: `declares stage ${manifest.stage} scope ${JSON.stringify(manifest.scope)}, which belongs at ${belongs}; a moved manifest vouches for nothing`,
-              };
-            }
+            const refused = manifestVouchingProblem({ path, manifest });
+            if (refused) return { path, problemKind: refused.kind, problem: refused.problem, parsed: manifest };
             return { path, manifest };
           } catch (error) {
             return { path, problemKind: 'schema', problem: error instanceof Error ? error.message : String(error) };
@@ -110,25 +103,11 @@ export class RunDirListing {
     return this.manifestsPromise;
   }
 
-  /**
-   * The manifest entry listing `relative`. When several manifests list the same file (a stage rerun under
-   * another scope), the one that finished last is the one the current bytes should match.
-   */
+  /** The manifest entry that vouches for `relative` under the trust rule (manifest/TrustRule.ts). */
   async entryFor(relative: string): Promise<ManifestEntryRef | undefined> {
-    this.entriesPromise ??= this.manifests().then((listed) => {
-      const byPath = new Map<string, ManifestEntryRef>();
-      const finished = new Map<string, number>();
-      for (const { path, manifest } of listed) {
-        if (!manifest) continue;
-        const finishedAt = Date.parse(manifest.finished_at);
-        for (const file of manifest.files) {
-          if ((finished.get(file.path) ?? Number.NEGATIVE_INFINITY) > finishedAt) continue;
-          finished.set(file.path, finishedAt);
-          byPath.set(file.path, { manifest: path, stage: manifest.stage, size: file.size, sha256: file.sha256 });
-        }
-      }
-      return byPath;
-    });
+    this.entriesPromise ??= this.manifests().then((listed) =>
+      trustTable(listed.flatMap(({ path, manifest }) => (manifest ? [{ path, manifest }] : []))),
+    );
     return (await this.entriesPromise).get(relative);
   }
 
@@ -169,32 +148,29 @@ export class RunDirListing {
   }
 
   /**
-   * True when `_manifests/<stage>[/<scope>].json` is present and valid, lists every path of `expected`, and every
-   * file it lists still matches its recorded size and sha256.
+   * True when `_manifests/<stage>[/<scope>].json` vouches (trust rule), lists every path of `expected`, and every
+   * file it lists is trusted: under this manifest, or under a newer one that superseded its entry.
    */
   async isStageComplete(stage: StageName, scope: string | null, expected: readonly string[]): Promise<boolean> {
+    return (await this.stageVerification(stage, scope, expected)).status === 'complete';
+  }
+
+  /**
+   * The state of one stage scope: `missing` (no vouching manifest), `failed-verification` (a listed file is gone,
+   * changed, or an expected artifact is not listed — `problems` says which), or `complete`.
+   */
+  async stageVerification(stage: StageName, scope: string | null, expected: readonly string[] = []): Promise<StageVerification> {
     const where = manifestPath(stage, scope);
     const listed = (await this.manifests()).find((m) => m.path === where);
-    if (!listed?.manifest) return false;
-    const files = listed.manifest.files.map((f) => f.path);
-    // A Zarr store is listed file by file, so a store counts when any file under it is listed.
-    if (!expected.every((p) => files.some((f) => f === p || f.startsWith(`${p}/`)))) return false;
-    return (await verifyManifestFiles(this.runDir, where, listed.manifest, this.store)).ok;
+    if (!listed) return { manifest: where, status: 'missing', problems: [] };
+    if (!listed.manifest) return { manifest: where, status: 'failed-verification', problems: [`${where}: ${listed.problem ?? 'unusable'}`] };
+    const vouching = (await this.manifests()).flatMap(({ path, manifest }) => (manifest ? [{ path, manifest }] : []));
+    return verifyStage(this.runDir, stage, scope, { store: this.store, expected, manifests: vouching });
   }
 }
 
-/** Where a manifest belongs, or a description of why its scope cannot be a path. */
-function placement(manifest: Manifest): string {
-  try {
-    return manifestPath(manifest.stage, manifest.scope);
-  } catch (error) {
-    return `no valid path (${error instanceof Error ? error.message : String(error)})`;
-  }
-}
+export type { StageVerification };
 
 function mismatch(bytes: Uint8Array, entry: ManifestEntryRef): string | undefined {
-  if (bytes.byteLength !== entry.size) return `size ${bytes.byteLength} differs from ${entry.size} recorded in ${entry.manifest}`;
-  const digest = sha256Hex(bytes);
-  if (digest !== entry.sha256) return `sha256 ${digest.slice(0, 12)}… differs from ${entry.sha256.slice(0, 12)}… recorded in ${entry.manifest}`;
-  return undefined;
+  return entryMismatch({ size: bytes.byteLength, sha256: () => sha256Hex(bytes) }, entry);
 }

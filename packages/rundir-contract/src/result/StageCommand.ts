@@ -14,6 +14,8 @@ export function commandThatMakes(artifact: ArtifactDeclaration, runDir: Location
     return `'${CLI} run forecast --run-dir ${runDir}${slice}'`;
   }
   switch (artifact.writtenBy) {
+    case 'import':
+      return `'${CLI} data import …' (or fix the builders.<name>.filepath of the config)`;
     case 'create':
       return `'${CLI} run hindcast --config <config>' (it creates the run directory)`;
     case 'features':

@@ -6,3 +6,6 @@ export { ForecastSlice } from './ForecastSlice.js';
 export type { ForecastArtifactLocations } from './ForecastSlice.js';
 export { HindcastSlice } from './HindcastSlice.js';
 export type { FeatureFillValue, HindcastArtifactLocations } from './HindcastSlice.js';
+export type { HindcastDelivery } from './ExperimentResult.js';
+export { stageStatuses } from './StageStatus.js';
+export type { StageStatus } from './StageStatus.js';

@@ -6,3 +6,5 @@ export { formatValidationReport } from './ValidationReport.js';
 export type { CheckKind, CheckStatus, FormatReportOptions, ValidationCheck, ValidationReport } from './ValidationReport.js';
 export { verifyFeatureTables } from './verifyFeatureTables.js';
 export type { VerifyFeatureTablesOptions } from './verifyFeatureTables.js';
+export { assertFeaturesMatchFit, featureTablesDigest, featureTablesInput, featureTablesLocation } from './FeaturesMatchFit.js';
+export type { FeaturesMatchFitOptions } from './FeaturesMatchFit.js';

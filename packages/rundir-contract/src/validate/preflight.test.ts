@@ -14,23 +14,34 @@ let complete: BuiltRunDir;
 beforeAll(async () => {
   root = await fs.mkdtemp(nodePath.join(os.tmpdir(), 'preflight-'));
   complete = await buildRunDir(nodePath.join(root, 'complete'));
+  await writeYieldTable(complete);
 });
+
+/** The yields builder's input table (any bytes: preflight checks that input data exists, not what it holds). */
+async function writeYieldTable(run: BuiltRunDir): Promise<string> {
+  const where = run.config.builders.yields?.filepath as string;
+  await fs.mkdir(nodePath.dirname(where), { recursive: true });
+  await fs.writeFile(where, 'PAR1');
+  return where;
+}
 
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
 async function fresh(label: string): Promise<BuiltRunDir> {
-  return buildRunDir(nodePath.join(root, label), { forecast: false });
+  const run = await buildRunDir(nodePath.join(root, label), { forecast: false });
+  await writeYieldTable(run);
+  return run;
 }
 
 const relative = (run: BuiltRunDir, locations: { location: string }[]) => locations.map((i) => nodePath.relative(run.runDir, i.location));
 
 describe('preflight on a complete run directory', () => {
-  it('returns every input of DELIVER, each vouched for by a manifest', async () => {
+  it('returns every input of DELIVER: the run\'s vouched for by a manifest, and the yield table for the actuals', async () => {
     const inputs = await preflight(complete.runDir, 'deliver');
-    expect(inputs.every((i) => i.verifiedBy === 'manifest')).toBe(true);
-    expect(relative(complete, inputs).sort()).toEqual(
+    expect(inputs.filter((i) => i.verifiedBy === 'exists')).toEqual([{ artifact: 'yield_table', location: complete.config.builders.yields?.filepath, verifiedBy: 'exists' }]);
+    expect(relative(complete, inputs.filter((i) => i.verifiedBy === 'manifest')).sort()).toEqual(
       [
         '_rundir.json',
         'config_resolved.yaml',
@@ -47,12 +58,13 @@ describe('preflight on a complete run directory', () => {
     );
   });
 
-  it('FORECAST needs the production model and the calibration of forecast.residual_mode', async () => {
+  it('FORECAST needs the production model, its bias corrector and the calibration of forecast.residual_mode', async () => {
     const inputs = await preflight(complete.runDir, 'forecast', { slice: { seasonYear: 2021, initDate: '2021-08-01' } });
     expect(relative(complete, inputs)).toEqual([
       '_rundir.json',
       'config_resolved.yaml',
       'conformal/hindcast_oos_per_init_date.parquet',
+      'postprocessed/corn_usa/production/bias_corrector.json',
       'models/corn_usa/production/detrender.json',
       'models/corn_usa/production/feature_fill_values.parquet',
       'models/corn_usa/production/model.json',
@@ -70,9 +82,33 @@ describe('preflight on a complete run directory', () => {
       'models/corn_usa/production/model.json',
       'forecast/2020/2020-08-01/features/pred.parquet',
     ]);
-    // FEATURES in forecast mode reads the slice's index store, a Zarr folder checked file by file.
+    // FEATURES in forecast mode reads the slice's index store, a Zarr folder checked file by file, and the
+    // hindcast features' metadata.json for the column list.
+    const metadata = nodePath.join(complete.config.features_dir, 'corn_usa', 'metadata.json');
+    await expect(preflight(complete.runDir, 'features', { slice: FIXTURE_SLICE })).rejects.toThrow(
+      `preflight features (forecast slice 2020/2020-08-01): ${metadata} is missing; make it with 'commodity-hindcast run features --config <config>'`,
+    );
+    await fs.mkdir(nodePath.dirname(metadata), { recursive: true });
+    await fs.writeFile(metadata, '{}');
     const features = await preflight(complete.runDir, 'features', { slice: FIXTURE_SLICE });
     expect(relative(complete, features)).toContain('forecast/2020/2020-08-01/indices.zarr');
+    expect(features.filter((i) => i.verifiedBy === 'exists').map((i) => i.location)).toEqual([metadata]);
+    await fs.rm(metadata);
+  });
+
+  it('POSTPROCESS in forecast mode needs the production bias corrector; in the hindcast, the yield table', async () => {
+    const run = await fresh('no-production-corrector');
+    const corrector = nodePath.join(run.runDir, 'postprocessed/corn_usa/production/bias_corrector.json');
+    await fs.rm(corrector);
+    await expect(preflight(run.runDir, 'postprocess', { slice: FIXTURE_SLICE })).rejects.toThrow(
+      // The other missing input is the slice's predictions: this run directory has no forecast slice.
+      `preflight postprocess (forecast slice 2020/2020-08-01): ${corrector} is missing; make it with 'commodity-hindcast run postprocess --run-dir ${run.runDir}' (and 1 more input missing or untrusted)`,
+    );
+    const yields = run.config.builders.yields?.filepath as string;
+    await fs.rm(yields);
+    await expect(preflight(run.runDir, 'postprocess')).rejects.toThrow(
+      `preflight postprocess: ${yields} is missing; make it with 'commodity-hindcast data import …' (or fix the builders.<name>.filepath of the config)`,
+    );
   });
 
   it('POSTPROCESS reads production train_preds only because in_sample_pooled is configured', async () => {

@@ -37,7 +37,8 @@ export interface PreflightInput {
   location: Location;
   /**
    * `manifest`: inside the run directory, listed in a manifest whose size and sha256 still match.
-   * `exists`: outside it (the shared feature tables under features_dir), which no run manifest covers.
+   * `exists`: outside it (the shared feature tables under features_dir, the input yield table), which no run
+   *   manifest covers.
    */
   verifiedBy: 'manifest' | 'exists';
 }
@@ -86,9 +87,16 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
         if (slice) at(artifact, {});
         break;
       case 'features': {
-        if (slice) break;
+        // In forecast mode only FEATURES reads features_dir: the hindcast metadata gives the slice its columns.
+        if (slice && !(stage === 'features' && artifact.id === 'features_metadata')) break;
         const builder = { features_fit: featuresFitPath, features_pred: featuresPredPath, features_metadata: featuresMetadataPath }[artifact.id];
         if (builder) out.push({ artifact, path: joinLocation(config.features_dir, builder(key)) });
+        break;
+      }
+      case 'input': {
+        // The hindcast reads actuals from the yield table; a forecast season has none yet.
+        if (slice) break;
+        for (const builder of Object.values(config.builders)) if (builder.kind === 'yields') out.push({ artifact, path: builder.filepath });
         break;
       }
       case 'mode': {
@@ -104,8 +112,10 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
       }
       case 'fold': {
         if (slice) {
-          // In forecast mode only the production model is read; hindcast predictions and correctors are not.
+          // In forecast mode only the production model is read, and by POSTPROCESS and FORECAST the production
+          // bias corrector (forecasts are corrected by it); hindcast predictions are not.
           if (PRODUCTION_MODEL.includes(artifact.id)) at(artifact, { fold: 'production' });
+          if (artifact.id === 'bias_corrector' && (stage === 'postprocess' || stage === 'forecast')) at(artifact, { fold: 'production' });
           break;
         }
         if (fold) {
@@ -159,7 +169,7 @@ export async function preflight(runDirLocation: Location, stage: StageName, opti
   const problems: string[] = [];
   for (const need of neededInputs(stage, config, fold, slice)) {
     const command = commandThatMakes(need.artifact, runDir, { ...(need.fold ? { fold: need.fold } : {}), ...(slice ? { slice } : {}) });
-    if (need.artifact.scope === 'features') {
+    if (need.artifact.scope === 'features' || need.artifact.scope === 'input') {
       if (await storeFor(need.path).exists(need.path)) inputs.push({ artifact: need.artifact.id, location: need.path, verifiedBy: 'exists' });
       else problems.push(`${need.path} is missing; make it with ${command}`);
       continue;

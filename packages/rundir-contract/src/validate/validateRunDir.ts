@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import { parseConfigTrain } from '../config/ConfigDifference.js';
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
-import { compareGeo, parseGeoIdentifier } from '../domain/GeoIdentifier.js';
 import { parseCsv } from '../io/Csv.js';
+import { parseGeoList } from '../io/GeoList.js';
 import { readIndexStore } from '../io/IndexStore.js';
 import { decodeUtf8, parseJson, validateDocument } from '../io/Json.js';
 import { decodeParquet } from '../io/Parquet.js';
 import { ARTIFACTS, matchArtifact, type ArtifactDeclaration } from '../layout/Artifacts.js';
 import { configResolvedPath, rundirJsonPath, type StageName } from '../layout/RunLayout.js';
 import { locationName, normalizeLocation, type Location } from '../location/Location.js';
-import { verifyManifestFiles } from '../manifest/Manifest.js';
 import { JSON_SCHEMAS, RunDirMarkerSchema, type Manifest, type RunDirMarker } from '../schemas/JsonArtifacts.js';
 import { TABLE_SCHEMAS } from '../schemas/Tables.js';
 import { MANIFESTS_PREFIX, RunDirListing } from '../result/RunDirListing.js';
@@ -126,25 +126,6 @@ function expectations(manifests: readonly { path: string; manifest: Manifest }[]
   return [...out.values()];
 }
 
-/** `included_geo_identifiers.txt`: ADM2 identifiers in normal form, one per line, sorted by code point, no repeats. */
-function checkGeoList(text: string, where: string): void {
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  if (lines.length === 1 && lines[0] === '') throw new Error(`${where}: is empty, expected one ADM2 geo identifier per line`);
-  lines.forEach((line, i) => {
-    let level: number;
-    try {
-      level = parseGeoIdentifier(line).level;
-    } catch (error) {
-      throw new Error(`${where}: line ${i + 1}: ${message(error)}`);
-    }
-    if (level !== 2) throw new Error(`${where}: line ${i + 1}: ${line} is an ADM${level} identifier, expected ADM2 (counties)`);
-    const previous = lines[i - 1];
-    if (previous !== undefined && compareGeo(previous, line) >= 0) {
-      throw new Error(`${where}: line ${i + 1}: ${line} ${previous === line ? 'repeats the line before' : `sorts before ${previous}`}; write the identifiers sorted by code point, each once`);
-    }
-  });
-}
-
 /**
  * Checks a run directory against the contract and reports every finding; it does not throw for a bad run directory,
  * only when the location itself is unusable (an invalid location, an unreachable store). Checks:
@@ -227,32 +208,36 @@ export async function validateRunDir(location: Location, options: ValidateOption
   }
   const key = marker?.experiment_key ?? config?.experiment_key;
 
-  // Manifests: schema, placement, contract version, then every listed file's size and sha256.
+  // Manifests: schema, placement, contract version (the trust rule's conditions for vouching), then each file's
+  // size and sha256 against the manifest that vouches for it; an entry superseded by a newer manifest is not
+  // checked, so the validator passes exactly the files the readers trust (manifest/TrustRule.ts).
   const valid: { path: string; manifest: Manifest }[] = [];
   for (const listed of await listing.manifests()) {
     if (!listed.manifest) {
-      if (listed.problemKind === 'placement') {
+      if (listed.problemKind === 'placement' || listed.problemKind === 'version') {
         add(listed.path, 'schema', 'pass', undefined, 'manifest');
-        add(listed.path, 'manifest', 'fail', listed.problem, 'manifest');
+        if (listed.problemKind === 'version') {
+          let reason = listed.problem ?? 'unsupported contract version';
+          try {
+            assertSupportedContractVersion(listed.parsed?.contract_version, listing.location(listed.path));
+          } catch (error) {
+            reason = message(error);
+          }
+          add(listed.path, 'version', 'fail', reason, 'manifest');
+        } else add(listed.path, 'manifest', 'fail', listed.problem, 'manifest');
       } else add(listed.path, 'schema', 'fail', `${listed.problem}; the stage that wrote it must run again`, 'manifest');
       continue;
     }
     const { manifest } = listed;
     add(listed.path, 'schema', 'pass', undefined, 'manifest');
-    try {
-      assertSupportedContractVersion(manifest.contract_version, listing.location(listed.path));
-      add(listed.path, 'version', 'pass', undefined, 'manifest');
-    } catch (error) {
-      add(listed.path, 'version', 'fail', message(error), 'manifest');
-      continue;
-    }
+    add(listed.path, 'version', 'pass', undefined, 'manifest');
     add(listed.path, 'manifest', 'pass', undefined, 'manifest');
     valid.push({ path: listed.path, manifest });
     if (options.checksums === false) continue;
-    const verification = await verifyManifestFiles(runDir, listed.path, manifest, store);
-    const problems = new Map(verification.problems.map((p) => [p.path, p.problem]));
     for (const file of manifest.files) {
-      const problem = problems.get(file.path);
+      if ((await listing.entryFor(file.path))?.manifest !== listed.path) continue;
+      const check = await listing.check(file.path);
+      const problem = check.status === 'missing' ? `listed in ${listed.path} but missing` : check.status === 'changed' ? check.reason : undefined;
       add(file.path, 'checksum', problem ? 'fail' : 'pass', problem, matchArtifact(file.path)?.id);
     }
   }
@@ -335,9 +320,17 @@ async function checkSchema(listing: RunDirListing, path: string, artifact: Artif
       parseJson(decodeUtf8(await bytes(), where), where, schema);
       return true;
     }
-    case 'yaml':
-      parseResolvedConfig(decodeUtf8(await bytes(), where), where);
+    case 'yaml': {
+      if (artifact.id !== 'config_train') {
+        parseResolvedConfig(decodeUtf8(await bytes(), where), where);
+        return true;
+      }
+      // A difference from config_resolved.yaml (resumeRunDir), valid once applied to it.
+      const resolvedAt = listing.location(configResolvedPath());
+      const resolved = parseResolvedConfig(decodeUtf8(await listing.store.read(resolvedAt), resolvedAt), resolvedAt);
+      parseConfigTrain(decodeUtf8(await bytes(), where), resolved, where);
       return true;
+    }
     case 'csv':
       parseCsv(decodeUtf8(await bytes(), where), where);
       return true;
@@ -345,7 +338,7 @@ async function checkSchema(listing: RunDirListing, path: string, artifact: Artif
       await readIndexStore(where, { store: listing.store });
       return true;
     case 'text':
-      checkGeoList(decodeUtf8(await bytes(), where), where);
+      parseGeoList(decodeUtf8(await bytes(), where), where);
       return true;
     default:
       return false;

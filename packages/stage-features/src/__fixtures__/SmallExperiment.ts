@@ -108,8 +108,8 @@ export function smallConfig(root: Location, configYaml = CONFIG_YAML): ResolvedC
  * A forecast slice's index store as FORECAST writes it for season `seasonYear`: observations up to
  * `observedUntil`, then a flat climatology (tavg 20, precip 1) to harvest (1 October).
  */
-export function sliceIndices(seasonYear: number, observedUntil: string, climatologyTavg = 20): IndexStoreData {
-  const store = smallIndices(`${seasonYear}-04-01`, `${seasonYear}-10-01`);
+export function sliceIndices(seasonYear: number, observedUntil: string, climatologyTavg = 20, lastDay = `${seasonYear}-10-01`): IndexStoreData {
+  const store = smallIndices(`${seasonYear}-04-01`, lastDay);
   const n = store.time.length;
   const until = isoToEpochDay(observedUntil);
   for (let g = 0; g < GEOS.length; g++) {
