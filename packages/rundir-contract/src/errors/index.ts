@@ -10,3 +10,4 @@ export {
   SchemaError,
   UnsupportedContractVersionError,
 } from './ContractError.js';
+export { LeaseHeldError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';

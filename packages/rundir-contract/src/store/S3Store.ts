@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -12,6 +13,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
+import { isHiddenWriterEntry } from './WriterTag.js';
 
 export interface S3StoreOptions {
   /** Part size for multipart uploads, in bytes (S3's minimum is 5 MiB). Default 8 MiB. */
@@ -184,9 +186,14 @@ export class S3Store implements Store {
   }
 
   async *list(prefix: Location): AsyncIterable<StoreEntry> {
+    const base = parseS3Uri(prefix).key;
+    const skip = base === '' ? 0 : base.length + 1;
     for await (const entry of this.listAll(prefix)) {
-      // Keys ending in "/" are folder markers made by consoles, not files.
-      if (!entry.location.endsWith('/')) yield entry;
+      // Keys ending in "/" are folder markers made by consoles, not files; writers' staging, temporary and lease
+      // objects below the prefix are not part of what is listed.
+      if (entry.location.endsWith('/')) continue;
+      if (parseS3Uri(entry.location).key.slice(skip).split('/').some(isHiddenWriterEntry)) continue;
+      yield entry;
     }
   }
 
@@ -260,8 +267,10 @@ export class S3Store implements Store {
       await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
     }
-    // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too;
-    // a failed upload is aborted so no orphaned parts are billed.
+    // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too.
+    // A failed upload is aborted so no orphaned parts are billed: lib-storage does so itself with
+    // leavePartsOnError false, but a failure of that abort (or of the create) is swallowed into the first error,
+    // so the abort is sent once more here; a killed process's uploads are aborted later by removeStaleTemporaries.
     const upload = new Upload({
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: bytes, ...condition },
@@ -269,6 +278,12 @@ export class S3Store implements Store {
       queueSize: this.queueSize,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (error) {
+      const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
+      if (uploadId) await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
   }
 }
