@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
-import { storageError } from '../errors/StorageErrors.js';
+import * as nodePath from 'node:path';
+import { ReadOnlyStorageError, StorageFullError, storageError } from '../errors/StorageErrors.js';
 import { joinLocation, locationName, parentLocation, relativeLocation, type Location } from '../location/Location.js';
 import { withLease, type AcquireLeaseOptions } from './Lease.js';
 import { LocalStore } from './LocalStore.js';
@@ -48,11 +49,7 @@ export class StagedDirectory {
     const parent = parentLocation(target);
     const location = joinLocation(parent, tempEntryName('staging', locationName(target)));
     if (store instanceof LocalStore) {
-      try {
-        await fs.mkdir(location, { recursive: true });
-      } catch (error) {
-        throw storageError(target, error);
-      }
+      await makeFolder(location, target);
       await removeLocalTemporaries(parent, { olderThan: STALE_MS, recursive: false });
     }
     return new StagedDirectory(target, location, store, options);
@@ -66,7 +63,8 @@ export class StagedDirectory {
   /** The published location of a staged location (for reporting what was written). */
   publishedLocation(staged: Location): Location {
     const rel = relativeLocation(this.location, staged);
-    return rel === undefined || rel === '' ? this.target : joinLocation(this.target, ...rel.split('/'));
+    if (rel === undefined) return staged;
+    return rel === '' ? this.target : joinLocation(this.target, ...rel.split('/'));
   }
 
   async publish(): Promise<void> {
@@ -116,6 +114,29 @@ export class StagedDirectory {
   }
 }
 
+/**
+ * mkdir -p that reports the real cause: Node's recursive mkdir says ENOENT where a plain mkdir of the first
+ * missing folder says EROFS (or EACCES), so on ENOENT the first missing folder is made alone to learn why.
+ */
+async function makeFolder(dir: string, target: Location): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    return;
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw storageError(target, error);
+    let missing = dir;
+    for (let up = nodePath.dirname(missing); up !== missing; missing = up, up = nodePath.dirname(up)) {
+      if (await fs.stat(up).then(() => true, () => false)) break;
+    }
+    try {
+      await fs.mkdir(missing);
+    } catch (inner) {
+      throw storageError(target, inner);
+    }
+    throw storageError(target, error);
+  }
+}
+
 /** fsync of a folder, so a rename in it survives a power loss; not every platform can open a folder. */
 async function syncFolder(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
@@ -141,6 +162,17 @@ export async function writeStaged<T>(target: Location, write: (staging: StagedDi
     return result;
   } catch (error) {
     await staging.discard().catch(() => undefined);
-    throw error;
+    throw retarget(error, staging);
   }
+}
+
+/** A full or read-only disk met inside the staging folder is reported at the file's published location. */
+function retarget(error: unknown, staging: StagedDirectory): unknown {
+  if (error instanceof StorageFullError && error.location !== staging.publishedLocation(error.location)) {
+    return new StorageFullError(staging.publishedLocation(error.location), error.code, error.systemError);
+  }
+  if (error instanceof ReadOnlyStorageError && error.location !== staging.publishedLocation(error.location)) {
+    return new ReadOnlyStorageError(staging.publishedLocation(error.location), error.systemError);
+  }
+  return error;
 }

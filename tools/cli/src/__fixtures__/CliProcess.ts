@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+// CLI_TEST_BIN runs the same tests against another build (e.g. main's, to show a test failing before a fix).
+const BIN = process.env.CLI_TEST_BIN ?? fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 export interface CliRun {
   code: number;

@@ -53,8 +53,8 @@ describe('two run features --force at once', () => {
     const second = await runBin(['run', 'features', '--config', CONFIG, '--force'], { cwd: root, env });
     first.child.kill('SIGCONT');
     const firstResult = await first.done;
-    expect(second.code).toBe(0);
-    expect(firstResult.code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(firstResult.code, firstResult.stderr).toBe(0);
 
     // The run that published last wins whole (here run 1): the tables and the digest are one run's, and
     // metadata.json's checksums are those of the tables beside it.
