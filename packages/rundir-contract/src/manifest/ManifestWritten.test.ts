@@ -22,7 +22,7 @@ describe('writeManifest with digests from the writers', () => {
     // Change the file after the write: the manifest still records what was written (the writer's digest).
     await fs.writeFile(nodePath.join(runDir, 'metrics/a.json'), 'changed later');
     const manifest = await writeManifest({ runDir, stage: 'evaluate', package: { name: 'p', version: '1.0.0' }, startedAt: new Date(0), files: ['metrics/a.json'], written: [written] });
-    expect(manifest.files).toEqual([{ path: 'metrics/a.json', size: 9, sha256: written.sha256 }]);
+    expect(manifest.files).toEqual([{ path: 'metrics/a.json', size: 13, sha256: written.sha256 }]);
     expect(ManifestSchema.parse(JSON.parse(await fs.readFile(nodePath.join(runDir, '_manifests/evaluate.json'), 'utf8'))).files).toEqual(manifest.files);
   });
 });

@@ -69,8 +69,8 @@ async function killAndRerun(
   const random = seeded(seed);
   const records: KillRecord[] = [];
   for (let i = 0; i < KILLS; i++) {
-    // Spread over the whole run, start-up (module loading) included, and a little past its end.
-    const delayMs = Math.round(random() * duration * 1.1);
+    // Spread over the whole measured run, start-up (module loading) included.
+    const delayMs = Math.round(random() * duration);
     const killed = await killAfter(args, delayMs);
     records.push({ delayMs, killed });
     const rerun = await runBin(rerunArgs, { cwd: root, env });
