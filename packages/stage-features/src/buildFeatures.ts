@@ -134,7 +134,7 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
       created_by: STAGE_PACKAGE_ID,
     };
     await writeJson(staging.path(locationName(paths.metadata)), metadata, FeatureMetadataSchema, { store });
-  }, { store });
+  }, { store, commitFiles: [locationName(paths.metadata)] });
   return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
 }
 
