@@ -3,10 +3,9 @@ import { calendarFromConfig, hindcastInitDoys } from '@commodity-hindcast/rundir
 import { readJson, writeJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { featuresFitPath, featuresMetadataPath, featuresPredPath } from '@commodity-hindcast/rundir-contract/layout';
 import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
-import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { digestFiles } from '@commodity-hindcast/rundir-contract/manifest';
+import { joinLocation, locationName, parentLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
-import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
+import { removeStaleTemporaries, STALE_AFTER_MS, storeFor, writeStaged, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { yieldRowsInYears } from './builders/YieldTable.js';
@@ -16,7 +15,6 @@ import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './comp
 import { hindcastSeasonInits } from './compute/SeasonInits.js';
 import { AUXILIARY_COLUMNS } from './compute/YieldRows.js';
 import { digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
-import { FeaturesError } from './FeaturesError.js';
 import { STAGE_PACKAGE_ID } from './PackageInfo.js';
 
 export interface BuildFeaturesOptions {
@@ -61,12 +59,15 @@ export function featureTablePaths(config: ResolvedConfig): FeatureTablePaths {
 /**
  * The FEATURES stage (pipeline.md → FEATURES), hindcast mode: digests the builder inputs (a missing one fails
  * first) and skips when the tables were built from the same digest and still match the checksums in their
- * metadata; otherwise reads and checks every input, then computes, then writes fit.parquet, pred.parquet and,
- * last, metadata.json with the tables' size and sha256 — so metadata vouches for the very tables beside it.
+ * metadata; otherwise reads and checks every input, then computes, then writes fit.parquet, pred.parquet and
+ * metadata.json (with the tables' size and sha256 as written) into a staging folder published whole — so metadata
+ * vouches for the very tables beside it, even when two builds run at once.
  */
 export async function buildFeatures(config: ResolvedConfig, options: BuildFeaturesOptions = {}): Promise<BuildFeaturesSummary> {
   const calendar = calendarFromConfig(config.commodity);
   const paths = featureTablePaths(config);
+  // What an interrupted build left beside the tables (a killed writer's staging folder) goes first, built or not.
+  await removeStaleTemporaries(parentLocation(parentLocation(paths.metadata)), { olderThan: STALE_AFTER_MS, recursive: false, ...(options.store ? { store: options.store } : {}) });
   const inputs = await digestBuilderInputs(config.builders);
   const digest = featuresDigest(config, inputs, STAGE_PACKAGE_ID);
 
@@ -98,40 +99,42 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   const years = [...new Set(table.year)].sort((a, b) => a - b);
   const features = table.features.map((column) => column.name);
 
-  const write = options.store ? { store: options.store } : {};
-  await writeParquet(paths.fit, fit, featuresFitSchema, write);
-  await writeParquet(paths.pred, pred, featuresPredSchema, write);
-  // Checksums of the bytes as stored (read back through the store), so a reader can verify what it reads.
-  const [fitDigest, predDigest] = [await tableDigest(paths.fit), await tableDigest(paths.pred)];
-
-  const metadata: FeatureMetadata = {
-    experiment_key: config.experiment_key,
-    feature_columns: features,
-    auxiliary_columns: [...AUXILIARY_COLUMNS],
-    builders: Object.fromEntries(
-      Object.entries(config.builders).map(([name, builder]) => [
-        name,
-        {
-          kind: builder.kind,
-          filepath: builder.filepath,
-          columns: builder.kind === 'yields' ? ['yield_kg_ha', ...AUXILIARY_COLUMNS] : features.filter((c) => selection.builderOf.get(c) === name),
-        },
-      ]),
-    ),
-    years,
-    init_season_doys: hindcastInitDoys(calendar),
-    digest,
-    n_fit_rows: fit.numRows,
-    n_pred_rows: pred.numRows,
-    dropped_columns: dropped,
-    tables: {
-      fit: { file: 'fit.parquet', ...fitDigest, rows: fit.numRows },
-      pred: { file: 'pred.parquet', ...predDigest, rows: pred.numRows },
-    },
-    created_at: (options.now?.() ?? new Date()).toISOString(),
-    created_by: STAGE_PACKAGE_ID,
-  };
-  await writeJson(paths.metadata, metadata, FeatureMetadataSchema, write);
+  // The three files are written into a private staging folder and published together (StagedDirectory): a
+  // concurrent build publishes whole before or after this one, never between its files. The checksums in
+  // metadata.json are those of the bytes written, never of a file read back.
+  const store = options.store ?? storeFor(paths.metadata);
+  await writeStaged(parentLocation(paths.metadata), async (staging) => {
+    const fitFile = await writeParquet(staging.path(locationName(paths.fit)), fit, featuresFitSchema, { store });
+    const predFile = await writeParquet(staging.path(locationName(paths.pred)), pred, featuresPredSchema, { store });
+    const metadata: FeatureMetadata = {
+      experiment_key: config.experiment_key,
+      feature_columns: features,
+      auxiliary_columns: [...AUXILIARY_COLUMNS],
+      builders: Object.fromEntries(
+        Object.entries(config.builders).map(([name, builder]) => [
+          name,
+          {
+            kind: builder.kind,
+            filepath: builder.filepath,
+            columns: builder.kind === 'yields' ? ['yield_kg_ha', ...AUXILIARY_COLUMNS] : features.filter((c) => selection.builderOf.get(c) === name),
+          },
+        ]),
+      ),
+      years,
+      init_season_doys: hindcastInitDoys(calendar),
+      digest,
+      n_fit_rows: fit.numRows,
+      n_pred_rows: pred.numRows,
+      dropped_columns: dropped,
+      tables: {
+        fit: { file: 'fit.parquet', size: fitFile.size, sha256: fitFile.sha256, rows: fit.numRows },
+        pred: { file: 'pred.parquet', size: predFile.size, sha256: predFile.sha256, rows: pred.numRows },
+      },
+      created_at: (options.now?.() ?? new Date()).toISOString(),
+      created_by: STAGE_PACKAGE_ID,
+    };
+    await writeJson(staging.path(locationName(paths.metadata)), metadata, FeatureMetadataSchema, { store });
+  }, { store, commitFiles: [locationName(paths.metadata)] });
   return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
 }
 
@@ -149,11 +152,4 @@ async function builtMetadata(paths: FeatureTablePaths, config: ResolvedConfig, d
     if (error instanceof ContractError) return undefined;
     throw error;
   }
-}
-
-/** Size and sha256 of a table just written. */
-async function tableDigest(location: Location): Promise<{ size: number; sha256: string }> {
-  const [digest] = await digestFiles(location, storeFor(location));
-  if (!digest) throw new FeaturesError(`${location}: not there right after it was written; check that features_dir is writable and not changed by another process`);
-  return { size: digest.size, sha256: digest.sha256 };
 }

@@ -11,3 +11,4 @@ export {
   SchemaError,
   UnsupportedContractVersionError,
 } from './ContractError.js';
+export { LeaseHeldError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';

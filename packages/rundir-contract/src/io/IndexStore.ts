@@ -5,7 +5,9 @@ import { isPlausibleDay, PLAUSIBLE_YEARS } from '../domain/Plausibility.js';
 import { ContractError, NotFoundError, SchemaError } from '../errors/ContractError.js';
 import { type Location, relativeLocation } from '../location/Location.js';
 import type { Store } from '../store/Store.js';
+import { writeStaged } from '../store/StagedDirectory.js';
 import { storeFor } from '../store/storeFor.js';
+import { DigestingStore, type WrittenFile } from '../store/WrittenFile.js';
 import { validateDocument } from './Json.js';
 import { ChunkBytesSchema, requireCompleteStore } from './IndexStoreCompleteness.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
@@ -182,36 +184,64 @@ function rootAttributes(data: IndexStoreData): z.infer<typeof RootAttributesSche
 }
 
 /**
- * Makes room for a new store at `location`: an earlier Zarr store there is deleted (so no stale chunk or
- * variable survives), anything else is refused rather than deleted.
+ * Checks that whatever is at `location` may be replaced: nothing, or an earlier Zarr store (replaced whole, so no
+ * stale chunk or variable survives); anything else is refused rather than deleted.
  */
-async function clearPreviousStore(store: Store, location: Location): Promise<void> {
+async function assertReplaceable(store: Store, location: Location): Promise<void> {
   const existing: string[] = [];
   for await (const entry of store.list(location)) existing.push(relativeLocation(location, entry.location) ?? entry.location);
-  if (existing.length === 0) return;
   const foreign = existing.find((key) => !ZARR_KEY.test(key));
   if (foreign !== undefined) {
     throw new ContractError(
       `${location}: holds ${existing.length} files and "${foreign}" is not part of a Zarr store; refusing to overwrite — write the index store to an empty location or remove those files`,
     );
   }
-  await store.deletePrefix(location);
+}
+
+/** What writeIndexStore wrote: every object of the published store with the size and sha256 of its bytes. */
+export interface WrittenIndexStore {
+  location: Location;
+  files: WrittenFile[];
 }
 
 /**
- * Writes an index store (Zarr v3) at `location`, replacing an earlier Zarr store there. Arrays first, the root
- * group's zarr.json last, holding the completeness record (`chunk_bytes`: every chunk written and its size): a store
- * whose root metadata is present was written completely, and a reader can tell a lost or cut chunk.
+ * Writes an index store (Zarr v3) at `location`, replacing an earlier Zarr store there whole: the store is written
+ * into a private staging folder (arrays first, the root group's zarr.json last, holding the completeness record
+ * `chunk_bytes`: every chunk written and its size) and then published in one step (StagedDirectory), so a reader or
+ * a second writer never sees chunks of two writes, and a reader can tell a lost or cut chunk. Returns each object's
+ * size and sha256, computed from the bytes written.
  */
-export async function writeIndexStore(location: Location, data: IndexStoreData, options: WriteIndexStoreOptions = {}): Promise<void> {
+export async function writeIndexStore(location: Location, data: IndexStoreData, options: WriteIndexStoreOptions = {}): Promise<WrittenIndexStore> {
   const where = `${location} (not written)`;
   const { nGeo, nTime } = validateIndexData(data, where);
   const chunkTime = Math.min(positiveInteger(options.chunkTime, Math.max(1, nTime), 'chunkTime', where), Math.max(1, nTime));
   const defaultChunkGeo = Math.max(1, Math.floor(TARGET_CHUNK_VALUES / chunkTime));
   const chunkGeo = Math.min(positiveInteger(options.chunkGeo, defaultChunkGeo, 'chunkGeo', where), Math.max(1, nGeo));
 
-  const store = options.store ?? storeFor(location);
-  await clearPreviousStore(store, location);
+  const target = options.store ?? storeFor(location);
+  await assertReplaceable(target, location);
+  const files = await writeStaged(
+    location,
+    async (staging) => {
+      const store = new DigestingStore(target);
+      await writeZarr(store, staging.location, data, { nGeo, nTime, chunkGeo, chunkTime });
+      return [...store.written.values()].map((file) => ({ ...file, location: staging.publishedLocation(file.location) }));
+    },
+    { store: target, commitFiles: ['zarr.json'] },
+  );
+  files.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+  return { location, files };
+}
+
+interface ZarrShape {
+  nGeo: number;
+  nTime: number;
+  chunkGeo: number;
+  chunkTime: number;
+}
+
+/** The Zarr v3 store itself, at `location`: the time array, one array per variable, then the root group. */
+async function writeZarr(store: Store, location: Location, data: IndexStoreData, { nGeo, nTime, chunkGeo, chunkTime }: ZarrShape): Promise<void> {
   const adapter = new ZarrStoreAdapter(store, location);
   const root = zarr.root(adapter);
   const setOptions = { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) };

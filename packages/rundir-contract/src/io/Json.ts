@@ -3,6 +3,7 @@ import { SchemaError } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
 import type { CreateResult, Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
+import { writtenFile, type WrittenFile } from '../store/WrittenFile.js';
 
 export interface DocumentIoOptions {
   /** The store to use; defaults to storeFor(location). */
@@ -214,9 +215,10 @@ export async function readJson<T>(location: Location, schema: z.ZodType<T>, opti
 }
 
 /** Validates, then writes atomically (readers see the old document or the new one). */
-export async function writeJson<T>(location: Location, value: T, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<void> {
+export async function writeJson<T>(location: Location, value: T, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<WrittenFile> {
   const text = validatedText(location, value, schema);
   await (options.store ?? storeFor(location)).write(location, text);
+  return writtenFile(location, text);
 }
 
 /** Validates, then writes only when nothing is at `location` (an existing document is left untouched). */

@@ -34,6 +34,7 @@ import type { Location } from '../location/Location.js';
 import type { ColumnData, ColumnSpec, ColumnType, Frame, NullRepresentation, TableSchema } from '../schemas/TableSchema.js';
 import type { Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
+import { writtenFile, type WrittenFile } from '../store/WrittenFile.js';
 import {
   assertKeyUnique,
   columnSpecFor,
@@ -115,7 +116,7 @@ export async function writeParquet(
   frame: Frame,
   schema: TableSchema,
   options: WriteParquetOptions = {},
-): Promise<void> {
+): Promise<WrittenFile> {
   const compression = options.compression ?? 'snappy';
   const { parallel = 'auto', rowGroupRows } = options;
   if (rowGroupRows !== undefined && !(Number.isInteger(rowGroupRows) && rowGroupRows > 0)) {
@@ -127,6 +128,8 @@ export async function writeParquet(
       ? await encodeCheckedFrameInParallel(frame, schema, location, compression, pool, rowGroupRows)
       : encodeCheckedFrame(frame, schema, location, compression);
   await (options.store ?? storeFor(location)).write(location, bytes);
+  // Size and sha256 of the bytes handed to the store, so a checksum never vouches for a file re-read later.
+  return writtenFile(location, bytes);
 }
 
 /** Reads a Parquet object into a validated frame (all schema columns, or only `options.columns`). */

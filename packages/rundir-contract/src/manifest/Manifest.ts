@@ -5,6 +5,7 @@ import { relativeLocation, type Location } from '../location/Location.js';
 import { ManifestSchema, type Manifest } from '../schemas/JsonArtifacts.js';
 import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
+import type { WrittenFile } from '../store/WrittenFile.js';
 import { readJson, writeJson } from '../io/Json.js';
 import { digestFiles, digestLocation, sha256Hex } from './Digest.js';
 import type { InputDigest } from './InputRecorder.js';
@@ -21,6 +22,11 @@ export interface WriteManifestOptions {
   /** Paths relative to the run directory of the files (or Zarr stores) the stage wrote. */
   files: readonly string[];
   /**
+   * Size and sha256 of files as their writers wrote them (`writeParquet`, `writeJson`, `writeIndexStore` return
+   * them): a listed file or Zarr store with digests here is recorded from them instead of being read back.
+   */
+  written?: readonly WrittenFile[];
+  /**
    * Locations the stage read (inside the run directory or not), digested now. Prefer `inputDigests`: digests
    * taken when the stage read its inputs (InputRecorder), so the manifest records what the stage saw.
    */
@@ -28,6 +34,12 @@ export interface WriteManifestOptions {
   /** Input digests already computed when the stage read them (InputRecorder.inputs); recorded as given. */
   inputDigests?: readonly InputDigest[];
   store?: Store;
+}
+
+/** The written files at `location` or under it (a Zarr store), or undefined when none was reported. */
+function writtenUnder(written: readonly WrittenFile[], location: Location): WrittenFile[] | undefined {
+  const found = written.filter((file) => file.location === location || (relativeLocation(location, file.location) ?? '') !== '');
+  return found.length > 0 ? found : undefined;
 }
 
 /**
@@ -40,7 +52,7 @@ export async function writeManifest(options: WriteManifestOptions): Promise<Mani
   const store = options.store ?? storeFor(runDir);
   const files: Manifest['files'] = [];
   for (const rel of options.files) {
-    const digests = await digestFiles(runPath(runDir, rel), store);
+    const digests = writtenUnder(options.written ?? [], runPath(runDir, rel)) ?? (await digestFiles(runPath(runDir, rel), store));
     if (digests.length === 0) {
       throw new ManifestError(`${runPath(runDir, rel)}: listed as an output of stage ${options.stage} but not written; the stage must write it before its manifest`);
     }

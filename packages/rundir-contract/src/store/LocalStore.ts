@@ -3,8 +3,14 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { ContractError, NotFoundError } from '../errors/ContractError.js';
+import { storageError } from '../errors/StorageErrors.js';
 import { isS3Location, type Location } from '../location/Location.js';
+import { removeLocalTemporaries } from './LocalTemporaries.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
+import { isHiddenWriterEntry, tempEntryName } from './WriterTag.js';
+
+// An interrupted writer's temporary file counts as abandoned after an hour when its owner cannot be asked.
+const STALE_TEMP_MS = 60 * 60_000;
 
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -84,7 +90,7 @@ export class LocalStore implements Store {
       await fs.rename(tmp, location);
     } catch (error) {
       await fs.rm(tmp, { force: true });
-      throw error;
+      throw storageError(location, error);
     }
   }
 
@@ -100,15 +106,26 @@ export class LocalStore implements Store {
       if (isErrno(error, 'EEXIST')) return 'exists';
       if (isErrno(error, 'EPERM') || isErrno(error, 'ENOTSUP')) {
         // Filesystems without hard links: fall back to an exclusive create (O_EXCL) of the final name.
+        let handle: fs.FileHandle;
         try {
-          await fs.writeFile(location, toBytes(data), { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
-          return 'created';
+          handle = await fs.open(location, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
         } catch (inner) {
           if (isErrno(inner, 'EEXIST')) return 'exists';
-          throw inner;
+          throw storageError(location, inner);
+        }
+        try {
+          await handle.writeFile(toBytes(data));
+          await handle.sync();
+          return 'created';
+        } catch (inner) {
+          // Ours since the exclusive create: a partial file must not keep the name.
+          await fs.rm(location, { force: true }).catch(() => undefined);
+          throw storageError(location, inner);
+        } finally {
+          await handle.close();
         }
       }
-      throw error;
+      throw storageError(location, error);
     } finally {
       await fs.rm(tmp, { force: true });
     }
@@ -142,8 +159,10 @@ export class LocalStore implements Store {
       }
       for (const entry of entries) {
         const full = nodePath.join(dir, entry.name);
+        // Writers' temporary files, staging and trash folders and leases are never part of what is listed.
+        if (isHiddenWriterEntry(entry.name)) continue;
         if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() && !entry.name.startsWith('.tmp-')) files.push(full);
+        else if (entry.isFile()) files.push(full);
       }
     };
     await walk(prefix);
@@ -170,17 +189,34 @@ export class LocalStore implements Store {
     return count;
   }
 
+  /** Folders whose stale temporaries this process already removed (once per folder is enough). */
+  private readonly swept = new Set<string>();
+
+  /**
+   * Writes the bytes to a temporary name beside `location` (`.tmp-<name>.<host>.<pid>.<random>`) and syncs it.
+   * On any failure the temporary file is removed and ENOSPC / EROFS become one-line errors naming `location`.
+   * The first write into a folder also removes temporaries that dead writers left there.
+   */
   private async writeTemp(location: Location, bytes: Uint8Array): Promise<string> {
     const dir = nodePath.dirname(location);
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = nodePath.join(dir, `.tmp-${nodePath.basename(location)}-${process.pid}-${randomBytes(6).toString('hex')}`);
-    const handle = await fs.open(tmp, 'wx');
+    const tmp = nodePath.join(dir, tempEntryName('tmp', nodePath.basename(location)));
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await fs.mkdir(dir, { recursive: true });
+      if (!this.swept.has(dir)) {
+        this.swept.add(dir);
+        await removeLocalTemporaries(dir, { olderThan: STALE_TEMP_MS, recursive: false });
+      }
+      const handle = await fs.open(tmp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return tmp;
+    } catch (error) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw storageError(location, error);
     }
-    return tmp;
   }
 }

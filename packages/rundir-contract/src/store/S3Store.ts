@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -13,6 +14,7 @@ import { ContractError, InvalidLocationError, NotFoundError } from '../errors/Co
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
 import { s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
+import { isHiddenWriterEntry } from './WriterTag.js';
 
 export interface S3StoreOptions {
   /** Part size for multipart uploads, in bytes (S3's minimum is 5 MiB). Default 8 MiB. */
@@ -190,9 +192,14 @@ export class S3Store implements Store {
   }
 
   async *list(prefix: Location): AsyncIterable<StoreEntry> {
+    const base = parseS3Uri(prefix).key;
+    const skip = base === '' ? 0 : base.length + 1;
     for await (const entry of this.listAll(prefix)) {
-      // Keys ending in "/" are folder markers made by consoles, not files.
-      if (!entry.location.endsWith('/')) yield entry;
+      // Keys ending in "/" are folder markers made by consoles, not files; writers' staging, temporary and lease
+      // objects below the prefix are not part of what is listed.
+      if (entry.location.endsWith('/')) continue;
+      if (parseS3Uri(entry.location).key.slice(skip).split('/').some(isHiddenWriterEntry)) continue;
+      yield entry;
     }
   }
 
@@ -266,8 +273,10 @@ export class S3Store implements Store {
       await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
     }
-    // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too;
-    // a failed upload is aborted so no orphaned parts are billed.
+    // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too.
+    // A failed upload is aborted so no orphaned parts are billed: lib-storage does so itself with
+    // leavePartsOnError false, but a failure of that abort (or of the create) is swallowed into the first error,
+    // so the abort is sent once more here; a killed process's uploads are aborted later by removeStaleTemporaries.
     const upload = new Upload({
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: bytes, ...condition },
@@ -275,6 +284,12 @@ export class S3Store implements Store {
       queueSize: this.queueSize,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (error) {
+      const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
+      if (uploadId) await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
   }
 }

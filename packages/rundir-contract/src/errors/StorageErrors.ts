@@ -1,0 +1,43 @@
+import { ContractError } from './ContractError.js';
+
+/** The disk (or quota) filled while writing `location`; nothing partial was left behind. */
+// The system error is kept as `systemError`, not as `cause`: the message already says all of it in one line.
+export class StorageFullError extends ContractError {
+  override readonly name = 'StorageFullError';
+  constructor(
+    readonly location: string,
+    readonly code: string,
+    readonly systemError?: unknown,
+  ) {
+    super(
+      `${location}: no space left on the device (${code}) while writing it; nothing partial was kept — free space there, or choose a location with room (INPUT_DATA_DIR, --run-dir or --out)`,
+    );
+  }
+}
+
+/** The file system of `location` is mounted read-only. */
+export class ReadOnlyStorageError extends ContractError {
+  override readonly name = 'ReadOnlyStorageError';
+  constructor(
+    readonly location: string,
+    readonly systemError?: unknown,
+  ) {
+    super(`${location}: the file system is read-only (EROFS); choose a writable location (INPUT_DATA_DIR, --run-dir or --out)`);
+  }
+}
+
+/** Another live writer holds the lease of `target` and did not finish within the wait. */
+export class LeaseHeldError extends ContractError {
+  override readonly name = 'LeaseHeldError';
+  constructor(readonly target: string, message: string) {
+    super(message);
+  }
+}
+
+/** Turns ENOSPC / EDQUOT / EROFS into the typed one-line errors above; anything else is returned as it is. */
+export function storageError(location: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageFullError(location, code, error);
+  if (code === 'EROFS') return new ReadOnlyStorageError(location, error);
+  return error;
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeaseHeldError } from '../errors/StorageErrors.js';
+import { acquireLease } from './Lease.js';
+import { leaseLocation, type LeaseRecord } from './LeaseRecord.js';
+import { HOST_TAG } from './WriterTag.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await fs.mkdtemp(nodePath.join(os.tmpdir(), 'lease-test-'));
+});
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+/** The pid of a process that has exited (so no live writer has it). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid as number;
+}
+
+async function writeLease(target: string, record: Partial<LeaseRecord>): Promise<void> {
+  const full: LeaseRecord = {
+    target,
+    token: 'theirs',
+    host: HOST_TAG,
+    hostname: 'elsewhere',
+    pid: process.pid,
+    acquired_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 60_000).toISOString(),
+    ...record,
+  };
+  await fs.mkdir(nodePath.dirname(leaseLocation(target)), { recursive: true });
+  await fs.writeFile(leaseLocation(target), JSON.stringify(full));
+}
+
+describe('acquireLease (local)', () => {
+  it('is exclusive: a second taker waits, then fails with one line naming the target and the holder', async () => {
+    const target = nodePath.join(root, 'exclusive', 'tables');
+    const lease = await acquireLease(target);
+    const error = await acquireLease(target, { waitMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LeaseHeldError);
+    expect((error as Error).message).toBe(
+      `${target} is being written by process ${process.pid} on ${os.hostname()} (lease ${leaseLocation(target)} until ${lease.record.expires_at}); wait for it to finish, or remove the lease if that process is gone`,
+    );
+    await lease.release();
+    const next = await acquireLease(target, { waitMs: 0 });
+    await next.release();
+    await expect(fs.readdir(nodePath.dirname(target))).resolves.toEqual([]);
+  });
+
+  it('takes over a lease whose holder on this host is dead, and one that expired', async () => {
+    const dead = nodePath.join(root, 'dead', 'tables');
+    await writeLease(dead, { pid: deadPid() });
+    const a = await acquireLease(dead, { waitMs: 0 });
+    expect(a.record.pid).toBe(process.pid);
+    await a.release();
+
+    const expired = nodePath.join(root, 'expired', 'tables');
+    await writeLease(expired, { host: 'otherhost', expires_at: new Date(Date.now() - 1000).toISOString() });
+    const b = await acquireLease(expired, { waitMs: 0 });
+    expect(b.record.token).not.toBe('theirs');
+    await b.release();
+  });
+
+  it('release leaves a lease that another writer took over in place', async () => {
+    const target = nodePath.join(root, 'overrun', 'tables');
+    const lease = await acquireLease(target);
+    await writeLease(target, { token: 'newer' });
+    await lease.release();
+    expect(JSON.parse(await fs.readFile(leaseLocation(target), 'utf8'))).toMatchObject({ token: 'newer' });
+  });
+});

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LeaseHeldError } from '../errors/StorageErrors.js';
+import { NotFoundError } from '../errors/ContractError.js';
+import type { Location } from '../location/Location.js';
+import { leaseIsStale, leaseLocation, parseLeaseRecord, type LeaseRecord } from './LeaseRecord.js';
+import type { Store } from './Store.js';
+import { storeFor } from './storeFor.js';
+import { HOST_TAG } from './WriterTag.js';
+
+export interface AcquireLeaseOptions {
+  store?: Store;
+  /** How long the lease counts; an expired lease may be taken over. Default 15 minutes. */
+  ttlMs?: number;
+  /** How long to wait for a live holder to release it before failing. Default 2 minutes. */
+  waitMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+const DEFAULT_TTL_MS = 15 * 60_000;
+const DEFAULT_WAIT_MS = 2 * 60_000;
+
+/** A held lease on one target. Release it in a `finally`; a holder killed without releasing leaves it to expire. */
+export class Lease {
+  constructor(
+    readonly location: Location,
+    readonly record: LeaseRecord,
+    private readonly store: Store,
+  ) {}
+
+  /** Deletes the lease object if it is still ours (a holder that overran its expiry may have been taken over). */
+  async release(): Promise<void> {
+    const current = await readRecord(this.store, this.location);
+    if (current?.token === this.record.token) await this.store.delete(this.location);
+  }
+}
+
+async function readRecord(store: Store, location: Location): Promise<LeaseRecord | undefined> {
+  try {
+    return parseLeaseRecord(await store.read(location));
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Takes the lease of `target` by create-if-absent of its lease object (local: exclusive create; S3:
+ * `If-None-Match: *`). A lease held by a live writer is waited for (with jittered backoff) up to `waitMs`, then
+ * refused with one line naming the target and the holder; an expired lease, or one of a dead process on this host,
+ * is taken over. An unreadable lease object (a writer between create and write cannot exist: creates are whole)
+ * counts as stale only once expired by its age.
+ */
+export async function acquireLease(target: Location, options: AcquireLeaseOptions = {}): Promise<Lease> {
+  const store = options.store ?? storeFor(target);
+  const now = options.now ?? Date.now;
+  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
+  const location = leaseLocation(target);
+  const started = now();
+  for (let attempt = 0; ; attempt++) {
+    const at = now();
+    const record: LeaseRecord = {
+      target,
+      token: randomBytes(12).toString('hex'),
+      host: HOST_TAG,
+      hostname: hostname(),
+      pid: process.pid,
+      acquired_at: new Date(at).toISOString(),
+      expires_at: new Date(at + ttl).toISOString(),
+    };
+    if ((await store.createIfAbsent(location, `${JSON.stringify(record)}\n`)) === 'created') return new Lease(location, record, store);
+    const holder = await readRecord(store, location);
+    if (holder === undefined) continue; // released between our create and our read: try again at once
+    if (leaseIsStale(holder, at)) {
+      // Take over: delete only if it is still that stale lease, then race for it like anyone else.
+      const again = await readRecord(store, location);
+      if (again?.token === holder.token) await store.delete(location);
+      continue;
+    }
+    if (at - started >= (options.waitMs ?? DEFAULT_WAIT_MS)) {
+      throw new LeaseHeldError(
+        target,
+        `${target} is being written by process ${holder.pid} on ${holder.hostname ?? holder.host} (lease ${location} until ${holder.expires_at}); wait for it to finish, or remove the lease if that process is gone`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random())));
+  }
+}
+
+/** Runs `work` while holding the lease of `target`, releasing it however `work` ends. */
+export async function withLease<T>(target: Location, work: () => Promise<T>, options: AcquireLeaseOptions = {}): Promise<T> {
+  const lease = await acquireLease(target, options);
+  try {
+    return await work();
+  } finally {
+    await lease.release();
+  }
+}
