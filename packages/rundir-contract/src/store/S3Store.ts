@@ -28,6 +28,11 @@ const DEFAULT_PART_SIZE = 8 * MIB;
 const DELETE_BATCH = 1000;
 // A 409 ConditionalRequestConflict means another write to the key was in flight; S3 says to retry.
 const CONFLICT_ATTEMPTS = 5;
+// The SDK's retries end when an answer's headers arrive; a GET whose body then breaks off (a reset, a short
+// body) is retried here, whole.
+const BODY_ATTEMPTS = 3;
+
+type GetInput = { Bucket: string; Key: string; Range?: string };
 
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -107,8 +112,7 @@ export class S3Store implements Store {
   async read(location: Location): Promise<Uint8Array> {
     const { bucket, key } = objectAddress(location);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+      return await this.getBytes({ Bucket: bucket, Key: key });
     } catch (error) {
       if (isMissingKey(error)) throw new NotFoundError(location);
       if (errorName(error) === 'NoSuchBucket') throw new NotFoundError(location, `${location} does not exist: bucket "${bucket}" does not exist`);
@@ -127,10 +131,7 @@ export class S3Store implements Store {
       return new Uint8Array(0);
     }
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }),
-      );
-      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+      return await this.getBytes({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` });
     } catch (error) {
       if (isMissingKey(error)) throw new NotFoundError(location);
       // 416: the range starts at or past the end; like a file read past EOF, that is zero bytes.
@@ -252,6 +253,23 @@ export class S3Store implements Store {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /** The bytes of a GET; an answer whose body fails or ends short of its Content-Length is asked for again. */
+  private async getBytes(input: GetInput): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.client.send(new GetObjectCommand(input));
+      try {
+        const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+        if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
+          throw new ContractError(`the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`);
+        }
+        return bytes;
+      } catch (error) {
+        if (attempt >= BODY_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * Math.random()));
+      }
+    }
   }
 
   private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean): Promise<void> {
