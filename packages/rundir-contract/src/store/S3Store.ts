@@ -9,6 +9,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { randomUUID } from 'node:crypto';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
@@ -31,6 +32,8 @@ const CONFLICT_ATTEMPTS = 5;
 // The SDK's retries end when an answer's headers arrive; a GET whose body then breaks off (a reset, a short
 // body) is retried here, whole.
 const BODY_ATTEMPTS = 3;
+// User metadata (x-amz-meta-create-token) naming the create-if-absent call that wrote an object.
+const CREATE_TOKEN = 'create-token';
 
 type GetInput = { Bucket: string; Key: string; Range?: string };
 
@@ -152,19 +155,34 @@ export class S3Store implements Store {
   async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
     const address = objectAddress(location);
     const bytes = toBytes(data);
+    // A token in the object's metadata tells our own write from another writer's: when a conditional put lands
+    // but its answer is lost, the SDK's retry gets 412 for the object this very call created.
+    const token = randomUUID();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.put(address, bytes, true);
+        await this.put(address, bytes, true, { [CREATE_TOKEN]: token });
         return 'created';
       } catch (error) {
         const status = httpStatus(error);
-        if (status === 412 || errorName(error) === 'PreconditionFailed') return 'exists';
+        if (status === 412 || errorName(error) === 'PreconditionFailed') return (await this.createdWith(location, token)) ? 'created' : 'exists';
         if (status !== 409) throw s3Failure('create-if-absent of', location, error);
         // A concurrent write raced ours: if it produced the object, that writer won.
-        if (await this.exists(location)) return 'exists';
+        if (await this.exists(location)) return (await this.createdWith(location, token)) ? 'created' : 'exists';
         if (attempt >= CONFLICT_ATTEMPTS) throw s3Failure(`create-if-absent (after ${attempt} conflicting attempts) of`, location, error);
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
       }
+    }
+  }
+
+  /** Whether the object at `location` was written by the create-if-absent call that holds `token`. */
+  private async createdWith(location: Location, token: string): Promise<boolean> {
+    const { bucket, key } = objectAddress(location);
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return response.Metadata?.[CREATE_TOKEN] === token;
+    } catch (error) {
+      if (isMissingKey(error)) return false;
+      throw s3Failure('head of', location, error);
     }
   }
 
@@ -272,8 +290,8 @@ export class S3Store implements Store {
     }
   }
 
-  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean): Promise<void> {
-    const condition = ifAbsent ? { IfNoneMatch: '*' } : {};
+  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean, metadata?: Record<string, string>): Promise<void> {
+    const condition = { ...(ifAbsent ? { IfNoneMatch: '*' } : {}), ...(metadata ? { Metadata: metadata } : {}) };
     if (bytes.byteLength <= this.multipartThreshold) {
       await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
