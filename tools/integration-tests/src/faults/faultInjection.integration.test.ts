@@ -18,7 +18,8 @@ declare module 'vitest' {
 }
 
 const s3Endpoint = inject('s3Endpoint');
-const skipReason = inject('s3SkipReason') || cliSkipReason;
+// Under CI an unbuilt CLI is an error (turbo builds it first: it is a devDependency), never a silent skip.
+const skipReason = inject('s3SkipReason') || (process.env.CI ? '' : cliSkipReason);
 
 /** Seeds of the transient-fault schedules; a failure prints its seed and every fault it injected. */
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
@@ -88,6 +89,7 @@ describe.skipIf(skipReason !== '')(`run features and data import on S3 through a
   };
 
   beforeAll(async () => {
+    if (cliSkipReason) throw new Error(cliSkipReason);
     workDir = await mkdtemp(join(tmpdir(), 'faults-'));
     await writeFile(join(workDir, 'corn_county.csv'), `${NASS_CSV}\n`);
     await import('node:fs/promises').then((fs) => fs.mkdir(join(workDir, 'weather')));
