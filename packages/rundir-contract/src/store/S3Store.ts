@@ -10,6 +10,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { randomUUID } from 'node:crypto';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
 import { s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
@@ -31,6 +32,13 @@ const DEFAULT_PART_SIZE = 8 * MIB;
 const DELETE_BATCH = 1000;
 // A 409 ConditionalRequestConflict means another write to the key was in flight; S3 says to retry.
 const CONFLICT_ATTEMPTS = 5;
+// The SDK's retries end when an answer's headers arrive; a GET whose body then breaks off (a reset, a short
+// body) is retried here, whole.
+const BODY_ATTEMPTS = 3;
+// User metadata (x-amz-meta-create-token) naming the create-if-absent call that wrote an object.
+const CREATE_TOKEN = 'create-token';
+
+type GetInput = { Bucket: string; Key: string; Range?: string };
 
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -115,8 +123,7 @@ export class S3Store implements Store {
   async read(location: Location): Promise<Uint8Array> {
     const { bucket, key } = objectAddress(location);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+      return await this.getBytes({ Bucket: bucket, Key: key });
     } catch (error) {
       if (isMissingKey(error)) throw new NotFoundError(location);
       if (errorName(error) === 'NoSuchBucket') throw new NotFoundError(location, `${location} does not exist: bucket "${bucket}" does not exist`);
@@ -135,10 +142,7 @@ export class S3Store implements Store {
       return new Uint8Array(0);
     }
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }),
-      );
-      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+      return await this.getBytes({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` });
     } catch (error) {
       if (isMissingKey(error)) throw new NotFoundError(location);
       // 416: the range starts at or past the end; like a file read past EOF, that is zero bytes.
@@ -159,19 +163,34 @@ export class S3Store implements Store {
   async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
     const address = objectAddress(location);
     const bytes = toBytes(data);
+    // A token in the object's metadata tells our own write from another writer's: when a conditional put lands
+    // but its answer is lost, the SDK's retry gets 412 for the object this very call created.
+    const token = randomUUID();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.put(address, bytes, true);
+        await this.put(address, bytes, true, { [CREATE_TOKEN]: token });
         return 'created';
       } catch (error) {
         const status = httpStatus(error);
-        if (status === 412 || errorName(error) === 'PreconditionFailed') return 'exists';
+        if (status === 412 || errorName(error) === 'PreconditionFailed') return (await this.createdWith(location, token)) ? 'created' : 'exists';
         if (status !== 409) throw s3Failure('create-if-absent of', location, error);
         // A concurrent write raced ours: if it produced the object, that writer won.
-        if (await this.exists(location)) return 'exists';
+        if (await this.exists(location)) return (await this.createdWith(location, token)) ? 'created' : 'exists';
         if (attempt >= CONFLICT_ATTEMPTS) throw s3Failure(`create-if-absent (after ${attempt} conflicting attempts) of`, location, error);
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
       }
+    }
+  }
+
+  /** Whether the object at `location` was written by the create-if-absent call that holds `token`. */
+  private async createdWith(location: Location, token: string): Promise<boolean> {
+    const { bucket, key } = objectAddress(location);
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return response.Metadata?.[CREATE_TOKEN] === token;
+    } catch (error) {
+      if (isMissingKey(error)) return false;
+      throw s3Failure('head of', location, error);
     }
   }
 
@@ -267,8 +286,25 @@ export class S3Store implements Store {
     } while (token);
   }
 
-  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean): Promise<void> {
-    const condition = ifAbsent ? { IfNoneMatch: '*' } : {};
+  /** The bytes of a GET; an answer whose body fails or ends short of its Content-Length is asked for again. */
+  private async getBytes(input: GetInput): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.client.send(new GetObjectCommand(input));
+      try {
+        const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+        if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
+          throw new ContractError(`the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`);
+        }
+        return bytes;
+      } catch (error) {
+        if (attempt >= BODY_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * Math.random()));
+      }
+    }
+  }
+
+  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean, metadata?: Record<string, string>): Promise<void> {
+    const condition = { ...(ifAbsent ? { IfNoneMatch: '*' } : {}), ...(metadata ? { Metadata: metadata } : {}) };
     if (bytes.byteLength <= this.multipartThreshold) {
       await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
