@@ -9,5 +9,7 @@ export {
   RunDirError,
   RunDirNotFoundError,
   SchemaError,
+  SemanticError,
   UnsupportedContractVersionError,
 } from './ContractError.js';
+export type { SemanticViolation } from './ContractError.js';

@@ -36,6 +36,7 @@ import type { Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
 import {
   assertKeyUnique,
+  assertNoNaN,
   columnSpecFor,
   describeColumnType,
   missingColumnMessage,
@@ -80,6 +81,11 @@ export interface DecodeParquetOptions {
    * doubles, 0 in int32 and date). Columns without nulls are typed arrays without a mask either way.
    */
   nulls?: NullRepresentation;
+  /**
+   * NaN in a non-nullable double column: `'refuse'` (the default) throws like a null would; `'allow'` hands it over,
+   * for a validator that reports it with the artifact's other semantic violations.
+   */
+  nan?: 'refuse' | 'allow';
 }
 
 export interface ReadParquetOptions extends DecodeParquetOptions {
@@ -533,7 +539,7 @@ const textEncoder = new TextEncoder();
 // ---------------------------------------------------------------------------------------------------------------
 // Parquet → Arrow → Frame
 
-function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array' }: DecodeParquetOptions): Frame {
+function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array', nan = 'refuse' }: DecodeParquetOptions): Frame {
   assertParquetBytes(bytes, where);
   const fileSchema = readable(where, () => tableFromIPC(readSchemaWasm(bytes).intoIPCStream()).schema);
   const fileFields = new Map(fileSchema.fields.map((field) => [field.name, field]));
@@ -564,6 +570,7 @@ function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { co
       (frame.nulls ??= {})[spec.name] = mask;
     } else {
       frame.columns[spec.name] = toColumn(chunks, spec, numRows, where);
+      if (nan === 'refuse') assertNoNaN(frame.columns[spec.name] as ArrayLike<unknown>, spec, where);
     }
   }
   // Types and lengths hold by construction (checked on the Arrow schema above), so of validateFrame's checks only
