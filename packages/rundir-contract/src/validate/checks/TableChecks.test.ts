@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CI_LEVELS } from '../../config/ExperimentConfig.js';
+import { hindcastInitDoys, calendarFromConfig } from '../../domain/SeasonCalendar.js';
 import { isoToEpochDay } from '../../domain/EpochDay.js';
 import type { Frame } from '../../schemas/TableSchema.js';
 import { fixtureConfig } from '../../../test/buildRunDir.js';
@@ -83,5 +86,38 @@ describe('checkNational', () => {
       'n.parquet: row 0 column "sim_yield_kg_ha_corrected": expected sim_yield_kg_ha - bias_kg_ha = 6000 (within 1e-9 relative), found 6150',
       'n.parquet: row 0 columns "lower_80_kg_ha", "upper_80_kg_ha": expected lower_80_kg_ha <= sim_yield_kg_ha_corrected 6150 <= upper_80_kg_ha, found 5900 and 6100',
     ]);
+  });
+});
+
+describe('checkConformal properties', () => {
+  const grid = hindcastInitDoys(calendarFromConfig(config.commodity)).map(String);
+  const rows = fc.uniqueArray(
+    fc.record({ key: fc.constantFrom(...grid), level: fc.constantFrom(...CI_LEVELS), halfWidth: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Infinity)) }),
+    { selector: (r) => `${r.key} ${r.level}`, minLength: 1, maxLength: 30 },
+  );
+  const ctx = { path: 'c.parquet', config, mode: 'hindcast_oos_per_init_date' };
+  const sidecar = (r: { key: string; level: number; halfWidth: number }[]) =>
+    conformal('hindcast_oos_per_init_date', 'init_doy', r.map((x) => x.key), r.map((x) => x.level), r.map((x) => x.halfWidth));
+
+  it('a random valid per-init-date sidecar has no violation', () => {
+    fc.assert(
+      fc.property(rows, (r) => {
+        expect(checkConformal(sidecar(r), ctx)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('one bad half-width (NaN, negative or −Infinity) is exactly one violation, naming its row', () => {
+    fc.assert(
+      fc.property(rows, fc.nat(), fc.constantFrom(Number.NaN, -0.5, -Infinity), (r, pick, bad) => {
+        const frame = sidecar(r);
+        const row = pick % r.length;
+        (frame.columns.half_width_kg_ha as Float64Array)[row] = bad;
+        const violations = checkConformal(frame, ctx);
+        expect(violations.map((v) => [v.at, v.found, v.count])).toEqual([[`row ${row} column "half_width_kg_ha"`, String(bad), undefined]]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
