@@ -112,4 +112,15 @@ describe('writeDeliveryCsv and deliveryColumns', () => {
     );
     expect(await store.exists(location)).toBe(false);
   });
+
+  it('refuses a band that widens as the init date advances (delivery.enforce_ci_narrowing)', async () => {
+    const store = new MemoryStore();
+    const rows = [row(), row({ init_date: '2018-10-01', lower_80: 165, upper_80: 191 })];
+    await expect(writeDeliveryCsv(location, deliveryColumns(config, 0), rows, { store, context: { config } })).rejects.toThrow(
+      'row 1 (line 3) columns "lower_80", "upper_80": expected a 80% band of ADM0:USA in 2018 no wider than at 2018-07-29 (20; delivery.enforce_ci_narrowing), found width 26 at 2018-10-01',
+    );
+    const relaxed = { ...config, delivery: { ...config.delivery, enforce_ci_narrowing: false } };
+    await writeDeliveryCsv(location, deliveryColumns(config, 0), rows, { store, context: { config: relaxed } });
+    expect(await store.exists(location)).toBe(true);
+  });
 });

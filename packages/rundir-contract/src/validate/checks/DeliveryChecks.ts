@@ -10,7 +10,8 @@ const BAND = /^lower_(\d+)$/;
  * Delivery CSVs (pipeline.md → DELIVER): the header exactly `deliveryColumns(config, level)`; every row a valid
  * DeliveryRowSchema row; commodity, variable and model as configured; geos of the file's ADM level in the config's
  * country (ADM2 inside the included universe); key (year, init_date, geo) unique; within a year every geo has the
- * same init dates; lower ≤ mean ≤ upper for each level, higher levels' bands containing lower ones; the run id, the
+ * same init dates; lower ≤ mean ≤ upper for each level, higher levels' bands containing lower ones, bands never
+ * widening as the init date advances (when `delivery.enforce_ci_narrowing`); the run id, the
  * generation date (hindcast) or the slice's year and init date (forecast) the file's.
  */
 export function checkDelivery(csv: ParsedCsv, ctx: CheckContext): Violation[] {
@@ -26,6 +27,8 @@ export function checkDelivery(csv: ParsedCsv, ctx: CheckContext): Violation[] {
   const pcts = csv.header.map((name) => BAND.exec(name)?.[1]).filter((p): p is string => p !== undefined);
   const keys = new Set<string>();
   const initsByYear = new Map<number, Map<string, Set<string>>>();
+  // Band widths by (year, geo, level), for delivery.enforce_ci_narrowing.
+  const widths = new Map<string, { init: string; width: number; row: string }[]>();
   csv.rows.forEach((cells, r) => {
     const at = `row ${r} (line ${csv.lineOf(r)})`;
     const parsed = DeliveryRowSchema.safeParse(typedDeliveryRow(csv.header, cells));
@@ -77,6 +80,8 @@ export function checkDelivery(csv: ParsedCsv, ctx: CheckContext): Violation[] {
         out.add(`nested ${pct}`, `${at} columns "lower_${pct}", "upper_${pct}"`, `a band containing the ${inner.pct}% band [${inner.lo}, ${inner.hi}]`, `[${show(lo)}, ${show(hi)}]`);
       }
       inner = { lo: lo ?? -Infinity, hi: hi ?? Infinity, pct };
+      const series = `${row.year} ${row.geo_identifier} ${pct}`;
+      widths.set(series, [...(widths.get(series) ?? []), { init: row.init_date, width: (hi ?? Infinity) - (lo ?? -Infinity), row: at }]);
     }
   });
   for (const [year, byGeo] of initsByYear) {
@@ -85,6 +90,19 @@ export function checkDelivery(csv: ParsedCsv, ctx: CheckContext): Violation[] {
     for (const [geo, inits] of byGeo) {
       const dates = [...inits].sort().join(', ');
       if (dates !== reference) out.add('same inits', `year ${year} geo ${show(geo)}`, `the init dates of ${firstGeo} (${reference})`, dates);
+    }
+  }
+  if (config?.delivery.enforce_ci_narrowing) {
+    for (const [series, points] of widths) {
+      const [year, geo, pct] = series.split(' ') as [string, string, string];
+      points.sort((a, b) => (a.init < b.init ? -1 : 1));
+      points.forEach((p, i) => {
+        const before = points[i - 1];
+        // Relative slack: widths are computed from rounded delivery-unit bounds.
+        if (before && p.width > before.width * (1 + 1e-9) + 1e-9) {
+          out.add('narrowing', `${p.row} columns "lower_${pct}", "upper_${pct}"`, `a ${pct}% band of ${geo} in ${year} no wider than at ${before.init} (${before.width}; delivery.enforce_ci_narrowing)`, `width ${p.width} at ${p.init}`);
+        }
+      });
     }
   }
   return out.violations;
