@@ -121,3 +121,47 @@ describe('checkConformal properties', () => {
     );
   });
 });
+
+describe('checkNational properties', () => {
+  const series = fc.record({
+    trend: fc.double({ min: 1000, max: 20000, noNaN: true }),
+    detrended: fc.double({ min: -3000, max: 3000, noNaN: true }),
+    w80: fc.double({ min: 0, max: 2000, noNaN: true }),
+    extra: fc.oneof(fc.double({ min: 0, max: 2000, noNaN: true }), fc.constant(Infinity)),
+  });
+  const frameFor = ({ trend, detrended, w80, extra }: { trend: number; detrended: number; w80: number; extra: number }): Frame => {
+    const sim = trend + detrended;
+    return frameOf({
+      year: Int32Array.from([2019]),
+      init_date: Int32Array.from([isoToEpochDay('2019-10-01')]),
+      fold: ['2019'],
+      geo_identifier: ['ADM0:USA'],
+      n_geos: Int32Array.from([3]),
+      area_harvested_ha: Float64Array.from([1000]),
+      obs_yield_kg_ha: [null],
+      trend_kg_ha: Float64Array.from([trend]),
+      sim_yield_kg_ha_detrended: Float64Array.from([detrended]),
+      sim_yield_kg_ha: Float64Array.from([sim]),
+      bias_kg_ha: Float64Array.from([0]),
+      sim_yield_kg_ha_corrected: Float64Array.from([sim]),
+      lower_80_kg_ha: Float64Array.from([sim - w80]),
+      upper_80_kg_ha: Float64Array.from([sim + w80]),
+      lower_95_kg_ha: Float64Array.from([sim - w80 - extra]),
+      upper_95_kg_ha: Float64Array.from([sim + w80 + extra]),
+    });
+  };
+
+  it('a national row with nested bands around its corrected value passes; an upper 95% bound below the upper 80% one is one violation', () => {
+    fc.assert(
+      fc.property(series, fc.double({ min: 1e-3, max: 100, noNaN: true }), (s, inside) => {
+        expect(checkNational(frameFor(s), { path: 'n', config })).toEqual([]);
+        const frame = frameFor(s);
+        (frame.columns.upper_95_kg_ha as Float64Array)[0] = (frame.columns.upper_80_kg_ha as Float64Array)[0]! - inside;
+        const violations = checkNational(frame, { path: 'n', config });
+        expect(violations).toHaveLength(1);
+        expect(violations[0]?.at).toMatch(/^row 0 columns "lower_95_kg_ha", "upper_95_kg_ha"$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
