@@ -6,7 +6,7 @@ import { readManifest, writeManifest } from '../src/manifest/Manifest.js';
 import type { Detrender, Model } from '../src/schemas/JsonArtifacts.js';
 import { conformalSchema, nationalSchema, walkForwardPredsSchema } from '../src/schemas/Tables.js';
 import type { Frame, TableSchema } from '../src/schemas/TableSchema.js';
-import { FIXTURE_SLICE, type BuiltRunDir } from './buildRunDir.js';
+import { FIXTURE_SLICE, type BuiltRunDir } from '../src/testing/index.js';
 
 /**
  * The run directory of issue 6's first paragraph: buildRunDir's valid run directory with one defect of meaning

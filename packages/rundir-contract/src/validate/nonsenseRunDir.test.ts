@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaError } from '../errors/ContractError.js';
 import { ExperimentResult } from '../result/ExperimentResult.js';
-import { buildRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir } from '../testing/index.js';
 import { plantNonsense } from '../../test/nonsenseRunDir.js';
 import { validateRunDir } from './validateRunDir.js';
 import { formatValidationReport, type ValidationReport } from './ValidationReport.js';

@@ -5,7 +5,7 @@ import { MemoryStore } from '../io/__fixtures__/MemoryStore.js';
 import { deliveryColumns } from '../schemas/DeliveryRow.js';
 import type { Model } from '../schemas/JsonArtifacts.js';
 import type { Frame } from '../schemas/TableSchema.js';
-import { fixtureConfig } from '../../test/buildRunDir.js';
+import { fixtureConfig } from '../testing/index.js';
 import { writeArtifactDocument, writeArtifactTable, writeDeliveryCsv } from './writeArtifact.js';
 
 const runDir = '/data/runs/20240801_000000_corn_usa';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BiasCorrector, Detrender, Model } from '../../schemas/JsonArtifacts.js';
-import { fixtureConfig } from '../../../test/buildRunDir.js';
+import { fixtureConfig } from '../../testing/index.js';
 import { checkBiasCorrector } from './BiasCorrectorChecks.js';
 import { checkDetrender } from './DetrenderChecks.js';
 import { checkModel } from './ModelChecks.js';

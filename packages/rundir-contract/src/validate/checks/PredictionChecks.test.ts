@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { epochDayToIso } from '../../domain/EpochDay.js';
 import { calendarFromConfig, initDates } from '../../domain/SeasonCalendar.js';
 import type { Frame } from '../../schemas/TableSchema.js';
-import { fixtureConfig } from '../../../test/buildRunDir.js';
+import { fixtureConfig } from '../../testing/index.js';
 import { checkPredictions } from './PredictionChecks.js';
 import { formatViolation } from './Violation.js';
 

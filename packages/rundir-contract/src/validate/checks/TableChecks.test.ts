@@ -4,7 +4,7 @@ import { CI_LEVELS } from '../../config/ExperimentConfig.js';
 import { hindcastInitDoys, calendarFromConfig } from '../../domain/SeasonCalendar.js';
 import { isoToEpochDay } from '../../domain/EpochDay.js';
 import type { Frame } from '../../schemas/TableSchema.js';
-import { fixtureConfig } from '../../../test/buildRunDir.js';
+import { fixtureConfig } from '../../testing/index.js';
 import { checkConformal } from './ConformalChecks.js';
 import { checkNational, nationalBoundColumns } from './NationalChecks.js';
 import { formatViolation } from './Violation.js';

@@ -16,7 +16,7 @@ let root: string;
 let runDir: string;
 let expected: string[];
 beforeAll(async () => {
-  const { buildRunDir } = (await import(new URL('buildRunDir.ts', CONTRACT_TEST).href)) as NonsenseFixtures;
+  const { buildRunDir } = (await import(new URL('../src/testing/index.ts', CONTRACT_TEST).href)) as NonsenseFixtures;
   const { plantNonsense } = (await import(new URL('nonsenseRunDir.ts', CONTRACT_TEST).href)) as NonsenseFixtures;
   root = await mkdtemp(join(tmpdir(), 'cli-nonsense-'));
   const built = await buildRunDir(root);
