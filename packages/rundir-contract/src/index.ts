@@ -12,6 +12,7 @@ export {
   RunDirError,
   RunDirNotFoundError,
   SchemaError,
+  SemanticError,
   UnsupportedContractVersionError,
 } from './errors/index.js';
 export { isS3Location, joinLocation, normalizeLocation, relativeLocation } from './location/index.js';

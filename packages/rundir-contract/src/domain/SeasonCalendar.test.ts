@@ -6,7 +6,6 @@ import {
   dateForSeasonDoy,
   hindcastInitDoys,
   initDates,
-  initMonthDay,
   observationCutoff,
   seasonDoy,
   seasonStart,
@@ -217,13 +216,5 @@ describe('observationCutoff', () => {
     expect(() => observationCutoff(cornUsa, 2024, day('2024-08-01'), -1)).toThrow(
       'commodity.lag_days: expected a whole number of days >= 0, got -1',
     );
-  });
-});
-
-describe('initMonthDay', () => {
-  it('formats the month-day key of per-init-date calibrations', () => {
-    expect(initMonthDay(day('2024-10-01'))).toBe('10-01');
-    expect(initMonthDay(day('2024-02-29'))).toBe('02-29');
-    expect(initDates(cornUsa, 2023).map(initMonthDay)).toEqual(initDates(cornUsa, 2024).map(initMonthDay));
   });
 });

@@ -122,12 +122,6 @@ export function observationCutoff(
   return initEpochDay === harvest ? initEpochDay : initEpochDay - lagDays;
 }
 
-/** `MM-DD` of a date: the key of `hindcast_oos_per_init_date` calibrations. */
-export function initMonthDay(epochDay: EpochDay): string {
-  const { month, day } = epochDayToCivil(epochDay);
-  return `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 function startIssues(cal: SeasonCalendar): string[] {
   const issues: string[] = [];
   const { month, day } = cal.seasonStart;

@@ -1,3 +1,5 @@
+export { calibrationKey, calibrationScope } from './CalibrationKey.js';
+export type { CalibrationKeyInput, CalibrationScope } from './CalibrationKey.js';
 export {
   addDays,
   civilToEpochDay,
@@ -38,7 +40,6 @@ export {
   dateForSeasonDoy,
   hindcastInitDoys,
   initDates,
-  initMonthDay,
   observationCutoff,
   seasonDoy,
   seasonStart,

@@ -24,7 +24,7 @@ export class NotFoundError extends ContractError {
 
 /** A file that exists but does not match its schema (columns, types, fields). */
 export class SchemaError extends ContractError {
-  override readonly name = 'SchemaError';
+  override readonly name: string = 'SchemaError';
 }
 
 /** The configuration is invalid; `issues` lists every offending field. */
@@ -61,4 +61,35 @@ export class PreflightError extends ContractError {
 /** The feature tables under features_dir are not the ones FIT recorded: the run would mix two feature sets. */
 export class FeaturesMismatchError extends ManifestError {
   override readonly name = 'FeaturesMismatchError';
+}
+
+/** One broken rule of an artifact's meaning: the file, where in it, what the contract expects, what it holds. */
+export interface SemanticViolation {
+  /** The file (relative to the run directory, or a location). */
+  path: string;
+  /** `row 3 column "fold"`, `field "coefficients"`, `header`. */
+  at: string;
+  expected: string;
+  found: string;
+  /** How many rows (or items) break the same rule, when more than one. */
+  count?: number;
+}
+
+/** `<at>: expected <expected>, found <found>[ (N rows in all)]` — a violation without its file. */
+export function describeViolation(v: SemanticViolation): string {
+  const more = v.count !== undefined && v.count > 1 ? ` (${v.count} rows in all)` : '';
+  return `${v.at}: expected ${v.expected}, found ${v.found}${more}`;
+}
+
+/** A frame or document whose meaning breaks the contract (a semantic check); writers throw it before writing. */
+export class SemanticError extends SchemaError {
+  override readonly name = 'SemanticError';
+  constructor(
+    readonly location: string,
+    readonly violations: readonly SemanticViolation[],
+  ) {
+    const shown = violations.slice(0, 5).map(describeViolation).join('; ');
+    const more = violations.length > 5 ? `; and ${violations.length - 5} more` : '';
+    super(`${location} (not written): ${violations.length} semantic violation${violations.length === 1 ? '' : 's'}: ${shown}${more}`);
+  }
 }

@@ -9,6 +9,8 @@ export {
   RunDirError,
   RunDirNotFoundError,
   SchemaError,
+  SemanticError,
   UnsupportedContractVersionError,
 } from './ContractError.js';
 export { LeaseHeldError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';
+export type { SemanticViolation } from './ContractError.js';

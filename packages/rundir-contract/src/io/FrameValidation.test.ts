@@ -45,6 +45,15 @@ describe('validateFrame', () => {
     expect(() => validateFrame(frame({ year: [2018, 2018, 2019] }), schema, where)).not.toThrow();
   });
 
+  it('refuses NaN in a non-nullable double, typed or plain, and allows it in a nullable one', () => {
+    const strict: TableSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'obs_yield_kg_ha' ? { ...c, nullable: false } : c)) };
+    const expected = `${where}: column "obs_yield_kg_ha" expected no NaN (non-nullable double), found 2 NaNs, the first at row 1; compute the values or make the column nullable`;
+    expect(message(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, Number.NaN]) }), strict)).toBe(expected);
+    expect(message(frame({ obs_yield_kg_ha: [1.5, Number.NaN, Number.NaN] }), strict)).toBe(expected);
+    expect(() => validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.POSITIVE_INFINITY, 0]) }), strict, where)).not.toThrow();
+    expect(() => validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, 0]) }), schema, where)).not.toThrow();
+  });
+
   it('names a missing column and what the schema needs', () => {
     const f = frame();
     delete f.columns.flag;

@@ -137,6 +137,7 @@ function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, whe
   if (data.length !== numRows) {
     throw new SchemaError(`${prefix} expected ${numRows} values (numRows), found ${data.length}; give every column numRows values`);
   }
+  assertNoNaN(data, spec, where);
   if (!Array.isArray(data)) return; // a typed array of the right kind holds only valid, non-null values
   if (interned) {
     validateDistinctValues(interned, spec, where);
@@ -170,6 +171,27 @@ function validateDistinctValues({ codes, values }: InternedValues, spec: ColumnS
   let nulls = 0;
   for (let i = 0; i < codes.length; i++) if (codes[i] === nullCode) nulls++;
   throw new SchemaError(nullsMessage(where, spec, nulls, codes.indexOf(nullCode)));
+}
+
+/**
+ * A non-nullable double must hold a number: NaN is how a missing value sneaks past "no nulls" (a Float64Array has
+ * no null, and NaN is a value), so it is refused like a null. Nullable doubles may hold NaN.
+ */
+export function assertNoNaN(data: ArrayLike<unknown>, spec: ColumnSpec, where: string): void {
+  if (spec.type !== 'double' || spec.nullable) return;
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isNaN(data[i])) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (count > 0) {
+    throw new SchemaError(
+      `${where}: column "${spec.name}" expected no NaN (non-nullable double), found ${count} NaN${count === 1 ? '' : 's'}, the first at row ${first}; compute the values or make the column nullable`,
+    );
+  }
 }
 
 export function nullsMessage(where: string, spec: ColumnSpec, nulls: number, firstNull: number): string {

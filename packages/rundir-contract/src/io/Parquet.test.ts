@@ -80,7 +80,9 @@ async function columnCodecs(bytes: Uint8Array): Promise<number[]> {
 }
 
 describe('encodeParquet / decodeParquet round trip', () => {
-  it('keeps every column type without nulls, as typed arrays, including NaN, ±Infinity and -0 in doubles', () => {
+  it('keeps every column type without nulls, as typed arrays, including NaN (a nullable double), ±Infinity and -0 in doubles', () => {
+    // NaN is a value only where the column may be missing; a non-nullable double refuses it.
+    const nanAllowed: TableSchema = { ...allTypes, columns: allTypes.columns.map((c) => (c.name === 'value' ? { ...c, nullable: true } : c)) };
     const frame = frameOf({
       year: Int32Array.from([2018, -2147483648, 2147483647, 0]),
       value: Float64Array.from([1.5, Number.NaN, Number.POSITIVE_INFINITY, -0]),
@@ -88,7 +90,7 @@ describe('encodeParquet / decodeParquet round trip', () => {
       init_date: Int32Array.from([JUNE_1_2018, DEC_31_1969, 0, 2_932_896]),
       flag: [true, false, true, false],
     });
-    const back = decodeParquet(encodeParquet(frame, allTypes), allTypes, '/r/all.parquet');
+    const back = decodeParquet(encodeParquet(frame, nanAllowed), nanAllowed, '/r/all.parquet');
 
     expect(back.numRows).toBe(4);
     expect(back.columnNames).toEqual(['year', 'value', 'geo_identifier', 'init_date', 'flag']);
@@ -267,6 +269,15 @@ describe('decodeParquet errors', () => {
   });
   const good = encodeParquet(frame, allTypes);
   const where = '/r/preds/corn_usa/2018/walk_forward_preds.parquet';
+
+  it('refuses NaN in a non-nullable double, unless asked to hand it over for the semantic checks', () => {
+    const withNaN = encodeParquet({ ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } }, { ...allTypes, columns: nullableTypes.columns });
+    expect(() => decodeParquet(withNaN, allTypes, where)).toThrow(
+      `${where}: column "value" expected no NaN (non-nullable double), found 1 NaN, the first at row 1; compute the values or make the column nullable`,
+    );
+    expect(Array.from(decodeParquet(withNaN, allTypes, where, { nan: 'allow' }).columns.value as Float64Array)).toEqual([1, Number.NaN, 3]);
+    expect(() => encodeParquet({ ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } }, allTypes)).toThrow(/expected no NaN/);
+  });
 
   function decodeError(bytes: Uint8Array, schema: TableSchema = allTypes): SchemaError {
     try {

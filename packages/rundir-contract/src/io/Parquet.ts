@@ -37,6 +37,7 @@ import { storeFor } from '../store/storeFor.js';
 import { writtenFile, type WrittenFile } from '../store/WrittenFile.js';
 import {
   assertKeyUnique,
+  assertNoNaN,
   columnSpecFor,
   describeColumnType,
   missingColumnMessage,
@@ -81,6 +82,11 @@ export interface DecodeParquetOptions {
    * doubles, 0 in int32 and date). Columns without nulls are typed arrays without a mask either way.
    */
   nulls?: NullRepresentation;
+  /**
+   * NaN in a non-nullable double column: `'refuse'` (the default) throws like a null would; `'allow'` hands it over,
+   * for a validator that reports it with the artifact's other semantic violations.
+   */
+  nan?: 'refuse' | 'allow';
 }
 
 export interface ReadParquetOptions extends DecodeParquetOptions {
@@ -536,7 +542,7 @@ const textEncoder = new TextEncoder();
 // ---------------------------------------------------------------------------------------------------------------
 // Parquet → Arrow → Frame
 
-function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array' }: DecodeParquetOptions): Frame {
+function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array', nan = 'refuse' }: DecodeParquetOptions): Frame {
   assertParquetBytes(bytes, where);
   const fileSchema = readable(where, () => tableFromIPC(readSchemaWasm(bytes).intoIPCStream()).schema);
   const fileFields = new Map(fileSchema.fields.map((field) => [field.name, field]));
@@ -567,6 +573,7 @@ function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { co
       (frame.nulls ??= {})[spec.name] = mask;
     } else {
       frame.columns[spec.name] = toColumn(chunks, spec, numRows, where);
+      if (nan === 'refuse') assertNoNaN(frame.columns[spec.name] as ArrayLike<unknown>, spec, where);
     }
   }
   // Types and lengths hold by construction (checked on the Arrow schema above), so of validateFrame's checks only

@@ -1,3 +1,6 @@
+import { calibrationKey, calibrationScope, type CalibrationScope } from '../domain/CalibrationKey.js';
+import type { EpochDay } from '../domain/EpochDay.js';
+import type { SeasonCalendar } from '../domain/SeasonCalendar.js';
 import { SchemaError } from '../errors/ContractError.js';
 import { decodeParquet } from '../io/Parquet.js';
 import { artifactById } from '../layout/Artifacts.js';
@@ -13,9 +16,9 @@ export interface CalibrationRow {
   method: string;
   /** `ADM0`, `ADM1` or `ADM2`. */
   adm_level: string;
-  /** `init_md`, `year` or `pooled`. */
+  /** `init_doy`, `year` or `pooled`. */
   scope: string;
-  /** `MM-DD`, a test year, `production`, or `all`. */
+  /** A season day-of-year (`"183"`), a test year, `production`, or `all`. */
   key: string;
   level: number;
   /** +Infinity when the sample is too small for the level. */
@@ -25,12 +28,27 @@ export interface CalibrationRow {
 
 export interface HalfWidthQuery {
   admLevel: AdmLevel | 'ADM0' | 'ADM1' | 'ADM2';
-  scope: 'init_md' | 'year' | 'pooled';
-  /** `MM-DD` for init_md, a test year or `production` for year, `all` for pooled. */
+  scope: CalibrationScope;
+  /** A grid season day for init_doy (`"183"`), a test year or `production` for year, `all` for pooled. */
   key: string | number;
   level: number;
   /** Needed only when the sidecar holds more than one method. */
   method?: string;
+}
+
+/** A half-width asked for by init date: the mode's scope and key come from `calibrationKey`. */
+export interface HalfWidthAtQuery {
+  admLevel: HalfWidthQuery['admLevel'];
+  level: number;
+  method?: string;
+  /** The season calendar (`calendarFromConfig(config.commodity)`). */
+  calendar: SeasonCalendar;
+  /** The init date, ISO or an epoch day; off the grid, the last grid day on or before it is used. */
+  initDate: string | EpochDay;
+  /** The fold's test year or `production` (hindcast_oos_per_year). */
+  foldOrTestYear?: number | string;
+  /** The season of the init date, when not the one containing it. */
+  seasonYear?: number;
 }
 
 // Levels are written as doubles (0.8, 0.95); a query computed as e.g. 1 - 0.2 must still find them.
@@ -66,6 +84,18 @@ export class CalibrationResult {
 
   async halfWidth(query: HalfWidthQuery): Promise<number> {
     return findHalfWidth(await this.read(), query, this.location);
+  }
+
+  /** The half-width for an init date: scope and key by `calibrationKey`, the one rule every stage shares. */
+  async halfWidthAt(query: HalfWidthAtQuery): Promise<number> {
+    const { admLevel, level, method, calendar, initDate, foldOrTestYear, seasonYear } = query;
+    const key = calibrationKey(this.mode, {
+      calendar,
+      initDate,
+      ...(foldOrTestYear !== undefined ? { foldOrTestYear } : {}),
+      ...(seasonYear !== undefined ? { seasonYear } : {}),
+    });
+    return this.halfWidth({ admLevel, scope: calibrationScope(this.mode), key, level, ...(method !== undefined ? { method } : {}) });
   }
 
   private async load(): Promise<CalibrationRow[]> {
@@ -138,6 +168,10 @@ function findHalfWidth(rows: readonly CalibrationRow[], query: HalfWidthQuery, w
     throw new SchemaError(
       `${where}: no half-width for ${describe}: level ${query.level} is absent (levels present: ${levels.join(', ')}); add it to delivery.ci_levels and rerun postprocess`,
     );
+  }
+  // A NaN half-width is a broken file, not "no interval": say so rather than hand NaN to a band.
+  if (!(hit.half_width_kg_ha >= 0)) {
+    throw new SchemaError(`${where}: the half-width for ${describe} is ${hit.half_width_kg_ha}, expected a number >= 0 or +Infinity; rerun the postprocess stage`);
   }
   return hit.half_width_kg_ha;
 }

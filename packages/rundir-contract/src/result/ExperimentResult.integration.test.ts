@@ -83,8 +83,8 @@ describe.skipIf(s3SkipReason !== '')(`ExperimentResult on S3${s3SkipReason ? ` (
     const [s3Summary, diskSummary] = await Promise.all([summary(fromS3), summary(fromDisk)]);
     expect(s3Summary).toEqual(diskSummary);
     expect((s3Summary as { hindcast: { complete: boolean }[] }).hindcast.map((h) => h.complete)).toEqual([true, true, true]);
-    expect((await fromS3.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_md', key: '10-02', level: 0.8 }))).toBe(
-      await fromDisk.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_md', key: '10-02', level: 0.8 }),
+    expect((await fromS3.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }))).toBe(
+      await fromDisk.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }),
     );
   });
 

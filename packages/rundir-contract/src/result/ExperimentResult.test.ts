@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochDayToIso } from '../domain/EpochDay.js';
+import { calendarFromConfig } from '../domain/SeasonCalendar.js';
 import { ContractError, ManifestError, NotFoundError, RunDirNotFoundError, SchemaError, UnsupportedContractVersionError } from '../errors/ContractError.js';
 import { readIndexStore } from '../io/IndexStore.js';
 import { modelPath, runPath, walkForwardPredsPath } from '../layout/RunLayout.js';
@@ -110,7 +111,7 @@ describe('ExperimentResult.fromRunDir on a complete run directory', () => {
 
     const yearData = await slice.readYearData();
     expect(yearData.columnNames).toEqual(['year', 'geo_identifier', 'init_date', 'yield_kg_ha', 'gdd_jul', 'precip_jun']);
-    expect((await slice.readDetrender()).groups.map((g) => g.geo_identifier)).toEqual(['ADM0:USA/ADM1:illinois', 'ADM0:USA/ADM1:iowa']);
+    expect((await slice.readDetrender()).groups.map((g) => g.geo_identifier)).toEqual(['ADM0:USA', 'ADM0:USA/ADM1:illinois', 'ADM0:USA/ADM1:iowa']);
     const model = await slice.readModel();
     expect(model.kind === 'ridge' && model.coefficients).toEqual([120.5, -40.25]);
     expect(await slice.readFillValues()).toEqual([
@@ -148,19 +149,30 @@ describe('CalibrationResult', () => {
   it('returns the split-conformal half-width of the walk-forward residuals, computed here independently', async () => {
     const calibration = result.calibration('hindcast_oos_per_init_date');
     const frames = await Promise.all(result.hindcastSlices().map((s) => s.readWalkForwardPreds()));
-    for (const md of ['08-01', '10-02']) {
+    for (const [md, doy] of [['07-29', '120'], ['10-01', '184']] as const) {
       const residuals = absResiduals(frames, md).sort((a, b) => a - b);
       expect(residuals).toHaveLength(6);
       // Rank ⌈(6+1)·0.8⌉ = 6: the largest of the six.
-      expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_md', key: md, level: 0.8 })).toBe(residuals[5]);
+      expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: doy, level: 0.8 })).toBe(residuals[5]);
       // Rank ⌈7·0.95⌉ = 7 > 6: too few residuals, reported as infinite, never invented.
-      expect(await calibration.halfWidth({ admLevel: 'ADM2', scope: 'init_md', key: md, level: 0.95, method: 'split_conformal' })).toBe(Number.POSITIVE_INFINITY);
+      expect(await calibration.halfWidth({ admLevel: 'ADM2', scope: 'init_doy', key: doy, level: 0.95, method: 'split_conformal' })).toBe(Number.POSITIVE_INFINITY);
     }
     // A level computed in floating point still finds its row.
-    expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_md', key: '08-01', level: 1 - 0.2 })).toBeGreaterThan(0);
+    expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 1 - 0.2 })).toBeGreaterThan(0);
     const rows = await calibration.read();
     expect(rows).toHaveLength(2 /* md */ * 2 /* ADM */ * 2 /* levels */);
     expect(rows.filter((r) => r.adm_level === 'ADM2').map((r) => r.n_residuals)).toEqual([6, 6, 6, 6]);
+  });
+
+  it('halfWidthAt keys an init date by its grid season day; an off-grid date by the last grid day on or before it', async () => {
+    const calibration = result.calibration('hindcast_oos_per_init_date');
+    const calendar = calendarFromConfig(built.config.commodity);
+    const day120 = await calibration.halfWidth({ admLevel: 0, scope: 'init_doy', key: '120', level: 0.8 });
+    expect(await calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2019-07-29' })).toBe(day120);
+    // 2020-08-01 is season day 123: the grid day on or before it is 120 (127 would use data not yet observed).
+    expect(await calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2020-08-01' })).toBe(day120);
+    // Season day 121 lies between the grid days 120 and 127: 127 has no row, and 120 is the one to use.
+    await expect(calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2020-08-05' })).rejects.toThrow(/key "127" is absent \(keys present for ADM0\/init_doy: 120, 184\)/);
   });
 
   it('pooled in-sample half-widths match the production training residuals', async () => {
@@ -175,12 +187,12 @@ describe('CalibrationResult', () => {
 
   it('names what is missing and what is there', async () => {
     const calibration = result.calibration('hindcast_oos_per_init_date');
-    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_md', key: '09-01', level: 0.8 })).rejects.toThrow(
-      /no half-width for ADM2 scope init_md key "09-01" level 0\.8 method split_conformal: key "09-01" is absent \(keys present for ADM2\/init_md: 08-01, 10-02\)/,
+    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '121', level: 0.8 })).rejects.toThrow(
+      /no half-width for ADM2 scope init_doy key "121" level 0\.8 method split_conformal: key "121" is absent \(keys present for ADM2\/init_doy: 120, 184\)/,
     );
-    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_md', key: '08-01', level: 0.9 })).rejects.toThrow(/level 0\.9 is absent \(levels present: 0\.8, 0\.95\)/);
-    await expect(calibration.halfWidth({ admLevel: 1, scope: 'init_md', key: '08-01', level: 0.8 })).rejects.toThrow(/no ADM1\/init_md rows \(present: ADM0\/init_md, ADM2\/init_md\)/);
-    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_md', key: '08-01', level: 0.8, method: 'quantile' })).rejects.toThrow(SchemaError);
+    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.9 })).rejects.toThrow(/level 0\.9 is absent \(levels present: 0\.8, 0\.95\)/);
+    await expect(calibration.halfWidth({ admLevel: 1, scope: 'init_doy', key: '120', level: 0.8 })).rejects.toThrow(/no ADM1\/init_doy rows \(present: ADM0\/init_doy, ADM2\/init_doy\)/);
+    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.8, method: 'quantile' })).rejects.toThrow(SchemaError);
     expect(() => result.calibration('hindcast_oos_per_year')).toThrow(/conformal\/hindcast_oos_per_year\.parquet does not exist: .*run postprocess --run-dir /);
   });
 });

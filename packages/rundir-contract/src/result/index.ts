@@ -1,5 +1,5 @@
 export { CalibrationResult } from './CalibrationResult.js';
-export type { CalibrationRow, HalfWidthQuery } from './CalibrationResult.js';
+export type { CalibrationRow, HalfWidthAtQuery, HalfWidthQuery } from './CalibrationResult.js';
 export { ExperimentResult, readRunDirMarker } from './ExperimentResult.js';
 export type { FromRunDirOptions } from './ExperimentResult.js';
 export { ForecastSlice } from './ForecastSlice.js';

@@ -29,3 +29,5 @@ export {
   TrendGroupSchema,
 } from './JsonArtifacts.js';
 export type { BiasCorrector, Detrender, FeatureMetadata, Manifest, Model, RawFoldMetrics, RunDirMarker } from './JsonArtifacts.js';
+export { DELIVERY_TEXT_COLUMNS, DeliveryRowSchema, deliveryColumns, typedDeliveryRow } from './DeliveryRow.js';
+export type { DeliveryRow } from './DeliveryRow.js';

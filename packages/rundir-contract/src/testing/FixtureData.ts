@@ -15,8 +15,10 @@ export const FIXTURE_GEOS = [
   'ADM0:USA/ADM1:iowa/ADM2:polk',
   'ADM0:USA/ADM1:iowa/ADM2:story',
 ] as const;
-/** Hindcast init dates as month-days; the last is the harvest row. */
-export const FIXTURE_INIT_MDS = ['08-01', '10-02'] as const;
+/** Init month-days on the weekly grid of the 1 April season (days 120 and 184, harvest); no season crosses 29 February. */
+export const FIXTURE_INIT_MDS = ['07-29', '10-01'] as const;
+/** The calibration key (season day) of each init month-day. */
+export const SEASON_DOY: Readonly<Record<string, string>> = { '07-29': '120', '10-01': '184' };
 export const FIXTURE_FEATURES = ['gdd_jul', 'precip_jun'] as const;
 export const AREA: Record<string, number> = { [FIXTURE_GEOS[0]]: 70_000, [FIXTURE_GEOS[1]]: 60_000, [FIXTURE_GEOS[2]]: 50_000 };
 

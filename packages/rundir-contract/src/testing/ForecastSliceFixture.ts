@@ -1,5 +1,8 @@
 import { isoToEpochDay } from '../domain/EpochDay.js';
-import { writeCsv } from '../io/Csv.js';
+import type { ResolvedConfig } from '../config/ExperimentConfig.js';
+import type { CsvCell } from '../io/Csv.js';
+import { deliveryColumns } from '../schemas/DeliveryRow.js';
+import { writeDeliveryCsv } from '../validate/writeArtifact.js';
 import { writeIndexStore, type IndexStoreData } from '../io/IndexStore.js';
 import { writeParquet } from '../io/Parquet.js';
 import {
@@ -40,6 +43,9 @@ export function fixtureSliceIndices(slice: SliceRef): IndexStoreData {
 
 export interface SliceFixtureOptions {
   runDir: Location;
+  /** The run id and config the delivery rows carry. */
+  runId: string;
+  config: ResolvedConfig;
   key: string;
   store: Store;
   slice: SliceRef;
@@ -85,8 +91,14 @@ export async function writeForecastSlice(options: SliceFixtureOptions): Promise<
 
   if (stages.has('forecast-deliver')) {
     const deliveries = ([0, 1, 2] as const).map((level) => forecastDeliveryPath(slice, key, level));
-    for (const delivery of deliveries) {
-      await writeCsv(at(delivery), ['commodity', 'year', 'init_date', 'geo_identifier', 'mean'], [['CORN', slice.seasonYear, slice.initDate, 'ADM0:USA', 180.5]], { store });
+    const geosAt: Record<0 | 1 | 2, string[]> = { 0: ['ADM0:USA'], 1: [...new Set(FIXTURE_GEOS.map((g) => g.slice(0, g.lastIndexOf('/'))))], 2: [...FIXTURE_GEOS] };
+    for (const level of [0, 1, 2] as const) {
+      const header = deliveryColumns(options.config, level);
+      const rows = geosAt[level].map((geo) => {
+        const values: Record<string, CsvCell> = { commodity: options.config.commodity.commodity.toUpperCase(), year: slice.seasonYear, init_date: slice.initDate, geo_identifier: geo, variable: `yield_${options.config.commodity.delivery_unit}`, model: options.config.delivery.model_public_name, mean: 180.5, weather_correction: 1.5, lower_80: 170, upper_80: 190, lower_95: 160, upper_95: 200, run_id: options.runId, generated_date: '2020-08-02' };
+        return header.map((column) => values[column] ?? null);
+      });
+      await writeDeliveryCsv(at(forecastDeliveryPath(slice, key, level)), header, rows, { store, context: { config: options.config, runId: options.runId } });
     }
     await manifest('deliver', scope, deliveries);
     written.push(...deliveries);

@@ -32,6 +32,7 @@ import {
   FIXTURE_FEATURES,
   FIXTURE_GEOS,
   FIXTURE_INIT_MDS,
+  SEASON_DOY,
   FIXTURE_SLICE,
   frame,
   nationalFrame,
@@ -108,6 +109,7 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
         origin_year: 1980,
         params: {},
         groups: [
+          { geo_identifier: 'ADM0:USA', intercept_kg_ha: 5900, slope_kg_ha_per_year: 100, n_years: trainYears.length },
           { geo_identifier: 'ADM0:USA/ADM1:illinois', intercept_kg_ha: 5800, slope_kg_ha_per_year: 100, n_years: trainYears.length },
           { geo_identifier: 'ADM0:USA/ADM1:iowa', intercept_kg_ha: 6000, slope_kg_ha_per_year: 100, n_years: trainYears.length },
         ],
@@ -121,7 +123,7 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
         coefficients: [120.5, -40.25],
       };
       const fill = frame({ feature: [...FIXTURE_FEATURES], value: Float64Array.from([50.5, 49.5]), method: ['median', 'median'] });
-      const trainRows = trainYears.flatMap((year) => FIXTURE_GEOS.map((geo) => ({ year, geo, initDate: `${year}-10-02`, fold: String(fold), obs: observed(geo, year) })));
+      const trainRows = trainYears.flatMap((year) => FIXTURE_GEOS.map((geo) => ({ year, geo, initDate: `${year}-10-01`, fold: String(fold), obs: observed(geo, year) })));
       await writeJson(at(detrenderPath(key, fold)), detrender, DetrenderSchema, { store });
       await writeJson(at(modelPath(key, fold)), model, ModelSchema, { store });
       await writeParquet(at(featureFillValuesPath(key, fold)), fill, featureFillValuesSchema, { store });
@@ -153,12 +155,12 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
     const calibration: { mode: ResidualMode; adm: string; scope: string; key: string; residuals: number[] }[] = [];
     for (const md of FIXTURE_INIT_MDS) {
       const rows = walkForward.filter((r) => r.initDate.endsWith(md));
-      calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM2', scope: 'init_md', key: md, residuals: rows.map(residual) });
+      calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM2', scope: 'init_doy', key: SEASON_DOY[md] as string, residuals: rows.map(residual) });
       const national = FIXTURE_FOLDS.map((year) => {
         const byGeo = new Map(rows.filter((r) => r.year === year).map((r) => [r.geo, residual(r)]));
         return areaWeighted((geo) => byGeo.get(geo) as number);
       });
-      calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM0', scope: 'init_md', key: md, residuals: national });
+      calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM0', scope: 'init_doy', key: SEASON_DOY[md] as string, residuals: national });
     }
     const productionTrainYears = Array.from({ length: config.feature_end_year - config.feature_start_year + 1 }, (_, i) => config.feature_start_year + i);
     calibration.push({
@@ -166,7 +168,7 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
       adm: 'ADM2',
       scope: 'pooled',
       key: 'all',
-      residuals: productionTrainYears.flatMap((year) => FIXTURE_GEOS.map((geo) => residual({ year, geo, initDate: `${year}-10-02`, fold: 'production', obs: observed(geo, year) }))),
+      residuals: productionTrainYears.flatMap((year) => FIXTURE_GEOS.map((geo) => residual({ year, geo, initDate: `${year}-10-01`, fold: 'production', obs: observed(geo, year) }))),
     });
     const postprocessFiles: string[] = [];
     for (const mode of config.postprocess.conformalise) {
@@ -190,7 +192,7 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
       await writeJson(at(biasCorrectorPath(key, fold)), corrector, BiasCorrectorSchema, { store });
       postprocessFiles.push(biasCorrectorPath(key, fold));
     }
-    await writeParquet(at(nationalPath()), nationalFrame(walkForward, (md) => calibration.find((c) => c.adm === 'ADM0' && c.key === md)?.residuals ?? []), nationalSchema, { store });
+    await writeParquet(at(nationalPath()), nationalFrame(walkForward, (md) => calibration.find((c) => c.adm === 'ADM0' && c.key === SEASON_DOY[md])?.residuals ?? []), nationalSchema, { store });
     postprocessFiles.push(nationalPath());
     await manifest('postprocess', null, postprocessFiles);
     artifacts.push(...postprocessFiles);
@@ -200,7 +202,7 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
   const sliceStages = new Set([...stages].filter((s): s is SliceFixtureStage => s.startsWith('forecast')));
   if (sliceStages.size > 0) {
     const slice = options.slice ?? FIXTURE_SLICE;
-    artifacts.push(...(await writeForecastSlice({ runDir, key, store, slice, stages: sliceStages, manifest, ...(options.sliceIndices ? { indices: options.sliceIndices } : {}) })));
+    artifacts.push(...(await writeForecastSlice({ runDir, runId, config, key, store, slice, stages: sliceStages, manifest, ...(options.sliceIndices ? { indices: options.sliceIndices } : {}) })));
   }
   return { runDir, runId, config, store, artifacts: artifacts.sort() };
 }

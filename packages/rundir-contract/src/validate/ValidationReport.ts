@@ -1,6 +1,6 @@
 import type { Location } from '../location/Location.js';
 
-export type CheckKind = 'presence' | 'schema' | 'manifest' | 'checksum' | 'version';
+export type CheckKind = 'presence' | 'schema' | 'manifest' | 'checksum' | 'version' | 'semantic';
 export type CheckStatus = 'pass' | 'fail' | 'warn';
 
 export interface ValidationCheck {

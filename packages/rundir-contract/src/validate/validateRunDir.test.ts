@@ -167,7 +167,7 @@ describe('validateRunDir reports damage', () => {
     expect(failures(report).map((c) => [c.path, c.check, c.reason])).toEqual([
       ['conformal/hindcast_oos_fully_pooled.parquet', 'manifest', 'not listed in any manifest: its stage did not complete'],
       // Its rows say in_sample_pooled: the file name's mode is checked against the column.
-      ['conformal/hindcast_oos_fully_pooled.parquet', 'schema', expect.stringMatching(/column "residual_mode" row 1 holds "in_sample_pooled", expected "hindcast_oos_fully_pooled"/)],
+      ['conformal/hindcast_oos_fully_pooled.parquet', 'semantic', 'row 0 column "residual_mode": expected "hindcast_oos_fully_pooled" (the file name\'s mode), found "in_sample_pooled" (2 rows in all)'],
     ]);
     expect(matchArtifact('conformal/hindcast_oos_fully_pooled.parquet')?.id).toBe('conformal');
   });

@@ -8,7 +8,7 @@ import { readIndexStore } from '../io/IndexStore.js';
 import { decodeUtf8, parseJson, validateDocument } from '../io/Json.js';
 import { decodeParquet } from '../io/Parquet.js';
 import { ARTIFACTS, matchArtifact, type ArtifactDeclaration } from '../layout/Artifacts.js';
-import { configResolvedPath, rundirJsonPath, type StageName } from '../layout/RunLayout.js';
+import { configResolvedPath, includedGeoIdentifiersPath, rundirJsonPath, type StageName } from '../layout/RunLayout.js';
 import { locationName, normalizeLocation, type Location } from '../location/Location.js';
 import { JSON_SCHEMAS, RunDirMarkerSchema, type Manifest, type RunDirMarker } from '../schemas/JsonArtifacts.js';
 import { TABLE_SCHEMAS } from '../schemas/Tables.js';
@@ -18,6 +18,9 @@ import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 import { assertSupportedContractVersion } from '../version/ContractVersion.js';
 import type { CheckKind, CheckStatus, ValidationCheck, ValidationReport } from './ValidationReport.js';
+import { contextFromPath, CSV_CHECKS, DOCUMENT_CHECKS, parseIncludedGeos, TABLE_CHECKS } from './checks/ArtifactChecks.js';
+import type { CheckContext, Violation } from './checks/Violation.js';
+import { describeViolation } from '../errors/ContractError.js';
 
 export interface ValidateOptions {
   /** The store to use; defaults to storeFor(location). */
@@ -133,7 +136,8 @@ function expectations(manifests: readonly { path: string; manifest: Manifest }[]
  * - version: the contract major of `_rundir.json` (an unsupported one stops validation there) and of each manifest;
  * - schema: every artifact against its table, JSON or config schema; CSVs parse; Zarr stores open as index stores;
  * - manifest: every manifest's placement, and "complete only under a manifest": an artifact no manifest lists fails;
- * - checksum: every file a manifest lists, by size and sha256.
+ * - checksum: every file a manifest lists, by size and sha256;
+ * - semantic: what each artifact means (checks/), one failure per broken rule and file.
  * Files that are not artifacts of the layout are warnings.
  */
 export async function validateRunDir(location: Location, options: ValidateOptions = {}): Promise<ValidationReport> {
@@ -282,65 +286,81 @@ export async function validateRunDir(location: Location, options: ValidateOption
   }
 
   if (options.schemas !== false) {
-    const results: (ValidationCheck | undefined)[] = new Array(toRead.length);
+    const semantics: Omit<CheckContext, 'path'> = {
+      ...(config ? { config } : {}),
+      ...(marker ? { runId: marker.run_id } : {}),
+      ...(await readIncludedGeos(listing)),
+    };
+    const results: ValidationCheck[][] = new Array(toRead.length);
     await forEachLimited(toRead, READ_CONCURRENCY, async ({ path, artifact }, index) => {
       try {
-        const checked = await checkSchema(listing, path, artifact);
-        results[index] = checked ? { path, artifact: artifact.id, check: 'schema', status: 'pass' } : undefined;
+        const violations = await checkSchema(listing, path, artifact, { ...semantics, ...contextFromPath(path), path });
+        results[index] = violations === undefined ? [] : [{ path, artifact: artifact.id, check: 'schema', status: 'pass' }];
+        for (const v of violations ?? []) results[index].push({ path, artifact: artifact.id, check: 'semantic', status: 'fail', reason: describeViolation(v) });
       } catch (error) {
-        results[index] = { path, artifact: artifact.id, check: 'schema', status: 'fail', reason: message(error) };
+        results[index] = [{ path, artifact: artifact.id, check: 'schema', status: 'fail', reason: message(error) }];
       }
     });
-    for (const r of results) if (r) checks.push(r);
+    for (const r of results) checks.push(...r);
   }
   return finish();
 }
 
-/** Reads one artifact and checks it against its schema; false when the format has nothing to check (HTML, SVG). */
-async function checkSchema(listing: RunDirListing, path: string, artifact: ArtifactDeclaration): Promise<boolean> {
+/** The included universe, for the geo checks; absent (those rules skipped) when the file is missing or unreadable. */
+async function readIncludedGeos(listing: RunDirListing): Promise<{ includedGeos?: ReadonlySet<string> }> {
+  const path = includedGeoIdentifiersPath();
+  if (!listing.has(path)) return {};
+  try {
+    return { includedGeos: parseIncludedGeos(decodeUtf8(await listing.store.read(listing.location(path)), path)) };
+  } catch {
+    return {}; // its own schema check reports why
+  }
+}
+
+/**
+ * Reads one artifact, checks it against its schema (throwing the first schema error), then returns its semantic
+ * violations; undefined when the format has nothing to check (HTML, SVG).
+ */
+async function checkSchema(listing: RunDirListing, path: string, artifact: ArtifactDeclaration, ctx: CheckContext): Promise<Violation[] | undefined> {
   const where = listing.location(path);
   const bytes = (): Promise<Uint8Array> => listing.store.read(where);
   switch (artifact.format) {
     case 'parquet': {
       const schema = TABLE_SCHEMAS[artifact.id];
-      if (!schema) return false;
-      const frame = decodeParquet(await bytes(), schema, where);
-      if (artifact.id === 'conformal') {
-        const mode = /^conformal\/(.+)\.parquet$/.exec(path)?.[1];
-        const modes = frame.columns.residual_mode as ArrayLike<string>;
-        for (let i = 0; i < frame.numRows; i++) {
-          if (modes[i] !== mode) throw new Error(`${where}: column "residual_mode" row ${i + 1} holds ${JSON.stringify(modes[i])}, expected ${JSON.stringify(mode)} (the file name's mode)`);
-        }
-      }
-      return true;
+      if (!schema) return undefined;
+      const semantic = TABLE_CHECKS[artifact.id];
+      // NaN in a non-nullable double is left to the semantic checks, so it is one line among the file's others.
+      const frame = decodeParquet(await bytes(), schema, where, semantic ? { nan: 'allow' } : {});
+      return semantic?.(frame, ctx) ?? [];
     }
     case 'json': {
       const schema = JSON_SCHEMAS[artifact.id];
-      if (!schema) return false;
-      parseJson(decodeUtf8(await bytes(), where), where, schema);
-      return true;
+      if (!schema) return undefined;
+      const document = parseJson(decodeUtf8(await bytes(), where), where, schema);
+      return DOCUMENT_CHECKS[artifact.id]?.(document as never, ctx) ?? [];
     }
     case 'yaml': {
       if (artifact.id !== 'config_train') {
         parseResolvedConfig(decodeUtf8(await bytes(), where), where);
-        return true;
+        return [];
       }
       // A difference from config_resolved.yaml (resumeRunDir), valid once applied to it.
       const resolvedAt = listing.location(configResolvedPath());
       const resolved = parseResolvedConfig(decodeUtf8(await listing.store.read(resolvedAt), resolvedAt), resolvedAt);
       parseConfigTrain(decodeUtf8(await bytes(), where), resolved, where);
-      return true;
+      return [];
     }
-    case 'csv':
-      parseCsv(decodeUtf8(await bytes(), where), where);
-      return true;
+    case 'csv': {
+      const csv = parseCsv(decodeUtf8(await bytes(), where), where);
+      return CSV_CHECKS[artifact.id]?.(csv, ctx) ?? [];
+    }
     case 'zarr':
       await readIndexStore(where, { store: listing.store });
-      return true;
+      return [];
     case 'text':
       parseGeoList(decodeUtf8(await bytes(), where), where);
-      return true;
+      return [];
     default:
-      return false;
+      return undefined;
   }
 }
