@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hindcastDeliveryPath, manifestPath, modelPath } from '../layout/RunLayout.js';
 import { ExperimentResult } from '../result/ExperimentResult.js';
 import { validateRunDir } from '../validate/validateRunDir.js';
-import { buildRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir } from '../testing/index.js';
 import { beginStage } from './BeginStage.js';
 import { writeManifest } from './Manifest.js';
 

@@ -9,7 +9,7 @@ import { ExperimentResult } from '../result/ExperimentResult.js';
 import { RunDirListing } from '../result/RunDirListing.js';
 import { storeFor } from '../store/storeFor.js';
 import { validateRunDir } from '../validate/validateRunDir.js';
-import { buildRunDir, FIXTURE_GEOS } from '../../test/buildRunDir.js';
+import { buildRunDir, FIXTURE_GEOS } from '../testing/index.js';
 import { beginStage } from './BeginStage.js';
 import { writeManifest } from './Manifest.js';
 import { trustedManifestFor, type ManifestAt } from './TrustRule.js';

@@ -7,7 +7,7 @@ import { writeJson } from '../io/Json.js';
 import { hindcastDeliveryPath, rawFoldMetricsPath } from '../layout/RunLayout.js';
 import { writeManifest } from '../manifest/Manifest.js';
 import { RawFoldMetricsSchema, type RawFoldMetrics } from '../schemas/JsonArtifacts.js';
-import { buildRunDir, FIXTURE_GEOS, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, FIXTURE_GEOS, type BuiltRunDir } from '../testing/index.js';
 import { ExperimentResult } from './ExperimentResult.js';
 
 let root: string;

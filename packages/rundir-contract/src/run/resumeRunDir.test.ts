@@ -8,7 +8,7 @@ import { applyConfigDifference, configDifference, parseConfigTrain } from '../co
 import { readManifest } from '../manifest/Manifest.js';
 import { ExperimentResult } from '../result/ExperimentResult.js';
 import { validateRunDir } from '../validate/validateRunDir.js';
-import { buildRunDir, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, type BuiltRunDir } from '../testing/index.js';
 import { resumeRunDir } from './resumeRunDir.js';
 
 let root: string;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../io/__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { StagedDirectory, writeStaged } from './StagedDirectory.js';
 
 let root: string;

@@ -8,7 +8,7 @@ import { manifestPath, modelPath } from '../layout/RunLayout.js';
 import { writeManifest } from '../manifest/Manifest.js';
 import { stageUpToDate } from '../manifest/StageUpToDate.js';
 import type { FeatureMetadata } from '../schemas/JsonArtifacts.js';
-import { buildRunDir, type BuiltRunDir } from '../../test/buildRunDir.js';
+import { buildRunDir, type BuiltRunDir } from '../testing/index.js';
 import { assertFeaturesMatchFit, featureTablesDigest, featureTablesInput } from './FeaturesMatchFit.js';
 
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');

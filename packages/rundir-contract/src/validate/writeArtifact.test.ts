@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError, SemanticError } from '../errors/ContractError.js';
 import { isoToEpochDay } from '../domain/EpochDay.js';
-import { MemoryStore } from '../io/__fixtures__/MemoryStore.js';
+import { MemoryStore } from '../testing/index.js';
 import { deliveryColumns } from '../schemas/DeliveryRow.js';
 import type { Model } from '../schemas/JsonArtifacts.js';
 import type { Frame } from '../schemas/TableSchema.js';
