@@ -11,6 +11,7 @@ export { FIXTURE_GEOS, FIXTURE_SLICE } from './FixtureData.js';
 export { fixtureSliceIndices } from './ForecastSliceFixture.js';
 export { MemoryStore } from './MemoryStore.js';
 export { RecordingStore } from './RecordingStore.js';
+export { mulberry32 } from './SeededRandom.js';
 export type { RecordedChange } from './RecordingStore.js';
 export { downstreamBlocksYaml, fixtureConfig, REFERENCE_CONFIG_YAML, US_CORN_COMMODITY_YAML } from './ReferenceConfigs.js';
 export { defaultUpstream, runStageConformance } from './StageConformance.js';

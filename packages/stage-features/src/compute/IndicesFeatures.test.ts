@@ -5,6 +5,7 @@ import { indicesBlock, type IndexSeriesData } from './IndicesBlock.js';
 import { computeIndicesSeason, indicesFeatureSpecs } from './IndicesFeatures.js';
 import { hindcastSeasonInits, type SeasonInits } from './SeasonInits.js';
 import { planSeasonWindows, type WindowsConfig } from './SeasonWindows.js';
+import { mulberry32 as prng } from '@commodity-hindcast/rundir-contract/testing';
 
 const NaN_ = Number.NaN;
 
@@ -69,17 +70,6 @@ describe('hindcastSeasonInits', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so the perturbations are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GEOS = ['ADM0:USA/ADM1:iowa/ADM2:boone', 'ADM0:USA/ADM1:iowa/ADM2:story', 'ADM0:BRA/ADM1:parana/ADM2:cascavel'];
 const AGGREGATES: IndicesAggregate[] = [

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, startBin } from '../__fixtures__/CliProcess.js';
 import { COUNTY_NAMES_CSV, dailyWeatherCsv } from '../__fixtures__/DailyWeatherCsv.js';
 import { fileHashes, writerLeftovers } from '../__fixtures__/OutputFiles.js';
+import { mulberry32 as seeded } from '@commodity-hindcast/rundir-contract/testing';
 
 // Issue 7, acceptance: kill -9 at 20 random points of `run features` and of an import, then a rerun: the result is
 // byte-identical to an uninterrupted run and no temporary file remains.
@@ -24,17 +25,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** mulberry32: the kill points are the same on every run of the test. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Kills `args` with SIGKILL after `delayMs` (if it is still running): whether it was killed, and how long it ran. */
 async function killAfter(args: string[], delayMs: number): Promise<{ killed: boolean; ranMs: number }> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FaultSchedule, mulberry32, type RequestIdentity } from './FaultSchedule.js';
+import { mulberry32 } from '@commodity-hindcast/rundir-contract/testing';
+import { FaultSchedule, type RequestIdentity } from './FaultSchedule.js';
 
 const requests: RequestIdentity[] = Array.from({ length: 200 }, (_, i) => ({ method: i % 3 === 0 ? 'PUT' : 'GET', target: `/b/key-${i % 40}` }));
 

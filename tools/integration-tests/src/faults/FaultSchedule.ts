@@ -1,3 +1,5 @@
+import { mulberry32 } from '@commodity-hindcast/rundir-contract/testing';
+
 /**
  * What the fault proxy does to one HTTP request. Faults "before" never reach the server (a request lost on the
  * way); faults "after" reach it and lose the answer (a write that landed but whose response did not come back),
@@ -54,17 +56,6 @@ export interface FaultScheduleOptions {
   kinds?: readonly Exclude<FaultKind, 'pass'>[];
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; enough for choosing faults reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a of a string, 32 bits. */
 function fnv1a(text: string): number {
