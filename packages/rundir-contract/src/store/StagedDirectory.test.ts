@@ -87,4 +87,17 @@ describe('StagedDirectory on a store without rename (the S3 path)', () => {
     const objects = Object.fromEntries([...store.objects].map(([key, value]) => [key, Buffer.from(value).toString('utf8')]));
     expect(objects).toEqual({ 'mem/out/c/0': 'chunk', 'mem/out/zarr.json': 'new root' });
   });
+
+  it('a write that fails inside the staging prefix is reported at the published location', async () => {
+    const store = new MemoryStore();
+    const failing = writeStaged(
+      'mem/out',
+      async (staging) => {
+        throw new Error(`S3 write to ${staging.path('c/0')} failed: SlowDown (HTTP 503)`);
+      },
+      { store, commitFiles: ['zarr.json'] },
+    );
+    await expect(failing).rejects.toThrow(/^S3 write to mem\/out\/c\/0 failed: SlowDown \(HTTP 503\)$/);
+    expect([...store.objects.keys()]).toEqual([]);
+  });
 });

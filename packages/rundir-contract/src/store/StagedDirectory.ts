@@ -174,5 +174,10 @@ function retarget(error: unknown, staging: StagedDirectory): unknown {
   if (error instanceof ReadOnlyStorageError && error.location !== staging.publishedLocation(error.location)) {
     return new ReadOnlyStorageError(staging.publishedLocation(error.location), error.systemError);
   }
+  // Any other error (an S3 request that failed, a schema refusal) names the file where the user will look for it,
+  // not the private staging name it was being written under.
+  if (error instanceof Error && error.message.includes(staging.location)) {
+    error.message = error.message.split(staging.location).join(staging.target);
+  }
   return error;
 }
