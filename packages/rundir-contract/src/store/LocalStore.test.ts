@@ -111,11 +111,11 @@ describe('LocalStore', () => {
     expect(await filesUnder(dir)).toEqual(['table.parquet']);
   });
 
-  it('removes its temp file when the final rename fails', async () => {
+  it('a write over a non-empty directory fails and leaves no temp file', async () => {
     const dir = nodePath.join(root, 'failed');
     const location = nodePath.join(dir, 'taken');
     await fs.mkdir(nodePath.join(location, 'child'), { recursive: true });
-    await expect(store.write(location, 'x')).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    await expect(store.write(location, 'x')).rejects.toThrow(/taken is a directory, not a file/);
     expect(await fs.readdir(dir)).toEqual(['taken']);
   });
 
@@ -265,5 +265,22 @@ describe('LocalStore', () => {
   it('refuses S3 URIs and relative paths', async () => {
     await expect(store.read('s3://bucket/key')).rejects.toThrow('LocalStore cannot handle s3://bucket/key; use storeFor(location)');
     await expect(store.write('relative/path.txt', 'x')).rejects.toThrow('LocalStore needs an absolute path, got relative/path.txt');
+  });
+});
+
+describe('LocalStore.write over something that is not a file', () => {
+  it('refuses a FIFO and a directory in one line and leaves both as they were', async () => {
+    const dir = nodePath.join(root, 'not-a-file');
+    await fs.mkdir(nodePath.join(dir, 'folder'), { recursive: true });
+    const fifo = nodePath.join(dir, 'pipe');
+    await new Promise<void>((resolve, reject) =>
+      spawn('mkfifo', [fifo]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mkfifo exited ${code}`)))),
+    );
+    const store = new LocalStore();
+    await expect(store.write(fifo, 'x')).rejects.toThrow(`${fifo} is a FIFO, not a file; writing there would replace it: give the path of a file to write`);
+    await expect(store.write(nodePath.join(dir, 'folder'), 'x')).rejects.toThrow(/folder is a directory, not a file/);
+    expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
+    expect((await fs.lstat(nodePath.join(dir, 'folder'))).isDirectory()).toBe(true);
+    expect((await fs.readdir(dir)).sort()).toEqual(['folder', 'pipe']);
   });
 });

@@ -28,6 +28,23 @@ function fileKind(stat: import('node:fs').Stats): string {
   return 'not a file';
 }
 
+/**
+ * A write replaces the file at `location` by renaming over it; renaming over a device, FIFO, socket or folder would
+ * destroy it (as root, `--out /dev/full` replaced the device node), so anything but a regular file or nothing is refused.
+ */
+async function assertReplaceableFile(location: Location): Promise<void> {
+  let stat: import('node:fs').Stats;
+  try {
+    stat = await fs.lstat(location);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return;
+    throw storageError(location, error);
+  }
+  if (stat.isFile() || stat.isSymbolicLink()) return;
+  const kind = stat.isDirectory() ? 'a directory' : fileKind(stat);
+  throw new ContractError(`${location} is ${kind}, not a file; writing there would replace it: give the path of a file to write`);
+}
+
 function assertLocal(location: Location): void {
   if (isS3Location(location)) throw new ContractError(`LocalStore cannot handle ${location}; use storeFor(location)`);
   if (!nodePath.isAbsolute(location)) throw new ContractError(`LocalStore needs an absolute path, got ${location}`);
@@ -85,6 +102,7 @@ export class LocalStore implements Store {
 
   async write(location: Location, data: Uint8Array | string): Promise<void> {
     assertLocal(location);
+    await assertReplaceableFile(location);
     const tmp = await this.writeTemp(location, toBytes(data));
     try {
       await fs.rename(tmp, location);
