@@ -4,16 +4,9 @@ import { type Data, DataType, DateUnit, Precision, tableFromIPC } from 'apache-a
 import { readParquet as readParquetWasm, readSchema as readSchemaWasm } from 'parquet-wasm';
 import { SchemaError } from '../../../errors/ContractError.js';
 import type { ColumnSpec, ColumnType, Frame, NullRepresentation, TableSchema } from '../../../schemas/TableSchema.js';
-import {
-  assertKeyUnique,
-  assertNoNaN,
-  columnSpecFor,
-  describeColumnType,
-  missingColumnMessage,
-  nullsMessage,
-  PARQUET_TYPE_NAMES,
-  unexpectedColumnMessage,
-} from '../../FrameValidation.js';
+import { columnSpecFor, describeColumnType, missingColumnMessage, PARQUET_TYPE_NAMES, unexpectedColumnMessage } from '../../ColumnSpecs.js';
+import { assertKeyUnique } from '../../FrameKey.js';
+import { assertNoNaN, nullsMessage } from '../../FrameValidation.js';
 import { hasNulls, maskedNumbers, toColumn } from './ArrowToColumns.js';
 import { isValid } from './ValidityBitmap.js';
 

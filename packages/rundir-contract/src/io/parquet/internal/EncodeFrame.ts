@@ -1,7 +1,9 @@
 import { Field, makeData, RecordBatch, Schema, Struct, Table, tableToIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet as writeParquetWasm } from 'parquet-wasm';
 import type { ColumnData, ColumnSpec, Frame, TableSchema } from '../../../schemas/TableSchema.js';
-import { assertKeyUnique, columnSpecFor, validateColumns } from '../../FrameValidation.js';
+import { columnSpecFor } from '../../ColumnSpecs.js';
+import { assertKeyUnique } from '../../FrameKey.js';
+import { validateColumns } from '../../FrameValidation.js';
 import { arrowTypeFor, toArrowData } from './ArrowColumns.js';
 import { internedUtf8Data, type InternedStrings, internStrings } from './InternedStrings.js';
 import { type ParquetCompression, type PartSettings, writerProperties, writerSteps } from './WriterProperties.js';

@@ -1,5 +1,5 @@
 import { type Data, makeData, Utf8 } from 'apache-arrow';
-import type { InternedValues } from '../../FrameValidation.js';
+import type { InternedValues } from '../../FrameKey.js';
 
 // Distinct strings interned per column before a column counts as mostly distinct and is joined instead.
 const MAX_INTERNED_STRINGS = 1 << 16;

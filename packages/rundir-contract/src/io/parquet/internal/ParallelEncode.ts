@@ -1,6 +1,6 @@
 import { ContractError } from '../../../errors/ContractError.js';
 import type { TableSchema, Frame } from '../../../schemas/TableSchema.js';
-import { assertKeyUnique } from '../../FrameValidation.js';
+import { assertKeyUnique } from '../../FrameKey.js';
 import { arrowIpc, prepareFrame, type PreparedFrame } from './EncodeFrame.js';
 import { concatParquetParts } from './ParquetConcat.js';
 import type { ParquetWorkerPool } from './ParquetWorkerPool.js';
