@@ -9,6 +9,7 @@ import { writeStaged } from '../store/StagedDirectory.js';
 import { storeFor } from '../store/storeFor.js';
 import { DigestingStore, type WrittenFile } from '../store/WrittenFile.js';
 import { validateDocument } from './Json.js';
+import { boundedQueue } from './ChunkQueue.js';
 import { ChunkBytesSchema, requireCompleteStore } from './IndexStoreCompleteness.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 
@@ -83,36 +84,6 @@ const RootAttributesSchema = z.object({
 
 const VariableAttributesSchema = z.object({ units: z.string(), long_name: z.string(), time_coverage: z.string().optional() });
 const TimeAttributesSchema = z.object({ units: z.literal(TIME_UNITS) });
-
-type ChunkQueue = ReturnType<NonNullable<zarr.SetOptions['createQueue']>>;
-
-/** zarrita's default queue starts every chunk at once; this one keeps at most `limit` in flight. */
-function boundedQueue(limit: number): ChunkQueue {
-  const waiting: (() => Promise<void>)[] = [];
-  const results: Promise<void>[] = [];
-  let active = 0;
-  const pump = (): void => {
-    while (active < limit && waiting.length > 0) {
-      const task = waiting.shift() as () => Promise<void>;
-      active++;
-      void task().finally(() => {
-        active--;
-        pump();
-      });
-    }
-  };
-  return {
-    add(fn) {
-      results.push(
-        new Promise<void>((resolve, reject) => {
-          waiting.push(() => fn().then(resolve, reject));
-          pump();
-        }),
-      );
-    },
-    onIdle: () => Promise.all(results),
-  };
-}
 
 function assertUnique(names: readonly string[], where: string, what: string): void {
   const seen = new Set<string>();

@@ -31,7 +31,7 @@ import { ContractError, NotFoundError, SchemaError } from '../errors/ContractErr
 import type { Frame, TableSchema } from '../schemas/TableSchema.js';
 import { validateFrame } from './FrameValidation.js';
 import { decodeParquet, encodeParquet, readParquet, writeParquet } from './Parquet.js';
-import { ParquetWorkerPool } from './ParquetWorkerPool.js';
+import { ParquetWorkerPool } from './parquet/internal/ParquetWorkerPool.js';
 
 const allTypes: TableSchema = {
   name: 'all_types',

@@ -3,8 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, TableSchema } from '../schemas/TableSchema.js';
-import { decodeParquet, encodeParquet } from './Parquet.js';
+import type { Frame, TableSchema } from '../../../schemas/TableSchema.js';
+import { decodeParquet, encodeParquet } from '../../Parquet.js';
 import { concatParquetParts, ParquetConcatError } from './ParquetConcat.js';
 import { decodeThriftStruct, isStruct, thriftInt, thriftListField, thriftStructField, type ThriftStruct } from './ThriftCompact.js';
 

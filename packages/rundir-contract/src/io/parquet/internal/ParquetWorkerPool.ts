@@ -2,12 +2,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** How a part is written; the same settings as the single-threaded writer's (see Parquet.ts `writerProperties`). */
-export interface PartSettings {
-  compression: 'snappy' | 'zstd' | 'none';
-  /** Columns written with dictionary encoding (the string columns); every other column is written plain. */
-  dictionaryColumns: readonly string[];
-}
+import { type PartSettings, writerSteps, type WriterStep } from './WriterProperties.js';
 
 // At most this many workers: the write is one file, and beyond four parts the join and the main thread's share
 // (building each part's Arrow IPC) dominate.
@@ -55,7 +50,7 @@ export class ParquetWorkerPool {
     return new Promise<Uint8Array>((resolve, reject) => {
       worker.pending.set(id, { resolve, reject });
       worker.thread.ref();
-      worker.thread.postMessage({ id, ipc, settings }, [ipc.buffer as ArrayBuffer]);
+      worker.thread.postMessage({ id, ipc, steps: partWriterSteps(settings) }, [ipc.buffer as ArrayBuffer]);
     });
   }
 
@@ -112,20 +107,20 @@ interface WorkerReply {
 // same copy as this module, from the sources under vitest and from dist when bundled.
 const PARQUET_WASM_PATH = createRequire(import.meta.url).resolve('parquet-wasm');
 
+/** The single-threaded writer's steps (writerSteps, the one list), plus one row group per part. */
+function partWriterSteps(settings: PartSettings): WriterStep[] {
+  return [...writerSteps(settings), ['setMaxRowGroupSize', [2147483647]]];
+}
+
 // The worker, as CommonJS source (an eval'd worker needs no file of its own, so the sources and the bundle work
-// alike). Its writer properties must stay those of Parquet.ts `writerProperties`; a test compares the files.
+// alike). It holds no writer settings of its own: it replays the steps it is sent, in order.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const pw = require(workerData.parquetWasm);
-const CODECS = { snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD, none: pw.Compression.UNCOMPRESSED };
-parentPort.on('message', ({ id, ipc, settings }) => {
+parentPort.on('message', ({ id, ipc, steps }) => {
   try {
-    let properties = new pw.WriterPropertiesBuilder()
-      .setCompression(CODECS[settings.compression])
-      .setDictionaryEnabled(false)
-      .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
-      .setMaxRowGroupSize(2147483647);
-    for (const name of settings.dictionaryColumns) properties = properties.setColumnDictionaryEnabled(name, true);
+    let properties = new pw.WriterPropertiesBuilder();
+    for (const [method, args] of steps) properties = properties[method](...args);
     const parquet = pw.writeParquet(pw.Table.fromIPCStream(ipc), properties.build());
     parentPort.postMessage({ id, parquet, wasmBytes: pw.wasmMemory().buffer.byteLength }, [parquet.buffer]);
   } catch (error) {

@@ -3,8 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TableSchema } from '../schemas/TableSchema.js';
-import { encodeParquet } from './Parquet.js';
+import type { TableSchema } from '../../../schemas/TableSchema.js';
+import { encodeParquet } from '../../Parquet.js';
 import {
   decodeThriftStruct,
   encodeThriftStruct,

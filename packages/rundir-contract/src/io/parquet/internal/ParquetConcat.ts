@@ -111,7 +111,9 @@ export function concatParquetParts(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export class ParquetConcatError extends Error {}
+export class ParquetConcatError extends Error {
+  override readonly name = 'ParquetConcatError';
+}
 
 const MAGIC = Uint8Array.from([0x50, 0x41, 0x52, 0x31]); // "PAR1"
 

@@ -51,7 +51,9 @@ export interface ThriftMap {
   entries: Array<[ThriftValue, ThriftValue]>;
 }
 
-export class ThriftError extends Error {}
+export class ThriftError extends Error {
+  override readonly name = 'ThriftError';
+}
 
 /** Decodes one struct starting at `offset`; returns it and the offset just past it. */
 export function decodeThriftStruct(bytes: Uint8Array, offset = 0): { struct: ThriftStruct; end: number } {
