@@ -1,10 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { defineVitestConfig } from '../../config/vitest.mjs';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/globalSetup.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
-  },
-});
+export default defineConfig(
+  defineVitestConfig({ include: ['src/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: ['test/globalSetup.ts'], timeout: 180_000 }),
+);

@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { defineTsupConfig } from '../../config/tsup.mjs';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  treeshake: true,
-});
+export default defineConfig(defineTsupConfig({ entry: { index: 'src/index.ts' }, dts: true }));

@@ -1,13 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { defineVitestConfig } from '../../config/vitest.mjs';
 
-// The `source` export condition resolves @commodity-hindcast/rundir-contract to its sources, so tests need no
-// build of the contract first; only its public entries exist under that condition, as in the build.
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
-  },
-});
+export default defineConfig(defineVitestConfig({ source: true, timeout: 300_000 }));

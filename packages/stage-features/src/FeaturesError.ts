@@ -1,12 +1,12 @@
+import { ContractError, type ContractErrorCode } from '@commodity-hindcast/rundir-contract/errors';
+
 /**
  * Errors of the FEATURES stage. Every message is one line: where (the config field and/or the file), what was
  * expected, what was found, and what to do.
  */
-export class FeaturesError extends Error {
+export class FeaturesError extends ContractError {
   override readonly name: string = 'FeaturesError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+  override readonly code: ContractErrorCode = 'FEATURES';
 }
 
 /**
@@ -15,6 +15,7 @@ export class FeaturesError extends Error {
  */
 export class FeaturesInputError extends FeaturesError {
   override readonly name = 'FeaturesInputError';
+  override readonly code: ContractErrorCode = 'FEATURES_INPUT';
   constructor(
     readonly field: string,
     readonly location: string | undefined,

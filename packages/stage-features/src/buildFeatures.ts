@@ -15,6 +15,7 @@ import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './comp
 import { hindcastSeasonInits } from './compute/SeasonInits.js';
 import { AUXILIARY_COLUMNS } from './compute/YieldRows.js';
 import { digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
+import { FeaturesError } from './FeaturesError.js';
 import { STAGE_PACKAGE_ID } from './PackageInfo.js';
 
 export interface BuildFeaturesOptions {
@@ -149,7 +150,9 @@ async function builtMetadata(paths: FeatureTablePaths, config: ResolvedConfig, d
     if ((await readJson(paths.metadata, FeatureMetadataSchema)).digest !== digest) return undefined;
     return await verifyFeatureTables(config.features_dir, config.experiment_key);
   } catch (error) {
-    if (error instanceof ContractError) return undefined;
+    // The contract's read and check errors mean rebuild; the stage's own errors (FeaturesError, also a
+    // ContractError) are real failures.
+    if (error instanceof ContractError && !(error instanceof FeaturesError)) return undefined;
     throw error;
   }
 }

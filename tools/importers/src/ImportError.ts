@@ -1,4 +1,4 @@
-import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
+import { ContractError, type ContractErrorCode } from '@commodity-hindcast/rundir-contract/errors';
 
 /**
  * Malformed or inconsistent input to an importer. The message is one line: the file (and line, for CSV input),
@@ -7,4 +7,5 @@ import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
  */
 export class ImportError extends ContractError {
   override readonly name = 'ImportError';
+  override readonly code: ContractErrorCode = 'IMPORT';
 }

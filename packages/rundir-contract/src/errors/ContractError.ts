@@ -1,9 +1,42 @@
 /**
+ * What kind of failure an error is, one code per error class: stable across message rewording, so callers
+ * (and the CLI) can branch on it without `instanceof` across package copies or parsing messages.
+ */
+export type ContractErrorCode =
+  // The contract's own errors.
+  | 'CONTRACT'
+  | 'INVALID_LOCATION'
+  | 'NOT_FOUND'
+  | 'SCHEMA'
+  | 'SEMANTIC'
+  | 'CONFIG'
+  | 'RUN_DIR'
+  | 'RUN_DIR_NOT_FOUND'
+  | 'UNSUPPORTED_CONTRACT_VERSION'
+  | 'MANIFEST'
+  | 'FEATURES_MISMATCH'
+  | 'PREFLIGHT'
+  | 'STORAGE_FULL'
+  | 'READ_ONLY_STORAGE'
+  | 'LEASE_HELD'
+  // The conformance kit (the `/testing` entry).
+  | 'CONFORMANCE'
+  | 'CONFORMANCE_SETUP'
+  | 'INJECTED_WRITE_FAULT'
+  // Stages and tools, whose errors extend ContractError: one base for the repository.
+  | 'FEATURES'
+  | 'FEATURES_INPUT'
+  | 'IMPORT'
+  | 'EXAMPLE_DATA'
+  | 'COMMAND';
+
+/**
  * Every error the contract raises is a ContractError subclass with a one-line, actionable message:
  * what is wrong, where (path, field or column), and what to do about it.
  */
 export class ContractError extends Error {
   override readonly name: string = 'ContractError';
+  readonly code: ContractErrorCode = 'CONTRACT';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -12,11 +45,13 @@ export class ContractError extends Error {
 /** A location (path or URI) or a path segment that the contract refuses to use. */
 export class InvalidLocationError extends ContractError {
   override readonly name = 'InvalidLocationError';
+  override readonly code: ContractErrorCode = 'INVALID_LOCATION';
 }
 
 /** A read of something that is not there. */
 export class NotFoundError extends ContractError {
   override readonly name = 'NotFoundError';
+  override readonly code: ContractErrorCode = 'NOT_FOUND';
   constructor(readonly location: string, message?: string) {
     super(message ?? `${location} does not exist`);
   }
@@ -25,11 +60,13 @@ export class NotFoundError extends ContractError {
 /** A file that exists but does not match its schema (columns, types, fields). */
 export class SchemaError extends ContractError {
   override readonly name: string = 'SchemaError';
+  override readonly code: ContractErrorCode = 'SCHEMA';
 }
 
 /** The configuration is invalid; `issues` lists every offending field. */
 export class ConfigError extends ContractError {
   override readonly name = 'ConfigError';
+  override readonly code: ContractErrorCode = 'CONFIG';
   constructor(message: string, readonly issues: readonly string[] = []) {
     super(message);
   }
@@ -38,29 +75,35 @@ export class ConfigError extends ContractError {
 /** A run directory that is missing, unreadable, or of an unsupported contract version. */
 export class RunDirError extends ContractError {
   override readonly name: string = 'RunDirError';
+  override readonly code: ContractErrorCode = 'RUN_DIR';
 }
 
 export class RunDirNotFoundError extends RunDirError {
   override readonly name = 'RunDirNotFoundError';
+  override readonly code: ContractErrorCode = 'RUN_DIR_NOT_FOUND';
 }
 
 export class UnsupportedContractVersionError extends RunDirError {
   override readonly name = 'UnsupportedContractVersionError';
+  override readonly code: ContractErrorCode = 'UNSUPPORTED_CONTRACT_VERSION';
 }
 
 /** A manifest that is missing, or whose files do not match their recorded size or checksum. */
 export class ManifestError extends ContractError {
   override readonly name: string = 'ManifestError';
+  override readonly code: ContractErrorCode = 'MANIFEST';
 }
 
 /** A stage's inputs are not there; the message names the command that makes them. */
 export class PreflightError extends ContractError {
   override readonly name = 'PreflightError';
+  override readonly code: ContractErrorCode = 'PREFLIGHT';
 }
 
 /** The feature tables under features_dir are not the ones FIT recorded: the run would mix two feature sets. */
 export class FeaturesMismatchError extends ManifestError {
   override readonly name = 'FeaturesMismatchError';
+  override readonly code: ContractErrorCode = 'FEATURES_MISMATCH';
 }
 
 /** One broken rule of an artifact's meaning: the file, where in it, what the contract expects, what it holds. */
@@ -84,6 +127,7 @@ export function describeViolation(v: SemanticViolation): string {
 /** A frame or document whose meaning breaks the contract (a semantic check); writers throw it before writing. */
 export class SemanticError extends SchemaError {
   override readonly name = 'SemanticError';
+  override readonly code: ContractErrorCode = 'SEMANTIC';
   constructor(
     readonly location: string,
     readonly violations: readonly SemanticViolation[],

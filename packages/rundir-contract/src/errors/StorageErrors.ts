@@ -1,16 +1,18 @@
-import { ContractError } from './ContractError.js';
+import { ContractError, type ContractErrorCode } from './ContractError.js';
 
 /** The disk (or quota) filled while writing `location`; nothing partial was left behind. */
 // The system error is kept as `systemError`, not as `cause`: the message already says all of it in one line.
+// Its errno (ENOSPC or EDQUOT) is `systemCode`; `code` is the ContractErrorCode, as on every ContractError.
 export class StorageFullError extends ContractError {
   override readonly name = 'StorageFullError';
+  override readonly code: ContractErrorCode = 'STORAGE_FULL';
   constructor(
     readonly location: string,
-    readonly code: string,
+    readonly systemCode: string,
     readonly systemError?: unknown,
   ) {
     super(
-      `${location}: no space left on the device (${code}) while writing it; nothing partial was kept — free space there, or choose a location with room (INPUT_DATA_DIR, --run-dir or --out)`,
+      `${location}: no space left on the device (${systemCode}) while writing it; nothing partial was kept — free space there, or choose a location with room (INPUT_DATA_DIR, --run-dir or --out)`,
     );
   }
 }
@@ -18,6 +20,7 @@ export class StorageFullError extends ContractError {
 /** The file system of `location` is mounted read-only. */
 export class ReadOnlyStorageError extends ContractError {
   override readonly name = 'ReadOnlyStorageError';
+  override readonly code: ContractErrorCode = 'READ_ONLY_STORAGE';
   constructor(
     readonly location: string,
     readonly systemError?: unknown,
@@ -29,6 +32,7 @@ export class ReadOnlyStorageError extends ContractError {
 /** Another live writer holds the lease of `target` and did not finish within the wait. */
 export class LeaseHeldError extends ContractError {
   override readonly name = 'LeaseHeldError';
+  override readonly code: ContractErrorCode = 'LEASE_HELD';
   constructor(readonly target: string, message: string) {
     super(message);
   }

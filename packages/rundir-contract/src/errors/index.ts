@@ -13,4 +13,5 @@ export {
   UnsupportedContractVersionError,
 } from './ContractError.js';
 export { LeaseHeldError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';
-export type { SemanticViolation } from './ContractError.js';
+export { errorMessage } from './errorMessage.js';
+export type { ContractErrorCode, SemanticViolation } from './ContractError.js';

@@ -4,6 +4,7 @@ import type { Location } from '../location/Location.js';
 import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 import { decodeUtf8 } from './Json.js';
+import { errorMessage } from '../errors/errorMessage.js';
 
 export interface GeoListIoOptions {
   store?: Store;
@@ -22,7 +23,7 @@ export function parseGeoList(text: string, where: string): string[] {
     try {
       level = parseGeoIdentifier(line).level;
     } catch (error) {
-      throw new SchemaError(`${where}: line ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SchemaError(`${where}: line ${i + 1}: ${errorMessage(error)}`);
     }
     if (level !== 2) throw new SchemaError(`${where}: line ${i + 1}: ${line} is an ADM${level} identifier, expected ADM2 (counties)`);
     const previous = lines[i - 1];

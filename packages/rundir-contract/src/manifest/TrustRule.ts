@@ -1,6 +1,7 @@
 import { manifestPath, type StageName } from '../layout/RunLayout.js';
 import type { Manifest } from '../schemas/JsonArtifacts.js';
 import { parseSemVer, SUPPORTED_CONTRACT_MAJORS } from '../version/ContractVersion.js';
+import { errorMessage } from '../errors/errorMessage.js';
 
 /**
  * The one trust rule of the contract (architecture.md → Completion and integrity), shared by every reader, by
@@ -39,7 +40,7 @@ export function manifestVouchingProblem(at: ManifestAt): { kind: 'placement' | '
   try {
     belongs = manifestPath(manifest.stage, manifest.scope);
   } catch (error) {
-    belongs = `no valid path (${error instanceof Error ? error.message : String(error)})`;
+    belongs = `no valid path (${errorMessage(error)})`;
   }
   if (belongs !== at.path) {
     return {

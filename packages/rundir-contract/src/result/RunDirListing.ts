@@ -7,6 +7,7 @@ import { entryMismatch, manifestVouchingProblem, trustTable, type ManifestEntryR
 import { verifyStage, type StageVerification } from '../manifest/VerifyStage.js';
 import { ManifestSchema, type Manifest } from '../schemas/JsonArtifacts.js';
 import type { Store } from '../store/Store.js';
+import { errorMessage } from '../errors/errorMessage.js';
 
 /** A manifest file of the run directory, read and validated, or the reason it could not be used. */
 export interface ListedManifest {
@@ -96,7 +97,7 @@ export class RunDirListing {
             if (refused) return { path, problemKind: refused.kind, problem: refused.problem, parsed: manifest };
             return { path, manifest };
           } catch (error) {
-            return { path, problemKind: 'schema', problem: error instanceof Error ? error.message : String(error) };
+            return { path, problemKind: 'schema', problem: errorMessage(error) };
           }
         }),
     );

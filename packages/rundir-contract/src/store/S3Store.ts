@@ -16,6 +16,7 @@ import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../locat
 import { s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 import { isHiddenWriterEntry } from './WriterTag.js';
+import { errorMessage } from '../errors/errorMessage.js';
 
 export interface S3StoreOptions {
   /** Part size for multipart uploads, in bytes (S3's minimum is 5 MiB). Default 8 MiB. */
@@ -61,7 +62,7 @@ function isMissingKey(error: unknown): boolean {
 function s3Failure(action: string, location: Location, error: unknown): ContractError {
   const name = errorName(error) ?? 'Error';
   const status = httpStatus(error);
-  const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const detail = errorMessage(error).replace(/\s+/g, ' ').trim();
   let hint = 'check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), the network and the region (AWS_REGION)';
   const attempts = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
   if (/Timeout|ECONNRESET|ECONNREFUSED|socket hang up/i.test(`${name} ${detail}`)) {

@@ -169,7 +169,7 @@ export async function writeStaged<T>(target: Location, write: (staging: StagedDi
 /** A full or read-only disk met inside the staging folder is reported at the file's published location. */
 function retarget(error: unknown, staging: StagedDirectory): unknown {
   if (error instanceof StorageFullError && error.location !== staging.publishedLocation(error.location)) {
-    return new StorageFullError(staging.publishedLocation(error.location), error.code, error.systemError);
+    return new StorageFullError(staging.publishedLocation(error.location), error.systemCode, error.systemError);
   }
   if (error instanceof ReadOnlyStorageError && error.location !== staging.publishedLocation(error.location)) {
     return new ReadOnlyStorageError(staging.publishedLocation(error.location), error.systemError);

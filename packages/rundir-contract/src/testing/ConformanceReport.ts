@@ -1,4 +1,4 @@
-import { ContractError } from '../errors/ContractError.js';
+import { ContractError, type ContractErrorCode } from '../errors/ContractError.js';
 
 /** What the conformance kit asserts of a stage (README → The conformance kit). */
 export type ConformanceAssertion =
@@ -60,6 +60,7 @@ export function formatConformanceReport(report: ConformanceReport): string {
 /** A stage that does not conform; the message lists every failure on one line. */
 export class ConformanceError extends ContractError {
   override readonly name = 'ConformanceError';
+  override readonly code: ContractErrorCode = 'CONFORMANCE';
   constructor(readonly report: ConformanceReport) {
     super(`${report.stage} ${report.mode} mode does not conform to the run-directory contract: ${report.failures.join('; ')}`);
   }
@@ -73,4 +74,5 @@ export function assertConformance(report: ConformanceReport): void {
 /** The kit was called wrongly (an unknown mode, a missing option); the message says what to pass. */
 export class ConformanceSetupError extends ContractError {
   override readonly name = 'ConformanceSetupError';
+  override readonly code: ContractErrorCode = 'CONFORMANCE_SETUP';
 }

@@ -1,4 +1,4 @@
-import { ContractError } from '../errors/ContractError.js';
+import { ContractError, type ContractErrorCode } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
 import type { CreateResult, Store } from '../store/Store.js';
 import { ForwardingStore } from './ForwardingStore.js';
@@ -6,6 +6,7 @@ import { ForwardingStore } from './ForwardingStore.js';
 /** The failure a FaultyStore injects: the process "dies" at this write. */
 export class InjectedWriteFault extends ContractError {
   override readonly name = 'InjectedWriteFault';
+  override readonly code: ContractErrorCode = 'INJECTED_WRITE_FAULT';
   constructor(readonly location: Location, readonly afterWrites: number) {
     super(`${location}: write refused by the conformance kit after ${afterWrites} successful write${afterWrites === 1 ? '' : 's'} (a simulated crash)`);
   }

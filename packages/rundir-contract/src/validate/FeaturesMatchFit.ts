@@ -1,5 +1,6 @@
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import { FeaturesMismatchError, PreflightError } from '../errors/ContractError.js';
+import { errorMessage } from '../errors/errorMessage.js';
 import { decodeUtf8 } from '../io/Json.js';
 import { configResolvedPath, manifestPath, runPath } from '../layout/RunLayout.js';
 import { joinLocation, normalizeLocation, type Location } from '../location/Location.js';
@@ -69,7 +70,7 @@ export async function assertFeaturesMatchFit(runDirLocation: Location, options: 
   try {
     current = (await featureTablesInput(config.features_dir, config.experiment_key, { ...(options.featuresStore ? { store: options.featuresStore } : {}) })).sha256;
   } catch (error) {
-    throw new FeaturesMismatchError(`${error instanceof Error ? error.message.replace(/; rebuild with .*$/, '') : String(error)}; the run was fitted on other tables: ${rebuild}`, { cause: error });
+    throw new FeaturesMismatchError(`${errorMessage(error).replace(/; rebuild with .*$/, '')}; the run was fitted on other tables: ${rebuild}`, { cause: error });
   }
   const differs = recorded.find((r) => r.sha256 !== current);
   if (differs) {

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@commodity-hindcast/rundir-contract';
 import { FeaturesInputError } from '../FeaturesError.js';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 /** How to make each kind of builder input, for the fix part of messages. */
 export const MAKE_INPUT: Readonly<Record<string, string>> = {
@@ -37,7 +38,7 @@ function contractFix(error: unknown): string | undefined {
 
 /** The contract's message of a failed read without its location prefix and its own fix. */
 export function readProblem(location: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const problem = message.startsWith(`${location}: `) ? message.slice(location.length + 2) : message;
   return problem.replace(CONTRACT_FIX, '');
 }

@@ -1,6 +1,7 @@
 import { type GeoIdentifier, geoIdentifier, US_STATE_BY_ALPHA, US_STATE_BY_FIPS } from '@commodity-hindcast/rundir-contract/domain';
 import type { CsvInput } from '../csv/CsvInput.js';
 import { ImportError } from '../ImportError.js';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 const FIPS = /^\d{5}$/;
 
@@ -96,7 +97,7 @@ export class UsCounties {
       try {
         geo = geoIdentifier({ country: 'USA', adm1: county.state, adm2: name });
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = errorMessage(error);
         throw new ImportError(
           `${county.at}: county name ${JSON.stringify(name)} (FIPS ${county.fips}) cannot be a geo identifier: ${why}; ` +
             `give it a usable name with countyNameOverrides {"${county.fips}": "…"}`,

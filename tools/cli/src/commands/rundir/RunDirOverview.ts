@@ -3,6 +3,7 @@ import { runPath, STAGES, type StageName } from '@commodity-hindcast/rundir-cont
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { ManifestSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 /** One stage as its manifests record it: the scopes it completed (null = the whole run) and when it last finished. */
 export interface StageProgress {
@@ -51,7 +52,7 @@ export async function readRunDirOverview(location: Location): Promise<RunDirOver
       try {
         return await readJson(runPath(result.runDir, path), ManifestSchema);
       } catch (error) {
-        unusableManifests.push({ path, problem: error instanceof Error ? error.message : String(error) });
+        unusableManifests.push({ path, problem: errorMessage(error) });
         return undefined;
       }
     }),
