@@ -11,7 +11,3 @@ export function checkLog(): { checks: ValidationCheck[]; add: AddCheck } {
   };
   return { checks, add };
 }
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

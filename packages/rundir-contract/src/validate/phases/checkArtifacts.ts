@@ -16,7 +16,7 @@ import { TABLE_SCHEMAS } from '../../schemas/Tables.js';
 import type { ValidationCheck } from '../ValidationReport.js';
 import { contextFromPath, CSV_CHECKS, DOCUMENT_CHECKS, parseIncludedGeos, TABLE_CHECKS } from '../checks/ArtifactChecks.js';
 import type { CheckContext, Violation } from '../checks/Violation.js';
-import { message } from './CheckLog.js';
+import { errorMessage as message } from '../../errors/errorMessage.js';
 import type { ArtifactToRead } from './checkFiles.js';
 
 // Files read at once: enough to hide S3 latency without holding many large Parquet files in memory.

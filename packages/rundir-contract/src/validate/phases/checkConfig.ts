@@ -4,7 +4,8 @@ import { decodeUtf8 } from '../../io/Json.js';
 import { configResolvedPath } from '../../layout/RunLayout.js';
 import type { RunDirListing } from '../../result/RunDirListing.js';
 import type { RunDirMarker } from '../../schemas/JsonArtifacts.js';
-import { type AddCheck, message } from './CheckLog.js';
+import { errorMessage as message } from '../../errors/errorMessage.js';
+import type { AddCheck } from './CheckLog.js';
 
 /** config_resolved.yaml: present, valid, and of the experiment _rundir.json names; undefined when unusable. */
 export async function checkConfig(listing: RunDirListing, marker: RunDirMarker | undefined, add: AddCheck): Promise<ResolvedConfig | undefined> {

@@ -2,7 +2,8 @@ import { matchArtifact } from '../../layout/Artifacts.js';
 import type { RunDirListing } from '../../result/RunDirListing.js';
 import type { Manifest } from '../../schemas/JsonArtifacts.js';
 import { assertSupportedContractVersion } from '../../version/ContractVersion.js';
-import { type AddCheck, message } from './CheckLog.js';
+import { errorMessage as message } from '../../errors/errorMessage.js';
+import type { AddCheck } from './CheckLog.js';
 
 /** A manifest that passed its checks, with its path in the run directory. */
 export interface ValidManifest {

@@ -5,7 +5,8 @@ import { locationName, type Location } from '../../location/Location.js';
 import type { RunDirListing } from '../../result/RunDirListing.js';
 import { RunDirMarkerSchema, type RunDirMarker } from '../../schemas/JsonArtifacts.js';
 import { assertSupportedContractVersion } from '../../version/ContractVersion.js';
-import { type AddCheck, message } from './CheckLog.js';
+import { errorMessage as message } from '../../errors/errorMessage.js';
+import type { AddCheck } from './CheckLog.js';
 
 export interface MarkerFindings {
   marker?: RunDirMarker;

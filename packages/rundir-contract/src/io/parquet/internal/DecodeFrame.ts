@@ -9,6 +9,7 @@ import { assertKeyUnique } from '../../FrameKey.js';
 import { assertNoNaN, nullsMessage } from '../../FrameValidation.js';
 import { hasNulls, maskedNumbers, toColumn } from './ArrowToColumns.js';
 import { isValid } from './ValidityBitmap.js';
+import { errorMessage } from '../../../errors/errorMessage.js';
 
 export interface DecodeParquetOptions {
   /** Read only these columns (the schema's checks then apply to them; the key only when all its columns are read). */
@@ -134,7 +135,7 @@ function readable<T>(where: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new SchemaError(`${where} is not a readable Parquet file (truncated or corrupt): ${reason}; rewrite it`, { cause: error });
   }
 }

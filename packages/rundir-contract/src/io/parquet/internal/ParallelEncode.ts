@@ -5,6 +5,7 @@ import { arrowIpc, prepareFrame, type PreparedFrame } from './EncodeFrame.js';
 import { concatParquetParts } from './ParquetConcat.js';
 import type { ParquetWorkerPool } from './ParquetWorkerPool.js';
 import type { ParquetCompression } from './WriterProperties.js';
+import { errorMessage } from '../../../errors/errorMessage.js';
 
 /**
  * Row-group-sized parts encoded on worker threads while this thread builds the next part's Arrow IPC and checks
@@ -52,7 +53,7 @@ export async function encodeCheckedFrameInParallel(
     // Let the parts in flight finish (their failures are this one's consequences) before reporting the first error.
     await Promise.allSettled(encoded);
     if (error instanceof ContractError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ContractError(`${where}: encoding row groups on worker threads failed (${reason}); retry, or write with { parallel: false }`, { cause: error });
   }
 }
