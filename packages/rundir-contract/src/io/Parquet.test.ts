@@ -337,10 +337,12 @@ describe('decodeParquet errors', () => {
     expect(decodeParquet(good, allTypes, where).numRows).toBe(3);
   });
 
-  it('reports bytes that are not Parquet at all, showing how they start', () => {
+  it('reports bytes that are not Parquet at all by their kind, never echoing them', () => {
     expect(decodeError(new TextEncoder().encode('year,value\n2018,1.5\n')).message).toBe(
-      `${where} is not a Parquet file: expected it to start with the magic bytes "PAR1", found "year,val"; write it as Parquet`,
+      `${where} is not a Parquet file: expected it to start with the magic bytes "PAR1", found text (20 bytes; a CSV or another text file?); write it as Parquet`,
     );
+    expect(decodeError(new TextEncoder().encode('root:x:0:0:root:/root:/bin/bash\n')).message).not.toContain('root:x');
+    expect(decodeError(new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00])).message).toContain('found other binary data (5 bytes)');
     expect(decodeError(new Uint8Array(0)).message).toContain('found an empty file');
   });
 

@@ -114,12 +114,22 @@ function selectSpecs(schema: TableSchema, where: string, fileColumns: readonly s
   return [...schema.columns, ...extras.map((name) => columnSpecFor(schema, name) as ColumnSpec)];
 }
 
+/**
+ * What a non-Parquet file starts with, in words: never its bytes, since a mistaken path may point at a secret
+ * (`/etc/passwd`) and error lines end up in logs.
+ */
+function describeStart(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'an empty file';
+  const head = bytes.subarray(0, 64);
+  const text = head.every((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f) || byte >= 0x80);
+  return text ? `text (${bytes.length} bytes; a CSV or another text file?)` : `other binary data (${bytes.length} bytes)`;
+}
+
 function assertParquetBytes(bytes: Uint8Array, where: string): void {
   const startsWithMagic = bytes.length >= 4 && MAGIC.every((byte, i) => bytes[i] === byte);
   if (!startsWithMagic) {
-    const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1');
     throw new SchemaError(
-      `${where} is not a Parquet file: expected it to start with the magic bytes "PAR1", found ${bytes.length === 0 ? 'an empty file' : JSON.stringify(head)}; write it as Parquet`,
+      `${where} is not a Parquet file: expected it to start with the magic bytes "PAR1", found ${describeStart(bytes)}; write it as Parquet`,
     );
   }
   const endsWithMagic = bytes.length >= 12 && MAGIC.every((byte, i) => bytes[bytes.length - 4 + i] === byte);
