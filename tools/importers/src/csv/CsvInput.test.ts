@@ -20,6 +20,10 @@ async function input(text: string): Promise<CsvInput> {
 }
 
 describe('CsvInput', () => {
+  it('refuses a file with a header and no data rows, naming the file', async () => {
+    await expect(input('note,v\n')).rejects.toThrow(/\.csv: has a header and no data rows; expected the test CSV with at least one row/);
+  });
+
   it('parses plain decimal numbers, empty cells as null, and counts lines across quoted line breaks', async () => {
     const csv = await input('note,v\n"two\nlines",1.5\nx,-2e3\ny,\nz, 7 \n');
     expect([0, 1, 2, 3].map((r) => csv.number(r, 'v'))).toEqual([1.5, -2000, null, 7]);

@@ -60,6 +60,11 @@ export class CsvInput {
           `expected the ${format} with columns ${required.join(', ')} — is this the right file?`,
       );
     }
+    // A header without rows is a file cut short or exported from an empty query: importing it would replace a
+    // table with an empty one and exit 0.
+    if (input.rowCount === 0) {
+      throw new ImportError(`${location}: has a header and no data rows; expected the ${format} with at least one row — check the export`);
+    }
     return input;
   }
 
