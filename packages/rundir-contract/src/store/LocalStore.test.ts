@@ -213,8 +213,8 @@ describe('LocalStore', () => {
     await store.write(special, 'año ü');
     expect(Buffer.from(await store.read(special)).toString()).toBe('año ü');
     expect(await collect(store.list(nodePath.join(dir, 'my run', 'año')))).toEqual([
-      { location: nodePath.join(dir, 'my run', 'año', 'b c.txt'), size: 1 },
-      { location: special, size: Buffer.byteLength('año ü') },
+      { location: nodePath.join(dir, 'my run', 'año', 'b c.txt'), size: 1, modifiedAt: (await fs.stat(nodePath.join(dir, 'my run', 'año', 'b c.txt'))).mtime },
+      { location: special, size: Buffer.byteLength('año ü'), modifiedAt: (await fs.stat(special)).mtime },
     ]);
     expect(await collect(store.list(nodePath.join(root, 'no-such-dir')))).toEqual([]);
   });

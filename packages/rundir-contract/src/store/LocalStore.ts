@@ -187,8 +187,8 @@ export class LocalStore implements Store {
     // Lexicographic by POSIX relative path, the same order S3 lists keys in.
     files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const file of files) {
-      const size = await this.size(file);
-      if (size !== undefined) yield { location: file, size };
+      const stat = await fileStat(file);
+      if (stat) yield { location: file, size: stat.size, modifiedAt: stat.mtime };
     }
   }
 
@@ -236,5 +236,16 @@ export class LocalStore implements Store {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw storageError(location, error);
     }
+  }
+}
+
+/** The stat of a regular file, or undefined when it is gone (removed between the listing and the stat) or not a file. */
+async function fileStat(location: string): Promise<import('node:fs').Stats | undefined> {
+  try {
+    const stat = await fs.stat(location);
+    return stat.isFile() ? stat : undefined;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return undefined;
+    throw error;
   }
 }

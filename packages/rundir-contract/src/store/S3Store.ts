@@ -281,7 +281,7 @@ export class S3Store implements Store {
       }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
-        yield { location: formatS3Uri({ bucket, key: object.Key }), size: object.Size ?? 0 };
+        yield { location: formatS3Uri({ bucket, key: object.Key }), size: object.Size ?? 0, ...(object.LastModified ? { modifiedAt: object.LastModified } : {}) };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -7,6 +7,8 @@ export interface StoreEntry {
   /** Full location of the object (local absolute path or s3:// URI). */
   location: Location;
   size: number;
+  /** Last modification (local mtime, S3 LastModified); undefined where the store cannot tell. */
+  modifiedAt?: Date;
 }
 
 /**

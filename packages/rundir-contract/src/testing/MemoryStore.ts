@@ -9,6 +9,16 @@ import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
 export class MemoryStore implements Store {
   readonly objects = new Map<Location, Uint8Array>();
   readonly calls = new Map<string, number>();
+  /** When each object was last written (listed as `modifiedAt`); `touch` sets it in tests. */
+  readonly modified = new Map<Location, Date>();
+  /** The clock that stamps writes. */
+  clock: () => Date = () => new Date();
+
+  /** Sets an object's modification time (tests of age-based decisions). */
+  touch(location: Location, at: Date): void {
+    if (!this.objects.has(location)) throw new NotFoundError(location);
+    this.modified.set(location, at);
+  }
 
   private count(method: string): void {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
@@ -31,12 +41,14 @@ export class MemoryStore implements Store {
   async write(location: Location, data: Uint8Array | string): Promise<void> {
     this.count('write');
     this.objects.set(location, typeof data === 'string' ? new TextEncoder().encode(data) : data.slice());
+    this.modified.set(location, this.clock());
   }
 
   async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {
     this.count('createIfAbsent');
     if (this.objects.has(location)) return 'exists';
     this.objects.set(location, typeof data === 'string' ? new TextEncoder().encode(data) : data.slice());
+    this.modified.set(location, this.clock());
     return 'created';
   }
 
@@ -53,7 +65,10 @@ export class MemoryStore implements Store {
     this.count('list');
     const under = prefix.endsWith('/') ? prefix : `${prefix}/`;
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(under)).sort();
-    for (const key of keys) yield { location: key, size: (this.objects.get(key) as Uint8Array).length };
+    for (const key of keys) {
+      const modifiedAt = this.modified.get(key);
+      yield { location: key, size: (this.objects.get(key) as Uint8Array).length, ...(modifiedAt ? { modifiedAt } : {}) };
+    }
   }
 
   async delete(location: Location): Promise<void> {

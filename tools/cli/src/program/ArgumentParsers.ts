@@ -13,6 +13,21 @@ export function parseInteger(value: string): number {
   return Number(value);
 }
 
+const DURATION_UNITS_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A duration such as `30d`, `12h`, `90m` or `2w`, in milliseconds (e.g. `--older-than 30d`). */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)([mhdw])$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`expected a duration such as 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`);
+  return Number(match[1]) * (DURATION_UNITS_MS[match[2] as string] as number);
+}
+
+/** A count ≥ 0, e.g. `--keep-last 3`. */
+export function parseCount(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
 /** A four-digit season year, e.g. `--season-year 2024`. */
 export function parseSeasonYear(value: string): number {
   if (!/^\d{4}$/.test(value.trim())) throw new InvalidArgumentError(`expected a four-digit season year, got ${JSON.stringify(value)}`);

@@ -1,10 +1,11 @@
 import { inputDataDirFromEnv } from '@commodity-hindcast/rundir-contract/config';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
+import { listRunDirs, type RunDirIndex } from '@commodity-hindcast/rundir-contract/run';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
 import { formatBytes, formatCount } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
-import { listRunDirs, type RunDirIndex } from './RunDirIndex.js';
+
 
 /** `rundir list [--base B]`: run directories under B (default `$INPUT_DATA_DIR/runs`, the default run_dir_base). */
 export async function listRunDirsCommand(flags: { base?: string; json?: boolean }, context: CliContext): Promise<void> {

@@ -1,4 +1,7 @@
+import { Option } from 'commander';
+import { parseCount, parseDuration } from '../../program/ArgumentParsers.js';
 import type { RegisterVerb } from '../../program/Verb.js';
+import type { PruneFlags } from './pruneRunDirsCommand.js';
 import type { ValidateFlags } from './validateRunDirCommand.js';
 
 /** `rundir …`: inspecting run directories (local paths or s3:// URIs). Actions load their modules on use. */
@@ -36,5 +39,30 @@ export const registerRundirCommands: RegisterVerb = (program, context) => {
     .action(async (flags: { base?: string; json?: boolean }) => {
       const { listRunDirsCommand } = await import('./listRunDirsCommand.js');
       await listRunDirsCommand(flags, context);
+    });
+
+  rundir
+    .command('prune')
+    .description('delete the run directories of a base last written before a cut-off (local or S3); keeps runs another process may be writing')
+    .addOption(new Option('--older-than <duration>', 'delete runs last written longer ago than this, e.g. 30d, 12h, 2w').argParser(parseDuration).makeOptionMandatory())
+    .option('--base <B>', 'where the runs are (default: $INPUT_DATA_DIR/runs)')
+    .addOption(new Option('--keep-last <N>', 'keep the newest N runs of each experiment key, however old').argParser(parseCount))
+    .addOption(new Option('--grace <duration>', 'never delete a run written within this period (default 1h)').argParser(parseDuration))
+    .option('--dry-run', 'say what would be deleted, delete nothing')
+    .option('--json', 'print the result as one JSON document')
+    .addHelpText(
+      'after',
+      `
+A run's age is the time of its newest file (S3 LastModified, local mtime), so a resumed run counts as new.
+Also removes what crashed writers left under the base (temporary files, staging folders, stale leases, S3
+multipart uploads) older than one hour.
+
+Examples:
+  commodity-hindcast rundir prune --older-than 30d --keep-last 3 --dry-run
+  commodity-hindcast rundir prune --base s3://bucket/runs --older-than 90d`,
+    )
+    .action(async (flags: PruneFlags) => {
+      const { pruneRunDirsCommand } = await import('./pruneRunDirsCommand.js');
+      await pruneRunDirsCommand(flags, context);
     });
 };

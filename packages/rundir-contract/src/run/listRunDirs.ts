@@ -1,6 +1,7 @@
-import { parseRunId, rundirJsonPath } from '@commodity-hindcast/rundir-contract/layout';
-import { joinLocation, relativeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { storeFor } from '@commodity-hindcast/rundir-contract/store';
+import { parseRunId, rundirJsonPath } from '../layout/RunLayout.js';
+import { joinLocation, relativeLocation, type Location } from '../location/Location.js';
+import type { Store } from '../store/Store.js';
+import { storeFor } from '../store/storeFor.js';
 
 /** One run directory under a base, as its folder name and listing tell (nothing inside is read). */
 export interface ListedRunDir {
@@ -13,12 +14,23 @@ export interface ListedRunDir {
   hasMarker: boolean;
   files: number;
   bytes: number;
+  /**
+   * The newest modification time of any of its files (ISO 8601): when a stage last wrote into it. Undefined when
+   * the store cannot tell (then `createdAt` stands in).
+   */
+  lastModifiedAt?: string;
 }
 
 export interface RunDirIndex {
   base: Location;
   /** Newest first. */
   runs: ListedRunDir[];
+  /** Objects under the base in all (in and outside run directories), so an empty S3 prefix can be told apart. */
+  objects: number;
+}
+
+export interface ListRunDirsOptions {
+  store?: Store;
 }
 
 /**
@@ -26,9 +38,12 @@ export interface RunDirIndex {
  * holds a `_rundir.json` or whose name is a run id (`YYYYMMDD_HHMMSS_<experiment_key>`). Newest first by the run
  * id's timestamp (ties: the later id first); folders whose name is not a run id come last, by name.
  */
-export async function listRunDirs(base: Location): Promise<RunDirIndex> {
-  const folders = new Map<string, { files: number; bytes: number; hasMarker: boolean }>();
-  for await (const entry of storeFor(base).list(base)) {
+export async function listRunDirs(base: Location, options: ListRunDirsOptions = {}): Promise<RunDirIndex> {
+  const store = options.store ?? storeFor(base);
+  const folders = new Map<string, { files: number; bytes: number; hasMarker: boolean; newest?: number }>();
+  let objects = 0;
+  for await (const entry of store.list(base)) {
+    objects++;
     const rel = relativeLocation(base, entry.location);
     const cut = rel?.indexOf('/') ?? -1;
     if (rel === undefined || cut <= 0) continue;
@@ -36,11 +51,13 @@ export async function listRunDirs(base: Location): Promise<RunDirIndex> {
     const folder = folders.get(name) ?? { files: 0, bytes: 0, hasMarker: false };
     folder.files++;
     folder.bytes += entry.size;
+    const modified = entry.modifiedAt?.getTime();
+    if (modified !== undefined && (folder.newest === undefined || modified > folder.newest)) folder.newest = modified;
     if (rel.slice(cut + 1) === rundirJsonPath()) folder.hasMarker = true;
     folders.set(name, folder);
   }
   const runs: ListedRunDir[] = [];
-  for (const [name, folder] of folders) {
+  for (const [name, { newest, ...folder }] of folders) {
     const parsed = parseRunId(name);
     if (!parsed && !folder.hasMarker) continue;
     runs.push({
@@ -48,10 +65,11 @@ export async function listRunDirs(base: Location): Promise<RunDirIndex> {
       location: joinLocation(base, name),
       ...(parsed ? { createdAt: parsed.createdAt.toISOString(), experimentKey: parsed.experimentKey } : {}),
       ...folder,
+      ...(newest !== undefined ? { lastModifiedAt: new Date(newest).toISOString() } : {}),
     });
   }
   runs.sort(newestFirst);
-  return { base, runs };
+  return { base, runs, objects };
 }
 
 function newestFirst(a: ListedRunDir, b: ListedRunDir): number {
