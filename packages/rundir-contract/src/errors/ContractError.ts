@@ -26,6 +26,7 @@ export type ContractErrorCode =
   // Stages and tools, whose errors extend ContractError: one base for the repository.
   | 'FEATURES'
   | 'FEATURES_INPUT'
+  | 'FORECAST'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
