@@ -19,7 +19,8 @@ const CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 420, columns: 2 },
+  axisX: { labelAngle: 0 },
 };
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -85,9 +86,8 @@ function nationalByYear(data: ReportData): Chart {
           encoding: {
             x: { field: 'year', type: 'ordinal' as const, title: 'season' },
             y: { field: 'value', type: 'quantitative' as const, title: `yield (${unit})`, scale: { zero: false } },
-            shape: { field: 'series', type: 'nominal' as const, title: null, scale: { range: ['diamond', 'circle'] } },
-            stroke: { field: 'series', type: 'nominal' as const, title: null, scale: { range: ['#111111', '#d95f02'] }, legend: null },
-            fill: { field: 'series', type: 'nominal' as const, title: null, scale: { range: ['#111111', '#d95f02'] } },
+            shape: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['diamond', 'circle'] } },
+            color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['#111111', '#d95f02'] } },
           },
         },
       ],
@@ -118,7 +118,7 @@ function errorByInitDate(data: ReportData): Chart {
       height: HEIGHT,
       config: CONFIG,
       data: { values },
-      mark: { type: 'line', point: true, interpolate: 'step-after' },
+      mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'date', type: 'temporal', title: 'init date (day of season)', axis: { format: '%d %b' } },
         y: { field: 'rmspe', type: 'quantitative', title: 'national RMSPE (%)' },
