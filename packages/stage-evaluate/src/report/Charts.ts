@@ -86,7 +86,6 @@ function nationalByYear(data: ReportData): Chart {
           encoding: {
             x: { field: 'year', type: 'ordinal' as const, title: 'season' },
             y: { field: 'value', type: 'quantitative' as const, title: `yield (${unit})`, scale: { zero: false } },
-            shape: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['diamond', 'circle'] } },
             color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['#111111', '#d95f02'] } },
           },
         },
@@ -96,13 +95,15 @@ function nationalByYear(data: ReportData): Chart {
   };
 }
 
+const WASDE_SERIES = 'WASDE (latest report on or before the date)';
+
 function errorByInitDate(data: ReportData): Chart {
   const rows = data.metrics.rows.filter((r) => r.scope === 'season_day' && r.season_doy !== null);
   const values = rows.flatMap((r) => {
     const date = data.referenceDate(r.season_doy as number);
     return [
       ...(r.national_rmspe_pct !== null ? [{ date, series: 'ours', rmspe: r.national_rmspe_pct }] : []),
-      ...(r.wasde_rmspe_pct !== null ? [{ date, series: 'WASDE (latest report on or before the date)', rmspe: r.wasde_rmspe_pct }] : []),
+      ...(r.wasde_rmspe_pct !== null ? [{ date, series: WASDE_SERIES, rmspe: r.wasde_rmspe_pct }] : []),
     ];
   });
   const wasdeNote = data.wasdeNote;
@@ -122,7 +123,7 @@ function errorByInitDate(data: ReportData): Chart {
       encoding: {
         x: { field: 'date', type: 'temporal', title: 'init date (day of season)', axis: { format: '%d %b' } },
         y: { field: 'rmspe', type: 'quantitative', title: 'national RMSPE (%)' },
-        color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#d95f02', '#1b9e77'] } },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['ours', WASDE_SERIES], range: ['#d95f02', '#1b9e77'] } },
       },
     } as TopLevelSpec,
   };
