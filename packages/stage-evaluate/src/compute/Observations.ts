@@ -38,8 +38,8 @@ const cellKey = (c: Cell): string => `${c.fold}|${c.initDate}`;
  * Pairs predictions with observations. National: the bias-corrected value against the area-weighted observation.
  * Bands: the primary mode's ADM0 bounds as national.parquet holds them; any other mode's ADM0 band is the corrected
  * value ± its ADM0 half-width; ADM2 bands are the county prediction ± the ADM2 half-width; ADM1 bands (when a sidecar
- * calibrates ADM1) centre on the area-weighted state prediction, scored where every county of the state has an
- * observation.
+ * calibrates ADM1) centre on the area-weighted state prediction, scored against the area-weighted observation of
+ * the state's observed counties.
  */
 export function collectObservations(inputs: EvaluationInputs): Observations {
   const cells = new Map<string, Cell>();
@@ -80,11 +80,15 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
   return { cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)), national, counties, bands };
 }
 
-/** Area-weighted state (ADM1) predictions and observations per fold and init date; states missing an observation are left out. */
+/**
+ * Area-weighted state (ADM1) predictions and observations per fold and init date over the counties with a positive
+ * area: the prediction over all of them, the observation over those with one (as the contract's aggregation skips
+ * unknown values); a state without any observed county is left out.
+ */
 export function stateAggregates(rows: readonly CountyRow[]): (Cell & { state: string; pred: number; obs: number })[] {
   const groups = new Map<string, CountyRow[]>();
   for (const r of rows) {
-    if (!(r.area > 0)) continue;
+    if (!(r.area > 0) || !Number.isFinite(r.area)) continue;
     const key = `${r.fold}|${r.initDate}|${parentGeo(r.geo, 1)}`;
     const group = groups.get(key);
     if (group) group.push(r);
@@ -92,17 +96,20 @@ export function stateAggregates(rows: readonly CountyRow[]): (Cell & { state: st
   }
   const out: (Cell & { state: string; pred: number; obs: number })[] = [];
   for (const group of groups.values()) {
-    if (group.some((r) => r.obs === null)) continue;
     const first = group[0] as CountyRow;
     let area = 0;
     let pred = 0;
+    let knownArea = 0;
     let obs = 0;
     for (const r of group) {
       area += r.area;
       pred += r.area * r.sim;
-      obs += r.area * (r.obs as number);
+      if (r.obs !== null) {
+        knownArea += r.area;
+        obs += r.area * r.obs;
+      }
     }
-    out.push({ fold: first.fold, initDate: first.initDate, seasonDoy: first.seasonDoy, state: parentGeo(first.geo, 1), pred: pred / area, obs: obs / area });
+    if (knownArea > 0) out.push({ fold: first.fold, initDate: first.initDate, seasonDoy: first.seasonDoy, state: parentGeo(first.geo, 1), pred: pred / area, obs: obs / knownArea });
   }
   return out;
 }
