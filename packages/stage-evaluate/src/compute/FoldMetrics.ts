@@ -1,7 +1,7 @@
 import { kgHaToDeliveryUnit, type DeliveryUnit } from '@commodity-hindcast/rundir-contract/domain';
 import type { IntervalMetrics, MetricsRow, MetricsScope } from '@commodity-hindcast/rundir-contract/schemas';
 import type { BandObs, Cell, Observations } from './Observations.js';
-import { errorStats, intervalStats, skill } from './Scores.js';
+import { errorStats, IntervalAccumulator, skill } from './Scores.js';
 import type { WasdeObs } from './WasdeComparison.js';
 
 export interface FoldMetricsInput {
@@ -43,15 +43,41 @@ function groupBy<T extends Cell>(items: readonly T[], key: (c: Cell) => string):
 export function foldMetrics(input: FoldMetricsInput): MetricsRow[] {
   const { observations, wasde } = input;
   const toUnit = (v: number | null): number | null => (v === null ? null : kgHaToDeliveryUnit(v, input.deliveryUnit, input.bushelWeightLbs));
-  const bandKinds = [...new Map(observations.bands.map((b) => [`${b.mode}|${b.admLevel}|${b.level}`, b])).values()]
-    .map((b) => ({ mode: b.mode, admLevel: b.admLevel, level: b.level }))
-    .sort((a, b) => a.mode.localeCompare(b.mode) || a.admLevel.localeCompare(b.admLevel) || a.level - b.level);
+  // Interval scores: one accumulator per cell and band kind, in one pass over the bands; pooled scopes merge them.
+  const kinds = new Map<string, BandKind>();
+  const perCell = new Map<string, { cell: Cell; byKind: Map<string, IntervalAccumulator> }>();
+  observations.forEachBand((b) => {
+    const kind = `${b.mode}|${b.admLevel}|${b.level}`;
+    if (!kinds.has(kind)) kinds.set(kind, { mode: b.mode, admLevel: b.admLevel, level: b.level });
+    const cellKey = `${b.fold}|${b.initDate}`;
+    let cell = perCell.get(cellKey);
+    if (!cell) perCell.set(cellKey, (cell = { cell: b, byKind: new Map() }));
+    let acc = cell.byKind.get(kind);
+    if (!acc) cell.byKind.set(kind, (acc = new IntervalAccumulator(b.level)));
+    acc.add(b.lower, b.upper, b.obs);
+  });
+  const accumulators = new Map<MetricsScope, Map<string, Map<string, IntervalAccumulator>>>();
+  for (const scope of SCOPES) {
+    const groups = new Map<string, Map<string, IntervalAccumulator>>();
+    for (const { cell, byKind } of perCell.values()) {
+      const key = scope.key(cell);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = new Map()));
+      for (const [kind, acc] of byKind) {
+        let pooled = group.get(kind);
+        if (!pooled) group.set(kind, (pooled = new IntervalAccumulator(acc.level)));
+        pooled.merge(acc);
+      }
+    }
+    accumulators.set(scope.scope, groups);
+  }
+  const bandKinds = [...kinds.values()].sort((a, b) => a.mode.localeCompare(b.mode) || a.admLevel.localeCompare(b.admLevel) || a.level - b.level);
   const rows: MetricsRow[] = [];
   for (const scope of SCOPES) {
     const cells = groupBy(observations.cells, scope.key);
     const national = groupBy(observations.national, scope.key);
     const counties = groupBy(observations.counties, scope.key);
-    const bands = groupBy(observations.bands, scope.key);
+    const bands = accumulators.get(scope.scope) as Map<string, Map<string, IntervalAccumulator>>;
     const wasdeGroups = groupBy(wasde, scope.key);
     for (const [key, group] of cells) {
       const nat = national.get(key) ?? [];
@@ -79,7 +105,7 @@ export function foldMetrics(input: FoldMetricsInput): MetricsRow[] {
         county_mape_pct: ctyStats.mape,
         trend_rmse_kg_ha: trendStats.rmse,
         skill_vs_trend: skill(ctyStats.rmse, trendStats.rmse),
-        intervals: intervalRows(bands.get(key) ?? [], bandKinds),
+        intervals: intervalRows(bands.get(key), bandKinds),
         wasde_forecast_kg_ha: single?.forecast ?? null,
         wasde_report_date: single?.reportDate ?? null,
         n_wasde: w.length,
@@ -92,16 +118,15 @@ export function foldMetrics(input: FoldMetricsInput): MetricsRow[] {
   return rows;
 }
 
-function intervalRows(bands: readonly BandObs[], kinds: readonly { mode: BandObs['mode']; admLevel: string; level: number }[]): IntervalMetrics[] {
-  const byKind = new Map<string, BandObs[]>();
-  for (const b of bands) {
-    const k = `${b.mode}|${b.admLevel}|${b.level}`;
-    const list = byKind.get(k);
-    if (list) list.push(b);
-    else byKind.set(k, [b]);
-  }
+interface BandKind {
+  mode: BandObs['mode'];
+  admLevel: string;
+  level: number;
+}
+
+function intervalRows(group: Map<string, IntervalAccumulator> | undefined, kinds: readonly BandKind[]): IntervalMetrics[] {
   return kinds.map((kind) => {
-    const stats = intervalStats(byKind.get(`${kind.mode}|${kind.admLevel}|${kind.level}`) ?? [], kind.level);
+    const stats = group?.get(`${kind.mode}|${kind.admLevel}|${kind.level}`)?.stats ?? new IntervalAccumulator(kind.level).stats;
     return {
       residual_mode: kind.mode,
       adm_level: kind.admLevel as IntervalMetrics['adm_level'],

@@ -2,7 +2,7 @@ import { calendarFromConfig } from '@commodity-hindcast/rundir-contract/domain';
 import { fixtureConfig } from '@commodity-hindcast/rundir-contract/testing';
 import { describe, expect, it } from 'vitest';
 import type { CountyRow, EvaluationInputs, ModeCalibration } from '../load/EvaluationInputs.js';
-import { collectObservations, stateAggregates } from './Observations.js';
+import { collectObservations, stateAggregates, type BandObs } from './Observations.js';
 
 const IA = 'ADM0:USA/ADM1:iowa';
 const county = (geo: string, sim: number, obs: number | null, area: number): CountyRow => ({ fold: 2018, geo: `${IA}/ADM2:${geo}`, initDate: '2018-07-29', seasonDoy: 120, obs, trend: 9000, sim, area });
@@ -33,7 +33,9 @@ describe('collectObservations', () => {
     const obs = collectObservations(inputs);
     expect(obs.cells).toEqual([{ fold: 2018, initDate: '2018-07-29', seasonDoy: 120 }]);
     expect(obs.national).toEqual([{ fold: 2018, initDate: '2018-07-29', seasonDoy: 120, pred: 10_000, obs: 9_500, trend: 9_000 }]);
-    const band = (mode: string, adm: string) => obs.bands.filter((b) => b.mode === mode && b.admLevel === adm).map((b) => [b.lower, b.upper, b.obs]);
+    const bands: BandObs[] = [];
+    obs.forEachBand((b) => bands.push(b));
+    const band = (mode: string, adm: string) => bands.filter((b) => b.mode === mode && b.admLevel === adm).map((b) => [b.lower, b.upper, b.obs]);
     expect(band('hindcast_oos_per_init_date', 'ADM0')).toEqual([[9_000, 11_000, 9_500]]);
     expect(band('hindcast_oos_per_init_date', 'ADM2')).toEqual([
       [9_900, 10_100, 9_000],

@@ -24,12 +24,13 @@ export interface BandObs extends Cell {
   obs: number;
 }
 
-/** Every scored observation of the hindcast, flattened: national, county, interval bands. */
+/** Every scored observation of the hindcast, flattened: national, county; interval bands are generated on demand. */
 export interface Observations {
   cells: Cell[];
   national: PointObs[];
   counties: (PointObs & { geo: string })[];
-  bands: BandObs[];
+  /** Calls `visit` with every band (per mode, ADM level, level and observation), without holding them all. */
+  forEachBand(visit: (band: BandObs) => void): void;
 }
 
 const cellKey = (c: Cell): string => `${c.fold}|${c.initDate}`;
@@ -47,37 +48,40 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
   const national = inputs.national.filter((r): r is NationalRow & { obs: number } => r.obs !== null).map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, pred: r.corrected, obs: r.obs, trend: r.trend }));
   const observed = inputs.counties.filter((r): r is CountyRow & { obs: number } => r.obs !== null);
   const counties = observed.map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, geo: r.geo, pred: r.sim, obs: r.obs, trend: r.trend }));
-  const bands: BandObs[] = [];
   const primary = inputs.config.postprocess.conformalise[0];
-  for (const calibration of inputs.calibrations) {
-    const { mode } = calibration;
-    const adm0 = mode === primary || calibration.admLevels.includes('ADM0');
-    for (const level of inputs.levels) {
-      if (adm0) {
-        for (const r of national) {
-          const row = inputs.national.find((n) => n.fold === r.fold && n.initDate === r.initDate) as NationalRow;
-          const primaryBounds = mode === primary ? row.bounds.get(level) : undefined;
-          const hw = primaryBounds ? 0 : calibration.halfWidth('ADM0', level, r.initDate, r.fold);
-          const lower = primaryBounds ? primaryBounds.lower : r.pred - hw;
-          const upper = primaryBounds ? primaryBounds.upper : r.pred + hw;
-          bands.push({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM0', level, lower, upper, obs: r.obs });
+  const nationalRows = new Map(inputs.national.map((n) => [`${n.fold}|${n.initDate}`, n]));
+  const states = inputs.calibrations.some((c) => c.admLevels.includes('ADM1')) ? stateAggregates(inputs.counties) : [];
+  const forEachBand = (visit: (band: BandObs) => void): void => {
+    for (const calibration of inputs.calibrations) {
+      const { mode } = calibration;
+      const adm0 = mode === primary || calibration.admLevels.includes('ADM0');
+      for (const level of inputs.levels) {
+        if (adm0) {
+          for (const r of national) {
+            const row = nationalRows.get(`${r.fold}|${r.initDate}`) as NationalRow;
+            const primaryBounds = mode === primary ? row.bounds.get(level) : undefined;
+            const hw = primaryBounds ? 0 : calibration.halfWidth('ADM0', level, r.initDate, r.fold);
+            const lower = primaryBounds ? primaryBounds.lower : r.pred - hw;
+            const upper = primaryBounds ? primaryBounds.upper : r.pred + hw;
+            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM0', level, lower, upper, obs: r.obs });
+          }
         }
-      }
-      if (calibration.admLevels.includes('ADM2')) {
-        for (const r of counties) {
-          const hw = calibration.halfWidth('ADM2', level, r.initDate, r.fold);
-          bands.push({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM2', level, lower: r.pred - hw, upper: r.pred + hw, obs: r.obs });
+        if (calibration.admLevels.includes('ADM2')) {
+          for (const r of counties) {
+            const hw = calibration.halfWidth('ADM2', level, r.initDate, r.fold);
+            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM2', level, lower: r.pred - hw, upper: r.pred + hw, obs: r.obs });
+          }
         }
-      }
-      if (calibration.admLevels.includes('ADM1')) {
-        for (const s of stateAggregates(inputs.counties)) {
-          const hw = calibration.halfWidth('ADM1', level, s.initDate, s.fold);
-          bands.push({ fold: s.fold, initDate: s.initDate, seasonDoy: s.seasonDoy, mode, admLevel: 'ADM1', level, lower: s.pred - hw, upper: s.pred + hw, obs: s.obs });
+        if (calibration.admLevels.includes('ADM1')) {
+          for (const s of states) {
+            const hw = calibration.halfWidth('ADM1', level, s.initDate, s.fold);
+            visit({ fold: s.fold, initDate: s.initDate, seasonDoy: s.seasonDoy, mode, admLevel: 'ADM1', level, lower: s.pred - hw, upper: s.pred + hw, obs: s.obs });
+          }
         }
       }
     }
-  }
-  return { cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)), national, counties, bands };
+  };
+  return { cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)), national, counties, forEachBand };
 }
 
 /**

@@ -87,26 +87,49 @@ export interface IntervalStats {
 /**
  * Coverage (observation within [lower, upper], bounds included), mean width, and the mean Winkler interval score
  * `width + (2/α)·(lower − y)` below the band, `+ (2/α)·(y − upper)` above it, α = 1 − level. An infinite band covers
- * but has no width: it counts in nInfinite and leaves width and Winkler null.
+ * but has no width: it counts in nInfinite and leaves width and Winkler null. Bands are added one at a time, so a
+ * large hindcast is scored without holding its bands.
  */
-export function intervalStats(bands: readonly Band[], level: number): IntervalStats {
-  const n = bands.length;
-  const alpha = 1 - level;
-  let covered = 0;
-  let nInfinite = 0;
-  let sumWidth = 0;
-  let sumWinkler = 0;
-  for (const { lower, upper, obs } of bands) {
-    if (obs >= lower && obs <= upper) covered++;
+export class IntervalAccumulator {
+  private n = 0;
+  private covered = 0;
+  private nInfinite = 0;
+  private sumWidth = 0;
+  private sumWinkler = 0;
+
+  constructor(readonly level: number) {}
+
+  add(lower: number, upper: number, obs: number): void {
+    this.n++;
+    if (obs >= lower && obs <= upper) this.covered++;
     if (!Number.isFinite(lower) || !Number.isFinite(upper)) {
-      nInfinite++;
-      continue;
+      this.nInfinite++;
+      return;
     }
     const width = upper - lower;
     const miss = obs < lower ? lower - obs : obs > upper ? obs - upper : 0;
-    sumWidth += width;
-    sumWinkler += width + (2 / alpha) * miss;
+    this.sumWidth += width;
+    this.sumWinkler += width + (2 / (1 - this.level)) * miss;
   }
-  const finite = n > 0 && nInfinite === 0;
-  return { n, nInfinite, coverage: n > 0 ? covered / n : null, meanWidth: finite ? sumWidth / n : null, meanWinkler: finite ? sumWinkler / n : null };
+
+  /** Adds another accumulator's bands (of the same level): pooled scores from per-cell ones. */
+  merge(other: IntervalAccumulator): void {
+    this.n += other.n;
+    this.covered += other.covered;
+    this.nInfinite += other.nInfinite;
+    this.sumWidth += other.sumWidth;
+    this.sumWinkler += other.sumWinkler;
+  }
+
+  get stats(): IntervalStats {
+    const { n, nInfinite } = this;
+    const finite = n > 0 && nInfinite === 0;
+    return { n, nInfinite, coverage: n > 0 ? this.covered / n : null, meanWidth: finite ? this.sumWidth / n : null, meanWinkler: finite ? this.sumWinkler / n : null };
+  }
+}
+
+export function intervalStats(bands: readonly Band[], level: number): IntervalStats {
+  const acc = new IntervalAccumulator(level);
+  for (const b of bands) acc.add(b.lower, b.upper, b.obs);
+  return acc.stats;
 }
