@@ -12,6 +12,7 @@ import { validateRunDir } from '@commodity-hindcast/rundir-contract/validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNTHETIC_WASDE, WASDE_EXPECTED, wasdeConfig, withoutObservations, writeWasde } from './__fixtures__/EvaluateFixtures.js';
 import { run } from './EvaluateStage.js';
+import { formatSummary } from './formatSummary.js';
 
 const BU = kgHaPerBuAcre(56);
 let root: string;
@@ -158,11 +159,21 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
   });
 
-  it('a second run skips; --force recomputes the same metrics', async () => {
-    expect((await run({ runDir })).skipped).toBe(true);
+  it('a second run skips; --force recomputes the same metrics; the summary gives the numbers people ask for', async () => {
+    const skipped = await run({ runDir });
+    expect(skipped.skipped).toBe(true);
+    expect(formatSummary(skipped).split('\n')[0]).toBe(`evaluate ${runDir}: up to date (skipped)`);
     const forced = await run({ runDir, force: true });
     expect(forced.skipped).toBe(false);
     expect(await readJson(forced.metrics, RawFoldMetricsSchema)).toEqual(metrics);
+    const lines = formatSummary(forced).split('\n');
+    const last = row(metrics, 'season_day', 'all', null, 184);
+    expect(lines[1]).toBe('  scored    2 test year(s), 4 init date(s), 3 counties');
+    expect(lines[2]).toBe(
+      `  at season day 184: national RMSPE ${(last.national_rmspe_pct as number).toFixed(2)} % (RMSE ${(last.national_rmse_delivery_unit as number).toFixed(2)} bu/ac), county NRMSE ${(last.county_nrmse_pct as number).toFixed(1)} %, skill vs trend ${(last.skill_vs_trend as number).toFixed(3)}`,
+    );
+    const july = metrics.information_advantage[0];
+    expect(lines[4]).toMatch(new RegExp(`^  vs WASDE  Jul ours ${(july?.our_rmspe_pct as number).toFixed(1)} % / WASDE ${(july?.wasde_rmspe_pct as number).toFixed(1)} %; Oct `));
   });
 });
 
