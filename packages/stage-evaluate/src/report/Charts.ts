@@ -123,7 +123,7 @@ function errorByInitDate(data: ReportData): Chart {
       encoding: {
         x: { field: 'date', type: 'temporal', title: 'init date (day of season)', axis: { format: '%d %b' } },
         y: { field: 'rmspe', type: 'quantitative', title: 'national RMSPE (%)' },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['ours', WASDE_SERIES], range: ['#d95f02', '#1b9e77'] } },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: values.some((v) => v.series === WASDE_SERIES) ? ['ours', WASDE_SERIES] : ['ours'], range: ['#d95f02', '#1b9e77'] } },
       },
     } as TopLevelSpec,
   };
