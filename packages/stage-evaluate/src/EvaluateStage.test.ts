@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -201,6 +201,21 @@ describe('EVALUATE on what is missing', () => {
     expect(metrics.information_advantage).toEqual([]);
     expect(metrics.rows.every((r) => r.wasde_error_kg_ha === null && r.n_wasde === 0)).toBe(true);
     expect(await readFile(result.report, 'utf8')).toContain('has no forecast for corn in USA, so WASDE is not shown');
+  });
+});
+
+describe('EVALUATE over an earlier evaluation', () => {
+  it('metrics and manifest of another contract major are not trusted: the stage recomputes them', async () => {
+    const dataRoot = join(root, 'other-major');
+    const { runDir } = await buildRunDir(dataRoot, { forecast: false });
+    const first = await run({ runDir });
+    const manifest = JSON.parse(await readFile(first.manifest, 'utf8')) as Record<string, unknown>;
+    await writeFile(first.manifest, JSON.stringify({ ...manifest, contract_version: '2.0.0' }));
+    await writeFile(first.metrics, JSON.stringify({ contract: 2, rows: 'elsewhere' }));
+    const second = await run({ runDir });
+    expect(second.skipped).toBe(false);
+    expect((await readJson(second.metrics, RawFoldMetricsSchema)).rows.length).toBeGreaterThan(0);
+    expect((await validateRunDir(runDir)).checks.filter((c) => c.status === 'fail')).toEqual([]);
   });
 });
 
