@@ -59,3 +59,5 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
+export { wasdeCountryCode, wasdeCovers, wasdeFinalYield, wasdeForecastAsOf, wasdeToKgHa } from './Wasde.js';
+export type { WasdeQuery, WasdeValue, WasdeVintage } from './Wasde.js';

@@ -27,6 +27,7 @@ export type ContractErrorCode =
   | 'FEATURES'
   | 'FEATURES_INPUT'
   | 'FORECAST'
+  | 'EVALUATE'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
