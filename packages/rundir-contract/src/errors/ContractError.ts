@@ -27,6 +27,8 @@ export type ContractErrorCode =
   | 'FEATURES'
   | 'FEATURES_INPUT'
   | 'FORECAST'
+  | 'DELIVER'
+  | 'DELIVER_EXPORT'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
