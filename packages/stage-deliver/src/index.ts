@@ -1,2 +1,10 @@
-/** The DELIVER stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'deliver' as const;
+export { DELIVER_STAGE, run } from './DeliverStage.js';
+export type { DeliverRunOptions, DeliverRunResult } from './DeliverStage.js';
+export { DeliverError, DeliverExportError } from './DeliverError.js';
+export { formatSummary } from './formatSummary.js';
+export { dropFrozenTail } from './compute/FrozenTail.js';
+export type { FrozenTailResult } from './compute/FrozenTail.js';
+export { enforceNarrowing } from './compute/Narrowing.js';
+export { clipMeans } from './compute/Clipping.js';
+export type { ClipResult } from './compute/Clipping.js';
+export type { Band, DeliveryPoint } from './compute/DeliveryPoint.js';

@@ -1,0 +1,32 @@
+import type { AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
+import { minResidualsFor, type BandLookup } from './compute/BandLookup.js';
+import type { DeliveryPoint } from './compute/DeliveryPoint.js';
+
+/**
+ * One warning per (ADM level, CI level) whose band is empty (infinite: too few residuals) in some rows, saying how
+ * many residuals split conformal needs at that level and how many more the smallest calibration sample used needs.
+ */
+export async function emptyBandWarnings(points: readonly DeliveryPoint[], levels: readonly number[], bands: BandLookup): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const admLevel of [0, 1, 2] as AdmLevel[]) {
+    const rows = points.filter((p) => p.admLevel === admLevel);
+    for (let l = 0; l < levels.length; l++) {
+      const level = levels[l] as number;
+      const empty = rows.filter((p) => !Number.isFinite(p.bands[l]?.lower ?? NaN) || !Number.isFinite(p.bands[l]?.upper ?? NaN));
+      if (empty.length === 0) continue;
+      const keys = [...new Set(empty.map((p) => bands.key(p.initDate, p.year, p.fold)))];
+      let smallest: { key: string; n: number } | undefined;
+      for (const key of keys) {
+        const n = await bands.residualCount(admLevel, key, level);
+        if (n !== undefined && (smallest === undefined || n < smallest.n)) smallest = { key, n };
+      }
+      const pct = Math.round(100 * level);
+      const need = minResidualsFor(level);
+      const sample = smallest
+        ? `; ${bands.mode} key ${smallest.key} has ${smallest.n}: ${Math.max(need - smallest.n, 0)} more needed`
+        : '';
+      warnings.push(`ADM${admLevel} ${pct}% band: empty in ${empty.length} of ${rows.length} rows — split conformal at ${level} needs at least ${need} residuals${sample}`);
+    }
+  }
+  return warnings;
+}
