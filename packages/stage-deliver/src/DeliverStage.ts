@@ -26,7 +26,7 @@ import { enforceNarrowing } from './compute/Narrowing.js';
 import { DeliverError } from './DeliverError.js';
 import { buildPoints, type YieldTableRow } from './DeliveryPoints.js';
 import { emptyBandWarnings } from './EmptyBands.js';
-import { exportDelivery } from './ExportDelivery.js';
+import { checkExportTargets, exportDelivery } from './ExportDelivery.js';
 import { countyRows, nationalRows } from './inputs/FrameRows.js';
 import { WasdeVintages } from './inputs/WasdeVintages.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
@@ -115,8 +115,6 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
     return { skipped: true, files, rows, warnings: [] };
   }
 
-  // From here the old delivery no longer counts: a crash leaves nothing that looks complete.
-  await beginStage(runDir, 'deliver', scope, { store, now: () => generated });
   const recorder = new InputRecorder();
   for (const input of inputs) recorder.record(input.location, input.sha256);
 
@@ -182,8 +180,13 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
     location: (level) => runPath(runDir, relative(level)),
     ...(slice ? { slice } : {}),
   });
+  const exportPath = config.delivery.export_path;
+  if (exportPath) await checkExportTargets(files, exportPath, storeOf(exportPath));
+  // Everything is computed and checked: only now does the old delivery stop counting (a bad input leaves it intact),
+  // and a crash from here leaves nothing that looks complete.
+  await beginStage(runDir, 'deliver', scope, { store, now: () => generated });
   for (const file of files) await store.write(file.location, file.text);
-  const exported = config.delivery.export_path ? await exportDelivery(files, config.delivery.export_path, storeOf(config.delivery.export_path)) : undefined;
+  const exported = exportPath ? await exportDelivery(files, exportPath, storeOf(exportPath)) : undefined;
 
   await writeManifest({
     runDir,

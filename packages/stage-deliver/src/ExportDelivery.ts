@@ -12,15 +12,28 @@ export async function exportDelivery(files: readonly DeliveryFile[], exportPath:
   const out: Location[] = [];
   for (const file of files) {
     const target = joinLocation(exportPath, locationName(file.location));
-    if ((await store.createIfAbsent(target, file.text)) === 'exists') {
-      const existing = new TextDecoder().decode(await store.read(target));
-      if (existing !== file.text) {
-        throw new DeliverExportError(
-          `${target}: the export target already holds a different file; a delivered file is never overwritten — move it away or export to another delivery.export_path (MODEL_INGESTION_PATH)`,
-        );
-      }
-    }
+    if ((await store.createIfAbsent(target, file.text)) === 'exists') await refuseDifferent(target, file.text, store);
     out.push(target);
   }
   return out;
+}
+
+/**
+ * Checks every export target before anything of the delivery is written: one that exists with other bytes is
+ * refused at once, so a refused export leaves neither the run directory nor the export half-done.
+ */
+export async function checkExportTargets(files: readonly DeliveryFile[], exportPath: Location, store: Store): Promise<void> {
+  for (const file of files) {
+    const target = joinLocation(exportPath, locationName(file.location));
+    if (await store.exists(target)) await refuseDifferent(target, file.text, store);
+  }
+}
+
+async function refuseDifferent(target: Location, text: string, store: Store): Promise<void> {
+  const existing = new TextDecoder().decode(await store.read(target));
+  if (existing !== text) {
+    throw new DeliverExportError(
+      `${target}: the export target already holds a different file; a delivered file is never overwritten — move it away or export to another delivery.export_path (MODEL_INGESTION_PATH)`,
+    );
+  }
 }
