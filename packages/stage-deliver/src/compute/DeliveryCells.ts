@@ -1,7 +1,6 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { deliveryVariable, kgHaToDeliveryUnit } from '@commodity-hindcast/rundir-contract/domain';
 import type { CsvCell } from '@commodity-hindcast/rundir-contract/io';
-import { DeliveryRowSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { DeliverError } from '../DeliverError.js';
 import { pointKey, type DeliveryPoint } from './DeliveryPoint.js';
 
@@ -15,8 +14,8 @@ export interface DeliveryStamp {
 /**
  * The cells of one delivery row, in `header` order (`deliveryColumns(config, level)`): yields converted from kg/ha
  * to the delivery unit here — the only place the pipeline converts — and an infinite bound or an unknown actual as an
- * empty cell. The typed row is checked against the contract's DeliveryRowSchema first; a bad row throws naming its
- * key, so one bad row fails the whole delivery before anything is written.
+ * empty cell. A number that is not finite throws naming the row's key, so one bad row fails the whole delivery before
+ * anything is written (the contract's checkDelivery then checks each whole file against DeliveryRowSchema).
  */
 export function deliveryCells(point: DeliveryPoint, header: readonly string[], config: ResolvedConfig, stamp: DeliveryStamp, levels: readonly number[]): CsvCell[] {
   const unit = config.commodity.delivery_unit;
@@ -49,13 +48,15 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
   });
   if (header.includes('wasde_in_season')) row.wasde_in_season = point.wasde ?? null;
 
-  const parsed = DeliveryRowSchema.safeParse(row);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const column = String(issue?.path[0] ?? '?');
-    throw new DeliverError(
-      `delivery row ${pointKey(point)}: column "${column}": ${(issue?.message ?? 'invalid').replace(/^Invalid input: /, '')}, found ${String(row[column])}; nothing was delivered — fix the upstream artifact that produced it and rerun`,
-    );
+  // Every number finite (or an empty cell where the column allows it): a NaN never reaches a file as an empty cell.
+  // The rest of DeliveryRowSchema (text columns, key, bands around the mean) is checked per file by checkDelivery.
+  for (const [column, value] of Object.entries(row)) {
+    const required = column === 'mean' || column === 'weather_correction' || column === 'year';
+    if ((typeof value === 'number' && !Number.isFinite(value)) || (required && typeof value !== 'number')) {
+      throw new DeliverError(
+        `delivery row ${pointKey(point)}: column "${column}": expected a finite number${required ? '' : ' or an empty cell'}, found ${String(value)}; nothing was delivered — fix the upstream artifact that produced it and rerun`,
+      );
+    }
   }
   const stray = header.filter((name) => !(name in row));
   if (stray.length > 0) throw new DeliverError(`delivery header: no value for column(s) ${stray.join(', ')}; this stage does not know them`);

@@ -9,32 +9,32 @@ import type { Band, DeliveryPoint } from './DeliveryPoint.js';
  * Returns new points; the input is not modified.
  */
 export function enforceNarrowing(points: readonly DeliveryPoint[]): DeliveryPoint[] {
-  const order = points.map((_, i) => i).sort((a, b) => {
-    const p = points[a] as DeliveryPoint;
-    const q = points[b] as DeliveryPoint;
-    const ka = `${p.admLevel} ${p.geo} ${p.year}`;
-    const kb = `${q.admLevel} ${q.geo} ${q.year}`;
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    return p.initDate < q.initDate ? -1 : p.initDate > q.initDate ? 1 : 0;
+  const series = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const key = `${p.admLevel} ${p.geo} ${p.year}`;
+    const members = series.get(key);
+    if (members) members.push(i);
+    else series.set(key, [i]);
   });
   const out = [...points];
-  let series = '';
-  let below: number[] = [];
-  let above: number[] = [];
-  for (const i of order) {
-    const p = points[i] as DeliveryPoint;
-    const key = `${p.admLevel} ${p.geo} ${p.year}`;
-    if (key !== series) {
-      series = key;
-      below = p.bands.map(() => Infinity);
-      above = p.bands.map(() => Infinity);
-    }
-    const bands: Band[] = p.bands.map((band, l) => {
-      below[l] = Math.min(below[l] as number, p.meanKgHa - band.lower);
-      above[l] = Math.min(above[l] as number, band.upper - p.meanKgHa);
-      return { lower: p.meanKgHa - (below[l] as number), upper: p.meanKgHa + (above[l] as number) };
+  for (const members of series.values()) {
+    members.sort((a, b) => {
+      const da = (points[a] as DeliveryPoint).initDate;
+      const db = (points[b] as DeliveryPoint).initDate;
+      return da < db ? -1 : da > db ? 1 : 0;
     });
-    out[i] = { ...p, bands };
+    const first = points[members[0] as number] as DeliveryPoint;
+    const below = first.bands.map(() => Infinity);
+    const above = first.bands.map(() => Infinity);
+    for (const i of members) {
+      const p = points[i] as DeliveryPoint;
+      const bands: Band[] = p.bands.map((band, l) => {
+        below[l] = Math.min(below[l] as number, p.meanKgHa - band.lower);
+        above[l] = Math.min(above[l] as number, band.upper - p.meanKgHa);
+        return { lower: p.meanKgHa - (below[l] as number), upper: p.meanKgHa + (above[l] as number) };
+      });
+      out[i] = { ...p, bands };
+    }
   }
   return out;
 }
