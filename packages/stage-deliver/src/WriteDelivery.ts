@@ -6,7 +6,7 @@ import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { deliveryColumns } from '@commodity-hindcast/rundir-contract/schemas';
 import { checkDelivery, formatViolation } from '@commodity-hindcast/rundir-contract/validate';
 import { deliveryCells, type DeliveryStamp } from './compute/DeliveryCells.js';
-import { compareRowOrder, type DeliveryPoint } from './compute/DeliveryPoint.js';
+import { compareRowOrder, pointKey, type DeliveryPoint } from './compute/DeliveryPoint.js';
 import { DeliverError } from './DeliverError.js';
 
 /** A delivery file ready to write: its RFC 4180 text, checked. */
@@ -49,8 +49,11 @@ export function validatedDeliveryFiles(input: DeliveryFilesInput): DeliveryFile[
       ...(input.slice ? { slice: input.slice } : { generatedDate: input.stamp.generatedDate }),
     });
     if (violations.length > 0) {
+      const violation = violations[0] as (typeof violations)[number];
+      const row = /^row (\d+)/.exec(violation.at)?.[1];
+      const key = row !== undefined && rows[Number(row)] ? `delivery row ${pointKey(rows[Number(row)] as DeliveryPoint)}: ` : '';
       const more = violations.length > 1 ? ` (and ${violations.length - 1} more violation(s))` : '';
-      throw new DeliverError(`${formatViolation(violations[0] as (typeof violations)[number])}${more}; nothing was delivered`);
+      throw new DeliverError(`${key}${formatViolation(violation)}${more}; nothing was delivered`);
     }
     return { level, location, text, rows: rows.length };
   });
