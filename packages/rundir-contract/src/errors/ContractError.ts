@@ -27,6 +27,7 @@ export type ContractErrorCode =
   | 'FEATURES'
   | 'FEATURES_INPUT'
   | 'FORECAST'
+  | 'POSTPROCESS'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
