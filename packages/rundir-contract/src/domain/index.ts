@@ -59,3 +59,17 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
+export { aggregate, allCountyActuals } from './Aggregate.js';
+export type { AggregatedRow, AggregateOptions, AllCountyActual, GeoColumns, YieldRecordColumns } from './Aggregate.js';
+export {
+  calibratedBands,
+  halfWidthFor,
+  intervalBounds,
+  levelBasisPoints,
+  levelPercent,
+  minResidualsFor,
+  quantileHalfWidth,
+  splitConformalHalfWidth,
+  splitConformalRank,
+} from './Conformal.js';
+export type { CalibratedBand, CalibrationEntry, CalibrationLookup, HalfWidthMethod, IntervalBounds } from './Conformal.js';

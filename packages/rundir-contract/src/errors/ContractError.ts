@@ -27,6 +27,7 @@ export type ContractErrorCode =
   | 'FEATURES'
   | 'FEATURES_INPUT'
   | 'FORECAST'
+  | 'POSTPROCESS'
   | 'DELIVER'
   | 'DELIVER_EXPORT'
   | 'IMPORT'
