@@ -30,6 +30,7 @@ export type ContractErrorCode =
   | 'POSTPROCESS'
   | 'DELIVER'
   | 'DELIVER_EXPORT'
+  | 'EVALUATE'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
