@@ -72,7 +72,7 @@ describe('bad input: one line naming the file, field and fix, and nothing writte
   it('a WASDE file that does not cover a delivered season (a missing vintage)', async () => {
     const built = await fresh((c, dataDir) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: path.join(dataDir, 'wasde.csv') }] }));
     await fs.writeFile(built.config.reference_data[0]?.filepath as string, `${WASDE_HEADER}\r\n${WASDE_2018}`);
-    await failsOneLine(built, /reference_data wasde \(.*wasde\.csv\): no projection for season 2019 \(seasons present: 2018–2018\); give a vintages file that covers every delivered season/);
+    await failsOneLine(built, /reference_data wasde \(.*wasde\.csv\): no report prints corn USA season 2019 \(a missing vintage\); give a WASDE table that covers every delivered season/);
   });
 });
 

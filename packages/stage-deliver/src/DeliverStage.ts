@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { calendarFromConfig, deliveryUnitToKgHa, type AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
-import { readCsv, readParquet } from '@commodity-hindcast/rundir-contract/io';
+import { readCsv, readParquet, readWasdeTable } from '@commodity-hindcast/rundir-contract/io';
 import {
   forecastDeliveryPath,
   forecastScope,
@@ -28,7 +28,6 @@ import { buildPoints, type YieldTableRow } from './DeliveryPoints.js';
 import { emptyBandWarnings } from './EmptyBands.js';
 import { checkExportTargets, exportDelivery } from './ExportDelivery.js';
 import { countyRows, nationalRows } from './inputs/FrameRows.js';
-import { WasdeVintages } from './inputs/WasdeVintages.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
 import { validatedDeliveryFiles, type DeliveryFile } from './WriteDelivery.js';
 
@@ -120,8 +119,9 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
 
   const calendar = calendarFromConfig(config.commodity);
   const mode: ResidualMode = slice ? residualModeOf(config) : (config.postprocess.conformalise[0] as ResidualMode);
-  const bands = BandLookup.from(config, mode, calendar, result.calibration(mode));
   const levels = [...config.delivery.ci_levels].sort((a, b) => a - b);
+  const calibration = result.calibration(mode);
+  const bands = BandLookup.from(config, mode, calendar, await calibration.read(), levels, calibration.location);
   const included = new Set(await result.includedGeoIdentifiers());
   const missingLevel = (where: string) => (column: string): never => {
     throw new DeliverError(`${where}: no column ${column}; add its level to delivery.ci_levels before POSTPROCESS and rerun 'commodity-hindcast run postprocess --run-dir ${runDir}'`);
@@ -146,12 +146,22 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
       `predictions for ${outside.year} at ${outside.initDate} hold ${outside.geo}, which included_geo_identifiers.txt does not list; rerun 'commodity-hindcast run predict' for the run's universe`,
     );
   }
-  const wasde = wasdeSource ? await WasdeVintages.read(wasdeSource, config, storeOf(wasdeSource)) : undefined;
+  const wasde = wasdeSource ? await readWasdeTable(wasdeSource, { store: storeOf(wasdeSource) }) : undefined;
 
   // The rules, on kg/ha: frozen tail first (on the means as predicted), then narrowing, then clipping (which moves
   // bands with their mean and so keeps widths).
   const warnings: string[] = [];
-  let points: DeliveryPoint[] = await buildPoints({ counties, national, levels, bands, country: `ADM0:${config.commodity.country_code}`, ...(yieldRows ? { yieldRows } : {}), ...(wasde ? { wasde } : {}) });
+  let points: DeliveryPoint[] = buildPoints({
+    counties,
+    national,
+    bands,
+    universe: included,
+    commodity: config.commodity.commodity,
+    countryCode: config.commodity.country_code,
+    ...(config.commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: config.commodity.bushel_weight_lbs } : {}),
+    ...(yieldRows ? { yieldRows } : {}),
+    ...(wasde ? { wasde: { vintages: wasde.vintages, location: wasde.location } } : {}),
+  });
   if (config.delivery.drop_frozen_tail) {
     const frozen = dropFrozenTail(points);
     points = frozen.points;
@@ -166,7 +176,7 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
   clip.clipped.forEach((n, level) => {
     if (n > 0) warnings.push(`ADM${level}: ${n} mean(s) outside commodity.yield_range [${lo}, ${hi}] ${unit} clipped to it (bands moved with them)`);
   });
-  warnings.push(...(await emptyBandWarnings(points, levels, bands)));
+  warnings.push(...emptyBandWarnings(points, levels, bands));
 
   const relative = (level: AdmLevel): string =>
     slice ? forecastDeliveryPath(slice, config.experiment_key, level) : hindcastDeliveryPath(config.experiment_key, level, generated);

@@ -1,10 +1,9 @@
-import type { AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
-import { aggregateToAdm1, allCountyActuals } from './compute/AdmAggregate.js';
+import { aggregate, allCountyActuals, epochDayToIso, isoToEpochDay, wasdeFinalYield, wasdeForecastAsOf, type WasdeVintage } from '@commodity-hindcast/rundir-contract/domain';
 import type { BandLookup } from './compute/BandLookup.js';
 import type { CountyRow } from './compute/CountyRow.js';
-import type { Band, DeliveryPoint } from './compute/DeliveryPoint.js';
+import type { DeliveryPoint } from './compute/DeliveryPoint.js';
+import { DeliverError } from './DeliverError.js';
 import type { NationalRow } from './inputs/FrameRows.js';
-import type { WasdeVintages } from './inputs/WasdeVintages.js';
 
 /** One row of the yields builder's input table. */
 export interface YieldTableRow {
@@ -19,13 +18,17 @@ export interface BuildPointsInput {
   counties: readonly CountyRow[];
   /** The national series, with bounds per level (ascending). */
   national: readonly NationalRow[];
-  levels: readonly number[];
   bands: BandLookup;
-  /** `ADM0:<ISO3>`. */
-  country: string;
+  /** The modelled universe (included_geo_identifiers.txt). */
+  universe: ReadonlySet<string>;
+  /** `commodity.commodity` and `commodity.country_code`, `commodity.bushel_weight_lbs` (WASDE). */
+  commodity: string;
+  countryCode: string;
+  bushelWeightLbs?: number;
   /** Hindcast: the yield table, for the ADM0 all-county actuals; absent in a forecast (the season has none yet). */
   yieldRows?: readonly YieldTableRow[];
-  wasde?: WasdeVintages;
+  /** The WASDE vintages, when a benchmark is configured, and where they were read from. */
+  wasde?: { vintages: readonly WasdeVintage[]; location: string };
 }
 
 /**
@@ -34,36 +37,46 @@ export interface BuildPointsInput {
  * bias-corrected value and the bounds POSTPROCESS computed around it — with the all-county actuals of the yield table
  * and the WASDE benchmark where configured.
  */
-export async function buildPoints(input: BuildPointsInput): Promise<DeliveryPoint[]> {
-  const { levels, bands } = input;
-  const banded = async (admLevel: AdmLevel, year: number, initDate: string, fold: string, mean: number): Promise<Band[]> =>
-    Promise.all(
-      levels.map(async (level) => {
-        const { halfWidth } = await bands.halfWidth(admLevel, initDate, year, fold, level);
-        return { lower: mean - halfWidth, upper: mean + halfWidth };
-      }),
-    );
-
+export function buildPoints(input: BuildPointsInput): DeliveryPoint[] {
+  const { bands } = input;
   const points: DeliveryPoint[] = [];
   for (const r of input.counties) {
-    points.push({ admLevel: 2, year: r.year, initDate: r.initDate, geo: r.geo, fold: r.fold, meanKgHa: r.sim, weatherCorrectionKgHa: r.detrended, actualKgHa: r.obs, bands: await banded(2, r.year, r.initDate, r.fold, r.sim) });
+    points.push({ admLevel: 2, year: r.year, initDate: r.initDate, geo: r.geo, fold: r.fold, meanKgHa: r.sim, weatherCorrectionKgHa: r.detrended, actualKgHa: r.obs, bands: bands.bands(2, r.initDate, r.year, r.fold, r.sim) });
   }
-  for (const r of aggregateToAdm1(input.counties)) {
-    points.push({ admLevel: 1, year: r.year, initDate: r.initDate, geo: r.geo, fold: r.fold, meanKgHa: r.sim, weatherCorrectionKgHa: r.detrended, actualKgHa: r.obs, bands: await banded(1, r.year, r.initDate, r.fold, r.sim) });
+
+  // ADM1 through the contract's aggregation, as POSTPROCESS aggregates ADM0 and the ADM1 residuals.
+  const c = input.counties;
+  const foldOf = new Map(c.map((r) => [`${r.year} ${r.initDate}`, r.fold]));
+  const states = aggregate(
+    {
+      year: c.map((r) => r.year),
+      init_date: c.map((r) => isoToEpochDay(r.initDate)),
+      geo_identifier: c.map((r) => r.geo),
+      area_harvested_ha: c.map((r) => r.area),
+      values: { sim: c.map((r) => r.sim), detrended: c.map((r) => r.detrended), obs: c.map((r) => r.obs) },
+    },
+    1,
+    { universe: input.universe, weight: 'area' },
+  );
+  for (const s of states) {
+    const initDate = epochDayToIso(s.init_date);
+    const fold = foldOf.get(`${s.year} ${initDate}`) as string;
+    const { sim, detrended, obs } = s.values;
+    if (sim === null || detrended === null) throw new DeliverError(`${s.geo_identifier} ${s.year} ${initDate}: no county with a positive area has a prediction; rerun 'commodity-hindcast run predict'`);
+    points.push({ admLevel: 1, year: s.year, initDate, geo: s.geo_identifier, fold, meanKgHa: sim, weatherCorrectionKgHa: detrended, actualKgHa: obs, bands: bands.bands(1, initDate, s.year, fold, sim) });
   }
-  const allActuals = new Map<number, DeliveryPoint['actualAll']>();
-  const actualsOf = (year: number): DeliveryPoint['actualAll'] => {
-    if (!input.yieldRows) return { areaWeightedKgHa: null, prodDivAreaKgHa: null };
-    let hit = allActuals.get(year);
-    if (!hit) {
-      const prefix = `${input.country}/`;
-      hit = allCountyActuals(input.yieldRows.filter((y) => y.year === year && y.geo.startsWith(prefix) && y.geo.split('/').length === 3));
-      allActuals.set(year, hit);
+
+  const country = `ADM0:${input.countryCode}`;
+  const actuals = new Map<number, DeliveryPoint['actualAll']>();
+  if (input.yieldRows) {
+    const y = input.yieldRows;
+    for (const a of allCountyActuals({ geo_identifier: y.map((r) => r.geo), year: y.map((r) => r.year), yield_kg_ha: y.map((r) => r.yieldKgHa), area_harvested_ha: y.map((r) => r.areaHa) }, 0)) {
+      if (a.geo_identifier === country) actuals.set(a.year, { areaWeightedKgHa: a.area_weighted_all, prodDivAreaKgHa: a.prod_div_area_all });
     }
-    return hit;
-  };
+  }
+  const query = { commodity: input.commodity, countryCode: input.countryCode, ...(input.bushelWeightLbs !== undefined ? { bushelWeightLbs: input.bushelWeightLbs } : {}) };
   for (const r of input.national) {
-    points.push({
+    const point: DeliveryPoint = {
       admLevel: 0,
       year: r.year,
       initDate: r.initDate,
@@ -72,10 +85,19 @@ export async function buildPoints(input: BuildPointsInput): Promise<DeliveryPoin
       meanKgHa: r.corrected,
       weatherCorrectionKgHa: r.detrended,
       actualKgHa: r.obs,
-      actualAll: actualsOf(r.year),
+      actualAll: actuals.get(r.year) ?? { areaWeightedKgHa: null, prodDivAreaKgHa: null },
       bands: r.bounds.map((b) => ({ ...b })),
-      ...(input.wasde ? { wasde: input.wasde.inSeason(r.year, r.initDate) } : {}),
-    });
+    };
+    if (input.wasde) {
+      if (!wasdeFinalYield(input.wasde.vintages, { ...query, seasonYear: r.year })) {
+        throw new DeliverError(
+          `reference_data wasde (${input.wasde.location}): no report prints ${input.commodity} ${input.countryCode} season ${r.year} (a missing vintage); give a WASDE table that covers every delivered season`,
+        );
+      }
+      const hit = wasdeForecastAsOf(input.wasde.vintages, { ...query, seasonYear: r.year }, r.initDate);
+      point.wasde = hit ? { value: hit.value, unit: hit.unit, kgHa: hit.kgHa } : null;
+    }
+    points.push(point);
   }
   return points;
 }

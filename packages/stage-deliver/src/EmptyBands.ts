@@ -1,12 +1,12 @@
-import type { AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
-import { minResidualsFor, type BandLookup } from './compute/BandLookup.js';
+import { minResidualsFor, type AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
+import type { BandLookup } from './compute/BandLookup.js';
 import type { DeliveryPoint } from './compute/DeliveryPoint.js';
 
 /**
  * One warning per (ADM level, CI level) whose band is empty (infinite: too few residuals) in some rows, saying how
  * many residuals split conformal needs at that level and how many more the smallest calibration sample used needs.
  */
-export async function emptyBandWarnings(points: readonly DeliveryPoint[], levels: readonly number[], bands: BandLookup): Promise<string[]> {
+export function emptyBandWarnings(points: readonly DeliveryPoint[], levels: readonly number[], bands: BandLookup): string[] {
   const warnings: string[] = [];
   for (const admLevel of [0, 1, 2] as AdmLevel[]) {
     const rows = points.filter((p) => p.admLevel === admLevel);
@@ -17,7 +17,7 @@ export async function emptyBandWarnings(points: readonly DeliveryPoint[], levels
       const keys = [...new Set(empty.map((p) => bands.key(p.initDate, p.year, p.fold)))];
       let smallest: { key: string; n: number } | undefined;
       for (const key of keys) {
-        const n = await bands.residualCount(admLevel, key, level);
+        const n = bands.residualCount(admLevel, key, l);
         if (n !== undefined && (smallest === undefined || n < smallest.n)) smallest = { key, n };
       }
       const pct = Math.round(100 * level);

@@ -46,7 +46,9 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
     row[`lower_${pct}`] = band && Number.isNaN(band.lower) ? NaN : convert(band?.lower);
     row[`upper_${pct}`] = band && Number.isNaN(band.upper) ? NaN : convert(band?.upper);
   });
-  if (header.includes('wasde_in_season')) row.wasde_in_season = point.wasde ?? null;
+  // WASDE prints bu/acre (lb/acre for cotton): a value already in the delivery unit is written as printed, anything
+  // else converted from kg/ha, so 174.0 stays 174 rather than a round-trip's 174.00000000000003.
+  if (header.includes('wasde_in_season')) row.wasde_in_season = point.wasde ? (sameUnit(point.wasde.unit, unit) ? point.wasde.value : convert(point.wasde.kgHa)) : null;
 
   // Every number finite (or an empty cell where the column allows it): a NaN never reaches a file as an empty cell.
   // The rest of DeliveryRowSchema (text columns, key, bands around the mean) is checked per file by checkDelivery.
@@ -61,4 +63,9 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
   const stray = header.filter((name) => !(name in row));
   if (stray.length > 0) throw new DeliverError(`delivery header: no value for column(s) ${stray.join(', ')}; this stage does not know them`);
   return header.map((name) => row[name] ?? null);
+}
+
+function sameUnit(printed: string, unit: string): boolean {
+  const u = printed.trim().toLowerCase().replace(/\s+/g, '');
+  return unit === 'bu_acre' ? u === 'bu/acre' || u === 'bu/ac' : u === 'lb/acre' || u === 'lbs/acre' || u === 'lb/ac';
 }

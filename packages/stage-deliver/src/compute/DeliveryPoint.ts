@@ -27,8 +27,8 @@ export interface DeliveryPoint {
   actualAll?: { areaWeightedKgHa: number | null; prodDivAreaKgHa: number | null };
   /** One band per configured level, ascending. */
   bands: Band[];
-  /** ADM0 only, with a WASDE benchmark: the latest WASDE forecast on or before the init date (delivery unit). */
-  wasde?: number | null;
+  /** ADM0 only, with a WASDE benchmark: the latest WASDE forecast on or before the init date (as printed, and in kg/ha). */
+  wasde?: { value: number; unit: string; kgHa: number } | null;
 }
 
 /** `(year, init_date, geo_identifier)` as messages show a row's key. */

@@ -1,6 +1,5 @@
 import { fixtureConfig } from '@commodity-hindcast/rundir-contract/testing';
 import { describe, expect, it } from 'vitest';
-import { minResidualsFor } from './BandLookup.js';
 import { clipMeans } from './Clipping.js';
 import { deliveryCells } from './DeliveryCells.js';
 import type { DeliveryPoint } from './DeliveryPoint.js';
@@ -94,21 +93,6 @@ describe('clipMeans', () => {
     expect(points[0]?.bands).toEqual([{ lower: 240, upper: 260 }, { lower: -Infinity, upper: Infinity }]);
     expect(points[1]?.bands).toEqual([{ lower: 46, upper: 54 }]);
     expect(points[2]?.meanKgHa).toBe(150);
-  });
-});
-
-describe('minResidualsFor (split conformal: ⌈(n+1)L⌉ <= n)', () => {
-  it.each([
-    [0.5, 1],
-    [0.68, 3],
-    [0.8, 4],
-    [0.9, 9],
-    [0.95, 19],
-    [0.99, 99],
-  ])('level %f needs %i residuals, and one fewer is not enough', (level, n) => {
-    expect(minResidualsFor(level)).toBe(n);
-    expect(Math.ceil((n + 1) * level - 1e-9)).toBeLessThanOrEqual(n);
-    expect(Math.ceil(n * level - 1e-9)).toBeGreaterThan(n - 1);
   });
 });
 
