@@ -109,6 +109,36 @@ describe('the WASDE benchmark', () => {
   });
 });
 
+// The real public data: `../shared/data` beside the repository, or $SHARED_DATA_DIR (as tools/integration-tests).
+const SHARED_DATA = process.env.SHARED_DATA_DIR?.trim() || path.resolve(import.meta.dirname, '../../../../shared/data');
+const REAL_WASDE = path.join(SHARED_DATA, 'wasde/us_corn_soy_yield_vintages.csv');
+const haveRealWasde = await fs.stat(REAL_WASDE).then(() => true, () => false);
+
+describe('the WASDE benchmark on the real vintages table (../shared/data/wasde)', () => {
+  it.skipIf(!haveRealWasde)('gives the July and September reports for the fixture\'s init dates, as a DuckDB lookup does', async () => {
+    const built = await fresh((c) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: REAL_WASDE }] }));
+    const result = await run({ runDir: built.runDir, now });
+    const adm0 = parseCsv(await fs.readFile(result.files[0] as string, 'utf8'), 'adm0');
+    const got = adm0.rows.map((r) => [r[adm0.header.indexOf('init_date')], Number(r[adm0.header.indexOf('wasde_in_season')])]);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    try {
+      const expected = (await db.runAndReadAll(`
+        WITH inits AS (SELECT * FROM (VALUES (2018, DATE '2018-07-29'), (2018, DATE '2018-10-01'), (2019, DATE '2019-07-29'), (2019, DATE '2019-10-01')) t(season, init))
+        SELECT CAST(init AS VARCHAR) AS init, arg_max(projected_yield, report_date) AS value
+        FROM inits JOIN read_csv('${REAL_WASDE}', header = true) w
+          ON w.commodity = 'corn' AND w.country = 'United States' AND w.season_year = inits.season AND w.report_date <= inits.init
+        GROUP BY init ORDER BY init`)).getRowObjectsJS() as { init: string; value: number }[];
+      expect(got).toEqual(expected.map((e) => [e.init, e.value]));
+      expect(got).toEqual([['2018-07-29', 174], ['2018-10-01', 181.3], ['2019-07-29', 166], ['2019-10-01', 168.2]]);
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
 describe('yield_range', () => {
   it('clips means outside the range, moves their bands with them, and counts them in the warnings', async () => {
     const built = await fresh((c) => ({ ...c, commodity: { ...c.commodity, yield_range: [50, 150] as [number, number] } }));
