@@ -63,7 +63,7 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
     const years = new Set(Array.from(frame.columns.year as ArrayLike<number>));
     if (frame.numRows === 0 || years.size !== 1 || !years.has(year)) {
       throw new PostprocessError(
-        `${slice.locations.walkForwardPreds}: expected the walk-forward predictions of test year ${year}, found ${frame.numRows === 0 ? 'no rows' : `rows of year(s) ${[...years].join(', ')}`}; rerun '${CLI} run predict --run-dir ${runDir} --fold ${year}'`,
+        `${slice.locations.walkForwardPreds}: expected the walk-forward predictions of test year ${year}, found ${frame.numRows === 0 ? 'no rows' : `rows of year(s) ${[...years].join(', ')}`}; rerun '${CLI} run hindcast --run-dir ${runDir}' (it runs PREDICT for every fold)`,
       );
     }
     walkForward.set(year, predictionColumns(frame));
