@@ -4,6 +4,7 @@ import { ContractError } from '../errors/ContractError.js';
 import { mulberry32 } from '../testing/SeededRandom.js';
 import {
   calibratedBands,
+  conformalHalfWidths,
   halfWidthFor,
   intervalBounds,
   levelBasisPoints,
@@ -71,6 +72,18 @@ describe('splitConformalHalfWidth: hand-computed cases', () => {
         expect(width).toBe(expected);
       }),
       { seed: 20261204, numRuns: 500 },
+    );
+  });
+});
+
+describe('conformalHalfWidths', () => {
+  it('equals the single-level functions at every level, for both methods (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { maxLength: 50 }), (residuals) => {
+        expect(conformalHalfWidths('split_conformal', residuals, LEVELS)).toEqual(LEVELS.map((l) => splitConformalHalfWidth(residuals, l)));
+        expect(conformalHalfWidths('quantile', residuals, LEVELS)).toEqual(LEVELS.map((l) => quantileHalfWidth(residuals, l)));
+      }),
+      { seed: 3, numRuns: 200 },
     );
   });
 });

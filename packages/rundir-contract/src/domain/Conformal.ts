@@ -66,6 +66,15 @@ export function quantileHalfWidth(residuals: ArrayLike<number>, level: number): 
   return a + (b - a) * fraction;
 }
 
+/**
+ * Half-widths of `method` at several levels from one sort of |r| (a calibration table computes every level of a
+ * large residual set; the result equals calling the single-level function per level).
+ */
+export function conformalHalfWidths(method: HalfWidthMethod, residuals: ArrayLike<number>, levels: readonly number[]): number[] {
+  const sorted = sortedAbsolute(residuals, method === 'quantile' ? 'quantileHalfWidth' : 'splitConformalHalfWidth');
+  return levels.map((level) => halfWidthFor(method, sorted, level));
+}
+
 /** The calibration methods of `postprocess.conformal_method`. */
 export type HalfWidthMethod = 'split_conformal' | 'quantile';
 
