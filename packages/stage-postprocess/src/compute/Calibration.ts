@@ -1,5 +1,5 @@
 import { CI_LEVELS, CONFORMAL_METHODS, type ConformalMethod } from '@commodity-hindcast/rundir-contract/config';
-import { calibrationKey, calibrationScope, halfWidthFor, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import { calibrationKey, calibrationScope, conformalHalfWidths, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
 import type { ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { ADM_NAMES, type AdmName, type Residual } from './Residuals.js';
@@ -52,7 +52,13 @@ export function calibrationGroups(mode: ResidualMode, residuals: readonly Residu
       break;
     case 'year': {
       const years = [...ctx.testYears].sort((a, b) => a - b);
-      add([...years.map(String), 'production'], (r) => [...years.filter((t) => r.year < t).map(String), 'production']);
+      const keysOfYear = new Map<number, string[]>();
+      const keysOf = (year: number): string[] => {
+        let keys = keysOfYear.get(year);
+        if (!keys) keysOfYear.set(year, (keys = [...years.filter((t) => year < t).map(String), 'production']));
+        return keys;
+      };
+      add([...years.map(String), 'production'], (r) => keysOf(r.year));
       break;
     }
     case 'init_doy': {
@@ -75,11 +81,13 @@ export function calibrationGroups(mode: ResidualMode, residuals: readonly Residu
 export function calibrationRows(mode: ResidualMode, groups: readonly CalibrationGroup[], levels: readonly number[] = CI_LEVELS, methods: readonly ConformalMethod[] = CONFORMAL_METHODS): CalibrationRow[] {
   const scope = calibrationScope(mode);
   const rows: CalibrationRow[] = [];
+  const ascending = [...levels].sort((a, b) => a - b);
   for (const group of groups) {
     for (const method of methods) {
-      for (const level of [...levels].sort((a, b) => a - b)) {
-        rows.push({ residual_mode: mode, method, adm_level: group.adm, scope, key: group.key, level, half_width_kg_ha: halfWidthFor(method, group.residuals, level), n_residuals: group.residuals.length });
-      }
+      const widths = conformalHalfWidths(method, group.residuals, ascending);
+      ascending.forEach((level, j) => {
+        rows.push({ residual_mode: mode, method, adm_level: group.adm, scope, key: group.key, level, half_width_kg_ha: widths[j] as number, n_residuals: group.residuals.length });
+      });
     }
   }
   return rows;
