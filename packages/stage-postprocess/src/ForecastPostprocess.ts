@@ -1,5 +1,5 @@
 import { calendarFromConfig, calibrationKey, isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
-import { forecastNationalPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import { configTrainPath, forecastNationalPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -26,12 +26,14 @@ export async function postprocessForecast(options: PostprocessRunOptions & { mod
   const national = runPath(runDir, relative);
   const manifest = runPath(runDir, manifestPath('postprocess', scope));
 
-  const inputs = (await preflight(runDir, 'postprocess', { slice, store })).map((i) => i.location);
+  const preflightInputs = (await preflight(runDir, 'postprocess', { slice, store })).map((i) => i.location);
+  const result = await ExperimentResult.fromRunDir(runDir, { store });
+  // A resumed run's config_train.yaml changes what the stage computes, so it is an input like the others.
+  const inputs = [...preflightInputs, ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
   if (!options.force && (await stageUpToDate(runDir, 'postprocess', scope, inputs, { package: STAGE_PACKAGE, expected: [relative], store }))) {
     return { mode: 'forecast', skipped: true, national, manifest, warnings: [] };
   }
-  const result = await ExperimentResult.fromRunDir(runDir, { store });
-  const config = await result.config();
+  const config = await result.effectiveConfig();
   const residualMode = config.forecast?.residual_mode;
   if (!residualMode) throw new PostprocessError(`${runDir}/config_resolved.yaml: the config has no forecast.residual_mode; add forecast: {residual_mode: <one of postprocess.conformalise>}`);
   const calendar = calendarFromConfig(config.commodity);

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { calendarFromConfig, calibrationKey } from '@commodity-hindcast/rundir-contract/domain';
 import { readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { biasCorrectorPath, conformalPath, manifestPath, nationalPath, runPath, type ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
+import { biasCorrectorPath, configTrainPath, conformalPath, manifestPath, nationalPath, runPath, type ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -31,7 +31,7 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   const store = storeOf(runDir);
   const inputs = await preflight(runDir, 'postprocess', { store });
   const result = await ExperimentResult.fromRunDir(runDir, { store });
-  const config = await result.config();
+  const config = await result.effectiveConfig();
   const key = config.experiment_key;
   const testYears = [...config.experiment_protocol.test_years].sort((a, b) => a - b);
   const folds = [...testYears.map(String), 'production'];
@@ -41,7 +41,8 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   const manifest = runPath(runDir, manifestPath('postprocess', null));
   const empty = { mode: 'hindcast' as const, national, manifest, biasCorrectors: [], warnings: [] };
 
-  const inputLocations = inputs.map((i) => i.location);
+  // A resumed run's config_train.yaml changes what the stage computes, so it is an input like the others.
+  const inputLocations = [...inputs.map((i) => i.location), ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
   if (!options.force && (await stageUpToDate(runDir, 'postprocess', null, inputLocations, { package: STAGE_PACKAGE, expected, store }))) {
     return { ...empty, skipped: true, calibrations: modes.map((mode) => ({ mode, rows: 0, levels: [] })) };
   }

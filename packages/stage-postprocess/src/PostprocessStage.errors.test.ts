@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
 import { readParquet, writeParquet } from '@commodity-hindcast/rundir-contract/io';
-import { conformalPath, forecastNationalPath, manifestPath, nationalPath, runPath, walkForwardPredsPath, yearDataPath } from '@commodity-hindcast/rundir-contract/layout';
+import { conformalPath, forecastNationalPath, manifestPath, nationalPath, runPath, trainPredsPath, walkForwardPredsPath, yearDataPath } from '@commodity-hindcast/rundir-contract/layout';
 import { writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { walkForwardPredsSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
@@ -47,6 +47,16 @@ describe('POSTPROCESS refuses bad input in one line, writing nothing', () => {
     );
     expect(await exists(runPath(runDir, conformalPath('hindcast_oos_per_init_date')))).toBe(false);
     expect(await exists(runPath(runDir, manifestPath('postprocess')))).toBe(false);
+  });
+
+  it('in_sample_pooled without the production train preds names the command that makes them', async () => {
+    const { runDir } = await buildRunDir(root, { stages: ['fit', 'predict'] });
+    await rm(runPath(runDir, trainPredsPath('corn_usa', 'production')));
+    await expectOneLineFailure(
+      run({ mode: 'hindcast', runDir }),
+      /^preflight postprocess: .*preds\/corn_usa\/production\/train_preds\.parquet is missing; make it with 'commodity-hindcast run hindcast --run-dir [^']*' \(or 'commodity-hindcast run fit-production --config <config>'\)$/,
+    );
+    expect(await exists(runPath(runDir, conformalPath('in_sample_pooled')))).toBe(false);
   });
 
   it('walk-forward predictions of another year than the fold are refused before anything is written', async () => {
