@@ -187,5 +187,8 @@ describe('levels, bounds and bands', () => {
       'conformal/x.parquet: no half-width for ADM0 split_conformal key "183" level 0.8 (no rows for that key (keys present: 120, 184)); rerun postprocess with this level in delivery.ci_levels',
     );
     expect(() => calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '184' }, 1, [0.9])).toThrow('levels present: 0.8');
+    expect(() => calibratedBands(rows, { method: 'quantile', admLevel: 'ADM1', key: '184' }, 1, [0.8], 'c.parquet')).toThrow(
+      'c.parquet: no ADM1 quantile half-widths (present: ADM0 quantile, ADM0 split_conformal); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds',
+    );
   });
 });

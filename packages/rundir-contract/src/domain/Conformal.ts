@@ -128,6 +128,10 @@ export interface CalibratedBand extends IntervalBounds {
  * what is absent — no fallback to another key or level.
  */
 export function calibratedBands(rows: readonly CalibrationEntry[], lookup: CalibrationLookup, center: number, levels: readonly number[], where = 'calibration'): CalibratedBand[] {
+  if (!rows.some((r) => r.method === lookup.method && r.adm_level === lookup.admLevel)) {
+    const present = [...new Set(rows.map((r) => `${r.adm_level} ${r.method}`))].sort();
+    throw new ContractError(`${where}: no ${lookup.admLevel} ${lookup.method} half-widths (present: ${present.length ? present.join(', ') : 'none'}); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds`);
+  }
   const candidates = rows.filter((r) => r.method === lookup.method && r.adm_level === lookup.admLevel && r.key === lookup.key);
   return [...levels]
     .sort((a, b) => a - b)
