@@ -4,6 +4,7 @@ import { ContractError } from '../errors/ContractError.js';
 import { mulberry32 } from '../testing/SeededRandom.js';
 import {
   calibratedBands,
+  conformalHalfWidths,
   halfWidthFor,
   intervalBounds,
   levelBasisPoints,
@@ -71,6 +72,18 @@ describe('splitConformalHalfWidth: hand-computed cases', () => {
         expect(width).toBe(expected);
       }),
       { seed: 20261204, numRuns: 500 },
+    );
+  });
+});
+
+describe('conformalHalfWidths', () => {
+  it('equals the single-level functions at every level, for both methods (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { maxLength: 50 }), (residuals) => {
+        expect(conformalHalfWidths('split_conformal', residuals, LEVELS)).toEqual(LEVELS.map((l) => splitConformalHalfWidth(residuals, l)));
+        expect(conformalHalfWidths('quantile', residuals, LEVELS)).toEqual(LEVELS.map((l) => quantileHalfWidth(residuals, l)));
+      }),
+      { seed: 3, numRuns: 200 },
     );
   });
 });
@@ -174,5 +187,8 @@ describe('levels, bounds and bands', () => {
       'conformal/x.parquet: no half-width for ADM0 split_conformal key "183" level 0.8 (no rows for that key (keys present: 120, 184)); rerun postprocess with this level in delivery.ci_levels',
     );
     expect(() => calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '184' }, 1, [0.9])).toThrow('levels present: 0.8');
+    expect(() => calibratedBands(rows, { method: 'quantile', admLevel: 'ADM1', key: '184' }, 1, [0.8], 'c.parquet')).toThrow(
+      'c.parquet: no ADM1 quantile half-widths (present: ADM0 quantile, ADM0 split_conformal); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds',
+    );
   });
 });

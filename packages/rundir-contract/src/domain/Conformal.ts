@@ -66,6 +66,15 @@ export function quantileHalfWidth(residuals: ArrayLike<number>, level: number): 
   return a + (b - a) * fraction;
 }
 
+/**
+ * Half-widths of `method` at several levels from one sort of |r| (a calibration table computes every level of a
+ * large residual set; the result equals calling the single-level function per level).
+ */
+export function conformalHalfWidths(method: HalfWidthMethod, residuals: ArrayLike<number>, levels: readonly number[]): number[] {
+  const sorted = sortedAbsolute(residuals, method === 'quantile' ? 'quantileHalfWidth' : 'splitConformalHalfWidth');
+  return levels.map((level) => halfWidthFor(method, sorted, level));
+}
+
 /** The calibration methods of `postprocess.conformal_method`. */
 export type HalfWidthMethod = 'split_conformal' | 'quantile';
 
@@ -119,6 +128,10 @@ export interface CalibratedBand extends IntervalBounds {
  * what is absent — no fallback to another key or level.
  */
 export function calibratedBands(rows: readonly CalibrationEntry[], lookup: CalibrationLookup, center: number, levels: readonly number[], where = 'calibration'): CalibratedBand[] {
+  if (!rows.some((r) => r.method === lookup.method && r.adm_level === lookup.admLevel)) {
+    const present = [...new Set(rows.map((r) => `${r.adm_level} ${r.method}`))].sort();
+    throw new ContractError(`${where}: no ${lookup.admLevel} ${lookup.method} half-widths (present: ${present.length ? present.join(', ') : 'none'}); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds`);
+  }
   const candidates = rows.filter((r) => r.method === lookup.method && r.adm_level === lookup.admLevel && r.key === lookup.key);
   return [...levels]
     .sort((a, b) => a - b)

@@ -63,6 +63,7 @@ export { aggregate, allCountyActuals } from './Aggregate.js';
 export type { AggregatedRow, AggregateOptions, AllCountyActual, GeoColumns, YieldRecordColumns } from './Aggregate.js';
 export {
   calibratedBands,
+  conformalHalfWidths,
   halfWidthFor,
   intervalBounds,
   levelBasisPoints,
