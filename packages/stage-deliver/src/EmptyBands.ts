@@ -21,11 +21,13 @@ export function emptyBandWarnings(points: readonly DeliveryPoint[], levels: read
         if (n !== undefined && (smallest === undefined || n < smallest.n)) smallest = { key, n };
       }
       const pct = Math.round(100 * level);
-      const need = minResidualsFor(level);
+      // Split conformal needs n ≥ L/(1−L); the empirical quantile is finite with one residual.
+      const splitConformal = bands.method === 'split_conformal';
+      const need = splitConformal ? minResidualsFor(level) : 1;
       const sample = smallest
         ? `; ${bands.mode} key ${smallest.key} has ${smallest.n}: ${Math.max(need - smallest.n, 0)} more needed`
         : '';
-      warnings.push(`ADM${admLevel} ${pct}% band: empty in ${empty.length} of ${rows.length} rows — split conformal at ${level} needs at least ${need} residuals${sample}`);
+      warnings.push(`ADM${admLevel} ${pct}% band: empty in ${empty.length} of ${rows.length} rows — ${splitConformal ? 'split conformal' : bands.method} at ${level} needs at least ${need} residual${need === 1 ? '' : 's'}${sample}`);
     }
   }
   return warnings;

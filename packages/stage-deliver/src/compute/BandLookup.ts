@@ -20,7 +20,7 @@ export class BandLookup {
 
   constructor(
     readonly mode: ResidualMode,
-    private readonly method: string,
+    readonly method: string,
     private readonly calendar: SeasonCalendar,
     private readonly rows: readonly CalibrationEntry[],
     private readonly levels: readonly number[],
