@@ -17,6 +17,7 @@ const UPSTREAM = ['fit', 'predict', 'postprocess', 'forecast', 'forecast-feature
 let root: string;
 let built: BuiltRunDir;
 let first: DeliverRunResult;
+let firstTexts: string[];
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
   built = await buildRunDir(path.join(root, 'data'), { stages: UPSTREAM });
   await writeYieldTable(built.config, built.store);
   first = await run({ runDir: built.runDir, now });
+  firstTexts = await Promise.all(first.files.map((f) => fs.readFile(f, 'utf8')));
   instance = await DuckDBInstance.create(':memory:');
   db = await instance.connect();
 });
@@ -175,6 +177,17 @@ describe('hindcast delivery', () => {
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
     const again = await run({ runDir: built.runDir, now: () => new Date('2024-08-03T10:00:00Z') });
     expect(again).toEqual({ skipped: true, files: first.files, rows: first.rows, warnings: [] });
+  });
+
+  it('with force on another day, supersedes the old dated files rather than leaving them beside the new ones', async () => {
+    const forced = await run({ runDir: built.runDir, force: true, now: () => new Date('2024-08-03T09:00:00Z') });
+    expect(forced.skipped).toBe(false);
+    expect(forced.files.map((f) => path.basename(f))).toEqual([0, 1, 2].map((l) => `Treefera_corn_usa_ADM${l}_Hindcast_20240803.csv`));
+    expect((await fs.readdir(path.join(built.runDir, 'delivery'))).sort()).toEqual(forced.files.map((f) => path.basename(f)));
+    // Same inputs, same numbers: only the generation date differs.
+    for (const [i, file] of forced.files.entries()) expect((await fs.readFile(file, 'utf8')).replaceAll(',2024-08-03\r\n', ',2024-08-02\r\n')).toBe(firstTexts[i]);
+    const report = await validateRunDir(built.runDir);
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
   });
 });
 
