@@ -5,7 +5,6 @@ import {
   forecastDeliveryPath,
   forecastScope,
   hindcastDeliveryPath,
-  manifestPath,
   runPath,
   type ResidualMode,
   type SliceRef,
