@@ -59,5 +59,20 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
+export { aggregate, allCountyActuals } from './Aggregate.js';
+export type { AggregatedRow, AggregateOptions, AllCountyActual, GeoColumns, YieldRecordColumns } from './Aggregate.js';
+export {
+  calibratedBands,
+  conformalHalfWidths,
+  halfWidthFor,
+  intervalBounds,
+  levelBasisPoints,
+  levelPercent,
+  minResidualsFor,
+  quantileHalfWidth,
+  splitConformalHalfWidth,
+  splitConformalRank,
+} from './Conformal.js';
+export type { CalibratedBand, CalibrationEntry, CalibrationLookup, HalfWidthMethod, IntervalBounds } from './Conformal.js';
 export { wasdeCountryCode, wasdeCovers, wasdeFinalYield, wasdeForecastAsOf, wasdeToKgHa } from './Wasde.js';
 export type { WasdeQuery, WasdeValue, WasdeVintage } from './Wasde.js';
