@@ -18,10 +18,11 @@ export interface FeatureFrame {
 }
 
 /**
- * The frame of `featureColumns` (in that order) from a feature table. `where` names the file in errors. A feature
- * the table lacks is an error naming it; nulls (plain-array nulls or a null mask) become NaN.
+ * The frame of `featureColumns` (in that order) from a feature table, of all rows or of `options.rows` (row
+ * indices, in that order: a fold's test year without copying the whole table). `where` names the file in errors.
+ * A feature the table lacks is an error naming it; nulls (plain-array nulls or a null mask) become NaN.
  */
-export function featureFrameFromTable(table: Frame, featureColumns: readonly string[], where: string): FeatureFrame {
+export function featureFrameFromTable(table: Frame, featureColumns: readonly string[], where: string, options: { rows?: ArrayLike<number> } = {}): FeatureFrame {
   const missing = featureColumns.filter((name) => !(name in table.columns));
   if (missing.length > 0) {
     throw new EvaluationError(
@@ -32,13 +33,18 @@ export function featureFrameFromTable(table: Frame, featureColumns: readonly str
   for (const key of ['year', 'geo_identifier', 'init_date']) {
     if (!(key in table.columns)) throw new EvaluationError(`${where}: column "${key}" missing; a feature table has year, geo_identifier and init_date`);
   }
+  const rows = options.rows ?? Int32Array.from({ length: table.numRows }, (_, i) => i);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    if (!Number.isInteger(r) || r < 0 || r >= table.numRows) throw new EvaluationError(`${where}: row index ${r} outside the table's ${table.numRows} rows`);
+  }
   return {
-    numRows: table.numRows,
-    year: integerColumn(table, 'year', where),
-    geoIdentifier: stringColumn(table, 'geo_identifier', where),
-    initDate: integerColumn(table, 'init_date', where),
+    numRows: rows.length,
+    year: integerColumn(table, 'year', where, rows),
+    geoIdentifier: stringColumn(table, 'geo_identifier', where, rows),
+    initDate: integerColumn(table, 'init_date', where, rows),
     featureNames: [...featureColumns],
-    features: featureColumns.map((name) => doubleColumn(table.columns[name] as ColumnData, table.nulls?.[name], table.numRows)),
+    features: featureColumns.map((name) => doubleColumn(table.columns[name] as ColumnData, table.nulls?.[name], rows)),
   };
 }
 
@@ -88,35 +94,38 @@ export function firstMissing(frame: FeatureFrame): { feature: string; row: numbe
   return undefined;
 }
 
-function doubleColumn(column: ColumnData, mask: Uint8Array | undefined, numRows: number): Float64Array {
-  const out = new Float64Array(numRows);
-  for (let i = 0; i < numRows; i++) {
-    const v = column[i];
-    out[i] = (mask !== undefined && mask[i] === 1) || v === null || v === undefined ? Number.NaN : Number(v);
+function doubleColumn(column: ColumnData, mask: Uint8Array | undefined, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const v = column[r];
+    out[i] = (mask !== undefined && mask[r] === 1) || v === null || v === undefined ? Number.NaN : Number(v);
   }
   return out;
 }
 
-function integerColumn(table: Frame, name: string, where: string): Int32Array {
+function integerColumn(table: Frame, name: string, where: string, rows: ArrayLike<number>): Int32Array {
   const column = table.columns[name] as ColumnData;
   const mask = table.nulls?.[name];
-  const out = new Int32Array(table.numRows);
-  for (let i = 0; i < table.numRows; i++) {
-    const v = column[i];
-    if (v === null || typeof v !== 'number' || (mask !== undefined && mask[i] === 1)) {
-      throw new EvaluationError(`${where}: row ${i} column "${name}" is ${v === null || mask?.[i] === 1 ? 'null' : JSON.stringify(v)}; key columns are never null`);
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const v = column[r];
+    if (v === null || typeof v !== 'number' || (mask !== undefined && mask[r] === 1)) {
+      throw new EvaluationError(`${where}: row ${r} column "${name}" is ${v === null || mask?.[r] === 1 ? 'null' : JSON.stringify(v)}; key columns are never null`);
     }
     out[i] = v;
   }
   return out;
 }
 
-function stringColumn(table: Frame, name: string, where: string): string[] {
+function stringColumn(table: Frame, name: string, where: string, rows: ArrayLike<number>): string[] {
   const column = table.columns[name] as ColumnData;
-  const out = new Array<string>(table.numRows);
-  for (let i = 0; i < table.numRows; i++) {
-    const v = column[i];
-    if (typeof v !== 'string') throw new EvaluationError(`${where}: row ${i} column "${name}" is ${JSON.stringify(v)}; expected a geo identifier`);
+  const out = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const v = column[r];
+    if (typeof v !== 'string') throw new EvaluationError(`${where}: row ${r} column "${name}" is ${JSON.stringify(v)}; expected a geo identifier`);
     out[i] = v;
   }
   return out;

@@ -42,6 +42,17 @@ describe('featureFrameFromTable', () => {
     expect(() => assertFeatureOrder(frame, ['a'], 'model.json')).toThrow(/feature 1 is "b" but the model expects no more features/);
   });
 
+  it('takes only the rows asked, in that order', () => {
+    const frame = featureFrameFromTable(table, ['b', 'c'], 'p', { rows: [2, 1] });
+    expect(frame.numRows).toBe(2);
+    expect([...frame.initDate]).toEqual([18170, 17805]);
+    expect(frame.features.map((x) => [...x])).toEqual([
+      [6, 5],
+      [9, Number.NaN],
+    ]);
+    expect(() => featureFrameFromTable(table, ['b'], 'p', { rows: [3] })).toThrow(/^p: row index 3 outside the table's 3 rows/);
+  });
+
   it('selects rows', () => {
     const frame = selectRows(featureFrameFromTable(table, ['a'], 'p'), [2, 0]);
     expect([...frame.year]).toEqual([2019, 2018]);
