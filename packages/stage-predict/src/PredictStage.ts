@@ -27,6 +27,7 @@ import {
   type SliceRef,
   type StageDeclaration,
 } from '@commodity-hindcast/rundir-contract/layout';
+import { PreflightError, UnsupportedContractVersionError } from '@commodity-hindcast/rundir-contract/errors';
 import { joinLocation, normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest, type InputDigest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -36,12 +37,14 @@ import {
   featureFillValuesSchema,
   featuresPredSchema,
   forecastFeaturesPredSchema,
+  ManifestSchema,
   ModelSchema,
   type Detrender,
   type Frame,
   type Model,
 } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
+import { CONTRACT_VERSION, parseSemVer, SUPPORTED_CONTRACT_MAJORS } from '@commodity-hindcast/rundir-contract/version';
 import { assertFeaturesMatchFit, featureTablesLocation, preflight, writeArtifactTable } from '@commodity-hindcast/rundir-contract/validate';
 import { predictFold } from './compute/FoldPredictions.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
@@ -127,6 +130,26 @@ export async function run(options: PredictRunOptions): Promise<PredictRunResult>
   return { mode: 'hindcast', runDir, folds };
 }
 
+/**
+ * The fold's FIT must have completed: without its manifest, name the command that fits exactly this fold (the
+ * contract's preflight then checks every input file against its manifest).
+ */
+async function requireFit(runDir: Location, fold: string, store: Store): Promise<void> {
+  const fitManifest = runPath(runDir, manifestPath('fit', fold));
+  const refit = `'${CLI} run fit --run-dir ${runDir} --fold ${fold}'`;
+  if (!(await store.exists(fitManifest))) {
+    throw new PreflightError(`preflight predict (fold ${fold}): ${fitManifest} is missing, so FIT has not completed fold ${fold}; make it with ${refit}`);
+  }
+  // A model.json written under another contract major may mean something else (tree semantics, formulas).
+  const { contract_version: version } = await readJson(fitManifest, ManifestSchema, { store });
+  const major = parseSemVer(version)?.major;
+  if (major === undefined || !SUPPORTED_CONTRACT_MAJORS.includes(major)) {
+    throw new UnsupportedContractVersionError(
+      `${fitManifest}: fold ${fold} was fitted under contract ${version}, but this PREDICT evaluates models of contract major ${SUPPORTED_CONTRACT_MAJORS.join(', ')} (${CONTRACT_VERSION}); refit it with ${refit} --force`,
+    );
+  }
+}
+
 /** `features/<key>/pred.parquet` and its metadata, read once for all folds and only when a fold needs them. */
 class FeatureTable {
   readonly location: Location;
@@ -161,6 +184,7 @@ async function runFold(
   const store = storeOf(runDir);
   const key = config.experiment_key;
   const manifest = runPath(runDir, manifestPath('predict', fold));
+  await requireFit(runDir, fold, store);
   await preflight(runDir, 'predict', { fold, store });
   // The features must be the tables this fold was fitted on (another config with this key may have rebuilt them).
   const digest = await assertFeaturesMatchFit(runDir, { fold, store, featuresStore: storeOf(config.features_dir) });
@@ -216,6 +240,8 @@ async function runForecast(
   const scope = forecastScope(slice); // validates the season year and init date before they reach a path
   const store = storeOf(runDir);
   const manifest = runPath(runDir, manifestPath('predict', scope));
+  await ExperimentResult.fromRunDir(runDir, { store }); // an unsupported contract major first
+  await requireFit(runDir, 'production', store);
   await preflight(runDir, 'predict', { slice, store });
   const config = await (await ExperimentResult.fromRunDir(runDir, { store })).config();
   const key = config.experiment_key;

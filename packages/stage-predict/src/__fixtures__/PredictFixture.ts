@@ -61,7 +61,7 @@ export function featureRows(): FeatureRow[] {
   return rows;
 }
 
-export function featureFrame(rows: readonly FeatureRow[]): Frame {
+export function featureFrame(rows: readonly FeatureRow[], drop: readonly string[] = []): Frame {
   const columns: Frame['columns'] = {
     year: Int32Array.from(rows.map((r) => r.year)),
     geo_identifier: rows.map((r) => r.geo),
@@ -71,23 +71,24 @@ export function featureFrame(rows: readonly FeatureRow[]): Frame {
     precip_jun: Float64Array.from(rows.map((r) => r.precip_jun)),
     area_harvested_ha: rows.map((r) => r.area),
   };
+  for (const name of drop) delete columns[name];
   return { numRows: rows.length, columnNames: Object.keys(columns), columns };
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes fit.parquet, pred.parquet and metadata.json (last, with their digests) through ctx.store. */
-export async function writeFeatureTables(ctx: ConformanceContext, rows: readonly FeatureRow[] = featureRows()): Promise<void> {
+export async function writeFeatureTables(ctx: ConformanceContext, rows: readonly FeatureRow[] = featureRows(), drop: readonly string[] = []): Promise<void> {
   const key = ctx.config.experiment_key;
   const dir = ctx.config.features_dir;
-  const pred = encodeParquet(featureFrame(rows), featuresPredSchema);
+  const pred = encodeParquet(featureFrame(rows, drop), featuresPredSchema);
   const fitRows = rows.filter((r) => r.initDate.endsWith('10-01') && r.yield !== null);
-  const fit = encodeParquet(featureFrame(fitRows), featuresFitSchema);
+  const fit = encodeParquet(featureFrame(fitRows, drop), featuresFitSchema);
   await ctx.store.write(joinLocation(dir, featuresPredPath(key)), pred);
   await ctx.store.write(joinLocation(dir, featuresFitPath(key)), fit);
   const metadata: FeatureMetadata = {
     experiment_key: key,
-    feature_columns: [...FEATURES],
+    feature_columns: FEATURES.filter((f) => !drop.includes(f)),
     auxiliary_columns: ['area_harvested_ha'],
     builders: { yields: { kind: 'yields', filepath: 'data/nass/corn_county.parquet', columns: ['area_harvested_ha'] } },
     years: YEARS,
