@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { epochDayToIso } from '@commodity-hindcast/rundir-contract/domain';
-import { encodeParquet, readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { featureFillValuesPath, forecastFeaturesPredPath, forecastPredsPath, manifestPath, runPath, walkForwardPredsPath, yearDataPath } from '@commodity-hindcast/rundir-contract/layout';
-import { featureFillValuesSchema, forecastFeaturesPredSchema, forecastPredsSchema, ManifestSchema, walkForwardPredsSchema, yearDataSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
+import { encodeParquet, readJson, readParquet, writeJson } from '@commodity-hindcast/rundir-contract/io';
+import { featureFillValuesPath, forecastFeaturesPredPath, forecastPredsPath, manifestPath, modelPath, runPath, walkForwardPredsPath, yearDataPath } from '@commodity-hindcast/rundir-contract/layout';
+import { featureFillValuesSchema, forecastFeaturesPredSchema, forecastPredsSchema, ManifestSchema, ModelSchema, walkForwardPredsSchema, yearDataSchema, type Frame, type Model } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
 import { buildRunDir, FIXTURE_GEOS, FIXTURE_SLICE, fixtureConfig, type ConformanceContext, type FixtureStage } from '@commodity-hindcast/rundir-contract/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -104,6 +104,31 @@ describe('PREDICT hindcast', () => {
         const got = preds.find((p) => p['geo_identifier'] === r.geo && epochDayToIso(p['init_date'] as number) === r.initDate) as Record<string, number>;
         expect(got['sim_yield_kg_ha_detrended']).toBeCloseTo(0.75 * (raw[i] as number) + 0.25 * (num / den), 9);
       });
+    }
+  });
+  it('evaluates a GBDT model.json as the schema defines trees (x <= threshold left, NaN by default_left)', async () => {
+    const ctx = await scenario();
+    // One stump on gdd_jul (missing → right) and one on precip_jun (missing → left); leaves already shrunk.
+    const model: Model = {
+      kind: 'gbdt',
+      feature_columns: ['gdd_jul', 'precip_jun'],
+      base_score: 100,
+      learning_rate: 0.1,
+      params: {},
+      trees: [
+        { feature: [0, -1, -1], threshold: [40, 0, 0], left: [1, 0, 0], right: [2, 0, 0], default_left: [false, false, false], value: [0, -30, 50] },
+        { feature: [1, -1, -1], threshold: [60, 0, 0], left: [1, 0, 0], right: [2, 0, 0], default_left: [true, false, false], value: [0, 7, -9] },
+      ],
+    };
+    await writeJson(runPath(ctx.runDir, modelPath('corn_usa', 2018)), model, ModelSchema);
+    await recordFeaturesInFit(ctx, ['2018']);
+    await run({ mode: 'hindcast', runDir: ctx.runDir, fold: '2018' });
+    const preds = rowsOf(await readParquet(runPath(ctx.runDir, walkForwardPredsPath('corn_usa', 2018)), walkForwardPredsSchema));
+    for (const row of featureRows().filter((r) => r.year === 2018 && (FIXTURE_GEOS as readonly string[]).includes(r.geo))) {
+      // Missing values are filled (50.5, 49.5) before the trees see them.
+      const expected = 100 + (filledGdd(row) <= 40 ? -30 : 50) + (filledPrecip(row) <= 60 ? 7 : -9);
+      const got = preds.find((p) => p['geo_identifier'] === row.geo && epochDayToIso(p['init_date'] as number) === row.initDate) as Record<string, number>;
+      expect(got['sim_yield_kg_ha_detrended']).toBe(expected);
     }
   });
 });
