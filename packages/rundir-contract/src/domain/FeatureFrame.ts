@@ -66,23 +66,6 @@ export function assertFeatureOrder(frame: FeatureFrame, expected: readonly strin
   }
 }
 
-/** The rows `rows` of a frame (in that order), every column copied. */
-export function selectRows(frame: FeatureFrame, rows: ArrayLike<number>): FeatureFrame {
-  const n = rows.length;
-  const year = new Int32Array(n);
-  const initDate = new Int32Array(n);
-  const geoIdentifier = new Array<string>(n);
-  const features = frame.features.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const r = rows[i] as number;
-    year[i] = frame.year[r] as number;
-    initDate[i] = frame.initDate[r] as number;
-    geoIdentifier[i] = frame.geoIdentifier[r] as string;
-    for (let j = 0; j < features.length; j++) (features[j] as Float64Array)[i] = (frame.features[j] as Float64Array)[r] as number;
-  }
-  return { numRows: n, year, geoIdentifier, initDate, featureNames: frame.featureNames, features };
-}
-
 /** The first (feature, row) holding NaN, or undefined when every value is present. */
 export function firstMissing(frame: FeatureFrame): { feature: string; row: number } | undefined {
   for (let j = 0; j < frame.features.length; j++) {

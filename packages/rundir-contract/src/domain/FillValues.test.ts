@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../schemas/TableSchema.js';
-import { assertFeatureOrder, featureFrameFromTable, firstMissing, selectRows } from './FeatureFrame.js';
+import { assertFeatureOrder, featureFrameFromTable, firstMissing } from './FeatureFrame.js';
 import { applyFillValues, fillValuesFromTable } from './FillValues.js';
 
 const table: Frame = {
@@ -51,13 +51,6 @@ describe('featureFrameFromTable', () => {
       [9, Number.NaN],
     ]);
     expect(() => featureFrameFromTable(table, ['b'], 'p', { rows: [3] })).toThrow(/^p: row index 3 outside the table's 3 rows/);
-  });
-
-  it('selects rows', () => {
-    const frame = selectRows(featureFrameFromTable(table, ['a'], 'p'), [2, 0]);
-    expect([...frame.year]).toEqual([2019, 2018]);
-    expect(frame.geoIdentifier).toEqual(['ADM0:USA/ADM1:iowa/ADM2:polk', 'ADM0:USA/ADM1:iowa/ADM2:polk']);
-    expect([...frame.features[0]!]).toEqual([3, 1]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvaluationError } from '../errors/ContractError.js';
 import type { Detrender } from '../schemas/JsonArtifacts.js';
-import { evaluateTrend, trendFunction, trendGroupOf } from './Trend.js';
+import { evaluateTrend, trendFunction } from './Trend.js';
 
 const group = (geo: string, intercept: number, slope: number) => ({ geo_identifier: geo, intercept_kg_ha: intercept, slope_kg_ha_per_year: slope, n_years: 20 });
 
@@ -23,12 +23,10 @@ describe('evaluateTrend', () => {
 
   it('falls back to the state for a county without a group: 6000 + 110·(2018 − 1980) = 10180', () => {
     expect(evaluateTrend(countyDetrender, 'ADM0:USA/ADM1:iowa/ADM2:polk', 2018)).toBe(10180);
-    expect(trendGroupOf(countyDetrender, 'ADM0:USA/ADM1:iowa/ADM2:polk')).toBe('ADM0:USA/ADM1:iowa');
   });
 
   it('falls back to the nation for a state without a group: 5000 + 100·(1975 − 1980) = 4500', () => {
     expect(evaluateTrend(countyDetrender, 'ADM0:USA/ADM1:ohio/ADM2:wood', 1975)).toBe(4500);
-    expect(trendGroupOf(countyDetrender, 'ADM0:USA/ADM1:ohio/ADM2:wood')).toBe('ADM0:USA');
   });
 
   it('evaluates a state or national geo at its own level', () => {

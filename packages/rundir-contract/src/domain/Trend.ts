@@ -50,12 +50,6 @@ export function evaluateTrend(detrender: Detrender, geo: string, seasonYear: num
   return trendFunction(detrender)(geo, seasonYear);
 }
 
-/** The group a geo's trend comes from: itself, else each ancestor from the nearest (ADM2 → ADM1 → ADM0). */
-export function trendGroupOf(detrender: Detrender, geo: string): string | undefined {
-  const names = new Set(detrender.groups.map((g) => g.geo_identifier));
-  return ancestry(geo).find((candidate) => names.has(candidate));
-}
-
 function lookup(groups: ReadonlyMap<string, TrendCoefficients>, geo: string, where: string): TrendCoefficients {
   for (const candidate of ancestry(geo)) {
     const found = groups.get(candidate);

@@ -35,7 +35,7 @@ export {
 } from './Plausibility.js';
 export type { PlausibleRange } from './Plausibility.js';
 export type { AdmLevel, GeoIdentifier, GeoParts, ParsedGeoIdentifier } from './GeoIdentifier.js';
-export { assertFeatureOrder, featureFrameFromTable, firstMissing, selectRows } from './FeatureFrame.js';
+export { assertFeatureOrder, featureFrameFromTable, firstMissing } from './FeatureFrame.js';
 export type { FeatureFrame } from './FeatureFrame.js';
 export { applyFillValues, fillValuesFromTable } from './FillValues.js';
 export type { FillValues } from './FillValues.js';
@@ -65,5 +65,5 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
-export { evaluateTrend, trendFunction, trendGroupOf } from './Trend.js';
+export { evaluateTrend, trendFunction } from './Trend.js';
 export type { TrendFunction } from './Trend.js';
