@@ -29,6 +29,7 @@ export type ContractErrorCode =
   | 'FORECAST'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
+  | 'FIT'
   | 'COMMAND';
 
 /**
