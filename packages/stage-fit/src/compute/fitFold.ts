@@ -1,0 +1,82 @@
+import type { Detrender, Model } from '@commodity-hindcast/rundir-contract/schemas';
+import type { DetrenderSettings } from '../detrend/fitDetrender.js';
+import { fitDetrender } from '../detrend/fitDetrender.js';
+import { FitError } from '../FitError.js';
+import { applyFillValues, predict, trendFunction, type FeatureFrame } from '../internal/Evaluators.js';
+import { medianFillValues, type FillValue } from '../regress/FillValues.js';
+import { fitPcaRidge } from '../regress/PcaRidge.js';
+import { fitRidge } from '../regress/Ridge.js';
+import type { TrainingTable } from './TrainingTable.js';
+
+export type RegressionSettings =
+  | { kind: 'ridge'; alpha: number }
+  | { kind: 'pca_ridge'; alpha: number; nComponents: number }
+  | { kind: 'gbdt'; params: Record<string, number | string | boolean>; seed: number };
+
+export interface FoldSettings {
+  detrender: DetrenderSettings;
+  regression: RegressionSettings;
+}
+
+/** The in-sample predictions of a fold's training rows (train_preds.parquet), column by column. */
+export interface TrainPredictions {
+  numRows: number;
+  year: Int32Array;
+  geoIdentifier: readonly string[];
+  initDate: Int32Array;
+  obs: Float64Array;
+  trend: Float64Array;
+  detrended: Float64Array;
+  sim: Float64Array;
+  /** NaN where unknown (written as null). */
+  area: Float64Array;
+}
+
+export interface FoldFit {
+  detrender: Detrender;
+  fillValues: FillValue[];
+  model: Model;
+  trainPreds: TrainPredictions;
+}
+
+/**
+ * Fits one fold on its training rows only (the caller selects them): the detrender, the per-feature medians, the
+ * regressor on the detrended target, and the in-sample predictions — evaluated through the contract's evaluators
+ * (trendFunction, applyFillValues, predict) from the very artifacts written, so PREDICT reproduces them bit for bit.
+ */
+export function fitFold(table: TrainingTable, settings: FoldSettings, fold: string): FoldFit {
+  const detrender = fitDetrender(table, settings.detrender, fold);
+  const trendOf = trendFunction(detrender);
+  const geoIdentifier = Array.from(table.geo, (g) => table.geos[g] as string);
+  const trend = Float64Array.from({ length: table.numRows }, (_, i) => trendOf(geoIdentifier[i] as string, table.year[i] as number));
+  const target = Float64Array.from(table.obs, (obs, i) => obs - (trend[i] as number));
+
+  const fillValues = medianFillValues(table.featureNames, table.features, fold);
+  const frame: FeatureFrame = { numRows: table.numRows, year: table.year, geoIdentifier, initDate: table.initDate, featureNames: table.featureNames, features: table.features };
+  const filled = applyFillValues(frame, new Map(fillValues.map((f) => [f.feature, f.value])));
+  const model = fitRegressor(filled, target, settings.regression, fold);
+
+  const detrended = predict(model, filled);
+  const sim = Float64Array.from(trend, (t, i) => t + (detrended[i] as number));
+  const bad = sim.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new FitError(`fold ${fold}: the in-sample prediction of ${geoIdentifier[bad]} in ${table.year[bad]} is ${sim[bad]}; check that feature "${table.featureNames.find((_, j) => !Number.isFinite(filled.features[j]![bad]!)) ?? '?'}" holds finite values`);
+  }
+  return {
+    detrender,
+    fillValues,
+    model,
+    trainPreds: { numRows: table.numRows, year: table.year, geoIdentifier, initDate: table.initDate, obs: table.obs, trend, detrended, sim, area: table.area },
+  };
+}
+
+function fitRegressor(filled: FeatureFrame, target: Float64Array, settings: RegressionSettings, fold: string): Model {
+  switch (settings.kind) {
+    case 'ridge':
+      return fitRidge(filled.featureNames, filled.features, target, settings.alpha);
+    case 'pca_ridge':
+      return fitPcaRidge(filled.featureNames, filled.features, target, settings.nComponents, settings.alpha, fold);
+    case 'gbdt':
+      throw new FitError('model.regression: gbdt is not available in this build of stage-fit; use ridge or pca_ridge');
+  }
+}
