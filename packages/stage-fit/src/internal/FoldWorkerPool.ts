@@ -19,7 +19,9 @@ function workerFile(): string {
 
 /** Fits folds on `jobs` worker threads; results are written in fold order as soon as each one (and those before it) is ready. */
 export async function fitFoldsInWorkers(tasks: readonly FoldTask[], settings: FoldSettings, jobs: number, write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
-  const pool = new Piscina({ filename: workerFile(), maxThreads: jobs, minThreads: Math.min(jobs, tasks.length) });
+  // No inherited execArgv: a parent started with `--conditions source` (the tests) would make the built worker
+  // resolve the contract to its TypeScript sources.
+  const pool = new Piscina({ filename: workerFile(), maxThreads: jobs, minThreads: Math.min(jobs, tasks.length), execArgv: [] });
   try {
     const pending = tasks.map((task) => pool.run({ table: task.table, settings, fold: task.fold }) as Promise<FoldFit>);
     // Every fit is awaited (a rejection of a later fold is not left unhandled while an earlier one is written).
