@@ -102,6 +102,17 @@ describe('FIT never sees the test year', () => {
   });
 });
 
+describe('FIT fits the trends on the yield history', () => {
+  it('from detrend_params.start_year, before the feature years, and never the test year', async () => {
+    const yaml = REFERENCE_CONFIG_YAML.replace('  detrend: linear_state\n  regression: ridge', '  detrend: linear_county\n  detrend_params: {start_year: 2005}\n  regression: ridge');
+    const { runDir, config } = await scenario({ yaml, historyFrom: 2000 });
+    const result = await run({ runDir, fold: '2018' });
+    expect(result.folds).toEqual([{ fold: '2018', skipped: false, trainRows: 6 * 8 }]); // the fit rows start in 2010
+    const detrender = await readJson(runPath(runDir, detrenderPath(config.experiment_key, '2018')), DetrenderSchema);
+    expect(new Set(detrender.groups.map((g) => g.n_years))).toEqual(new Set([13])); // 2005–2017
+  });
+});
+
 describe('FIT refuses bad input in one line', () => {
   const oneLine = async (promise: Promise<unknown>): Promise<string> => {
     const error = (await promise.then(() => undefined, (e: unknown) => e)) as Error | undefined;

@@ -15,12 +15,12 @@ import {
 import { joinLocation, normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
-import { featuresFitSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import { featuresFitSchema, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { featureTablesDigest, featureTablesLocation, preflight, verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
-import type { FoldFit, FoldSettings } from './compute/fitFold.js';
+import type { FoldSettings } from './compute/fitFold.js';
 import { walkForwardFolds, trainsFold, type Fold } from './compute/Folds.js';
-import { trainingTableFromFrame } from './compute/LoadTrainingTable.js';
+import { trainingTableFromFrame, yieldHistoryFromFrame } from './compute/LoadTrainingTable.js';
 import { selectRows, type TrainingTable } from './compute/TrainingTable.js';
 import { selectUniverse } from './compute/Universe.js';
 import { FitError } from './FitError.js';
@@ -34,8 +34,8 @@ export const FIT_STAGE: StageDeclaration<'hindcast'> = {
   package: STAGE_PACKAGE.name,
   modes: {
     hindcast: {
-      reads: ['rundir', 'config_resolved', 'config_train', 'features_fit', 'features_metadata'],
-      readsConfigFields: ['features_dir'],
+      reads: ['rundir', 'config_resolved', 'config_train', 'features_fit', 'features_metadata', 'yield_table'],
+      readsConfigFields: ['features_dir', 'builders.<yields>.filepath'],
       writes: ['included_geo_identifiers', 'detrender', 'feature_fill_values', 'model', 'train_preds'],
       manifest: '_manifests/fit/{fold}.json',
     },
@@ -85,6 +85,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const features = { location: featureTablesLocation(config.features_dir, key), sha256: featureTablesDigest(metadata) };
   recorder.record(features.location, features.sha256);
 
+  const yields = yieldTableOf(config);
   const featuresWhere = joinLocation(config.features_dir, key);
   const allFolds = walkForwardFolds(config.experiment_protocol.test_years, metadata.years, featuresWhere);
   const folds = options.fold === undefined ? allFolds : allFolds.filter((f) => f.label === options.fold);
@@ -95,7 +96,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const expected = (fold: string): string[] => [includedGeoIdentifiersPath(), detrenderPath(key, fold), featureFillValuesPath(key, fold), modelPath(key, fold), trainPredsPath(key, fold)];
   const upToDate = new Map<string, boolean>();
   for (const fold of folds) {
-    const skip = !options.force && (await stageUpToDate(runDir, 'fit', fold.label, [...configInputs, features], { package: STAGE_PACKAGE, expected: expected(fold.label), store }));
+    const skip = !options.force && (await stageUpToDate(runDir, 'fit', fold.label, [...configInputs, features, yields], { package: STAGE_PACKAGE, expected: expected(fold.label), store }));
     upToDate.set(fold.label, skip);
   }
   const todo = folds.filter((f) => !upToDate.get(f.label));
@@ -113,34 +114,33 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const modelled = selectRows(table, (i) => included.has(table.geos[table.geo[i] as number] as string));
   const trainRows = (fold: Fold): TrainingTable => selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
   const counts = new Map(folds.map((f) => [f.label, trainRows(f).numRows]));
-
-  const settings = foldSettings(config);
-  await fitFolds(
-    todo.map((fold) => ({ fold: fold.label, table: trainRows(fold) })),
-    settings,
-    options.jobs ?? 1,
-    async (label: string, fit: FoldFit) => {
+  if (todo.length > 0) {
+    // The trends' yield history: the universe's counties in the yields builder's table, from detrend_params.start_year.
+    const yieldFrame = await readParquet(yields, yieldTableSchema, { store: recorder.wrap(storeOf(yields)), nulls: 'mask' });
+    const startYear = config.model.detrend_params.start_year ?? config.feature_start_year;
+    const history = yieldHistoryFromFrame(yieldFrame, { geos: included, startYear, endYear: config.feature_end_year }, yields);
+    const historyRows = (fold: Fold): TrainingTable => selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
+    const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
+    await fitFolds(tasks, foldSettings(config), options.jobs ?? 1, async (fold, fit) => {
       // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
-      const { startedAt } = await beginStage(runDir, 'fit', label, { store, ...(options.now ? { now: options.now } : {}) });
+      const { startedAt } = await beginStage(runDir, 'fit', fold, { store, ...(options.now ? { now: options.now } : {}) });
       await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store });
-      await writeFoldArtifacts({ runDir, key, fold: label, fit, config, includedGeos: included, store });
-      await writeManifest({
-        runDir,
-        stage: 'fit',
-        scope: label,
-        package: STAGE_PACKAGE,
-        startedAt,
-        finishedAt: options.now?.() ?? new Date(),
-        files: expected(label),
-        inputDigests: recorder.inputs,
-        store,
-      });
-    },
-  );
+      await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
+      const finishedAt = options.now?.() ?? new Date();
+      await writeManifest({ runDir, stage: 'fit', scope: fold, package: STAGE_PACKAGE, startedAt, finishedAt, files: expected(fold), inputDigests: recorder.inputs, store });
+    });
+  }
   return {
     folds: folds.map((f) => ({ fold: f.label, skipped: upToDate.get(f.label) === true, trainRows: counts.get(f.label) as number })),
     universe: universe.geos.length,
   };
+}
+
+/** The yields builder's table (config.md: exactly one per config). */
+function yieldTableOf(config: ResolvedConfig): Location {
+  const builder = Object.values(config.builders).find((b) => b.kind === 'yields');
+  if (!builder) throw new FitError('builders: no builder of kind yields, whose table FIT fits the trends on; add one (e.g. yields: {kind: yields, filepath: data/nass/corn_county.parquet})');
+  return builder.filepath;
 }
 
 /** The fold settings from the config's model block. */

@@ -3,7 +3,10 @@ import type { TrainingTable } from './compute/TrainingTable.js';
 
 export interface FoldTask {
   fold: string;
+  /** The fold's fit rows (features and target). */
   table: TrainingTable;
+  /** The yield history the fold's detrender is fitted on. */
+  history: TrainingTable;
 }
 
 /**
@@ -12,7 +15,7 @@ export interface FoldTask {
  */
 export async function fitFolds(tasks: readonly FoldTask[], settings: FoldSettings, jobs: number, write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
   if (jobs <= 1 || tasks.length <= 1) {
-    for (const task of tasks) await write(task.fold, fitFold(task.table, settings, task.fold));
+    for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
     return;
   }
   const { fitFoldsInWorkers } = await import('./internal/FoldWorkerPool.js');

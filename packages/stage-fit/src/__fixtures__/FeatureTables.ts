@@ -3,7 +3,7 @@ import { calendarFromConfig, dateForSeasonDoy } from '@commodity-hindcast/rundir
 import { writeJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { featuresFitPath, featuresMetadataPath, featuresPredPath } from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
-import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
+import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, yieldTableSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { mulberry32 } from '@commodity-hindcast/rundir-contract/testing';
 
@@ -31,14 +31,16 @@ export interface FeatureRow {
 export interface FeatureTablesOptions {
   /** Changes rows before they are written (perturb a year, blank a feature); return the rows to write. */
   edit?: (rows: FeatureRow[]) => FeatureRow[];
+  /** Yield history before feature_start_year from this year: rows of the yield table only (no features). */
+  historyFrom?: number;
 }
 
 /** The fit rows: a state trend, a county level, two weather features with a known effect and noise; ~10 % missing. */
-export function featureRows(config: ResolvedConfig): FeatureRow[] {
+export function featureRows(config: ResolvedConfig, from = config.feature_start_year): FeatureRow[] {
   const random = mulberry32(20);
   const calendar = calendarFromConfig(config.commodity);
   const rows: FeatureRow[] = [];
-  for (let year = config.feature_start_year; year <= config.feature_end_year; year++) {
+  for (let year = from; year <= config.feature_end_year; year++) {
     const harvest = dateForSeasonDoy(calendar, year, calendar.harvestSeasonDoy);
     COUNTIES.forEach((geo, c) => {
       const gdd = 1000 + 200 * random();
@@ -65,10 +67,31 @@ function frameOf(rows: readonly FeatureRow[], withTarget: boolean): Frame {
   return { numRows: rows.length, columnNames: Object.keys(columns), columns };
 }
 
-/** Writes fit.parquet, pred.parquet (the harvest rows) and metadata.json (last) under the config's features_dir. */
+/** The yields builder's table: the rows' yields and areas (the same county-years as the fit rows). */
+function yieldFrame(rows: readonly FeatureRow[]): Frame {
+  return {
+    numRows: rows.length,
+    columnNames: ['geo_identifier', 'year', 'yield_kg_ha', 'area_harvested_ha'],
+    columns: {
+      geo_identifier: rows.map((r) => r.geo),
+      year: Int32Array.from(rows, (r) => r.year),
+      yield_kg_ha: Float64Array.from(rows, (r) => r.obs),
+      area_harvested_ha: Float64Array.from(rows, (r) => r.area),
+    },
+  };
+}
+
+/**
+ * Writes the yields builder's table, then fit.parquet, pred.parquet (the harvest rows) and metadata.json (last)
+ * under the config's features_dir.
+ */
 export async function writeFeatureTables(config: ResolvedConfig, store: Store, options: FeatureTablesOptions = {}): Promise<FeatureRow[]> {
-  const rows = options.edit ? options.edit(featureRows(config)) : featureRows(config);
+  const all = featureRows(config, options.historyFrom ?? config.feature_start_year);
+  const edited = options.edit ? options.edit(all) : all;
   const key = config.experiment_key;
+  const yields = Object.values(config.builders).find((b) => b.kind === 'yields');
+  if (yields) await writeParquet(yields.filepath, yieldFrame(edited), yieldTableSchema, { store });
+  const rows = edited.filter((r) => r.year >= config.feature_start_year);
   const at = (relative: string) => joinLocation(config.features_dir, relative);
   const fit = await writeParquet(at(featuresFitPath(key)), frameOf(rows, true), featuresFitSchema, { store });
   const pred = await writeParquet(at(featuresPredPath(key)), frameOf(rows, true), featuresPredSchema, { store });

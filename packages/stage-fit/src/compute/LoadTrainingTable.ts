@@ -69,3 +69,46 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
     features: featureNames.map(doubles),
   };
 }
+
+export interface YieldHistoryOptions {
+  /** Only these counties (the universe). */
+  geos: ReadonlySet<string>;
+  /** First and last season year kept. */
+  startYear: number;
+  endYear: number;
+}
+
+/**
+ * The yield history the detrenders fit on: the yields builder's table (`geo_identifier`, `year`, `yield_kg_ha`,
+ * `area_harvested_ha`, read with null masks), rows of the universe's counties with a known yield between the years.
+ */
+export function yieldHistoryFromFrame(frame: Frame, options: YieldHistoryOptions, where: string): TrainingTable {
+  const n = frame.numRows;
+  const geoColumn = frame.columns['geo_identifier'] as (string | null)[];
+  const yearColumn = frame.columns['year'] as ArrayLike<number | null>;
+  const yieldColumn = frame.columns['yield_kg_ha'] as ArrayLike<number | null>;
+  const areaColumn = frame.columns['area_harvested_ha'] as ArrayLike<number | null>;
+  const masks = frame.nulls ?? {};
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const year = yearColumn[i] as number;
+    const value = yieldColumn[i];
+    if (year < options.startYear || year > options.endYear || value === null || masks['yield_kg_ha']?.[i] === 1 || !Number.isFinite(value)) continue;
+    if (options.geos.has(geoColumn[i] as string)) kept.push(i);
+  }
+  const subset: Frame = {
+    numRows: kept.length,
+    columnNames: ['year', 'init_date', 'geo_identifier', 'yield_kg_ha', 'area_harvested_ha'],
+    columns: {
+      year: Int32Array.from(kept, (i) => yearColumn[i] as number),
+      init_date: new Int32Array(kept.length),
+      geo_identifier: kept.map((i) => geoColumn[i] as string),
+      yield_kg_ha: Float64Array.from(kept, (i) => yieldColumn[i] as number),
+      area_harvested_ha: Float64Array.from(kept, (i) => {
+        const a = areaColumn[i];
+        return a === null || masks['area_harvested_ha']?.[i] === 1 ? Number.NaN : (a as number);
+      }),
+    },
+  };
+  return trainingTableFromFrame(subset, [], where);
+}

@@ -40,12 +40,13 @@ export interface FoldFit {
 }
 
 /**
- * Fits one fold on its training rows only (the caller selects them): the detrender, the per-feature medians, the
+ * Fits one fold on its training rows only (the caller selects them): the detrender on `history` (the yield history
+ * of the universe's counties before the test year, from the yields builder's table), the per-feature medians, the
  * regressor on the detrended target, and the in-sample predictions — evaluated through the contract's evaluators
  * (trendFunction, applyFillValues, predict) from the very artifacts written, so PREDICT reproduces them bit for bit.
  */
-export function fitFold(table: TrainingTable, settings: FoldSettings, fold: string): FoldFit {
-  const detrender = fitDetrender(table, settings.detrender, fold);
+export function fitFold(table: TrainingTable, history: TrainingTable, settings: FoldSettings, fold: string): FoldFit {
+  const detrender = fitDetrender(history, settings.detrender, fold);
   const trendOf = trendFunction(detrender);
   const geoIdentifier = Array.from(table.geo, (g) => table.geos[g] as string);
   const trend = Float64Array.from({ length: table.numRows }, (_, i) => trendOf(geoIdentifier[i] as string, table.year[i] as number));

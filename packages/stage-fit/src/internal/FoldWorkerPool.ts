@@ -23,7 +23,7 @@ export async function fitFoldsInWorkers(tasks: readonly FoldTask[], settings: Fo
   // resolve the contract to its TypeScript sources.
   const pool = new Piscina({ filename: workerFile(), maxThreads: jobs, minThreads: Math.min(jobs, tasks.length), execArgv: [] });
   try {
-    const pending = tasks.map((task) => pool.run({ table: task.table, settings, fold: task.fold }) as Promise<FoldFit>);
+    const pending = tasks.map((task) => pool.run({ table: task.table, history: task.history, settings, fold: task.fold }) as Promise<FoldFit>);
     // Every fit is awaited (a rejection of a later fold is not left unhandled while an earlier one is written).
     pending.forEach((p) => p.catch(() => undefined));
     for (let i = 0; i < tasks.length; i++) await write((tasks[i] as FoldTask).fold, await (pending[i] as Promise<FoldFit>));
