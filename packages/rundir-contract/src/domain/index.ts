@@ -35,6 +35,12 @@ export {
 } from './Plausibility.js';
 export type { PlausibleRange } from './Plausibility.js';
 export type { AdmLevel, GeoIdentifier, GeoParts, ParsedGeoIdentifier } from './GeoIdentifier.js';
+export { assertFeatureOrder, featureFrameFromTable, firstMissing, selectRows } from './FeatureFrame.js';
+export type { FeatureFrame } from './FeatureFrame.js';
+export { applyFillValues, fillValuesFromTable } from './FillValues.js';
+export type { FillValues } from './FillValues.js';
+export { compileModel, predict } from './ModelPredict.js';
+export type { Predictor } from './ModelPredict.js';
 export {
   calendarFromConfig,
   dateForSeasonDoy,
@@ -59,3 +65,5 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
+export { evaluateTrend, trendFunction, trendGroupOf } from './Trend.js';
+export type { TrendFunction } from './Trend.js';

@@ -61,8 +61,15 @@ export type Detrender = z.infer<typeof DetrenderSchema>;
 
 const standardisation = z.strictObject({ means: z.array(z.number().finite()), scales: z.array(z.number().finite().positive()) });
 
+/**
+ * One regression tree as parallel arrays over its nodes; node 0 is the root, a node with feature −1 is a leaf.
+ * Semantics (fixed; evaluated by the contract's `predict`): at a split node a row goes to `left` when
+ * `x[feature] <= threshold`, to `right` when `x > threshold`, and a missing value (NaN) goes left when
+ * `default_left` is true, right otherwise. A leaf's `value` already includes the learning rate (shrinkage is
+ * applied by the trainer before writing). Children are indices in this tree's arrays, in [1, n), each node the
+ * child of one parent. `threshold`, `left`, `right` and `default_left` of a leaf are ignored (write 0 / false).
+ */
 const TreeSchema = z.strictObject({
-  /** Parallel arrays over nodes; a node with feature −1 is a leaf. */
   feature: z.array(z.number().int()),
   threshold: z.array(z.number()),
   left: z.array(z.number().int()),
@@ -72,7 +79,16 @@ const TreeSchema = z.strictObject({
   value: z.array(z.number().finite()),
 });
 
-/** `models/<key>/<fold>/model.json`: the regressor, evaluated by PREDICT through the contract. */
+/**
+ * `models/<key>/<fold>/model.json`: the regressor, evaluated by PREDICT through the contract (`domain` `predict`)
+ * on features in the order of `feature_columns`:
+ * - `ridge`: y = intercept + Σ_j coefficients[j] · (x_j − means[j]) / scales[j] (standardised with the training
+ *   rows' means and scales; the intercept is on the standardised scale, i.e. the training target mean).
+ * - `pca_ridge`: z_j = (x_j − means[j]) / scales[j]; s_c = Σ_j components[c][j] · z_j (components: unit loading
+ *   vectors over the standardised features, one row per component); y = intercept + Σ_c coefficients[c] · s_c.
+ * - `gbdt`: y = base_score + Σ_trees (leaf value of the row), tree semantics on TreeSchema; `learning_rate` is
+ *   recorded for information only (leaf values already include it).
+ */
 export const ModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('ridge'),
