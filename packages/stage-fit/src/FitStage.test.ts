@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { calendarFromConfig, dateForSeasonDoy } from '@commodity-hindcast/rundir-contract/domain';
+import { applyFillValues, calendarFromConfig, dateForSeasonDoy, featureFrameFromTable, fillValuesFromTable, predict, trendFunction } from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { detrenderPath, featureFillValuesPath, includedGeoIdentifiersPath, modelPath, runPath, trainPredsPath } from '@commodity-hindcast/rundir-contract/layout';
-import { DetrenderSchema, trainPredsSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import { detrenderPath, featureFillValuesPath, featuresFitPath, includedGeoIdentifiersPath, modelPath, runPath, trainPredsPath } from '@commodity-hindcast/rundir-contract/layout';
+import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
+import { DetrenderSchema, featureFillValuesSchema, featuresFitSchema, ModelSchema, trainPredsSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
 import { buildRunDir, fixtureConfig, REFERENCE_CONFIG_YAML } from '@commodity-hindcast/rundir-contract/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,32 @@ describe('FIT', () => {
     const forced = await run({ runDir, fold: '2018', force: true });
     expect(forced.folds).toEqual([{ fold: '2018', skipped: false, trainRows: 48 }]);
   });
+
+  it.each(['linear_county ridge {alpha: 3}', 'partial_pooling pca_ridge {n_components: 2, alpha: 2}'])(
+    'writes train preds equal bit for bit to the contract evaluators on the written artifacts (%s)',
+    async (setting) => {
+      const [detrend, regression, params] = setting.split(/ (?=\w+ \{)| (?=\{)/) as [string, string, string];
+      const yaml = REFERENCE_CONFIG_YAML.replace('  detrend: linear_state\n  regression: ridge\n  regression_params: {alpha: 1.0}', `  detrend: ${detrend}\n  regression: ${regression}\n  regression_params: ${params}`);
+      const { runDir, config } = await scenario({ yaml });
+      const key = config.experiment_key;
+      await run({ runDir, fold: '2019' });
+      const model = await readJson(runPath(runDir, modelPath(key, '2019')), ModelSchema);
+      expect(model.kind).toBe(regression);
+      const detrender = await readJson(runPath(runDir, detrenderPath(key, '2019')), DetrenderSchema);
+      const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, '2019')), featureFillValuesSchema), 'fill');
+      const fitLocation = joinLocation(config.features_dir, featuresFitPath(key));
+      const table = await readParquet(fitLocation, featuresFitSchema, { nulls: 'mask' });
+      const rows = Array.from(table.columns['year'] as Int32Array).flatMap((year, i) => (year < 2019 ? [i] : []));
+      const frame = featureFrameFromTable(table, model.feature_columns, fitLocation, { rows });
+      const detrended = predict(model, applyFillValues(frame, fill));
+      const trend = trendFunction(detrender);
+      const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
+      // Both tables list the fixture's rows in one order (year, then county).
+      expect(preds.columns['geo_identifier']).toEqual(frame.geoIdentifier);
+      expect(Array.from(preds.columns['sim_yield_kg_ha_detrended'] as Float64Array)).toEqual(Array.from(detrended));
+      expect(Array.from(preds.columns['trend_kg_ha'] as Float64Array)).toEqual(frame.geoIdentifier.map((geo, i) => trend(geo, frame.year[i] as number)));
+    },
+  );
 
   it('fits folds on worker threads with --jobs 2 to the same bytes as in this thread', async () => {
     const one = await scenario();
