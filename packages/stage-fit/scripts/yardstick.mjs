@@ -3,7 +3,9 @@
 // each fold's artifacts on its test year's end-of-season rows through the contract's evaluators — pooled county
 // NRMSE = 100·RMSE/mean(obs) over all test county-years, national area-weighted RMSE (delivery unit), the 2012
 // error — with FIT's wall time and peak memory (each FIT in a child process under /usr/bin/time).
-//   INPUT_DATA_DIR=/data node scripts/yardstick.mjs configs/corn_usa.yaml [--jobs 2] [--regressions ridge,pca_ridge]
+//   INPUT_DATA_DIR=/data node scripts/yardstick.mjs configs/corn_usa.yaml [--jobs 2] [--detrends linear_county]
+//     [--regressions ridge,pca_ridge] [--params '{alpha: 10}'] [--start-year 1990]
+//     [--protocol 'production_cumulative_threshold: 1.0;min_history_years: 2']
 // Build first: pnpm turbo run build --filter=@commodity-hindcast/stage-fit...
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,7 +21,14 @@ import { DetrenderSchema, featureFillValuesSchema, featuresFitSchema, ModelSchem
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { jobs: { type: 'string', default: '1' }, detrends: { type: 'string', default: 'linear_state,linear_county,partial_pooling' }, regressions: { type: 'string', default: 'ridge,pca_ridge' }, params: { type: 'string' } },
+  options: {
+    jobs: { type: 'string', default: '1' },
+    detrends: { type: 'string', default: 'linear_state,linear_county,partial_pooling' },
+    regressions: { type: 'string', default: 'ridge,pca_ridge' },
+    params: { type: 'string' },
+    'start-year': { type: 'string' },
+    protocol: { type: 'string' },
+  },
 });
 const configPath = positionals[0] ?? 'configs/corn_usa.yaml';
 const yaml = readFileSync(configPath, 'utf8');
@@ -30,15 +39,20 @@ const rows = [];
 for (const detrend of values.detrends.split(',')) {
   for (const regression of values.regressions.split(',')) {
     const params = values.params ?? PARAMS[regression];
-    const text = yaml.replace(/^model:\n(?:  .*\n)+/m, `model:\n  detrend: ${detrend}\n  regression: ${regression}\n  regression_params: ${params}\n`);
+    const detrendParams = values['start-year'] ? `  detrend_params: {start_year: ${values['start-year']}}\n` : '';
+    let text = yaml.replace(/^model:\n(?:  .*\n)+/m, `model:\n  detrend: ${detrend}\n${detrendParams}  regression: ${regression}\n  regression_params: ${params}\n`);
+    if (values.protocol) {
+      const lines = values.protocol.split(';').map((l) => `  ${l.trim()}\n`);
+      const keys = lines.map((l) => l.trim().split(':')[0]);
+      text = text.replace(/^experiment_protocol:\n((?:  .*\n)+)/m, (_, body) => `experiment_protocol:\n${body.split(/(?<=\n)/).filter((l) => !keys.includes(l.trim().split(':')[0])).join('')}${lines.join('')}`);
+    }
     const config = resolveConfigText(text, { where: configPath });
     const { runDir } = await createRunDir(config);
     const fit = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, bin, '--run-dir', runDir, '--jobs', values.jobs], { encoding: 'utf8' });
     if (fit.status !== 0) throw new Error(`FIT failed for ${detrend} × ${regression}: ${fit.stderr}`);
     const [wall, maxKb] = fit.stderr.trim().split('\n').pop().split(' ').map(Number);
     const score = await scoreRun(runDir, config);
-    if (rows.length === 0) rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
-    else if (!rows.some((r) => r.name === `${detrend} trend only`)) rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
+    if (!rows.some((r) => r.name === `${detrend} trend only`)) rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
     rows.push({ name: `${detrend} + ${regression} ${params}`, ...score.model, wall, peakMb: maxKb / 1024 });
     process.stderr.write(`${detrend} × ${regression}: ${runDir}\n`);
   }
@@ -63,10 +77,9 @@ async function scoreRun(runDir, config) {
     const detrender = await readJson(runPath(runDir, detrenderPath(key, fold)), DetrenderSchema);
     const model = await readJson(runPath(runDir, modelPath(key, fold)), ModelSchema);
     const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, fold)), featureFillValuesSchema), 'fill');
-    const frame = featureFrameFromTable(table, model.feature_columns, fitLocation);
     const picked = [];
-    for (let i = 0; i < frame.numRows; i++) if (frame.year[i] === year && included.has(frame.geoIdentifier[i])) picked.push(i);
-    const sub = { ...frame, numRows: picked.length, year: Int32Array.from(picked, (i) => frame.year[i]), initDate: Int32Array.from(picked, (i) => frame.initDate[i]), geoIdentifier: picked.map((i) => frame.geoIdentifier[i]), features: frame.features.map((c) => Float64Array.from(picked, (i) => c[i])) };
+    for (let i = 0; i < table.numRows; i++) if (table.columns['year'][i] === year && included.has(table.columns['geo_identifier'][i])) picked.push(i);
+    const sub = featureFrameFromTable(table, model.feature_columns, fitLocation, { rows: picked });
     const trend = trendFunction(detrender);
     const detrended = predict(model, applyFillValues(sub, fill));
     const obs = picked.map((i) => table.columns['yield_kg_ha'][i]);

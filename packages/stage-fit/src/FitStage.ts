@@ -113,7 +113,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const included = new Set(universe.geos);
   const modelled = selectRows(table, (i) => included.has(table.geos[table.geo[i] as number] as string));
   const trainRows = (fold: Fold): TrainingTable => selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
-  const counts = new Map(folds.map((f) => [f.label, trainRows(f).numRows]));
+  const counts = new Map(folds.map((f) => [f.label, modelled.year.reduce((n, year) => (trainsFold(f, year) ? n + 1 : n), 0)]));
   if (todo.length > 0) {
     // The trends' yield history: the universe's counties in the yields builder's table, from detrend_params.start_year.
     const yieldFrame = await readParquet(yields, yieldTableSchema, { store: recorder.wrap(storeOf(yields)), nulls: 'mask' });

@@ -48,10 +48,12 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
   const doubles = (name: string): Float64Array => {
     const column = frame.columns[name] as ArrayLike<number | null>;
     const mask = frame.nulls?.[name];
-    return Float64Array.from({ length: n }, (_, i) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       const v = column[i];
-      return v === null || v === undefined || mask?.[i] === 1 ? Number.NaN : v;
-    });
+      out[i] = v === null || v === undefined || mask?.[i] === 1 ? Number.NaN : v;
+    }
+    return out;
   };
   const ints = (name: string): Int32Array => (frame.columns[name] instanceof Int32Array ? (frame.columns[name] as Int32Array) : Int32Array.from(frame.columns[name] as number[]));
   return {

@@ -24,15 +24,25 @@ export interface TrainingTable {
   features: Float64Array[];
 }
 
-/** The rows of `table` whose index `keep` says, as a new table sharing the geo and state lists. */
+/** The rows of `table` that `keep` accepts, as a new table sharing the geo and state lists. */
 export function selectRows(table: TrainingTable, keep: (row: number) => boolean): TrainingTable {
-  const rows: number[] = [];
-  for (let i = 0; i < table.numRows; i++) if (keep(i)) rows.push(i);
-  const pickInt = (a: Int32Array): Int32Array => Int32Array.from(rows, (i) => a[i] as number);
-  const pick = (a: Float64Array): Float64Array => Float64Array.from(rows, (i) => a[i] as number);
+  const rows = new Int32Array(table.numRows);
+  let n = 0;
+  for (let i = 0; i < table.numRows; i++) if (keep(i)) rows[n++] = i;
+  // Plain loops over preallocated arrays: TypedArray.from with a map function is several times slower in V8.
+  const pickInt = (a: Int32Array): Int32Array => {
+    const out = new Int32Array(n);
+    for (let k = 0; k < n; k++) out[k] = a[rows[k] as number] as number;
+    return out;
+  };
+  const pick = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = a[rows[k] as number] as number;
+    return out;
+  };
   return {
     ...table,
-    numRows: rows.length,
+    numRows: n,
     year: pickInt(table.year),
     initDate: pickInt(table.initDate),
     geo: pickInt(table.geo),

@@ -49,8 +49,12 @@ export function fitFold(table: TrainingTable, history: TrainingTable, settings: 
   const detrender = fitDetrender(history, settings.detrender, fold);
   const trendOf = trendFunction(detrender);
   const geoIdentifier = Array.from(table.geo, (g) => table.geos[g] as string);
-  const trend = Float64Array.from({ length: table.numRows }, (_, i) => trendOf(geoIdentifier[i] as string, table.year[i] as number));
-  const target = Float64Array.from(table.obs, (obs, i) => obs - (trend[i] as number));
+  const trend = new Float64Array(table.numRows);
+  const target = new Float64Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    trend[i] = trendOf(geoIdentifier[i] as string, table.year[i] as number);
+    target[i] = (table.obs[i] as number) - (trend[i] as number);
+  }
 
   const fillValues = medianFillValues(table.featureNames, table.features, fold);
   const frame: FeatureFrame = { numRows: table.numRows, year: table.year, geoIdentifier, initDate: table.initDate, featureNames: table.featureNames, features: table.features };
@@ -58,7 +62,8 @@ export function fitFold(table: TrainingTable, history: TrainingTable, settings: 
   const model = fitRegressor(filled, target, settings.regression, fold);
 
   const detrended = predict(model, filled);
-  const sim = Float64Array.from(trend, (t, i) => t + (detrended[i] as number));
+  const sim = new Float64Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) sim[i] = (trend[i] as number) + (detrended[i] as number);
   const bad = sim.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     throw new FitError(`fold ${fold}: the in-sample prediction of ${geoIdentifier[bad]} in ${table.year[bad]} is ${sim[bad]}; check that feature "${table.featureNames.find((_, j) => !Number.isFinite(filled.features[j]![bad]!)) ?? '?'}" holds finite values`);

@@ -14,14 +14,15 @@ export interface FillValue {
 export function medianFillValues(names: readonly string[], columns: readonly Float64Array[], fold: string): FillValue[] {
   return names.map((feature, j) => {
     const column = columns[j] as Float64Array;
-    const known = column.filter((v) => !Number.isNaN(v)).sort();
-    if (known.length === 0) {
+    const values = new Float64Array(column.length);
+    let count = 0;
+    for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) values[count++] = column[i] as number;
+    if (count === 0) {
       throw new FitError(
         `fold ${fold}: feature "${feature}" has no value in any of the fold's ${column.length} training rows, so it has no fill value; drop it from builders / feature_cols or start the test years later`,
       );
     }
-    const mid = known.length >> 1;
-    const value = known.length % 2 === 1 ? (known[mid] as number) : ((known[mid - 1] as number) + (known[mid] as number)) / 2;
+    const value = median(values.subarray(0, count));
     return { feature, value, method: 'median' as const };
   });
 }
@@ -32,4 +33,45 @@ export function fillColumns(columns: readonly Float64Array[], fill: readonly Fil
     const value = (fill[j] as FillValue).value;
     return column.map((v) => (Number.isNaN(v) ? value : v));
   });
+}
+
+/**
+ * The median of `values` (reordered in place) by quickselect, O(n) instead of a sort: the middle value, or the mean
+ * of the two middle values for an even count.
+ */
+export function median(values: Float64Array): number {
+  const n = values.length;
+  const mid = n >> 1;
+  const upper = select(values, mid);
+  if (n % 2 === 1) return upper;
+  // After selecting `mid`, every value left of it is ≤ it: the lower middle value is their maximum.
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mid; i++) if ((values[i] as number) > lower) lower = values[i] as number;
+  return (lower + upper) / 2;
+}
+
+/** Hoare quickselect: puts the k-th smallest value at index k (smaller ones before it) and returns it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] as number;
 }

@@ -97,3 +97,17 @@ describe('pca_ridge', () => {
     expect(() => fitPcaRidge(['a', 'b'], columns, y, 3, 1, '2018')).toThrow(/fold 2018: model\.regression_params\.n_components is 3, but there are only 2 feature columns/);
   });
 });
+
+describe('median fill values', () => {
+  it('equal the sorted middle value (odd) or the mean of the two middle values (even), ignoring missing values', async () => {
+    const { medianFillValues } = await import('./FillValues.js');
+    const random = mulberry32(4);
+    for (const n of [1, 2, 3, 10, 11, 1000, 1001]) {
+      const column = Float64Array.from({ length: n + 5 }, (_, i) => (i % 7 === 3 ? Number.NaN : Math.round(random() * 50)));
+      const known = Array.from(column).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      const m = known.length >> 1;
+      const expected = known.length % 2 ? known[m]! : (known[m - 1]! + known[m]!) / 2;
+      expect(medianFillValues(['f'], [column], '2018')[0]!.value).toBe(expected);
+    }
+  });
+});
