@@ -13,6 +13,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const TEST_ROWS = Math.round(ROWS / 4);
 const FEATURES = 40;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
+/** BENCH_TWO_THREADS=0 skips the 2-thread pair (LightGBM's OpenMP threads crawl on an oversubscribed machine). */
+const TWO_THREADS = process.env.BENCH_TWO_THREADS !== '0';
 const settings = { num_leaves: 31, max_bin: 255, rounds: 300, learning_rate: 0.05, min_data_in_leaf: 20 };
 
 /** Transpiles the trainer's sources (no build entry exists for the module on its own) into a temp dir. */
@@ -47,7 +49,12 @@ function rng(seed) {
   };
 }
 
-/** A nonlinear target of 8 informative features (interactions, steps, a missing-value effect) + noise. */
+/**
+ * A nonlinear target of 9 informative features (interaction, a smooth step, a step on an integer feature, a
+ * missing-value effect) + noise. Steps sit only on integer features: a step inside a continuous feature's
+ * bin makes held-out RMSE hinge on where each library's bin boundary happens to fall (LightGBM alone moved
+ * from 0.848 to 0.876 between max_bin 255 and 254 on such data), which is luck, not the trainer.
+ */
 function makeData(n, seed) {
   const u = rng(seed);
   const X = Array.from({ length: FEATURES }, () => new Float64Array(n));
@@ -62,7 +69,8 @@ function makeData(n, seed) {
     y[i] =
       Math.sin(2 * x(0)) * 3 +
       x(1) * x(2) +
-      (x(3) > 0.5 ? 2 : 0) +
+      2 / (1 + Math.exp(-8 * (x(3) - 0.5))) +
+      (x(9) > 12 ? 1 : 0) +
       0.2 * x(4) +
       (miss5 ? 1.5 : Math.abs(x(5))) +
       Math.exp(-x(7) * x(7)) * 2 +
@@ -123,13 +131,15 @@ for (let r = 0; r < REPEATS; r++) {
   // Alternate the sides so the shared machine's load falls on both.
   runs.ours1.push(ours(1));
   runs.lgb1.push(lightgbm(1));
-  runs.ours2.push(ours(2));
-  runs.lgb2.push(lightgbm(2));
-  console.log(`  repeat ${r + 1}: ` + Object.entries(runs).map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`).join(', ') + `  (load ${load()})`);
+  if (TWO_THREADS) {
+    runs.ours2.push(ours(2));
+    runs.lgb2.push(lightgbm(2));
+  }
+  console.log(`  repeat ${r + 1}: ` + Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`).join(', ') + `  (load ${load()})`);
 }
 const m = (k, f) => median(runs[k].map((x) => x[f]));
 console.log(`LightGBM ${runs.lgb1[0].version}`);
-console.log(`held-out RMSE: ours ${m('ours1', 'rmse').toFixed(5)} (2 workers ${m('ours2', 'rmse').toFixed(5)}), LightGBM ${m('lgb1', 'rmse').toFixed(5)} → ratio ${(m('ours1', 'rmse') / m('lgb1', 'rmse')).toFixed(4)} (goal ≤ 1.02)`);
+console.log(`held-out RMSE: ours ${m('ours1', 'rmse').toFixed(5)}${TWO_THREADS ? ` (2 workers ${m('ours2', 'rmse').toFixed(5)})` : ''}, LightGBM ${m('lgb1', 'rmse').toFixed(5)} → ratio ${(m('ours1', 'rmse') / m('lgb1', 'rmse')).toFixed(4)} (goal ≤ 1.02)`);
 console.log(`1 thread : ours ${m('ours1', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb1', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours1', 'wall_s') / m('lgb1', 'wall_s')).toFixed(2)} (goal ≤ 1.5); cpu ${m('ours1', 'cpu_s').toFixed(2)}s vs ${m('lgb1', 'cpu_s').toFixed(2)}s → ${(m('ours1', 'cpu_s') / m('lgb1', 'cpu_s')).toFixed(2)}`);
-console.log(`2 threads: ours ${m('ours2', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb2', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours2', 'wall_s') / m('lgb2', 'wall_s')).toFixed(2)} (goal ≤ 1.0); ours 2 workers vs ours 1 thread: ${(m('ours2', 'wall_s') / m('ours1', 'wall_s')).toFixed(2)}`);
+if (TWO_THREADS) console.log(`2 threads: ours ${m('ours2', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb2', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours2', 'wall_s') / m('lgb2', 'wall_s')).toFixed(2)} (goal ≤ 1.0); ours 2 workers vs ours 1 thread: ${(m('ours2', 'wall_s') / m('ours1', 'wall_s')).toFixed(2)}`);
 console.log(`load average after: ${load()} (on ${(await import('node:os')).cpus().length} cores)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binBoundaries, binFeatures, binOf, MISSING_BIN } from './BinMapper.js';
+import { binBoundaries, binColumn, binFeatures, binOf, MISSING_BIN } from './BinMapper.js';
 
 describe('binBoundaries', () => {
   it('gives each distinct value its own bin when there are few, cutting at midpoints', () => {
@@ -40,5 +40,18 @@ describe('binFeatures', () => {
 
   it('rejects infinite feature values with the column and row', () => {
     expect(() => binFeatures([Float64Array.of(1, Infinity)], 2, Int32Array.of(0, 1), 255)).toThrow('feature column 0 row 1 is Infinity');
+  });
+});
+
+describe('binColumn', () => {
+  it('agrees with the binary search binOf on skewed values, exact cut values, out-of-range values and NaN', () => {
+    let s = 11;
+    const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+    const fit = Float64Array.from({ length: 5000 }, () => Math.exp(12 * u()) * (u() < 0.5 ? -1 : 1));
+    const cuts = binBoundaries(fit, 255);
+    const probe = Float64Array.from([...fit, ...cuts, ...cuts.map((c) => c * (1 + 1e-15)), -1e12, 1e12, 0, NaN]);
+    const out = new Uint8Array(probe.length);
+    binColumn(cuts, probe, out, 0);
+    for (let i = 0; i < probe.length; i++) expect(out[i]).toBe(binOf(cuts, probe[i]!));
   });
 });

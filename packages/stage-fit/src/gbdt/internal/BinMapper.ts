@@ -17,8 +17,10 @@ const SAMPLE_LIMIT = 200_000;
 export interface BinnedFeatures {
   readonly nRows: number;
   readonly nFeatures: number;
-  /** Row-major bins: row r, feature f at `r * nFeatures + f`. */
+  /** Row-major bins: row r, feature f at `r * nFeatures + f` (histogram building reads whole rows). */
   readonly bins: Uint8Array;
+  /** The same bins column by column (partitioning a leaf reads one feature of many rows). */
+  readonly columns: readonly Uint8Array[];
   /** Per feature: the upper bounds of its value bins except the last (length = value bins − 1). */
   readonly upper: readonly Float64Array[];
   /** Per feature: the number of value bins (0 when the feature has no non-missing training value). */
@@ -70,6 +72,38 @@ function between(a: number, b: number): number {
   return t < b && t >= a ? t : a;
 }
 
+/**
+ * Bins a whole column: the bin of each value by {@link binOf}, found from a uniform grid over the cut range
+ * (start at the cuts below the value's cell, then step) instead of a binary search per value.
+ */
+export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Array, feature: number): void {
+  const nCuts = upper.length;
+  const GRID = 1024;
+  const lo = nCuts > 0 ? upper[0]! : 0;
+  const span = nCuts > 1 ? upper[nCuts - 1]! - lo : 0;
+  const scale = span > 0 && Number.isFinite(span) ? GRID / span : 0;
+  const start = new Int32Array(GRID + 1);
+  for (let g = 0, b = 0; g <= GRID; g++) {
+    const edge = scale > 0 ? lo + g / scale : lo;
+    while (b < nCuts && upper[b]! < edge) b++;
+    start[g] = b;
+  }
+  for (let r = 0; r < col.length; r++) {
+    const x = col[r]!;
+    if (x !== x) {
+      out[r] = MISSING_BIN;
+      continue;
+    }
+    if (x === Infinity || x === -Infinity) throw new RangeError(`trainGbdt: feature column ${feature} row ${r} is ${x}; features must be finite or NaN (missing)`);
+    const cell = (x - lo) * scale;
+    let b = cell <= 0 ? 0 : cell >= GRID ? start[GRID]! : start[Math.floor(cell)]!;
+    // The grid is a guess: step down while the cut below still holds x, up while x exceeds the cut.
+    while (b > 0 && x <= upper[b - 1]!) b--;
+    while (b < nCuts && x > upper[b]!) b++;
+    out[r] = b;
+  }
+}
+
 /** The bin of a raw value: the first b with x <= upper[b], else the last value bin; NaN → {@link MISSING_BIN}. */
 export function binOf(upper: Float64Array, x: number): number {
   if (Number.isNaN(x)) return MISSING_BIN;
@@ -92,6 +126,7 @@ export function binFeatures(columns: readonly Float64Array[], nRows: number, fit
   const bins = new Uint8Array(nRows * nFeatures);
   const upper: Float64Array[] = [];
   const valueBins = new Int32Array(nFeatures);
+  const binnedColumns: Uint8Array[] = [];
   const step = Math.max(1, Math.floor(fitRows.length / SAMPLE_LIMIT));
   for (let f = 0; f < nFeatures; f++) {
     const col = columns[f]!;
@@ -104,11 +139,10 @@ export function binFeatures(columns: readonly Float64Array[], nRows: number, fit
     const cuts = binBoundaries(sample.subarray(0, m), maxBin);
     upper.push(cuts);
     valueBins[f] = m === 0 ? 0 : cuts.length + 1;
-    for (let r = 0, o = f; r < nRows; r++, o += nFeatures) {
-      const x = col[r]!;
-      if (x === Infinity || x === -Infinity) throw new RangeError(`trainGbdt: feature column ${f} row ${r} is ${x}; features must be finite or NaN (missing)`);
-      bins[o] = binOf(cuts, x);
-    }
+    const column = new Uint8Array(nRows);
+    binColumn(cuts, col, column, f);
+    binnedColumns.push(column);
+    for (let r = 0, o = f; r < nRows; r++, o += nFeatures) bins[o] = column[r]!;
   }
-  return { nRows, nFeatures, bins, upper, valueBins };
+  return { nRows, nFeatures, bins, columns: binnedColumns, upper, valueBins };
 }

@@ -68,7 +68,8 @@ export function growTree(
   buildHistogram: HistogramBuilder,
   pool: HistogramPool,
 ): GrownTree {
-  const { bins, nFeatures, upper, valueBins } = binned;
+  const { columns, upper, valueBins } = binned;
+  const goesLeft = new Uint8Array(256);
   const feature: number[] = [-1];
   const threshold: number[] = [0];
   const left: number[] = [-1];
@@ -107,16 +108,22 @@ export function growTree(
     const s = parent.split;
 
     // Stable in-place partition of the parent's rows: left rows compacted forward, right rows via scratch.
+    // Branch-free (both writes always happen, the side advances by a table lookup): the direction is
+    // unpredictable, and a stable order keeps later row accesses ascending in memory.
     const f = s.feature;
     const bin = s.bin;
     const missLeft = s.defaultLeft;
+    for (let b = 0; b < 256; b++) goesLeft[b] = b === MISSING_BIN ? (missLeft ? 1 : 0) : b <= bin ? 1 : 0;
+    const column = columns[f]!;
     let l = parent.start;
     let r = 0;
     for (let i = parent.start; i < parent.end; i++) {
       const row = rows[i]!;
-      const b = bins[row * nFeatures + f]!;
-      if (b === MISSING_BIN ? missLeft : b <= bin) rows[l++] = row;
-      else scratch[r++] = row;
+      const toLeft = goesLeft[column[row]!]!;
+      rows[l] = row;
+      scratch[r] = row;
+      l += toLeft;
+      r += 1 - toLeft;
     }
     rows.set(scratch.subarray(0, r), l);
     if (l - parent.start !== s.leftCount) throw new Error(`gbdt: partition put ${l - parent.start} rows left, the histogram said ${s.leftCount}`);
