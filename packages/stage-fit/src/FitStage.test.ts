@@ -70,7 +70,7 @@ describe('FIT', () => {
     expect(forced.folds).toEqual([{ fold: '2018', skipped: false, trainRows: 48 }]);
   });
 
-  it.each(['linear_county ridge {alpha: 3}', 'partial_pooling pca_ridge {n_components: 2, alpha: 2}'])(
+  it.each(['linear_county ridge {alpha: 3}', 'partial_pooling pca_ridge {n_components: 2, alpha: 2}', 'linear_state gbdt {n_estimators: 40, min_data_in_leaf: 5, early_stopping_years: 2}'])(
     'writes train preds equal bit for bit to the contract evaluators on the written artifacts (%s)',
     async (setting) => {
       const [detrend, regression, params] = setting.split(/ (?=\w+ \{)| (?=\{)/) as [string, string, string];
@@ -112,10 +112,13 @@ describe('FIT never sees the test year', () => {
   const perturbFrom = (year: number) => (rows: Parameters<NonNullable<FeatureTablesOptions['edit']>>[0]) =>
     rows.map((r) => (r.year >= year ? { ...r, obs: r.obs * 1.5 + 777, features: r.features.map((v) => v + 123) } : r));
 
-  it('perturbing every value of year ≥ T changes no artifact of fold T, while perturbing T − 1 does', async () => {
-    const base = await scenario();
-    const perturbed = await scenario({ edit: perturbFrom(2018) });
-    const earlier = await scenario({ edit: perturbFrom(2017) });
+  it.each([
+    ['ridge', undefined],
+    ['gbdt with early stopping on the last training years', REFERENCE_CONFIG_YAML.replace('regression: ridge\n  regression_params: {alpha: 1.0}', 'regression: gbdt\n  regression_params: {n_estimators: 60, min_data_in_leaf: 5, early_stopping_rounds: 5}')],
+  ])('%s: perturbing every value of year ≥ T changes no artifact of fold T, while perturbing T − 1 does', async (_, yaml) => {
+    const base = await scenario({ ...(yaml ? { yaml } : {}) });
+    const perturbed = await scenario({ edit: perturbFrom(2018), ...(yaml ? { yaml } : {}) });
+    const earlier = await scenario({ edit: perturbFrom(2017), ...(yaml ? { yaml } : {}) });
     for (const s of [base, perturbed, earlier]) await run({ runDir: s.runDir, fold: '2018' });
     const key = base.config.experiment_key;
     for (const file of FOLD_FILES(key, '2018')) {

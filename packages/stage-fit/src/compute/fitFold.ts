@@ -2,6 +2,7 @@ import type { Detrender, Model } from '@commodity-hindcast/rundir-contract/schem
 import type { DetrenderSettings } from '../detrend/fitDetrender.js';
 import { fitDetrender } from '../detrend/fitDetrender.js';
 import { FitError } from '../FitError.js';
+import { gbdtModelJson, trainGbdt } from '../gbdt/index.js';
 import { applyFillValues, predict, trendFunction, type FeatureFrame } from '../internal/Evaluators.js';
 import { medianFillValues, type FillValue } from '../regress/FillValues.js';
 import { fitPcaRidge } from '../regress/PcaRidge.js';
@@ -11,7 +12,22 @@ import type { TrainingTable } from './TrainingTable.js';
 export type RegressionSettings =
   | { kind: 'ridge'; alpha: number }
   | { kind: 'pca_ridge'; alpha: number; nComponents: number }
-  | { kind: 'gbdt'; params: Record<string, number | string | boolean>; seed: number };
+  | { kind: 'gbdt'; params: GbdtSettings; seed: number };
+
+/** The config's GBDT settings (model.regression_params, LightGBM names). */
+export interface GbdtSettings {
+  learning_rate: number;
+  n_estimators: number;
+  num_leaves: number;
+  max_depth: number;
+  min_data_in_leaf: number;
+  lambda_l2: number;
+  max_bin: number;
+  growth: 'leaf_wise' | 'depth_wise';
+  early_stopping_rounds: number;
+  /** How many of the fold's latest training years are held out for early stopping. */
+  early_stopping_years: number;
+}
 
 export interface FoldSettings {
   detrender: DetrenderSettings;
@@ -82,7 +98,23 @@ function fitRegressor(filled: FeatureFrame, target: Float64Array, settings: Regr
       return fitRidge(filled.featureNames, filled.features, target, settings.alpha);
     case 'pca_ridge':
       return fitPcaRidge(filled.featureNames, filled.features, target, settings.nComponents, settings.alpha, fold);
-    case 'gbdt':
-      throw new FitError('model.regression: gbdt is not available in this build of stage-fit; use ridge or pca_ridge');
+    case 'gbdt': {
+      const { early_stopping_years: years, ...params } = settings.params;
+      const training = trainGbdt(filled.features, target, { ...params, seed: settings.seed }, { validRows: earlyStoppingRows(filled.year, years, params.early_stopping_rounds) });
+      return gbdtModelJson(training, filled.featureNames);
+    }
   }
+}
+
+/**
+ * The rows of the fold's latest `years` training years, held out for early stopping (never trained on); none when
+ * early stopping is off or the fold has too few years to spare them (at least two years stay for training).
+ */
+export function earlyStoppingRows(year: Int32Array, years: number, rounds: number): Int32Array {
+  const distinct = [...new Set(year)].sort((a, b) => a - b);
+  if (rounds === 0 || distinct.length < years + 2) return new Int32Array(0);
+  const first = distinct[distinct.length - years] as number;
+  const rows: number[] = [];
+  for (let i = 0; i < year.length; i++) if ((year[i] as number) >= first) rows.push(i);
+  return Int32Array.from(rows);
 }
