@@ -33,7 +33,7 @@ const { values, positionals } = parseArgs({
 const configPath = positionals[0] ?? 'configs/corn_usa.yaml';
 const yaml = readFileSync(configPath, 'utf8');
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const PARAMS = { ridge: '{alpha: 1.0}', pca_ridge: '{n_components: 8, alpha: 1.0}', gbdt: '{}' };
+const PARAMS = { ridge: '{alpha: 1.0}', pca_ridge: '{n_components: 8, alpha: 1.0}', gbdt: '{learning_rate: 0.05, n_estimators: 300, num_leaves: 31, min_data_in_leaf: 20}' };
 
 const rows = [];
 for (const detrend of values.detrends.split(',')) {
@@ -48,20 +48,21 @@ for (const detrend of values.detrends.split(',')) {
     }
     const config = resolveConfigText(text, { where: configPath });
     const { runDir } = await createRunDir(config);
-    const fit = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, bin, '--run-dir', runDir, '--jobs', values.jobs], { encoding: 'utf8' });
+    const fit = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, '--run-dir', runDir, '--jobs', values.jobs], { encoding: 'utf8' });
     if (fit.status !== 0) throw new Error(`FIT failed for ${detrend} × ${regression}: ${fit.stderr}`);
-    const [wall, maxKb] = fit.stderr.trim().split('\n').pop().split(' ').map(Number);
+    const [wall, user, sys, maxKb] = fit.stderr.trim().split('\n').pop().split(' ').map(Number);
     const score = await scoreRun(runDir, config);
     if (!rows.some((r) => r.name === `${detrend} trend only`)) rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
-    rows.push({ name: `${detrend} + ${regression} ${params}`, ...score.model, wall, peakMb: maxKb / 1024 });
+    rows.push({ name: `${detrend} + ${regression} ${params}`, ...score.model, wall, cpu: user + sys, peakMb: maxKb / 1024 });
     process.stderr.write(`${detrend} × ${regression}: ${runDir}\n`);
   }
 }
 const unit = 'bu/ac';
-console.log(`| configuration | county NRMSE % | national RMSE ${unit} | 2012 national error ${unit} | counties | test county-years | FIT wall s | FIT peak MB |`);
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} CPUs`);
+console.log(`| configuration | county NRMSE % | national RMSE ${unit} | 2012 national error ${unit} | counties | test county-years | FIT wall s | FIT CPU s | FIT peak MB |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.nrmse.toFixed(2)} | ${r.nationalRmse.toFixed(2)} | ${r.error2012.toFixed(2)} | ${r.counties} | ${r.n} | ${r.wall?.toFixed(1) ?? ''} | ${r.peakMb?.toFixed(0) ?? ''} |`);
+  console.log(`| ${r.name} | ${r.nrmse.toFixed(2)} | ${r.nationalRmse.toFixed(2)} | ${r.error2012.toFixed(2)} | ${r.counties} | ${r.n} | ${r.wall?.toFixed(1) ?? ''} | ${r.cpu?.toFixed(1) ?? ''} | ${r.peakMb?.toFixed(0) ?? ''} |`);
 }
 
 /** Scores each numeric fold on its test year's fit rows (the end-of-season rows with a known yield) in the universe. */
