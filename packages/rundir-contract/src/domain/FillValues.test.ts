@@ -84,6 +84,12 @@ describe('applyFillValues', () => {
     );
   });
 
+  it('refuses a non-finite fill value even where no value is missing (the artifact is broken)', () => {
+    const complete = featureFrameFromTable(table, ['c'], 'p', { rows: [0, 2] });
+    expect(firstMissing(complete)).toBeUndefined();
+    expect(() => applyFillValues(complete, new Map([['c', Number.POSITIVE_INFINITY]]), 'fill.parquet')).toThrow(/^fill\.parquet: feature "c" has fill value Infinity/);
+  });
+
   it('refuses a repeated feature in the fill table', () => {
     const twice: Frame = { numRows: 2, columnNames: ['feature', 'value'], columns: { feature: ['a', 'a'], value: Float64Array.from([1, 2]) } };
     expect(() => fillValuesFromTable(twice, 'f.parquet')).toThrow(/^f\.parquet: row 1 column "feature": "a" appears twice/);

@@ -23,8 +23,9 @@ export function fillValuesFromTable(table: Frame, where: string): FillValues {
 
 /**
  * Replaces every missing (NaN) feature value by its feature's fill value; the input frame is left untouched. A
- * feature without a fill value, or with a fill value that is not finite (a NaN would survive imputation), is an
- * error naming the feature: a prediction is never made from a silently missing value.
+ * feature of the frame without a fill value, or with a fill value that is not finite (a NaN would survive
+ * imputation), is an error naming the feature, whether or not this frame has a missing value of it: a prediction
+ * is never made from a silently missing value, nor from a broken fill-values artifact.
  */
 export function applyFillValues(frame: FeatureFrame, fillValues: FillValues, where = 'feature_fill_values.parquet'): FeatureFrame {
   const features = frame.featureNames.map((name, j) => {
@@ -32,16 +33,14 @@ export function applyFillValues(frame: FeatureFrame, fillValues: FillValues, whe
     if (fill === undefined) {
       throw new EvaluationError(`${where}: no fill value for feature "${name}"; the fold was fitted on other features — refit (commodity-hindcast run fit)`);
     }
-    const column = frame.features[j] as Float64Array;
     if (!Number.isFinite(fill)) {
-      if (column.some(Number.isNaN)) {
-        throw new EvaluationError(
-          `${where}: feature "${name}" has fill value ${fill}, so its missing values would survive imputation; ` +
-            'a fill value is a finite median of the training rows — refit (commodity-hindcast run fit)',
-        );
-      }
-      return column.slice();
+      // Refused even when this frame has no missing value of the feature: the artifact itself is broken.
+      throw new EvaluationError(
+        `${where}: feature "${name}" has fill value ${fill}, so its missing values would survive imputation; ` +
+          'a fill value is a finite median of the training rows — refit (commodity-hindcast run fit)',
+      );
     }
+    const column = frame.features[j] as Float64Array;
     const out = column.slice();
     for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) out[i] = fill;
     return out;
