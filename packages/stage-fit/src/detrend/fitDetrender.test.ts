@@ -37,6 +37,17 @@ describe('linear_state', () => {
     expect(groupOf(d, 'ADM0:USA')!.n_years).toBe(16);
   });
 
+  it('writes no group for a state with fewer than 3 years, so its counties fall back to the national trend', () => {
+    const rows: SyntheticRow[] = [
+      ...years(2000, 2010).map((year) => ({ geo: `${IOWA}/ADM2:polk`, year, obs: 6000 + 100 * (year - ORIGIN_YEAR), area: 1 })),
+      ...[2009, 2010].map((year) => ({ geo: `${ILLINOIS}/ADM2:mclean`, year, obs: 9000, area: 1 })),
+    ];
+    const d = fitDetrender(trainingTable(rows), settings('partial_pooling'), '2011');
+    expect(groupOf(d, ILLINOIS)).toBeUndefined();
+    expect(groupOf(d, IOWA)!.n_years).toBe(11);
+    expect(groupOf(d, 'ADM0:USA')!.n_years).toBe(11);
+  });
+
   it('refuses a fold with fewer training years than a trend needs, in one line', () => {
     const rows = [2016, 2017].map((year) => ({ geo: `${IOWA}/ADM2:polk`, year, obs: 9000 }));
     expect(() => fitDetrender(trainingTable(rows), settings('linear_state'), '2018')).toThrow(
