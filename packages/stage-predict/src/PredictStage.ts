@@ -125,6 +125,9 @@ export async function run(options: PredictRunOptions): Promise<PredictRunResult>
     throw new PredictError(`--fold ${requested}: not a test year of this run (experiment_protocol.test_years: ${testYears.join(', ')}); give one of them or omit --fold`);
   }
   const features = new FeatureTable(config, storeOf);
+  // Hashing the feature tables once, not per fold: every FIT manifest of the run must record this digest.
+  let digest: Promise<string> | undefined;
+  features.digest = () => (digest ??= assertFeaturesMatchFit(runDir, { store: storeOf(runDir), featuresStore: storeOf(config.features_dir) }));
   const folds: FoldOutcome[] = [];
   for (const fold of requested ? [requested] : testYears) folds.push(await runFold(options, runDir, config, fold, features, storeOf));
   return { mode: 'hindcast', runDir, folds };
@@ -155,6 +158,8 @@ class FeatureTable {
   readonly location: Location;
   readonly metadataLocation: Location;
   private loaded?: Promise<{ table: Frame; auxiliary: string[] }>;
+  /** The digest of the tables, checked against the run's FIT manifests (assertFeaturesMatchFit), computed once. */
+  digest: () => Promise<string> = () => Promise.reject(new Error('FeatureTable.digest is set by run()'));
   constructor(
     private readonly config: ResolvedConfig,
     private readonly storeOf: (l: Location) => Store,
@@ -186,8 +191,8 @@ async function runFold(
   const manifest = runPath(runDir, manifestPath('predict', fold));
   await requireFit(runDir, fold, store);
   await preflight(runDir, 'predict', { fold, store });
-  // The features must be the tables this fold was fitted on (another config with this key may have rebuilt them).
-  const digest = await assertFeaturesMatchFit(runDir, { fold, store, featuresStore: storeOf(config.features_dir) });
+  // The features must be the tables the folds were fitted on (another config with this key may have rebuilt them).
+  const digest = await features.digest();
   const featuresInput: InputDigest = { location: featureTablesLocation(config.features_dir, key), sha256: digest };
   const at = (relative: string): Location => runPath(runDir, relative);
   const reads = [configResolvedPath(), includedGeoIdentifiersPath(), detrenderPath(key, fold), modelPath(key, fold), featureFillValuesPath(key, fold)].map(at);

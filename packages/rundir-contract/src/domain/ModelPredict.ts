@@ -113,8 +113,11 @@ interface FlatForest {
 
 /** Rows per block: the block's row-major features stay in cache while every tree walks them. */
 const BLOCK_ROWS = 512;
-/** Deeper trees are walked row by row with an early exit instead of a fixed number of steps. */
-const MAX_FIXED_DEPTH = 12;
+/**
+ * Steps taken in lockstep without asking "is this a leaf": a tree's depth, at most this. A row still inside the
+ * tree after them (a deep, lopsided leaf-wise tree) finishes with an early-exit walk.
+ */
+const LOCKSTEP_STEPS = 12;
 
 function compileForest(model: Extract<Model, { kind: 'gbdt' }>, where: string): Predictor {
   const forest = flatten(model, where);
@@ -145,19 +148,8 @@ function walkTree(forest: FlatForest, t: number, rows: Float64Array, p: number, 
   const { feature, threshold, missingRight, children, value } = forest;
   const root = forest.roots[t] as number;
   const depth = forest.depth[t] as number;
-  if (depth > MAX_FIXED_DEPTH) {
-    for (let i = 0; i < count; i++) {
-      const o = i * p;
-      let node = root;
-      for (let s = 0; s < depth; s++) {
-        const next = children[2 * node + goRight(rows[o + (feature[node] as number)] as number, node, threshold, missingRight)] as number;
-        if (next === node) break;
-        node = next;
-      }
-      sums[i] = (sums[i] as number) + (value[node] as number);
-    }
-    return;
-  }
+  const steps = depth < LOCKSTEP_STEPS ? depth : LOCKSTEP_STEPS;
+  const deep = depth > steps;
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const o0 = i * p;
@@ -168,7 +160,7 @@ function walkTree(forest: FlatForest, t: number, rows: Float64Array, p: number, 
     let n1 = root;
     let n2 = root;
     let n3 = root;
-    for (let s = 0; s < depth; s++) {
+    for (let s = 0; s < steps; s++) {
       const x0 = rows[o0 + (feature[n0] as number)] as number;
       const x1 = rows[o1 + (feature[n1] as number)] as number;
       const x2 = rows[o2 + (feature[n2] as number)] as number;
@@ -178,16 +170,27 @@ function walkTree(forest: FlatForest, t: number, rows: Float64Array, p: number, 
       n2 = children[2 * n2 + goRight(x2, n2, threshold, missingRight)] as number;
       n3 = children[2 * n3 + goRight(x3, n3, threshold, missingRight)] as number;
     }
+    if (deep) {
+      n0 = finish(forest, rows, o0, n0);
+      n1 = finish(forest, rows, o1, n1);
+      n2 = finish(forest, rows, o2, n2);
+      n3 = finish(forest, rows, o3, n3);
+    }
     sums[i] = (sums[i] as number) + (value[n0] as number);
     sums[i + 1] = (sums[i + 1] as number) + (value[n1] as number);
     sums[i + 2] = (sums[i + 2] as number) + (value[n2] as number);
     sums[i + 3] = (sums[i + 3] as number) + (value[n3] as number);
   }
-  for (; i < count; i++) {
-    const o = i * p;
-    let node = root;
-    for (let s = 0; s < depth; s++) node = children[2 * node + goRight(rows[o + (feature[node] as number)] as number, node, threshold, missingRight)] as number;
-    sums[i] = (sums[i] as number) + (value[node] as number);
+  for (; i < count; i++) sums[i] = (sums[i] as number) + (value[finish(forest, rows, i * p, root)] as number);
+}
+
+/** Walks on from `node` until a leaf (a node that is its own child), with an early exit. */
+function finish(forest: FlatForest, rows: Float64Array, offset: number, node: number): number {
+  const { feature, threshold, missingRight, children } = forest;
+  for (;;) {
+    const next = children[2 * node + goRight(rows[offset + (feature[node] as number)] as number, node, threshold, missingRight)] as number;
+    if (next === node) return node;
+    node = next;
   }
 }
 
