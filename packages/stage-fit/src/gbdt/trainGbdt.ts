@@ -77,8 +77,8 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
     const rows = workers ? workers.rows : new Int32Array(nRows);
     const pool = workers ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram) : new HistogramPool(histogramLength(nFeatures));
     const build: HistogramBuilder = workers
-      ? (rs, start, end, hist) => workers.build(rs, start, end, hist)
-      : (rs, start, end, hist) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures);
+      ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
+      : (rs, start, end, hist, withCounts) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
@@ -86,6 +86,7 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
     const featureCount = p.colsample_bytree < 1 ? Math.max(1, Math.round(nFeatures * p.colsample_bytree)) : nFeatures;
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f);
 
+    let rootCounts: Float64Array | null = null;
     const trees: GbdtTree[] = [];
     const validRmse: number[] = [];
     const trainRmse: number[] = [];
@@ -98,7 +99,10 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
         for (let i = 0; i < bagSize; i++) rows[i] = trainRows[picked[i]!]!;
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
-      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool);
+      // Without row subsampling every tree's root holds the same rows: its bin counts are kept from the first.
+      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, rootCounts, (h) => {
+        if (bagSize === nTrain && !rootCounts) rootCounts = Float64Array.from(h);
+      });
       trees.push(grown.tree);
 
       const value = grown.tree.value;

@@ -7,11 +7,11 @@
 import type { GbdtTree } from '../GbdtModel.js';
 import type { BinnedFeatures } from './BinMapper.js';
 import { MISSING_BIN } from './BinMapper.js';
-import { subtractHistogram } from './Histogram.js';
+import { copyCounts, subtractHistogram } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
-/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers). */
-export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array) => void;
+/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
+export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean) => void;
 
 export interface GrowthRules extends SplitRules {
   readonly numLeaves: number;
@@ -67,6 +67,9 @@ export function growTree(
   rules: GrowthRules,
   buildHistogram: HistogramBuilder,
   pool: HistogramPool,
+  /** The root's count slots when the root rows are the same every tree (no row subsampling), else null. */
+  rootCounts: Float64Array | null = null,
+  onRootHistogram?: (hist: Float64Array) => void,
 ): GrownTree {
   const { columns, upper, valueBins } = binned;
   const goesLeft = new Uint8Array(256);
@@ -86,7 +89,11 @@ export function growTree(
   const leaves: Leaf[] = [{ node: 0, start: 0, end: rowCount, depth: 0, sumG: rootG, hist: null, split: noSplit() }];
   if (canSplit(rowCount, 0) && rules.numLeaves > 1) {
     const hist = pool.take();
-    buildHistogram(rows, 0, rowCount, hist);
+    if (rootCounts) {
+      buildHistogram(rows, 0, rowCount, hist, false);
+      copyCounts(rootCounts, hist);
+    } else buildHistogram(rows, 0, rowCount, hist, true);
+    onRootHistogram?.(hist);
     leaves[0]!.hist = hist;
     findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
   }
@@ -160,7 +167,7 @@ export function growTree(
       const splitLarge = canSplit(large.end - large.start, depth);
       if (splitSmall || splitLarge) {
         const h = pool.take();
-        buildHistogram(rows, small.start, small.end, h);
+        buildHistogram(rows, small.start, small.end, h, true);
         if (splitLarge) {
           subtractHistogram(parent.hist!, h);
           large.hist = parent.hist;
