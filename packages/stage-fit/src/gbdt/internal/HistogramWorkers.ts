@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { BinnedFeatures } from './BinMapper.js';
 import { buildHistogramBlock, histogramLength } from './Histogram.js';
 
-/** Control slots per worker (Int32): sequence, done, start, end, histogram slot, first feature, end feature, stop. */
-const SLOTS = 8;
+/** Control slots per worker (Int32): sequence, done, start, end, histogram slot, first feature, end feature, stop, counts, failed. */
+const SLOTS = 10;
 const SEQ = 0;
 const DONE = 1;
 const START = 2;
@@ -21,6 +21,10 @@ const HIST = 4;
 const F_START = 5;
 const F_END = 6;
 const STOP = 7;
+const COUNTS = 8;
+const FAILED = 9;
+/** A worker that has not answered in this long is taken as dead (it never started, or was killed). */
+const WORKER_TIMEOUT_MS = 300_000;
 /** Below this many rows a histogram is cheaper to build here than to hand out. */
 const MIN_PARALLEL_ROWS = 4096;
 
@@ -35,9 +39,13 @@ for (;;) {
   Atomics.wait(ctrl, at + ${SEQ}, seen);
   seen = Atomics.load(ctrl, at + ${SEQ});
   if (ctrl[at + ${STOP}] === 1) break;
-  const hist = new Float64Array(arena, ctrl[at + ${HIST}] * histLength * 8, histLength);
-  build(new Uint8Array(bins), nFeatures, new Float64Array(gradients), new Int32Array(rows),
-    ctrl[at + ${START}], ctrl[at + ${END}], hist, ctrl[at + ${F_START}], ctrl[at + ${F_END}]);
+  try {
+    const hist = new Float64Array(arena, ctrl[at + ${HIST}] * histLength * 8, histLength);
+    build(new Uint8Array(bins), nFeatures, new Float64Array(gradients), new Int32Array(rows),
+      ctrl[at + ${START}], ctrl[at + ${END}], hist, ctrl[at + ${F_START}], ctrl[at + ${F_END}], ctrl[at + ${COUNTS}] === 1);
+  } catch (e) {
+    ctrl[at + ${FAILED}] = 1;
+  }
   Atomics.store(ctrl, at + ${DONE}, seen);
   Atomics.notify(ctrl, at + ${DONE});
 }
@@ -103,10 +111,10 @@ export class HistogramWorkers {
   };
 
   /** Builds the histogram of rows[start..end) (rows must be `this.rows`, hist one of the arena's). */
-  build(rows: Int32Array, start: number, end: number, hist: Float64Array): void {
+  build(rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean): void {
     if (rows !== this.rows || hist.buffer !== this.arena) throw new Error('gbdt: worker histograms need the shared row list and arena');
     if (end - start < MIN_PARALLEL_ROWS) {
-      buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, 0, this.nFeatures);
+      buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, 0, this.nFeatures, withCounts);
       return;
     }
     const slot = hist.byteOffset / (this.histLength * 8);
@@ -119,14 +127,20 @@ export class HistogramWorkers {
       c[at + HIST] = slot;
       c[at + F_START] = this.blocks[j]![0];
       c[at + F_END] = this.blocks[j]![1];
+      c[at + COUNTS] = withCounts ? 1 : 0;
       Atomics.store(c, at + SEQ, seq);
       Atomics.notify(c, at + SEQ);
     }
     const [f0, f1] = this.blocks[0]!;
-    buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, f0, f1);
+    buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, f0, f1, withCounts);
     for (let j = 1; j <= this.workers.length; j++) {
       const at = j * SLOTS + DONE;
-      while (Atomics.load(c, at) !== seq) Atomics.wait(c, at, Atomics.load(c, at));
+      const t0 = Date.now();
+      while (Atomics.load(c, at) !== seq) {
+        Atomics.wait(c, at, Atomics.load(c, at), 1000);
+        if (Date.now() - t0 > WORKER_TIMEOUT_MS) throw new Error(`gbdt: histogram worker ${j} has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`);
+      }
+      if (c[j * SLOTS + FAILED] === 1) throw new Error(`gbdt: histogram worker ${j} failed; retry with jobs = 1`);
     }
   }
 

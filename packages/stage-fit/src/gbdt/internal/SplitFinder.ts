@@ -58,9 +58,11 @@ export function findBestSplit(
     let accC = 0;
     // b runs to the last value bin: "every value left, missing right" isolates the missing rows.
     for (let b = 0; b < nb; b++) {
+      const binC = hist[o + 2 * b + 1]!;
+      // An empty bin repeats the previous boundary's partition (whose lower threshold already won any tie).
+      if (binC === 0) continue;
       accG += hist[o + 2 * b]!;
-      accC += hist[o + 2 * b + 1]!;
-      if (accC < 1) continue;
+      accC += binC;
       const restC = count - accC; // right side when missing goes right
       if (restC < minCount) break;
       if (accC >= minCount) {
