@@ -35,6 +35,7 @@ export type ContractErrorCode =
   | 'PREDICT'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
+  | 'FIT'
   | 'COMMAND';
 
 /**

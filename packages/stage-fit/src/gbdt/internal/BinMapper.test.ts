@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { binBoundaries, binColumn, binFeatures, binOf, MISSING_BIN } from './BinMapper.js';
+
+describe('binBoundaries', () => {
+  it('gives each distinct value its own bin when there are few, cutting at midpoints', () => {
+    // distinct 1, 2, 4 → cuts (1+2)/2 = 1.5 and (2+4)/2 = 3
+    expect(Array.from(binBoundaries(Float64Array.of(4, 1, 2, 2, 1, 4), 255))).toEqual([1.5, 3]);
+  });
+
+  it('keeps at most max_bin bins with near-equal counts for continuous values', () => {
+    const values = Float64Array.from({ length: 10_000 }, (_, i) => Math.sqrt(i));
+    const cuts = binBoundaries(values, 10);
+    expect(cuts.length).toBe(9);
+    const counts = new Array(10).fill(0);
+    for (const v of values) counts[binOf(cuts, v)]++;
+    for (const c of counts) expect(Math.abs(c - 1000)).toBeLessThanOrEqual(1);
+  });
+
+  it('gives a heavy tie a bin of its own without starving the others', () => {
+    // 900 zeros and 900 … 999, 5 bins: zero alone, then the 100 others in 4 × 25
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i < 900 ? 0 : i));
+    const cuts = binBoundaries(values, 5);
+    expect(cuts.length).toBe(4);
+    expect(cuts[0]).toBe(450); // midway between 0 and 900
+    const counts = new Array(5).fill(0);
+    for (const v of values) counts[binOf(cuts, v)]++;
+    expect(counts).toEqual([900, 25, 25, 25, 25]);
+  });
+});
+
+describe('binFeatures', () => {
+  it('maps x to the first bin whose upper bound is >= x, NaN to the missing bin, from the fit rows only', () => {
+    const col = Float64Array.of(1, 2, 3, NaN, 100);
+    const binned = binFeatures([col], 5, Int32Array.of(0, 1, 2, 3), 255);
+    expect(Array.from(binned.upper[0]!)).toEqual([1.5, 2.5]);
+    expect(binned.valueBins[0]).toBe(3);
+    // row 4 (100) was not a fit row: it falls in the last value bin
+    expect(Array.from(binned.bins)).toEqual([0, 1, 2, MISSING_BIN, 2]);
+  });
+
+  it('rejects infinite feature values with the column and row', () => {
+    expect(() => binFeatures([Float64Array.of(1, Infinity)], 2, Int32Array.of(0, 1), 255)).toThrow('feature column 0 row 1 is Infinity');
+  });
+});
+
+describe('binColumn', () => {
+  it('agrees with the binary search binOf on skewed values, exact cut values, out-of-range values and NaN', () => {
+    let s = 11;
+    const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+    const fit = Float64Array.from({ length: 5000 }, () => Math.exp(12 * u()) * (u() < 0.5 ? -1 : 1));
+    const cuts = binBoundaries(fit, 255);
+    const probe = Float64Array.from([...fit, ...cuts, ...cuts.map((c) => c * (1 + 1e-15)), -1e12, 1e12, 0, NaN]);
+    const out = new Uint8Array(probe.length);
+    binColumn(cuts, probe, out, 0);
+    for (let i = 0; i < probe.length; i++) expect(out[i]).toBe(binOf(cuts, probe[i]!));
+  });
+});

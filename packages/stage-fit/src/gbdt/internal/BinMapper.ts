@@ -1,0 +1,148 @@
+/**
+ * Features binned once: each feature's non-missing values map to at most `maxBin` ordered bins chosen by
+ * quantiles of the training rows; a missing value (NaN) gets its own bin, {@link MISSING_BIN}.
+ *
+ * Bin b holds the values x with `upper[b−1] < x <= upper[b]` (the last bin is open above), so a split "bin ≤ b"
+ * is exactly the raw split "x <= upper[b]": the thresholds written in model.json are these upper bounds, in
+ * the feature's own units, and a model evaluated on raw values agrees with the binned trainer row for row.
+ */
+
+/** The bin index of a missing value; value bins are 0 … 254 at most. */
+export const MISSING_BIN = 255;
+/** Histogram slots per feature (value bins plus the missing bin). */
+export const BIN_STRIDE = 256;
+/** Values used to place bin boundaries (as LightGBM's `bin_construct_sample_cnt`). */
+const SAMPLE_LIMIT = 200_000;
+
+export interface BinnedFeatures {
+  readonly nRows: number;
+  readonly nFeatures: number;
+  /** Row-major bins: row r, feature f at `r * nFeatures + f` (histogram building reads whole rows). */
+  readonly bins: Uint8Array;
+  /** The same bins column by column (partitioning a leaf reads one feature of many rows). */
+  readonly columns: readonly Uint8Array[];
+  /** Per feature: the upper bounds of its value bins except the last (length = value bins − 1). */
+  readonly upper: readonly Float64Array[];
+  /** Per feature: the number of value bins (0 when the feature has no non-missing training value). */
+  readonly valueBins: Int32Array;
+}
+
+/** Bin boundaries of one feature from its non-missing training values (any order). */
+export function binBoundaries(values: Float64Array, maxBin: number): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  if (n === 0) return new Float64Array(0);
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let nd = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i]!;
+    if (nd > 0 && distinct[nd - 1] === v) counts[nd - 1]!++;
+    else {
+      distinct[nd] = v;
+      counts[nd++] = 1;
+    }
+  }
+  const cuts: number[] = [];
+  if (nd <= maxBin) {
+    for (let i = 0; i + 1 < nd; i++) cuts.push(between(distinct[i]!, distinct[i + 1]!));
+    return Float64Array.from(cuts);
+  }
+  // Greedy quantile bins: close a bin once it holds its share of the rows still to place (recomputed after each
+  // bin, so a heavy tie does not starve the bins after it), or just before a value that alone fills a share.
+  let binsLeft = maxBin;
+  let rest = n;
+  let inBin = 0;
+  for (let i = 0; i + 1 < nd && binsLeft > 1; i++) {
+    inBin += counts[i]!;
+    const share = rest / binsLeft;
+    if (inBin >= share || counts[i + 1]! >= share) {
+      cuts.push(between(distinct[i]!, distinct[i + 1]!));
+      rest -= inBin;
+      binsLeft--;
+      inBin = 0;
+    }
+  }
+  return Float64Array.from(cuts);
+}
+
+/** A boundary t with a <= t < b (the midpoint, unless a and b are adjacent doubles). */
+function between(a: number, b: number): number {
+  const t = a + (b - a) / 2;
+  return t < b && t >= a ? t : a;
+}
+
+/**
+ * Bins a whole column: the bin of each value by {@link binOf}, found from a uniform grid over the cut range
+ * (start at the cuts below the value's cell, then step) instead of a binary search per value.
+ */
+export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Array, feature: number): void {
+  const nCuts = upper.length;
+  const GRID = 1024;
+  const lo = nCuts > 0 ? upper[0]! : 0;
+  const span = nCuts > 1 ? upper[nCuts - 1]! - lo : 0;
+  const scale = span > 0 && Number.isFinite(span) ? GRID / span : 0;
+  const start = new Int32Array(GRID + 1);
+  for (let g = 0, b = 0; g <= GRID; g++) {
+    const edge = scale > 0 ? lo + g / scale : lo;
+    while (b < nCuts && upper[b]! < edge) b++;
+    start[g] = b;
+  }
+  for (let r = 0; r < col.length; r++) {
+    const x = col[r]!;
+    if (x !== x) {
+      out[r] = MISSING_BIN;
+      continue;
+    }
+    if (x === Infinity || x === -Infinity) throw new RangeError(`trainGbdt: feature column ${feature} row ${r} is ${x}; features must be finite or NaN (missing)`);
+    const cell = (x - lo) * scale;
+    let b = cell <= 0 ? 0 : cell >= GRID ? start[GRID]! : start[Math.floor(cell)]!;
+    // The grid is a guess: step down while the cut below still holds x, up while x exceeds the cut.
+    while (b > 0 && x <= upper[b - 1]!) b--;
+    while (b < nCuts && x > upper[b]!) b++;
+    out[r] = b;
+  }
+}
+
+/** The bin of a raw value: the first b with x <= upper[b], else the last value bin; NaN → {@link MISSING_BIN}. */
+export function binOf(upper: Float64Array, x: number): number {
+  if (Number.isNaN(x)) return MISSING_BIN;
+  let lo = 0;
+  let hi = upper.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x <= upper[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Bins every row of `columns`, with boundaries taken from `fitRows` only (the training rows: validation rows
+ * are binned with the same boundaries but never shape them).
+ */
+export function binFeatures(columns: readonly Float64Array[], nRows: number, fitRows: Int32Array, maxBin: number): BinnedFeatures {
+  const nFeatures = columns.length;
+  const bins = new Uint8Array(nRows * nFeatures);
+  const upper: Float64Array[] = [];
+  const valueBins = new Int32Array(nFeatures);
+  const binnedColumns: Uint8Array[] = [];
+  const step = Math.max(1, Math.floor(fitRows.length / SAMPLE_LIMIT));
+  for (let f = 0; f < nFeatures; f++) {
+    const col = columns[f]!;
+    const sample = new Float64Array(Math.ceil(fitRows.length / step));
+    let m = 0;
+    for (let i = 0; i < fitRows.length; i += step) {
+      const v = col[fitRows[i]!]!;
+      if (!Number.isNaN(v)) sample[m++] = v;
+    }
+    const cuts = binBoundaries(sample.subarray(0, m), maxBin);
+    upper.push(cuts);
+    valueBins[f] = m === 0 ? 0 : cuts.length + 1;
+    const column = new Uint8Array(nRows);
+    binColumn(cuts, col, column, f);
+    binnedColumns.push(column);
+    for (let r = 0, o = f; r < nRows; r++, o += nFeatures) bins[o] = column[r]!;
+  }
+  return { nRows, nFeatures, bins, columns: binnedColumns, upper, valueBins };
+}

@@ -1,0 +1,105 @@
+/**
+ * The best split of one leaf from its histogram: for every candidate feature and bin boundary, the gain of
+ * sending missing values left and of sending them right (the learned default direction).
+ *
+ * With G, H the leaf's gradient and hessian sums (H = count for squared error) and λ the L2 penalty,
+ * gain = G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ); a side must keep `min_data_in_leaf` rows and
+ * `min_sum_hessian_in_leaf` hessian.
+ */
+import { MISSING_BIN } from './BinMapper.js';
+import { FEATURE_SLOTS } from './Histogram.js';
+
+export interface SplitRules {
+  readonly lambdaL2: number;
+  readonly minDataInLeaf: number;
+  readonly minSumHessianInLeaf: number;
+  readonly minGainToSplit: number;
+}
+
+export interface SplitCandidate {
+  gain: number;
+  feature: number;
+  /** Rows with bin <= this bin go left. */
+  bin: number;
+  defaultLeft: boolean;
+  leftSumG: number;
+  leftCount: number;
+}
+
+export function noSplit(): SplitCandidate {
+  return { gain: -Infinity, feature: -1, bin: -1, defaultLeft: false, leftSumG: 0, leftCount: 0 };
+}
+
+/** Ties keep the first candidate met (lowest feature, lowest bin, missing-right before missing-left): deterministic. */
+export function findBestSplit(
+  hist: Float64Array,
+  valueBins: Int32Array,
+  features: Int32Array,
+  sumG: number,
+  count: number,
+  rules: SplitRules,
+  out: SplitCandidate,
+): SplitCandidate {
+  const { lambdaL2, minDataInLeaf } = rules;
+  const minCount = Math.max(minDataInLeaf, 1, rules.minSumHessianInLeaf);
+  out.gain = -Infinity;
+  out.feature = -1;
+  if (count < 2 * minCount) return out;
+  const parentScore = (sumG * sumG) / (count + lambdaL2);
+  let best = rules.minGainToSplit + 1e-15 * Math.max(1, parentScore);
+  for (let fi = 0; fi < features.length; fi++) {
+    const f = features[fi]!;
+    const nb = valueBins[f]!;
+    if (nb < 2) continue;
+    const o = f * FEATURE_SLOTS;
+    const missG = hist[o + 2 * MISSING_BIN]!;
+    const missC = hist[o + 2 * MISSING_BIN + 1]!;
+    let accG = 0;
+    let accC = 0;
+    // b runs to the last value bin: "every value left, missing right" isolates the missing rows.
+    for (let b = 0; b < nb; b++) {
+      const binC = hist[o + 2 * b + 1]!;
+      // An empty bin repeats the previous boundary's partition (whose lower threshold already won any tie).
+      if (binC === 0) continue;
+      accG += hist[o + 2 * b]!;
+      accC += binC;
+      const restC = count - accC; // right side when missing goes right
+      if (restC < minCount) break;
+      if (accC >= minCount) {
+        const rG = sumG - accG;
+        const gain = (accG * accG) / (accC + lambdaL2) + (rG * rG) / (restC + lambdaL2) - parentScore;
+        if (gain > best) {
+          best = gain;
+          out.gain = gain;
+          out.feature = f;
+          out.bin = b;
+          out.defaultLeft = false;
+          out.leftSumG = accG;
+          out.leftCount = accC;
+        }
+      }
+      if (missC > 0 && b < nb - 1) {
+        const lC = accC + missC;
+        const rC = count - lC;
+        if (lC >= minCount && rC >= minCount) {
+          const lG = accG + missG;
+          const rG = sumG - lG;
+          const gain = (lG * lG) / (lC + lambdaL2) + (rG * rG) / (rC + lambdaL2) - parentScore;
+          if (gain > best) {
+            best = gain;
+            out.gain = gain;
+            out.feature = f;
+            out.bin = b;
+            out.defaultLeft = true;
+            out.leftSumG = lG;
+            out.leftCount = lC;
+          }
+        }
+      }
+    }
+  }
+  // A split whose training rows had no missing value still needs a direction for missing values met later:
+  // the side that took more rows.
+  if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0) out.defaultLeft = out.leftCount >= count - out.leftCount;
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * Grows one regression tree on binned features: leaf-wise (always split the leaf of largest gain) or
+ * depth-wise (shallowest leaf first), up to `num_leaves` leaves and `max_depth`. Each leaf owns a contiguous
+ * range of the row-index list, partitioned in place (stably, through a scratch list) when it splits; of the
+ * two children only the smaller one's histogram is built, the larger one's is the parent's minus it.
+ */
+import type { GbdtTree } from '../GbdtModel.js';
+import type { BinnedFeatures } from './BinMapper.js';
+import { MISSING_BIN } from './BinMapper.js';
+import { subtractHistogram } from './Histogram.js';
+import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
+
+/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
+export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean) => void;
+
+export interface GrowthRules extends SplitRules {
+  readonly numLeaves: number;
+  /** ≤ 0: no depth limit. */
+  readonly maxDepth: number;
+  readonly depthWise: boolean;
+  readonly learningRate: number;
+}
+
+export interface GrownTree {
+  readonly tree: GbdtTree;
+  /** Per node: the bin boundary of its split (−1 at leaves), to route binned rows like `threshold` routes raw ones. */
+  readonly splitBin: Int32Array;
+  /** Per leaf (in `rows`): its node, and its row range after growth. */
+  readonly leaves: readonly { node: number; start: number; end: number }[];
+  /** With `keepLeafHistograms`: each leaf's histogram, in the order of `leaves`. */
+  readonly leafHistograms: readonly Float64Array[];
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  sumG: number;
+  hist: Float64Array | null;
+  split: SplitCandidate;
+}
+
+/** Reusable histogram buffers, one per leaf alive at most. */
+export class HistogramPool {
+  private readonly free: Float64Array[] = [];
+
+  constructor(
+    private readonly length: number,
+    private readonly allocate: (length: number) => Float64Array = (n) => new Float64Array(n),
+  ) {}
+
+  take(): Float64Array {
+    return this.free.pop() ?? this.allocate(this.length);
+  }
+
+  give(h: Float64Array | null): void {
+    if (h) this.free.push(h);
+  }
+}
+
+export function growTree(
+  binned: BinnedFeatures,
+  gradients: Float64Array,
+  rows: Int32Array,
+  rowCount: number,
+  scratch: Int32Array,
+  features: Int32Array,
+  rules: GrowthRules,
+  buildHistogram: HistogramBuilder,
+  pool: HistogramPool,
+  /**
+   * Without row subsampling the caller keeps the root histogram from tree to tree (`rootHistogram`: copied in
+   * instead of built; null for the first tree, whose built root is passed to `onRootHistogram`) and needs every
+   * final leaf's histogram to update it (`keepLeafHistograms`: returned in `leafHistograms`, to give back to the pool).
+   */
+  incremental: { rootHistogram: Float64Array | null; keepLeafHistograms: boolean; onRootHistogram?: (hist: Float64Array) => void } = {
+    rootHistogram: null,
+    keepLeafHistograms: false,
+  },
+): GrownTree {
+  const keep = incremental.keepLeafHistograms;
+  const { columns, upper, valueBins } = binned;
+  const goesLeft = new Uint8Array(256);
+  const feature: number[] = [-1];
+  const threshold: number[] = [0];
+  const left: number[] = [-1];
+  const right: number[] = [-1];
+  const defaultLeft: boolean[] = [false];
+  const value: number[] = [0];
+  const splitBin: number[] = [-1];
+
+  let rootG = 0;
+  for (let i = 0; i < rowCount; i++) rootG += gradients[rows[i]!]!;
+  const canSplit = (count: number, depth: number) =>
+    count >= 2 * Math.max(1, rules.minDataInLeaf) && (rules.maxDepth <= 0 || depth < rules.maxDepth);
+
+  const leaves: Leaf[] = [{ node: 0, start: 0, end: rowCount, depth: 0, sumG: rootG, hist: null, split: noSplit() }];
+  if (keep || (canSplit(rowCount, 0) && rules.numLeaves > 1)) {
+    const hist = pool.take();
+    if (incremental.rootHistogram) hist.set(incremental.rootHistogram);
+    else buildHistogram(rows, 0, rowCount, hist, true);
+    incremental.onRootHistogram?.(hist);
+    leaves[0]!.hist = hist;
+    if (canSplit(rowCount, 0) && rules.numLeaves > 1) findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
+  }
+
+  while (leaves.length < rules.numLeaves) {
+    let pick = -1;
+    for (let i = 0; i < leaves.length; i++) {
+      const l = leaves[i]!;
+      if (l.split.feature < 0) continue;
+      if (pick < 0) {
+        pick = i;
+        continue;
+      }
+      const p = leaves[pick]!;
+      if (rules.depthWise ? l.depth < p.depth || (l.depth === p.depth && l.split.gain > p.split.gain) : l.split.gain > p.split.gain) pick = i;
+    }
+    if (pick < 0) break;
+    const parent = leaves[pick]!;
+    const s = parent.split;
+
+    // Stable in-place partition of the parent's rows: left rows compacted forward, right rows via scratch.
+    // Branch-free (both writes always happen, the side advances by a table lookup): the direction is
+    // unpredictable, and a stable order keeps later row accesses ascending in memory.
+    const f = s.feature;
+    const bin = s.bin;
+    const missLeft = s.defaultLeft;
+    for (let b = 0; b < 256; b++) goesLeft[b] = b === MISSING_BIN ? (missLeft ? 1 : 0) : b <= bin ? 1 : 0;
+    const column = columns[f]!;
+    let l = parent.start;
+    let r = 0;
+    for (let i = parent.start; i < parent.end; i++) {
+      const row = rows[i]!;
+      const toLeft = goesLeft[column[row]!]!;
+      rows[l] = row;
+      scratch[r] = row;
+      l += toLeft;
+      r += 1 - toLeft;
+    }
+    rows.set(scratch.subarray(0, r), l);
+    if (l - parent.start !== s.leftCount) throw new Error(`gbdt: partition put ${l - parent.start} rows left, the histogram said ${s.leftCount}`);
+
+    const node = parent.node;
+    const ln = feature.length;
+    const rn = ln + 1;
+    feature[node] = f;
+    // The last value bin has no upper bound: that split sends every value left (x <= MAX_VALUE) and missing right.
+    threshold[node] = bin < upper[f]!.length ? upper[f]![bin]! : Number.MAX_VALUE;
+    left[node] = ln;
+    right[node] = rn;
+    defaultLeft[node] = missLeft;
+    splitBin[node] = bin;
+    for (let k = 0; k < 2; k++) {
+      feature.push(-1);
+      threshold.push(0);
+      left.push(-1);
+      right.push(-1);
+      defaultLeft.push(false);
+      value.push(0);
+      splitBin.push(-1);
+    }
+
+    const depth = parent.depth + 1;
+    const leftLeaf: Leaf = { node: ln, start: parent.start, end: l, depth, sumG: s.leftSumG, hist: null, split: noSplit() };
+    const rightLeaf: Leaf = { node: rn, start: l, end: parent.end, depth, sumG: parent.sumG - s.leftSumG, hist: null, split: noSplit() };
+    leaves[pick] = leftLeaf;
+    leaves.push(rightLeaf);
+
+    const growing = leaves.length < rules.numLeaves;
+    const [small, large] = leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
+    const splitSmall = growing && canSplit(small.end - small.start, depth);
+    const splitLarge = growing && canSplit(large.end - large.start, depth);
+    if (keep || splitSmall || splitLarge) {
+      const h = pool.take();
+      buildHistogram(rows, small.start, small.end, h, true);
+      if (keep || splitLarge) {
+        subtractHistogram(parent.hist!, h);
+        large.hist = parent.hist;
+        parent.hist = null;
+      }
+      if (keep || splitSmall) small.hist = h;
+      else pool.give(h);
+      if (splitSmall) findBestSplit(small.hist!, valueBins, features, small.sumG, small.end - small.start, rules, small.split);
+      if (splitLarge) findBestSplit(large.hist!, valueBins, features, large.sumG, large.end - large.start, rules, large.split);
+    }
+    pool.give(parent.hist);
+    parent.hist = null;
+  }
+
+  const leafHistograms: Float64Array[] = [];
+  for (const leaf of leaves) {
+    if (keep) leafHistograms.push(leaf.hist!);
+    else pool.give(leaf.hist);
+    leaf.hist = null;
+    const count = leaf.end - leaf.start;
+    value[leaf.node] = (-leaf.sumG / (count + rules.lambdaL2)) * rules.learningRate;
+  }
+  return {
+    tree: { feature, threshold, left, right, default_left: defaultLeft, value },
+    splitBin: Int32Array.from(splitBin),
+    leaves: leaves.map((x) => ({ node: x.node, start: x.start, end: x.end })),
+    leafHistograms,
+  };
+}

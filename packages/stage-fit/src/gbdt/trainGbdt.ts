@@ -1,0 +1,193 @@
+import { DEFAULT_GBDT_PARAMS, type GbdtParams, type GbdtTree } from './GbdtModel.js';
+import { binFeatures, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
+import { buildHistogramBlock, histogramLength } from './internal/Histogram.js';
+import { HistogramWorkers } from './internal/HistogramWorkers.js';
+import { SeededRandom } from './internal/Random.js';
+import { growTree, HistogramPool, type GrowthRules, type HistogramBuilder } from './internal/TreeGrower.js';
+
+export interface GbdtTrainOptions {
+  /**
+   * Rows of `X`/`y` held out for early stopping (e.g. the fold's last training years): never trained on and
+   * never used to place bin boundaries. Without them every round runs and `best_iteration = n_estimators`.
+   */
+  validRows?: ArrayLike<number>;
+  /** Threads for histogram building (this one included); 1 (default) runs on this thread only. */
+  jobs?: number;
+}
+
+export interface GbdtTraining {
+  trees: GbdtTree[];
+  base_score: number;
+  learning_rate: number;
+  /** Trees kept (1-based round of the best validation RMSE); `trees.length === best_iteration`. */
+  best_iteration: number;
+  /** Rounds grown before stopping. */
+  rounds: number;
+  /** Validation RMSE after each round (empty without validation rows). */
+  valid_rmse: number[];
+  /** Training RMSE after each round. */
+  train_rmse: number[];
+  /** The parameters used, defaults filled in: model.json's `params`. */
+  params: GbdtParams;
+}
+
+/**
+ * Trains squared-error gradient-boosted trees on feature columns `X` (one Float64Array per feature, NaN =
+ * missing) and target `y`. Synchronous; deterministic for `params.seed` (and independent of `jobs`).
+ */
+export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: Partial<GbdtParams> = {}, options: GbdtTrainOptions = {}): GbdtTraining {
+  const p: GbdtParams = { ...DEFAULT_GBDT_PARAMS, ...params };
+  checkParams(p);
+  const nRows = y.length;
+  X.forEach((c, f) => {
+    if (c.length !== nRows) throw new RangeError(`trainGbdt: feature column ${f} has ${c.length} rows, y has ${nRows}`);
+  });
+  for (let i = 0; i < nRows; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`trainGbdt: y[${i}] is ${y[i]}; the target must be finite`);
+
+  const isValid = new Uint8Array(nRows);
+  for (const r of Array.from(options.validRows ?? [])) {
+    if (!Number.isInteger(r) || r < 0 || r >= nRows) throw new RangeError(`trainGbdt: validRows holds ${r}, not a row index of 0 … ${nRows - 1}`);
+    isValid[r] = 1;
+  }
+  const validRows = Int32Array.from(Array.from(isValid.keys()).filter((r) => isValid[r] === 1));
+  const trainRows = Int32Array.from(Array.from(isValid.keys()).filter((r) => isValid[r] === 0));
+  const nTrain = trainRows.length;
+  if (nTrain === 0) throw new RangeError('trainGbdt: no training rows (every row is a validation row)');
+
+  const binned = binFeatures(X, nRows, trainRows, p.max_bin);
+  let baseScore = 0;
+  for (const r of trainRows) baseScore += y[r]!;
+  baseScore /= nTrain;
+
+  const rules: GrowthRules = {
+    lambdaL2: p.lambda_l2,
+    minDataInLeaf: p.min_data_in_leaf,
+    minSumHessianInLeaf: p.min_sum_hessian_in_leaf,
+    minGainToSplit: p.min_gain_to_split,
+    numLeaves: p.num_leaves,
+    maxDepth: p.max_depth,
+    depthWise: p.growth === 'depth_wise',
+    learningRate: p.learning_rate,
+  };
+  const nFeatures = X.length;
+  const jobs = Math.max(1, Math.min(Math.trunc(options.jobs ?? 1), nFeatures));
+  const workers = jobs > 1 ? new HistogramWorkers(binned, nRows, jobs, p.num_leaves + 2) : null;
+  try {
+    const gradients = workers ? workers.gradients : new Float64Array(nRows);
+    const rows = workers ? workers.rows : new Int32Array(nRows);
+    const pool = workers ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram) : new HistogramPool(histogramLength(nFeatures));
+    const build: HistogramBuilder = workers
+      ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
+      : (rs, start, end, hist, withCounts) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+    const scratch = new Int32Array(nTrain);
+    const rng = new SeededRandom(p.seed);
+    const pred = new Float64Array(nRows).fill(baseScore);
+    const bagSize = p.subsample < 1 ? Math.max(1, Math.round(nTrain * p.subsample)) : nTrain;
+    const featureCount = p.colsample_bytree < 1 ? Math.max(1, Math.round(nFeatures * p.colsample_bytree)) : nFeatures;
+    const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f);
+
+    const incremental = bagSize === nTrain;
+    let rootHistogram: Float64Array | null = null;
+    const trees: GbdtTree[] = [];
+    const validRmse: number[] = [];
+    const trainRmse: number[] = [];
+    let bestRound = 0;
+    let bestRmse = Infinity;
+    for (let round = 1; round <= p.n_estimators; round++) {
+      for (const r of trainRows) gradients[r] = pred[r]! - y[r]!;
+      if (bagSize < nTrain) {
+        const picked = rng.sample(nTrain, bagSize);
+        for (let i = 0; i < bagSize; i++) rows[i] = trainRows[picked[i]!]!;
+      } else rows.set(trainRows);
+      const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
+      // Without row subsampling every tree's root holds the same rows, and a row's gradient grows by exactly
+      // its leaf's value: root(t+1) = root(t) + Σ_leaves value · counts(leaf), so the root is built only once.
+      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, {
+        rootHistogram,
+        keepLeafHistograms: incremental,
+        onRootHistogram: (h) => {
+          if (incremental && !rootHistogram) rootHistogram = Float64Array.from(h);
+        },
+      });
+      if (incremental) {
+        const root = rootHistogram!;
+        grown.leaves.forEach((leaf, i) => {
+          const v = grown.tree.value[leaf.node]!;
+          const h = grown.leafHistograms[i]!;
+          for (let k = 0; k < root.length; k += 2) root[k]! += v * h[k + 1]!;
+          pool.give(h);
+        });
+      }
+      trees.push(grown.tree);
+
+      const value = grown.tree.value;
+      if (bagSize === nTrain) for (const leaf of grown.leaves) for (let i = leaf.start; i < leaf.end; i++) pred[rows[i]!]! += value[leaf.node]!;
+      else addBinnedTree(grown.tree, grown.splitBin, binned, trainRows, pred);
+      trainRmse.push(rmse(pred, y, trainRows));
+      if (validRows.length > 0) {
+        addBinnedTree(grown.tree, grown.splitBin, binned, validRows, pred);
+        const v = rmse(pred, y, validRows);
+        validRmse.push(v);
+        if (v < bestRmse) {
+          bestRmse = v;
+          bestRound = round;
+        } else if (p.early_stopping_rounds > 0 && round - bestRound >= p.early_stopping_rounds) break;
+      } else bestRound = round;
+    }
+    return {
+      trees: trees.slice(0, bestRound),
+      base_score: baseScore,
+      learning_rate: p.learning_rate,
+      best_iteration: bestRound,
+      rounds: trees.length,
+      valid_rmse: validRmse,
+      train_rmse: trainRmse,
+      params: p,
+    };
+  } finally {
+    workers?.close();
+  }
+}
+
+/** Adds one tree's output to `pred` for `rows`, routing by bins (the same routing as raw thresholds). */
+function addBinnedTree(tree: GbdtTree, splitBin: Int32Array, binned: BinnedFeatures, rows: Int32Array, pred: Float64Array): void {
+  const { feature, left, right, default_left: defaultLeft, value } = tree;
+  const { bins, nFeatures } = binned;
+  for (const r of rows) {
+    let n = 0;
+    while (feature[n]! >= 0) {
+      const b = bins[r * nFeatures + feature[n]!]!;
+      n = (b === MISSING_BIN ? defaultLeft[n]! : b <= splitBin[n]!) ? left[n]! : right[n]!;
+    }
+    pred[r]! += value[n]!;
+  }
+}
+
+function rmse(pred: Float64Array, y: Float64Array, rows: Int32Array): number {
+  let s = 0;
+  for (const r of rows) {
+    const d = pred[r]! - y[r]!;
+    s += d * d;
+  }
+  return Math.sqrt(s / rows.length);
+}
+
+function checkParams(p: GbdtParams): void {
+  const need = (ok: boolean, field: keyof GbdtParams, what: string) => {
+    if (!ok) throw new RangeError(`trainGbdt: params.${field} must be ${what}, got ${JSON.stringify(p[field])}`);
+  };
+  need(p.learning_rate > 0 && p.learning_rate <= 1, 'learning_rate', 'in (0, 1]');
+  need(Number.isInteger(p.n_estimators) && p.n_estimators >= 1, 'n_estimators', 'an integer >= 1');
+  need(Number.isInteger(p.num_leaves) && p.num_leaves >= 2, 'num_leaves', 'an integer >= 2');
+  need(Number.isInteger(p.max_depth), 'max_depth', 'an integer (<= 0: no limit)');
+  need(Number.isInteger(p.min_data_in_leaf) && p.min_data_in_leaf >= 1, 'min_data_in_leaf', 'an integer >= 1');
+  need(p.min_sum_hessian_in_leaf >= 0, 'min_sum_hessian_in_leaf', '>= 0');
+  need(p.lambda_l2 >= 0, 'lambda_l2', '>= 0');
+  need(p.min_gain_to_split >= 0, 'min_gain_to_split', '>= 0');
+  need(Number.isInteger(p.max_bin) && p.max_bin >= 2 && p.max_bin < MISSING_BIN + 1, 'max_bin', 'an integer in 2 … 255');
+  need(p.growth === 'leaf_wise' || (p.growth === 'depth_wise' && p.max_depth > 0), 'growth', "'leaf_wise', or 'depth_wise' with max_depth >= 1");
+  need(p.subsample > 0 && p.subsample <= 1, 'subsample', 'in (0, 1]');
+  need(p.colsample_bytree > 0 && p.colsample_bytree <= 1, 'colsample_bytree', 'in (0, 1]');
+  need(Number.isInteger(p.early_stopping_rounds) && p.early_stopping_rounds >= 0, 'early_stopping_rounds', 'an integer >= 0');
+  need(Number.isInteger(p.seed), 'seed', 'an integer');
+}
