@@ -1,4 +1,4 @@
-import { NotFoundError } from '@commodity-hindcast/rundir-contract';
+import { NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import {

@@ -115,6 +115,21 @@ export function pathEscapeReason(target, scope) {
   return null;
 }
 
+// A stage's build and test settings (tsup.config.ts, vitest.config.ts at its root) may use the repository's shared
+// settings in config/: they never ship, and copying them into every stage is what config/ exists to avoid.
+const TOOL_CONFIG_FILE = /^(tsup|vitest)\.config\.[cm]?[jt]s$/;
+
+/**
+ * @param {string} target    absolute path the reference resolves to
+ * @param {string} fromFile  absolute path of the file holding the reference
+ * @param {StageScope} scope
+ */
+function isSharedToolSettings(target, fromFile, scope) {
+  const fromToolConfig = path.dirname(fromFile) === scope.stage.dir && TOOL_CONFIG_FILE.test(path.basename(fromFile));
+  const relative = path.relative(path.join(scope.root, 'config'), target);
+  return fromToolConfig && !isOutside(relative) && relative !== '';
+}
+
 /**
  * Checks one reference found in a stage's source file.
  * @param {import('./moduleReferences.mjs').ModuleReference} reference
@@ -134,6 +149,7 @@ export function checkModuleReference(reference, fromFile, scope) {
 
   const target = pathOfSpecifier(specifier, path.dirname(fromFile));
   if (target !== null) {
+    if (isSharedToolSettings(target, fromFile, scope)) return null;
     const reason = pathEscapeReason(target, scope);
     return reason === null ? null : `${kind} ${quoted}, which ${reason} — ${allowedImportsText(scope)}`;
   }

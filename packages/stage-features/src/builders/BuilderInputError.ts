@@ -1,6 +1,5 @@
-import { NotFoundError } from '@commodity-hindcast/rundir-contract';
+import { errorMessage, NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { FeaturesInputError } from '../FeaturesError.js';
-import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 /** How to make each kind of builder input, for the fix part of messages. */
 export const MAKE_INPUT: Readonly<Record<string, string>> = {
