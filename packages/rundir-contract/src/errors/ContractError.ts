@@ -19,6 +19,9 @@ export type ContractErrorCode =
   | 'STORAGE_FULL'
   | 'READ_ONLY_STORAGE'
   | 'LEASE_HELD'
+  // Parquet internals: a footer that does not decode, parts that cannot be joined.
+  | 'THRIFT'
+  | 'PARQUET_CONCAT'
   // The conformance kit (the `/testing` entry).
   | 'CONFORMANCE'
   | 'CONFORMANCE_SETUP'
@@ -29,7 +32,9 @@ export type ContractErrorCode =
   | 'FORECAST'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
-  | 'COMMAND';
+  | 'COMMAND'
+  // A stage bin's command line that cannot be run (the bin exits 2).
+  | 'USAGE';
 
 /**
  * Every error the contract raises is a ContractError subclass with a one-line, actionable message:
