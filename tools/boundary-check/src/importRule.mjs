@@ -7,7 +7,7 @@ import { CONTRACT_NAME } from './contractEntries.mjs';
 const WORKSPACE_SCOPE = '@commodity-hindcast/';
 // Contract entries for tests only (fixtures, the conformance kit): a stage's tests may import them, its source may not,
 // so nothing test-only ships inside a stage's runtime.
-export const TEST_ONLY_ENTRIES = new Set(['./testing']);
+const TEST_ONLY_ENTRIES = new Set(['./testing']);
 const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
 
 /**
@@ -16,7 +16,7 @@ const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
  * @param {string} file      absolute path
  * @param {string} stageDir  absolute path of the stage
  */
-export function isTestFile(file, stageDir) {
+function isTestFile(file, stageDir) {
   const segments = path.relative(stageDir, file).split(path.sep);
   return TEST_FILE.test(path.basename(file)) || segments.includes('__fixtures__') || segments[0] === 'test';
 }

@@ -20,7 +20,7 @@ export const ENV_PREFIX = 'COMMODITY_HINDCAST__';
 const INPUT_DATA_DIR_EXAMPLE = 'e.g. export INPUT_DATA_DIR=/data/commodity (or s3://bucket/prefix)';
 const INLINE = '(inline config)';
 /** A config is a few KiB of YAML; anything above this is the wrong file (and is refused before it is read). */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 // Keys that would reach Object.prototype through a dotted override.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 

@@ -20,7 +20,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(REPO, 'tools/cli/dist/bin.js');
@@ -562,7 +561,7 @@ async function main() {
       try {
         verdict = await c.run();
       } catch (error) {
-        verdict = { outcome: 'weak', detail: `case crashed: ${errorMessage(error)}`.slice(0, 160) };
+        verdict = { outcome: 'weak', detail: `case crashed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 160) };
       }
     }
     const row = { id: c.id, kind: c.kind, title: c.title, ...verdict, seconds: Math.round((performance.now() - started) / 100) / 10 };
