@@ -5,7 +5,7 @@ export { S3Store } from './S3Store.js';
 export type { S3StoreOptions } from './S3Store.js';
 // setS3StoreFactory stays internal: the conformance kit (/testing) swaps the S3 store through it.
 export { storeFor } from './storeFor.js';
-export type { CreateResult, Store, StoreEntry } from './Store.js';
+export type { CreateResult, Store, StoreEntry, WriteOptions } from './Store.js';
 export { acquireLease, Lease, withLease } from './Lease.js';
 export type { AcquireLeaseOptions } from './Lease.js';
 export { leaseIsStale, leaseLocation } from './LeaseRecord.js';
