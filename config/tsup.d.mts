@@ -15,4 +15,13 @@ export interface TsupSharedOptions extends TsupPackageOptions {
   treeshake: boolean;
 }
 
+export interface PackageEntries {
+  /** Output name → source file: every `exports` entry and every `bin`. */
+  entry: Record<string, string>;
+  /** The `exports` entries alone (the ones that get declarations). */
+  exported: Record<string, string>;
+}
+
+export function packageEntries(packageJsonPath?: string, declarations?: 'bundle' | 'tsc'): PackageEntries;
+
 export function defineTsupConfig(options: TsupPackageOptions): TsupSharedOptions;

@@ -1,11 +1,6 @@
 import { defineConfig } from 'tsup';
+import { defineTsupConfig, packageEntries } from '../../config/tsup.mjs';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
-  format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  treeshake: true,
-});
+// Entries from package.json (`exports` and `bin`); declarations for the exports only.
+const { entry, exported } = packageEntries();
+export default defineConfig(defineTsupConfig({ entry, dts: { entry: exported } }));

@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
-import { defineTsupConfig } from '../../config/tsup.mjs';
+import { defineTsupConfig, packageEntries } from '../../config/tsup.mjs';
 
-// One entry: the bin. The workspace packages stay external (imported from their own builds), so the CLI runs
-// exactly the code each package ships and tests.
-export default defineConfig(defineTsupConfig({ entry: { bin: 'src/bin.ts' }, dts: false }));
+// One entry: the bin (package.json `bin`). The workspace packages stay external (imported from their own builds), so
+// the CLI runs exactly the code each package ships and tests.
+export default defineConfig(defineTsupConfig({ entry: packageEntries().entry, dts: false }));

@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
-import { defineTsupConfig } from '../../config/tsup.mjs';
+import { defineTsupConfig, packageEntries } from '../../config/tsup.mjs';
 
-export default defineConfig(defineTsupConfig({ entry: { index: 'src/index.ts' }, dts: true }));
+// Entries from package.json `exports`.
+const { entry, exported } = packageEntries();
+export default defineConfig(defineTsupConfig({ entry, dts: { entry: exported } }));

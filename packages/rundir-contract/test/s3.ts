@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { S3Store, type S3StoreOptions } from '../src/store/S3Store.js';
 
 /** Endpoint of the test S3 server set up by test/globalSetup.ts ('' when there is none). */
-export const s3Endpoint: string = inject('s3Endpoint');
+const s3Endpoint: string = inject('s3Endpoint');
 /** Why S3 integration tests skip ('' when they run); use with describe.skipIf. */
 export const s3SkipReason: string = inject('s3SkipReason');
 

@@ -32,7 +32,7 @@ export async function digestBuilderInputs(builders: ResolvedConfig['builders']):
 }
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -41,7 +41,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The part of the config that decides the feature tables. */
-export function featureConfigPart(config: ResolvedConfig): unknown {
+function featureConfigPart(config: ResolvedConfig): unknown {
   const c = config.commodity;
   return {
     experiment_key: config.experiment_key,

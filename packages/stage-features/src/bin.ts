@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { formatSummary } from './cli/formatSummary.js';
 import { parseCliArgs, USAGE, UsageError } from './cli/parseCliArgs.js';
 import { run } from './FeaturesStage.js';
@@ -22,8 +23,7 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${command.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    process.stderr.write(`commodity-hindcast-features: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.stderr.write(`commodity-hindcast-features: ${errorMessage(error, { name: true }).replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

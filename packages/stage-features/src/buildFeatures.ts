@@ -102,11 +102,12 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
 
   // The three files are written into a private staging folder and published together (StagedDirectory): a
   // concurrent build publishes whole before or after this one, never between its files. The checksums in
-  // metadata.json are those of the bytes written, never of a file read back.
+  // metadata.json are those of the bytes written, never of a file read back; they vouch for the two tables, which
+  // therefore skip the flush to disk (durable: false) that metadata.json, written after them, still gets.
   const store = options.store ?? storeFor(paths.metadata);
   await writeStaged(parentLocation(paths.metadata), async (staging) => {
-    const fitFile = await writeParquet(staging.path(locationName(paths.fit)), fit, featuresFitSchema, { store });
-    const predFile = await writeParquet(staging.path(locationName(paths.pred)), pred, featuresPredSchema, { store });
+    const fitFile = await writeParquet(staging.path(locationName(paths.fit)), fit, featuresFitSchema, { store, durable: false });
+    const predFile = await writeParquet(staging.path(locationName(paths.pred)), pred, featuresPredSchema, { store, durable: false });
     const metadata: FeatureMetadata = {
       experiment_key: config.experiment_key,
       feature_columns: features,

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@commodity-hindcast/rundir-contract';
+import { errorMessage, NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import {
@@ -173,7 +173,7 @@ async function hindcastMetadata(location: Location, recorder: InputRecorder): Pr
     throw new FeaturesInputError(
       'features_dir',
       location,
-      missing ? 'no hindcast feature metadata: forecast features take their columns from it' : `unreadable hindcast feature metadata (${(error as Error).message})`,
+      missing ? 'no hindcast feature metadata: forecast features take their columns from it' : `unreadable hindcast feature metadata (${errorMessage(error)})`,
       `build the hindcast features first with '${CLI} run features --config <config>'`,
       { cause: error },
     );

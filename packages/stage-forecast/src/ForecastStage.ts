@@ -1,4 +1,5 @@
 import { COMPUTED_CLIMATOLOGY, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
 import { readIndexStore, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { configResolvedPath, forecastIndicesPath, forecastScope, manifestPath, runPath, type SliceRef, type StageDeclaration } from '@commodity-hindcast/rundir-contract/layout';
@@ -173,6 +174,6 @@ async function readSource(location: Location, field: string, store: Store, recor
     await recorder.recordLocation(location, store);
     return await readIndexStore(location, { store });
   } catch (error) {
-    throw new ForecastError(`${field} (${location}): ${(error as Error).message}; give a complete index store (make it with '${CLI} data import …')`, { cause: error });
+    throw new ForecastError(`${field} (${location}): ${errorMessage(error)}; give a complete index store (make it with '${CLI} data import …')`, { cause: error });
   }
 }

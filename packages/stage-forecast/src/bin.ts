@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { formatForecastSummary } from './formatSummary.js';
 import { run } from './ForecastStage.js';
 
@@ -15,7 +16,7 @@ async function main(args: string[]): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`commodity-hindcast-forecast: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`commodity-hindcast-forecast: ${errorMessage(error)}\n${USAGE}\n`);
     return 2;
   }
   if (values.help) {
@@ -32,8 +33,7 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatForecastSummary(result)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    process.stderr.write(`commodity-hindcast-forecast: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.stderr.write(`commodity-hindcast-forecast: ${errorMessage(error, { name: true }).replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

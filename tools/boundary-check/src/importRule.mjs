@@ -7,7 +7,7 @@ import { CONTRACT_NAME } from './contractEntries.mjs';
 const WORKSPACE_SCOPE = '@commodity-hindcast/';
 // Contract entries for tests only (fixtures, the conformance kit): a stage's tests may import them, its source may not,
 // so nothing test-only ships inside a stage's runtime.
-export const TEST_ONLY_ENTRIES = new Set(['./testing']);
+const TEST_ONLY_ENTRIES = new Set(['./testing']);
 const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
 
 /**
@@ -16,7 +16,7 @@ const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
  * @param {string} file      absolute path
  * @param {string} stageDir  absolute path of the stage
  */
-export function isTestFile(file, stageDir) {
+function isTestFile(file, stageDir) {
   const segments = path.relative(stageDir, file).split(path.sep);
   return TEST_FILE.test(path.basename(file)) || segments.includes('__fixtures__') || segments[0] === 'test';
 }
@@ -115,6 +115,21 @@ export function pathEscapeReason(target, scope) {
   return null;
 }
 
+// A stage's build and test settings (tsup.config.ts, vitest.config.ts at its root) may use the repository's shared
+// settings in config/: they never ship, and copying them into every stage is what config/ exists to avoid.
+const TOOL_CONFIG_FILE = /^(tsup|vitest)\.config\.[cm]?[jt]s$/;
+
+/**
+ * @param {string} target    absolute path the reference resolves to
+ * @param {string} fromFile  absolute path of the file holding the reference
+ * @param {StageScope} scope
+ */
+function isSharedToolSettings(target, fromFile, scope) {
+  const fromToolConfig = path.dirname(fromFile) === scope.stage.dir && TOOL_CONFIG_FILE.test(path.basename(fromFile));
+  const relative = path.relative(path.join(scope.root, 'config'), target);
+  return fromToolConfig && !isOutside(relative) && relative !== '';
+}
+
 /**
  * Checks one reference found in a stage's source file.
  * @param {import('./moduleReferences.mjs').ModuleReference} reference
@@ -134,6 +149,7 @@ export function checkModuleReference(reference, fromFile, scope) {
 
   const target = pathOfSpecifier(specifier, path.dirname(fromFile));
   if (target !== null) {
+    if (isSharedToolSettings(target, fromFile, scope)) return null;
     const reason = pathEscapeReason(target, scope);
     return reason === null ? null : `${kind} ${quoted}, which ${reason} — ${allowedImportsText(scope)}`;
   }

@@ -45,7 +45,7 @@ describe('a repository whose stages keep the rule', () => {
   it('passes with exit 0 and counts the stage packages and files it read', () => {
     const result = runCli(['--root', path.join(FIXTURES, 'clean')]);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('boundary check: 2 stage packages, 6 files, 0 violations\n');
+    expect(result.stdout).toBe('boundary check: 2 stage packages, 7 files, 0 violations\n');
     expect(result.status).toBe(0);
   });
 
@@ -73,11 +73,11 @@ describe('a repository whose stages keep the rule', () => {
 
     const skipped = checkBoundaries({ root });
     expect(skipped.violations).toEqual([]);
-    expect(skipped.files).toBe(6);
+    expect(skipped.files).toBe(7);
 
     writeFileSync(path.join(stage, 'src/bad.js'), badImport);
     const caught = checkBoundaries({ root });
-    expect(caught.files).toBe(7);
+    expect(caught.files).toBe(8);
     expect(caught.violations.map(formatViolation)).toEqual([
       `packages/stage-predict/src/bad.js:1: imports "@commodity-hindcast/stage-fit" — ${IMPORT_RULE}; move what both sides need into the contract`,
     ]);
@@ -92,7 +92,7 @@ describe('a repository whose stages keep the rule', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'packages/stage-predict/src/fit:1: is a symbolic link that resolves to packages/stage-fit/src, ' +
         `outside packages/stage-predict — ${IMPORT_RULE}`,
-      'boundary check: 2 stage packages, 6 files, 1 violation',
+      'boundary check: 2 stage packages, 7 files, 1 violation',
     ]);
   });
 
@@ -167,6 +167,9 @@ describe('each kind of violation fails the check at its file and line', () => {
         'packages/stage-predict/src/paths.ts:4: imports "../node_modules/@commodity-hindcast/stage-fit/dist/index.js", ' +
           'which reaches into node_modules by path ' +
           '(packages/stage-predict/node_modules/@commodity-hindcast/stage-fit/dist/index.js); name the package instead',
+        // The shared config/ is for a stage's tsup/vitest settings only, never its source.
+        'packages/stage-predict/src/paths.ts:5: imports "../../../config/tsup.mjs", ' +
+          'which resolves to config/tsup.mjs, outside packages/stage-predict',
       ],
     ],
     [
@@ -253,6 +256,6 @@ describe('when the check cannot run', () => {
   it('accepts --root=DIR', () => {
     const result = runCli([`--root=${path.join(FIXTURES, 'clean')}`]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe('boundary check: 2 stage packages, 6 files, 0 violations\n');
+    expect(result.stdout).toBe('boundary check: 2 stage packages, 7 files, 0 violations\n');
   });
 });

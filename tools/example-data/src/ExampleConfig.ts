@@ -10,7 +10,7 @@ export const EXAMPLE_PATHS = Object.freeze({
 });
 
 /** How many of the last season years are test years: 10, or fewer for short ranges (leaving ≥ 2 training years). */
-export function exampleTestYears(options: ResolvedExampleOptions): number[] {
+function exampleTestYears(options: ResolvedExampleOptions): number[] {
   const nYears = options.lastYear - options.firstYear + 1;
   const nTest = Math.min(10, nYears - 2);
   return Array.from({ length: nTest }, (_, i) => options.lastYear - nTest + 1 + i);

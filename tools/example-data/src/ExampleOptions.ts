@@ -24,7 +24,7 @@ export interface ExampleOptions {
 
 export type ResolvedExampleOptions = Required<ExampleOptions>;
 
-export const DEFAULT_DROUGHT_YEARS: Readonly<Record<number, number>> = Object.freeze({ 2002: 0.6, 2012: 1, 2020: 0.7 });
+const DEFAULT_DROUGHT_YEARS: Readonly<Record<number, number>> = Object.freeze({ 2002: 0.6, 2012: 1, 2020: 0.7 });
 
 export const DEFAULT_EXAMPLE_OPTIONS: ResolvedExampleOptions = Object.freeze({
   seed: 42,

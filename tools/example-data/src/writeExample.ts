@@ -1,5 +1,6 @@
 import * as nodePath from 'node:path';
 import { epochDayToIso } from '@commodity-hindcast/rundir-contract/domain';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { writeIndexStore, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import type { IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { isS3Location, joinLocation, normalizeLocation } from '@commodity-hindcast/rundir-contract/location';
@@ -130,7 +131,7 @@ function dataRoot(inputDataDir: string): Location {
   try {
     return normalizeLocation(given);
   } catch (error) {
-    throw new ExampleDataError(`INPUT_DATA_DIR ${JSON.stringify(inputDataDir)}: ${(error as Error).message}; give a local absolute path or an s3:// URI`);
+    throw new ExampleDataError(`INPUT_DATA_DIR ${JSON.stringify(inputDataDir)}: ${errorMessage(error)}; give a local absolute path or an s3:// URI`);
   }
 }
 

@@ -23,7 +23,7 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** A short rendering of a value found in the config. */
-export function showValue(value: unknown): string {
+function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);

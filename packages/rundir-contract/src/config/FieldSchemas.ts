@@ -1,6 +1,7 @@
 import * as nodePath from 'node:path';
 import * as z from 'zod';
 import { PLAUSIBLE_YEARS } from '../domain/Plausibility.js';
+import { errorMessage } from '../errors/errorMessage.js';
 import { assertWellFormedUri, isS3Location, normalizeLocation } from '../location/Location.js';
 
 /** The field shapes config sections share: paths, distinct lists, bounded integers, names, years, season days. */
@@ -24,7 +25,7 @@ export function pathProblem(value: string, resolved: boolean): string | undefine
       normalizeLocation(value);
       return undefined;
     } catch (error) {
-      return (error as Error).message;
+      return errorMessage(error);
     }
   }
   // A mistyped S3 URI (`s3:/b/k`, `S3://b/k`) or a one-slash scheme would otherwise pass as a relative path.
@@ -32,7 +33,7 @@ export function pathProblem(value: string, resolved: boolean): string | undefine
     try {
       assertWellFormedUri(value);
     } catch (error) {
-      return (error as Error).message;
+      return errorMessage(error);
     }
   }
   if (URI_SCHEME.test(value)) return `${JSON.stringify(value)}: unsupported scheme; use a local path or an s3:// URI`;

@@ -1,6 +1,7 @@
 import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
+import { errorMessage } from '../errors/errorMessage.js';
 import { assertWellFormedUri, isS3Location, joinLocation, normalizeLocation, resolveAgainst, type Location } from '../location/Location.js';
 import { readBounded } from '../io/BoundedRead.js';
 import { storeFor } from '../store/storeFor.js';
@@ -19,7 +20,7 @@ export const ENV_PREFIX = 'COMMODITY_HINDCAST__';
 const INPUT_DATA_DIR_EXAMPLE = 'e.g. export INPUT_DATA_DIR=/data/commodity (or s3://bucket/prefix)';
 const INLINE = '(inline config)';
 /** A config is a few KiB of YAML; anything above this is the wrong file (and is refused before it is read). */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 // Keys that would reach Object.prototype through a dotted override.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -109,7 +110,7 @@ export function inputDataDirFromEnv(env: NodeJS.ProcessEnv = process.env): Locat
   try {
     assertWellFormedUri(value);
   } catch (error) {
-    const problem = `INPUT_DATA_DIR=${value}: ${(error as Error).message}`;
+    const problem = `INPUT_DATA_DIR=${value}: ${errorMessage(error)}`;
     throw new ConfigError(problem, [problem]);
   }
   if (!isS3Location(value) && !nodePath.isAbsolute(value)) {
@@ -119,7 +120,7 @@ export function inputDataDirFromEnv(env: NodeJS.ProcessEnv = process.env): Locat
   try {
     return normalizeLocation(value);
   } catch (error) {
-    const problem = `INPUT_DATA_DIR=${value}: ${(error as Error).message}; ${INPUT_DATA_DIR_EXAMPLE}`;
+    const problem = `INPUT_DATA_DIR=${value}: ${errorMessage(error)}; ${INPUT_DATA_DIR_EXAMPLE}`;
     throw new ConfigError(problem, [problem]);
   }
 }
@@ -160,7 +161,7 @@ function configLocation(configPath: string): Location {
   try {
     return normalizeLocation(configPath);
   } catch (error) {
-    throw new ConfigError(`config path ${JSON.stringify(configPath)}: ${(error as Error).message}`);
+    throw new ConfigError(`config path ${JSON.stringify(configPath)}: ${errorMessage(error)}`);
   }
 }
 
@@ -173,7 +174,7 @@ async function readConfigText(location: Location): Promise<string> {
       if (/is a directory/.test(error.message)) throw new ConfigError(`${location} is a directory, not a config file; give the path of the YAML file`);
       throw new ConfigError(`${location}: config file not found; check the --config path (a local path or an s3:// URI)`);
     }
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     throw new ConfigError(message.startsWith(location) ? message : `${location}: cannot read the config file: ${message}`);
   }
   try {
@@ -235,7 +236,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Override[] {
       // Values are YAML, so `[2018, 2019]`, `10.0` and `true` get their types; plain text stays a string.
       overrides.push({ path, value: yaml.load(raw, { schema: yaml.CORE_SCHEMA }), source });
     } catch (error) {
-      const reason = error instanceof yaml.YAMLException ? error.reason : (error as Error).message;
+      const reason = error instanceof yaml.YAMLException ? error.reason : errorMessage(error);
       overrides.push({ path, value: undefined, source, problem: `value is not valid YAML (${reason}); quote it, e.g. ${variable}='"text"'` });
     }
   }

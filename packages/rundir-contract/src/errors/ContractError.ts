@@ -20,6 +20,9 @@ export type ContractErrorCode =
   | 'READ_ONLY_STORAGE'
   | 'LEASE_HELD'
   | 'EVALUATION'
+  // Parquet internals: a footer that does not decode, parts that cannot be joined.
+  | 'THRIFT'
+  | 'PARQUET_CONCAT'
   // The conformance kit (the `/testing` entry).
   | 'CONFORMANCE'
   | 'CONFORMANCE_SETUP'
@@ -36,7 +39,9 @@ export type ContractErrorCode =
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'FIT'
-  | 'COMMAND';
+  | 'COMMAND'
+  // A stage bin's command line that cannot be run (the bin exits 2).
+  | 'USAGE';
 
 /**
  * Every error the contract raises is a ContractError subclass with a one-line, actionable message:

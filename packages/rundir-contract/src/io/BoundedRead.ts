@@ -3,7 +3,7 @@ import type { Location } from '../location/Location.js';
 import type { Store } from '../store/Store.js';
 
 /** `1 MiB`, `256 MiB`: a byte cap as people write it. */
-export function describeBytes(bytes: number): string {
+function describeBytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   if (mib >= 1 && Number.isInteger(mib)) return `${mib} MiB`;
   const kib = bytes / 1024;

@@ -353,7 +353,7 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
       );
     }
     const dims = array.dimensionNames;
-    if (!dims || dims.length !== 2 || dims[0] !== DIMENSION_NAMES[0] || dims[1] !== DIMENSION_NAMES[1]) {
+    if (dims?.length !== 2 || dims[0] !== DIMENSION_NAMES[0] || dims[1] !== DIMENSION_NAMES[1]) {
       throw new SchemaError(
         `${location}: array "${name}": expected dimension_names ["geo", "time"], found ${dims ? JSON.stringify(dims) : 'none'}`,
       );

@@ -91,7 +91,9 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-class JsonSyntax extends Error {
+// Thrown and caught inside locateJsonSyntaxError only; parseJson words the SchemaError users see.
+class JsonSyntax extends SchemaError {
+  override readonly name = 'JsonSyntax';
   constructor(readonly offset: number, readonly problem: string) {
     super(problem);
   }

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import {
   Dictionary,
   Field,
-  Float64,
   Int32,
   LargeUtf8,
   makeData,

@@ -32,6 +32,11 @@ export interface WriteParquetOptions extends EncodeParquetOptions {
    * (at most four workers), of at least 65,536 rows and at most ~64 MiB of data.
    */
   rowGroupRows?: number;
+  /**
+   * `false` for an intermediate artifact that a manifest written after it vouches for (size and sha256): the store
+   * skips the flush to disk before publishing it (see the store's WriteOptions). Default `true`.
+   */
+  durable?: boolean;
 }
 
 export interface ReadParquetOptions extends DecodeParquetOptions {
@@ -65,7 +70,7 @@ export async function writeParquet(
     pool && (parallel === true || pool.size > 1)
       ? await encodeCheckedFrameInParallel(frame, schema, location, compression, pool, rowGroupRows)
       : encodeCheckedFrame(frame, schema, location, compression);
-  await (options.store ?? storeFor(location)).write(location, bytes);
+  await (options.store ?? storeFor(location)).write(location, bytes, options.durable === false ? { durable: false } : {});
   // Size and sha256 of the bytes handed to the store, so a checksum never vouches for a file re-read later.
   return writtenFile(location, bytes);
 }

@@ -17,7 +17,7 @@ export interface ZarrStoreAdapterOptions {
   maxObjectBytes?: number;
 }
 
-export const DEFAULT_MAX_ZARR_OBJECT_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_ZARR_OBJECT_BYTES = 256 * 1024 * 1024;
 // A chunk key: `<array path>/c/0/1` (v3 default encoding) or `<array path>/0.1` (v2).
 const CHUNK_KEY = /^\/(.+?)\/(c(?:\/\d+)+|\d+(?:\.\d+)*)$/;
 

@@ -8,7 +8,6 @@ export { describeCsvHeader, formatCsv, formatCsvNumber, parseCsv, readCsv, write
 export type { CsvCell, CsvIoOptions, ParsedCsv } from './Csv.js';
 export { TIME_UNITS, readIndexStore, writeIndexStore } from './IndexStore.js';
 export type { IndexStoreData, IndexVariable, ReadIndexStoreOptions, WriteIndexStoreOptions, WrittenIndexStore } from './IndexStore.js';
-export { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 export { formatGeoList, parseGeoList, readGeoList, writeGeoList } from './GeoList.js';
 export type { GeoListIoOptions } from './GeoList.js';
 export { parseWasdeTable, readReferenceData, readWasdeTable, WASDE_COLUMNS } from './ReferenceData.js';

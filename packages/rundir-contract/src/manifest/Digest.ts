@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isS3Location, relativeLocation, type Location } from '../location/Location.js';
+import { relativeLocation, type Location } from '../location/Location.js';
 import { storeFor } from '../store/storeFor.js';
 import type { Store } from '../store/Store.js';
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -6,7 +5,7 @@ import { ContractError, NotFoundError } from '../errors/ContractError.js';
 import { storageError } from '../errors/StorageErrors.js';
 import { isS3Location, type Location } from '../location/Location.js';
 import { removeLocalTemporaries } from './LocalTemporaries.js';
-import type { CreateResult, Store, StoreEntry } from './Store.js';
+import type { CreateResult, Store, StoreEntry, WriteOptions } from './Store.js';
 import { isHiddenWriterEntry, tempEntryName } from './WriterTag.js';
 
 // An interrupted writer's temporary file counts as abandoned after an hour when its owner cannot be asked.
@@ -100,10 +99,10 @@ export class LocalStore implements Store {
     }
   }
 
-  async write(location: Location, data: Uint8Array | string): Promise<void> {
+  async write(location: Location, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
     assertLocal(location);
     await assertReplaceableFile(location);
-    const tmp = await this.writeTemp(location, toBytes(data));
+    const tmp = await this.writeTemp(location, toBytes(data), options.durable !== false);
     try {
       await fs.rename(tmp, location);
     } catch (error) {
@@ -211,11 +210,12 @@ export class LocalStore implements Store {
   private readonly swept = new Set<string>();
 
   /**
-   * Writes the bytes to a temporary name beside `location` (`.tmp-<name>.<host>.<pid>.<random>`) and syncs it.
+   * Writes the bytes to a temporary name beside `location` (`.tmp-<name>.<host>.<pid>.<random>`) and syncs it
+   * (unless `sync` is false: see WriteOptions.durable).
    * On any failure the temporary file is removed and ENOSPC / EROFS become one-line errors naming `location`.
    * The first write into a folder also removes temporaries that dead writers left there.
    */
-  private async writeTemp(location: Location, bytes: Uint8Array): Promise<string> {
+  private async writeTemp(location: Location, bytes: Uint8Array, sync = true): Promise<string> {
     const dir = nodePath.dirname(location);
     const tmp = nodePath.join(dir, tempEntryName('tmp', nodePath.basename(location)));
     try {
@@ -227,7 +227,7 @@ export class LocalStore implements Store {
       const handle = await fs.open(tmp, 'wx');
       try {
         await handle.writeFile(bytes);
-        await handle.sync();
+        if (sync) await handle.sync();
       } finally {
         await handle.close();
       }

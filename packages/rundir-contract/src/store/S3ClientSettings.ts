@@ -20,7 +20,7 @@ export interface S3ClientSettings {
   retryMode: 'standard' | 'adaptive';
 }
 
-export const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
+const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
   connectionTimeoutMs: 5_000,
   requestTimeoutMs: 30_000,
   maxAttempts: 5,

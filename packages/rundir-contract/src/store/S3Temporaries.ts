@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ContractError } from '../errors/ContractError.js';
+import { errorMessage } from '../errors/errorMessage.js';
 import { formatS3Uri, parseS3Uri, type Location } from '../location/Location.js';
 import { leaseIsStale, parseLeaseRecord } from './LeaseRecord.js';
 import type { S3Store } from './S3Store.js';
@@ -13,7 +14,7 @@ export interface S3TemporariesOptions {
 }
 
 function failure(action: string, location: Location, error: unknown): ContractError {
-  const detail = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ');
+  const detail = errorMessage(error, { name: true }).replace(/\s+/g, ' ');
   return new ContractError(`S3 ${action} ${location} failed: ${detail}; check the endpoint, credentials and permissions`, { cause: error });
 }
 

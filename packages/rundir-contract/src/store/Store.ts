@@ -17,11 +17,20 @@ export interface StoreEntry {
  * - `createIfAbsent` writes only when nothing is at the location (local exclusive create; S3 `If-None-Match: *`).
  * - `list` yields every object under a prefix location, recursively, paging past 1,000 keys.
  */
+export interface WriteOptions {
+  /**
+   * `false` skips the flush to disk before the rename (local stores): the write stays atomic to readers, but a
+   * power loss may leave the file short. Only for files a manifest or metadata file (written durably, after them)
+   * vouches for by size and sha256, so a torn file fails verification instead of being trusted. Default `true`.
+   */
+  durable?: boolean;
+}
+
 export interface Store {
   read(location: Location): Promise<Uint8Array>;
   /** Reads `length` bytes from `offset` (used for Parquet footers and Zarr chunks). */
   readRange(location: Location, offset: number, length: number): Promise<Uint8Array>;
-  write(location: Location, data: Uint8Array | string): Promise<void>;
+  write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void>;
   createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult>;
   exists(location: Location): Promise<boolean>;
   /** Size in bytes, or undefined when absent. */

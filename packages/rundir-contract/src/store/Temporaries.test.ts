@@ -40,10 +40,10 @@ describe('removeStaleTemporaries (local)', () => {
 
     const result = await removeStaleTemporaries(dir, { olderThan: HOUR });
     expect(result.removed.map((p) => nodePath.relative(dir, p)).sort()).toEqual([
-      '.staging-tables.' + HOST_TAG + '.' + dead + '.0123456789ab',
+      `.staging-tables.${HOST_TAG}.${dead}.0123456789ab`,
       '.tmp-pred.parquet-4242-0123456789ab',
       '.tmp-pred.parquet.ffffffff.42.0123456789ab',
-      'sub/.tmp-pred.parquet.' + HOST_TAG + '.' + dead + '.0123456789ab',
+      `sub/.tmp-pred.parquet.${HOST_TAG}.${dead}.0123456789ab`,
     ]);
     const left = (await fs.readdir(dir, { recursive: true })).sort();
     expect(left).toEqual(['.tmp-fit.parquet.ffffffff.42.0123456789ab', `.trash-tables.${HOST_TAG}.${process.pid}.0123456789ab`, 'sub', 'tables', 'tables/fit.parquet']);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
  * dead one without any shared state: `<prefix><name>.<host8>.<pid>.<random12>`. `host8` is a short hash of the
  * host name (names stay plain), `pid` the writing process.
  */
-export const TEMP_PREFIXES = ['.tmp-', '.staging-', '.trash-'] as const;
+const TEMP_PREFIXES = ['.tmp-', '.staging-', '.trash-'] as const;
 export type TempKind = 'tmp' | 'staging' | 'trash';
 
 export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);

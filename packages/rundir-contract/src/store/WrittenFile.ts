@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Location } from '../location/Location.js';
-import type { Store } from './Store.js';
+import type { Store, WriteOptions } from './Store.js';
 
 /** What a writer wrote: computed from the very bytes it handed to the store, never by reading them back. */
 export interface WrittenFile {
@@ -30,8 +30,8 @@ export class DigestingStore implements Store {
   delete(location: Location) { this.written.delete(location); return this.inner.delete(location); }
   deletePrefix(prefix: Location) { return this.inner.deletePrefix(prefix); }
 
-  async write(location: Location, data: Uint8Array | string): Promise<void> {
-    await this.inner.write(location, data);
+  async write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    await this.inner.write(location, data, options);
     this.written.set(location, writtenFile(location, data));
   }
 

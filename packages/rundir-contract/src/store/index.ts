@@ -3,8 +3,9 @@ export { s3ClientConfigFor, s3ClientSettingsFromEnv, S3_SETTINGS_ENV } from './S
 export type { S3ClientSettings } from './S3ClientSettings.js';
 export { S3Store } from './S3Store.js';
 export type { S3StoreOptions } from './S3Store.js';
-export { setS3StoreFactory, storeFor } from './storeFor.js';
-export type { CreateResult, Store, StoreEntry } from './Store.js';
+// setS3StoreFactory stays internal: the conformance kit (/testing) swaps the S3 store through it.
+export { storeFor } from './storeFor.js';
+export type { CreateResult, Store, StoreEntry, WriteOptions } from './Store.js';
 export { acquireLease, Lease, withLease } from './Lease.js';
 export type { AcquireLeaseOptions } from './Lease.js';
 export { leaseIsStale, leaseLocation } from './LeaseRecord.js';

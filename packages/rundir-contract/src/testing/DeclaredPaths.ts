@@ -17,7 +17,7 @@ export interface ClassifiedPath {
 const WRITER_ENTRY_PREFIXES = ['.tmp-', '.staging-', '.trash-', '.lease-'];
 
 /** True when some segment of a relative path is a store's temporary, staging, trash or lease entry. */
-export function isWriterEntry(relative: string): boolean {
+function isWriterEntry(relative: string): boolean {
   return relative.split('/').some((segment) => WRITER_ENTRY_PREFIXES.some((prefix) => segment.startsWith(prefix)));
 }
 

@@ -1,6 +1,6 @@
 import { ContractError, type ContractErrorCode } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
-import type { CreateResult, Store } from '../store/Store.js';
+import type { CreateResult, Store, WriteOptions } from '../store/Store.js';
 import { ForwardingStore } from './ForwardingStore.js';
 
 /** The failure a FaultyStore injects: the process "dies" at this write. */
@@ -37,9 +37,9 @@ export class FaultyStore extends ForwardingStore {
     this.writes++;
   }
 
-  override async write(location: Location, data: Uint8Array | string): Promise<void> {
+  override async write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     this.admit(location);
-    await super.write(location, data);
+    await super.write(location, data, options);
   }
 
   override async createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {

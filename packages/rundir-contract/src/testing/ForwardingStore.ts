@@ -1,5 +1,5 @@
 import type { Location } from '../location/Location.js';
-import type { CreateResult, Store, StoreEntry } from '../store/Store.js';
+import type { CreateResult, Store, StoreEntry, WriteOptions } from '../store/Store.js';
 
 /**
  * A Store that forwards every call to `target`. The kit's wrappers (recording, failing) override the calls they
@@ -16,8 +16,8 @@ export class ForwardingStore implements Store {
     return this.target.readRange(location, offset, length);
   }
 
-  write(location: Location, data: Uint8Array | string): Promise<void> {
-    return this.target.write(location, data);
+  write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    return this.target.write(location, data, options);
   }
 
   createIfAbsent(location: Location, data: Uint8Array | string): Promise<CreateResult> {

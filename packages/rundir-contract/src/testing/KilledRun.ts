@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/errorMessage.js';
 import type { Location } from '../location/Location.js';
 import type { Store } from '../store/Store.js';
 import type { FaultyStore } from './FaultyStore.js';
@@ -21,7 +22,7 @@ export interface KilledRunProbe {
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorMessage(error, { name: true });
 }
 
 /**

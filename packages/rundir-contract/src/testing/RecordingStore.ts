@@ -1,5 +1,5 @@
 import type { Location } from '../location/Location.js';
-import type { CreateResult, Store } from '../store/Store.js';
+import type { CreateResult, Store, WriteOptions } from '../store/Store.js';
 import { ForwardingStore } from './ForwardingStore.js';
 
 /** One change a stage made through a store, in the order it made them. */
@@ -24,8 +24,8 @@ export class RecordingStore extends ForwardingStore {
     return this.changes.filter((c) => c.kind === 'write' || c.kind === 'createIfAbsent').map((c) => c.location);
   }
 
-  override async write(location: Location, data: Uint8Array | string): Promise<void> {
-    await super.write(location, data);
+  override async write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    await super.write(location, data, options);
     this.changes.push({ kind: 'write', location });
   }
 

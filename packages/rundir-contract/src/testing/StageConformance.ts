@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/errorMessage.js';
 import { UnsupportedContractVersionError } from '../errors/ContractError.js';
 import { readJson } from '../io/Json.js';
 import { rundirJsonPath, runPath, type StageName } from '../layout/RunLayout.js';
@@ -39,7 +40,7 @@ export function defaultUpstream(stage: StageName, mode: string): FixtureStage[] 
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorMessage(error, { name: true });
 }
 
 /** Every file under the roots, with a digest of its bytes, as the raw store holds them. */

@@ -1,6 +1,7 @@
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { ContractError, PreflightError } from '../errors/ContractError.js';
+import { errorMessage } from '../errors/errorMessage.js';
 import { decodeUtf8 } from '../io/Json.js';
 import { artifactById, stageReads, type ArtifactDeclaration } from '../layout/Artifacts.js';
 import {
@@ -162,7 +163,7 @@ export async function preflight(runDirLocation: Location, stage: StageName, opti
     const where = listing.location(configResolvedPath());
     config = parseResolvedConfig(decodeUtf8(await listing.readTrusted(configResolvedPath(), configCommand), where), where);
   } catch (error) {
-    throw new PreflightError(`preflight ${what}: ${(error as Error).message}`, { cause: error });
+    throw new PreflightError(`preflight ${what}: ${errorMessage(error)}`, { cause: error });
   }
 
   const inputs: PreflightInput[] = [];

@@ -22,6 +22,11 @@ export interface WriteArtifactOptions {
   context?: Omit<CheckContext, 'path'>;
   /** Parquet page compression (tables only). */
   compression?: ParquetCompression;
+  /**
+   * `false` for a table a manifest written after it vouches for (size and sha256): no flush to disk before it is
+   * published (the store's WriteOptions.durable). Default `true`.
+   */
+  durable?: boolean;
 }
 
 /** The artifact a location is (its path inside the run directory matches the layout), and what that path tells. */
@@ -50,7 +55,7 @@ export async function writeArtifactTable(location: Location, artifactId: string,
   const ctx: CheckContext = { ...locate(location, artifactId), ...options.context, path: location };
   refuseViolations(location, TABLE_CHECKS[artifactId]?.(frame, ctx) ?? []);
   const bytes = encodeParquet(frame, schema, options.compression ? { compression: options.compression } : {});
-  await (options.store ?? storeFor(location)).write(location, bytes);
+  await (options.store ?? storeFor(location)).write(location, bytes, options.durable === false ? { durable: false } : {});
 }
 
 /** Writes a JSON artifact (model, detrender, bias corrector, …) after its zod schema and its semantic checks. */

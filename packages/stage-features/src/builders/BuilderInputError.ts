@@ -1,6 +1,5 @@
-import { NotFoundError } from '@commodity-hindcast/rundir-contract';
+import { errorMessage, NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { FeaturesInputError } from '../FeaturesError.js';
-import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 
 /** How to make each kind of builder input, for the fix part of messages. */
 export const MAKE_INPUT: Readonly<Record<string, string>> = {
@@ -33,7 +32,7 @@ export function builderReadError(field: string, kind: string, location: string, 
 const CONTRACT_FIX = /; ((rewrite|write|drop|fill) [^;]*)$/;
 
 function contractFix(error: unknown): string | undefined {
-  return error instanceof Error ? CONTRACT_FIX.exec(error.message)?.[1] : undefined;
+  return CONTRACT_FIX.exec(errorMessage(error))?.[1];
 }
 
 /** The contract's message of a failed read without its location prefix and its own fix. */

@@ -1,5 +1,6 @@
 import type { IndicesBuilderConfig } from '@commodity-hindcast/rundir-contract/config';
 import { dateForSeasonDoy, epochDayToIso, isoToEpochDay, seasonStart, type EpochDay, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { readIndexStore } from '@commodity-hindcast/rundir-contract/io';
 import { FeaturesInputError } from '../FeaturesError.js';
 import type { IndexSeriesData } from '../compute/IndicesBlock.js';
@@ -32,7 +33,7 @@ export async function loadIndexStore(builderName: string, builder: IndicesBuilde
   try {
     data = await readIndexStore(location, { variables: [...builder.variables] });
   } catch (error) {
-    const message = error instanceof Error ? error.message : '';
+    const message = errorMessage(error);
     const missing = builder.variables.findIndex((v) => message.includes(`variable "${v}" is not in the store`));
     if (missing >= 0) {
       throw new FeaturesInputError(

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ContractError, type ContractErrorCode, errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import type { FeaturesRunOptions } from '../FeaturesStage.js';
 
 export const USAGE = [
@@ -7,8 +8,9 @@ export const USAGE = [
 ].join('\n');
 
 /** A command line that cannot be run; the bin prints it with the usage and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends ContractError {
   override readonly name = 'UsageError';
+  override readonly code: ContractErrorCode = 'USAGE';
 }
 
 export type CliCommand = { help: true } | { help: false; json: boolean; options: FeaturesRunOptions };
@@ -32,7 +34,7 @@ export function parseCliArgs(args: readonly string[]): CliCommand {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   if (values.help) return { help: true };
   const forecastFlags = [values['run-dir'], values['season-year'], values['init-date']];

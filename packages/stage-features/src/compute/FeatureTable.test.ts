@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { FeaturesError, FeaturesInputError } from '../FeaturesError.js';
-import type { FeatureBlock } from './FeatureBlock.js';
 import { selectFeatureColumns } from './FeatureColumns.js';
 import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './FeatureTable.js';
 import { assertRowsJoined } from './JoinDiagnosis.js';

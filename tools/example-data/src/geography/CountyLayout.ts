@@ -32,8 +32,8 @@ export interface ExampleCounty {
 }
 
 /** National parts of the yield trend (README → Yields). */
-export const TREND_INTERCEPT_2010_KG_HA = 9400;
-export const TREND_SLOPE_KG_HA_YR = 110;
+const TREND_INTERCEPT_2010_KG_HA = 9400;
+const TREND_SLOPE_KG_HA_YR = 110;
 const COUNTY_INTERCEPT_SD_KG_HA = 450;
 const COUNTY_SLOPE_SD_KG_HA_YR = 10;
 const AWC_YIELD_KG_HA_PER_MM = 4;

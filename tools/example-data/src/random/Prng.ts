@@ -96,7 +96,7 @@ export class Prng {
     }
     if (k < 1) {
       // Gamma(k) = Gamma(k + 1) · U^(1/k) (Marsaglia & Tsang, 2000, section 6); 1 − U avoids U = 0.
-      return this.gamma(k + 1, theta) * Math.pow(1 - this.uniform(), 1 / k);
+      return this.gamma(k + 1, theta) * (1 - this.uniform()) ** (1 / k);
     }
     const d = k - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);

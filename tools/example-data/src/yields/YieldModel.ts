@@ -38,7 +38,7 @@ export function drawShocks(counties: readonly ExampleCounty[], years: readonly n
   return shocks;
 }
 
-export function trendKgHa(county: ExampleCounty, year: number): number {
+function trendKgHa(county: ExampleCounty, year: number): number {
   return county.trendInterceptKgHa + county.trendSlopeKgHaYr * (year - YIELD_MODEL.trendBaseYear);
 }
 

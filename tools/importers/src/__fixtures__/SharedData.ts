@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The real public data for tests: `$SHARED_DATA_DIR`, else `../shared/data` beside the repository. */
-export const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
+const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
 
 /** The path of a shared data file, or undefined when it is absent (its tests are then skipped). */
 export function sharedFile(relative: string): string | undefined {

@@ -24,7 +24,7 @@ export interface IndexScale {
  * province) without a composite, dropped rather than read as NDVI −0.25. A file already in NDVI units (every
  * value within −1..1) is kept as it is.
  */
-export function ndviScale(max: number, min: number, where: string): IndexScale {
+function ndviScale(max: number, min: number, where: string): IndexScale {
   if (min >= -1 && max <= 1) {
     return { description: 'NDVI as given (the file is already in NDVI units, −1..1)', convert: (v) => v, refused: '' };
   }
@@ -43,7 +43,7 @@ export function ndviScale(max: number, min: number, where: string): IndexScale {
  * the unit of fAPAR products and of CY-Bench's own US feature `avgFAPARp2`. A file already in fractions
  * (every value within 0..1) is kept.
  */
-export function fparScale(max: number, min: number, where: string): IndexScale {
+function fparScale(max: number, min: number, where: string): IndexScale {
   if (min >= 0 && max <= 1) return { description: 'fAPAR fraction as given (the file is already 0..1)', convert: (v) => v, refused: '' };
   if (min >= 0 && max <= 100) {
     return { description: 'fAPAR fraction = percent / 100', convert: (v) => v / 100, refused: '' };
@@ -65,7 +65,7 @@ const LONG_NAMES: Record<SpainIndexFile['variable'], string> = {
 };
 
 /** The period each file's composites cover; the files date them by their first day. */
-export const SPAIN_PERIODS: Record<SpainIndexFile['variable'], CompositePeriod> = { ndvi: MODIS_8_DAY, fpar: DEKAD };
+const SPAIN_PERIODS: Record<SpainIndexFile['variable'], CompositePeriod> = { ndvi: MODIS_8_DAY, fpar: DEKAD };
 
 /** Six significant digits: enough to show a value range in a note. */
 function round(value: number): number {

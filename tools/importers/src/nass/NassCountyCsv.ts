@@ -5,7 +5,7 @@ import { CsvInput } from '../csv/CsvInput.js';
 import { type CountyNameOverrides, readCountyFips, UsCounties } from '../geo/UsCounties.js';
 import { ImportError } from '../ImportError.js';
 
-export const NASS_FORMAT = 'NASS county CSV';
+const NASS_FORMAT = 'NASS county CSV';
 const REQUIRED = ['geoid', 'county_name', 'year', 'yield_bu_per_acre', 'harvested_acres'] as const;
 // NASS reports counties it cannot show separately under one "OTHER (COMBINED) COUNTIES" row per district, with
 // county code 998 (999 marks state totals in some extracts). They are no county, so they cannot be a geo.

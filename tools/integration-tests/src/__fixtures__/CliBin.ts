@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The composed CLI's built bin (`pnpm turbo run build --filter=@commodity-hindcast/cli...`). */
-export const CLI_BIN = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
+const CLI_BIN = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
 
 /** Why tests of the built CLI cannot run ('' when they can). */
 export const cliSkipReason = existsSync(CLI_BIN)

@@ -14,7 +14,7 @@ export type FaultKind =
   | 'reset-after'
   | 'truncate-response';
 
-export const FAULT_KINDS: readonly Exclude<FaultKind, 'pass'>[] = [
+const FAULT_KINDS: readonly Exclude<FaultKind, 'pass'>[] = [
   'delay',
   'error-before',
   'error-after',

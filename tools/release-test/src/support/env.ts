@@ -3,7 +3,7 @@
  * proxy setting that is not one of the test's own loopback servers points here, so a request that would
  * leave the machine fails the install instead of reaching the internet.
  */
-export const TRAP_URL = 'http://127.0.0.1:9/';
+const TRAP_URL = 'http://127.0.0.1:9/';
 
 /**
  * The environment of every child process: the parent's, minus the npm_* settings pnpm hands to scripts (they

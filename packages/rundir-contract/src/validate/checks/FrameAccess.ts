@@ -5,7 +5,7 @@ import { calendarFromConfig, type SeasonCalendar } from '../../domain/SeasonCale
 import type { Frame } from '../../schemas/TableSchema.js';
 
 /** A cell of a decoded frame: null where the column is null (array null or mask 1), else its value. */
-export function cell(frame: Frame, column: string, row: number): number | string | boolean | null {
+function cell(frame: Frame, column: string, row: number): number | string | boolean | null {
   if (frame.nulls?.[column]?.[row] === 1) return null;
   const data = frame.columns[column];
   if (data === undefined) return null;

@@ -59,4 +59,4 @@ export function agrees(a: number, b: number, scale = Math.max(Math.abs(a), Math.
   return Math.abs(a - b) <= RELATIVE_TOLERANCE * scale;
 }
 
-export const RELATIVE_TOLERANCE = 1e-9;
+const RELATIVE_TOLERANCE = 1e-9;

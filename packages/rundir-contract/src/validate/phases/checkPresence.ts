@@ -26,7 +26,7 @@ function sliceScope(scope: string): { sy: string; init: string } | undefined {
   return m ? { sy: m[1] as string, init: m[2] as string } : undefined;
 }
 
-export const isFold = (scope: string): boolean => /^(\d{4}|production)$/.test(scope);
+const isFold = (scope: string): boolean => /^(\d{4}|production)$/.test(scope);
 
 interface Expectation {
   artifact: ArtifactDeclaration;

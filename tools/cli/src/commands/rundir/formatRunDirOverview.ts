@@ -8,7 +8,7 @@ function describeScopes(scopes: readonly (string | null)[]): string {
   const years = scopes.filter((s): s is string => s !== null && /^\d{4}$/.test(s)).map(Number);
   if (years.length > 0) parts.push(`${years.length} fold${years.length === 1 ? '' : 's'} (${describeYears(years)})`);
   if (scopes.includes('production')) parts.push('production');
-  const slices = scopes.filter((s) => s !== null && s.startsWith('forecast/')).length;
+  const slices = scopes.filter((s) => s?.startsWith('forecast/')).length;
   if (slices > 0) parts.push(`${slices} forecast slice${slices === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-import { Bool, type Data, DataType, DateDay, Float64, Int32, makeData, Utf8 } from 'apache-arrow';
+import { Bool, type Data, type DataType, DateDay, Float64, Int32, makeData, Utf8 } from 'apache-arrow';
 import type { ColumnData, ColumnType } from '../../../schemas/TableSchema.js';
 import { setBit, validityOfMask } from './ValidityBitmap.js';
 

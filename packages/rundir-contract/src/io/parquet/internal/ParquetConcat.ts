@@ -1,3 +1,4 @@
+import { ContractError, type ContractErrorCode } from '../../../errors/ContractError.js';
 import {
   decodeThriftStruct,
   encodeThriftStruct,
@@ -111,8 +112,9 @@ export function concatParquetParts(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export class ParquetConcatError extends Error {
+export class ParquetConcatError extends ContractError {
   override readonly name = 'ParquetConcatError';
+  override readonly code: ContractErrorCode = 'PARQUET_CONCAT';
 }
 
 const MAGIC = Uint8Array.from([0x50, 0x41, 0x52, 0x31]); // "PAR1"

@@ -1,3 +1,4 @@
+import { ContractError, type ContractErrorCode } from '../../../errors/ContractError.js';
 /**
  * The Thrift compact protocol, generically: enough to read a Parquet footer (FileMetaData) or page index, change a
  * few fields, and write it back byte for byte otherwise. Structs keep their fields in read order with their wire
@@ -51,8 +52,9 @@ export interface ThriftMap {
   entries: Array<[ThriftValue, ThriftValue]>;
 }
 
-export class ThriftError extends Error {
+export class ThriftError extends ContractError {
   override readonly name = 'ThriftError';
+  override readonly code: ContractErrorCode = 'THRIFT';
 }
 
 /** Decodes one struct starting at `offset`; returns it and the offset just past it. */
