@@ -20,7 +20,7 @@ export const FIXTURE_INIT_MDS = ['07-29', '10-01'] as const;
 /** The calibration key (season day) of each init month-day. */
 export const SEASON_DOY: Readonly<Record<string, string>> = { '07-29': '120', '10-01': '184' };
 export const FIXTURE_FEATURES = ['gdd_jul', 'precip_jun'] as const;
-const AREA: Record<string, number> = { [FIXTURE_GEOS[0]]: 70_000, [FIXTURE_GEOS[1]]: 60_000, [FIXTURE_GEOS[2]]: 50_000 };
+export const AREA: Record<string, number> = { [FIXTURE_GEOS[0]]: 70_000, [FIXTURE_GEOS[1]]: 60_000, [FIXTURE_GEOS[2]]: 50_000 };
 
 export function frame(columns: Record<string, Frame['columns'][string]>): Frame {
   const names = Object.keys(columns);
