@@ -28,6 +28,7 @@ export type ContractErrorCode =
   | 'FEATURES_INPUT'
   | 'FORECAST'
   | 'POSTPROCESS'
+  | 'EVALUATE'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
   | 'COMMAND';
