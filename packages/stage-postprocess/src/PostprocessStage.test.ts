@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
 import { resumeRunDir } from '@commodity-hindcast/rundir-contract/run';
+import { formatValidationReport, validateRunDir } from '@commodity-hindcast/rundir-contract/validate';
 import { biasCorrectorPath, conformalPath, forecastNationalPath, includedGeoIdentifiersPath, nationalPath, runPath, trainPredsPath, walkForwardPredsPath } from '@commodity-hindcast/rundir-contract/layout';
 import { BiasCorrectorSchema, conformalSchema, forecastNationalSchema, nationalSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { buildRunDir, REFERENCE_CONFIG_YAML } from '@commodity-hindcast/rundir-contract/testing';
@@ -109,6 +110,9 @@ describe('POSTPROCESS hindcast on local disk', () => {
     expect(again.skipped).toBe(false);
     expect(again.mode === 'hindcast' && again.biasCorrectors.map((b) => b.kind)).toEqual(['none', 'none', 'none']);
     expect((await run({ mode: 'hindcast', runDir: resumed })).skipped).toBe(true);
+    // The validator judges the outputs by the same effective config.
+    const report = await validateRunDir(resumed);
+    expect(report.checks.filter((c) => c.status === 'fail'), formatValidationReport(report)).toEqual([]);
   });
 
   it('coverage corrector per fold: the median bias of the look-back years before the test year (production: the last ten)', async () => {
