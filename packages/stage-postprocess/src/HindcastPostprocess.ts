@@ -44,7 +44,15 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   // A resumed run's config_train.yaml changes what the stage computes, so it is an input like the others.
   const inputLocations = [...inputs.map((i) => i.location), ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
   if (!options.force && (await stageUpToDate(runDir, 'postprocess', null, inputLocations, { package: STAGE_PACKAGE, expected, store }))) {
-    return { ...empty, skipped: true, calibrations: modes.map((mode) => ({ mode, rows: 0, levels: [] })) };
+    // Up to date: the summary comes from the files the manifest vouches for, as a full run would report it.
+    const calibrations: CalibrationSummary[] = [];
+    for (const mode of modes) calibrations.push(summarise(mode, (await result.calibration(mode).read()) as CalibrationRow[], config));
+    const biasCorrectors = [];
+    for (const fold of folds) {
+      const c = await result.hindcastSlice(fold).readBiasCorrector();
+      biasCorrectors.push({ fold, kind: c.kind, biasKgHa: c.bias_kg_ha, yearsUsed: c.years_used });
+    }
+    return { ...empty, skipped: true, calibrations, biasCorrectors };
   }
 
   // From here the old POSTPROCESS output no longer counts: a crash leaves nothing complete-looking.

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
+import { resumeRunDir } from '@commodity-hindcast/rundir-contract/run';
+import { formatValidationReport, validateRunDir } from '@commodity-hindcast/rundir-contract/validate';
 import { biasCorrectorPath, conformalPath, forecastNationalPath, includedGeoIdentifiersPath, nationalPath, runPath, trainPredsPath, walkForwardPredsPath } from '@commodity-hindcast/rundir-contract/layout';
 import { BiasCorrectorSchema, conformalSchema, forecastNationalSchema, nationalSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { buildRunDir, REFERENCE_CONFIG_YAML } from '@commodity-hindcast/rundir-contract/testing';
@@ -91,8 +93,26 @@ describe('POSTPROCESS hindcast on local disk', () => {
     expect(first.calibrations.map((c) => c.mode)).toEqual([...MODES]);
     // 2 methods × 6 levels per (ADM level, key): per init date 2 keys, per year 3 (2018, 2019, production), pooled 1.
     expect(first.calibrations.map((c) => c.rows)).toEqual([3 * 2 * 12, 3 * 3 * 12, 3 * 12, 3 * 12]);
-    expect((await run({ mode: 'hindcast', runDir })).skipped).toBe(true);
+    const again = await run({ mode: 'hindcast', runDir });
+    expect(again.skipped).toBe(true);
+    // A skipped run reports what the vouched-for files hold, as the run that wrote them did.
+    expect({ ...again, skipped: false, warnings: [] }).toEqual({ ...first, warnings: [] });
     expect((await run({ mode: 'hindcast', runDir, force: true })).skipped).toBe(false);
+  });
+
+  it('a resume that changes a setting (config_train.yaml) recomputes with the effective config', async () => {
+    const { runDir: resumed } = await buildRunDir(root, { config: allModesConfig(root), stages: ['fit', 'predict'] });
+    expect((await run({ mode: 'hindcast', runDir: resumed })).skipped).toBe(false);
+    const yaml = REFERENCE_CONFIG_YAML.replace('conformalise: [hindcast_oos_per_init_date, in_sample_pooled]', `conformalise: [${MODES.join(', ')}]`).replace('ci_levels: [0.8, 0.95]', 'ci_levels: [0.5, 0.8, 0.95]');
+    const changed = await resumeRunDir(resumed, resolveConfigText(yaml, { where: 'resume', env: { INPUT_DATA_DIR: root }, flags: {} }));
+    expect(changed.changed).toEqual(['postprocess.bias_corrector.kind']);
+    const again = await run({ mode: 'hindcast', runDir: resumed });
+    expect(again.skipped).toBe(false);
+    expect(again.mode === 'hindcast' && again.biasCorrectors.map((b) => b.kind)).toEqual(['none', 'none', 'none']);
+    expect((await run({ mode: 'hindcast', runDir: resumed })).skipped).toBe(true);
+    // The validator judges the outputs by the same effective config.
+    const report = await validateRunDir(resumed);
+    expect(report.checks.filter((c) => c.status === 'fail'), formatValidationReport(report)).toEqual([]);
   });
 
   it('coverage corrector per fold: the median bias of the look-back years before the test year (production: the last ten)', async () => {

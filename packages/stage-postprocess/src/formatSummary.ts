@@ -9,10 +9,6 @@ export function formatSummary(result: PostprocessRunResult): string {
   } else {
     lines.push(`postprocess hindcast: ${result.skipped ? 'up to date (skipped)' : 'written'}`);
     for (const c of result.calibrations) {
-      if (result.skipped) {
-        lines.push(`  conformal ${c.mode}`);
-        continue;
-      }
       const levels = c.levels.map((l) => `${l.adm} n=${l.minResiduals === l.maxResiduals ? l.minResiduals : `${l.minResiduals}-${l.maxResiduals}`}${l.infinite > 0 ? ` (${l.infinite} infinite)` : ''}`).join(', ');
       lines.push(`  conformal ${c.mode}: ${c.rows} rows; ${levels}`);
     }
