@@ -12,6 +12,8 @@ export interface ExampleFlags {
   lastYear?: number;
   force?: boolean;
   json?: boolean;
+  /** `example run` only: stop after the feature tables. */
+  featuresOnly?: boolean;
 }
 
 /** Adds the shared flags; the generator checks their ranges (one error lists every bad one). */

@@ -39,7 +39,7 @@ describe('example run (the README main command)', () => {
   const data = (): string => join(root, 'data');
 
   beforeAll(async () => {
-    first = await runBin(['example', 'run', '--input-data-dir', 'data', ...SMALL, '--json'], { cwd: root });
+    first = await runBin(['example', 'run', '--input-data-dir', 'data', ...SMALL, '--features-only', '--json'], { cwd: root });
     result = JSON.parse(first.stdout) as ExampleRunJson;
   });
 
@@ -93,7 +93,7 @@ describe('example run (the README main command)', () => {
   });
 
   it('a second run reuses the example and finds the features up to date; the text summary names rows, features, years and files', async () => {
-    const again = await runBin(['example', 'run', '--input-data-dir', 'data'], { cwd: root });
+    const again = await runBin(['example', 'run', '--input-data-dir', 'data', '--features-only'], { cwd: root });
     expect(again.code).toBe(0);
     expect(lines(again.stderr)[0]).toBe(`example: reusing the example in ${data()} (--force regenerates it)`);
     const out = lines(again.stdout);

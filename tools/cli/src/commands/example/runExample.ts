@@ -1,6 +1,9 @@
+import { CLI_PACKAGE } from '../../program/PackageInfo.js';
 import { EXAMPLE_PATHS, writeExample, type WriteExampleReport } from '@commodity-hindcast/example-data';
 import { loadConfig } from '@commodity-hindcast/rundir-contract/config';
+import { reportHtmlPath, runPath } from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
+import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
 import { run as runFeaturesStage, type FeaturesRunResult } from '@commodity-hindcast/stage-features';
 import type { CliContext } from '../../program/CliContext.js';
@@ -9,6 +12,8 @@ import { envWithInputDataDir, inputDataDir } from '../../program/InputDataDir.js
 import { CommandError } from '../../program/CommandError.js';
 import { Output } from '../../program/Output.js';
 import { hindcastFeatureRows } from '../run/FeaturesSummary.js';
+import { runForecastSlice, runHindcastStages } from '../run/Pipeline.js';
+import { defaultSlice, formatPipeline, type PipelineResult } from '../run/runPipeline.js';
 import { describeExampleOptions, exampleOptions, type ExampleFlags } from './ExampleFlags.js';
 import { exampleFileRows, exampleHeadline } from './ExampleSummary.js';
 
@@ -21,6 +26,8 @@ export interface ExampleRunResult {
   /** What `example init` wrote; absent when an existing example was reused. */
   example?: WriteExampleReport;
   features: HindcastFeatures;
+  /** The run `example run` made: hindcast and one forecast slice (absent with --features-only). */
+  pipeline?: PipelineResult;
 }
 
 /**
@@ -60,12 +67,34 @@ export async function runExample(flags: ExampleFlags, context: CliContext): Prom
   if (result.mode !== 'hindcast') throw new CommandError(`the features stage answered a hindcast run with a ${result.mode} result`);
   output.progress(`features: ${result.skipped ? 'up to date' : 'done'} in ${formatDuration(performance.now() - started)}`);
 
+  let pipeline: PipelineResult | undefined;
+  if (flags.featuresOnly !== true) {
+    const pipelineStarted = performance.now();
+    const created = await createRunDir(config, { createdBy: CLI_PACKAGE });
+    output.progress(`run: created ${created.runDir}`);
+    const steps = await runHindcastStages(created.runDir, { force: false }, output);
+    const slice = defaultSlice(config);
+    steps.push(...(await runForecastSlice(created.runDir, slice, { force: false }, output)));
+    pipeline = {
+      runDir: created.runDir,
+      runId: created.runId,
+      experimentKey: config.experiment_key,
+      changed: [],
+      steps,
+      slices: [slice],
+      report: runPath(created.runDir, reportHtmlPath()),
+      delivery: runPath(created.runDir, 'delivery'),
+      ms: performance.now() - pipelineStarted,
+    };
+  }
+
   const summary: ExampleRunResult = {
     inputDataDir: root,
     config: configLocation,
     experimentKey: config.experiment_key,
     ...(example ? { example } : {}),
     features: result,
+    ...(pipeline ? { pipeline } : {}),
   };
   output.result(summary, () => formatExampleRun(summary));
   return summary;
@@ -88,5 +117,6 @@ function formatExampleRun(summary: ExampleRunResult): string {
     formatTable(hindcastFeatureRows(features)),
     'inputs:',
     formatTable(inputs),
+    ...(summary.pipeline ? [formatPipeline(summary.pipeline)] : []),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { parseCount, parseDuration } from '../../program/ArgumentParsers.js';
+import { collectConfigOverride, parseCount, parseDuration } from '../../program/ArgumentParsers.js';
+import type { CreateFlags } from './createRunDirCommand.js';
 import type { RegisterVerb } from '../../program/Verb.js';
 import type { PruneFlags } from './pruneRunDirsCommand.js';
 import type { ValidateFlags } from './validateRunDirCommand.js';
@@ -64,5 +65,16 @@ Examples:
     .action(async (flags: PruneFlags) => {
       const { pruneRunDirsCommand } = await import('./pruneRunDirsCommand.js');
       await pruneRunDirsCommand(flags, context);
+    });
+
+  rundir
+    .command('create')
+    .description('create an empty run directory for a config under its run_dir_base and print its location (to run the stages one by one)')
+    .requiredOption('--config <C>', 'experiment config (local path or s3:// URI)')
+    .option('--set <field=value>', 'override a config field, repeatable', collectConfigOverride)
+    .option('--json', 'print the result as one JSON document')
+    .action(async (flags: CreateFlags) => {
+      const { createRunDirCommand } = await import('./createRunDirCommand.js');
+      await createRunDirCommand(flags, context);
     });
 };

@@ -1,0 +1,118 @@
+import type { SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import { run as runDeliver } from '@commodity-hindcast/stage-deliver';
+import { run as runEvaluate } from '@commodity-hindcast/stage-evaluate';
+import { run as runFeatures } from '@commodity-hindcast/stage-features';
+import { run as runFit } from '@commodity-hindcast/stage-fit';
+import { run as runForecast } from '@commodity-hindcast/stage-forecast';
+import { run as runPostprocess } from '@commodity-hindcast/stage-postprocess';
+import { run as runPredict } from '@commodity-hindcast/stage-predict';
+import { formatDuration } from '../../program/HumanUnits.js';
+import type { Output } from '../../program/Output.js';
+
+/**
+ * The stages composed through the run directory only: each step gets a location and plain options, reads what
+ * the stages before it wrote there, and skips itself when its manifest still vouches for the same inputs — so the
+ * same sequence is both a fresh run and a resume after a crash.
+ */
+
+/** What one stage step did, for the summary and `--json`. */
+export interface StepOutcome {
+  stage: string;
+  skipped: boolean;
+  ms: number;
+  /** One line about what it wrote. */
+  note: string;
+}
+
+export interface HindcastStagesOptions {
+  /** FIT folds in parallel worker threads. */
+  jobs?: number;
+  /** Recompute stages whose manifests vouch for the same inputs. */
+  force?: boolean;
+}
+
+async function step<T>(output: Output, stage: string, work: () => Promise<T>, describe: (result: T) => { skipped: boolean; note: string }): Promise<StepOutcome> {
+  output.progress(`${stage}: running…`);
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  const { skipped, note } = describe(result);
+  output.progress(`${stage}: ${skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}${note ? ` — ${note}` : ''}`);
+  return { stage, skipped, ms, note };
+}
+
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** FIT, PREDICT, POSTPROCESS, EVALUATE and DELIVER on a run directory (hindcast mode), in order. */
+export async function runHindcastStages(runDir: Location, options: HindcastStagesOptions, output: Output): Promise<StepOutcome[]> {
+  const force = options.force === true;
+  const outcomes: StepOutcome[] = [];
+  outcomes.push(
+    await step(output, 'fit', () => runFit({ runDir, force, ...(options.jobs ? { jobs: options.jobs } : {}) }), (r) => {
+      const fitted = r.folds.filter((f) => !f.skipped).length;
+      return { skipped: fitted === 0, note: `${plural(r.folds.length, 'fold')} (${fitted} fitted), ${plural(r.universe, 'county', 'counties')} in the universe` };
+    }),
+  );
+  outcomes.push(
+    await step(output, 'predict', () => runPredict({ mode: 'hindcast', runDir, force }), (r) => {
+      const folds = r.mode === 'hindcast' ? r.folds : [];
+      const predicted = folds.filter((f) => !f.skipped).length;
+      return { skipped: predicted === 0, note: `${plural(folds.length, 'fold')} (${predicted} predicted)` };
+    }),
+  );
+  outcomes.push(
+    await step(output, 'postprocess', () => runPostprocess({ mode: 'hindcast', runDir, force }), (r) => ({
+      skipped: r.skipped,
+      note: r.mode === 'hindcast' ? `${plural(r.calibrations.length, 'calibration')}, national series ${r.national}` : '',
+    })),
+  );
+  outcomes.push(await step(output, 'evaluate', () => runEvaluate({ runDir, force }), (r) => ({ skipped: r.skipped, note: `report ${r.report}` })));
+  outcomes.push(
+    await step(output, 'deliver', () => runDeliver({ runDir, force }), (r) => {
+      for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
+      return { skipped: r.skipped, note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)` };
+    }),
+  );
+  return outcomes;
+}
+
+/** FORECAST, then FEATURES, PREDICT, POSTPROCESS and DELIVER in forecast mode, for one slice. */
+export async function runForecastSlice(runDir: Location, slice: SliceRef, options: { force?: boolean }, output: Output): Promise<StepOutcome[]> {
+  const force = options.force === true;
+  const { seasonYear, initDate } = slice;
+  const tag = `${seasonYear}/${initDate}`;
+  const outcomes: StepOutcome[] = [];
+  outcomes.push(
+    await step(output, `forecast ${tag}`, () => runForecast({ runDir, seasonYear, initDate, force }), (r) => ({
+      skipped: r.skipped,
+      note: r.indices ? `observed to ${r.observedUntil ?? '-'}, ${r.climatologySteps} climatology steps to harvest` : 'no index store to extend',
+    })),
+  );
+  outcomes.push(
+    await step(output, `features ${tag}`, () => runFeatures({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({
+      skipped: r.skipped,
+      note: r.mode === 'forecast' ? `${plural(r.rows, 'row')}` : '',
+    })),
+  );
+  outcomes.push(await step(output, `predict ${tag}`, () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({ skipped: 'skipped' in r ? Boolean(r.skipped) : false, note: '' })));
+  outcomes.push(await step(output, `postprocess ${tag}`, () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({ skipped: r.skipped, note: '' })));
+  outcomes.push(
+    await step(output, `deliver ${tag}`, () => runDeliver({ runDir, seasonYear, initDate, force }), (r) => {
+      for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
+      return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
+    }),
+  );
+  return outcomes;
+}
+
+/** FIT of the production fold alone (what forecasts use), on a run directory. */
+export async function runProductionFit(runDir: Location, options: { force?: boolean }, output: Output): Promise<StepOutcome[]> {
+  const force = options.force === true;
+  return [
+    await step(output, 'fit production', () => runFit({ runDir, force, fold: 'production' }), (r) => ({
+      skipped: r.folds.every((f) => f.skipped),
+      note: `${plural(r.universe, 'county', 'counties')} in the universe`,
+    })),
+  ];
+}
