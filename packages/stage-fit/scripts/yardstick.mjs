@@ -40,11 +40,11 @@ for (const detrend of values.detrends.split(',')) {
   for (const regression of values.regressions.split(',')) {
     const params = values.params ?? PARAMS[regression];
     const detrendParams = values['start-year'] ? `  detrend_params: {start_year: ${values['start-year']}}\n` : '';
-    let text = yaml.replace(/^model:\n(?:  .*\n)+/m, `model:\n  detrend: ${detrend}\n${detrendParams}  regression: ${regression}\n  regression_params: ${params}\n`);
+    let text = yaml.replace(/^model:\n(?: {2}.*\n)+/m, `model:\n  detrend: ${detrend}\n${detrendParams}  regression: ${regression}\n  regression_params: ${params}\n`);
     if (values.protocol) {
       const lines = values.protocol.split(';').map((l) => `  ${l.trim()}\n`);
       const keys = lines.map((l) => l.trim().split(':')[0]);
-      text = text.replace(/^experiment_protocol:\n((?:  .*\n)+)/m, (_, body) => `experiment_protocol:\n${body.split(/(?<=\n)/).filter((l) => !keys.includes(l.trim().split(':')[0])).join('')}${lines.join('')}`);
+      text = text.replace(/^experiment_protocol:\n((?: {2}.*\n)+)/m, (_, body) => `experiment_protocol:\n${body.split(/(?<=\n)/).filter((l) => !keys.includes(l.trim().split(':')[0])).join('')}${lines.join('')}`);
     }
     const config = resolveConfigText(text, { where: configPath });
     const { runDir } = await createRunDir(config);
@@ -79,12 +79,12 @@ async function scoreRun(runDir, config) {
     const model = await readJson(runPath(runDir, modelPath(key, fold)), ModelSchema);
     const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, fold)), featureFillValuesSchema), 'fill');
     const picked = [];
-    for (let i = 0; i < table.numRows; i++) if (table.columns['year'][i] === year && included.has(table.columns['geo_identifier'][i])) picked.push(i);
+    for (let i = 0; i < table.numRows; i++) if (table.columns.year[i] === year && included.has(table.columns.geo_identifier[i])) picked.push(i);
     const sub = featureFrameFromTable(table, model.feature_columns, fitLocation, { rows: picked });
     const trend = trendFunction(detrender);
     const detrended = predict(model, applyFillValues(sub, fill));
-    const obs = picked.map((i) => table.columns['yield_kg_ha'][i]);
-    const area = picked.map((i) => table.columns['area_harvested_ha'][i]);
+    const obs = picked.map((i) => table.columns.yield_kg_ha[i]);
+    const area = picked.map((i) => table.columns.area_harvested_ha[i]);
     picked.forEach((_, k) => {
       const t = trend(sub.geoIdentifier[k], year);
       acc.trendOnly.push({ year, obs: obs[k], sim: t, area: area[k] });

@@ -53,12 +53,12 @@ describe('FIT', () => {
 
     const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
     const calendar = calendarFromConfig(config.commodity);
-    const years = Array.from(preds.columns['year'] as Int32Array);
+    const years = Array.from(preds.columns.year as Int32Array);
     expect(Math.max(...years)).toBe(2018);
-    years.forEach((year, i) => expect((preds.columns['init_date'] as Int32Array)[i]).toBe(dateForSeasonDoy(calendar, year, 184)));
-    const trend = preds.columns['trend_kg_ha'] as Float64Array;
-    const detrended = preds.columns['sim_yield_kg_ha_detrended'] as Float64Array;
-    (preds.columns['sim_yield_kg_ha'] as Float64Array).forEach((sim, i) => expect(sim).toBe((trend[i] as number) + (detrended[i] as number)));
+    years.forEach((year, i) => expect((preds.columns.init_date as Int32Array)[i]).toBe(dateForSeasonDoy(calendar, year, 184)));
+    const trend = preds.columns.trend_kg_ha as Float64Array;
+    const detrended = preds.columns.sim_yield_kg_ha_detrended as Float64Array;
+    (preds.columns.sim_yield_kg_ha as Float64Array).forEach((sim, i) => expect(sim).toBe((trend[i] as number) + (detrended[i] as number)));
     // The fixture's yields follow ~100 kg/ha a year; detrended in-sample residuals are small against the trend.
     const detrender = await readJson(runPath(runDir, detrenderPath(key, '2019')), DetrenderSchema);
     expect(detrender.kind).toBe('linear_state');
@@ -84,15 +84,15 @@ describe('FIT', () => {
       const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, '2019')), featureFillValuesSchema), 'fill');
       const fitLocation = joinLocation(config.features_dir, featuresFitPath(key));
       const table = await readParquet(fitLocation, featuresFitSchema, { nulls: 'mask' });
-      const rows = Array.from(table.columns['year'] as Int32Array).flatMap((year, i) => (year < 2019 ? [i] : []));
+      const rows = Array.from(table.columns.year as Int32Array).flatMap((year, i) => (year < 2019 ? [i] : []));
       const frame = featureFrameFromTable(table, model.feature_columns, fitLocation, { rows });
       const detrended = predict(model, applyFillValues(frame, fill));
       const trend = trendFunction(detrender);
       const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
       // Both tables list the fixture's rows in one order (year, then county).
-      expect(preds.columns['geo_identifier']).toEqual(frame.geoIdentifier);
-      expect(Array.from(preds.columns['sim_yield_kg_ha_detrended'] as Float64Array)).toEqual(Array.from(detrended));
-      expect(Array.from(preds.columns['trend_kg_ha'] as Float64Array)).toEqual(frame.geoIdentifier.map((geo, i) => trend(geo, frame.year[i] as number)));
+      expect(preds.columns.geo_identifier).toEqual(frame.geoIdentifier);
+      expect(Array.from(preds.columns.sim_yield_kg_ha_detrended as Float64Array)).toEqual(Array.from(detrended));
+      expect(Array.from(preds.columns.trend_kg_ha as Float64Array)).toEqual(frame.geoIdentifier.map((geo, i) => trend(geo, frame.year[i] as number)));
     },
   );
 
@@ -126,7 +126,7 @@ describe('FIT never sees the test year', () => {
       expect(await bytesOf(earlier.runDir, file), file).not.toBe(await bytesOf(base.runDir, file));
     }
     const preds = await readParquet(runPath(base.runDir, trainPredsPath(key, '2018')), trainPredsSchema);
-    expect(Math.max(...(preds.columns['year'] as Int32Array))).toBe(2017);
+    expect(Math.max(...(preds.columns.year as Int32Array))).toBe(2017);
     const detrender = await readJson(runPath(base.runDir, detrenderPath(key, '2018')), DetrenderSchema);
     expect(new Set(detrender.groups.map((g) => g.n_years))).toEqual(new Set([8])); // 2010–2017
   });

@@ -61,18 +61,18 @@ describe('PREDICT hindcast', () => {
       const expected = featureRows().filter((r) => r.year === year && (FIXTURE_GEOS as readonly string[]).includes(r.geo));
       expect(preds).toHaveLength(expected.length);
       for (const row of expected) {
-        const got = preds.find((p) => p['geo_identifier'] === row.geo && epochDayToIso(p['init_date'] as number) === row.initDate) as Record<string, number | string | null>;
+        const got = preds.find((p) => p.geo_identifier === row.geo && epochDayToIso(p.init_date as number) === row.initDate) as Record<string, number | string | null>;
         const detrended = ridge(filledGdd(row), filledPrecip(row));
-        expect(got['fold']).toBe(String(year));
-        expect(got['trend_kg_ha']).toBe(trend(row.geo, year));
-        expect(got['sim_yield_kg_ha_detrended'] as number).toBeCloseTo(detrended, 9);
-        expect(got['sim_yield_kg_ha']).toBe((got['trend_kg_ha'] as number) + (got['sim_yield_kg_ha_detrended'] as number));
-        expect(got['obs_yield_kg_ha']).toBe(row.yield);
-        expect(got['area_harvested_ha']).toBe(row.area);
+        expect(got.fold).toBe(String(year));
+        expect(got.trend_kg_ha).toBe(trend(row.geo, year));
+        expect(got.sim_yield_kg_ha_detrended as number).toBeCloseTo(detrended, 9);
+        expect(got.sim_yield_kg_ha).toBe((got.trend_kg_ha as number) + (got.sim_yield_kg_ha_detrended as number));
+        expect(got.obs_yield_kg_ha).toBe(row.yield);
+        expect(got.area_harvested_ha).toBe(row.area);
       }
       // year_data: the filled features the predictions came from.
       const yearData = rowsOf(await readParquet(runPath(ctx.runDir, yearDataPath('corn_usa', year)), yearDataSchema));
-      expect(yearData.map((r) => [r['geo_identifier'], r['gdd_jul'], r['precip_jun']])).toEqual(expected.map((r) => [r.geo, filledGdd(r), filledPrecip(r)]));
+      expect(yearData.map((r) => [r.geo_identifier, r.gdd_jul, r.precip_jun])).toEqual(expected.map((r) => [r.geo, filledGdd(r), filledPrecip(r)]));
     }
   });
 
@@ -86,7 +86,7 @@ describe('PREDICT hindcast', () => {
     ]);
     const forced = await run({ mode: 'hindcast', runDir: ctx.runDir, fold: '2018', force: true });
     expect(forced.mode === 'hindcast' && forced.folds[0]?.skipped).toBe(false);
-    expect(formatSummary(again)).toMatch(/1 fold\(s\) predicted, 1 up to date \(skipped\)\n  fold 2018  up to date \(skipped\)\n  fold 2019  6 row\(s\), \d+ missing value\(s\) filled$/);
+    expect(formatSummary(again)).toMatch(/1 fold\(s\) predicted, 1 up to date \(skipped\)\n {2}fold 2018 {2}up to date \(skipped\)\n {2}fold 2019 {2}6 row\(s\), \d+ missing value\(s\) filled$/);
   });
 
   it('blends toward the area-weighted national mean when weather_correction_weight is set', async () => {
@@ -101,8 +101,8 @@ describe('PREDICT hindcast', () => {
       let den = 0;
       rows.forEach((r, i) => { if (r.area !== null) { num += r.area * (raw[i] as number); den += r.area; } });
       rows.forEach((r, i) => {
-        const got = preds.find((p) => p['geo_identifier'] === r.geo && epochDayToIso(p['init_date'] as number) === r.initDate) as Record<string, number>;
-        expect(got['sim_yield_kg_ha_detrended']).toBeCloseTo(0.75 * (raw[i] as number) + 0.25 * (num / den), 9);
+        const got = preds.find((p) => p.geo_identifier === r.geo && epochDayToIso(p.init_date as number) === r.initDate) as Record<string, number>;
+        expect(got.sim_yield_kg_ha_detrended).toBeCloseTo(0.75 * (raw[i] as number) + 0.25 * (num / den), 9);
       });
     }
   });
@@ -127,8 +127,8 @@ describe('PREDICT hindcast', () => {
     for (const row of featureRows().filter((r) => r.year === 2018 && (FIXTURE_GEOS as readonly string[]).includes(r.geo))) {
       // Missing values are filled (50.5, 49.5) before the trees see them.
       const expected = 100 + (filledGdd(row) <= 40 ? -30 : 50) + (filledPrecip(row) <= 60 ? 7 : -9);
-      const got = preds.find((p) => p['geo_identifier'] === row.geo && epochDayToIso(p['init_date'] as number) === row.initDate) as Record<string, number>;
-      expect(got['sim_yield_kg_ha_detrended']).toBe(expected);
+      const got = preds.find((p) => p.geo_identifier === row.geo && epochDayToIso(p.init_date as number) === row.initDate) as Record<string, number>;
+      expect(got.sim_yield_kg_ha_detrended).toBe(expected);
     }
   });
 });
@@ -141,10 +141,10 @@ describe('PREDICT forecast', () => {
     const features = rowsOf(await readParquet(runPath(ctx.runDir, forecastFeaturesPredPath(FIXTURE_SLICE)), forecastFeaturesPredSchema));
     const preds = rowsOf(await readParquet(runPath(ctx.runDir, forecastPredsPath(FIXTURE_SLICE)), forecastPredsSchema));
     for (const f of features) {
-      const got = preds.find((p) => p['geo_identifier'] === f['geo_identifier']) as Record<string, number | string>;
-      expect(got['fold']).toBe('production');
-      expect(got['sim_yield_kg_ha_detrended'] as number).toBeCloseTo(ridge(f['gdd_jul'] as number, f['precip_jun'] as number), 9);
-      expect(got['trend_kg_ha']).toBe(trend(f['geo_identifier'] as string, 2020));
+      const got = preds.find((p) => p.geo_identifier === f.geo_identifier) as Record<string, number | string>;
+      expect(got.fold).toBe('production');
+      expect(got.sim_yield_kg_ha_detrended as number).toBeCloseTo(ridge(f.gdd_jul as number, f.precip_jun as number), 9);
+      expect(got.trend_kg_ha).toBe(trend(f.geo_identifier as string, 2020));
     }
     const again = await run({ mode: 'forecast', runDir: ctx.runDir, seasonYear: 2020, initDate: '2020-08-01' });
     expect(again.mode === 'forecast' && again.skipped).toBe(true);

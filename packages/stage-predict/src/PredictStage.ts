@@ -161,7 +161,7 @@ class FeatureTable {
   /** The digest of the tables, checked against the run's FIT manifests (assertFeaturesMatchFit), computed once. */
   digest: () => Promise<string> = () => Promise.reject(new Error('FeatureTable.digest is set by run()'));
   constructor(
-    private readonly config: ResolvedConfig,
+    config: ResolvedConfig,
     private readonly storeOf: (l: Location) => Store,
   ) {
     this.location = joinLocation(config.features_dir, featuresPredPath(config.experiment_key));
@@ -213,7 +213,7 @@ async function runFold(
   const testYear = Number(fold);
   const rows = selectRows(table, (year, geo) => year === testYear && artifacts.included.has(geo));
   if (rows.length === 0) {
-    const years = [...new Set(Array.from(table.columns['year'] as ArrayLike<number>))].sort((a, b) => a - b);
+    const years = [...new Set(Array.from(table.columns.year as ArrayLike<number>))].sort((a, b) => a - b);
     throw new PredictError(
       `${features.location}: no row of test year ${testYear} inside the modelled universe (feature years ${years[0] ?? '-'}–${years[years.length - 1] ?? '-'}); ` +
         `rebuild features over the test years ('${CLI} run features --config ${at(configResolvedPath())}') or drop ${testYear} from experiment_protocol.test_years`,
@@ -314,9 +314,9 @@ async function readFoldArtifacts(runDir: Location, key: string, fold: string, st
 
 /** Row indices of the table whose (year, geo, init date) pass `keep`, in table order. */
 function selectRows(table: Frame, keep: (year: number, geo: string, initDate: number) => boolean): Int32Array {
-  const years = table.columns['year'] as ArrayLike<number>;
-  const geos = table.columns['geo_identifier'] as ArrayLike<string>;
-  const inits = table.columns['init_date'] as ArrayLike<number>;
+  const years = table.columns.year as ArrayLike<number>;
+  const geos = table.columns.geo_identifier as ArrayLike<string>;
+  const inits = table.columns.init_date as ArrayLike<number>;
   const out: number[] = [];
   for (let i = 0; i < table.numRows; i++) if (keep(years[i] as number, geos[i] as string, inits[i] as number)) out.push(i);
   return Int32Array.from(out);

@@ -135,7 +135,7 @@ for (let r = 0; r < REPEATS; r++) {
     runs.ours2.push(ours(2));
     runs.lgb2.push(lightgbm(2));
   }
-  console.log(`  repeat ${r + 1}: ` + Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`).join(', ') + `  (load ${load()})`);
+  console.log(`  repeat ${r + 1}: ${Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`).join(', ')}  (load ${load()})`);
 }
 const m = (k, f) => median(runs[k].map((x) => x[f]));
 const best = (k, f) => Math.min(...runs[k].map((x) => x[f]));

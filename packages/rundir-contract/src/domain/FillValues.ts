@@ -7,8 +7,8 @@ export type FillValues = ReadonlyMap<string, number>;
 
 /** The `feature → value` map of a `feature_fill_values.parquet` frame; a repeated feature is an error. */
 export function fillValuesFromTable(table: Frame, where: string): FillValues {
-  const features = table.columns['feature'];
-  const values = table.columns['value'];
+  const features = table.columns.feature;
+  const values = table.columns.value;
   if (features === undefined || values === undefined) throw new EvaluationError(`${where}: expected columns "feature" and "value"`);
   const out = new Map<string, number>();
   for (let i = 0; i < table.numRows; i++) {
@@ -16,7 +16,7 @@ export function fillValuesFromTable(table: Frame, where: string): FillValues {
     const value = values[i];
     if (typeof feature !== 'string') throw new EvaluationError(`${where}: row ${i} column "feature" is ${JSON.stringify(feature)}; expected a feature name`);
     if (out.has(feature)) throw new EvaluationError(`${where}: row ${i} column "feature": ${JSON.stringify(feature)} appears twice; one fill value per feature`);
-    out.set(feature, typeof value === 'number' && table.nulls?.['value']?.[i] !== 1 ? value : Number.NaN);
+    out.set(feature, typeof value === 'number' && table.nulls?.value?.[i] !== 1 ? value : Number.NaN);
   }
   return out;
 }

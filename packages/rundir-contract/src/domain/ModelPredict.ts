@@ -197,6 +197,7 @@ function finish(forest: FlatForest, rows: Float64Array, offset: number, node: nu
 /** 1 when x goes right at `node`: x > threshold, or x missing and default_left false. Never both conditions. */
 function goRight(x: number, node: number, threshold: Float64Array, missingRight: Int32Array): number {
   // Unary plus, not a ternary: V8 compiles it to a flag-to-integer move, not a branch a random split mispredicts.
+  // biome-ignore lint/suspicious/noSelfCompare: x !== x is the branch-free NaN test of this hot loop
   return +(x > (threshold[node] as number)) | ((missingRight[node] as number) & +(x !== x));
 }
 

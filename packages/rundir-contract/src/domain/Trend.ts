@@ -23,7 +23,7 @@ interface TrendCoefficients {
 /** Compiles a detrender once (group lookup table, fixed-slope check) into a fast `(geo, seasonYear) → kg/ha`. */
 export function trendFunction(detrender: Detrender, where = 'detrender.json'): TrendFunction {
   const groups = new Map<string, TrendCoefficients>();
-  const fixedSlope = detrender.params['fixed_slope_kg_ha_per_year'];
+  const fixedSlope = detrender.params.fixed_slope_kg_ha_per_year;
   for (const group of detrender.groups) {
     if (typeof fixedSlope === 'number' && group.slope_kg_ha_per_year !== fixedSlope) {
       throw new EvaluationError(

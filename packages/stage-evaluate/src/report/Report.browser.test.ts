@@ -93,6 +93,7 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
         elements.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.tagName.toLowerCase()}: ${(e.textContent ?? '').slice(0, 60)}`),
       );
       expect(overflowing).toEqual([]);
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a person sees, not the DOM text
       const text = await page.innerText('body');
       for (const phrase of scenario.says) expect(text).toContain(phrase);
       expect(text).not.toMatch(/\bNaN\b|undefined|Infinity/);

@@ -15,7 +15,7 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
   if (missing.length > 0) {
     throw new FitError(`${where}: feature column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} listed in metadata.json but absent; rebuild the features with 'commodity-hindcast run features --force'`);
   }
-  const geoColumn = frame.columns['geo_identifier'] as (string | null)[];
+  const geoColumn = frame.columns.geo_identifier as (string | null)[];
   const geos: string[] = [];
   const geoIndex = new Map<string, number>();
   const states: string[] = [];
@@ -86,16 +86,16 @@ export interface YieldHistoryOptions {
  */
 export function yieldHistoryFromFrame(frame: Frame, options: YieldHistoryOptions, where: string): TrainingTable {
   const n = frame.numRows;
-  const geoColumn = frame.columns['geo_identifier'] as (string | null)[];
-  const yearColumn = frame.columns['year'] as ArrayLike<number | null>;
-  const yieldColumn = frame.columns['yield_kg_ha'] as ArrayLike<number | null>;
-  const areaColumn = frame.columns['area_harvested_ha'] as ArrayLike<number | null>;
+  const geoColumn = frame.columns.geo_identifier as (string | null)[];
+  const yearColumn = frame.columns.year as ArrayLike<number | null>;
+  const yieldColumn = frame.columns.yield_kg_ha as ArrayLike<number | null>;
+  const areaColumn = frame.columns.area_harvested_ha as ArrayLike<number | null>;
   const masks = frame.nulls ?? {};
   const kept: number[] = [];
   for (let i = 0; i < n; i++) {
     const year = yearColumn[i] as number;
     const value = yieldColumn[i];
-    if (year < options.startYear || year > options.endYear || value === null || masks['yield_kg_ha']?.[i] === 1 || !Number.isFinite(value)) continue;
+    if (year < options.startYear || year > options.endYear || value === null || masks.yield_kg_ha?.[i] === 1 || !Number.isFinite(value)) continue;
     if (options.geos.has(geoColumn[i] as string)) kept.push(i);
   }
   const subset: Frame = {
@@ -108,7 +108,7 @@ export function yieldHistoryFromFrame(frame: Frame, options: YieldHistoryOptions
       yield_kg_ha: Float64Array.from(kept, (i) => yieldColumn[i] as number),
       area_harvested_ha: Float64Array.from(kept, (i) => {
         const a = areaColumn[i];
-        return a === null || masks['area_harvested_ha']?.[i] === 1 ? Number.NaN : (a as number);
+        return a === null || masks.area_harvested_ha?.[i] === 1 ? Number.NaN : (a as number);
       }),
     },
   };

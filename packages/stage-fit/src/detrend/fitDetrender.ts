@@ -142,7 +142,7 @@ function poolCounties(counties: CountySeries[], stateOf: (geo: number) => LineFi
   const slopeDev = fits.map((f, i) => (f.sxx > 0 ? f.slope - stateOf((counties[i] as CountySeries).geo).slope : Number.NaN));
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const betweenLevel = Math.max(0, mean(levelDev.map((d) => d * d)) - within * mean(fits.map((f) => 1 / f.n)));
-  const withSlope = fits.map((f, i) => i).filter((i) => Number.isFinite(slopeDev[i]));
+  const withSlope = fits.map((_f, i) => i).filter((i) => Number.isFinite(slopeDev[i]));
   const betweenSlope =
     fixedSlope !== undefined || withSlope.length === 0
       ? 0

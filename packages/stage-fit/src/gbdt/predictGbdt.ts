@@ -26,6 +26,7 @@ function addTree(tree: GbdtTree, columns: readonly Float64Array[], out: Float64A
     let f = feature[0]!;
     while (f >= 0) {
       const x = columns[f]![r]!;
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
       n = (x !== x ? defaultLeft[n] === 1 : x <= threshold[n]!) ? left[n]! : right[n]!;
       f = feature[n]!;
     }

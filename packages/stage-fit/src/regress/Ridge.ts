@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, type Matrix } from 'ml-matrix';
 import type { Model } from '@commodity-hindcast/rundir-contract/schemas';
 import { FitError } from '../FitError.js';
 import { normalEquations } from './NormalEquations.js';

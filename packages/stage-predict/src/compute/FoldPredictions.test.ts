@@ -34,16 +34,16 @@ describe('predictFold', () => {
   it('fills, predicts, adds the trend', () => {
     // x = 2 → 12; x missing → filled 3 → 14.
     const out = predictFold(input([2, Number.NaN], [1, 1]));
-    expect([...(out.predictions.columns['sim_yield_kg_ha_detrended'] as Float64Array)]).toEqual([12, 14]);
-    expect([...(out.predictions.columns['sim_yield_kg_ha'] as Float64Array)]).toEqual([1012, 2014]);
+    expect([...(out.predictions.columns.sim_yield_kg_ha_detrended as Float64Array)]).toEqual([12, 14]);
+    expect([...(out.predictions.columns.sim_yield_kg_ha as Float64Array)]).toEqual([1012, 2014]);
     expect(out.filledValues).toBe(1);
-    expect(out.predictions.columns['fold']).toEqual(['2018', '2018']);
+    expect(out.predictions.columns.fold).toEqual(['2018', '2018']);
   });
 
   it('blends toward the area-weighted mean of the (year, init date) group', () => {
     // detrended 12 (area 3) and 16 (area 1): mean (36 + 16) / 4 = 13; w = 0.5 → 12.5 and 14.5.
     const out = predictFold(input([2, 4], [3, 1], 0.5));
-    expect([...(out.predictions.columns['sim_yield_kg_ha_detrended'] as Float64Array)]).toEqual([12.5, 14.5]);
+    expect([...(out.predictions.columns.sim_yield_kg_ha_detrended as Float64Array)]).toEqual([12.5, 14.5]);
     expect(out.blendedGroups).toBe(1);
   });
 

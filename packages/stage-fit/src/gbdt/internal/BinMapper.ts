@@ -90,6 +90,7 @@ export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Arra
   }
   for (let r = 0; r < col.length; r++) {
     const x = col[r]!;
+    // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
     if (x !== x) {
       out[r] = MISSING_BIN;
       continue;
