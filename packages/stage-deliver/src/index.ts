@@ -1,2 +1,4 @@
-/** The DELIVER stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'deliver' as const;
+export { DELIVER_STAGE, run } from './DeliverStage.js';
+export type { DeliverRunOptions, DeliverRunResult } from './DeliverStage.js';
+export { DeliverError, DeliverExportError } from './DeliverError.js';
+export { formatSummary } from './formatSummary.js';

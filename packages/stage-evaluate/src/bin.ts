@@ -1,3 +1,36 @@
 #!/usr/bin/env node
-process.stderr.write('commodity-hindcast-evaluate: not built yet; use `commodity-hindcast run evaluate` once it exists\n');
-process.exit(2);
+import { parseArgs } from 'node:util';
+import { run } from './EvaluateStage.js';
+import { formatSummary } from './formatSummary.js';
+
+const USAGE = 'usage: commodity-hindcast-evaluate --run-dir D [--force] [--json]';
+
+/** `commodity-hindcast-evaluate`: exit 0 on success, 1 with a one-line cause on failure, 2 on a bad command line. */
+async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { 'run-dir': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    process.stderr.write(`commodity-hindcast-evaluate: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values['run-dir']) {
+    process.stderr.write(`commodity-hindcast-evaluate: --run-dir is required\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const result = await run({ runDir: values['run-dir'], force: values.force === true });
+    process.stdout.write(`${values.json ? JSON.stringify(result) : formatSummary(result)}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`commodity-hindcast-evaluate: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

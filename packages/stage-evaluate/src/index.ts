@@ -1,2 +1,4 @@
-/** The EVALUATE stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'evaluate' as const;
+export { EVALUATE_STAGE, run } from './EvaluateStage.js';
+export type { EvaluateRunOptions, EvaluateRunResult, EvaluateSummary } from './EvaluateStage.js';
+export { EvaluateError } from './EvaluateError.js';
+export { formatSummary } from './formatSummary.js';

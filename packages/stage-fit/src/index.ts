@@ -1,2 +1,15 @@
-/** The FIT stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'fit' as const;
+export { FIT_STAGE, run } from './FitStage.js';
+export type { FitRunOptions, FitRunResult } from './FitStage.js';
+export { formatSummary } from './formatSummary.js';
+export { FitError } from './FitError.js';
+export { fitFold } from './compute/fitFold.js';
+export type { FoldFit, FoldSettings, RegressionSettings, TrainPredictions } from './compute/fitFold.js';
+export { walkForwardFolds } from './compute/Folds.js';
+export type { Fold } from './compute/Folds.js';
+export { selectUniverse } from './compute/Universe.js';
+export type { Universe, UniverseSettings } from './compute/Universe.js';
+export type { TrainingTable } from './compute/TrainingTable.js';
+export { fitDetrender, MIN_TREND_YEARS, ORIGIN_YEAR } from './detrend/fitDetrender.js';
+export type { DetrenderSettings } from './detrend/fitDetrender.js';
+export { fitRidge } from './regress/Ridge.js';
+export { fitPcaRidge } from './regress/PcaRidge.js';

@@ -1,2 +1,10 @@
-/** The POSTPROCESS stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'postprocess' as const;
+export { POSTPROCESS_STAGE, run } from './PostprocessStage.js';
+export type {
+  CalibrationSummary,
+  ForecastPostprocessResult,
+  HindcastPostprocessResult,
+  PostprocessRunOptions,
+  PostprocessRunResult,
+} from './PostprocessStage.js';
+export { formatSummary } from './formatSummary.js';
+export { PostprocessError } from './PostprocessError.js';

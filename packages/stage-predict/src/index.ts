@@ -1,2 +1,6 @@
-/** The PREDICT stage of commodity-hindcast (being built; see the README). */
-export const STAGE_NAME = 'predict' as const;
+export { PREDICT_STAGE, run } from './PredictStage.js';
+export type { FoldOutcome, PredictRunOptions, PredictRunResult } from './PredictStage.js';
+export { formatSummary } from './formatSummary.js';
+export { predictFold } from './compute/FoldPredictions.js';
+export type { FoldPredictionInput, FoldPredictions } from './compute/FoldPredictions.js';
+export { PredictError } from './PredictError.js';

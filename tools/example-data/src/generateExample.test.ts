@@ -66,9 +66,8 @@ describe('generateExample (default options)', () => {
     nYears = ex.years.length;
   });
 
-  it('covers 240 counties, 30 seasons and every day of 1995-2024, in a few seconds', () => {
+  it('covers 240 counties, 30 seasons and every day of 1995-2024', () => {
     console.info(`generateExample(): ${generateMs.toFixed(0)} ms for ${ex.counties.length} counties × ${nTime} days`);
-    expect(generateMs).toBeLessThan(10_000);
     expect(ex.counties).toHaveLength(240);
     expect(ex.years).toEqual(Array.from({ length: 30 }, (_, k) => 1995 + k));
     expect(nTime).toBe(10958);

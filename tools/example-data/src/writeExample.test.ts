@@ -79,7 +79,8 @@ describe('writeExample (default options)', () => {
         : stat.size;
       expect(file.bytes, file.path).toBe(await bytes);
     }
-    expect(report.generateMs + report.writeMs).toBeLessThan(20_000);
+    // Timings are reported, not asserted (speed is measured by benchmarks, never by tests).
+    expect(Number.isFinite(report.generateMs) && report.generateMs >= 0 && Number.isFinite(report.writeMs) && report.writeMs >= 0).toBe(true);
   });
 
   it('reads the yield table back through the contract, equal to the generated one', async () => {

@@ -35,6 +35,12 @@ export {
 } from './Plausibility.js';
 export type { PlausibleRange } from './Plausibility.js';
 export type { AdmLevel, GeoIdentifier, GeoParts, ParsedGeoIdentifier } from './GeoIdentifier.js';
+export { assertFeatureOrder, featureFrameFromTable, firstMissing } from './FeatureFrame.js';
+export type { FeatureFrame } from './FeatureFrame.js';
+export { applyFillValues, fillValuesFromTable } from './FillValues.js';
+export type { FillValues } from './FillValues.js';
+export { compileModel, predict } from './ModelPredict.js';
+export type { Predictor } from './ModelPredict.js';
 export {
   calendarFromConfig,
   dateForSeasonDoy,
@@ -59,3 +65,22 @@ export {
   tHaToKgHa,
 } from './Units.js';
 export type { DeliveryUnit } from './Units.js';
+export { aggregate, allCountyActuals } from './Aggregate.js';
+export type { AggregatedRow, AggregateOptions, AllCountyActual, GeoColumns, YieldRecordColumns } from './Aggregate.js';
+export {
+  calibratedBands,
+  conformalHalfWidths,
+  halfWidthFor,
+  intervalBounds,
+  levelBasisPoints,
+  levelPercent,
+  minResidualsFor,
+  quantileHalfWidth,
+  splitConformalHalfWidth,
+  splitConformalRank,
+} from './Conformal.js';
+export type { CalibratedBand, CalibrationEntry, CalibrationLookup, HalfWidthMethod, IntervalBounds } from './Conformal.js';
+export { wasdeCountryCode, wasdeCovers, wasdeFinalYield, wasdeForecastAsOf, wasdeToKgHa } from './Wasde.js';
+export type { WasdeQuery, WasdeValue, WasdeVintage } from './Wasde.js';
+export { evaluateTrend, trendFunction } from './Trend.js';
+export type { TrendFunction } from './Trend.js';

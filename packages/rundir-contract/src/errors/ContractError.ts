@@ -19,6 +19,7 @@ export type ContractErrorCode =
   | 'STORAGE_FULL'
   | 'READ_ONLY_STORAGE'
   | 'LEASE_HELD'
+  | 'EVALUATION'
   // The conformance kit (the `/testing` entry).
   | 'CONFORMANCE'
   | 'CONFORMANCE_SETUP'
@@ -27,8 +28,14 @@ export type ContractErrorCode =
   | 'FEATURES'
   | 'FEATURES_INPUT'
   | 'FORECAST'
+  | 'POSTPROCESS'
+  | 'DELIVER'
+  | 'DELIVER_EXPORT'
+  | 'EVALUATE'
+  | 'PREDICT'
   | 'IMPORT'
   | 'EXAMPLE_DATA'
+  | 'FIT'
   | 'COMMAND';
 
 /**
@@ -105,6 +112,15 @@ export class PreflightError extends ContractError {
 export class FeaturesMismatchError extends ManifestError {
   override readonly name = 'FeaturesMismatchError';
   override readonly code: ContractErrorCode = 'FEATURES_MISMATCH';
+}
+
+/**
+ * A fitted artifact (detrender, model, fill values) that cannot be evaluated on the rows given: a geo without a
+ * trend, features in another order than the model's, a value still missing after imputation, a malformed tree.
+ */
+export class EvaluationError extends ContractError {
+  override readonly name = 'EvaluationError';
+  override readonly code: ContractErrorCode = 'EVALUATION';
 }
 
 /** One broken rule of an artifact's meaning: the file, where in it, what the contract expects, what it holds. */

@@ -1,6 +1,7 @@
 export {
   ConfigError,
   ContractError,
+  EvaluationError,
   FeaturesMismatchError,
   InvalidLocationError,
   ManifestError,

@@ -249,7 +249,6 @@ describe('readCsv / writeCsv', () => {
       const last = csv.rows[csv.rows.length - 1] as string[];
       expect(last.slice(0, 7)).toEqual(['56045', '56', '045', 'WY', 'WESTON', 'corn', '1993']);
       expect(csv.lineOf(csv.rows.length - 1)).toBe(lineBreaks);
-      expect(elapsed).toBeLessThan(3000);
       console.info(`corn_county.csv: ${bytes.length} bytes, ${csv.rows.length} rows read and parsed in ${elapsed.toFixed(0)} ms`);
     },
   );

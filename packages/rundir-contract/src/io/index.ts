@@ -11,3 +11,5 @@ export type { IndexStoreData, IndexVariable, ReadIndexStoreOptions, WriteIndexSt
 export { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 export { formatGeoList, parseGeoList, readGeoList, writeGeoList } from './GeoList.js';
 export type { GeoListIoOptions } from './GeoList.js';
+export { parseWasdeTable, readReferenceData, readWasdeTable, WASDE_COLUMNS } from './ReferenceData.js';
+export type { ReferenceData, ReferenceDataOptions, WasdeTable } from './ReferenceData.js';

@@ -56,7 +56,7 @@ export const ARTIFACTS: readonly ArtifactDeclaration[] = [
   { id: 'features_fit', pattern: '{key}/fit.parquet', format: 'parquet', scope: 'features', writtenBy: 'features', readBy: ['fit'], required: true, description: 'one row per (geo, year) at the harvest init date with a known target' },
   { id: 'features_pred', pattern: '{key}/pred.parquet', format: 'parquet', scope: 'features', writtenBy: 'features', readBy: ['predict'], required: true, description: 'every (geo, year, init_date) feature row' },
   { id: 'features_metadata', pattern: '{key}/metadata.json', format: 'json', scope: 'features', writtenBy: 'features', readBy: ['features', 'fit', 'predict'], required: true, description: 'feature order, builders, digest of inputs and config (FEATURES reads it in forecast mode for the column list)' },
-  { id: 'yield_table', pattern: '{builders.<yields>.filepath}', format: 'parquet', scope: 'input', writtenBy: 'import', readBy: ['postprocess', 'deliver'], required: true, description: 'the yields builder\'s table: POSTPROCESS reads excluded-county yields (coverage bias), DELIVER all-county actuals' },
+  { id: 'yield_table', pattern: '{builders.<yields>.filepath}', format: 'parquet', scope: 'input', writtenBy: 'import', readBy: ['fit', 'postprocess', 'deliver'], required: true, description: 'the yields builder\'s table: FIT fits trends on the yield history before each test year, POSTPROCESS reads excluded-county yields (coverage bias), DELIVER all-county actuals' },
 ];
 
 const PLACEHOLDER: Record<string, string> = {

@@ -160,8 +160,9 @@ describe('CalibrationResult', () => {
     // A level computed in floating point still finds its row.
     expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 1 - 0.2 })).toBeGreaterThan(0);
     const rows = await calibration.read();
-    expect(rows).toHaveLength(2 /* md */ * 2 /* ADM */ * 2 /* levels */);
+    expect(rows).toHaveLength(2 /* md */ * 3 /* ADM */ * 2 /* levels */);
     expect(rows.filter((r) => r.adm_level === 'ADM2').map((r) => r.n_residuals)).toEqual([6, 6, 6, 6]);
+    expect(rows.filter((r) => r.adm_level === 'ADM1').map((r) => r.n_residuals)).toEqual([4, 4, 4, 4]);
   });
 
   it('halfWidthAt keys an init date by its grid season day; an off-grid date by the last grid day on or before it', async () => {
@@ -191,7 +192,7 @@ describe('CalibrationResult', () => {
       /no half-width for ADM2 scope init_doy key "121" level 0\.8 method split_conformal: key "121" is absent \(keys present for ADM2\/init_doy: 120, 184\)/,
     );
     await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.9 })).rejects.toThrow(/level 0\.9 is absent \(levels present: 0\.8, 0\.95\)/);
-    await expect(calibration.halfWidth({ admLevel: 1, scope: 'init_doy', key: '120', level: 0.8 })).rejects.toThrow(/no ADM1\/init_doy rows \(present: ADM0\/init_doy, ADM2\/init_doy\)/);
+    await expect(result.calibration('in_sample_pooled').halfWidth({ admLevel: 1, scope: 'pooled', key: 'all', level: 0.8 })).rejects.toThrow(/no ADM1\/pooled rows \(present: ADM2\/pooled\)/);
     await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.8, method: 'quantile' })).rejects.toThrow(SchemaError);
     expect(() => result.calibration('hindcast_oos_per_year')).toThrow(/conformal\/hindcast_oos_per_year\.parquet does not exist: .*run postprocess --run-dir /);
   });

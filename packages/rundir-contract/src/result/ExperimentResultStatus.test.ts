@@ -38,7 +38,16 @@ describe('ExperimentResult: national series, geos, metrics, deliveries', () => {
 
   it('reads metrics and lists deliveries once EVALUATE and DELIVER completed', async () => {
     const run = await buildRunDir(nodePath.join(root, 'evaluated'), { forecast: false });
-    const metrics: RawFoldMetrics = { run_id: run.runId, experiment_key: 'corn_usa', rows: [] };
+    const metrics: RawFoldMetrics = {
+      run_id: run.runId,
+      experiment_key: 'corn_usa',
+      delivery_unit: 'bu_acre',
+      primary_residual_mode: 'hindcast_oos_per_init_date',
+      levels: [0.8, 0.95],
+      wasde: null,
+      rows: [],
+      information_advantage: [],
+    };
     await writeJson(nodePath.join(run.runDir, rawFoldMetricsPath()), metrics, RawFoldMetricsSchema);
     await writeManifest({ runDir: run.runDir, stage: 'evaluate', package: pkg, startedAt: DAY, files: [rawFoldMetricsPath()] });
     const files = ([2, 0, 1] as const).map((level) => hindcastDeliveryPath('corn_usa', level, DAY));

@@ -20,14 +20,20 @@ export {
   BiasCorrectorSchema,
   DetrenderSchema,
   FeatureMetadataSchema,
+  InformationAdvantageSchema,
+  IntervalMetricsSchema,
   JSON_SCHEMAS,
   ManifestSchema,
+  METRICS_SCOPES,
+  MetricsRowSchema,
   ModelSchema,
   RawFoldMetricsSchema,
   ResidualModeSchema,
   RunDirMarkerSchema,
   TrendGroupSchema,
 } from './JsonArtifacts.js';
-export type { BiasCorrector, Detrender, FeatureMetadata, Manifest, Model, RawFoldMetrics, RunDirMarker } from './JsonArtifacts.js';
+export type { BiasCorrector, Detrender, FeatureMetadata, InformationAdvantage, IntervalMetrics, Manifest, MetricsRow, MetricsScope, Model, RawFoldMetrics, RunDirMarker } from './JsonArtifacts.js';
+export { METRICS_TABLE_COLUMNS, METRICS_TABLE_METRICS, METRICS_TABLE_SCOPES } from './MetricsTable.js';
+export type { MetricsTableMetric } from './MetricsTable.js';
 export { DELIVERY_TEXT_COLUMNS, DeliveryRowSchema, deliveryColumns, typedDeliveryRow } from './DeliveryRow.js';
 export type { DeliveryRow } from './DeliveryRow.js';

@@ -26,6 +26,7 @@ import { conformalSchema, featureFillValuesSchema, nationalSchema, trainPredsSch
 import type { Store } from '../store/Store.js';
 import { storeFor } from '../store/storeFor.js';
 import {
+  AREA,
   areaWeighted,
   detrendedPrediction,
   featureFrame,
@@ -161,6 +162,16 @@ export async function buildRunDir(inputDataDir: Location, options: BuildRunDirOp
         return areaWeighted((geo) => byGeo.get(geo) as number);
       });
       calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM0', scope: 'init_doy', key: SEASON_DOY[md] as string, residuals: national });
+      // ADM1: one area-weighted residual per (state, fold), pooled over states (2 states × 2 folds = 4 residuals).
+      const states = [...new Set(FIXTURE_GEOS.map((g) => g.slice(0, g.lastIndexOf('/'))))];
+      const stateResiduals = FIXTURE_FOLDS.flatMap((year) =>
+        states.map((state) => {
+          const members = rows.filter((r) => r.year === year && r.geo.startsWith(`${state}/`));
+          const area = members.reduce((sum, r) => sum + (AREA[r.geo] as number), 0);
+          return members.reduce((sum, r) => sum + residual(r) * (AREA[r.geo] as number), 0) / area;
+        }),
+      );
+      calibration.push({ mode: 'hindcast_oos_per_init_date', adm: 'ADM1', scope: 'init_doy', key: SEASON_DOY[md] as string, residuals: stateResiduals });
     }
     const productionTrainYears = Array.from({ length: config.feature_end_year - config.feature_start_year + 1 }, (_, i) => config.feature_start_year + i);
     calibration.push({

@@ -10,5 +10,11 @@ export const ProtocolBlock = z.strictObject({
   test_years: distinct(year, 'test year').min(1),
   production_cumulative_threshold: z.number().gt(0).max(1).default(1),
   production_recent_years: integer(1).default(5),
+  /**
+   * A county joins the modelled universe only with at least this many years of known yield in the fit table.
+   * Default 5: the fewest years for which a county's own linear trend (two parameters) keeps three residual
+   * degrees of freedom, so its within-county variance (partial_pooling's weights) is estimable, and the span of
+   * `production_recent_years`, so a county reported in every recent year always qualifies.
+   */
   min_history_years: integer(1).default(5),
 });

@@ -45,6 +45,12 @@ export const DetrendParamsSchema = z.strictObject({
   fixed_slope_kg_ha_per_year: z.number().optional(),
   /** linear_county: a county with fewer years of history is shrunk to its state's trend. */
   min_years_county: integer(2).default(10),
+  /**
+   * The first season year of yield history the trends are fitted on (from the yields builder's table, every year
+   * before the fold's test year); default feature_start_year. Yields are known long before the weather features
+   * start, and a county trend fitted on more years is steadier (US corn: from 1990, not 2000).
+   */
+  start_year: integer(1800).optional(),
 });
 export type DetrendParams = z.output<typeof DetrendParamsSchema>;
 

@@ -1,11 +1,12 @@
 import type { ParsedCsv } from '../../io/Csv.js';
-import type { BiasCorrector, Detrender, Model } from '../../schemas/JsonArtifacts.js';
+import type { BiasCorrector, Detrender, Model, RawFoldMetrics } from '../../schemas/JsonArtifacts.js';
 import type { Frame } from '../../schemas/TableSchema.js';
 import { checkBiasCorrector } from './BiasCorrectorChecks.js';
 import { checkConformal } from './ConformalChecks.js';
 import { checkDelivery } from './DeliveryChecks.js';
 import { checkDetrender } from './DetrenderChecks.js';
 import { checkFeatureFillValues } from './FeatureFillValuesChecks.js';
+import { checkMetricsTable, checkRawFoldMetrics } from './MetricsChecks.js';
 import { checkModel } from './ModelChecks.js';
 import { checkNational } from './NationalChecks.js';
 import { checkPredictions } from './PredictionChecks.js';
@@ -30,12 +31,14 @@ export const DOCUMENT_CHECKS: Readonly<Record<string, DocumentCheck>> = {
   model: checkModel as (document: Model, ctx: CheckContext) => Violation[],
   detrender: checkDetrender as (document: Detrender, ctx: CheckContext) => Violation[],
   bias_corrector: checkBiasCorrector as (document: BiasCorrector, ctx: CheckContext) => Violation[],
+  raw_fold_metrics: checkRawFoldMetrics as (document: RawFoldMetrics, ctx: CheckContext) => Violation[],
 };
 
 /** The semantic checks of CSV artifacts, by artifact id. */
 export const CSV_CHECKS: Readonly<Record<string, (csv: ParsedCsv, ctx: CheckContext) => Violation[]>> = {
   hindcast_delivery: checkDelivery,
   forecast_delivery: checkDelivery,
+  metrics_table: checkMetricsTable,
 };
 
 /**

@@ -1,0 +1,119 @@
+import { parentGeo } from '@commodity-hindcast/rundir-contract/domain';
+import type { ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
+import type { CountyRow, EvaluationInputs, NationalRow } from '../load/EvaluationInputs.js';
+
+/** Where an observation sits in the hindcast: its fold (test year), init date and season day. */
+export interface Cell {
+  fold: number;
+  initDate: string;
+  seasonDoy: number;
+}
+
+export interface PointObs extends Cell {
+  pred: number;
+  obs: number;
+  trend: number;
+}
+
+export interface BandObs extends Cell {
+  mode: ResidualMode;
+  admLevel: string;
+  level: number;
+  lower: number;
+  upper: number;
+  obs: number;
+}
+
+/** Every scored observation of the hindcast, flattened: national, county; interval bands are generated on demand. */
+export interface Observations {
+  cells: Cell[];
+  national: PointObs[];
+  counties: (PointObs & { geo: string })[];
+  /** Calls `visit` with every band (per mode, ADM level, level and observation), without holding them all. */
+  forEachBand(visit: (band: BandObs) => void): void;
+}
+
+const cellKey = (c: Cell): string => `${c.fold}|${c.initDate}`;
+
+/**
+ * Pairs predictions with observations. National: the bias-corrected value against the area-weighted observation.
+ * Bands: the primary mode's ADM0 bounds as national.parquet holds them; any other mode's ADM0 band is the corrected
+ * value ± its ADM0 half-width; ADM2 bands are the county prediction ± the ADM2 half-width; ADM1 bands (when a sidecar
+ * calibrates ADM1) centre on the area-weighted state prediction, scored against the area-weighted observation of
+ * the state's observed counties.
+ */
+export function collectObservations(inputs: EvaluationInputs): Observations {
+  const cells = new Map<string, Cell>();
+  for (const r of [...inputs.national, ...inputs.counties]) cells.set(cellKey(r), { fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy });
+  const national = inputs.national.filter((r): r is NationalRow & { obs: number } => r.obs !== null).map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, pred: r.corrected, obs: r.obs, trend: r.trend }));
+  const observed = inputs.counties.filter((r): r is CountyRow & { obs: number } => r.obs !== null);
+  const counties = observed.map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, geo: r.geo, pred: r.sim, obs: r.obs, trend: r.trend }));
+  const primary = inputs.config.postprocess.conformalise[0];
+  const nationalRows = new Map(inputs.national.map((n) => [`${n.fold}|${n.initDate}`, n]));
+  const states = inputs.calibrations.some((c) => c.admLevels.includes('ADM1')) ? stateAggregates(inputs.counties) : [];
+  const forEachBand = (visit: (band: BandObs) => void): void => {
+    for (const calibration of inputs.calibrations) {
+      const { mode } = calibration;
+      const adm0 = mode === primary || calibration.admLevels.includes('ADM0');
+      for (const level of inputs.levels) {
+        if (adm0) {
+          for (const r of national) {
+            const row = nationalRows.get(`${r.fold}|${r.initDate}`) as NationalRow;
+            const primaryBounds = mode === primary ? row.bounds.get(level) : undefined;
+            const hw = primaryBounds ? 0 : calibration.halfWidth('ADM0', level, r.initDate, r.fold);
+            const lower = primaryBounds ? primaryBounds.lower : r.pred - hw;
+            const upper = primaryBounds ? primaryBounds.upper : r.pred + hw;
+            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM0', level, lower, upper, obs: r.obs });
+          }
+        }
+        if (calibration.admLevels.includes('ADM2')) {
+          for (const r of counties) {
+            const hw = calibration.halfWidth('ADM2', level, r.initDate, r.fold);
+            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM2', level, lower: r.pred - hw, upper: r.pred + hw, obs: r.obs });
+          }
+        }
+        if (calibration.admLevels.includes('ADM1')) {
+          for (const s of states) {
+            const hw = calibration.halfWidth('ADM1', level, s.initDate, s.fold);
+            visit({ fold: s.fold, initDate: s.initDate, seasonDoy: s.seasonDoy, mode, admLevel: 'ADM1', level, lower: s.pred - hw, upper: s.pred + hw, obs: s.obs });
+          }
+        }
+      }
+    }
+  };
+  return { cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)), national, counties, forEachBand };
+}
+
+/**
+ * Area-weighted state (ADM1) predictions and observations per fold and init date over the counties with a positive
+ * area: the prediction over all of them, the observation over those with one (as the contract's aggregation skips
+ * unknown values); a state without any observed county is left out.
+ */
+export function stateAggregates(rows: readonly CountyRow[]): (Cell & { state: string; pred: number; obs: number })[] {
+  const groups = new Map<string, CountyRow[]>();
+  for (const r of rows) {
+    if (!(r.area > 0) || !Number.isFinite(r.area)) continue;
+    const key = `${r.fold}|${r.initDate}|${parentGeo(r.geo, 1)}`;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  const out: (Cell & { state: string; pred: number; obs: number })[] = [];
+  for (const group of groups.values()) {
+    const first = group[0] as CountyRow;
+    let area = 0;
+    let pred = 0;
+    let knownArea = 0;
+    let obs = 0;
+    for (const r of group) {
+      area += r.area;
+      pred += r.area * r.sim;
+      if (r.obs !== null) {
+        knownArea += r.area;
+        obs += r.area * r.obs;
+      }
+    }
+    if (knownArea > 0) out.push({ fold: first.fold, initDate: first.initDate, seasonDoy: first.seasonDoy, state: parentGeo(first.geo, 1), pred: pred / area, obs: obs / knownArea });
+  }
+  return out;
+}
