@@ -77,8 +77,8 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
     const rows = workers ? workers.rows : new Int32Array(nRows);
     const pool = workers ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram) : new HistogramPool(histogramLength(nFeatures));
     const build: HistogramBuilder = workers
-      ? (rs, start, end, hist) => workers.build(rs, start, end, hist)
-      : (rs, start, end, hist) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures);
+      ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
+      : (rs, start, end, hist, withCounts) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistogramBlock, FEATURE_SLOTS, histogramLength, subtractHistogram } from './Histogram.js';
+import { buildHistogramBlock, copyCounts, FEATURE_SLOTS, histogramLength, subtractHistogram } from './Histogram.js';
 
 /** Integer gradients keep every sum exact, so subtraction and direct build must agree to the bit. */
 function fixture(nRows: number, nFeatures: number) {
@@ -19,7 +19,7 @@ describe('gradient histograms', () => {
     const { bins, gradients } = fixture(nRows, nFeatures);
     const rows = Int32Array.from({ length: nRows }, (_, i) => i).filter((r) => r % 3 !== 0);
     const hist = new Float64Array(histogramLength(nFeatures)).fill(99); // stale values must be cleared
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, rows.length, hist, 0, nFeatures);
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, rows.length, hist, 0, nFeatures, true);
     for (let f = 0; f < nFeatures; f++) {
       const sum = new Float64Array(256);
       const count = new Float64Array(256);
@@ -44,9 +44,9 @@ describe('gradient histograms', () => {
     const parent = new Float64Array(histogramLength(nFeatures));
     const smallHist = new Float64Array(histogramLength(nFeatures));
     const largeHist = new Float64Array(histogramLength(nFeatures));
-    buildHistogramBlock(bins, nFeatures, gradients, parentRows, 0, nRows, parent, 0, nFeatures);
-    buildHistogramBlock(bins, nFeatures, gradients, small, 0, small.length, smallHist, 0, nFeatures);
-    buildHistogramBlock(bins, nFeatures, gradients, large, 0, large.length, largeHist, 0, nFeatures);
+    buildHistogramBlock(bins, nFeatures, gradients, parentRows, 0, nRows, parent, 0, nFeatures, true);
+    buildHistogramBlock(bins, nFeatures, gradients, small, 0, small.length, smallHist, 0, nFeatures, true);
+    buildHistogramBlock(bins, nFeatures, gradients, large, 0, large.length, largeHist, 0, nFeatures, true);
     subtractHistogram(parent, smallHist);
     expect(Array.from(parent)).toEqual(Array.from(largeHist));
   });
@@ -58,9 +58,25 @@ describe('gradient histograms', () => {
     const rows = Int32Array.from({ length: nRows }, (_, i) => i);
     const whole = new Float64Array(histogramLength(nFeatures));
     const halves = new Float64Array(histogramLength(nFeatures));
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, whole, 0, nFeatures);
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 0, 5);
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 5, 10);
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, whole, 0, nFeatures, true);
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 0, 5, true);
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 5, 10, true);
     expect(Array.from(halves)).toEqual(Array.from(whole));
+  });
+
+  it('a gradient-only build plus counts kept from an earlier build equals a full build', () => {
+    const nRows = 400;
+    const nFeatures = 6;
+    const { bins, gradients } = fixture(nRows, nFeatures);
+    const rows = Int32Array.from({ length: nRows }, (_, i) => i);
+    const full = new Float64Array(histogramLength(nFeatures));
+    const earlier = new Float64Array(histogramLength(nFeatures));
+    const partial = new Float64Array(histogramLength(nFeatures));
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, full, 0, nFeatures, true);
+    const other = gradients.map((g) => -2 * g); // an earlier tree: other gradients, same rows
+    buildHistogramBlock(bins, nFeatures, other, rows, 0, nRows, earlier, 0, nFeatures, true);
+    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, partial, 0, nFeatures, false);
+    copyCounts(earlier, partial);
+    expect(Array.from(partial)).toEqual(Array.from(full));
   });
 });

@@ -26,6 +26,7 @@ export function buildHistogramBlock(
   hist: Float64Array,
   fStart: number,
   fEnd: number,
+  withCounts: boolean,
 ): void {
   const SLOTS = 512;
   hist.fill(0, fStart * SLOTS, fEnd * SLOTS);
@@ -33,6 +34,24 @@ export function buildHistogramBlock(
   const width = fEnd - fStart;
   const wide = width - (width % 4);
   const o0 = fStart * SLOTS;
+  if (!withCounts) {
+    // Gradient sums only (the caller knows the counts, e.g. the root's, which do not change between trees).
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const g = gradients[r]!;
+      const base = r * nFeatures + fStart;
+      let j = 0;
+      let o = o0;
+      for (; j < wide; j += 4, o += 4 * SLOTS) {
+        hist[o + (bins[base + j]! << 1)]! += g;
+        hist[o + SLOTS + (bins[base + j + 1]! << 1)]! += g;
+        hist[o + 2 * SLOTS + (bins[base + j + 2]! << 1)]! += g;
+        hist[o + 3 * SLOTS + (bins[base + j + 3]! << 1)]! += g;
+      }
+      for (; j < width; j++, o += SLOTS) hist[o + (bins[base + j]! << 1)]! += g;
+    }
+    return;
+  }
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
     const g = gradients[r]!;
@@ -59,6 +78,11 @@ export function buildHistogramBlock(
       hist[k + 1]! += 1;
     }
   }
+}
+
+/** Copies the count slots of `from` into `to` (same layout), leaving `to`'s gradient sums. */
+export function copyCounts(from: Float64Array, to: Float64Array): void {
+  for (let i = 1; i < to.length; i += 2) to[i] = from[i]!;
 }
 
 /** `larger = parent − smaller`, in place in the parent's buffer (histogram subtraction). */

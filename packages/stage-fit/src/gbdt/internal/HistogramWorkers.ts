@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { BinnedFeatures } from './BinMapper.js';
 import { buildHistogramBlock, histogramLength } from './Histogram.js';
 
-/** Control slots per worker (Int32): sequence, done, start, end, histogram slot, first feature, end feature, stop, failed. */
-const SLOTS = 9;
+/** Control slots per worker (Int32): sequence, done, start, end, histogram slot, first feature, end feature, stop, counts, failed. */
+const SLOTS = 10;
 const SEQ = 0;
 const DONE = 1;
 const START = 2;
@@ -21,7 +21,8 @@ const HIST = 4;
 const F_START = 5;
 const F_END = 6;
 const STOP = 7;
-const FAILED = 8;
+const COUNTS = 8;
+const FAILED = 9;
 /** A worker that has not answered in this long is taken as dead (it never started, or was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
 /** Below this many rows a histogram is cheaper to build here than to hand out. */
@@ -41,7 +42,7 @@ for (;;) {
   try {
     const hist = new Float64Array(arena, ctrl[at + ${HIST}] * histLength * 8, histLength);
     build(new Uint8Array(bins), nFeatures, new Float64Array(gradients), new Int32Array(rows),
-      ctrl[at + ${START}], ctrl[at + ${END}], hist, ctrl[at + ${F_START}], ctrl[at + ${F_END}]);
+      ctrl[at + ${START}], ctrl[at + ${END}], hist, ctrl[at + ${F_START}], ctrl[at + ${F_END}], ctrl[at + ${COUNTS}] === 1);
   } catch (e) {
     ctrl[at + ${FAILED}] = 1;
   }
@@ -110,10 +111,10 @@ export class HistogramWorkers {
   };
 
   /** Builds the histogram of rows[start..end) (rows must be `this.rows`, hist one of the arena's). */
-  build(rows: Int32Array, start: number, end: number, hist: Float64Array): void {
+  build(rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean): void {
     if (rows !== this.rows || hist.buffer !== this.arena) throw new Error('gbdt: worker histograms need the shared row list and arena');
     if (end - start < MIN_PARALLEL_ROWS) {
-      buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, 0, this.nFeatures);
+      buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, 0, this.nFeatures, withCounts);
       return;
     }
     const slot = hist.byteOffset / (this.histLength * 8);
@@ -126,11 +127,12 @@ export class HistogramWorkers {
       c[at + HIST] = slot;
       c[at + F_START] = this.blocks[j]![0];
       c[at + F_END] = this.blocks[j]![1];
+      c[at + COUNTS] = withCounts ? 1 : 0;
       Atomics.store(c, at + SEQ, seq);
       Atomics.notify(c, at + SEQ);
     }
     const [f0, f1] = this.blocks[0]!;
-    buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, f0, f1);
+    buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, f0, f1, withCounts);
     for (let j = 1; j <= this.workers.length; j++) {
       const at = j * SLOTS + DONE;
       const t0 = Date.now();

@@ -10,8 +10,8 @@ import { MISSING_BIN } from './BinMapper.js';
 import { subtractHistogram } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
-/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers). */
-export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array) => void;
+/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
+export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean) => void;
 
 export interface GrowthRules extends SplitRules {
   readonly numLeaves: number;
@@ -99,7 +99,7 @@ export function growTree(
   if (keep || (canSplit(rowCount, 0) && rules.numLeaves > 1)) {
     const hist = pool.take();
     if (incremental.rootHistogram) hist.set(incremental.rootHistogram);
-    else buildHistogram(rows, 0, rowCount, hist);
+    else buildHistogram(rows, 0, rowCount, hist, true);
     incremental.onRootHistogram?.(hist);
     leaves[0]!.hist = hist;
     if (canSplit(rowCount, 0) && rules.numLeaves > 1) findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
@@ -174,7 +174,7 @@ export function growTree(
     const splitLarge = growing && canSplit(large.end - large.start, depth);
     if (keep || splitSmall || splitLarge) {
       const h = pool.take();
-      buildHistogram(rows, small.start, small.end, h);
+      buildHistogram(rows, small.start, small.end, h, true);
       if (keep || splitLarge) {
         subtractHistogram(parent.hist!, h);
         large.hist = parent.hist;
