@@ -13,6 +13,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const TEST_ROWS = Math.round(ROWS / 4);
 const FEATURES = 40;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
+/** BENCH_SEED picks another draw of the synthetic data (training seed 2·s+1, held-out 2·s+2). */
+const SEED = Number(process.env.BENCH_SEED ?? 0);
 /** BENCH_TWO_THREADS=0 skips the 2-thread pair (LightGBM's OpenMP threads crawl on an oversubscribed machine). */
 const TWO_THREADS = process.env.BENCH_TWO_THREADS !== '0';
 const settings = { num_leaves: 31, max_bin: 255, rounds: 300, learning_rate: 0.05, min_data_in_leaf: 20 };
@@ -89,8 +91,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const { trainGbdt, predictGbdt } = await loadTrainer();
-const train = makeData(ROWS, 1);
-const test = makeData(TEST_ROWS, 2);
+const train = makeData(ROWS, 2 * SEED + 1);
+const test = makeData(TEST_ROWS, 2 * SEED + 2);
 const dataDir = join(tmpdir(), `gbdt-bench-data-${process.pid}`);
 mkdirSync(dataDir, { recursive: true });
 writeFileSync(join(dataDir, 'x_train.f64'), rowMajor(train.X, ROWS));
@@ -124,7 +126,7 @@ function lightgbm(threads) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
-console.log(`GBDT bench: ${ROWS} train rows, ${TEST_ROWS} held-out rows, ${FEATURES} features, ${JSON.stringify(settings)}, ${REPEATS} repeats (median)`);
+console.log(`GBDT bench (data seed ${SEED}): ${ROWS} train rows, ${TEST_ROWS} held-out rows, ${FEATURES} features, ${JSON.stringify(settings)}, ${REPEATS} repeats (median)`);
 console.log(`load average before: ${load()}`);
 const runs = { ours1: [], lgb1: [], ours2: [], lgb2: [] };
 for (let r = 0; r < REPEATS; r++) {

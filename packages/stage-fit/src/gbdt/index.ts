@@ -10,9 +10,9 @@
  *     seed; missing keys take `DEFAULT_GBDT_PARAMS`. Unknown keys (e.g. the config's
  *     `early_stopping_years`, which the caller turns into `validRows`) are ignored.
  *   - `options.validRows` — row indices of X/y held out for early stopping (not trained on, not used for the
- *     bin boundaries); `options.jobs` — histogram threads (1 = this thread only). Measured on this shared
- *     2-core machine under load 20–35, 2 threads were not faster than 1 (see the bench note in the README):
- *     prefer jobs = 1 per model and run folds in parallel instead, unless cores are idle.
+ *     bin boundaries); `options.jobs` — histogram threads (1 = this thread only). Measured on the shared
+ *     2-core machine under load, 2 threads were not faster than 1 (README, Benchmark): prefer jobs = 1 per
+ *     model and run folds in parallel instead, unless cores are idle. Results do not depend on jobs.
  *   - returns `{ trees, base_score, learning_rate, best_iteration, rounds, valid_rmse, train_rmse, params }`;
  *     `trees` is truncated to `best_iteration`.
  *   Bad params / shapes throw a RangeError naming the field (the config schema normally catches them first).
@@ -25,9 +25,9 @@
  *
  * Method: features binned once (≤ max_bin quantile bins from the training rows; NaN in a bin of its own with a
  * learned default direction), (Σ gradient, count) histograms (hessian ≡ 1), histogram subtraction (build the
- * smaller child, subtract for the larger; without row subsampling the root histogram is carried from tree to
- * tree, since each row's gradient moves by exactly its leaf's value), leaf-wise or depth-wise growth,
- * shrinkage, L2 on leaves, base_score = mean of the training targets (as LightGBM's boost_from_average).
+ * smaller child, subtract for the larger; without row subsampling the root's bin counts are kept from the first
+ * tree), leaf-wise or depth-wise growth, shrinkage, L2 on leaves, base_score = mean of the training targets
+ * (as LightGBM's boost_from_average).
  */
 import type { Model } from '@commodity-hindcast/rundir-contract/schemas';
 import type { GbdtTraining } from './trainGbdt.js';

@@ -1,3 +1,4 @@
+import { predict } from '@commodity-hindcast/rundir-contract/domain';
 import { ModelSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
@@ -156,6 +157,17 @@ describe('trainGbdt', () => {
     const model = trainGbdt(X, y, { ...small, n_estimators: 3 });
     const json = gbdtModelJson(model, ['a', 'b', 'c', 'd', 'e']);
     expect(ModelSchema.parse(JSON.parse(JSON.stringify(json)))).toEqual(json);
+  });
+
+  it("model.json through the contract's evaluator equals predictGbdt bit for bit (missing values included)", () => {
+    const { X, y } = nonlinear(3000, 10);
+    X[4] = Float64Array.from(X[4]!, (v, i) => (i % 6 === 0 ? NaN : v));
+    const model = trainGbdt(X, y, { ...small, n_estimators: 60, subsample: 0.8, colsample_bytree: 0.8 });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const json = ModelSchema.parse(JSON.parse(JSON.stringify(gbdtModelJson(model, names))));
+    const n = y.length;
+    const frame = { numRows: n, year: new Int32Array(n), geoIdentifier: new Array<string>(n).fill('x'), initDate: new Int32Array(n), featureNames: names, features: X };
+    expect(Array.from(predict(json, frame))).toEqual(Array.from(predictGbdt(model, X)));
   });
 
   it('names the bad field', () => {

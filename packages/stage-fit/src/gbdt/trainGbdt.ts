@@ -86,8 +86,7 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
     const featureCount = p.colsample_bytree < 1 ? Math.max(1, Math.round(nFeatures * p.colsample_bytree)) : nFeatures;
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f);
 
-    const incremental = bagSize === nTrain;
-    let rootHistogram: Float64Array | null = null;
+    let rootCounts: Float64Array | null = null;
     const trees: GbdtTree[] = [];
     const validRmse: number[] = [];
     const trainRmse: number[] = [];
@@ -100,24 +99,10 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
         for (let i = 0; i < bagSize; i++) rows[i] = trainRows[picked[i]!]!;
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
-      // Without row subsampling every tree's root holds the same rows, and a row's gradient grows by exactly
-      // its leaf's value: root(t+1) = root(t) + Σ_leaves value · counts(leaf), so the root is built only once.
-      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, {
-        rootHistogram,
-        keepLeafHistograms: incremental,
-        onRootHistogram: (h) => {
-          if (incremental && !rootHistogram) rootHistogram = Float64Array.from(h);
-        },
+      // Without row subsampling every tree's root holds the same rows: its bin counts are kept from the first.
+      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, rootCounts, (h) => {
+        if (bagSize === nTrain && !rootCounts) rootCounts = Float64Array.from(h);
       });
-      if (incremental) {
-        const root = rootHistogram!;
-        grown.leaves.forEach((leaf, i) => {
-          const v = grown.tree.value[leaf.node]!;
-          const h = grown.leafHistograms[i]!;
-          for (let k = 0; k < root.length; k += 2) root[k]! += v * h[k + 1]!;
-          pool.give(h);
-        });
-      }
       trees.push(grown.tree);
 
       const value = grown.tree.value;

@@ -7,7 +7,7 @@
 import type { GbdtTree } from '../GbdtModel.js';
 import type { BinnedFeatures } from './BinMapper.js';
 import { MISSING_BIN } from './BinMapper.js';
-import { subtractHistogram } from './Histogram.js';
+import { copyCounts, subtractHistogram } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
 /** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
@@ -27,8 +27,6 @@ export interface GrownTree {
   readonly splitBin: Int32Array;
   /** Per leaf (in `rows`): its node, and its row range after growth. */
   readonly leaves: readonly { node: number; start: number; end: number }[];
-  /** With `keepLeafHistograms`: each leaf's histogram, in the order of `leaves`. */
-  readonly leafHistograms: readonly Float64Array[];
 }
 
 interface Leaf {
@@ -69,17 +67,10 @@ export function growTree(
   rules: GrowthRules,
   buildHistogram: HistogramBuilder,
   pool: HistogramPool,
-  /**
-   * Without row subsampling the caller keeps the root histogram from tree to tree (`rootHistogram`: copied in
-   * instead of built; null for the first tree, whose built root is passed to `onRootHistogram`) and needs every
-   * final leaf's histogram to update it (`keepLeafHistograms`: returned in `leafHistograms`, to give back to the pool).
-   */
-  incremental: { rootHistogram: Float64Array | null; keepLeafHistograms: boolean; onRootHistogram?: (hist: Float64Array) => void } = {
-    rootHistogram: null,
-    keepLeafHistograms: false,
-  },
+  /** The root's count slots when the root rows are the same every tree (no row subsampling), else null. */
+  rootCounts: Float64Array | null = null,
+  onRootHistogram?: (hist: Float64Array) => void,
 ): GrownTree {
-  const keep = incremental.keepLeafHistograms;
   const { columns, upper, valueBins } = binned;
   const goesLeft = new Uint8Array(256);
   const feature: number[] = [-1];
@@ -96,13 +87,15 @@ export function growTree(
     count >= 2 * Math.max(1, rules.minDataInLeaf) && (rules.maxDepth <= 0 || depth < rules.maxDepth);
 
   const leaves: Leaf[] = [{ node: 0, start: 0, end: rowCount, depth: 0, sumG: rootG, hist: null, split: noSplit() }];
-  if (keep || (canSplit(rowCount, 0) && rules.numLeaves > 1)) {
+  if (canSplit(rowCount, 0) && rules.numLeaves > 1) {
     const hist = pool.take();
-    if (incremental.rootHistogram) hist.set(incremental.rootHistogram);
-    else buildHistogram(rows, 0, rowCount, hist, true);
-    incremental.onRootHistogram?.(hist);
+    if (rootCounts) {
+      buildHistogram(rows, 0, rowCount, hist, false);
+      copyCounts(rootCounts, hist);
+    } else buildHistogram(rows, 0, rowCount, hist, true);
+    onRootHistogram?.(hist);
     leaves[0]!.hist = hist;
-    if (canSplit(rowCount, 0) && rules.numLeaves > 1) findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
+    findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
   }
 
   while (leaves.length < rules.numLeaves) {
@@ -168,31 +161,29 @@ export function growTree(
     leaves[pick] = leftLeaf;
     leaves.push(rightLeaf);
 
-    const growing = leaves.length < rules.numLeaves;
-    const [small, large] = leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
-    const splitSmall = growing && canSplit(small.end - small.start, depth);
-    const splitLarge = growing && canSplit(large.end - large.start, depth);
-    if (keep || splitSmall || splitLarge) {
-      const h = pool.take();
-      buildHistogram(rows, small.start, small.end, h, true);
-      if (keep || splitLarge) {
-        subtractHistogram(parent.hist!, h);
-        large.hist = parent.hist;
-        parent.hist = null;
+    if (leaves.length < rules.numLeaves) {
+      const [small, large] = leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
+      const splitSmall = canSplit(small.end - small.start, depth);
+      const splitLarge = canSplit(large.end - large.start, depth);
+      if (splitSmall || splitLarge) {
+        const h = pool.take();
+        buildHistogram(rows, small.start, small.end, h, true);
+        if (splitLarge) {
+          subtractHistogram(parent.hist!, h);
+          large.hist = parent.hist;
+          parent.hist = null;
+        }
+        if (splitSmall) small.hist = h;
+        else pool.give(h);
+        for (const c of [small, large]) if (c.hist) findBestSplit(c.hist, valueBins, features, c.sumG, c.end - c.start, rules, c.split);
       }
-      if (keep || splitSmall) small.hist = h;
-      else pool.give(h);
-      if (splitSmall) findBestSplit(small.hist!, valueBins, features, small.sumG, small.end - small.start, rules, small.split);
-      if (splitLarge) findBestSplit(large.hist!, valueBins, features, large.sumG, large.end - large.start, rules, large.split);
     }
     pool.give(parent.hist);
     parent.hist = null;
   }
 
-  const leafHistograms: Float64Array[] = [];
   for (const leaf of leaves) {
-    if (keep) leafHistograms.push(leaf.hist!);
-    else pool.give(leaf.hist);
+    pool.give(leaf.hist);
     leaf.hist = null;
     const count = leaf.end - leaf.start;
     value[leaf.node] = (-leaf.sumG / (count + rules.lambdaL2)) * rules.learningRate;
@@ -201,6 +192,5 @@ export function growTree(
     tree: { feature, threshold, left, right, default_left: defaultLeft, value },
     splitBin: Int32Array.from(splitBin),
     leaves: leaves.map((x) => ({ node: x.node, start: x.start, end: x.end })),
-    leafHistograms,
   };
 }
