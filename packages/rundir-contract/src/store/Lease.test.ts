@@ -98,3 +98,15 @@ describe('withLease', () => {
     expect(seen).toEqual(['held', 'nested', 'still held', 'refused', 'released']);
   });
 });
+
+describe('acquireLease on a store that cannot be reached', () => {
+  it('names the target, not its lease object', async () => {
+    const target = 's3://bucket/data/y.parquet';
+    const unreachable = {
+      createIfAbsent: async (location: string) => {
+        throw new Error(`S3 create-if-absent of ${location} failed: no answer`);
+      },
+    } as unknown as import('./Store.js').Store;
+    await expect(acquireLease(target, { store: unreachable })).rejects.toThrow(`S3 create-if-absent of ${target} failed: no answer`);
+  });
+});

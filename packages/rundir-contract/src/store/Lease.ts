@@ -81,7 +81,15 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
       acquired_at: new Date(at).toISOString(),
       expires_at: new Date(at + ttl).toISOString(),
     };
-    if ((await store.createIfAbsent(location, `${JSON.stringify(record)}\n`)) === 'created') return new Lease(location, record, store);
+    let created;
+    try {
+      created = await store.createIfAbsent(location, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      // The user asked for the target, not its lease object: a store that cannot be reached is reported there.
+      if (error instanceof Error && error.message.includes(location)) error.message = error.message.split(location).join(target);
+      throw error;
+    }
+    if (created === 'created') return new Lease(location, record, store);
     const holder = await readRecord(store, location);
     if (holder === undefined) continue; // released between our create and our read: try again at once
     if (leaseIsStale(holder, at)) {
