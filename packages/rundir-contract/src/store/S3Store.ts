@@ -68,7 +68,7 @@ function isMissingKey(error: unknown): boolean {
 }
 
 /** Wraps an SDK error into a one-line ContractError that names the location and what to check. */
-function s3Failure(action: string, location: Location, error: unknown): ContractError {
+export function s3Failure(action: string, location: Location, error: unknown): ContractError {
   if (error instanceof DeadlineExceeded) {
     return new ContractError(
       `S3 ${action} ${location} failed: no answer within ${error.deadlineMs} ms (${S3_SETTINGS_ENV.deadlineMs}); check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) and the network, or raise ${S3_SETTINGS_ENV.deadlineMs}`,
@@ -152,10 +152,10 @@ export class S3Store implements Store {
   }
 
   /**
-   * Sends one request, aborted when it runs past the deadline (its retries and backoffs included); `use` consumes
+   * Sends one request (any S3 command), aborted when it runs past the deadline (its retries and backoffs included); `use` consumes
    * the answer (a GET's body) under the same deadline.
    */
-  private async send<T = unknown, R = T>(command: object, use?: (answer: T) => Promise<R>): Promise<R> {
+  async send<T = unknown, R = T>(command: object, use?: (answer: T) => Promise<R>): Promise<R> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.deadlineMs);
     try {
