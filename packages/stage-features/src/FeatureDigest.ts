@@ -31,6 +31,24 @@ export async function digestBuilderInputs(builders: ResolvedConfig['builders']):
   return out;
 }
 
+/**
+ * Refuses inputs whose digest changed between two readings (before and after the stage read them): the stage's
+ * result and the digest it records would describe different bytes. One line naming the builder field and file.
+ */
+export function assertInputsUnchanged(before: readonly DigestedInput[], after: readonly DigestedInput[]): void {
+  for (const [i, first] of before.entries()) {
+    const second = after[i];
+    if (second === undefined || second.sha256 !== first.sha256) {
+      throw new FeaturesInputError(
+        `builders.${first.builder}.filepath`,
+        first.location,
+        `changed while the stage was reading it (sha256 ${first.sha256.slice(0, 12)}… then ${second ? `${second.sha256.slice(0, 12)}…` : 'gone'})`,
+        'run the stage again once nothing else writes its inputs',
+      );
+    }
+  }
+}
+
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>

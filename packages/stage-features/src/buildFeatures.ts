@@ -14,7 +14,7 @@ import { assertRowsJoined } from './compute/JoinDiagnosis.js';
 import { dropAllMissingColumns, fitFrame, joinFeatures, predFrame } from './compute/FeatureTable.js';
 import { hindcastSeasonInits } from './compute/SeasonInits.js';
 import { AUXILIARY_COLUMNS } from './compute/YieldRows.js';
-import { digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
+import { assertInputsUnchanged, digestBuilderInputs, featuresDigest } from './FeatureDigest.js';
 import { FeaturesError } from './FeaturesError.js';
 import { STAGE_PACKAGE_ID } from './PackageInfo.js';
 
@@ -89,6 +89,9 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
 
   // Every input is read and checked before any feature is computed.
   const loaded = await loadBuilders(config, calendar, { mode: 'hindcast' });
+  // The digest recorded in metadata.json must be that of the bytes computed from: an input replaced between the
+  // digest and the reads (another import writing it) is refused rather than recorded under the old digest.
+  assertInputsUnchanged(inputs, await digestBuilderInputs(config.builders));
   const selection = selectFeatureColumns(loaded.blocks, config.feature_cols);
   const rows = yieldRowsInYears(loaded.yields, config.feature_start_year, config.feature_end_year);
   assertRowsJoined(rows, loaded.blocks, loaded.yieldsBuilder);

@@ -26,6 +26,31 @@ function isInside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
 }
 
+/**
+ * The first symbolic link under the folder `dir` (a Zarr store) that resolves outside `realRoot`, with its target;
+ * undefined when there is none or `dir` is not a folder.
+ */
+async function escapingLinkUnder(dir: string, realRoot: string): Promise<{ link: string; real: string } | undefined> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    const path = nodePath.join(dir, entry.name);
+    if (entry.isSymbolicLink()) {
+      const real = await fs.realpath(path).catch(() => undefined);
+      if (real !== undefined && !isInside(realRoot, real)) return { link: path, real };
+      // A link that stays inside is read as what it points to; a folder it points to is checked where it lies.
+    } else if (entry.isDirectory()) {
+      const found = await escapingLinkUnder(path, realRoot);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Every string of a config with its dotted field path (`builders.weather.filepath`). */
 function* strings(value: unknown, path: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
@@ -54,6 +79,12 @@ export async function assertInsideInputDataDir(config: object, root: Location, w
     const real = await realPathOfNearest(value);
     if (!isInside(realRoot, real)) {
       problems.push(`${field}: ${value} leads through a symbolic link to ${real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR, or give the path it links to`);
+      continue;
+    }
+    // A folder input (a Zarr store) is read file by file: a chunk linked outside leaves INPUT_DATA_DIR as well.
+    const inner = await escapingLinkUnder(real, realRoot);
+    if (inner) {
+      problems.push(`${field}: ${nodePath.join(value, nodePath.relative(real, inner.link))} is a symbolic link to ${inner.real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR`);
     }
   }
   if (problems.length > 0) {

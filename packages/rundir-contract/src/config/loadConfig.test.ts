@@ -400,6 +400,26 @@ describe('loadConfig from a file', () => {
     await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({ experiment_name: 'inside' });
   });
 
+  it('refuses a folder input (a Zarr store) with a file linked outside INPUT_DATA_DIR, naming that file', async () => {
+    const root = mkdtempSync(nodePath.join(tmpdir(), 'inside-'));
+    const outside = mkdtempSync(nodePath.join(tmpdir(), 'outside-'));
+    writeFileSync(nodePath.join(outside, 'chunk'), 'x');
+    const store = nodePath.join(root, 'data', 'cybench', 'us_maize_features.parquet');
+    mkdirSync(nodePath.join(store, 'tmax', 'c'), { recursive: true });
+    writeFileSync(nodePath.join(store, 'zarr.json'), '{}');
+    symlinkSync(nodePath.join(outside, 'chunk'), nodePath.join(store, 'tmax', 'c', '0'));
+    const text = CORN_TEXT.replace(/^experiment_name:.*$/m, 'experiment_name: inside');
+    const error = await configErrorAsync(() => loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }));
+    expect(error.message).toBe(
+      `c.yaml: a path leaves INPUT_DATA_DIR: builders.weather.filepath: ${store}/tmax/c/0 is a symbolic link to ${realpathSync(outside)}/chunk, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR`,
+    );
+    // A chunk linked inside is fine.
+    rmSync(nodePath.join(store, 'tmax', 'c', '0'));
+    writeFileSync(nodePath.join(root, 'chunk'), 'x');
+    symlinkSync(nodePath.join(root, 'chunk'), nodePath.join(store, 'tmax', 'c', '0'));
+    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({ experiment_name: 'inside' });
+  });
+
   it('uses yamlText when given, with configPath only naming it', async () => {
     const error = await configErrorAsync(() => loadConfig({ yamlText: 'experiment_name: [', configPath: 'configs/inline.yaml', env: ENV }));
     expect(error.message).toMatch(/^configs\/inline\.yaml: YAML syntax error at line 1/);

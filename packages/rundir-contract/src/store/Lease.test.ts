@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseHeldError } from '../errors/StorageErrors.js';
-import { acquireLease } from './Lease.js';
+import { acquireLease, withLease } from './Lease.js';
 import { leaseLocation, type LeaseRecord } from './LeaseRecord.js';
 import { HOST_TAG } from './WriterTag.js';
 
@@ -71,5 +71,42 @@ describe('acquireLease (local)', () => {
     await writeLease(target, { token: 'newer' });
     await lease.release();
     expect(JSON.parse(await fs.readFile(leaseLocation(target), 'utf8'))).toMatchObject({ token: 'newer' });
+  });
+});
+
+describe('withLease', () => {
+  it('joins its own lease inside the work, keeps it until the work ends, and still excludes others', async () => {
+    const target = nodePath.join(root, 'nested', 'out.parquet');
+    const lease = leaseLocation(target);
+    const seen: string[] = [];
+    // A concurrent task of the same process, started outside the work: the lease is someone else's to it.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const outsider = gate.then(() => acquireLease(target, { waitMs: 0 })).then(
+      () => 'taken',
+      (error: unknown) => (error instanceof LeaseHeldError ? 'refused' : String(error)),
+    );
+    await withLease(target, async () => {
+      seen.push((await fs.readFile(lease, 'utf8')).includes(`"pid":${process.pid}`) ? 'held' : 'other');
+      // The publish inside the import: joined at once, not waited for.
+      await withLease(target, async () => seen.push('nested'), { waitMs: 0 });
+      seen.push(await fs.stat(lease).then(() => 'still held', () => 'released'));
+      open();
+      seen.push(await outsider);
+    });
+    seen.push(await fs.stat(lease).then(() => 'still held', () => 'released'));
+    expect(seen).toEqual(['held', 'nested', 'still held', 'refused', 'released']);
+  });
+});
+
+describe('acquireLease on a store that cannot be reached', () => {
+  it('names the target, not its lease object', async () => {
+    const target = 's3://bucket/data/y.parquet';
+    const unreachable = {
+      createIfAbsent: async (location: string) => {
+        throw new Error(`S3 create-if-absent of ${location} failed: no answer`);
+      },
+    } as unknown as import('./Store.js').Store;
+    await expect(acquireLease(target, { store: unreachable })).rejects.toThrow(`S3 create-if-absent of ${target} failed: no answer`);
   });
 });

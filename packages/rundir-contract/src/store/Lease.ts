@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LeaseHeldError } from '../errors/StorageErrors.js';
@@ -21,16 +22,23 @@ export interface AcquireLeaseOptions {
 const DEFAULT_TTL_MS = 15 * 60_000;
 const DEFAULT_WAIT_MS = 2 * 60_000;
 
+// The lease objects held by the work that `withLease` runs, so that a nested acquire of the same lease (an import
+// that holds its output's lease and then publishes it, which leases it too) joins it instead of waiting for itself.
+const heldByWork = new AsyncLocalStorage<ReadonlySet<Location>>();
+
 /** A held lease on one target. Release it in a `finally`; a holder killed without releasing leaves it to expire. */
 export class Lease {
   constructor(
     readonly location: Location,
     readonly record: LeaseRecord,
     private readonly store: Store,
+    /** True when the enclosing `withLease` already holds it: release leaves it to that one. */
+    readonly nested = false,
   ) {}
 
   /** Deletes the lease object if it is still ours (a holder that overran its expiry may have been taken over). */
   async release(): Promise<void> {
+    if (this.nested) return;
     const current = await readRecord(this.store, this.location);
     if (current?.token === this.record.token) await this.store.delete(this.location);
   }
@@ -58,6 +66,10 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
   const location = leaseLocation(target);
   const started = now();
+  if (heldByWork.getStore()?.has(location)) {
+    const at = new Date(now()).toISOString();
+    return new Lease(location, { target, token: 'nested', host: HOST_TAG, hostname: hostname(), pid: process.pid, acquired_at: at, expires_at: at }, store, true);
+  }
   for (let attempt = 0; ; attempt++) {
     const at = now();
     const record: LeaseRecord = {
@@ -69,7 +81,15 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
       acquired_at: new Date(at).toISOString(),
       expires_at: new Date(at + ttl).toISOString(),
     };
-    if ((await store.createIfAbsent(location, `${JSON.stringify(record)}\n`)) === 'created') return new Lease(location, record, store);
+    let created;
+    try {
+      created = await store.createIfAbsent(location, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      // The user asked for the target, not its lease object: a store that cannot be reached is reported there.
+      if (error instanceof Error && error.message.includes(location)) error.message = error.message.split(location).join(target);
+      throw error;
+    }
+    if (created === 'created') return new Lease(location, record, store);
     const holder = await readRecord(store, location);
     if (holder === undefined) continue; // released between our create and our read: try again at once
     if (leaseIsStale(holder, at)) {
@@ -88,11 +108,14 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
   }
 }
 
-/** Runs `work` while holding the lease of `target`, releasing it however `work` ends. */
+/**
+ * Runs `work` while holding the lease of `target`, releasing it however `work` ends. Inside `work`, the same lease
+ * (a publish of the same target) is joined rather than waited for.
+ */
 export async function withLease<T>(target: Location, work: () => Promise<T>, options: AcquireLeaseOptions = {}): Promise<T> {
   const lease = await acquireLease(target, options);
   try {
-    return await work();
+    return await heldByWork.run(new Set([...(heldByWork.getStore() ?? []), lease.location]), work);
   } finally {
     await lease.release();
   }

@@ -6,7 +6,7 @@ import { S3Store } from './S3Store.js';
 
 describe('s3ClientSettingsFromEnv', () => {
   it('defaults, our variables, then the SDK variables', () => {
-    expect(s3ClientSettingsFromEnv({})).toEqual({ connectionTimeoutMs: 5000, requestTimeoutMs: 30000, maxAttempts: 5, retryMode: 'standard' });
+    expect(s3ClientSettingsFromEnv({})).toEqual({ connectionTimeoutMs: 5000, requestTimeoutMs: 30000, maxAttempts: 5, retryMode: 'standard', deadlineMs: 120000 });
     expect(
       s3ClientSettingsFromEnv({
         COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS: '250',
@@ -15,7 +15,7 @@ describe('s3ClientSettingsFromEnv', () => {
         COMMODITY_HINDCAST_S3_RETRY_MODE: 'adaptive',
         AWS_MAX_ATTEMPTS: '9',
       }),
-    ).toEqual({ connectionTimeoutMs: 250, requestTimeoutMs: 1500, maxAttempts: 3, retryMode: 'adaptive' });
+    ).toEqual({ connectionTimeoutMs: 250, requestTimeoutMs: 1500, maxAttempts: 3, retryMode: 'adaptive', deadlineMs: 120000 });
     expect(s3ClientSettingsFromEnv({ AWS_MAX_ATTEMPTS: '9', AWS_RETRY_MODE: 'adaptive' })).toMatchObject({ maxAttempts: 9, retryMode: 'adaptive' });
   });
 
@@ -74,6 +74,34 @@ describe('a frozen S3 endpoint (accepts connections, never answers)', () => {
     expect(connections).toBe(3);
     // 3 × 700 ms plus two jittered backoffs (at most 0.2 s and 0.4 s with the standard strategy): generous bound.
     expect(elapsed).toBeLessThan(15_000);
+    store.client.destroy();
+  }, 30_000);
+
+  it('fails at the deadline with one line naming the URI and COMMODITY_HINDCAST_S3_DEADLINE_MS, before timeout × attempts', async () => {
+    const env = {
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
+      COMMODITY_HINDCAST_S3_TIMEOUT_MS: '600000',
+      COMMODITY_HINDCAST_S3_MAX_ATTEMPTS: '5',
+      COMMODITY_HINDCAST_S3_DEADLINE_MS: '800',
+    };
+    expect(S3Store.optionsFromEnv(env)).toEqual({ deadlineMs: 800 });
+    const store = new S3Store({ ...S3Store.configFromEnv(env), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }, S3Store.optionsFromEnv(env));
+    const before = connections;
+    for (const [action, attempt] of [
+      ['read of', () => store.read('s3://frozen-bucket/a/b.parquet')],
+      ['head of', () => store.size('s3://frozen-bucket/a/b.parquet')],
+      ['write to', () => store.write('s3://frozen-bucket/a/b.parquet', 'x')],
+    ] as const) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ContractError);
+      const message = (error as Error).message;
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toBe(
+        `S3 ${action} s3://frozen-bucket/a/b.parquet failed: no answer within 800 ms (COMMODITY_HINDCAST_S3_DEADLINE_MS); check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) and the network, or raise COMMODITY_HINDCAST_S3_DEADLINE_MS`,
+      );
+    }
+    // One connection per request: the 10-minute request timeout never fired, the deadline ended each request.
+    expect(connections - before).toBe(3);
     store.client.destroy();
   }, 30_000);
 });

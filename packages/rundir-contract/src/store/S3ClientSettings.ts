@@ -18,6 +18,12 @@ export interface S3ClientSettings {
   /** Tries per request, the first included. */
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
+  /**
+   * The most one S3 request may take, every attempt and backoff included, in ms: a frozen endpoint (connections
+   * accepted, nothing answered) fails within it even when timeout × attempts would be longer. Multipart uploads of
+   * big objects are bounded per part by the request timeout instead.
+   */
+  deadlineMs: number;
 }
 
 const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
@@ -25,6 +31,7 @@ const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
   requestTimeoutMs: 30_000,
   maxAttempts: 5,
   retryMode: 'standard',
+  deadlineMs: 120_000,
 };
 
 /** The environment variables that set S3ClientSettings (documented in the package README). */
@@ -33,6 +40,7 @@ export const S3_SETTINGS_ENV = {
   requestTimeoutMs: 'COMMODITY_HINDCAST_S3_TIMEOUT_MS',
   maxAttempts: 'COMMODITY_HINDCAST_S3_MAX_ATTEMPTS',
   retryMode: 'COMMODITY_HINDCAST_S3_RETRY_MODE',
+  deadlineMs: 'COMMODITY_HINDCAST_S3_DEADLINE_MS',
 } as const;
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -58,6 +66,7 @@ export function s3ClientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
     requestTimeoutMs: positiveInteger(env, S3_SETTINGS_ENV.requestTimeoutMs, d.requestTimeoutMs, 3_600_000),
     maxAttempts: positiveInteger(env, attemptsName, d.maxAttempts, 20),
     retryMode: mode,
+    deadlineMs: positiveInteger(env, S3_SETTINGS_ENV.deadlineMs, d.deadlineMs, 3_600_000),
   };
 }
 

@@ -5,6 +5,10 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type DeleteObjectsCommandOutput,
+  type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -13,7 +17,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { randomUUID } from 'node:crypto';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
-import { s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
+import { DEFAULT_S3_CLIENT_SETTINGS, S3_SETTINGS_ENV, s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 import { isHiddenWriterEntry } from './WriterTag.js';
 import { errorMessage } from '../errors/errorMessage.js';
@@ -25,6 +29,11 @@ export interface S3StoreOptions {
   multipartThreshold?: number;
   /** Parts uploaded in parallel by one multipart upload. Default 4. */
   queueSize?: number;
+  /**
+   * The most one request may take, retries included, in ms (COMMODITY_HINDCAST_S3_DEADLINE_MS); past it the request
+   * is aborted and fails with one line. Default 120,000.
+   */
+  deadlineMs?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -59,14 +68,20 @@ function isMissingKey(error: unknown): boolean {
 }
 
 /** Wraps an SDK error into a one-line ContractError that names the location and what to check. */
-function s3Failure(action: string, location: Location, error: unknown): ContractError {
+export function s3Failure(action: string, location: Location, error: unknown): ContractError {
+  if (error instanceof DeadlineExceeded) {
+    return new ContractError(
+      `S3 ${action} ${location} failed: no answer within ${error.deadlineMs} ms (${S3_SETTINGS_ENV.deadlineMs}); check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) and the network, or raise ${S3_SETTINGS_ENV.deadlineMs}`,
+      { cause: error },
+    );
+  }
   const name = errorName(error) ?? 'Error';
   const status = httpStatus(error);
   const detail = errorMessage(error).replace(/\s+/g, ' ').trim();
   let hint = 'check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), the network and the region (AWS_REGION)';
   const attempts = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
   if (/Timeout|ECONNRESET|ECONNREFUSED|socket hang up/i.test(`${name} ${detail}`)) {
-    hint = `no answer${attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: ${hint}; timeouts and retries are set by COMMODITY_HINDCAST_S3_TIMEOUT_MS, COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS and COMMODITY_HINDCAST_S3_MAX_ATTEMPTS`;
+    hint = `no answer${attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: ${hint}; timeouts and retries are set by COMMODITY_HINDCAST_S3_TIMEOUT_MS, COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS, COMMODITY_HINDCAST_S3_MAX_ATTEMPTS and COMMODITY_HINDCAST_S3_DEADLINE_MS`;
   }
   if (name === 'NoSuchBucket') hint = 'the bucket does not exist: create it or fix the location';
   else if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|Credentials/i.test(name)) {
@@ -75,6 +90,14 @@ function s3Failure(action: string, location: Location, error: unknown): Contract
   return new ContractError(`S3 ${action} ${location} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}; ${hint}`, {
     cause: error,
   });
+}
+
+/** A request aborted because it ran past the store's deadline (every attempt included). */
+class DeadlineExceeded extends Error {
+  constructor(readonly deadlineMs: number, cause: unknown) {
+    super(`no answer within ${deadlineMs} ms`, { cause });
+    this.name = 'DeadlineExceeded';
+  }
 }
 
 /** A location that names an object (not a bucket root). */
@@ -97,9 +120,11 @@ export class S3Store implements Store {
   private readonly partSize: number;
   private readonly multipartThreshold: number;
   private readonly queueSize: number;
+  private readonly deadlineMs: number;
 
   constructor(client: S3Client | S3ClientConfig = {}, options: S3StoreOptions = {}) {
     this.client = client instanceof S3Client ? client : new S3Client(client);
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_S3_CLIENT_SETTINGS.deadlineMs;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     if (this.partSize < 5 * MIB) {
       throw new ContractError(`S3Store partSize ${this.partSize} is below S3's 5 MiB minimum part size; use at least ${5 * MIB}`);
@@ -119,6 +144,29 @@ export class S3Store implements Store {
     const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
     const bounded = s3ClientConfigFor(s3ClientSettingsFromEnv(env));
     return endpoint ? { region, endpoint, forcePathStyle: true, ...bounded } : { region, ...bounded };
+  }
+
+  /** The store options from the environment: the request deadline (COMMODITY_HINDCAST_S3_DEADLINE_MS). */
+  static optionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3StoreOptions {
+    return { deadlineMs: s3ClientSettingsFromEnv(env).deadlineMs };
+  }
+
+  /**
+   * Sends one request (any S3 command), aborted when it runs past the deadline (its retries and backoffs included); `use` consumes
+   * the answer (a GET's body) under the same deadline.
+   */
+  async send<T = unknown, R = T>(command: object, use?: (answer: T) => Promise<R>): Promise<R> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.deadlineMs);
+    try {
+      const answer = (await this.client.send(command as never, { abortSignal: controller.signal })) as T;
+      return use ? await use(answer) : (answer as unknown as R);
+    } catch (error) {
+      if (controller.signal.aborted) throw new DeadlineExceeded(this.deadlineMs, error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async read(location: Location): Promise<Uint8Array> {
@@ -187,7 +235,7 @@ export class S3Store implements Store {
   private async createdWith(location: Location, token: string): Promise<boolean> {
     const { bucket, key } = objectAddress(location);
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.send<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return response.Metadata?.[CREATE_TOKEN] === token;
     } catch (error) {
       if (isMissingKey(error)) return false;
@@ -203,7 +251,7 @@ export class S3Store implements Store {
     const { bucket, key } = parseS3Uri(location);
     if (key === '') return undefined;
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.send<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return response.ContentLength ?? 0;
     } catch (error) {
       if (isMissingKey(error)) return undefined;
@@ -226,7 +274,7 @@ export class S3Store implements Store {
   async delete(location: Location): Promise<void> {
     const { bucket, key } = objectAddress(location);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await this.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
       if (isMissingKey(error)) return;
       throw s3Failure('delete of', location, error);
@@ -243,7 +291,7 @@ export class S3Store implements Store {
       batch = [];
       let response;
       try {
-        response = await this.client.send(
+        response = await this.send<DeleteObjectsCommandOutput>(
           new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
         );
       } catch (error) {
@@ -275,7 +323,7 @@ export class S3Store implements Store {
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }));
+        page = await this.send<ListObjectsV2CommandOutput>(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }));
       } catch (error) {
         throw s3Failure('list of', prefix, error);
       }
@@ -290,15 +338,19 @@ export class S3Store implements Store {
   /** The bytes of a GET; an answer whose body fails or ends short of its Content-Length is asked for again. */
   private async getBytes(input: GetInput): Promise<Uint8Array> {
     for (let attempt = 1; ; attempt++) {
-      const response = await this.client.send(new GetObjectCommand(input));
+      let answered = false;
       try {
-        const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
-        if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
-          throw new ContractError(`the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`);
-        }
-        return bytes;
+        return await this.send<GetObjectCommandOutput, Uint8Array>(new GetObjectCommand(input), async (response) => {
+          answered = true;
+          const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+          if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
+            throw new ContractError(`the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`);
+          }
+          return bytes;
+        });
       } catch (error) {
-        if (attempt >= BODY_ATTEMPTS) throw error;
+        // Only a body that broke off is retried here; a failed request was retried by the SDK already.
+        if (!answered || error instanceof DeadlineExceeded || attempt >= BODY_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * Math.random()));
       }
     }
@@ -307,7 +359,7 @@ export class S3Store implements Store {
   private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean, metadata?: Record<string, string>): Promise<void> {
     const condition = { ...(ifAbsent ? { IfNoneMatch: '*' } : {}), ...(metadata ? { Metadata: metadata } : {}) };
     if (bytes.byteLength <= this.multipartThreshold) {
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
+      await this.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
     }
     // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too.

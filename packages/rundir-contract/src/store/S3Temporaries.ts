@@ -1,9 +1,17 @@
-import { AbortMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type GetObjectCommandOutput,
+  type ListMultipartUploadsCommandOutput,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
 import { ContractError } from '../errors/ContractError.js';
 import { errorMessage } from '../errors/errorMessage.js';
 import { formatS3Uri, parseS3Uri, type Location } from '../location/Location.js';
 import { leaseIsStale, parseLeaseRecord } from './LeaseRecord.js';
-import type { S3Store } from './S3Store.js';
+import { s3Failure, type S3Store } from './S3Store.js';
 import { isHiddenWriterEntry, parseTempEntryName, writerAlive } from './WriterTag.js';
 
 export interface S3TemporariesOptions {
@@ -14,6 +22,8 @@ export interface S3TemporariesOptions {
 }
 
 function failure(action: string, location: Location, error: unknown): ContractError {
+  // A request past its deadline (or any other SDK failure) is described as every other S3 request is.
+  if (error instanceof Error && error.name === 'DeadlineExceeded') return s3Failure(action, location, error);
   const detail = errorMessage(error, { name: true }).replace(/\s+/g, ' ');
   return new ContractError(`S3 ${action} ${location} failed: ${detail}; check the endpoint, credentials and permissions`, { cause: error });
 }
@@ -36,14 +46,14 @@ export async function abortStaleMultipartUploads(store: S3Store, location: Locat
   do {
     let page;
     try {
-      page = await store.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      page = await store.send<ListMultipartUploadsCommandOutput>(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
     } catch (error) {
       throw failure('listing multipart uploads of', location, error);
     }
     for (const upload of page.Uploads ?? []) {
       if (!upload.Key || !upload.UploadId || (upload.Initiated && upload.Initiated.getTime() >= cutoff)) continue;
       try {
-        await store.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        await store.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
       } catch (error) {
         if ((error as { name?: string }).name !== 'NoSuchUpload') throw failure('abort of the multipart upload of', formatS3Uri({ bucket, key: upload.Key }), error);
       }
@@ -70,7 +80,7 @@ async function writerEntries(store: S3Store, location: Location, recursive: bool
   do {
     let page;
     try {
-      page = await store.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+      page = await store.send<ListObjectsV2CommandOutput>(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
     } catch (error) {
       throw failure('list of', location, error);
     }
@@ -94,8 +104,10 @@ async function isStale(store: S3Store, bucket: string, group: EntryGroup, cutoff
   const name = group.root.slice(group.root.lastIndexOf('/') + 1);
   const old = group.newest < cutoff;
   if (name.startsWith('.lease-')) {
-    const response = await store.client.send(new GetObjectCommand({ Bucket: bucket, Key: group.root })).catch(() => undefined);
-    const record = response?.Body ? parseLeaseRecord(await response.Body.transformToByteArray()) : undefined;
+    const response = await store
+      .send<GetObjectCommandOutput, Uint8Array | undefined>(new GetObjectCommand({ Bucket: bucket, Key: group.root }), async (answer) => answer.Body?.transformToByteArray())
+      .catch(() => undefined);
+    const record = response ? parseLeaseRecord(response) : undefined;
     return record ? leaseIsStale(record, now) : old;
   }
   const parsed = parseTempEntryName(name);

@@ -5,7 +5,7 @@ import type { Store } from './Store.js';
 
 const local = new LocalStore();
 // The S3 client is built on first use, so local-only runs never read AWS settings.
-let s3Factory: () => Store = () => new S3Store(S3Store.configFromEnv());
+let s3Factory: () => Store = () => new S3Store(S3Store.configFromEnv(), S3Store.optionsFromEnv());
 let s3Default: Store | undefined;
 
 /** Replaces how S3 locations get their store (e.g. a client with custom retries); the next S3 call builds it. */

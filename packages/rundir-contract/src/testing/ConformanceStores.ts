@@ -75,7 +75,7 @@ function uriVariant(kind: 'memory' | 's3', raw: Store, bucket: string, drop: () 
     },
     async dispose() {
       // The contract's default: a client configured from the standard AWS environment, built on first use.
-      setS3StoreFactory(() => new S3Store(S3Store.configFromEnv()));
+      setS3StoreFactory(() => new S3Store(S3Store.configFromEnv(), S3Store.optionsFromEnv()));
       await drop();
     },
   };

@@ -8,21 +8,24 @@
  * Prints a markdown table of every case and a count per kind.
  *
  *   pnpm turbo run build --filter=@commodity-hindcast/cli...
- *   node tools/integration-tests/src/hostile/hostileCases.mjs [--only <id-substring>] [--json]
+ *   node tools/integration-tests/src/hostile/hostileCases.mjs [--only <id-substring>[,<id-substring>…]] [--json]
+ *   HOSTILE_BIN=/path/to/other/tools/cli/dist/bin.js node …   (the same cases against another build)
  *
  * S3 cases need moto (python3 with moto[server]; S3_TEST_ENDPOINT to use a running server) and are skipped
  * without it. Plain JavaScript so it runs with node alone, on main and on any branch, for a before/after table.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const BIN = join(REPO, 'tools/cli/dist/bin.js');
+// HOSTILE_BIN runs the cases against another build (main's, for a before/after table).
+const BIN = process.env.HOSTILE_BIN ?? join(REPO, 'tools/cli/dist/bin.js');
 const MOTO_SCRIPT = join(REPO, 'packages/rundir-contract/test/serial_moto_server.py');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -189,13 +192,16 @@ async function startS3() {
     const port = await freePort();
     moto = spawn('python3', [MOTO_SCRIPT, '127.0.0.1', String(port)], { stdio: 'ignore' });
     s3Endpoint = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(s3Endpoint);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    // moto can take a while to start on a loaded machine: up to a minute, then the S3 cases are skipped.
+    let up = false;
+    for (let i = 0; i < 600 && !up; i++) {
+      up = await fetch(s3Endpoint).then(() => true, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!up) {
+      moto?.kill();
+      s3Endpoint = '';
+      return;
     }
   }
   await fetch(`${s3Endpoint}/hostile`, { method: 'PUT' });
@@ -393,7 +399,8 @@ const CASES = [
   { id: 'faults-frozen-endpoint', kind: 'faults', title: 'S3 endpoint accepts and never answers', s3: true, run: async () => {
     const hole = await blackHole();
     try {
-      const run = await cli(['data', 'import', 'nass', 'c.csv', '--out', 's3://hostile/frozen/y.parquet'], { cwd: nassDir(), env: { AWS_ENDPOINT_URL_S3: hole.endpoint }, timeoutMs: 60_000 });
+      // A user who wants a frozen endpoint to fail sooner than the default deadline (120 s) sets it lower.
+      const run = await cli(['data', 'import', 'nass', 'c.csv', '--out', 's3://hostile/frozen/y.parquet'], { cwd: nassDir(), env: { AWS_ENDPOINT_URL_S3: hole.endpoint, COMMODITY_HINDCAST_S3_DEADLINE_MS: '10000' }, timeoutMs: 60_000 });
       return refused(run, /s3:\/\/hostile\/frozen/);
     } finally {
       hole.close();
@@ -474,6 +481,164 @@ const CASES = [
     const ex = example('sec-proto');
     return refused(await features(ex, ['--set', '__proto__.polluted=1']), /__proto__/);
   } },
+  // added for issue 7's remaining gaps (3-4 December 2026)
+  { id: 'config-empty-file', kind: 'config', title: 'an empty config file', run: async () => {
+    const ex = example('config-empty');
+    writeFileSync(ex.config, '');
+    return refused(await features(ex), /example_corn_usa\.yaml/);
+  } },
+  { id: 'config-lag-days-negative', kind: 'config', title: 'lag_days: -3', run: async () => {
+    const ex = example('config-lag-neg');
+    editConfig(ex.config, (t) => t.replace(/lag_days: \d+/, 'lag_days: -3'));
+    return refused(await features(ex), /lag_days/);
+  } },
+  { id: 'config-directory', kind: 'config', title: '--config naming a directory', run: async () => {
+    const ex = example('config-dir');
+    return refused(await features({ ...ex, config: join(ex.root, 'configs') }), /configs/);
+  } },
+  { id: 'data-flipped-bit', kind: 'data', title: 'one flipped bit in static.parquet after a build, then run features again', run: async () => {
+    const ex = example('flip');
+    const first = await features(ex, ['--json']);
+    if (first.code !== 0) return { outcome: 'weak', detail: `first build failed: ${causes(first).cause[0]}` };
+    const digest = JSON.parse(first.stdout).digest;
+    const path = join(ex.root, 'data/example/static.parquet');
+    const bytes = readFileSync(path);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    writeFileSync(path, bytes);
+    const run = await features(ex, ['--json']);
+    if (run.code !== 0) return refused(run, /static\.parquet/);
+    const result = JSON.parse(run.stdout);
+    if (result.skipped) return { outcome: 'wrong', detail: 'exit 0: "up to date" over a changed input' };
+    return result.digest !== digest ? { outcome: 'well', detail: 'rebuilt under a new digest' } : { outcome: 'wrong', detail: 'rebuilt under the old digest' };
+  } },
+  { id: 'data-yields-empty-file', kind: 'data', title: 'yields.parquet is an empty file', run: async () => {
+    const ex = example('yields-empty');
+    writeFileSync(join(ex.root, 'data/example/yields.parquet'), '');
+    return refused(await features(ex), /yields\.parquet/);
+  } },
+  { id: 'data-weather-header-only', kind: 'data', title: 'daily weather CSV with a header and no rows', run: async () => {
+    const c = weatherCase('weather-empty', []);
+    return refused(await c.run(['--out', 'out/indices.zarr']), /daily\.csv/, existsSync(join(c.dir, 'out/indices.zarr')) ? ['out/indices.zarr'] : []);
+  } },
+  { id: 'data-weather-missing-column', kind: 'data', title: 'daily weather CSV without the prcp_mm column', run: async () => {
+    const dir = join(work, 'weather-nocol');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'nass.csv'), `${[NASS_HEADER, ...NASS_ROWS].join('\n')}\n`);
+    const rows = weatherRows().map((r) => r.split(',').filter((_, i) => i !== 5).join(','));
+    writeFileSync(join(dir, 'daily.csv'), `${[WEATHER_HEADER.replace(',prcp_mm', ''), ...rows].join('\n')}\n`);
+    return refused(await cli(['data', 'import', 'daily-weather', 'daily.csv', '--county-names', 'nass.csv', '--out', 'out/indices.zarr'], { cwd: dir }), /prcp_mm/);
+  } },
+  { id: 'zarr-root-meta-deleted', kind: 'Zarr', title: 'the root zarr.json of indices.zarr deleted', run: async () => {
+    const ex = example('zarr-root');
+    unlinkSync(join(ex.root, 'data/example/indices.zarr/zarr.json'));
+    return refused(await features(ex), /indices\.zarr/);
+  } },
+  { id: 'zarr-chunk-symlink-outside', kind: 'Zarr', title: 'a tmax chunk symlinked to a file outside INPUT_DATA_DIR', run: async () => {
+    const ex = example('zarr-outside');
+    const chunk = findFile(join(ex.root, 'data/example/indices.zarr/tmax/c'));
+    const outside = join(work, 'outside-chunk');
+    cpSync(chunk, outside);
+    unlinkSync(chunk);
+    symlinkSync(outside, chunk);
+    return refused(await features(ex), /indices\.zarr|INPUT_DATA_DIR/);
+  } },
+  { id: 'concurrency-two-imports-no-force', kind: 'concurrency', title: 'two data import daily-weather (no --force) at once to one store', run: async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const c = weatherCase(`conc-once-${attempt}`, weatherRows(0));
+      writeFileSync(join(c.dir, 'daily-b.csv'), `${[WEATHER_HEADER, ...weatherRows(10)].join('\n')}\n`);
+      const [r1, r2] = await Promise.all([
+        cli(['data', 'import', 'daily-weather', 'daily.csv', '--county-names', 'nass.csv', '--out', 'out/indices.zarr'], { cwd: c.dir }),
+        cli(['data', 'import', 'daily-weather', 'daily-b.csv', '--county-names', 'nass.csv', '--out', 'out/indices.zarr'], { cwd: c.dir }),
+      ]);
+      if (r1.code === 0 && r2.code === 0) return { outcome: 'weak', detail: `try ${attempt + 1}: both exit 0 without --force: one import replaced the other's store unannounced` };
+      const loser = r1.code === 0 ? r2 : r1;
+      if (!/already exists/.test(causes(loser).cause[0] ?? '')) return refused(loser, /already exists/);
+    }
+    return { outcome: 'well', detail: 'three tries: one import wrote, the other was refused (already exists)' };
+  } },
+  { id: 'concurrency-dead-lease', kind: 'concurrency', title: 'a lease left by a killed writer on this host beside the feature tables', run: async () => {
+    const ex = example('dead-lease');
+    const dir = join(ex.root, 'features');
+    mkdirSync(dir, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+    const now = Date.now();
+    writeFileSync(join(dir, '.lease-corn_usa'), JSON.stringify({ target: join(dir, 'corn_usa'), token: 'dead', host, hostname: hostname(), pid: dead, acquired_at: new Date(now).toISOString(), expires_at: new Date(now + 600_000).toISOString() }));
+    const run = await features(ex, [], 120_000);
+    return succeeded(run, () => (existsSync(join(dir, '.lease-corn_usa')) ? 'the dead lease is still there' : existsSync(join(dir, 'corn_usa/metadata.json')) ? '' : 'no metadata.json'));
+  } },
+  { id: 'concurrency-stale-temp', kind: 'concurrency', title: 'a two-hour-old temporary file of a dead writer beside the tables', run: async () => {
+    const ex = example('stale-temp');
+    const dir = join(ex.root, 'features');
+    mkdirSync(dir, { recursive: true });
+    const stale = join(dir, '.tmp-corn_usa-4242-0123456789ab');
+    writeFileSync(stale, 'x'.repeat(1000));
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(stale, old, old);
+    const run = await features(ex);
+    return succeeded(run, () => (existsSync(stale) ? 'the stale temporary file is still there' : ''));
+  } },
+  { id: 'concurrency-kill-9-import', kind: 'concurrency', title: 'kill -9 during data import daily-weather, then import again', run: async () => {
+    const rows = [];
+    for (let g = 0; g < 40; g++) for (let d = 0; d < 800; d++) rows.push(`${19001 + 2 * g},${new Date(Date.UTC(2018, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)},30.0,15.0,22.5,${d % 4},8`);
+    const c = weatherCase('kill9-import', rows);
+    writeFileSync(join(c.dir, 'nass.csv'), `${[NASS_HEADER, ...Array.from({ length: 40 }, (_, g) => `${19001 + 2 * g},19,${String(1 + 2 * g).padStart(3, '0')},IA,C${g},corn,2020,175.0,1.0,,,`)].join('\n')}\n`);
+    const child = spawn(process.execPath, [BIN, 'data', 'import', 'daily-weather', 'daily.csv', '--county-names', 'nass.csv', '--out', 'out/indices.zarr'], { cwd: c.dir, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+    for (let i = 0; i < 2000 && !existsSync(join(c.dir, 'out')); i++) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const run = await c.run(['--out', 'out/indices.zarr', '--force']);
+    if (run.code !== 0) return { outcome: 'weak', detail: `rerun failed: ${causes(run).cause[0]}` };
+    const left = readdirSync(join(c.dir, 'out')).filter((n) => n.startsWith('.'));
+    if (left.length > 0) return { outcome: 'weak', detail: `left ${left.join(', ')}` };
+    const data = await readIndexStore(join(c.dir, 'out/indices.zarr'));
+    return data.geoIdentifiers.length === 40 ? { outcome: 'well', detail: 'rerun wrote the whole store, nothing left' } : { outcome: 'wrong', detail: `${data.geoIdentifiers.length} counties of 40` };
+  } },
+  { id: 'faults-frozen-endpoint-reads', kind: 'faults', title: 'features_dir on an S3 endpoint that never answers (run features)', s3: true, run: async () => {
+    const hole = await blackHole();
+    try {
+      const ex = example('frozen-read');
+      const run = await features({ ...ex, config: ex.config, env: { INPUT_DATA_DIR: ex.root, AWS_ENDPOINT_URL_S3: hole.endpoint, COMMODITY_HINDCAST_S3_DEADLINE_MS: '5000' } }, ['--set', 'features_dir=s3://hostile/frozen-features'], 60_000);
+      return refused(run, /s3:\/\/hostile\/frozen-features/);
+    } finally {
+      hole.close();
+    }
+  } },
+  { id: 's3-two-features-at-once', kind: 'S3', title: 'two run features --force at once into one S3 features_dir, different settings', s3: true, run: async () => {
+    const { S3Store } = await import('@commodity-hindcast/rundir-contract/store');
+    const store = new S3Store({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const ex = example(`s3-conc-${attempt}`);
+      const dir = `s3://hostile/conc-${attempt}`;
+      const [r1, r2] = await Promise.all([
+        features(ex, ['--set', `features_dir=${dir}`, '--force'], 120_000),
+        features(ex, ['--set', `features_dir=${dir}`, '--force', '--set', 'commodity.lag_days=5'], 120_000),
+      ]);
+      if (r1.code !== 0 && r2.code !== 0) return { outcome: 'weak', detail: `try ${attempt + 1}: both failed: ${causes(r1).cause[0]}` };
+      const meta = JSON.parse(Buffer.from(await store.read(`${dir}/corn_usa/metadata.json`)).toString('utf8'));
+      const fit = createHash('sha256').update(await store.read(`${dir}/corn_usa/fit.parquet`)).digest('hex');
+      const pred = createHash('sha256').update(await store.read(`${dir}/corn_usa/pred.parquet`)).digest('hex');
+      if (meta.tables.fit.sha256 !== fit || meta.tables.pred.sha256 !== pred) return { outcome: 'wrong', detail: `try ${attempt + 1}: metadata.json does not vouch for the tables beside it` };
+    }
+    return { outcome: 'well', detail: 'two tries: metadata.json vouches for the tables each time' };
+  } },
+  { id: 's3-import-no-force-twice-at-once', kind: 'S3', title: 'two data import nass (no --force) at once to one S3 key', s3: true, run: async () => {
+    const dir = nassDir();
+    const [r1, r2] = await Promise.all([
+      cli(['data', 'import', 'nass', 'c.csv', '--out', 's3://hostile/once/y.parquet'], { cwd: dir, timeoutMs: 90_000 }),
+      cli(['data', 'import', 'nass', 'c.csv', '--out', 's3://hostile/once/y.parquet'], { cwd: dir, timeoutMs: 90_000 }),
+    ]);
+    if (r1.code === 0 && r2.code === 0) return { outcome: 'weak', detail: 'both exit 0 without --force: one replaced the other unannounced' };
+    return refused(r1.code === 0 ? r2 : r1, /already exists/);
+  } },
+  { id: 'security-input-dir-symlink-escape', kind: 'security', title: 'data/example is a symlink to a folder outside INPUT_DATA_DIR', run: async () => {
+    const ex = example('sec-dir-link');
+    const outside = join(work, 'outside-data');
+    cpSync(join(ex.root, 'data/example'), outside, { recursive: true });
+    rmSync(join(ex.root, 'data/example'), { recursive: true });
+    symlinkSync(outside, join(ex.root, 'data/example'));
+    return refused(await features(ex), /INPUT_DATA_DIR|outside|leaves/);
+  } },
 ];
 
 function findFile(/** @type {string} */ dir) {
@@ -552,7 +717,7 @@ async function main() {
   /** @type {{ id: string, kind: string, title: string, outcome: string, detail: string, seconds: number }[]} */
   const results = [];
   for (const c of CASES) {
-    if (only && !c.id.includes(only)) continue;
+    if (only && !only.split(',').some((part) => c.id.includes(part))) continue;
     const started = performance.now();
     /** @type {Verdict} */
     let verdict;

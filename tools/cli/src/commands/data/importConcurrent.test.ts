@@ -42,22 +42,58 @@ async function sources(): Promise<Record<string, string>> {
 
 describe('two data import daily-weather --force to one store at once', () => {
   it('leave the store whole from one CSV, never variables of both', async () => {
-    // Import a.csv is stopped right after its first tmax chunk is written (wherever it writes it); import b.csv then
-    // runs to completion; import a.csv continues and finishes.
+    // Import a.csv is stopped right after its first tmax chunk is written (wherever it writes it); import b.csv starts
+    // meanwhile and gets 3 s to write over it; then import a.csv continues. Both end; the one that published last
+    // (b.csv, which waits for a.csv's lease on the store) wins whole.
     const first = startBin(importArgs('a.csv'), { cwd: root, env: env() });
     let exited = false;
     void first.done.then(() => (exited = true));
     const chunk = await waitFor(() => filesUnder(join(root, 'data/weather')).find((name) => /(^|\/)tmax\/c(\/\d+)+$/.test(name)), () => exited);
     expect(chunk, 'import a.csv wrote a tmax chunk before it exited').toBeDefined();
     first.child.kill('SIGSTOP');
-    const second = await runBin(importArgs('b.csv'), { cwd: root, env: env() });
+    const second = startBin(importArgs('b.csv'), { cwd: root, env: env() });
+    let secondExited = false;
+    void second.done.then(() => (secondExited = true));
+    const until = Date.now() + 3000;
+    await waitFor(() => (secondExited ? true : undefined), () => Date.now() > until);
     first.child.kill('SIGCONT');
-    const firstResult = await first.done;
-    expect(second.code, second.stderr).toBe(0);
+    const [firstResult, secondResult] = await Promise.all([first.done, second.done]);
     expect(firstResult.code, firstResult.stderr).toBe(0);
+    expect(secondResult.code, secondResult.stderr).toBe(0);
 
-    // The import that published last (a.csv) wins whole.
-    expect(await sources()).toEqual({ tmax: 'a.csv', tmin: 'a.csv', tavg: 'a.csv', prcp: 'a.csv' });
+    expect(await sources()).toEqual({ tmax: 'b.csv', tmin: 'b.csv', tavg: 'b.csv', prcp: 'b.csv' });
+    expect(writerLeftovers(join(root, 'data'))).toEqual([]);
+  });
+});
+
+describe('two data import daily-weather without --force to one store at once', () => {
+  it('one writes the store and the other is refused in one line (the import checks and writes under its lease)', async () => {
+    const out = 'data/weather-once/indices.zarr';
+    const args = (csv: string): string[] => ['data', 'import', 'daily-weather', csv, '--county-names', 'names.csv', '--out', out];
+    // Import a.csv is stopped once it holds its output (a lease or a staging folder beside it), import b.csv starts
+    // meanwhile; a.csv goes on after b.csv has ended or had 3 s to get there.
+    const first = startBin(args('a.csv'), { cwd: root, env: env() });
+    let firstExited = false;
+    void first.done.then(() => (firstExited = true));
+    const holding = await waitFor(() => filesUnder(join(root, 'data/weather-once')).find((name) => /^\.(lease|staging)-/.test(name.split('/')[0] as string)), () => firstExited);
+    expect(holding, 'import a.csv started writing before it exited').toBeDefined();
+    first.child.kill('SIGSTOP');
+    const second = startBin(args('b.csv'), { cwd: root, env: env() });
+    let secondExited = false;
+    void second.done.then(() => (secondExited = true));
+    const deadline = Date.now() + 3000;
+    await waitFor(() => (secondExited ? true : undefined), () => Date.now() > deadline);
+    first.child.kill('SIGCONT');
+    const [a, b] = await Promise.all([first.done, second.done]);
+
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code).toBe(1);
+    expect(b.stderr.split('\n').filter((l) => l.startsWith('commodity-hindcast: '))).toEqual([
+      `commodity-hindcast: ${join(root, out)} already exists; pass --force to replace it, or --out another location`,
+    ]);
+    const store = await readIndexStore(join(root, out));
+    // a.csv's precipitation base is 1: every value below 5.
+    expect([...(store.variables.prcp?.data ?? [])].every((v) => v < 5)).toBe(true);
     expect(writerLeftovers(join(root, 'data'))).toEqual([]);
   });
 });

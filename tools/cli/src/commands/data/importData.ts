@@ -9,7 +9,7 @@ import {
 } from '@commodity-hindcast/importers';
 import { inputDataDirFromEnv } from '@commodity-hindcast/rundir-contract/config';
 import { joinLocation, locationName, parentLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { storeFor } from '@commodity-hindcast/rundir-contract/store';
+import { storeFor, withLease } from '@commodity-hindcast/rundir-contract/store';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
 import { CommandError } from '../../program/CommandError.js';
@@ -78,6 +78,17 @@ async function refuseExisting(locations: readonly Location[], force: boolean): P
   }
 }
 
+/**
+ * Runs an import under the leases of its outputs (in sorted order, so two imports never hold one each): the check
+ * for earlier imports and the write are one step, so of two imports to one output without --force one writes and
+ * the other is refused, and with --force they write one after the other (each publish whole), never at once.
+ */
+async function underLeases(locations: readonly Location[], work: () => Promise<void>): Promise<void> {
+  const [first, ...rest] = [...new Set(locations)].sort();
+  if (first === undefined) return work();
+  return withLease(first, () => underLeases(rest, work));
+}
+
 async function runImport(name: ImporterName, flags: ImportFlags, context: CliContext, describe: string, work: () => Promise<ImportReport>): Promise<void> {
   const output = new Output(context, flags.json);
   output.progress(`${name}: importing ${describe}…`);
@@ -91,17 +102,19 @@ async function runImport(name: ImporterName, flags: ImportFlags, context: CliCon
 export async function importNassCommand(csv: string, flags: NassFlags, context: CliContext): Promise<void> {
   const input = resolveLocation(csv, context.cwd);
   const out = outputLocation(flags, DEFAULT_OUTPUTS.nass, context);
-  await refuseExisting([out], flags.force === true);
-  await runImport('nass', flags, context, `${input} → ${out}`, () =>
-    importNass({
-      input,
-      output: out,
-      ...(flags.bushelWeight === undefined ? {} : { bushelWeightLbs: flags.bushelWeight }),
-      ...(flags.crop === undefined ? {} : { crop: flags.crop }),
-      ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
-      ...(flags.dropImplausible === true ? { dropImplausible: true } : {}),
-    }),
-  );
+  await underLeases([out], async () => {
+    await refuseExisting([out], flags.force === true);
+    await runImport('nass', flags, context, `${input} → ${out}`, () =>
+      importNass({
+        input,
+        output: out,
+        ...(flags.bushelWeight === undefined ? {} : { bushelWeightLbs: flags.bushelWeight }),
+        ...(flags.crop === undefined ? {} : { crop: flags.crop }),
+        ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
+        ...(flags.dropImplausible === true ? { dropImplausible: true } : {}),
+      }),
+    );
+  });
 }
 
 /** `data import cybench-us <features-csv> <id-map-csv>`: CY-Bench US features → season feature table. */
@@ -109,17 +122,19 @@ export async function importCybenchUsCommand(featuresCsv: string, idMapCsv: stri
   const features = resolveLocation(featuresCsv, context.cwd);
   const idMap = resolveLocation(idMapCsv, context.cwd);
   const out = outputLocation(flags, DEFAULT_OUTPUTS['cybench-us'], context);
-  await refuseExisting([out], flags.force === true);
-  await runImport('cybench-us', flags, context, `${features} (ids ${idMap}) → ${out}`, () =>
-    importCybenchUs({
-      features,
-      idMap,
-      output: out,
-      ...(flags.exclude === undefined ? {} : { excludeColumns: flags.exclude }),
-      ...(flags.joinYieldTable === undefined ? {} : { joinYieldTable: resolveLocation(flags.joinYieldTable, context.cwd) }),
-      ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
-    }),
-  );
+  await underLeases([out], async () => {
+    await refuseExisting([out], flags.force === true);
+    await runImport('cybench-us', flags, context, `${features} (ids ${idMap}) → ${out}`, () =>
+      importCybenchUs({
+        features,
+        idMap,
+        output: out,
+        ...(flags.exclude === undefined ? {} : { excludeColumns: flags.exclude }),
+        ...(flags.joinYieldTable === undefined ? {} : { joinYieldTable: resolveLocation(flags.joinYieldTable, context.cwd) }),
+        ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
+      }),
+    );
+  });
 }
 
 /** `data import cybench-es <folder>`: CY-Bench Spain maize → yields, indices.zarr and static table in one folder. */
@@ -127,10 +142,12 @@ export async function importCybenchEsCommand(folder: string, flags: CybenchEsFla
   const sourceDir = resolveLocation(folder, context.cwd);
   const out = outputLocation(flags, DEFAULT_OUTPUTS['cybench-es'], context);
   const outputs = { yields: joinLocation(out, 'yields.parquet'), indices: joinLocation(out, 'indices.zarr'), static: joinLocation(out, 'static.parquet') };
-  await refuseExisting(Object.values(outputs), flags.force === true);
-  await runImport('cybench-es', flags, context, `${sourceDir} → ${out}`, () =>
-    importCybenchEs({ sourceDir, outputs, ...(flags.crop === undefined ? {} : { crop: flags.crop }) }),
-  );
+  await underLeases(Object.values(outputs), async () => {
+    await refuseExisting(Object.values(outputs), flags.force === true);
+    await runImport('cybench-es', flags, context, `${sourceDir} → ${out}`, () =>
+      importCybenchEs({ sourceDir, outputs, ...(flags.crop === undefined ? {} : { crop: flags.crop }) }),
+    );
+  });
 }
 
 /**
@@ -155,10 +172,12 @@ export async function importDailyWeatherCommand(csv: string, flags: DailyWeather
   const countyNames = names.endsWith('.parquet')
     ? { yieldTable: names }
     : { nassCsv: names, ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }) };
-  await refuseExisting([out], flags.force === true);
-  await runImport('daily-weather', flags, context, `${input} → ${out} (county names from ${names})`, () =>
-    importDailyWeather({ input, output: out, countyNames, ...(flags.dropImplausible === true ? { dropImplausible: true } : {}) }),
-  );
+  await underLeases([out], async () => {
+    await refuseExisting([out], flags.force === true);
+    await runImport('daily-weather', flags, context, `${input} → ${out} (county names from ${names})`, () =>
+      importDailyWeather({ input, output: out, countyNames, ...(flags.dropImplausible === true ? { dropImplausible: true } : {}) }),
+    );
+  });
 }
 
 function sourceFolderName(input: Location): string {

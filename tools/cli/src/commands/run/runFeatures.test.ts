@@ -71,3 +71,38 @@ describe('run features (forecast mode)', () => {
     ]);
   });
 });
+
+describe('run features notices a changed input', () => {
+  it('a single flipped bit in an input is never "up to date": the tables are rebuilt or refused, and rebuilt again once it is restored', async () => {
+    const config = 'configs/example_corn_usa.yaml';
+    const first = await runBin(['run', 'features', '--config', config, '--force', '--json'], { cwd: root, env });
+    expect(first.code).toBe(0);
+    const built = JSON.parse(first.stdout) as { digest: string };
+    const input = join(root, 'data/example/static.parquet');
+    const original = await readFile(input);
+    const flipped = Buffer.from(original);
+    const at = Math.floor(flipped.length / 2);
+    flipped[at] = (flipped[at] as number) ^ 0x01;
+    await writeFile(input, flipped);
+    try {
+      const after = await runBin(['run', 'features', '--config', config, '--json'], { cwd: root, env });
+      if (after.code === 0) {
+        const rebuilt = JSON.parse(after.stdout) as { skipped: boolean; digest: string };
+        expect(rebuilt.skipped).toBe(false);
+        expect(rebuilt.digest).not.toBe(built.digest);
+      } else {
+        // A flip that breaks the decoding: one line naming the file.
+        expect(after.code).toBe(1);
+        expect(lines(after.stderr).filter((l) => l.startsWith('commodity-hindcast: '))).toHaveLength(1);
+        expect(after.stderr).toContain(input);
+      }
+    } finally {
+      await writeFile(input, original);
+    }
+    const restored = await runBin(['run', 'features', '--config', config, '--json'], { cwd: root, env });
+    expect(restored.code).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ digest: built.digest });
+    const again = await runBin(['run', 'features', '--config', config, '--json'], { cwd: root, env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ skipped: true, digest: built.digest });
+  });
+});
