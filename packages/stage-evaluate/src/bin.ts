@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { parseArgs } from 'node:util';
 import { run } from './EvaluateStage.js';
 import { formatSummary } from './formatSummary.js';
@@ -27,7 +28,7 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorMessage(error, { name: true });
     process.stderr.write(`commodity-hindcast-evaluate: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }

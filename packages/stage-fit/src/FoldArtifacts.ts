@@ -40,7 +40,7 @@ export async function writeFoldArtifacts(input: FoldArtifactsInput): Promise<voi
 }
 
 /** train_preds.parquet columns (rundir-layout.md → Prediction columns); an unknown area is null. */
-export function trainPredsFrame(p: TrainPredictions, fold: string): Frame {
+function trainPredsFrame(p: TrainPredictions, fold: string): Frame {
   const areaNulls = Uint8Array.from(p.area, (a) => (Number.isNaN(a) ? 1 : 0));
   return {
     numRows: p.numRows,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { parseArgs } from 'node:util';
 import { formatSummary } from './formatSummary.js';
 import { run } from './PostprocessStage.js';
@@ -36,7 +37,7 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorMessage(error, { name: true });
     process.stderr.write(`commodity-hindcast-postprocess: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }

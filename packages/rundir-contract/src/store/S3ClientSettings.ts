@@ -26,7 +26,7 @@ export interface S3ClientSettings {
   deadlineMs: number;
 }
 
-const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
+export const DEFAULT_S3_CLIENT_SETTINGS: S3ClientSettings = {
   connectionTimeoutMs: 5_000,
   requestTimeoutMs: 30_000,
   maxAttempts: 5,

@@ -5,7 +5,7 @@ import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { FIXTURE_GEOS } from '@commodity-hindcast/rundir-contract/testing';
 
 /** A county outside the modelled universe: it counts in the `_all` actuals only. */
-export const OUTSIDE_GEO = 'ADM0:USA/ADM1:iowa/ADM2:adams';
+const OUTSIDE_GEO = 'ADM0:USA/ADM1:iowa/ADM2:adams';
 
 export interface YieldFixtureRow {
   geo: string;
@@ -15,7 +15,7 @@ export interface YieldFixtureRow {
 }
 
 /** Yields and areas of every county for 2010–2020: the universe's three, one outside it, and one with area but no yield. */
-export function yieldFixtureRows(): YieldFixtureRow[] {
+function yieldFixtureRows(): YieldFixtureRow[] {
   const rows: YieldFixtureRow[] = [];
   for (let year = 2010; year <= 2020; year++) {
     FIXTURE_GEOS.forEach((geo, i) => rows.push({ geo, year, yieldKgHa: 9000 + 100 * i + (year - 2010) * 10, areaHa: 60_000 + 5_000 * i }));

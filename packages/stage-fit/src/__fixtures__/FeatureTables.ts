@@ -9,7 +9,7 @@ import { mulberry32 } from '@commodity-hindcast/rundir-contract/testing';
 
 /** Feature tables for FIT's tests, as FEATURES would leave them under features_dir (a stage test cannot run FEATURES). */
 
-export const FEATURE_NAMES = ['gdd_jul', 'precip_jun'] as const;
+const FEATURE_NAMES = ['gdd_jul', 'precip_jun'] as const;
 export const COUNTIES = [
   'ADM0:USA/ADM1:illinois/ADM2:champaign',
   'ADM0:USA/ADM1:illinois/ADM2:mclean',
@@ -36,7 +36,7 @@ export interface FeatureTablesOptions {
 }
 
 /** The fit rows: a state trend, a county level, two weather features with a known effect and noise; ~10 % missing. */
-export function featureRows(config: ResolvedConfig, from = config.feature_start_year): FeatureRow[] {
+function featureRows(config: ResolvedConfig, from = config.feature_start_year): FeatureRow[] {
   const random = mulberry32(20);
   const calendar = calendarFromConfig(config.commodity);
   const rows: FeatureRow[] = [];

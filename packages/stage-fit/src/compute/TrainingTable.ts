@@ -52,7 +52,3 @@ export function selectRows(table: TrainingTable, keep: (row: number) => boolean)
   };
 }
 
-/** The distinct years of a table, ascending. */
-export function distinctYears(table: TrainingTable): number[] {
-  return [...new Set(table.year)].sort((a, b) => a - b);
-}

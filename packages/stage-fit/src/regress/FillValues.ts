@@ -27,19 +27,11 @@ export function medianFillValues(names: readonly string[], columns: readonly Flo
   });
 }
 
-/** The columns with every missing value replaced by its feature's fill value (new arrays; the input is untouched). */
-export function fillColumns(columns: readonly Float64Array[], fill: readonly FillValue[]): Float64Array[] {
-  return columns.map((column, j) => {
-    const value = (fill[j] as FillValue).value;
-    return column.map((v) => (Number.isNaN(v) ? value : v));
-  });
-}
-
 /**
  * The median of `values` (reordered in place) by quickselect, O(n) instead of a sort: the middle value, or the mean
  * of the two middle values for an even count.
  */
-export function median(values: Float64Array): number {
+function median(values: Float64Array): number {
   const n = values.length;
   const mid = n >> 1;
   const upper = select(values, mid);

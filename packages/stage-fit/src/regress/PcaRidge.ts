@@ -40,7 +40,7 @@ export function fitPcaRidge(names: readonly string[], filled: readonly Float64Ar
 }
 
 /** The k leading eigenvectors of a symmetric matrix, as rows, largest eigenvalue first, sign-normalised. */
-export function principalAxes(gram: Matrix, k: number): number[][] {
+function principalAxes(gram: Matrix, k: number): number[][] {
   const evd = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
   const values = evd.realEigenvalues;
   const vectors = evd.eigenvectorMatrix;

@@ -5,14 +5,14 @@ import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { FIXTURE_GEOS } from '@commodity-hindcast/rundir-contract/testing';
 
 /** Counties of the yield table outside the fixture's modelled universe (the coverage corrector's "excluded"). */
-export const EXCLUDED_GEOS = ['ADM0:USA/ADM1:illinois/ADM2:adams', 'ADM0:USA/ADM1:iowa/ADM2:adair'] as const;
+const EXCLUDED_GEOS = ['ADM0:USA/ADM1:illinois/ADM2:adams', 'ADM0:USA/ADM1:iowa/ADM2:adair'] as const;
 
 /**
  * The reference config's yield table (`data/nass/corn_county.parquet`), 2010-2020: modelled counties yield
  * 10,000 + 100·(year − 2010) kg/ha on 60,000 ha; excluded ones 2,000 kg/ha less on 20,000 ha each. So every year
  * the coverage bias is (40,000 / 220,000) · 2,000 = 363.63… kg/ha.
  */
-export function yieldTableFrame(): Frame {
+function yieldTableFrame(): Frame {
   const rows: { geo: string; year: number; y: number; area: number }[] = [];
   for (let year = 2010; year <= 2020; year++) {
     for (const geo of FIXTURE_GEOS) rows.push({ geo, year, y: 10_000 + 100 * (year - 2010), area: 60_000 });

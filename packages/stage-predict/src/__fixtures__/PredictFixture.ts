@@ -13,12 +13,12 @@ import { featureTablesInput } from '@commodity-hindcast/rundir-contract/validate
  * FIT artifacts, not the tables): the reference geos plus one outside the modelled universe, the features of the
  * fixture model (`gdd_jul`, `precip_jun`) with some values missing, observed yields and harvested areas.
  */
-export const FEATURES = ['gdd_jul', 'precip_jun'] as const;
+const FEATURES = ['gdd_jul', 'precip_jun'] as const;
 /** Grid init dates of the reference (1 April season): season days 120 and 184 (harvest). */
-export const INIT_MDS = ['07-29', '10-01'] as const;
-export const OUTSIDE_GEO = 'ADM0:USA/ADM1:ohio/ADM2:wood';
-export const GEOS = [...FIXTURE_GEOS, OUTSIDE_GEO];
-export const YEARS = Array.from({ length: 11 }, (_, i) => 2010 + i);
+const INIT_MDS = ['07-29', '10-01'] as const;
+const OUTSIDE_GEO = 'ADM0:USA/ADM1:ohio/ADM2:wood';
+const GEOS = [...FIXTURE_GEOS, OUTSIDE_GEO];
+const YEARS = Array.from({ length: 11 }, (_, i) => 2010 + i);
 
 export interface FeatureRow {
   year: number;
@@ -61,7 +61,7 @@ export function featureRows(): FeatureRow[] {
   return rows;
 }
 
-export function featureFrame(rows: readonly FeatureRow[], drop: readonly string[] = []): Frame {
+function featureFrame(rows: readonly FeatureRow[], drop: readonly string[] = []): Frame {
   const columns: Frame['columns'] = {
     year: Int32Array.from(rows.map((r) => r.year)),
     geo_identifier: rows.map((r) => r.geo),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIndexStore } from '@commodity-hindcast/rundir-contract/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBin, startBin } from '../../__fixtures__/CliProcess.js';
+import { startBin } from '../../__fixtures__/CliProcess.js';
 import { COUNTY_NAMES_CSV, dailyWeatherCsv } from '../../__fixtures__/DailyWeatherCsv.js';
 import { filesUnder, waitFor, writerLeftovers } from '../../__fixtures__/OutputFiles.js';
 

@@ -41,7 +41,7 @@ async function loadStage(stage: RerunStage): Promise<StageModule> {
 }
 
 /** The plain options a stage's `run` takes, from the command's flags (only a location and plain values cross). */
-export function stageOptions(stage: RerunStage, flags: RunStageFlags, command: Command, context: CliContext): Record<string, unknown> {
+function stageOptions(stage: RerunStage, flags: RunStageFlags, command: Command, context: CliContext): Record<string, unknown> {
   const runDir = resolveLocation(flags.runDir, context.cwd);
   const force = flags.force === true;
   const slice = flags.seasonYear !== undefined || flags.initDate !== undefined;
