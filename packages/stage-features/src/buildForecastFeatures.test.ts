@@ -8,7 +8,7 @@ import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
 import { featuresPredSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADAIR, areaOf, BOONE, CLAY, sliceIndices, writeSmallExperiment, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
+import { ADAIR, areaOf, BOONE, CLAY, CONFIG_YAML, sliceIndices, writeSmallExperiment, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
 import { buildFeatures } from './buildFeatures.js';
 import { buildForecastFeatures } from './buildForecastFeatures.js';
 import { FeaturesError, FeaturesInputError } from './FeaturesError.js';
@@ -166,5 +166,24 @@ describe('forecast mode', () => {
     expect(error).toBeInstanceOf(FeaturesInputError);
     expect((error as Error).message).toMatch(/^features_dir \(.*metadata\.json\): no hindcast feature metadata.*; build the hindcast features first with 'commodity-hindcast run features --config <config>'$/);
     expect(manifestPath('features', forecastScope(slice))).toBe('_manifests/features/forecast/2022/2022-07-01.json');
+  });
+});
+
+describe('forecast mode without an indices builder', () => {
+  it('builds the slice from the other builders and reads no slice index store (FORECAST writes none)', async () => {
+    await exp.remove();
+    const withoutIndices = CONFIG_YAML.replace(/  weather:\n(?: {4}.*\n)+/, '');
+    expect(withoutIndices).not.toContain('kind: indices');
+    exp = await writeSmallExperiment(withoutIndices);
+    await buildFeatures(exp.config);
+    runDir = (await createRunDir(exp.config)).runDir;
+    const result = await run({ mode: 'forecast', runDir, seasonYear: 2022, initDate: '2022-07-01' });
+    expect(result).toMatchObject({ mode: 'forecast', skipped: false, rows: 3 });
+    const frame = await (await ExperimentResult.fromRunDir(runDir)).forecastSlice(slice).readFeatures();
+    expect(column(frame, 'geo_identifier')).toEqual([ADAIR, BOONE, CLAY]);
+    expect(column(frame, 'awc_mm')).toEqual([150, 175, 200]);
+    expect(frame.columnNames.some((c) => c.startsWith('tavg_'))).toBe(false);
+    const manifest = await readManifest(runDir, 'features', forecastScope(slice));
+    expect(manifest?.inputs.map((i) => i.path)).not.toContain(forecastIndicesPath(slice));
   });
 });

@@ -82,7 +82,9 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
 
   const indicesRelative = forecastIndicesPath(slice);
   const indicesLocation = runPath(runDir, indicesRelative);
-  await assertSliceIndicesTrusted(runDir, slice, indicesRelative);
+  // Without an indices builder FORECAST writes no index store (nothing to extend) and the slice reads none.
+  const readsIndices = Object.values(config.builders).some((b) => b.kind === 'indices');
+  if (readsIndices) await assertSliceIndicesTrusted(runDir, slice, indicesRelative);
   const paths = featureTablePaths(config);
   // Inputs are digested as they are read, so the manifest records what this build saw.
   const recorder = new InputRecorder();
@@ -91,7 +93,7 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   // Inputs: the slice's store, the resolved config, the hindcast metadata (the column list) and the builder
   // files read in forecast mode (indices builders read the slice's store instead of their own).
   const inputs: Location[] = [
-    indicesLocation,
+    ...(readsIndices ? [indicesLocation] : []),
     runPath(runDir, configResolvedPath()),
     paths.metadata,
     ...Object.values(config.builders)
