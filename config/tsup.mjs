@@ -28,14 +28,20 @@ export function packageEntries(packageJsonPath = 'package.json', declarations = 
     }
     const source = path.posix.normalize(target.source);
     const types =
-      declarations === 'tsc' ? `./dist/types/${source.replace(/^src\//, '').replace(/\.ts$/, '.d.ts')}` : `./dist/${name}.d.ts`;
-    if (target.types !== types) throw new Error(`${where}.types is ${JSON.stringify(target.types)}; set it to "${types}"`);
+      declarations === 'tsc'
+        ? `./dist/types/${source.replace(/^src\//, '').replace(/\.ts$/, '.d.ts')}`
+        : `./dist/${name}.d.ts`;
+    if (target.types !== types)
+      throw new Error(`${where}.types is ${JSON.stringify(target.types)}; set it to "${types}"`);
     entry[name] = source;
     exported[name] = source;
   }
-  for (const [command, file] of Object.entries(typeof manifest.bin === 'string' ? { bin: manifest.bin } : (manifest.bin ?? {}))) {
+  for (const [command, file] of Object.entries(
+    typeof manifest.bin === 'string' ? { bin: manifest.bin } : (manifest.bin ?? {}),
+  )) {
     const name = DIST_JS.exec(file)?.[1];
-    if (name === undefined) throw new Error(`${packageJsonPath}: bin["${command}"] must be "./dist/<name>.js" (built from src/<name>.ts)`);
+    if (name === undefined)
+      throw new Error(`${packageJsonPath}: bin["${command}"] must be "./dist/<name>.js" (built from src/<name>.ts)`);
     entry[name] = `src/${name}.ts`;
   }
   return { entry, exported };

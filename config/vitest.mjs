@@ -2,7 +2,13 @@
 // sources through the `source` export condition, so tests need no build of them first; only their public
 // entries exist under that condition, as in the build.
 /** @param {import('./vitest.d.mts').VitestPackageOptions} options */
-export function defineVitestConfig({ source = false, include = ['src/**/*.test.ts'], globalSetup, timeout, hookTimeout = timeout }) {
+export function defineVitestConfig({
+  source = false,
+  include = ['src/**/*.test.ts'],
+  globalSetup,
+  timeout,
+  hookTimeout = timeout,
+}) {
   return {
     ...(source ? { resolve: { conditions: ['source'] }, ssr: { resolve: { conditions: ['source'] } } } : {}),
     test: {

@@ -5,5 +5,9 @@ import { defineVitestConfig } from '../../config/vitest.mjs';
 // the contract's: its global setup starts moto on a free loopback port (or uses S3_TEST_ENDPOINT), skips the S3
 // tests without moto and fails under CI without it.
 export default defineConfig(
-  defineVitestConfig({ source: true, globalSetup: ['../../packages/rundir-contract/test/globalSetup.ts'], timeout: 600_000 }),
+  defineVitestConfig({
+    source: true,
+    globalSetup: ['../../packages/rundir-contract/test/globalSetup.ts'],
+    timeout: 600_000,
+  }),
 );

@@ -32,7 +32,9 @@ function findOnPath(command: string): string | undefined {
 
 /** `python3` when it can import moto's server modules (the interpreter .ci/run installs moto into). */
 function pythonWithMoto(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import moto.moto_server.werkzeug_app, werkzeug.serving'], { stdio: 'ignore' });
+  const probe = spawnSync('python3', ['-c', 'import moto.moto_server.werkzeug_app, werkzeug.serving'], {
+    stdio: 'ignore',
+  });
   return probe.status === 0 ? 'python3' : undefined;
 }
 
@@ -53,7 +55,9 @@ async function waitForHttp(url: string, child: ChildProcess, output: () => strin
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`moto_server exited (code ${child.exitCode ?? child.signalCode}) before answering on ${url}: ${output().trim()}`);
+      throw new Error(
+        `moto_server exited (code ${child.exitCode ?? child.signalCode}) before answering on ${url}: ${output().trim()}`,
+      );
     }
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -114,9 +118,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   // Python that has moto; fall back to plain moto_server, whose conditional puts can race under concurrency.
   const python = pythonWithMoto();
   const child = python
-    ? spawn(python, [fileURLToPath(new URL('./serial_moto_server.py', import.meta.url)), '127.0.0.1', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(python, [fileURLToPath(new URL('./serial_moto_server.py', import.meta.url)), '127.0.0.1', String(port)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(moto, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (!python) console.warn('S3 tests: python3 cannot import moto; using moto_server, whose concurrent conditional puts may race');
+  if (!python)
+    console.warn('S3 tests: python3 cannot import moto; using moto_server, whose concurrent conditional puts may race');
   let output = '';
   const collect = (chunk: Buffer): void => {
     // Keep only the tail: enough to explain a failed start, without growing with every request logged.

@@ -1,7 +1,16 @@
 import { formatCsv } from '../src/io/Csv.js';
 import { formatJson } from '../src/io/Json.js';
 import { decodeParquet, encodeParquet } from '../src/io/Parquet.js';
-import { conformalPath, detrenderPath, forecastDeliveryPath, modelPath, nationalPath, runPath, walkForwardPredsPath, type StageName } from '../src/layout/RunLayout.js';
+import {
+  conformalPath,
+  detrenderPath,
+  forecastDeliveryPath,
+  modelPath,
+  nationalPath,
+  runPath,
+  walkForwardPredsPath,
+  type StageName,
+} from '../src/layout/RunLayout.js';
 import { readManifest, writeManifest } from '../src/manifest/Manifest.js';
 import type { Detrender, Model } from '../src/schemas/JsonArtifacts.js';
 import { conformalSchema, nationalSchema, walkForwardPredsSchema } from '../src/schemas/Tables.js';
@@ -18,9 +27,13 @@ export async function plantNonsense(built: BuiltRunDir): Promise<string[]> {
   const { runDir, store, config } = built;
   const key = config.experiment_key;
   const at = (path: string): string => runPath(runDir, path);
-  const read = async (path: string, schema: TableSchema): Promise<Frame> => decodeParquet(await store.read(at(path)), schema, path);
+  const read = async (path: string, schema: TableSchema): Promise<Frame> =>
+    decodeParquet(await store.read(at(path)), schema, path);
   // Written as nullable doubles so that a NaN gets to disk; the on-disk types stay those of the schema.
-  const relaxed = (schema: TableSchema): TableSchema => ({ ...schema, columns: schema.columns.map((c) => (c.type === 'double' ? { ...c, nullable: true } : c)) });
+  const relaxed = (schema: TableSchema): TableSchema => ({
+    ...schema,
+    columns: schema.columns.map((c) => (c.type === 'double' ? { ...c, nullable: true } : c)),
+  });
   const expected: string[] = [];
 
   // Conformal: adm_level ADM9, scope "weird", level 1.5, a NaN half-width — one row each.
@@ -45,7 +58,8 @@ export async function plantNonsense(built: BuiltRunDir): Promise<string[]> {
   (frame.columns.fold as string[])[1] = 'banana';
   const sim = frame.columns.sim_yield_kg_ha as Float64Array;
   sim[2] = (sim[2] as number) + 100;
-  const sum = (frame.columns.trend_kg_ha as Float64Array)[2]! + (frame.columns.sim_yield_kg_ha_detrended as Float64Array)[2]!;
+  const sum =
+    (frame.columns.trend_kg_ha as Float64Array)[2]! + (frame.columns.sim_yield_kg_ha_detrended as Float64Array)[2]!;
   await store.write(at(preds), encodeParquet(frame, walkForwardPredsSchema));
   expected.push(
     `${preds}: row 0 column "geo_identifier": expected an ADM2 geo identifier of USA, found "not a geo" (not a geo identifier)`,
@@ -79,10 +93,13 @@ export async function plantNonsense(built: BuiltRunDir): Promise<string[]> {
   const detrender = JSON.parse(new TextDecoder().decode(await store.read(at(detrenderPath(key, 2018))))) as Detrender;
   detrender.groups.push({ ...(detrender.groups[2] as Detrender['groups'][number]) });
   await store.write(at(detrenderPath(key, 2018)), formatJson(detrender));
-  expected.push(`${detrenderPath(key, 2018)}: field "groups[3].geo_identifier": expected each group once, found "ADM0:USA/ADM1:iowa" again (first at groups[2])`);
+  expected.push(
+    `${detrenderPath(key, 2018)}: field "groups[3].geo_identifier": expected each group once, found "ADM0:USA/ADM1:iowa" again (first at groups[2])`,
+  );
 
   // One-column delivery CSVs.
-  const fullHeader = 'commodity, year, init_date, geo_identifier, variable, model, mean, weather_correction, nass_actual';
+  const fullHeader =
+    'commodity, year, init_date, geo_identifier, variable, model, mean, weather_correction, nass_actual';
   const bands = 'lower_80, upper_80, lower_95, upper_95, run_id, generated_date';
   for (const level of [0, 1, 2] as const) {
     const delivery = forecastDeliveryPath(FIXTURE_SLICE, key, level);

@@ -20,7 +20,10 @@ export interface TestBucket {
 /** A fresh, uniquely named bucket on the test server, with an S3Store pointed at it; one per test file. */
 export async function createTestBucket(label: string, options: S3StoreOptions = {}): Promise<TestBucket> {
   if (!s3Endpoint) throw new Error(s3SkipReason || 'no S3 test endpoint provided by test/globalSetup.ts');
-  const bucket = `rundir-${label.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}-${randomBytes(4).toString('hex')}`;
+  const bucket = `rundir-${label
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 30)}-${randomBytes(4).toString('hex')}`;
   // Credentials come from the environment that globalSetup prepared (dummy ones for moto).
   const store = new S3Store({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true }, options);
   await store.client.send(new CreateBucketCommand({ Bucket: bucket }));

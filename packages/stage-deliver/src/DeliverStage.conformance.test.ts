@@ -21,13 +21,20 @@ describe('DELIVER conforms to the run-directory contract', () => {
     expect(report.results.filter((r) => r.status === 'skip')).toEqual([]);
   });
 
-  it('forecast mode: the slice\'s three files under its own manifest', async () => {
+  it("forecast mode: the slice's three files under its own manifest", async () => {
     const report = await runStageConformance({
       declaration: DELIVER_STAGE,
       mode: 'forecast',
       // Local disk only: the memory store is exercised by the hindcast mode, and the slice upstream is slow to build.
       stores: ['local'],
-      run: (ctx) => run({ runDir: ctx.runDir, seasonYear: ctx.slice.seasonYear, initDate: ctx.slice.initDate, store: ctx.store, now }),
+      run: (ctx) =>
+        run({
+          runDir: ctx.runDir,
+          seasonYear: ctx.slice.seasonYear,
+          initDate: ctx.slice.initDate,
+          store: ctx.store,
+          now,
+        }),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
     expect(report.results.filter((r) => r.status === 'skip')).toEqual([]);

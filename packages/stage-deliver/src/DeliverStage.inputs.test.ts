@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 /** A fresh hindcast run directory (FIT, PREDICT, POSTPROCESS) with the yield table; `edit` changes its config. */
-async function fresh(edit: (config: ResolvedConfig, dataDir: string) => ResolvedConfig = (c) => c): Promise<BuiltRunDir> {
+async function fresh(
+  edit: (config: ResolvedConfig, dataDir: string) => ResolvedConfig = (c) => c,
+): Promise<BuiltRunDir> {
   const dataDir = path.join(root, `data${counter++}`);
   const config = edit(fixtureConfig(dataDir), dataDir);
   const built = await buildRunDir(dataDir, { config, stages: ['fit', 'predict', 'postprocess'] });
@@ -32,11 +34,18 @@ async function fresh(edit: (config: ResolvedConfig, dataDir: string) => Resolved
 /** What DELIVER left: delivery files and its manifest. */
 async function delivered(built: BuiltRunDir): Promise<string[]> {
   const files = await fs.readdir(path.join(built.runDir, 'delivery')).catch(() => []);
-  const manifest = await fs.stat(path.join(built.runDir, '_manifests/deliver.json')).then(() => ['_manifests/deliver.json'], () => []);
+  const manifest = await fs.stat(path.join(built.runDir, '_manifests/deliver.json')).then(
+    () => ['_manifests/deliver.json'],
+    () => [],
+  );
   return [...files, ...manifest];
 }
 
-async function failsOneLine(built: BuiltRunDir, pattern: RegExp, options: Partial<Parameters<typeof run>[0]> = {}): Promise<void> {
+async function failsOneLine(
+  built: BuiltRunDir,
+  pattern: RegExp,
+  options: Partial<Parameters<typeof run>[0]> = {},
+): Promise<void> {
   const error = await run({ runDir: built.runDir, now, ...options }).then(
     () => undefined,
     (e: unknown) => e as Error,
@@ -50,18 +59,30 @@ describe('bad input: one line naming the file, field and fix, and nothing writte
   it('a missing calibration mode names the command that makes it', async () => {
     const built = await fresh();
     await fs.rm(path.join(built.runDir, 'conformal/hindcast_oos_per_init_date.parquet'));
-    await failsOneLine(built, /conformal\/hindcast_oos_per_init_date\.parquet .*commodity-hindcast run postprocess --run-dir /);
+    await failsOneLine(
+      built,
+      /conformal\/hindcast_oos_per_init_date\.parquet .*commodity-hindcast run postprocess --run-dir /,
+    );
   });
 
   it('a fold without walk-forward predictions names PREDICT', async () => {
     const built = await fresh();
     await fs.rm(path.join(built.runDir, 'preds/corn_usa/2019/walk_forward_preds.parquet'));
-    await failsOneLine(built, /preds\/corn_usa\/2019\/walk_forward_preds\.parquet .*commodity-hindcast run (predict|hindcast)/);
+    await failsOneLine(
+      built,
+      /preds\/corn_usa\/2019\/walk_forward_preds\.parquet .*commodity-hindcast run (predict|hindcast)/,
+    );
   });
 
   it('a CI level the calibration does not hold', async () => {
-    const built = await fresh((c) => ({ ...c, delivery: { ...c.delivery, ci_levels: [0.5, 0.8, 0.95] as ResolvedConfig['delivery']['ci_levels'] } }));
-    await failsOneLine(built, /postprocessed\/national\.parquet: no column lower_50_kg_ha; add its level to delivery\.ci_levels before POSTPROCESS and rerun 'commodity-hindcast run postprocess --run-dir /);
+    const built = await fresh((c) => ({
+      ...c,
+      delivery: { ...c.delivery, ci_levels: [0.5, 0.8, 0.95] as ResolvedConfig['delivery']['ci_levels'] },
+    }));
+    await failsOneLine(
+      built,
+      /postprocessed\/national\.parquet: no column lower_50_kg_ha; add its level to delivery\.ci_levels before POSTPROCESS and rerun 'commodity-hindcast run postprocess --run-dir /,
+    );
   });
 
   it('a season year without an init date', async () => {
@@ -70,13 +91,20 @@ describe('bad input: one line naming the file, field and fix, and nothing writte
   });
 
   it('a WASDE file that does not cover a delivered season (a missing vintage)', async () => {
-    const built = await fresh((c, dataDir) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: path.join(dataDir, 'wasde.csv') }] }));
+    const built = await fresh((c, dataDir) => ({
+      ...c,
+      reference_data: [{ kind: 'wasde', filepath: path.join(dataDir, 'wasde.csv') }],
+    }));
     await fs.writeFile(built.config.reference_data[0]?.filepath as string, `${WASDE_HEADER}\r\n${WASDE_2018}`);
-    await failsOneLine(built, /reference_data wasde \(.*wasde\.csv\): no report prints corn USA season 2019 \(a missing vintage\); give a WASDE table that covers every delivered season/);
+    await failsOneLine(
+      built,
+      /reference_data wasde \(.*wasde\.csv\): no report prints corn USA season 2019 \(a missing vintage\); give a WASDE table that covers every delivered season/,
+    );
   });
 });
 
-const WASDE_HEADER = 'commodity,country,report_date,report_month,marketing_year,season_year,projected_yield,unit,year_status,release_id,source_format,qa_status,alt_release_dates';
+const WASDE_HEADER =
+  'commodity,country,report_date,report_month,marketing_year,season_year,projected_yield,unit,year_status,release_id,source_format,qa_status,alt_release_dates';
 const WASDE_2018 = [
   'corn,United States,2018-05-10,2018-05,2018/19,2018,174.0,bu/acre,projection,w1,txt,ok,',
   'corn,United States,2018-07-12,2018-07,2018/19,2018,174.0,bu/acre,projection,w2,txt,ok,',
@@ -91,8 +119,14 @@ const WASDE_2019 = 'corn,United States,2019-06-11,2019-06,2019/20,2019,166.0,bu/
 
 describe('the WASDE benchmark', () => {
   it('fills wasde_in_season in the ADM0 file with the latest projection published on or before each init date', async () => {
-    const built = await fresh((c, dataDir) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: path.join(dataDir, 'wasde.csv') }] }));
-    await fs.writeFile(built.config.reference_data[0]?.filepath as string, `${WASDE_HEADER}\r\n${WASDE_2018}\r\n${WASDE_2019}\r\n`);
+    const built = await fresh((c, dataDir) => ({
+      ...c,
+      reference_data: [{ kind: 'wasde', filepath: path.join(dataDir, 'wasde.csv') }],
+    }));
+    await fs.writeFile(
+      built.config.reference_data[0]?.filepath as string,
+      `${WASDE_HEADER}\r\n${WASDE_2018}\r\n${WASDE_2019}\r\n`,
+    );
     const result = await run({ runDir: built.runDir, now });
     const adm0 = parseCsv(await fs.readFile(result.files[0] as string, 'utf8'), 'adm0');
     const at = (name: string) => adm0.header.indexOf(name);
@@ -112,43 +146,64 @@ describe('the WASDE benchmark', () => {
 // The real public data: `../shared/data` beside the repository, or $SHARED_DATA_DIR (as tools/integration-tests).
 const SHARED_DATA = process.env.SHARED_DATA_DIR?.trim() || path.resolve(import.meta.dirname, '../../../../shared/data');
 const REAL_WASDE = path.join(SHARED_DATA, 'wasde/us_corn_soy_yield_vintages.csv');
-const haveRealWasde = await fs.stat(REAL_WASDE).then(() => true, () => false);
+const haveRealWasde = await fs.stat(REAL_WASDE).then(
+  () => true,
+  () => false,
+);
 
 describe('the WASDE benchmark on the real vintages table (../shared/data/wasde)', () => {
-  it.skipIf(!haveRealWasde)('gives the July and September reports for the fixture\'s init dates, as a DuckDB lookup does', async () => {
-    const built = await fresh((c) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: REAL_WASDE }] }));
-    const result = await run({ runDir: built.runDir, now });
-    const adm0 = parseCsv(await fs.readFile(result.files[0] as string, 'utf8'), 'adm0');
-    const got = adm0.rows.map((r) => [r[adm0.header.indexOf('init_date')], Number(r[adm0.header.indexOf('wasde_in_season')])]);
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:');
-    const db = await instance.connect();
-    try {
-      const expected = (await db.runAndReadAll(`
+  it.skipIf(!haveRealWasde)(
+    "gives the July and September reports for the fixture's init dates, as a DuckDB lookup does",
+    async () => {
+      const built = await fresh((c) => ({ ...c, reference_data: [{ kind: 'wasde', filepath: REAL_WASDE }] }));
+      const result = await run({ runDir: built.runDir, now });
+      const adm0 = parseCsv(await fs.readFile(result.files[0] as string, 'utf8'), 'adm0');
+      const got = adm0.rows.map((r) => [
+        r[adm0.header.indexOf('init_date')],
+        Number(r[adm0.header.indexOf('wasde_in_season')]),
+      ]);
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const instance = await DuckDBInstance.create(':memory:');
+      const db = await instance.connect();
+      try {
+        const expected = (
+          await db.runAndReadAll(`
         WITH inits AS (SELECT * FROM (VALUES (2018, DATE '2018-07-29'), (2018, DATE '2018-10-01'), (2019, DATE '2019-07-29'), (2019, DATE '2019-10-01')) t(season, init))
         SELECT CAST(init AS VARCHAR) AS init, arg_max(projected_yield, report_date) AS value
         FROM inits JOIN read_csv('${REAL_WASDE}', header = true) w
           ON w.commodity = 'corn' AND w.country = 'United States' AND w.season_year = inits.season AND w.report_date <= inits.init
-        GROUP BY init ORDER BY init`)).getRowObjectsJS() as { init: string; value: number }[];
-      expect(got).toEqual(expected.map((e) => [e.init, e.value]));
-      expect(got).toEqual([['2018-07-29', 174], ['2018-10-01', 181.3], ['2019-07-29', 166], ['2019-10-01', 168.2]]);
-    } finally {
-      db.closeSync();
-      instance.closeSync();
-    }
-  });
+        GROUP BY init ORDER BY init`)
+        ).getRowObjectsJS() as { init: string; value: number }[];
+        expect(got).toEqual(expected.map((e) => [e.init, e.value]));
+        expect(got).toEqual([
+          ['2018-07-29', 174],
+          ['2018-10-01', 181.3],
+          ['2019-07-29', 166],
+          ['2019-10-01', 168.2],
+        ]);
+      } finally {
+        db.closeSync();
+        instance.closeSync();
+      }
+    },
+  );
 });
 
 describe('yield_range', () => {
   it('clips means outside the range, moves their bands with them, and counts them in the warnings', async () => {
-    const built = await fresh((c) => ({ ...c, commodity: { ...c.commodity, yield_range: [50, 150] as [number, number] } }));
+    const built = await fresh((c) => ({
+      ...c,
+      commodity: { ...c.commodity, yield_range: [50, 150] as [number, number] },
+    }));
     const result = await run({ runDir: built.runDir, now });
     const adm2 = parseCsv(await fs.readFile(result.files[2] as string, 'utf8'), 'adm2');
     const means = adm2.rows.map((r) => Number(r[adm2.header.indexOf('mean')]));
     expect(Math.max(...means)).toBe(150);
     const clipped = means.filter((m) => m === 150).length;
     expect(clipped).toBeGreaterThan(0);
-    expect(result.warnings).toContain(`ADM2: ${clipped} mean(s) outside commodity.yield_range [50, 150] bu_acre clipped to it (bands moved with them)`);
+    expect(result.warnings).toContain(
+      `ADM2: ${clipped} mean(s) outside commodity.yield_range [50, 150] bu_acre clipped to it (bands moved with them)`,
+    );
   });
 });
 
@@ -158,7 +213,8 @@ describe('export to delivery.export_path (MODEL_INGESTION_PATH)', () => {
     const built = await fresh((c) => ({ ...c, delivery: { ...c.delivery, export_path: exportDir } }));
     const first = await run({ runDir: built.runDir, now });
     expect(first.exported).toEqual(first.files.map((f) => path.join(exportDir, path.basename(f))));
-    for (const [i, target] of (first.exported ?? []).entries()) expect(await fs.readFile(target, 'utf8')).toBe(await fs.readFile(first.files[i] as string, 'utf8'));
+    for (const [i, target] of (first.exported ?? []).entries())
+      expect(await fs.readFile(target, 'utf8')).toBe(await fs.readFile(first.files[i] as string, 'utf8'));
 
     const again = await run({ runDir: built.runDir, now, force: true });
     expect(again.exported).toEqual(first.exported);
@@ -168,7 +224,9 @@ describe('export to delivery.export_path (MODEL_INGESTION_PATH)', () => {
     await fs.rm(path.join(built.runDir, '_manifests/deliver.json'));
     const error = await run({ runDir: built.runDir, now, force: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliverExportError);
-    expect((error as Error).message).toMatch(/Treefera_corn_usa_ADM1_Hindcast_20240802\.csv: the export target already holds a different file; a delivered file is never overwritten/);
+    expect((error as Error).message).toMatch(
+      /Treefera_corn_usa_ADM1_Hindcast_20240802\.csv: the export target already holds a different file; a delivered file is never overwritten/,
+    );
     expect(await fs.readFile(adm1, 'utf8')).toBe('someone else\r\n');
     await expect(fs.stat(path.join(built.runDir, '_manifests/deliver.json'))).rejects.toThrow();
   });

@@ -12,7 +12,15 @@ import { run, type DeliverRunResult } from './DeliverStage.js';
 // Independent of the contract's Units: bu/ac = kg/ha × acre/ha ÷ (lb/kg × 56 lb per bushel of corn), written out.
 const KG_HA_TO_BU_ACRE = '(0.404686 / (0.453592 * 56))';
 const now = () => new Date('2024-08-02T10:00:00Z');
-const UPSTREAM = ['fit', 'predict', 'postprocess', 'forecast', 'forecast-features', 'forecast-predict', 'forecast-postprocess'] as const;
+const UPSTREAM = [
+  'fit',
+  'predict',
+  'postprocess',
+  'forecast',
+  'forecast-features',
+  'forecast-predict',
+  'forecast-postprocess',
+] as const;
 
 let root: string;
 let built: BuiltRunDir;
@@ -21,9 +29,12 @@ let firstTexts: string[];
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
 
-const query = async (sql: string): Promise<Record<string, unknown>[]> => (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-const csvOf = (level: number): string => path.join(built.runDir, `delivery/Treefera_corn_usa_ADM${level}_Hindcast_20240802.csv`);
-const readCsvSql = (file: string): string => `read_csv('${file}', header = true, delim = ',', quote = '"', escape = '"', auto_detect = true)`;
+const query = async (sql: string): Promise<Record<string, unknown>[]> =>
+  (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+const csvOf = (level: number): string =>
+  path.join(built.runDir, `delivery/Treefera_corn_usa_ADM${level}_Hindcast_20240802.csv`);
+const readCsvSql = (file: string): string =>
+  `read_csv('${file}', header = true, delim = ',', quote = '"', escape = '"', auto_detect = true)`;
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'deliver-'));
@@ -47,7 +58,17 @@ describe('hindcast delivery', () => {
     expect(first.files).toEqual([0, 1, 2].map(csvOf));
     expect(first.rows).toEqual([4, 8, 12]); // 2 years × 2 init dates × (1 country, 2 states, 3 counties)
     const bands = ['lower_80', 'upper_80', 'lower_95', 'upper_95'];
-    const head = ['commodity', 'year', 'init_date', 'geo_identifier', 'variable', 'model', 'mean', 'weather_correction', 'nass_actual'];
+    const head = [
+      'commodity',
+      'year',
+      'init_date',
+      'geo_identifier',
+      'variable',
+      'model',
+      'mean',
+      'weather_correction',
+      'nass_actual',
+    ];
     const tail = ['run_id', 'generated_date'];
     const expected = [
       [...head, 'nass_actual_area_weighted_all', 'nass_actual_prod_div_area_all', ...bands, ...tail],
@@ -58,29 +79,47 @@ describe('hindcast delivery', () => {
       const described = await query(`DESCRIBE SELECT * FROM ${readCsvSql(csvOf(level))}`);
       expect(described.map((c) => c.column_name)).toEqual(expected[level]);
       const types = Object.fromEntries(described.map((c) => [c.column_name, c.column_type]));
-      expect(types).toMatchObject({ year: 'BIGINT', init_date: 'DATE', mean: 'DOUBLE', weather_correction: 'DOUBLE', nass_actual: 'DOUBLE', generated_date: 'DATE' });
+      expect(types).toMatchObject({
+        year: 'BIGINT',
+        init_date: 'DATE',
+        mean: 'DOUBLE',
+        weather_correction: 'DOUBLE',
+        nass_actual: 'DOUBLE',
+        generated_date: 'DATE',
+      });
       // The fixture's ADM1/ADM2 80% bands are finite; its 95% bands and ADM0 bands are empty everywhere (DuckDB reads an
       // all-empty column as VARCHAR), so those parse with the type given.
       if (level > 0) expect(types.lower_80).toBe('DOUBLE');
-      const typed = await query(`SELECT count(upper_95)::INTEGER AS n FROM read_csv('${csvOf(level)}', header = true, types = {'lower_95': 'DOUBLE', 'upper_95': 'DOUBLE'})`);
+      const typed = await query(
+        `SELECT count(upper_95)::INTEGER AS n FROM read_csv('${csvOf(level)}', header = true, types = {'lower_95': 'DOUBLE', 'upper_95': 'DOUBLE'})`,
+      );
       expect(typed).toEqual([{ n: 0 }]);
     }
-    const rows = await query(`SELECT DISTINCT commodity, variable, model, run_id, CAST(generated_date AS VARCHAR) AS generated FROM ${readCsvSql(csvOf(2))}`);
-    expect(rows).toEqual([{ commodity: 'CORN', variable: 'yield_bu_acre', model: 'TFFS_V0', run_id: built.runId, generated: '2024-08-02' }]);
+    const rows = await query(
+      `SELECT DISTINCT commodity, variable, model, run_id, CAST(generated_date AS VARCHAR) AS generated FROM ${readCsvSql(csvOf(2))}`,
+    );
+    expect(rows).toEqual([
+      { commodity: 'CORN', variable: 'yield_bu_acre', model: 'TFFS_V0', run_id: built.runId, generated: '2024-08-02' },
+    ]);
   });
 
   it('is RFC 4180: CRLF after every record, and a strict parser reads the same cells DuckDB does', async () => {
     for (const level of [0, 1, 2]) {
       const text = await fs.readFile(csvOf(level), 'utf8');
       expect(text.endsWith('\r\n')).toBe(true);
-      expect(text.split('\r\n').slice(0, -1).every((line) => !line.includes('\n') && !line.includes('\r'))).toBe(true);
+      expect(
+        text
+          .split('\r\n')
+          .slice(0, -1)
+          .every((line) => !line.includes('\n') && !line.includes('\r')),
+      ).toBe(true);
       const parsed = parseCsv(text, csvOf(level));
       const count = await query(`SELECT count(*)::INTEGER AS n FROM ${readCsvSql(csvOf(level))}`);
       expect(parsed.rows.length).toBe(count[0]?.n);
     }
   });
 
-  it('ADM0: mean is national.parquet\'s corrected value in bu/ac, actual the national observation, bands empty where infinite', async () => {
+  it("ADM0: mean is national.parquet's corrected value in bu/ac, actual the national observation, bands empty where infinite", async () => {
     const national = path.join(built.runDir, 'postprocessed/national.parquet');
     const rows = await query(`
       SELECT c.mean, n.sim_yield_kg_ha_corrected * ${KG_HA_TO_BU_ACRE} AS expected_mean,
@@ -101,8 +140,12 @@ describe('hindcast delivery', () => {
     }
     // 176.4 bu/ac at 11,072 kg/ha: a sanity anchor for the constant (62.77 kg/ha per bu/ac).
     expect(11_072 * (0.404686 / (0.453592 * 56))).toBeCloseTo(176.4, 2);
-    expect(first.warnings).toContain('ADM0 80% band: empty in 4 of 4 rows — split conformal at 0.8 needs at least 4 residuals; hindcast_oos_per_init_date key 120 has 2: 2 more needed');
-    expect(first.warnings).toContain('ADM2 95% band: empty in 12 of 12 rows — split conformal at 0.95 needs at least 19 residuals; hindcast_oos_per_init_date key 120 has 6: 13 more needed');
+    expect(first.warnings).toContain(
+      'ADM0 80% band: empty in 4 of 4 rows — split conformal at 0.8 needs at least 4 residuals; hindcast_oos_per_init_date key 120 has 2: 2 more needed',
+    );
+    expect(first.warnings).toContain(
+      'ADM2 95% band: empty in 12 of 12 rows — split conformal at 0.95 needs at least 19 residuals; hindcast_oos_per_init_date key 120 has 6: 13 more needed',
+    );
   });
 
   it('ADM0 all-county actuals come from the whole yield table, not only the universe (production over area of the counties with a yield)', async () => {
@@ -126,7 +169,7 @@ describe('hindcast delivery', () => {
     }
   });
 
-  it('ADM2: county predictions in bu/ac, bands from the ADM2 half-widths of the init date\'s season day, narrowed', async () => {
+  it("ADM2: county predictions in bu/ac, bands from the ADM2 half-widths of the init date's season day, narrowed", async () => {
     const preds = path.join(built.runDir, 'preds/corn_usa/*/walk_forward_preds.parquet');
     const conformal = path.join(built.runDir, 'conformal/hindcast_oos_per_init_date.parquet');
     const rows = await query(`
@@ -144,8 +187,15 @@ describe('hindcast delivery', () => {
       FROM ${readCsvSql(csvOf(2))} c JOIN narrowed n ON c.year = n.year AND c.init_date = n.init_date AND c.geo_identifier = n.geo_identifier`);
     expect(rows).toHaveLength(12);
     for (const r of rows) {
-      for (const [got, want] of [['mean', 'expected_mean'], ['lower_80', 'expected_lower'], ['upper_80', 'expected_upper'], ['nass_actual', 'expected_actual']] as const) {
-        expect(Math.abs((r[got] as number) - (r[want] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(r[want] as number));
+      for (const [got, want] of [
+        ['mean', 'expected_mean'],
+        ['lower_80', 'expected_lower'],
+        ['upper_80', 'expected_upper'],
+        ['nass_actual', 'expected_actual'],
+      ] as const) {
+        expect(Math.abs((r[got] as number) - (r[want] as number))).toBeLessThanOrEqual(
+          1e-9 * Math.abs(r[want] as number),
+        );
       }
     }
     // The fixture's half-widths differ between its two init days, so narrowing shows: some later rows use the earlier one.
@@ -166,8 +216,14 @@ describe('hindcast delivery', () => {
       FROM ${readCsvSql(csvOf(1))} c JOIN s ON c.year = s.year AND c.init_date = s.init_date AND c.geo_identifier = s.state`);
     expect(rows).toHaveLength(8);
     for (const r of rows) {
-      for (const [got, want] of [['mean', 'expected_mean'], ['weather_correction', 'expected_wc'], ['nass_actual', 'expected_actual']] as const) {
-        expect(Math.abs((r[got] as number) - (r[want] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(r[want] as number));
+      for (const [got, want] of [
+        ['mean', 'expected_mean'],
+        ['weather_correction', 'expected_wc'],
+        ['nass_actual', 'expected_actual'],
+      ] as const) {
+        expect(Math.abs((r[got] as number) - (r[want] as number))).toBeLessThanOrEqual(
+          1e-9 * Math.abs(r[want] as number),
+        );
       }
     }
   });
@@ -182,20 +238,32 @@ describe('hindcast delivery', () => {
   it('with force on another day, supersedes the old dated files rather than leaving them beside the new ones', async () => {
     const forced = await run({ runDir: built.runDir, force: true, now: () => new Date('2024-08-03T09:00:00Z') });
     expect(forced.skipped).toBe(false);
-    expect(forced.files.map((f) => path.basename(f))).toEqual([0, 1, 2].map((l) => `Treefera_corn_usa_ADM${l}_Hindcast_20240803.csv`));
-    expect((await fs.readdir(path.join(built.runDir, 'delivery'))).sort()).toEqual(forced.files.map((f) => path.basename(f)));
+    expect(forced.files.map((f) => path.basename(f))).toEqual(
+      [0, 1, 2].map((l) => `Treefera_corn_usa_ADM${l}_Hindcast_20240803.csv`),
+    );
+    expect((await fs.readdir(path.join(built.runDir, 'delivery'))).sort()).toEqual(
+      forced.files.map((f) => path.basename(f)),
+    );
     // Same inputs, same numbers: only the generation date differs.
-    for (const [i, file] of forced.files.entries()) expect((await fs.readFile(file, 'utf8')).replaceAll(',2024-08-03\r\n', ',2024-08-02\r\n')).toBe(firstTexts[i]);
+    for (const [i, file] of forced.files.entries())
+      expect((await fs.readFile(file, 'utf8')).replaceAll(',2024-08-03\r\n', ',2024-08-02\r\n')).toBe(firstTexts[i]);
     const report = await validateRunDir(built.runDir);
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
   });
 });
 
 describe('forecast delivery', () => {
-  it('writes the slice\'s three files named by the init date, banded by the grid day on or before it', async () => {
-    const result = await run({ runDir: built.runDir, seasonYear: FIXTURE_SLICE.seasonYear, initDate: FIXTURE_SLICE.initDate, now });
+  it("writes the slice's three files named by the init date, banded by the grid day on or before it", async () => {
+    const result = await run({
+      runDir: built.runDir,
+      seasonYear: FIXTURE_SLICE.seasonYear,
+      initDate: FIXTURE_SLICE.initDate,
+      now,
+    });
     const dir = path.join(built.runDir, 'forecast/2020/2020-08-01/delivery');
-    expect(result.files).toEqual([0, 1, 2].map((l) => path.join(dir, `Treefera_corn_usa_ADM${l}_Forecast_2020-08-01.csv`)));
+    expect(result.files).toEqual(
+      [0, 1, 2].map((l) => path.join(dir, `Treefera_corn_usa_ADM${l}_Forecast_2020-08-01.csv`)),
+    );
     expect(result.rows).toEqual([1, 2, 3]);
     const preds = path.join(built.runDir, 'forecast/2020/2020-08-01/preds/walk_forward_preds.parquet');
     const conformal = path.join(built.runDir, 'conformal/hindcast_oos_per_init_date.parquet');
@@ -206,7 +274,9 @@ describe('forecast delivery', () => {
       JOIN read_parquet('${conformal}') w ON w.adm_level = 'ADM2' AND w.key = '120' AND abs(w.level - 0.8) < 1e-9`);
     expect(rows).toHaveLength(3);
     for (const r of rows) {
-      expect(Math.abs((r.lower_80 as number) - (r.expected_lower as number))).toBeLessThanOrEqual(1e-9 * (r.expected_lower as number));
+      expect(Math.abs((r.lower_80 as number) - (r.expected_lower as number))).toBeLessThanOrEqual(
+        1e-9 * (r.expected_lower as number),
+      );
       expect(r.nass_actual).toBeNull();
     }
     const text = await fs.readFile(result.files[0] as string, 'utf8');

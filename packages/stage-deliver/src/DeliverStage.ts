@@ -11,7 +11,15 @@ import {
   type StageDeclaration,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { beginStage, digestLocation, InputRecorder, readManifest, stageUpToDate, writeManifest, type InputDigest } from '@commodity-hindcast/rundir-contract/manifest';
+import {
+  beginStage,
+  digestLocation,
+  InputRecorder,
+  readManifest,
+  stageUpToDate,
+  writeManifest,
+  type InputDigest,
+} from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
@@ -36,13 +44,29 @@ export const DELIVER_STAGE: StageDeclaration<'hindcast' | 'forecast'> = {
   package: STAGE_PACKAGE.name,
   modes: {
     hindcast: {
-      reads: ['rundir', 'config_resolved', 'included_geo_identifiers', 'walk_forward_preds', 'conformal', 'bias_corrector', 'national', 'yield_table'],
+      reads: [
+        'rundir',
+        'config_resolved',
+        'included_geo_identifiers',
+        'walk_forward_preds',
+        'conformal',
+        'bias_corrector',
+        'national',
+        'yield_table',
+      ],
       readsConfigFields: ['builders.<yields>.filepath', 'reference_data[kind=wasde].filepath', 'delivery.export_path'],
       writes: ['hindcast_delivery'],
       manifest: '_manifests/deliver.json',
     },
     forecast: {
-      reads: ['rundir', 'config_resolved', 'included_geo_identifiers', 'conformal', 'forecast_preds', 'forecast_national'],
+      reads: [
+        'rundir',
+        'config_resolved',
+        'included_geo_identifiers',
+        'conformal',
+        'forecast_preds',
+        'forecast_national',
+      ],
       readsConfigFields: ['reference_data[kind=wasde].filepath', 'delivery.export_path'],
       writes: ['forecast_delivery'],
       manifest: '_manifests/deliver/forecast/{sy}/{init}.json',
@@ -102,7 +126,8 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
   const inputs: InputDigest[] = [];
   for (const location of inputLocations) {
     const sha256 = await digestLocation(location, storeOf(location));
-    if (sha256 === undefined) throw new DeliverError(`${location}: an input of DELIVER, but nothing is there; make it first`);
+    if (sha256 === undefined)
+      throw new DeliverError(`${location}: an input of DELIVER, but nothing is there; make it first`);
     inputs.push({ location, sha256 });
   }
 
@@ -122,9 +147,13 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
   const calibration = result.calibration(mode);
   const bands = BandLookup.from(config, mode, calendar, await calibration.read(), levels, calibration.location);
   const included = new Set(await result.includedGeoIdentifiers());
-  const missingLevel = (where: string) => (column: string): never => {
-    throw new DeliverError(`${where}: no column ${column}; add its level to delivery.ci_levels before POSTPROCESS and rerun 'commodity-hindcast run postprocess --run-dir ${runDir}'`);
-  };
+  const missingLevel =
+    (where: string) =>
+    (column: string): never => {
+      throw new DeliverError(
+        `${where}: no column ${column}; add its level to delivery.ci_levels before POSTPROCESS and rerun 'commodity-hindcast run postprocess --run-dir ${runDir}'`,
+      );
+    };
 
   let counties: CountyRow[];
   let national;
@@ -135,8 +164,13 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
     national = nationalRows(await forecast.readNational(), levels, missingLevel(forecast.locations.national));
   } else {
     counties = [];
-    for (const year of config.experiment_protocol.test_years) counties.push(...countyRows(await result.hindcastSlice(year).readWalkForwardPreds()));
-    national = nationalRows(await result.readNational(), levels, missingLevel(runPath(runDir, 'postprocessed/national.parquet')));
+    for (const year of config.experiment_protocol.test_years)
+      counties.push(...countyRows(await result.hindcastSlice(year).readWalkForwardPreds()));
+    national = nationalRows(
+      await result.readNational(),
+      levels,
+      missingLevel(runPath(runDir, 'postprocessed/national.parquet')),
+    );
     yieldRows = await readYieldRows(config, storeOf);
   }
   const outside = counties.find((r) => !included.has(r.geo));
@@ -157,14 +191,19 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
     universe: included,
     commodity: config.commodity.commodity,
     countryCode: config.commodity.country_code,
-    ...(config.commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: config.commodity.bushel_weight_lbs } : {}),
+    ...(config.commodity.bushel_weight_lbs !== undefined
+      ? { bushelWeightLbs: config.commodity.bushel_weight_lbs }
+      : {}),
     ...(yieldRows ? { yieldRows } : {}),
     ...(wasde ? { wasde: { vintages: wasde.vintages, location: wasde.location } } : {}),
   });
   if (config.delivery.drop_frozen_tail) {
     const frozen = dropFrozenTail(points);
     points = frozen.points;
-    for (const d of frozen.dropped) warnings.push(`${d.year}: dropped ${d.initDates.length} frozen init date(s) ${d.initDates.join(', ')} (no mean changed; delivery.drop_frozen_tail)`);
+    for (const d of frozen.dropped)
+      warnings.push(
+        `${d.year}: dropped ${d.initDates.length} frozen init date(s) ${d.initDates.join(', ')} (no mean changed; delivery.drop_frozen_tail)`,
+      );
   }
   if (config.delivery.enforce_ci_narrowing) points = enforceNarrowing(points);
   const unit = config.commodity.delivery_unit;
@@ -173,12 +212,17 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
   const clip = clipMeans(points, [deliveryUnitToKgHa(lo, unit, bushel), deliveryUnitToKgHa(hi, unit, bushel)]);
   points = clip.points;
   clip.clipped.forEach((n, level) => {
-    if (n > 0) warnings.push(`ADM${level}: ${n} mean(s) outside commodity.yield_range [${lo}, ${hi}] ${unit} clipped to it (bands moved with them)`);
+    if (n > 0)
+      warnings.push(
+        `ADM${level}: ${n} mean(s) outside commodity.yield_range [${lo}, ${hi}] ${unit} clipped to it (bands moved with them)`,
+      );
   });
   warnings.push(...emptyBandWarnings(points, levels, bands));
 
   const relative = (level: AdmLevel): string =>
-    slice ? forecastDeliveryPath(slice, config.experiment_key, level) : hindcastDeliveryPath(config.experiment_key, level, generated);
+    slice
+      ? forecastDeliveryPath(slice, config.experiment_key, level)
+      : hindcastDeliveryPath(config.experiment_key, level, generated);
   const generatedDate = generated.toISOString().slice(0, 10);
   const files: DeliveryFile[] = validatedDeliveryFiles({
     points,
@@ -208,19 +252,30 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
     inputDigests: recorder.inputs,
     store,
   });
-  return { skipped: false, files: files.map((f) => f.location), rows: files.map((f) => f.rows), warnings, ...(exported ? { exported } : {}) };
+  return {
+    skipped: false,
+    files: files.map((f) => f.location),
+    rows: files.map((f) => f.rows),
+    warnings,
+    ...(exported ? { exported } : {}),
+  };
 }
 
 function sliceOf(options: DeliverRunOptions): SliceRef | undefined {
   if (options.seasonYear === undefined && options.initDate === undefined) return undefined;
   if (options.seasonYear === undefined || options.initDate === undefined) {
-    throw new DeliverError(`--season-year and --init-date go together (forecast mode), got only ${options.seasonYear === undefined ? '--init-date' : '--season-year'}; give both, or neither for the hindcast delivery`);
+    throw new DeliverError(
+      `--season-year and --init-date go together (forecast mode), got only ${options.seasonYear === undefined ? '--init-date' : '--season-year'}; give both, or neither for the hindcast delivery`,
+    );
   }
   return { seasonYear: options.seasonYear, initDate: options.initDate };
 }
 
 function residualModeOf(config: ResolvedConfig): ResidualMode {
-  if (!config.forecast) throw new DeliverError('forecast: the config has no forecast block, so no residual mode for forecast bands; add forecast: {residual_mode: <one of postprocess.conformalise>}');
+  if (!config.forecast)
+    throw new DeliverError(
+      'forecast: the config has no forecast block, so no residual mode for forecast bands; add forecast: {residual_mode: <one of postprocess.conformalise>}',
+    );
   return config.forecast.residual_mode as ResidualMode;
 }
 
@@ -234,7 +289,13 @@ async function readYieldRows(config: ResolvedConfig, storeOf: (location: Locatio
     const year = frame.columns.year as ArrayLike<number>;
     const yields = frame.columns.yield_kg_ha as ArrayLike<number | null>;
     const area = frame.columns.area_harvested_ha as ArrayLike<number | null>;
-    for (let i = 0; i < frame.numRows; i++) out.push({ geo: geo[i] as string, year: year[i] as number, yieldKgHa: yields[i] ?? null, areaHa: area[i] ?? null });
+    for (let i = 0; i < frame.numRows; i++)
+      out.push({
+        geo: geo[i] as string,
+        year: year[i] as number,
+        yieldKgHa: yields[i] ?? null,
+        areaHa: area[i] ?? null,
+      });
   }
   return out;
 }

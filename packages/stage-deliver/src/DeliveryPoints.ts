@@ -1,4 +1,12 @@
-import { aggregate, allCountyActuals, epochDayToIso, isoToEpochDay, wasdeFinalYield, wasdeForecastAsOf, type WasdeVintage } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  aggregate,
+  allCountyActuals,
+  epochDayToIso,
+  isoToEpochDay,
+  wasdeFinalYield,
+  wasdeForecastAsOf,
+  type WasdeVintage,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { BandLookup } from './compute/BandLookup.js';
 import type { CountyRow } from './compute/CountyRow.js';
 import type { DeliveryPoint } from './compute/DeliveryPoint.js';
@@ -41,7 +49,17 @@ export function buildPoints(input: BuildPointsInput): DeliveryPoint[] {
   const { bands } = input;
   const points: DeliveryPoint[] = [];
   for (const r of input.counties) {
-    points.push({ admLevel: 2, year: r.year, initDate: r.initDate, geo: r.geo, fold: r.fold, meanKgHa: r.sim, weatherCorrectionKgHa: r.detrended, actualKgHa: r.obs, bands: bands.bands(2, r.initDate, r.year, r.fold, r.sim) });
+    points.push({
+      admLevel: 2,
+      year: r.year,
+      initDate: r.initDate,
+      geo: r.geo,
+      fold: r.fold,
+      meanKgHa: r.sim,
+      weatherCorrectionKgHa: r.detrended,
+      actualKgHa: r.obs,
+      bands: bands.bands(2, r.initDate, r.year, r.fold, r.sim),
+    });
   }
 
   // ADM1 through the contract's aggregation, as POSTPROCESS aggregates ADM0 and the ADM1 residuals.
@@ -62,19 +80,45 @@ export function buildPoints(input: BuildPointsInput): DeliveryPoint[] {
     const initDate = epochDayToIso(s.init_date);
     const fold = foldOf.get(`${s.year} ${initDate}`) as string;
     const { sim, detrended, obs } = s.values;
-    if (sim === null || detrended === null) throw new DeliverError(`${s.geo_identifier} ${s.year} ${initDate}: no county with a positive area has a prediction; rerun 'commodity-hindcast run predict'`);
-    points.push({ admLevel: 1, year: s.year, initDate, geo: s.geo_identifier, fold, meanKgHa: sim, weatherCorrectionKgHa: detrended, actualKgHa: obs, bands: bands.bands(1, initDate, s.year, fold, sim) });
+    if (sim === null || detrended === null)
+      throw new DeliverError(
+        `${s.geo_identifier} ${s.year} ${initDate}: no county with a positive area has a prediction; rerun 'commodity-hindcast run predict'`,
+      );
+    points.push({
+      admLevel: 1,
+      year: s.year,
+      initDate,
+      geo: s.geo_identifier,
+      fold,
+      meanKgHa: sim,
+      weatherCorrectionKgHa: detrended,
+      actualKgHa: obs,
+      bands: bands.bands(1, initDate, s.year, fold, sim),
+    });
   }
 
   const country = `ADM0:${input.countryCode}`;
   const actuals = new Map<number, DeliveryPoint['actualAll']>();
   if (input.yieldRows) {
     const y = input.yieldRows;
-    for (const a of allCountyActuals({ geo_identifier: y.map((r) => r.geo), year: y.map((r) => r.year), yield_kg_ha: y.map((r) => r.yieldKgHa), area_harvested_ha: y.map((r) => r.areaHa) }, 0)) {
-      if (a.geo_identifier === country) actuals.set(a.year, { areaWeightedKgHa: a.area_weighted_all, prodDivAreaKgHa: a.prod_div_area_all });
+    for (const a of allCountyActuals(
+      {
+        geo_identifier: y.map((r) => r.geo),
+        year: y.map((r) => r.year),
+        yield_kg_ha: y.map((r) => r.yieldKgHa),
+        area_harvested_ha: y.map((r) => r.areaHa),
+      },
+      0,
+    )) {
+      if (a.geo_identifier === country)
+        actuals.set(a.year, { areaWeightedKgHa: a.area_weighted_all, prodDivAreaKgHa: a.prod_div_area_all });
     }
   }
-  const query = { commodity: input.commodity, countryCode: input.countryCode, ...(input.bushelWeightLbs !== undefined ? { bushelWeightLbs: input.bushelWeightLbs } : {}) };
+  const query = {
+    commodity: input.commodity,
+    countryCode: input.countryCode,
+    ...(input.bushelWeightLbs !== undefined ? { bushelWeightLbs: input.bushelWeightLbs } : {}),
+  };
   for (const r of input.national) {
     const point: DeliveryPoint = {
       admLevel: 0,

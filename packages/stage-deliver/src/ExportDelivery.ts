@@ -8,7 +8,11 @@ import type { DeliveryFile } from './WriteDelivery.js';
  * create-if-absent: a target that already holds the same bytes is left as is (re-delivering a run is idempotent),
  * one that holds different bytes is refused — an export never overwrites a delivered file.
  */
-export async function exportDelivery(files: readonly DeliveryFile[], exportPath: Location, store: Store): Promise<Location[]> {
+export async function exportDelivery(
+  files: readonly DeliveryFile[],
+  exportPath: Location,
+  store: Store,
+): Promise<Location[]> {
   const out: Location[] = [];
   for (const file of files) {
     const target = joinLocation(exportPath, locationName(file.location));
@@ -22,7 +26,11 @@ export async function exportDelivery(files: readonly DeliveryFile[], exportPath:
  * Checks every export target before anything of the delivery is written: one that exists with other bytes is
  * refused at once, so a refused export leaves neither the run directory nor the export half-done.
  */
-export async function checkExportTargets(files: readonly DeliveryFile[], exportPath: Location, store: Store): Promise<void> {
+export async function checkExportTargets(
+  files: readonly DeliveryFile[],
+  exportPath: Location,
+  store: Store,
+): Promise<void> {
   for (const file of files) {
     const target = joinLocation(exportPath, locationName(file.location));
     if (await store.exists(target)) await refuseDifferent(target, file.text, store);

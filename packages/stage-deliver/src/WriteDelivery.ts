@@ -39,7 +39,11 @@ export function validatedDeliveryFiles(input: DeliveryFilesInput): DeliveryFile[
     const header = deliveryColumns(config, level);
     const rows = input.points.filter((p) => p.admLevel === level).sort(compareRowOrder);
     const location = input.location(level);
-    const text = formatCsv(header, rows.map((p) => deliveryCells(p, header, config, input.stamp, input.levels)), `${location} (not written)`);
+    const text = formatCsv(
+      header,
+      rows.map((p) => deliveryCells(p, header, config, input.stamp, input.levels)),
+      `${location} (not written)`,
+    );
     const violations = checkDelivery(parseCsv(text, location), {
       path: location,
       config,
@@ -51,7 +55,8 @@ export function validatedDeliveryFiles(input: DeliveryFilesInput): DeliveryFile[
     if (violations.length > 0) {
       const violation = violations[0] as (typeof violations)[number];
       const row = /^row (\d+)/.exec(violation.at)?.[1];
-      const key = row !== undefined && rows[Number(row)] ? `delivery row ${pointKey(rows[Number(row)] as DeliveryPoint)}: ` : '';
+      const key =
+        row !== undefined && rows[Number(row)] ? `delivery row ${pointKey(rows[Number(row)] as DeliveryPoint)}: ` : '';
       const more = violations.length > 1 ? ` (and ${violations.length - 1} more violation(s))` : '';
       throw new DeliverError(`${key}${formatViolation(violation)}${more}; nothing was delivered`);
     }

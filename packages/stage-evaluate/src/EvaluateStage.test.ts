@@ -6,11 +6,22 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { kgHaPerBuAcre } from '@commodity-hindcast/rundir-contract/domain';
 import { parseCsv, readJson } from '@commodity-hindcast/rundir-contract/io';
 import { metricsTablePath, runPath, walkForwardPredsPath } from '@commodity-hindcast/rundir-contract/layout';
-import { METRICS_TABLE_COLUMNS, RawFoldMetricsSchema, type MetricsRow, type RawFoldMetrics } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  METRICS_TABLE_COLUMNS,
+  RawFoldMetricsSchema,
+  type MetricsRow,
+  type RawFoldMetrics,
+} from '@commodity-hindcast/rundir-contract/schemas';
 import { buildRunDir } from '@commodity-hindcast/rundir-contract/testing';
 import { validateRunDir } from '@commodity-hindcast/rundir-contract/validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYNTHETIC_WASDE, WASDE_EXPECTED, wasdeConfig, withoutObservations, writeWasde } from './__fixtures__/EvaluateFixtures.js';
+import {
+  SYNTHETIC_WASDE,
+  WASDE_EXPECTED,
+  wasdeConfig,
+  withoutObservations,
+  writeWasde,
+} from './__fixtures__/EvaluateFixtures.js';
 import { run } from './EvaluateStage.js';
 import { formatSummary } from './formatSummary.js';
 
@@ -30,13 +41,22 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const sql = async (text: string): Promise<Record<string, unknown>[]> => (await db.runAndReadAll(text)).getRowObjectsJS() as Record<string, unknown>[];
+const sql = async (text: string): Promise<Record<string, unknown>[]> =>
+  (await db.runAndReadAll(text)).getRowObjectsJS() as Record<string, unknown>[];
 const close = (actual: number | null | undefined, expected: number): void => {
   expect(actual).not.toBeNull();
   expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 };
-const row = (m: RawFoldMetrics, scope: MetricsRow['scope'], fold: string, initDate: string | null, doy: number | null = null): MetricsRow => {
-  const found = m.rows.find((r) => r.scope === scope && r.fold === fold && r.init_date === initDate && (doy === null || r.season_doy === doy));
+const row = (
+  m: RawFoldMetrics,
+  scope: MetricsRow['scope'],
+  fold: string,
+  initDate: string | null,
+  doy: number | null = null,
+): MetricsRow => {
+  const found = m.rows.find(
+    (r) => r.scope === scope && r.fold === fold && r.init_date === initDate && (doy === null || r.season_doy === doy),
+  );
   if (!found) throw new Error(`no ${scope} row ${fold} ${initDate}`);
   return found;
 };
@@ -53,7 +73,8 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
     metrics = await readJson(result.metrics, RawFoldMetricsSchema);
   });
 
-  const preds = (): string => `read_parquet(['${runPath(runDir, walkForwardPredsPath('corn_usa', 2018))}', '${runPath(runDir, walkForwardPredsPath('corn_usa', 2019))}'])`;
+  const preds = (): string =>
+    `read_parquet(['${runPath(runDir, walkForwardPredsPath('corn_usa', 2018))}', '${runPath(runDir, walkForwardPredsPath('corn_usa', 2019))}'])`;
   const national = (): string => `read_parquet('${runPath(runDir, 'postprocessed/national.parquet')}')`;
 
   it('county RMSE, MAE, NRMSE, MAPE and skill per fold and init date, and pooled per season day and overall', async () => {
@@ -74,16 +95,22 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
       close(m.county_mape_pct, r.mape as number);
       close(m.skill_vs_trend, r.skill as number);
     }
-    const [overall] = await sql(`SELECT sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) AS rmse, 100 * sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) / avg(obs_yield_kg_ha) AS nrmse FROM ${preds()}`);
+    const [overall] = await sql(
+      `SELECT sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) AS rmse, 100 * sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) / avg(obs_yield_kg_ha) AS nrmse FROM ${preds()}`,
+    );
     close(row(metrics, 'overall', 'all', null).county_rmse_kg_ha, overall?.rmse as number);
     close(row(metrics, 'overall', 'all', null).county_nrmse_pct, overall?.nrmse as number);
     // Season day = init date − 1 April + 1: 29 July is day 120 of both seasons.
-    const [day120] = await sql(`SELECT sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) AS rmse FROM ${preds()} WHERE (init_date - make_date(year, 4, 1)) + 1 = 120`);
+    const [day120] = await sql(
+      `SELECT sqrt(avg(power(sim_yield_kg_ha - obs_yield_kg_ha, 2))) AS rmse FROM ${preds()} WHERE (init_date - make_date(year, 4, 1)) + 1 = 120`,
+    );
     close(row(metrics, 'season_day', 'all', null, 120).county_rmse_kg_ha, day120?.rmse as number);
   });
 
   it('national error in kg/ha, bu/acre and %, per fold and pooled (RMSE, RMSPE)', async () => {
-    const perCell = await sql(`SELECT fold, strftime(init_date, '%Y-%m-%d') AS init, sim_yield_kg_ha_corrected - obs_yield_kg_ha AS err, 100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha AS pct FROM ${national()} ORDER BY ALL`);
+    const perCell = await sql(
+      `SELECT fold, strftime(init_date, '%Y-%m-%d') AS init, sim_yield_kg_ha_corrected - obs_yield_kg_ha AS err, 100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha AS pct FROM ${national()} ORDER BY ALL`,
+    );
     expect(perCell).toHaveLength(4);
     for (const r of perCell) {
       const m = row(metrics, 'fold_init', r.fold as string, r.init as string);
@@ -91,14 +118,17 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
       close(m.national_error_delivery_unit, (r.err as number) / BU);
       close(m.national_error_pct, r.pct as number);
     }
-    const [pooled] = await sql(`SELECT sqrt(avg(power(sim_yield_kg_ha_corrected - obs_yield_kg_ha, 2))) AS rmse, sqrt(avg(power(100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha, 2))) AS rmspe FROM ${national()} WHERE fold = '2018'`);
+    const [pooled] = await sql(
+      `SELECT sqrt(avg(power(sim_yield_kg_ha_corrected - obs_yield_kg_ha, 2))) AS rmse, sqrt(avg(power(100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha, 2))) AS rmspe FROM ${national()} WHERE fold = '2018'`,
+    );
     close(row(metrics, 'fold', '2018', null).national_rmse_kg_ha, pooled?.rmse as number);
     close(row(metrics, 'fold', '2018', null).national_rmspe_pct, pooled?.rmspe as number);
   });
 
   it('interval coverage, width and Winkler: ADM0 from the national bounds, ADM2 from the county prediction ± the sidecar half-width', async () => {
     const overall = row(metrics, 'overall', 'all', null);
-    const interval = (mode: string, adm: string, level: number) => overall.intervals.find((i) => i.residual_mode === mode && i.adm_level === adm && i.level === level);
+    const interval = (mode: string, adm: string, level: number) =>
+      overall.intervals.find((i) => i.residual_mode === mode && i.adm_level === adm && i.level === level);
     // ADM2, primary mode, level 0.8: the half-width of the init date's season day.
     const [adm2] = await sql(`
       WITH bands AS (
@@ -122,8 +152,15 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
     close(interval('in_sample_pooled', 'ADM2', 0.8)?.coverage, pooled?.coverage as number);
     close(interval('in_sample_pooled', 'ADM2', 0.8)?.winkler_score, pooled?.winkler as number);
     // ADM0 bands of the reference run are infinite (two residuals per season day): they cover, and have no width.
-    const [adm0] = await sql(`SELECT count(*) AS n, avg(CASE WHEN obs_yield_kg_ha BETWEEN lower_80_kg_ha AND upper_80_kg_ha THEN 1 ELSE 0 END) AS coverage, sum(CASE WHEN isinf(upper_80_kg_ha) THEN 1 ELSE 0 END) AS inf FROM ${national()}`);
-    expect(interval('hindcast_oos_per_init_date', 'ADM0', 0.8)).toMatchObject({ n: Number(adm0?.n), n_infinite: Number(adm0?.inf), mean_width_kg_ha: null, winkler_score: null });
+    const [adm0] = await sql(
+      `SELECT count(*) AS n, avg(CASE WHEN obs_yield_kg_ha BETWEEN lower_80_kg_ha AND upper_80_kg_ha THEN 1 ELSE 0 END) AS coverage, sum(CASE WHEN isinf(upper_80_kg_ha) THEN 1 ELSE 0 END) AS inf FROM ${national()}`,
+    );
+    expect(interval('hindcast_oos_per_init_date', 'ADM0', 0.8)).toMatchObject({
+      n: Number(adm0?.n),
+      n_infinite: Number(adm0?.inf),
+      mean_width_kg_ha: null,
+      winkler_score: null,
+    });
     close(interval('hindcast_oos_per_init_date', 'ADM0', 0.8)?.coverage, adm0?.coverage as number);
   });
 
@@ -136,12 +173,21 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
       close(m.wasde_error_pct, 100 * (w.forecast / w.final - 1));
     }
     // July: both years' 29 July init dates; October: both 1 October ones.
-    const rmspe = (dates: string[]): number => Math.sqrt(dates.reduce((s, d) => s + (100 * ((WASDE_EXPECTED[d]?.forecast as number) / (WASDE_EXPECTED[d]?.final as number) - 1)) ** 2, 0) / dates.length);
+    const rmspe = (dates: string[]): number =>
+      Math.sqrt(
+        dates.reduce(
+          (s, d) =>
+            s + (100 * ((WASDE_EXPECTED[d]?.forecast as number) / (WASDE_EXPECTED[d]?.final as number) - 1)) ** 2,
+          0,
+        ) / dates.length,
+      );
     const [july, october] = metrics.information_advantage;
     expect([july?.month, october?.month]).toEqual([7, 10]);
     close(july?.wasde_rmspe_pct, rmspe(['2018-07-29', '2019-07-29']));
     close(october?.wasde_rmspe_pct, rmspe(['2018-10-01', '2019-10-01']));
-    const [ours] = await sql(`SELECT sqrt(avg(power(100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha, 2))) AS rmspe FROM ${national()} WHERE month(init_date) = 7`);
+    const [ours] = await sql(
+      `SELECT sqrt(avg(power(100 * (sim_yield_kg_ha_corrected - obs_yield_kg_ha) / obs_yield_kg_ha, 2))) AS rmspe FROM ${national()} WHERE month(init_date) = 7`,
+    );
     close(july?.our_rmspe_pct, ours?.rmspe as number);
     close(july?.advantage_pct_points, rmspe(['2018-07-29', '2019-07-29']) - (ours?.rmspe as number));
   });
@@ -150,8 +196,16 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
     const csv = parseCsv(await readFile(runPath(runDir, metricsTablePath()), 'utf8'), 'metrics_table.csv');
     expect(csv.header).toEqual([...METRICS_TABLE_COLUMNS]);
     const cell = (r: string[], c: string): string => r[csv.header.indexOf(c)] as string;
-    const rmse = csv.rows.find((r) => cell(r, 'scope') === 'fold_init' && cell(r, 'init_date') === '2018-07-29' && cell(r, 'metric') === 'county_rmse');
-    close(Number(cell(rmse as string[], 'value')), row(metrics, 'fold_init', '2018', '2018-07-29').county_rmse_kg_ha as number);
+    const rmse = csv.rows.find(
+      (r) =>
+        cell(r, 'scope') === 'fold_init' &&
+        cell(r, 'init_date') === '2018-07-29' &&
+        cell(r, 'metric') === 'county_rmse',
+    );
+    close(
+      Number(cell(rmse as string[], 'value')),
+      row(metrics, 'fold_init', '2018', '2018-07-29').county_rmse_kg_ha as number,
+    );
     const infinite = csv.rows.filter((r) => cell(r, 'metric') === 'mean_width' && cell(r, 'adm_level') === 'ADM0');
     expect(infinite.length).toBeGreaterThan(0);
     for (const r of infinite) expect(cell(r, 'note')).toMatch(/infinite \(too few residuals for the level\)$/);
@@ -173,7 +227,11 @@ describe('EVALUATE metrics equal an independent DuckDB computation over the run 
       `  at season day 184: national RMSPE ${(last.national_rmspe_pct as number).toFixed(2)} % (RMSE ${(last.national_rmse_delivery_unit as number).toFixed(2)} bu/ac), county NRMSE ${(last.county_nrmse_pct as number).toFixed(1)} %, skill vs trend ${(last.skill_vs_trend as number).toFixed(3)}`,
     );
     const july = metrics.information_advantage[0];
-    expect(lines[4]).toMatch(new RegExp(`^  vs WASDE  Jul ours ${(july?.our_rmspe_pct as number).toFixed(1)} % / WASDE ${(july?.wasde_rmspe_pct as number).toFixed(1)} %; Oct `));
+    expect(lines[4]).toMatch(
+      new RegExp(
+        `^  vs WASDE  Jul ours ${(july?.our_rmspe_pct as number).toFixed(1)} % / WASDE ${(july?.wasde_rmspe_pct as number).toFixed(1)} %; Oct `,
+      ),
+    );
   });
 });
 
@@ -184,7 +242,13 @@ describe('EVALUATE on what is missing', () => {
     await withoutObservations(runDir, config.experiment_key, 2019);
     const result = await run({ runDir });
     const metrics = await readJson(result.metrics, RawFoldMetricsSchema);
-    expect(row(metrics, 'fold', '2019', null)).toMatchObject({ n_years: 0, n_counties: 0, national_error_kg_ha: null, county_rmse_kg_ha: null, skill_vs_trend: null });
+    expect(row(metrics, 'fold', '2019', null)).toMatchObject({
+      n_years: 0,
+      n_counties: 0,
+      national_error_kg_ha: null,
+      county_rmse_kg_ha: null,
+      skill_vs_trend: null,
+    });
     expect(row(metrics, 'fold', '2019', null).intervals.every((i) => i.n === 0 && i.coverage === null)).toBe(true);
     expect(row(metrics, 'fold', '2018', null).n_counties).toBe(6);
     expect(metrics.wasde).toBeNull();
@@ -193,7 +257,12 @@ describe('EVALUATE on what is missing', () => {
 
   it('a country WASDE does not cover: the benchmark is named as not covering it, the rest computed', async () => {
     const dataRoot = join(root, 'uncovered');
-    await writeWasde(dataRoot, SYNTHETIC_WASDE.split('\n').map((line) => line.replace(/^corn,/, 'soybeans,')).join('\n'));
+    await writeWasde(
+      dataRoot,
+      SYNTHETIC_WASDE.split('\n')
+        .map((line) => line.replace(/^corn,/, 'soybeans,'))
+        .join('\n'),
+    );
     const { runDir } = await buildRunDir(dataRoot, { config: wasdeConfig(dataRoot), forecast: false });
     const result = await run({ runDir });
     const metrics = await readJson(result.metrics, RawFoldMetricsSchema);
@@ -224,7 +293,9 @@ describe('EVALUATE refuses bad input in one line and writes nothing', () => {
     const dataRoot = join(root, 'bad');
     const { runDir } = await buildRunDir(dataRoot, { forecast: false });
     await rm(runPath(runDir, walkForwardPredsPath('corn_usa', 2019)));
-    await expect(run({ runDir })).rejects.toThrow(/^preflight evaluate: .*walk_forward_preds\.parquet is missing; make it with 'commodity-hindcast run \w+ --run-dir .*'[^\n]*$/);
+    await expect(run({ runDir })).rejects.toThrow(
+      /^preflight evaluate: .*walk_forward_preds\.parquet is missing; make it with 'commodity-hindcast run \w+ --run-dir .*'[^\n]*$/,
+    );
     expect(existsSync(runPath(runDir, 'metrics'))).toBe(false);
     expect(existsSync(runPath(runDir, 'reports'))).toBe(false);
 

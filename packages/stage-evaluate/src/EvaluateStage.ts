@@ -1,9 +1,22 @@
 import { writeCsv } from '@commodity-hindcast/rundir-contract/io';
-import { configResolvedPath, manifestPath, metricsTablePath, rawFoldMetricsPath, reportHtmlPath, reportsDir, runPath, type StageDeclaration } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  configResolvedPath,
+  manifestPath,
+  metricsTablePath,
+  rawFoldMetricsPath,
+  reportHtmlPath,
+  reportsDir,
+  runPath,
+  type StageDeclaration,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
-import { METRICS_TABLE_COLUMNS, type InformationAdvantage, type RawFoldMetrics } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  METRICS_TABLE_COLUMNS,
+  type InformationAdvantage,
+  type RawFoldMetrics,
+} from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { preflight, writeArtifactDocument } from '@commodity-hindcast/rundir-contract/validate';
 import { CONTRACT_PACKAGE } from '@commodity-hindcast/rundir-contract/version';
@@ -100,7 +113,10 @@ export async function run(options: EvaluateRunOptions): Promise<EvaluateRunResul
   const result = await ExperimentResult.fromRunDir(runDir, { store });
   const config = await result.config();
   const inputs = evaluationInputLocations(runDir, config);
-  if (!options.force && (await stageUpToDate(runDir, 'evaluate', null, inputs, { package: STAGE_PACKAGE, expected: files, store }))) {
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'evaluate', null, inputs, { package: STAGE_PACKAGE, expected: files, store }))
+  ) {
     return { ...outputs, skipped: true };
   }
 
@@ -113,7 +129,11 @@ export async function run(options: EvaluateRunOptions): Promise<EvaluateRunResul
   const observations = collectObservations(loaded);
   const { commodity } = config;
   const wasde = loaded.wasde
-    ? compareWithWasde(observations.cells, loaded.wasde.vintages, { commodity: commodity.commodity, countryCode: commodity.country_code, ...(commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: commodity.bushel_weight_lbs } : {}) })
+    ? compareWithWasde(observations.cells, loaded.wasde.vintages, {
+        commodity: commodity.commodity,
+        countryCode: commodity.country_code,
+        ...(commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: commodity.bushel_weight_lbs } : {}),
+      })
     : undefined;
   const wasdeObs: WasdeObs[] = wasde?.obs ?? [];
   const metrics: RawFoldMetrics = {
@@ -123,11 +143,19 @@ export async function run(options: EvaluateRunOptions): Promise<EvaluateRunResul
     primary_residual_mode: config.postprocess.conformalise[0] as RawFoldMetrics['primary_residual_mode'],
     levels: loaded.levels,
     wasde: loaded.wasde ? { filepath: loaded.wasde.location, covered: wasde?.covered ?? false } : null,
-    rows: foldMetrics({ observations, wasde: wasdeObs, deliveryUnit: commodity.delivery_unit, ...(commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: commodity.bushel_weight_lbs } : {}) }),
+    rows: foldMetrics({
+      observations,
+      wasde: wasdeObs,
+      deliveryUnit: commodity.delivery_unit,
+      ...(commodity.bushel_weight_lbs !== undefined ? { bushelWeightLbs: commodity.bushel_weight_lbs } : {}),
+    }),
     information_advantage: wasde?.covered ? informationAdvantage(observations.national, wasdeObs) : [],
   };
 
-  await writeArtifactDocument(outputs.metrics, 'raw_fold_metrics', metrics, { store, context: { config, runId: result.runId } });
+  await writeArtifactDocument(outputs.metrics, 'raw_fold_metrics', metrics, {
+    store,
+    context: { config, runId: result.runId },
+  });
   await writeCsv(outputs.metricsTable, METRICS_TABLE_COLUMNS, metricsTableRows(metrics), { store });
   const data = reportData(
     {
@@ -149,11 +177,24 @@ export async function run(options: EvaluateRunOptions): Promise<EvaluateRunResul
     await store.write(at(chartPath(chart.name)), `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
   }
   await store.write(outputs.report, reportHtml(data, charts, svgs));
-  await writeManifest({ runDir, stage: 'evaluate', scope: null, package: STAGE_PACKAGE, startedAt, finishedAt: options.now?.() ?? new Date(), files, inputDigests: recorder.inputs, store });
+  await writeManifest({
+    runDir,
+    stage: 'evaluate',
+    scope: null,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files,
+    inputDigests: recorder.inputs,
+    store,
+  });
   return { ...outputs, skipped: false, summary: summarize(metrics, loaded.counties) };
 }
 
-function summarize(metrics: RawFoldMetrics, counties: readonly { geo: string; seasonDoy: number; fold: number }[]): EvaluateSummary {
+function summarize(
+  metrics: RawFoldMetrics,
+  counties: readonly { geo: string; seasonDoy: number; fold: number }[],
+): EvaluateSummary {
   const days = metrics.rows.filter((r) => r.scope === 'season_day').map((r) => r.season_doy as number);
   const lastSeasonDoy = days.length > 0 ? Math.max(...days) : null;
   const last = metrics.rows.find((r) => r.scope === 'season_day' && r.season_doy === lastSeasonDoy);
@@ -168,9 +209,10 @@ function summarize(metrics: RawFoldMetrics, counties: readonly { geo: string; se
     nationalRmseDeliveryUnit: last?.national_rmse_delivery_unit ?? null,
     countyNrmsePct: last?.county_nrmse_pct ?? null,
     skillVsTrend: last?.skill_vs_trend ?? null,
-    coverage: (overall?.intervals ?? []).filter((i) => i.residual_mode === metrics.primary_residual_mode).map((i) => ({ admLevel: i.adm_level, level: i.level, coverage: i.coverage, nInfinite: i.n_infinite })),
+    coverage: (overall?.intervals ?? [])
+      .filter((i) => i.residual_mode === metrics.primary_residual_mode)
+      .map((i) => ({ admLevel: i.adm_level, level: i.level, coverage: i.coverage, nInfinite: i.n_infinite })),
     wasde: metrics.wasde === null ? 'not configured' : metrics.wasde.covered ? 'compared' : 'not covered',
     informationAdvantage: metrics.information_advantage,
   };
 }
-

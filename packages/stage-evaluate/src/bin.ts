@@ -10,7 +10,16 @@ const USAGE = 'usage: commodity-hindcast-evaluate --run-dir D [--force] [--json]
 async function main(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { 'run-dir': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'run-dir': { type: 'string' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
   } catch (error) {
     process.stderr.write(`commodity-hindcast-evaluate: ${(error as Error).message}\n${USAGE}\n`);
     return 2;

@@ -4,7 +4,12 @@ import { formatNumber, formatPct, monthName, unitLabel } from './report/Format.j
 /** The human summary of one EVALUATE run (the CLI prints it). */
 export function formatSummary(result: EvaluateRunResult): string {
   const head = `evaluate ${result.runDir}: ${result.skipped ? 'up to date (skipped)' : 'written'}`;
-  const where = [`  metrics   ${result.metrics}`, `  table     ${result.metricsTable}`, `  report    ${result.report}`, `  manifest  ${result.manifest}`];
+  const where = [
+    `  metrics   ${result.metrics}`,
+    `  table     ${result.metricsTable}`,
+    `  report    ${result.report}`,
+    `  manifest  ${result.manifest}`,
+  ];
   const s = result.summary;
   if (!s) return [head, ...where].join('\n');
   const unit = unitLabel(s.deliveryUnit);
@@ -15,7 +20,9 @@ export function formatSummary(result: EvaluateRunResult): string {
     `  coverage  ${s.coverage.map((c) => `${c.admLevel} ${Math.round(100 * c.level)}%: ${c.coverage === null ? '—' : formatPct(100 * c.coverage, 1)}${c.nInfinite > 0 ? ` (${c.nInfinite} infinite)` : ''}`).join(', ') || '—'}`,
   ];
   if (s.wasde === 'compared') {
-    lines.push(`  vs WASDE  ${s.informationAdvantage.map((a) => `${monthName(a.month)} ours ${formatPct(a.our_rmspe_pct, 1)} / WASDE ${formatPct(a.wasde_rmspe_pct, 1)}`).join('; ')}`);
+    lines.push(
+      `  vs WASDE  ${s.informationAdvantage.map((a) => `${monthName(a.month)} ours ${formatPct(a.our_rmspe_pct, 1)} / WASDE ${formatPct(a.wasde_rmspe_pct, 1)}`).join('; ')}`,
+    );
   } else {
     lines.push(`  WASDE     ${s.wasde}`);
   }

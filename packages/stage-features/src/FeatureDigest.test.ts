@@ -4,11 +4,17 @@ import { FeaturesInputError } from './FeaturesError.js';
 
 const a = 'a'.repeat(64);
 const b = 'b'.repeat(64);
-const input = (builder: string, sha256: string): DigestedInput => ({ builder, location: `/data/${builder}.parquet`, sha256 });
+const input = (builder: string, sha256: string): DigestedInput => ({
+  builder,
+  location: `/data/${builder}.parquet`,
+  sha256,
+});
 
 describe('assertInputsUnchanged', () => {
   it('accepts the same digests', () => {
-    expect(() => assertInputsUnchanged([input('yields', a), input('soil', b)], [input('yields', a), input('soil', b)])).not.toThrow();
+    expect(() =>
+      assertInputsUnchanged([input('yields', a), input('soil', b)], [input('yields', a), input('soil', b)]),
+    ).not.toThrow();
   });
 
   it('refuses an input whose bytes changed between the digest and the read, naming the field and the file', () => {

@@ -24,7 +24,14 @@ describe('FEATURES conforms to the run-directory contract', () => {
         await writeSmallInputs(ctx.inputDataDir, ctx.store);
         await buildFeatures(ctx.config, { store: ctx.store });
       },
-      run: (ctx) => run({ mode: 'forecast', runDir: ctx.runDir, seasonYear: slice.seasonYear, initDate: slice.initDate, store: ctx.store }),
+      run: (ctx) =>
+        run({
+          mode: 'forecast',
+          runDir: ctx.runDir,
+          seasonYear: slice.seasonYear,
+          initDate: slice.initDate,
+          store: ctx.store,
+        }),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
     expect(report.results.filter((r) => r.status === 'skip')).toEqual([]);
@@ -41,15 +48,18 @@ describe('FEATURES conforms to the run-directory contract', () => {
       },
       run: (ctx) => run({ mode: 'hindcast', config: ctx.config, store: ctx.store }),
       // What FIT and forecast FEATURES accept: metadata.json present and vouching for both tables.
-      isComplete: (ctx) => verifyFeatureTables(ctx.config.features_dir, ctx.config.experiment_key).then(
-        () => true,
-        () => false,
-      ),
+      isComplete: (ctx) =>
+        verifyFeatureTables(ctx.config.features_dir, ctx.config.experiment_key).then(
+          () => true,
+          () => false,
+        ),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
     // Outside a run directory there is nothing for validateRunDir or the contract version to judge.
     expect(report.results.filter((r) => r.status === 'skip').map((r) => `${r.store} ${r.assertion}`)).toEqual(
-      report.results.filter((r) => r.assertion === 'validates' || r.assertion === 'unsupported-contract').map((r) => `${r.store} ${r.assertion}`),
+      report.results
+        .filter((r) => r.assertion === 'validates' || r.assertion === 'unsupported-contract')
+        .map((r) => `${r.store} ${r.assertion}`),
     );
   });
 });

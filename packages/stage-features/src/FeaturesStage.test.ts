@@ -7,11 +7,16 @@ describe('FEATURES_STAGE declaration', () => {
   const { hindcast, forecast } = FEATURES_STAGE.modes;
 
   it('names only artifacts the contract declares', () => {
-    for (const id of [...hindcast.reads, ...hindcast.writes, ...forecast.reads, ...forecast.writes]) expect(ids.has(id), id).toBe(true);
+    for (const id of [...hindcast.reads, ...hindcast.writes, ...forecast.reads, ...forecast.writes])
+      expect(ids.has(id), id).toBe(true);
   });
 
   it('writes exactly what the contract assigns to the features stage', () => {
-    expect([...hindcast.writes, ...forecast.writes].sort()).toEqual(stageWrites('features').map((a) => a.id).sort());
+    expect([...hindcast.writes, ...forecast.writes].sort()).toEqual(
+      stageWrites('features')
+        .map((a) => a.id)
+        .sort(),
+    );
   });
 
   it('reads only artifacts the contract lets the features stage read, or its own metadata', () => {

@@ -47,7 +47,9 @@ export type FeaturesRunOptions =
       store?: Store;
     };
 
-export type FeaturesRunResult = ({ mode: 'hindcast' } & BuildFeaturesSummary) | ({ mode: 'forecast' } & ForecastFeaturesSummary);
+export type FeaturesRunResult =
+  | ({ mode: 'hindcast' } & BuildFeaturesSummary)
+  | ({ mode: 'forecast' } & ForecastFeaturesSummary);
 
 /** Runs the stage: hindcast feature tables from a config, or one forecast slice's features in a run directory. */
 export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResult> {
@@ -62,6 +64,14 @@ export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResul
     return { mode: 'forecast', ...summary };
   }
   const config =
-    typeof options.config === 'string' ? await loadConfig({ configPath: options.config, env: options.env ?? process.env }) : options.config;
-  return { mode: 'hindcast', ...(await buildFeatures(config, { force: options.force ?? false, ...(options.store ? { store: options.store } : {}) })) };
+    typeof options.config === 'string'
+      ? await loadConfig({ configPath: options.config, env: options.env ?? process.env })
+      : options.config;
+  return {
+    mode: 'hindcast',
+    ...(await buildFeatures(config, {
+      force: options.force ?? false,
+      ...(options.store ? { store: options.store } : {}),
+    })),
+  };
 }

@@ -23,7 +23,9 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${command.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`commodity-hindcast-features: ${errorMessage(error, { name: true }).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.stderr.write(
+      `commodity-hindcast-features: ${errorMessage(error, { name: true }).replace(/\s*\n\s*/g, ' ')}\n`,
+    );
     return 1;
   }
 }

@@ -3,9 +3,25 @@ import { calendarFromConfig, hindcastInitDoys } from '@commodity-hindcast/rundir
 import { readJson, writeJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { featuresFitPath, featuresMetadataPath, featuresPredPath } from '@commodity-hindcast/rundir-contract/layout';
 import { ContractError } from '@commodity-hindcast/rundir-contract/errors';
-import { joinLocation, locationName, parentLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { FeatureMetadataSchema, featuresFitSchema, featuresPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
-import { removeStaleTemporaries, STALE_AFTER_MS, storeFor, writeStaged, type Store } from '@commodity-hindcast/rundir-contract/store';
+import {
+  joinLocation,
+  locationName,
+  parentLocation,
+  type Location,
+} from '@commodity-hindcast/rundir-contract/location';
+import {
+  FeatureMetadataSchema,
+  featuresFitSchema,
+  featuresPredSchema,
+  type FeatureMetadata,
+} from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  removeStaleTemporaries,
+  STALE_AFTER_MS,
+  storeFor,
+  writeStaged,
+  type Store,
+} from '@commodity-hindcast/rundir-contract/store';
 import { verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
 import { loadBuilders } from './builders/LoadBuilders.js';
 import { yieldRowsInYears } from './builders/YieldTable.js';
@@ -64,11 +80,18 @@ export function featureTablePaths(config: ResolvedConfig): FeatureTablePaths {
  * metadata.json (with the tables' size and sha256 as written) into a staging folder published whole — so metadata
  * vouches for the very tables beside it, even when two builds run at once.
  */
-export async function buildFeatures(config: ResolvedConfig, options: BuildFeaturesOptions = {}): Promise<BuildFeaturesSummary> {
+export async function buildFeatures(
+  config: ResolvedConfig,
+  options: BuildFeaturesOptions = {},
+): Promise<BuildFeaturesSummary> {
   const calendar = calendarFromConfig(config.commodity);
   const paths = featureTablePaths(config);
   // What an interrupted build left beside the tables (a killed writer's staging folder) goes first, built or not.
-  await removeStaleTemporaries(parentLocation(parentLocation(paths.metadata)), { olderThan: STALE_AFTER_MS, recursive: false, ...(options.store ? { store: options.store } : {}) });
+  await removeStaleTemporaries(parentLocation(parentLocation(paths.metadata)), {
+    olderThan: STALE_AFTER_MS,
+    recursive: false,
+    ...(options.store ? { store: options.store } : {}),
+  });
   const inputs = await digestBuilderInputs(config.builders);
   const digest = featuresDigest(config, inputs, STAGE_PACKAGE_ID);
 
@@ -96,7 +119,12 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   const rows = yieldRowsInYears(loaded.yields, config.feature_start_year, config.feature_end_year);
   assertRowsJoined(rows, loaded.blocks, loaded.yieldsBuilder);
 
-  const joined = joinFeatures({ rows, blocks: loaded.blocks, selection, inits: (year) => hindcastSeasonInits(calendar, year) });
+  const joined = joinFeatures({
+    rows,
+    blocks: loaded.blocks,
+    selection,
+    inits: (year) => hindcastSeasonInits(calendar, year),
+  });
   const { table, dropped } = dropAllMissingColumns(joined, selection);
   const fit = fitFrame(table);
   const pred = predFrame(table);
@@ -108,38 +136,51 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
   // metadata.json are those of the bytes written, never of a file read back; they vouch for the two tables, which
   // therefore skip the flush to disk (durable: false) that metadata.json, written after them, still gets.
   const store = options.store ?? storeFor(paths.metadata);
-  await writeStaged(parentLocation(paths.metadata), async (staging) => {
-    const fitFile = await writeParquet(staging.path(locationName(paths.fit)), fit, featuresFitSchema, { store, durable: false });
-    const predFile = await writeParquet(staging.path(locationName(paths.pred)), pred, featuresPredSchema, { store, durable: false });
-    const metadata: FeatureMetadata = {
-      experiment_key: config.experiment_key,
-      feature_columns: features,
-      auxiliary_columns: [...AUXILIARY_COLUMNS],
-      builders: Object.fromEntries(
-        Object.entries(config.builders).map(([name, builder]) => [
-          name,
-          {
-            kind: builder.kind,
-            filepath: builder.filepath,
-            columns: builder.kind === 'yields' ? ['yield_kg_ha', ...AUXILIARY_COLUMNS] : features.filter((c) => selection.builderOf.get(c) === name),
-          },
-        ]),
-      ),
-      years,
-      init_season_doys: hindcastInitDoys(calendar),
-      digest,
-      n_fit_rows: fit.numRows,
-      n_pred_rows: pred.numRows,
-      dropped_columns: dropped,
-      tables: {
-        fit: { file: 'fit.parquet', size: fitFile.size, sha256: fitFile.sha256, rows: fit.numRows },
-        pred: { file: 'pred.parquet', size: predFile.size, sha256: predFile.sha256, rows: pred.numRows },
-      },
-      created_at: (options.now?.() ?? new Date()).toISOString(),
-      created_by: STAGE_PACKAGE_ID,
-    };
-    await writeJson(staging.path(locationName(paths.metadata)), metadata, FeatureMetadataSchema, { store });
-  }, { store, commitFiles: [locationName(paths.metadata)] });
+  await writeStaged(
+    parentLocation(paths.metadata),
+    async (staging) => {
+      const fitFile = await writeParquet(staging.path(locationName(paths.fit)), fit, featuresFitSchema, {
+        store,
+        durable: false,
+      });
+      const predFile = await writeParquet(staging.path(locationName(paths.pred)), pred, featuresPredSchema, {
+        store,
+        durable: false,
+      });
+      const metadata: FeatureMetadata = {
+        experiment_key: config.experiment_key,
+        feature_columns: features,
+        auxiliary_columns: [...AUXILIARY_COLUMNS],
+        builders: Object.fromEntries(
+          Object.entries(config.builders).map(([name, builder]) => [
+            name,
+            {
+              kind: builder.kind,
+              filepath: builder.filepath,
+              columns:
+                builder.kind === 'yields'
+                  ? ['yield_kg_ha', ...AUXILIARY_COLUMNS]
+                  : features.filter((c) => selection.builderOf.get(c) === name),
+            },
+          ]),
+        ),
+        years,
+        init_season_doys: hindcastInitDoys(calendar),
+        digest,
+        n_fit_rows: fit.numRows,
+        n_pred_rows: pred.numRows,
+        dropped_columns: dropped,
+        tables: {
+          fit: { file: 'fit.parquet', size: fitFile.size, sha256: fitFile.sha256, rows: fit.numRows },
+          pred: { file: 'pred.parquet', size: predFile.size, sha256: predFile.sha256, rows: pred.numRows },
+        },
+        created_at: (options.now?.() ?? new Date()).toISOString(),
+        created_by: STAGE_PACKAGE_ID,
+      };
+      await writeJson(staging.path(locationName(paths.metadata)), metadata, FeatureMetadataSchema, { store });
+    },
+    { store, commitFiles: [locationName(paths.metadata)] },
+  );
   return { skipped: false, digest, rows: { fit: fit.numRows, pred: pred.numRows }, features, dropped, years, paths };
 }
 
@@ -148,7 +189,11 @@ export async function buildFeatures(config: ResolvedConfig, options: BuildFeatur
  * otherwise undefined (rebuild). Absent, unreadable or old-format metadata (no `tables`) and an edited or
  * deleted table all mean rebuild.
  */
-async function builtMetadata(paths: FeatureTablePaths, config: ResolvedConfig, digest: string): Promise<FeatureMetadata | undefined> {
+async function builtMetadata(
+  paths: FeatureTablePaths,
+  config: ResolvedConfig,
+  digest: string,
+): Promise<FeatureMetadata | undefined> {
   try {
     // The digest first: when it differs, the tables are rebuilt anyway and need not be read and hashed.
     if ((await readJson(paths.metadata, FeatureMetadataSchema)).digest !== digest) return undefined;

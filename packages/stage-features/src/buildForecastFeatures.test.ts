@@ -2,13 +2,29 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readParquet, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
-import { forecastFeaturesPredPath, forecastIndicesPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  forecastFeaturesPredPath,
+  forecastIndicesPath,
+  forecastScope,
+  manifestPath,
+  runPath,
+  type SliceRef,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { readManifest, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
 import { featuresPredSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADAIR, areaOf, BOONE, CLAY, CONFIG_YAML, sliceIndices, writeSmallExperiment, type SmallExperiment } from './__fixtures__/SmallExperiment.js';
+import {
+  ADAIR,
+  areaOf,
+  BOONE,
+  CLAY,
+  CONFIG_YAML,
+  sliceIndices,
+  writeSmallExperiment,
+  type SmallExperiment,
+} from './__fixtures__/SmallExperiment.js';
 import { buildFeatures } from './buildFeatures.js';
 import { buildForecastFeatures } from './buildForecastFeatures.js';
 import { FeaturesError, FeaturesInputError } from './FeaturesError.js';
@@ -55,7 +71,12 @@ describe('forecast mode', () => {
   it('writes forecast/<sy>/<init>/features/pred.parquet with the hindcast columns, then its manifest', async () => {
     const store = await writeSlice('2022-06-30');
     const result = await run({ mode: 'forecast', runDir, seasonYear: 2022, initDate: '2022-07-01' });
-    expect(result).toMatchObject({ mode: 'forecast', skipped: false, rows: 3, path: runPath(runDir, forecastFeaturesPredPath(slice)) });
+    expect(result).toMatchObject({
+      mode: 'forecast',
+      skipped: false,
+      rows: 3,
+      path: runPath(runDir, forecastFeaturesPredPath(slice)),
+    });
 
     // Read back through the contract, trusted only under the FEATURES manifest of the slice.
     const frame = await (await ExperimentResult.fromRunDir(runDir)).forecastSlice(slice).readFeatures();
@@ -66,11 +87,15 @@ describe('forecast mode', () => {
     expect(column(frame, 'init_date')).toEqual(Array(3).fill(isoToEpochDay('2022-07-01')));
     expect(column(frame, 'yield_kg_ha')).toEqual([null, null, null]);
     // An unharvested season's area: the mean of the last three known seasons (2019-2021).
-    expect(column(frame, 'area_harvested_ha')).toEqual([0, 1, 2].map((g) => (areaOf(g, 2019) + areaOf(g, 2020) + areaOf(g, 2021)) / 3));
+    expect(column(frame, 'area_harvested_ha')).toEqual(
+      [0, 1, 2].map((g) => (areaOf(g, 2019) + areaOf(g, 2020) + areaOf(g, 2021)) / 3),
+    );
 
     // Observed June, climatology from July to harvest, which the windows run to.
     const n = store.time.length;
-    const june = Array.from(store.variables.tavg!.data.subarray(n, 2 * n)).filter((_, t) => store.time[t]! >= isoToEpochDay('2022-06-01') && store.time[t]! <= isoToEpochDay('2022-06-30'));
+    const june = Array.from(store.variables.tavg!.data.subarray(n, 2 * n)).filter(
+      (_, t) => store.time[t]! >= isoToEpochDay('2022-06-01') && store.time[t]! <= isoToEpochDay('2022-06-30'),
+    );
     expect(column(frame, 'tavg_mean_jun')[1]).toBeCloseTo(june.reduce((a, b) => a + b, 0) / june.length, 10);
     expect(column(frame, 'tavg_mean_jul')).toEqual([CLIMATOLOGY_TAVG, CLIMATOLOGY_TAVG, CLIMATOLOGY_TAVG]);
     expect(column(frame, 'tavg_mean_oct')).toEqual([CLIMATOLOGY_TAVG, CLIMATOLOGY_TAVG, CLIMATOLOGY_TAVG]);
@@ -106,7 +131,9 @@ describe('forecast mode', () => {
     await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
     // One day short is still short; reaching harvest is enough.
     await writeSlice('2022-06-30', '2022-09-30');
-    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(/the store ends at 2022-09-30 \(observed until 2022-06-30\), before harvest 2022-10-01/);
+    await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(
+      /the store ends at 2022-09-30 \(observed until 2022-06-30\), before harvest 2022-10-01/,
+    );
     await writeSlice('2022-06-30', '2022-10-01');
     expect((await buildForecastFeatures({ runDir, ...slice })).skipped).toBe(false);
   });
@@ -118,7 +145,9 @@ describe('forecast mode', () => {
     await writeSlice('2022-06-30', '2022-08-31');
     await expect(buildForecastFeatures({ runDir, ...slice })).rejects.toThrow(FeaturesInputError);
     await expect(readManifest(runDir, 'features', forecastScope(slice))).resolves.toBeUndefined();
-    const status = (await (await ExperimentResult.fromRunDir(runDir)).stageStatus()).find((s) => s.stage === 'features' && s.scope === forecastScope(slice));
+    const status = (await (await ExperimentResult.fromRunDir(runDir)).stageStatus()).find(
+      (s) => s.stage === 'features' && s.scope === forecastScope(slice),
+    );
     expect(status?.status).toBe('missing');
   });
 
@@ -136,10 +165,19 @@ describe('forecast mode', () => {
     const metadataBytes = await readFile(runPath(exp.config.features_dir, 'corn_usa/metadata.json'));
     await buildForecastFeatures({ runDir, ...slice });
     const manifest = await readManifest(runDir, 'features', forecastScope(slice));
-    const recorded = manifest?.inputs.find((i) => i.path === runPath(exp.config.features_dir, 'corn_usa/metadata.json'));
+    const recorded = manifest?.inputs.find(
+      (i) => i.path === runPath(exp.config.features_dir, 'corn_usa/metadata.json'),
+    );
     expect(recorded?.sha256).toBe(createHash('sha256').update(metadataBytes).digest('hex'));
     expect(manifest?.inputs.map((i) => i.path).sort()).toEqual(
-      [forecastIndicesPath(slice), 'config_resolved.yaml', runPath(exp.config.features_dir, 'corn_usa/metadata.json'), ...Object.values(exp.config.builders).filter((b) => b.kind !== 'indices').map((b) => b.filepath)].sort(),
+      [
+        forecastIndicesPath(slice),
+        'config_resolved.yaml',
+        runPath(exp.config.features_dir, 'corn_usa/metadata.json'),
+        ...Object.values(exp.config.builders)
+          .filter((b) => b.kind !== 'indices')
+          .map((b) => b.filepath),
+      ].sort(),
     );
   });
 
@@ -164,7 +202,9 @@ describe('forecast mode', () => {
     await rm(runPath(exp.config.features_dir, 'corn_usa/metadata.json'));
     const error = await buildForecastFeatures({ runDir, ...slice }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeaturesInputError);
-    expect((error as Error).message).toMatch(/^features_dir \(.*metadata\.json\): no hindcast feature metadata.*; build the hindcast features first with 'commodity-hindcast run features --config <config>'$/);
+    expect((error as Error).message).toMatch(
+      /^features_dir \(.*metadata\.json\): no hindcast feature metadata.*; build the hindcast features first with 'commodity-hindcast run features --config <config>'$/,
+    );
     expect(manifestPath('features', forecastScope(slice))).toBe('_manifests/features/forecast/2022/2022-07-01.json');
   });
 });
@@ -172,7 +212,7 @@ describe('forecast mode', () => {
 describe('forecast mode without an indices builder', () => {
   it('builds the slice from the other builders and reads no slice index store (FORECAST writes none)', async () => {
     await exp.remove();
-    const withoutIndices = CONFIG_YAML.replace(/  weather:\n(?: {4}.*\n)+/, '');
+    const withoutIndices = CONFIG_YAML.replace(/ {2}weather:\n(?: {4}.*\n)+/, '');
     expect(withoutIndices).not.toContain('kind: indices');
     exp = await writeSmallExperiment(withoutIndices);
     await buildFeatures(exp.config);

@@ -1,5 +1,12 @@
 import { errorMessage, NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
-import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  dateForSeasonDoy,
+  epochDayToIso,
+  isoToEpochDay,
+  observationCutoff,
+  seasonStart,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import {
   configResolvedPath,
@@ -11,9 +18,19 @@ import {
   type SliceRef,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { beginStage, InputRecorder, stageUpToDate, verifyStage, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
+import {
+  beginStage,
+  InputRecorder,
+  stageUpToDate,
+  verifyStage,
+  writeManifest,
+} from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
-import { FeatureMetadataSchema, forecastFeaturesPredSchema, type FeatureMetadata } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  FeatureMetadataSchema,
+  forecastFeaturesPredSchema,
+  type FeatureMetadata,
+} from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { featureTablePaths } from './buildFeatures.js';
 import type { LoadedIndexStore } from './builders/IndexStoreInput.js';
@@ -66,7 +83,10 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   const slice: SliceRef = { seasonYear: options.seasonYear, initDate: options.initDate };
   const scope = forecastScope(slice); // validates the season year and the init date
   const outRelative = forecastFeaturesPredPath(slice);
-  const summaryBase = { path: runPath(runDir, outRelative), manifest: runPath(runDir, manifestPath('features', scope)) };
+  const summaryBase = {
+    path: runPath(runDir, outRelative),
+    manifest: runPath(runDir, manifestPath('features', scope)),
+  };
   const initDay = isoToEpochDay(options.initDate, '--init-date');
 
   const result = await ExperimentResult.fromRunDir(runDir);
@@ -100,8 +120,16 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
       .filter((b) => b.kind !== 'indices')
       .map((b) => b.filepath),
   ];
-  if (!options.force && (await stageUpToDate(runDir, 'features', scope, inputs, { package: STAGE_PACKAGE, expected: [outRelative] }))) {
-    return { ...summaryBase, skipped: true, rows: (await result.forecastSlice(slice).readFeatures()).numRows, features: metadata.feature_columns };
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'features', scope, inputs, { package: STAGE_PACKAGE, expected: [outRelative] }))
+  ) {
+    return {
+      ...summaryBase,
+      skipped: true,
+      rows: (await result.forecastSlice(slice).readFeatures()).numRows,
+      features: metadata.feature_columns,
+    };
   }
   // From here the slice's old FEATURES output no longer counts: a crash leaves no complete-looking state.
   await beginStage(runDir, 'features', scope, options.store ? { store: options.store } : {});
@@ -117,7 +145,10 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
   for (const store of loaded.indexStores.values()) {
     assertReachesHarvest(store, harvest, indicesRelative, `${make(runDir, slice)} --force'`);
     if (store.observedUntil === null || store.observedUntil > cutoff) {
-      const found = store.observedUntil === null ? 'no observed_until (every step would count as observed)' : `observed_until ${epochDayToIso(store.observedUntil)}`;
+      const found =
+        store.observedUntil === null
+          ? 'no observed_until (every step would count as observed)'
+          : `observed_until ${epochDayToIso(store.observedUntil)}`;
       throw new FeaturesError(
         `${indicesLocation}: has ${found}, but features at init date ${options.initDate} may use observations only up to ${epochDayToIso(cutoff)} (init − lag_days ${calendar.lagDays}); ` +
           `rebuild the slice with '${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${options.initDate} --force'`,
@@ -125,13 +156,27 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
     }
   }
 
-  const selection = forecastSelection(selectFeatureColumns(loaded.blocks, config.feature_cols), metadata, paths.metadata);
+  const selection = forecastSelection(
+    selectFeatureColumns(loaded.blocks, config.feature_cols),
+    metadata,
+    paths.metadata,
+  );
   const rows = forecastYieldRows(loaded.yields, slice.seasonYear);
   assertRowsJoined(rows, loaded.blocks, loaded.yieldsBuilder);
   // One row per geo at the init date; the windows run to harvest over observations, then climatology.
-  const inits: SeasonInits = { seasonYear: slice.seasonYear, initDates: [initDay], cutoffs: [harvest], isHarvest: [initDay === harvest] };
+  const inits: SeasonInits = {
+    seasonYear: slice.seasonYear,
+    initDates: [initDay],
+    cutoffs: [harvest],
+    isHarvest: [initDay === harvest],
+  };
   const table = joinFeatures({ rows, blocks: loaded.blocks, selection, inits: () => inits });
-  await writeParquet(summaryBase.path, predFrame(table), forecastFeaturesPredSchema, options.store ? { store: options.store } : {});
+  await writeParquet(
+    summaryBase.path,
+    predFrame(table),
+    forecastFeaturesPredSchema,
+    options.store ? { store: options.store } : {},
+  );
   await writeManifest({
     runDir,
     stage: 'features',
@@ -150,7 +195,9 @@ export async function buildForecastFeatures(options: ForecastFeaturesOptions): P
 async function assertSliceIndicesTrusted(runDir: Location, slice: SliceRef, indicesRelative: string): Promise<void> {
   const verification = await verifyStage(runDir, 'forecast', forecastScope(slice), { expected: [indicesRelative] });
   if (verification.status === 'complete') return;
-  const notListed = verification.status === 'missing' || verification.problems.some((p) => p.startsWith(`${indicesRelative}: not listed`));
+  const notListed =
+    verification.status === 'missing' ||
+    verification.problems.some((p) => p.startsWith(`${indicesRelative}: not listed`));
   if (notListed) {
     throw new FeaturesInputError(
       indicesRelative,
@@ -175,7 +222,9 @@ async function hindcastMetadata(location: Location, recorder: InputRecorder): Pr
     throw new FeaturesInputError(
       'features_dir',
       location,
-      missing ? 'no hindcast feature metadata: forecast features take their columns from it' : `unreadable hindcast feature metadata (${errorMessage(error)})`,
+      missing
+        ? 'no hindcast feature metadata: forecast features take their columns from it'
+        : `unreadable hindcast feature metadata (${errorMessage(error)})`,
       `build the hindcast features first with '${CLI} run features --config <config>'`,
       { cause: error },
     );
@@ -183,7 +232,11 @@ async function hindcastMetadata(location: Location, recorder: InputRecorder): Pr
 }
 
 /** The hindcast table's columns, each of which the builders must still make. */
-function forecastSelection(selection: FeatureColumnSelection, metadata: FeatureMetadata, where: Location): FeatureColumnSelection {
+function forecastSelection(
+  selection: FeatureColumnSelection,
+  metadata: FeatureMetadata,
+  where: Location,
+): FeatureColumnSelection {
   const unknown = metadata.feature_columns.find((column) => !selection.builderOf.has(column));
   if (unknown !== undefined) {
     throw new FeaturesInputError(
@@ -212,7 +265,8 @@ function assertReachesHarvest(store: LoadedIndexStore, harvest: number, field: s
   const last = store.time[n - 1] as number;
   const spacing = n >= 2 ? last - (store.time[n - 2] as number) : 1;
   if (last >= harvest || last + spacing > harvest) return;
-  const observed = store.observedUntil === null ? 'no observed_until' : `observed until ${epochDayToIso(store.observedUntil)}`;
+  const observed =
+    store.observedUntil === null ? 'no observed_until' : `observed until ${epochDayToIso(store.observedUntil)}`;
   throw new FeaturesInputError(
     field,
     store.location,

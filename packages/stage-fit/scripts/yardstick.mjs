@@ -12,12 +12,31 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
-import { applyFillValues, featureFrameFromTable, fillValuesFromTable, kgHaPerBuAcre, predict, trendFunction } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  applyFillValues,
+  featureFrameFromTable,
+  fillValuesFromTable,
+  kgHaPerBuAcre,
+  predict,
+  trendFunction,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readGeoList, readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { detrenderPath, featureFillValuesPath, featuresFitPath, includedGeoIdentifiersPath, modelPath, runPath } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  detrenderPath,
+  featureFillValuesPath,
+  featuresFitPath,
+  includedGeoIdentifiersPath,
+  modelPath,
+  runPath,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
 import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
-import { DetrenderSchema, featureFillValuesSchema, featuresFitSchema, ModelSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  DetrenderSchema,
+  featureFillValuesSchema,
+  featuresFitSchema,
+  ModelSchema,
+} from '@commodity-hindcast/rundir-contract/schemas';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,36 +52,70 @@ const { values, positionals } = parseArgs({
 const configPath = positionals[0] ?? 'configs/corn_usa.yaml';
 const yaml = readFileSync(configPath, 'utf8');
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const PARAMS = { ridge: '{alpha: 1.0}', pca_ridge: '{n_components: 8, alpha: 1.0}', gbdt: '{learning_rate: 0.05, n_estimators: 300, num_leaves: 31, min_data_in_leaf: 20}' };
+const PARAMS = {
+  ridge: '{alpha: 1.0}',
+  pca_ridge: '{n_components: 8, alpha: 1.0}',
+  gbdt: '{learning_rate: 0.05, n_estimators: 300, num_leaves: 31, min_data_in_leaf: 20}',
+};
 
 const rows = [];
 for (const detrend of values.detrends.split(',')) {
   for (const regression of values.regressions.split(',')) {
     const params = values.params ?? PARAMS[regression];
     const detrendParams = values['start-year'] ? `  detrend_params: {start_year: ${values['start-year']}}\n` : '';
-    let text = yaml.replace(/^model:\n(?: {2}.*\n)+/m, `model:\n  detrend: ${detrend}\n${detrendParams}  regression: ${regression}\n  regression_params: ${params}\n`);
+    let text = yaml.replace(
+      /^model:\n(?: {2}.*\n)+/m,
+      `model:\n  detrend: ${detrend}\n${detrendParams}  regression: ${regression}\n  regression_params: ${params}\n`,
+    );
     if (values.protocol) {
       const lines = values.protocol.split(';').map((l) => `  ${l.trim()}\n`);
       const keys = lines.map((l) => l.trim().split(':')[0]);
-      text = text.replace(/^experiment_protocol:\n((?: {2}.*\n)+)/m, (_, body) => `experiment_protocol:\n${body.split(/(?<=\n)/).filter((l) => !keys.includes(l.trim().split(':')[0])).join('')}${lines.join('')}`);
+      text = text.replace(
+        /^experiment_protocol:\n((?: {2}.*\n)+)/m,
+        (_, body) =>
+          `experiment_protocol:\n${body
+            .split(/(?<=\n)/)
+            .filter((l) => !keys.includes(l.trim().split(':')[0]))
+            .join('')}${lines.join('')}`,
+      );
     }
     const config = resolveConfigText(text, { where: configPath });
     const { runDir } = await createRunDir(config);
-    const fit = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, '--run-dir', runDir, '--jobs', values.jobs], { encoding: 'utf8' });
+    const fit = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%e %U %S %M', process.execPath, bin, '--run-dir', runDir, '--jobs', values.jobs],
+      { encoding: 'utf8' },
+    );
     if (fit.status !== 0) throw new Error(`FIT failed for ${detrend} × ${regression}: ${fit.stderr}`);
     const [wall, user, sys, maxKb] = fit.stderr.trim().split('\n').pop().split(' ').map(Number);
     const score = await scoreRun(runDir, config);
-    if (!rows.some((r) => r.name === `${detrend} trend only`)) rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
-    rows.push({ name: `${detrend} + ${regression} ${params}`, ...score.model, wall, cpu: user + sys, peakMb: maxKb / 1024 });
+    if (!rows.some((r) => r.name === `${detrend} trend only`))
+      rows.push({ name: `${detrend} trend only`, ...score.trendOnly });
+    rows.push({
+      name: `${detrend} + ${regression} ${params}`,
+      ...score.model,
+      wall,
+      cpu: user + sys,
+      peakMb: maxKb / 1024,
+    });
     process.stderr.write(`${detrend} × ${regression}: ${runDir}\n`);
   }
 }
 const unit = 'bu/ac';
-console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} CPUs`);
-console.log(`| configuration | county NRMSE % | national RMSE ${unit} | 2012 national error ${unit} | counties | test county-years | FIT wall s | FIT CPU s | FIT peak MB |`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).availableParallelism()} CPUs`,
+);
+console.log(
+  `| configuration | county NRMSE % | national RMSE ${unit} | 2012 national error ${unit} | counties | test county-years | FIT wall s | FIT CPU s | FIT peak MB |`,
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.nrmse.toFixed(2)} | ${r.nationalRmse.toFixed(2)} | ${r.error2012.toFixed(2)} | ${r.counties} | ${r.n} | ${r.wall?.toFixed(1) ?? ''} | ${r.cpu?.toFixed(1) ?? ''} | ${r.peakMb?.toFixed(0) ?? ''} |`);
+  console.log(
+    `| ${r.name} | ${r.nrmse.toFixed(2)} | ${r.nationalRmse.toFixed(2)} | ${r.error2012.toFixed(2)} | ${r.counties} | ${r.n} | ${r.wall?.toFixed(1) ?? ''} | ${r.cpu?.toFixed(1) ?? ''} | ${r.peakMb?.toFixed(0) ?? ''} |`,
+  );
 }
 
 /** Scores each numeric fold on its test year's fit rows (the end-of-season rows with a known yield) in the universe. */
@@ -77,9 +130,13 @@ async function scoreRun(runDir, config) {
     const fold = String(year);
     const detrender = await readJson(runPath(runDir, detrenderPath(key, fold)), DetrenderSchema);
     const model = await readJson(runPath(runDir, modelPath(key, fold)), ModelSchema);
-    const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, fold)), featureFillValuesSchema), 'fill');
+    const fill = fillValuesFromTable(
+      await readParquet(runPath(runDir, featureFillValuesPath(key, fold)), featureFillValuesSchema),
+      'fill',
+    );
     const picked = [];
-    for (let i = 0; i < table.numRows; i++) if (table.columns.year[i] === year && included.has(table.columns.geo_identifier[i])) picked.push(i);
+    for (let i = 0; i < table.numRows; i++)
+      if (table.columns.year[i] === year && included.has(table.columns.geo_identifier[i])) picked.push(i);
     const sub = featureFrameFromTable(table, model.feature_columns, fitLocation, { rows: picked });
     const trend = trendFunction(detrender);
     const detrended = predict(model, applyFillValues(sub, fill));
@@ -106,7 +163,13 @@ async function scoreRun(runDir, config) {
     }
     const errors = [...byYear].map(([year, y]) => [year, (y.s - y.o) / y.a / perBuAc]);
     const nationalRmse = Math.sqrt(errors.reduce((s, [, e]) => s + e * e, 0) / errors.length);
-    return { nrmse: (100 * rmse) / meanObs, nationalRmse, error2012: errors.find(([y]) => y === 2012)?.[1] ?? Number.NaN, n, counties: included.size };
+    return {
+      nrmse: (100 * rmse) / meanObs,
+      nationalRmse,
+      error2012: errors.find(([y]) => y === 2012)?.[1] ?? Number.NaN,
+      n,
+      counties: included.size,
+    };
   };
   return { trendOnly: summarise(acc.trendOnly), model: summarise(acc.model) };
 }

@@ -2,11 +2,33 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { applyFillValues, calendarFromConfig, dateForSeasonDoy, featureFrameFromTable, fillValuesFromTable, predict, trendFunction } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  applyFillValues,
+  calendarFromConfig,
+  dateForSeasonDoy,
+  featureFrameFromTable,
+  fillValuesFromTable,
+  predict,
+  trendFunction,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readJson, readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { detrenderPath, featureFillValuesPath, featuresFitPath, includedGeoIdentifiersPath, modelPath, runPath, trainPredsPath } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  detrenderPath,
+  featureFillValuesPath,
+  featuresFitPath,
+  includedGeoIdentifiersPath,
+  modelPath,
+  runPath,
+  trainPredsPath,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
-import { DetrenderSchema, featureFillValuesSchema, featuresFitSchema, ModelSchema, trainPredsSchema } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  DetrenderSchema,
+  featureFillValuesSchema,
+  featuresFitSchema,
+  ModelSchema,
+  trainPredsSchema,
+} from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
 import { buildRunDir, fixtureConfig, REFERENCE_CONFIG_YAML } from '@commodity-hindcast/rundir-contract/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,16 +41,25 @@ afterAll(async () => {
 });
 
 /** A fresh data root with a run directory (run creation only) and feature tables; the reference config unless given. */
-async function scenario(options: FeatureTablesOptions & { yaml?: string } = {}): Promise<{ runDir: string; config: ResolvedConfig }> {
+async function scenario(
+  options: FeatureTablesOptions & { yaml?: string } = {},
+): Promise<{ runDir: string; config: ResolvedConfig }> {
   const root = await mkdtemp(join(tmpdir(), 'stage-fit-'));
   roots.push(root);
-  const config = options.yaml ? resolveConfigText(options.yaml, { where: 'test config', env: { INPUT_DATA_DIR: root }, flags: {} }) : fixtureConfig(root);
+  const config = options.yaml
+    ? resolveConfigText(options.yaml, { where: 'test config', env: { INPUT_DATA_DIR: root }, flags: {} })
+    : fixtureConfig(root);
   const built = await buildRunDir(root, { stages: [], config });
   await writeFeatureTables(config, storeFor(root), options);
   return { runDir: built.runDir, config };
 }
 
-const FOLD_FILES = (key: string, fold: string): string[] => [detrenderPath(key, fold), featureFillValuesPath(key, fold), modelPath(key, fold), trainPredsPath(key, fold)];
+const FOLD_FILES = (key: string, fold: string): string[] => [
+  detrenderPath(key, fold),
+  featureFillValuesPath(key, fold),
+  modelPath(key, fold),
+  trainPredsPath(key, fold),
+];
 
 async function bytesOf(runDir: string, relative: string): Promise<string> {
   return Buffer.from(await storeFor(runDir).read(runPath(runDir, relative))).toString('base64');
@@ -48,17 +79,23 @@ describe('FIT', () => {
       ],
       universe: 6,
     });
-    const included = new TextDecoder().decode(await storeFor(runDir).read(runPath(runDir, includedGeoIdentifiersPath())));
+    const included = new TextDecoder().decode(
+      await storeFor(runDir).read(runPath(runDir, includedGeoIdentifiersPath())),
+    );
     expect(included).toBe(`${[...COUNTIES].sort().join('\n')}\n`);
 
     const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
     const calendar = calendarFromConfig(config.commodity);
     const years = Array.from(preds.columns.year as Int32Array);
     expect(Math.max(...years)).toBe(2018);
-    years.forEach((year, i) => expect((preds.columns.init_date as Int32Array)[i]).toBe(dateForSeasonDoy(calendar, year, 184)));
+    years.forEach((year, i) =>
+      expect((preds.columns.init_date as Int32Array)[i]).toBe(dateForSeasonDoy(calendar, year, 184)),
+    );
     const trend = preds.columns.trend_kg_ha as Float64Array;
     const detrended = preds.columns.sim_yield_kg_ha_detrended as Float64Array;
-    (preds.columns.sim_yield_kg_ha as Float64Array).forEach((sim, i) => expect(sim).toBe((trend[i] as number) + (detrended[i] as number)));
+    (preds.columns.sim_yield_kg_ha as Float64Array).forEach((sim, i) =>
+      expect(sim).toBe((trend[i] as number) + (detrended[i] as number)),
+    );
     // The fixture's yields follow ~100 kg/ha a year; detrended in-sample residuals are small against the trend.
     const detrender = await readJson(runPath(runDir, detrenderPath(key, '2019')), DetrenderSchema);
     expect(detrender.kind).toBe('linear_state');
@@ -70,18 +107,28 @@ describe('FIT', () => {
     expect(forced.folds).toEqual([{ fold: '2018', skipped: false, trainRows: 48 }]);
   });
 
-  it.each(['linear_county ridge {alpha: 3}', 'partial_pooling pca_ridge {n_components: 2, alpha: 2}', 'linear_state gbdt {n_estimators: 40, min_data_in_leaf: 5, early_stopping_years: 2}'])(
+  it.each([
+    'linear_county ridge {alpha: 3}',
+    'partial_pooling pca_ridge {n_components: 2, alpha: 2}',
+    'linear_state gbdt {n_estimators: 40, min_data_in_leaf: 5, early_stopping_years: 2}',
+  ])(
     'writes train preds equal bit for bit to the contract evaluators on the written artifacts (%s)',
     async (setting) => {
       const [detrend, regression, params] = setting.split(/ (?=\w+ \{)| (?=\{)/) as [string, string, string];
-      const yaml = REFERENCE_CONFIG_YAML.replace('  detrend: linear_state\n  regression: ridge\n  regression_params: {alpha: 1.0}', `  detrend: ${detrend}\n  regression: ${regression}\n  regression_params: ${params}`);
+      const yaml = REFERENCE_CONFIG_YAML.replace(
+        '  detrend: linear_state\n  regression: ridge\n  regression_params: {alpha: 1.0}',
+        `  detrend: ${detrend}\n  regression: ${regression}\n  regression_params: ${params}`,
+      );
       const { runDir, config } = await scenario({ yaml });
       const key = config.experiment_key;
       await run({ runDir, fold: '2019' });
       const model = await readJson(runPath(runDir, modelPath(key, '2019')), ModelSchema);
       expect(model.kind).toBe(regression);
       const detrender = await readJson(runPath(runDir, detrenderPath(key, '2019')), DetrenderSchema);
-      const fill = fillValuesFromTable(await readParquet(runPath(runDir, featureFillValuesPath(key, '2019')), featureFillValuesSchema), 'fill');
+      const fill = fillValuesFromTable(
+        await readParquet(runPath(runDir, featureFillValuesPath(key, '2019')), featureFillValuesSchema),
+        'fill',
+      );
       const fitLocation = joinLocation(config.features_dir, featuresFitPath(key));
       const table = await readParquet(fitLocation, featuresFitSchema, { nulls: 'mask' });
       const rows = Array.from(table.columns.year as Int32Array).flatMap((year, i) => (year < 2019 ? [i] : []));
@@ -92,7 +139,9 @@ describe('FIT', () => {
       // Both tables list the fixture's rows in one order (year, then county).
       expect(preds.columns.geo_identifier).toEqual(frame.geoIdentifier);
       expect(Array.from(preds.columns.sim_yield_kg_ha_detrended as Float64Array)).toEqual(Array.from(detrended));
-      expect(Array.from(preds.columns.trend_kg_ha as Float64Array)).toEqual(frame.geoIdentifier.map((geo, i) => trend(geo, frame.year[i] as number)));
+      expect(Array.from(preds.columns.trend_kg_ha as Float64Array)).toEqual(
+        frame.geoIdentifier.map((geo, i) => trend(geo, frame.year[i] as number)),
+      );
     },
   );
 
@@ -102,7 +151,8 @@ describe('FIT', () => {
     await run({ runDir: one.runDir, jobs: 1 });
     await run({ runDir: two.runDir, jobs: 2 });
     for (const fold of ['2018', '2019', 'production']) {
-      for (const file of FOLD_FILES(one.config.experiment_key, fold)) expect(await bytesOf(two.runDir, file), file).toBe(await bytesOf(one.runDir, file));
+      for (const file of FOLD_FILES(one.config.experiment_key, fold))
+        expect(await bytesOf(two.runDir, file), file).toBe(await bytesOf(one.runDir, file));
     }
   });
 });
@@ -114,27 +164,39 @@ describe('FIT never sees the test year', () => {
 
   it.each([
     ['ridge', undefined],
-    ['gbdt with early stopping on the last training years', REFERENCE_CONFIG_YAML.replace('regression: ridge\n  regression_params: {alpha: 1.0}', 'regression: gbdt\n  regression_params: {n_estimators: 60, min_data_in_leaf: 5, early_stopping_rounds: 5}')],
-  ])('%s: perturbing every value of year ≥ T changes no artifact of fold T, while perturbing T − 1 does', async (_, yaml) => {
-    const base = await scenario({ ...(yaml ? { yaml } : {}) });
-    const perturbed = await scenario({ edit: perturbFrom(2018), ...(yaml ? { yaml } : {}) });
-    const earlier = await scenario({ edit: perturbFrom(2017), ...(yaml ? { yaml } : {}) });
-    for (const s of [base, perturbed, earlier]) await run({ runDir: s.runDir, fold: '2018' });
-    const key = base.config.experiment_key;
-    for (const file of FOLD_FILES(key, '2018')) {
-      expect(await bytesOf(perturbed.runDir, file), file).toBe(await bytesOf(base.runDir, file));
-      expect(await bytesOf(earlier.runDir, file), file).not.toBe(await bytesOf(base.runDir, file));
-    }
-    const preds = await readParquet(runPath(base.runDir, trainPredsPath(key, '2018')), trainPredsSchema);
-    expect(Math.max(...(preds.columns.year as Int32Array))).toBe(2017);
-    const detrender = await readJson(runPath(base.runDir, detrenderPath(key, '2018')), DetrenderSchema);
-    expect(new Set(detrender.groups.map((g) => g.n_years))).toEqual(new Set([8])); // 2010–2017
-  });
+    [
+      'gbdt with early stopping on the last training years',
+      REFERENCE_CONFIG_YAML.replace(
+        'regression: ridge\n  regression_params: {alpha: 1.0}',
+        'regression: gbdt\n  regression_params: {n_estimators: 60, min_data_in_leaf: 5, early_stopping_rounds: 5}',
+      ),
+    ],
+  ])(
+    '%s: perturbing every value of year ≥ T changes no artifact of fold T, while perturbing T − 1 does',
+    async (_, yaml) => {
+      const base = await scenario({ ...(yaml ? { yaml } : {}) });
+      const perturbed = await scenario({ edit: perturbFrom(2018), ...(yaml ? { yaml } : {}) });
+      const earlier = await scenario({ edit: perturbFrom(2017), ...(yaml ? { yaml } : {}) });
+      for (const s of [base, perturbed, earlier]) await run({ runDir: s.runDir, fold: '2018' });
+      const key = base.config.experiment_key;
+      for (const file of FOLD_FILES(key, '2018')) {
+        expect(await bytesOf(perturbed.runDir, file), file).toBe(await bytesOf(base.runDir, file));
+        expect(await bytesOf(earlier.runDir, file), file).not.toBe(await bytesOf(base.runDir, file));
+      }
+      const preds = await readParquet(runPath(base.runDir, trainPredsPath(key, '2018')), trainPredsSchema);
+      expect(Math.max(...(preds.columns.year as Int32Array))).toBe(2017);
+      const detrender = await readJson(runPath(base.runDir, detrenderPath(key, '2018')), DetrenderSchema);
+      expect(new Set(detrender.groups.map((g) => g.n_years))).toEqual(new Set([8])); // 2010–2017
+    },
+  );
 });
 
 describe('FIT fits the trends on the yield history', () => {
   it('from detrend_params.start_year, before the feature years, and never the test year', async () => {
-    const yaml = REFERENCE_CONFIG_YAML.replace('  detrend: linear_state\n  regression: ridge', '  detrend: linear_county\n  detrend_params: {start_year: 2005}\n  regression: ridge');
+    const yaml = REFERENCE_CONFIG_YAML.replace(
+      '  detrend: linear_state\n  regression: ridge',
+      '  detrend: linear_county\n  detrend_params: {start_year: 2005}\n  regression: ridge',
+    );
     const { runDir, config } = await scenario({ yaml, historyFrom: 2000 });
     const result = await run({ runDir, fold: '2018' });
     expect(result.folds).toEqual([{ fold: '2018', skipped: false, trainRows: 6 * 8 }]); // the fit rows start in 2010
@@ -145,19 +207,28 @@ describe('FIT fits the trends on the yield history', () => {
 
 describe('FIT refuses bad input in one line', () => {
   const oneLine = async (promise: Promise<unknown>): Promise<string> => {
-    const error = (await promise.then(() => undefined, (e: unknown) => e)) as Error | undefined;
+    const error = (await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error | undefined;
     expect(error, 'expected the run to fail').toBeInstanceOf(Error);
     expect(error!.message).not.toContain('\n');
     return error!.message;
   };
 
-  it('a feature with no value in a fold\'s training rows', async () => {
-    const { runDir } = await scenario({ edit: (rows) => rows.map((r) => (r.year < 2018 ? { ...r, features: [Number.NaN, r.features[1] as number] } : r)) });
-    expect(await oneLine(run({ runDir, fold: '2018' }))).toMatch(/^fold 2018: feature "gdd_jul" has no value in any of the fold's 48 training rows, so it has no fill value; drop it/);
+  it("a feature with no value in a fold's training rows", async () => {
+    const { runDir } = await scenario({
+      edit: (rows) => rows.map((r) => (r.year < 2018 ? { ...r, features: [Number.NaN, r.features[1] as number] } : r)),
+    });
+    expect(await oneLine(run({ runDir, fold: '2018' }))).toMatch(
+      /^fold 2018: feature "gdd_jul" has no value in any of the fold's 48 training rows, so it has no fill value; drop it/,
+    );
   });
 
   it('a fold with fewer training years than the detrender needs', async () => {
-    const { runDir } = await scenario({ yaml: REFERENCE_CONFIG_YAML.replace('test_years: [2018, 2019]', 'test_years: [2012, 2018]') });
+    const { runDir } = await scenario({
+      yaml: REFERENCE_CONFIG_YAML.replace('test_years: [2018, 2019]', 'test_years: [2012, 2018]'),
+    });
     expect(await oneLine(run({ runDir }))).toBe(
       'fold 2012: 2 training years (2010, 2011), but detrend linear_state needs at least 3; move experiment_protocol.test_years later or feature_start_year earlier',
     );
@@ -172,6 +243,8 @@ describe('FIT refuses bad input in one line', () => {
 
   it('a fold that is not one of the run', async () => {
     const { runDir } = await scenario();
-    expect(await oneLine(run({ runDir, fold: '2017' }))).toBe('--fold 2017: not a fold of this run; use one of 2018, 2019, production');
+    expect(await oneLine(run({ runDir, fold: '2017' }))).toBe(
+      '--fold 2017: not a fold of this run; use one of 2018, 2019, production',
+    );
   });
 });

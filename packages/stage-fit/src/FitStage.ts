@@ -17,7 +17,12 @@ import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commod
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { featuresFitSchema, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
-import { featureTablesDigest, featureTablesLocation, preflight, verifyFeatureTables } from '@commodity-hindcast/rundir-contract/validate';
+import {
+  featureTablesDigest,
+  featureTablesLocation,
+  preflight,
+  verifyFeatureTables,
+} from '@commodity-hindcast/rundir-contract/validate';
 import type { FoldSettings } from './compute/fitFold.js';
 import { walkForwardFolds, trainsFold, type Fold } from './compute/Folds.js';
 import { trainingTableFromFrame, yieldHistoryFromFrame } from './compute/LoadTrainingTable.js';
@@ -79,7 +84,10 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const key = config.experiment_key;
 
   const recorder = new InputRecorder();
-  const configInputs = [runPath(runDir, configResolvedPath()), ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
+  const configInputs = [
+    runPath(runDir, configResolvedPath()),
+    ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : []),
+  ];
   for (const input of configInputs) await recorder.recordLocation(input, store);
   const metadata = await verifyFeatureTables(config.features_dir, key, { store: storeOf(config.features_dir) });
   const features = { location: featureTablesLocation(config.features_dir, key), sha256: featureTablesDigest(metadata) };
@@ -90,13 +98,27 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   const allFolds = walkForwardFolds(config.experiment_protocol.test_years, metadata.years, featuresWhere);
   const folds = options.fold === undefined ? allFolds : allFolds.filter((f) => f.label === options.fold);
   if (folds.length === 0) {
-    throw new FitError(`--fold ${options.fold}: not a fold of this run; use one of ${allFolds.map((f) => f.label).join(', ')}`);
+    throw new FitError(
+      `--fold ${options.fold}: not a fold of this run; use one of ${allFolds.map((f) => f.label).join(', ')}`,
+    );
   }
 
-  const expected = (fold: string): string[] => [includedGeoIdentifiersPath(), detrenderPath(key, fold), featureFillValuesPath(key, fold), modelPath(key, fold), trainPredsPath(key, fold)];
+  const expected = (fold: string): string[] => [
+    includedGeoIdentifiersPath(),
+    detrenderPath(key, fold),
+    featureFillValuesPath(key, fold),
+    modelPath(key, fold),
+    trainPredsPath(key, fold),
+  ];
   const upToDate = new Map<string, boolean>();
   for (const fold of folds) {
-    const skip = !options.force && (await stageUpToDate(runDir, 'fit', fold.label, [...configInputs, features, yields], { package: STAGE_PACKAGE, expected: expected(fold.label), store }));
+    const skip =
+      !options.force &&
+      (await stageUpToDate(runDir, 'fit', fold.label, [...configInputs, features, yields], {
+        package: STAGE_PACKAGE,
+        expected: expected(fold.label),
+        store,
+      }));
     upToDate.set(fold.label, skip);
   }
   const todo = folds.filter((f) => !upToDate.get(f.label));
@@ -112,26 +134,54 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
   });
   const included = new Set(universe.geos);
   const modelled = selectRows(table, (i) => included.has(table.geos[table.geo[i] as number] as string));
-  const trainRows = (fold: Fold): TrainingTable => selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
-  const counts = new Map(folds.map((f) => [f.label, modelled.year.reduce((n, year) => (trainsFold(f, year) ? n + 1 : n), 0)]));
+  const trainRows = (fold: Fold): TrainingTable =>
+    selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
+  const counts = new Map(
+    folds.map((f) => [f.label, modelled.year.reduce((n, year) => (trainsFold(f, year) ? n + 1 : n), 0)]),
+  );
   if (todo.length > 0) {
     // The trends' yield history: the universe's counties in the yields builder's table, from detrend_params.start_year.
-    const yieldFrame = await readParquet(yields, yieldTableSchema, { store: recorder.wrap(storeOf(yields)), nulls: 'mask' });
+    const yieldFrame = await readParquet(yields, yieldTableSchema, {
+      store: recorder.wrap(storeOf(yields)),
+      nulls: 'mask',
+    });
     const startYear = config.model.detrend_params.start_year ?? config.feature_start_year;
-    const history = yieldHistoryFromFrame(yieldFrame, { geos: included, startYear, endYear: config.feature_end_year }, yields);
-    const historyRows = (fold: Fold): TrainingTable => selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
+    const history = yieldHistoryFromFrame(
+      yieldFrame,
+      { geos: included, startYear, endYear: config.feature_end_year },
+      yields,
+    );
+    const historyRows = (fold: Fold): TrainingTable =>
+      selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
     const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
     await fitFolds(tasks, foldSettings(config), options.jobs ?? 1, async (fold, fit) => {
       // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
-      const { startedAt } = await beginStage(runDir, 'fit', fold, { store, ...(options.now ? { now: options.now } : {}) });
+      const { startedAt } = await beginStage(runDir, 'fit', fold, {
+        store,
+        ...(options.now ? { now: options.now } : {}),
+      });
       await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store });
       await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
       const finishedAt = options.now?.() ?? new Date();
-      await writeManifest({ runDir, stage: 'fit', scope: fold, package: STAGE_PACKAGE, startedAt, finishedAt, files: expected(fold), inputDigests: recorder.inputs, store });
+      await writeManifest({
+        runDir,
+        stage: 'fit',
+        scope: fold,
+        package: STAGE_PACKAGE,
+        startedAt,
+        finishedAt,
+        files: expected(fold),
+        inputDigests: recorder.inputs,
+        store,
+      });
     });
   }
   return {
-    folds: folds.map((f) => ({ fold: f.label, skipped: upToDate.get(f.label) === true, trainRows: counts.get(f.label) as number })),
+    folds: folds.map((f) => ({
+      fold: f.label,
+      skipped: upToDate.get(f.label) === true,
+      trainRows: counts.get(f.label) as number,
+    })),
     universe: universe.geos.length,
   };
 }
@@ -139,7 +189,10 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
 /** The yields builder's table (config.md: exactly one per config). */
 function yieldTableOf(config: ResolvedConfig): Location {
   const builder = Object.values(config.builders).find((b) => b.kind === 'yields');
-  if (!builder) throw new FitError('builders: no builder of kind yields, whose table FIT fits the trends on; add one (e.g. yields: {kind: yields, filepath: data/nass/corn_county.parquet})');
+  if (!builder)
+    throw new FitError(
+      'builders: no builder of kind yields, whose table FIT fits the trends on; add one (e.g. yields: {kind: yields, filepath: data/nass/corn_county.parquet})',
+    );
   return builder.filepath;
 }
 
@@ -149,14 +202,26 @@ function foldSettings(config: ResolvedConfig): FoldSettings {
   const detrender = {
     kind: model.detrend,
     minYearsCounty: model.detrend_params.min_years_county,
-    ...(model.detrend_params.fixed_slope_kg_ha_per_year !== undefined ? { fixedSlope: model.detrend_params.fixed_slope_kg_ha_per_year } : {}),
+    ...(model.detrend_params.fixed_slope_kg_ha_per_year !== undefined
+      ? { fixedSlope: model.detrend_params.fixed_slope_kg_ha_per_year }
+      : {}),
   };
   switch (model.regression) {
     case 'ridge':
       return { detrender, regression: { kind: 'ridge', alpha: model.regression_params.alpha } };
     case 'pca_ridge':
-      return { detrender, regression: { kind: 'pca_ridge', alpha: model.regression_params.alpha, nComponents: model.regression_params.n_components } };
+      return {
+        detrender,
+        regression: {
+          kind: 'pca_ridge',
+          alpha: model.regression_params.alpha,
+          nComponents: model.regression_params.n_components,
+        },
+      };
     case 'gbdt':
-      return { detrender, regression: { kind: 'gbdt', params: { ...model.regression_params }, seed: config.random_seed } };
+      return {
+        detrender,
+        regression: { kind: 'gbdt', params: { ...model.regression_params }, seed: config.random_seed },
+      };
   }
 }

@@ -1,5 +1,11 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { detrenderPath, featureFillValuesPath, modelPath, runPath, trainPredsPath } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  detrenderPath,
+  featureFillValuesPath,
+  modelPath,
+  runPath,
+  trainPredsPath,
+} from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import type { Store } from '@commodity-hindcast/rundir-contract/store';
@@ -24,7 +30,10 @@ export interface FoldArtifactsInput {
 export async function writeFoldArtifacts(input: FoldArtifactsInput): Promise<void> {
   const { runDir, key, fold, fit, store } = input;
   const context = { config: input.config, fold, includedGeos: input.includedGeos };
-  await writeArtifactDocument(runPath(runDir, detrenderPath(key, fold)), 'detrender', fit.detrender, { store, context });
+  await writeArtifactDocument(runPath(runDir, detrenderPath(key, fold)), 'detrender', fit.detrender, {
+    store,
+    context,
+  });
   const fill: Frame = {
     numRows: fit.fillValues.length,
     columnNames: ['feature', 'value', 'method'],
@@ -34,9 +43,17 @@ export async function writeFoldArtifacts(input: FoldArtifactsInput): Promise<voi
       method: fit.fillValues.map((f) => f.method),
     },
   };
-  await writeArtifactTable(runPath(runDir, featureFillValuesPath(key, fold)), 'feature_fill_values', fill, { store, context });
+  await writeArtifactTable(runPath(runDir, featureFillValuesPath(key, fold)), 'feature_fill_values', fill, {
+    store,
+    context,
+  });
   await writeArtifactDocument(runPath(runDir, modelPath(key, fold)), 'model', fit.model, { store, context });
-  await writeArtifactTable(runPath(runDir, trainPredsPath(key, fold)), 'train_preds', trainPredsFrame(fit.trainPreds, fold), { store, context });
+  await writeArtifactTable(
+    runPath(runDir, trainPredsPath(key, fold)),
+    'train_preds',
+    trainPredsFrame(fit.trainPreds, fold),
+    { store, context },
+  );
 }
 
 /** train_preds.parquet columns (rundir-layout.md → Prediction columns); an unknown area is null. */
@@ -44,7 +61,17 @@ function trainPredsFrame(p: TrainPredictions, fold: string): Frame {
   const areaNulls = Uint8Array.from(p.area, (a) => (Number.isNaN(a) ? 1 : 0));
   return {
     numRows: p.numRows,
-    columnNames: ['year', 'geo_identifier', 'init_date', 'fold', 'obs_yield_kg_ha', 'trend_kg_ha', 'sim_yield_kg_ha_detrended', 'sim_yield_kg_ha', 'area_harvested_ha'],
+    columnNames: [
+      'year',
+      'geo_identifier',
+      'init_date',
+      'fold',
+      'obs_yield_kg_ha',
+      'trend_kg_ha',
+      'sim_yield_kg_ha_detrended',
+      'sim_yield_kg_ha',
+      'area_harvested_ha',
+    ],
     columns: {
       year: p.year,
       geo_identifier: [...p.geoIdentifier],

@@ -13,7 +13,12 @@ export interface FoldTask {
  * Fits the folds and hands each fit to `write` (one at a time, in fold order). With jobs > 1 the fits run on that
  * many worker threads; writes stay on this thread, through the store the stage was given.
  */
-export async function fitFolds(tasks: readonly FoldTask[], settings: FoldSettings, jobs: number, write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
+export async function fitFolds(
+  tasks: readonly FoldTask[],
+  settings: FoldSettings,
+  jobs: number,
+  write: (fold: string, fit: FoldFit) => Promise<void>,
+): Promise<void> {
   if (jobs <= 1 || tasks.length <= 1) {
     for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
     return;

@@ -12,7 +12,14 @@ async function main(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { 'run-dir': { type: 'string' }, fold: { type: 'string' }, jobs: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        'run-dir': { type: 'string' },
+        fold: { type: 'string' },
+        jobs: { type: 'string' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -25,11 +32,18 @@ async function main(args: string[]): Promise<number> {
   }
   const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
   if (!values['run-dir'] || !Number.isInteger(jobs) || jobs < 1) {
-    process.stderr.write(`commodity-hindcast-fit: --run-dir is required and --jobs must be a positive integer\n${USAGE}\n`);
+    process.stderr.write(
+      `commodity-hindcast-fit: --run-dir is required and --jobs must be a positive integer\n${USAGE}\n`,
+    );
     return 2;
   }
   try {
-    const result = await run({ runDir: values['run-dir'], jobs, force: values.force === true, ...(values.fold ? { fold: values.fold } : {}) });
+    const result = await run({
+      runDir: values['run-dir'],
+      jobs,
+      force: values.force === true,
+      ...(values.fold ? { fold: values.fold } : {}),
+    });
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;
   } catch (error) {

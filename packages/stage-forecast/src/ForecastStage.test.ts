@@ -6,7 +6,13 @@ import { civilToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readIndexStore, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { forecastIndicesPath, runPath } from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { buildRunDir, FIXTURE_GEOS, formatConformanceReport, REFERENCE_CONFIG_YAML, runStageConformance } from '@commodity-hindcast/rundir-contract/testing';
+import {
+  buildRunDir,
+  FIXTURE_GEOS,
+  formatConformanceReport,
+  REFERENCE_CONFIG_YAML,
+  runStageConformance,
+} from '@commodity-hindcast/rundir-contract/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORECAST_STAGE, run } from './ForecastStage.js';
 
@@ -14,7 +20,10 @@ const SLICE = { seasonYear: 2020, initDate: '2020-08-01' };
 
 /** The reference config with the slice's observations read from `data/weather/indices.zarr`. */
 function forecastConfig(inputDataDir: Location): ResolvedConfig {
-  const yaml = REFERENCE_CONFIG_YAML.replace('forecast:\n  residual_mode: hindcast_oos_per_init_date', 'forecast:\n  residual_mode: hindcast_oos_per_init_date\n  obs_indices: data/weather/indices.zarr');
+  const yaml = REFERENCE_CONFIG_YAML.replace(
+    'forecast:\n  residual_mode: hindcast_oos_per_init_date',
+    'forecast:\n  residual_mode: hindcast_oos_per_init_date\n  obs_indices: data/weather/indices.zarr',
+  );
   return resolveConfigText(yaml, { where: 'forecast test config', env: { INPUT_DATA_DIR: inputDataDir }, flags: {} });
 }
 
@@ -23,8 +32,16 @@ function observedStore(): IndexStoreData {
   const from = civilToEpochDay({ year: 2015, month: 1, day: 1 });
   const to = civilToEpochDay({ year: 2020, month: 12, day: 31 });
   const time = Int32Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  const data = new Float32Array(FIXTURE_GEOS.length * time.length).map((_, i) => 20 + Math.floor(i / time.length) + Math.sin((i % time.length) / 58));
-  return { geoIdentifiers: [...FIXTURE_GEOS], time, variables: { tmax: { data, units: 'degC', longName: 'daily maximum temperature' } }, observedUntil: null, source: 'forecast stage test' };
+  const data = new Float32Array(FIXTURE_GEOS.length * time.length).map(
+    (_, i) => 20 + Math.floor(i / time.length) + Math.sin((i % time.length) / 58),
+  );
+  return {
+    geoIdentifiers: [...FIXTURE_GEOS],
+    time,
+    variables: { tmax: { data, units: 'degC', longName: 'daily maximum temperature' } },
+    observedUntil: null,
+    source: 'forecast stage test',
+  };
 }
 
 describe('FORECAST conforms to the run-directory contract', () => {
@@ -35,9 +52,12 @@ describe('FORECAST conforms to the run-directory contract', () => {
       config: forecastConfig,
       slice: SLICE,
       prepare: async (ctx) => {
-        await writeIndexStore(joinLocation(ctx.inputDataDir, 'data/weather/indices.zarr'), observedStore(), { store: ctx.store });
+        await writeIndexStore(joinLocation(ctx.inputDataDir, 'data/weather/indices.zarr'), observedStore(), {
+          store: ctx.store,
+        });
       },
-      run: (ctx) => run({ runDir: ctx.runDir, seasonYear: SLICE.seasonYear, initDate: SLICE.initDate, store: ctx.store }),
+      run: (ctx) =>
+        run({ runDir: ctx.runDir, seasonYear: SLICE.seasonYear, initDate: SLICE.initDate, store: ctx.store }),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
   });
@@ -54,9 +74,19 @@ describe('FORECAST on local disk', () => {
   });
 
   it('writes the slice store: observed to init − 1 day, climatology to harvest; a second run skips', async () => {
-    const { runDir } = await buildRunDir(root, { config: forecastConfig(root), stages: ['fit', 'predict', 'postprocess'] });
+    const { runDir } = await buildRunDir(root, {
+      config: forecastConfig(root),
+      stages: ['fit', 'predict', 'postprocess'],
+    });
     const first = await run({ runDir, ...SLICE });
-    expect(first).toMatchObject({ skipped: false, observedUntil: '2020-07-31', observedSteps: 122, climatologySteps: 62, climatologySeasons: 5, missingClimatology: 0 });
+    expect(first).toMatchObject({
+      skipped: false,
+      observedUntil: '2020-07-31',
+      observedSteps: 122,
+      climatologySteps: 62,
+      climatologySeasons: 5,
+      missingClimatology: 0,
+    });
     const slice = await readIndexStore(runPath(runDir, forecastIndicesPath(SLICE)));
     expect(slice.observedUntil).toBe('2020-07-31');
     expect(slice.time.length).toBe(184);
@@ -69,7 +99,10 @@ describe('FORECAST on local disk', () => {
       /^preflight forecast \(forecast slice 2020\/2020-08-01\): .*conformal\/hindcast_oos_per_init_date\.parquet is missing; make it with 'commodity-hindcast run postprocess --run-dir .*' \(and 4 more inputs missing or untrusted\)$/,
     );
 
-    const { runDir } = await buildRunDir(root, { config: forecastConfig(root), stages: ['fit', 'predict', 'postprocess'] });
+    const { runDir } = await buildRunDir(root, {
+      config: forecastConfig(root),
+      stages: ['fit', 'predict', 'postprocess'],
+    });
     await expect(run({ runDir, seasonYear: 2020, initDate: '2020-12-01' })).rejects.toThrow(
       '--init-date 2020-12-01 is outside season 2020 (2020-04-01 to harvest 2020-10-01); give an init date inside the season',
     );

@@ -1,8 +1,23 @@
 import { COMPUTED_CLIMATOLOGY, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
-import { calendarFromConfig, dateForSeasonDoy, epochDayToIso, isoToEpochDay, observationCutoff, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  dateForSeasonDoy,
+  epochDayToIso,
+  isoToEpochDay,
+  observationCutoff,
+  seasonStart,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readIndexStore, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
-import { configResolvedPath, forecastIndicesPath, forecastScope, manifestPath, runPath, type SliceRef, type StageDeclaration } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  configResolvedPath,
+  forecastIndicesPath,
+  forecastScope,
+  manifestPath,
+  runPath,
+  type SliceRef,
+  type StageDeclaration,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -19,7 +34,11 @@ export const FORECAST_STAGE: StageDeclaration<'forecast'> = {
   modes: {
     forecast: {
       reads: ['rundir', 'config_resolved', 'conformal', 'bias_corrector', 'detrender', 'model', 'feature_fill_values'],
-      readsConfigFields: ['forecast.obs_indices', 'forecast.climatology', 'builders.<name>.filepath (indices builders)'],
+      readsConfigFields: [
+        'forecast.obs_indices',
+        'forecast.climatology',
+        'builders.<name>.filepath (indices builders)',
+      ],
       writes: ['forecast_indices'],
       manifest: '_manifests/forecast/forecast/{sy}/{init}.json',
     },
@@ -88,17 +107,38 @@ export async function run(options: ForecastRunOptions): Promise<ForecastRunResul
   const sources = indexSources(config);
   const relative = forecastIndicesPath(slice);
   const target = runPath(runDir, relative);
-  const inputs = [runPath(runDir, configResolvedPath()), ...(sources ? [sources.observed, ...(sources.climatology ? [sources.climatology] : [])] : [])];
+  const inputs = [
+    runPath(runDir, configResolvedPath()),
+    ...(sources ? [sources.observed, ...(sources.climatology ? [sources.climatology] : [])] : []),
+  ];
   const expected = sources ? [relative] : [];
-  const upToDate = !options.force && (await stageUpToDate(runDir, 'forecast', scope, inputs, { package: STAGE_PACKAGE, expected, store: storeOf(runDir) }));
-  const empty = { slice, manifest, observedSteps: 0, climatologySteps: 0, climatologySeasons: 0, missingClimatology: 0 };
+  const upToDate =
+    !options.force &&
+    (await stageUpToDate(runDir, 'forecast', scope, inputs, {
+      package: STAGE_PACKAGE,
+      expected,
+      store: storeOf(runDir),
+    }));
+  const empty = {
+    slice,
+    manifest,
+    observedSteps: 0,
+    climatologySteps: 0,
+    climatologySeasons: 0,
+    missingClimatology: 0,
+  };
   if (upToDate) return { ...empty, skipped: true, ...(sources ? { indices: target } : {}) };
 
   // From here the slice's old FORECAST output no longer counts: a crash leaves nothing complete-looking.
   await beginStage(runDir, 'forecast', scope, { store: storeOf(runDir) });
   const recorder = new InputRecorder();
   await recorder.recordLocation(inputs[0] as Location, storeOf(runDir));
-  let summary: Omit<ForecastRunResult, 'skipped' | 'slice' | 'manifest'> = { observedSteps: 0, climatologySteps: 0, climatologySeasons: 0, missingClimatology: 0 };
+  let summary: Omit<ForecastRunResult, 'skipped' | 'slice' | 'manifest'> = {
+    observedSteps: 0,
+    climatologySteps: 0,
+    climatologySeasons: 0,
+    missingClimatology: 0,
+  };
   if (sources) {
     const observed = await readSource(sources.observed, sources.observedField, storeOf(sources.observed), recorder);
     const firstDay = observed.time[0];
@@ -108,14 +148,23 @@ export async function run(options: ForecastRunOptions): Promise<ForecastRunResul
         `${sources.observedField} (${sources.observed}): the data ends ${lastDay === undefined ? 'before it starts (no time steps)' : `on ${epochDayToIso(lastDay)}`}, before season ${slice.seasonYear} starts (${epochDayToIso(start)}); forecast a season the data reaches, or extend the index store`,
       );
     }
-    const climatology = sources.climatology ? await readSource(sources.climatology, 'forecast.climatology', storeOf(sources.climatology), recorder) : undefined;
+    const climatology = sources.climatology
+      ? await readSource(sources.climatology, 'forecast.climatology', storeOf(sources.climatology), recorder)
+      : undefined;
     if (!climatology && firstDay >= start) {
       throw new ForecastError(
         `${sources.observedField} (${sources.observed}): no season before ${slice.seasonYear} to compute a climatology from (the data starts ${epochDayToIso(firstDay)}); set forecast.climatology to a climatology store or use data with past seasons`,
       );
     }
     const cutoff = observationCutoff(calendar, slice.seasonYear, initDay);
-    const built = sliceIndices({ observed, calendar, seasonYear: slice.seasonYear, cutoff, harvest, ...(climatology ? { climatology } : {}) });
+    const built = sliceIndices({
+      observed,
+      calendar,
+      seasonYear: slice.seasonYear,
+      cutoff,
+      harvest,
+      ...(climatology ? { climatology } : {}),
+    });
     await writeIndexStore(target, built.data, { store: storeOf(target) });
     summary = {
       indices: target,
@@ -154,8 +203,10 @@ interface IndexSources {
  */
 function indexSources(config: ResolvedConfig): IndexSources | undefined {
   const forecast = config.forecast;
-  const climatology = forecast && forecast.climatology !== COMPUTED_CLIMATOLOGY ? { climatology: forecast.climatology } : {};
-  if (forecast?.obs_indices) return { observed: forecast.obs_indices, observedField: 'forecast.obs_indices', ...climatology };
+  const climatology =
+    forecast && forecast.climatology !== COMPUTED_CLIMATOLOGY ? { climatology: forecast.climatology } : {};
+  if (forecast?.obs_indices)
+    return { observed: forecast.obs_indices, observedField: 'forecast.obs_indices', ...climatology };
   const stores = Object.entries(config.builders).filter(([, builder]) => builder.kind === 'indices');
   const distinct = [...new Set(stores.map(([, builder]) => builder.filepath))];
   if (distinct.length === 0) return undefined;
@@ -168,12 +219,20 @@ function indexSources(config: ResolvedConfig): IndexSources | undefined {
   return { observed: distinct[0] as string, observedField: `builders.${name}.filepath`, ...climatology };
 }
 
-async function readSource(location: Location, field: string, store: Store, recorder: InputRecorder): Promise<IndexStoreData> {
+async function readSource(
+  location: Location,
+  field: string,
+  store: Store,
+  recorder: InputRecorder,
+): Promise<IndexStoreData> {
   try {
     // The store's digest (every file) is recorded as one input, the way stageUpToDate compares it next time.
     await recorder.recordLocation(location, store);
     return await readIndexStore(location, { store });
   } catch (error) {
-    throw new ForecastError(`${field} (${location}): ${errorMessage(error)}; give a complete index store (make it with '${CLI} data import …')`, { cause: error });
+    throw new ForecastError(
+      `${field} (${location}): ${errorMessage(error)}; give a complete index store (make it with '${CLI} data import …')`,
+      { cause: error },
+    );
   }
 }

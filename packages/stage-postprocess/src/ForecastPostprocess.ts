@@ -1,5 +1,12 @@
 import { calendarFromConfig, calibrationKey, isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
-import { configTrainPath, forecastNationalPath, forecastScope, manifestPath, runPath, type SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  configTrainPath,
+  forecastNationalPath,
+  forecastScope,
+  manifestPath,
+  runPath,
+  type SliceRef,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -16,7 +23,9 @@ import { PostprocessError } from './PostprocessError.js';
  * corrected by the production bias corrector, with bands from `forecast.residual_mode` at the init date's
  * calibration key (off the grid: the last grid day on or before it). Writes only under `forecast/<sy>/<init>/`.
  */
-export async function postprocessForecast(options: PostprocessRunOptions & { mode: 'forecast' }): Promise<ForecastPostprocessResult> {
+export async function postprocessForecast(
+  options: PostprocessRunOptions & { mode: 'forecast' },
+): Promise<ForecastPostprocessResult> {
   const runDir = normalizeLocation(options.runDir);
   const slice: SliceRef = { seasonYear: options.seasonYear, initDate: options.initDate };
   const scope = forecastScope(slice); // validates the season year and init date before they reach a path
@@ -29,19 +38,36 @@ export async function postprocessForecast(options: PostprocessRunOptions & { mod
   const preflightInputs = (await preflight(runDir, 'postprocess', { slice, store })).map((i) => i.location);
   const result = await ExperimentResult.fromRunDir(runDir, { store });
   // A resumed run's config_train.yaml changes what the stage computes, so it is an input like the others.
-  const inputs = [...preflightInputs, ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
-  if (!options.force && (await stageUpToDate(runDir, 'postprocess', scope, inputs, { package: STAGE_PACKAGE, expected: [relative], store }))) {
+  const inputs = [
+    ...preflightInputs,
+    ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : []),
+  ];
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'postprocess', scope, inputs, { package: STAGE_PACKAGE, expected: [relative], store }))
+  ) {
     return { mode: 'forecast', skipped: true, national, manifest, warnings: [] };
   }
   const config = await result.effectiveConfig();
   const residualMode = config.forecast?.residual_mode;
-  if (!residualMode) throw new PostprocessError(`${runDir}/config_resolved.yaml: the config has no forecast.residual_mode; add forecast: {residual_mode: <one of postprocess.conformalise>}`);
+  if (!residualMode)
+    throw new PostprocessError(
+      `${runDir}/config_resolved.yaml: the config has no forecast.residual_mode; add forecast: {residual_mode: <one of postprocess.conformalise>}`,
+    );
   const calendar = calendarFromConfig(config.commodity);
   const initDay = isoToEpochDay(options.initDate, '--init-date');
   // The key first: an init date before the first grid day has no calibration, and that is worth failing early.
-  const key = calibrationKey(residualMode, { calendar, initDate: initDay, seasonYear: slice.seasonYear, foldOrTestYear: 'production' });
+  const key = calibrationKey(residualMode, {
+    calendar,
+    initDate: initDay,
+    seasonYear: slice.seasonYear,
+    foldOrTestYear: 'production',
+  });
 
-  const { startedAt } = await beginStage(runDir, 'postprocess', scope, { store, ...(options.now ? { now: options.now } : {}) });
+  const { startedAt } = await beginStage(runDir, 'postprocess', scope, {
+    store,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const recorder = new InputRecorder();
   for (const location of inputs) await recorder.recordLocation(location, storeOf(location));
 
@@ -51,7 +77,15 @@ export async function postprocessForecast(options: PostprocessRunOptions & { mod
   const forecastSlice = result.forecastSlice(slice);
   const preds = await forecastSlice.readPreds();
   const frame = nationalSeries(
-    [{ preds: predictionColumns(preds), fold: 'production', bias: corrector.bias_kg_ha, keyOf: () => key, source: forecastSlice.locations.preds }],
+    [
+      {
+        preds: predictionColumns(preds),
+        fold: 'production',
+        bias: corrector.bias_kg_ha,
+        keyOf: () => key,
+        source: forecastSlice.locations.preds,
+      },
+    ],
     {
       universe,
       adm0: `ADM0:${config.commodity.country_code}`,
@@ -61,12 +95,32 @@ export async function postprocessForecast(options: PostprocessRunOptions & { mod
       calibrationSource: calibration.location,
     },
   );
-  await writeArtifactTable(national, 'forecast_national', frame, { store, context: { config, slice, includedGeos: universe } });
-  await writeManifest({ runDir, stage: 'postprocess', scope, package: STAGE_PACKAGE, startedAt, finishedAt: options.now?.() ?? new Date(), files: [relative], inputDigests: recorder.inputs, store });
-  const infinite = [...config.delivery.ci_levels].sort((a, b) => a - b).filter((level) => {
-    const upper = frame.columns[`upper_${Math.round(100 * level)}_kg_ha`] as Float64Array;
-    return upper.some((v) => v === Number.POSITIVE_INFINITY);
+  await writeArtifactTable(national, 'forecast_national', frame, {
+    store,
+    context: { config, slice, includedGeos: universe },
   });
-  const warnings = infinite.length > 0 ? [`${residualMode} key ${key}: no finite ADM0 band at level(s) ${infinite.join(', ')} (too few residuals); the bounds are ±Infinity`] : [];
+  await writeManifest({
+    runDir,
+    stage: 'postprocess',
+    scope,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files: [relative],
+    inputDigests: recorder.inputs,
+    store,
+  });
+  const infinite = [...config.delivery.ci_levels]
+    .sort((a, b) => a - b)
+    .filter((level) => {
+      const upper = frame.columns[`upper_${Math.round(100 * level)}_kg_ha`] as Float64Array;
+      return upper.some((v) => v === Number.POSITIVE_INFINITY);
+    });
+  const warnings =
+    infinite.length > 0
+      ? [
+          `${residualMode} key ${key}: no finite ADM0 band at level(s) ${infinite.join(', ')} (too few residuals); the bounds are ±Infinity`,
+        ]
+      : [];
   return { mode: 'forecast', skipped: false, national, manifest, residualMode, calibrationKey: key, warnings };
 }

@@ -1,7 +1,15 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { calendarFromConfig, calibrationKey } from '@commodity-hindcast/rundir-contract/domain';
 import { readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { biasCorrectorPath, configTrainPath, conformalPath, manifestPath, nationalPath, runPath, type ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  biasCorrectorPath,
+  configTrainPath,
+  conformalPath,
+  manifestPath,
+  nationalPath,
+  runPath,
+  type ResidualMode,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -25,7 +33,9 @@ const CLI = 'commodity-hindcast';
  * correctors per fold, residuals at ADM0/1/2, one calibration sidecar per residual mode, the national series with
  * bands from the primary mode, then the manifest.
  */
-export async function postprocessHindcast(options: PostprocessRunOptions & { mode: 'hindcast' }): Promise<HindcastPostprocessResult> {
+export async function postprocessHindcast(
+  options: PostprocessRunOptions & { mode: 'hindcast' },
+): Promise<HindcastPostprocessResult> {
   const runDir = normalizeLocation(options.runDir);
   const storeOf = (location: Location): Store => options.store ?? storeFor(location);
   const store = storeOf(runDir);
@@ -42,11 +52,18 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   const empty = { mode: 'hindcast' as const, national, manifest, biasCorrectors: [], warnings: [] };
 
   // A resumed run's config_train.yaml changes what the stage computes, so it is an input like the others.
-  const inputLocations = [...inputs.map((i) => i.location), ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : [])];
-  if (!options.force && (await stageUpToDate(runDir, 'postprocess', null, inputLocations, { package: STAGE_PACKAGE, expected, store }))) {
+  const inputLocations = [
+    ...inputs.map((i) => i.location),
+    ...(result.files.includes(configTrainPath()) ? [runPath(runDir, configTrainPath())] : []),
+  ];
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'postprocess', null, inputLocations, { package: STAGE_PACKAGE, expected, store }))
+  ) {
     // Up to date: the summary comes from the files the manifest vouches for, as a full run would report it.
     const calibrations: CalibrationSummary[] = [];
-    for (const mode of modes) calibrations.push(summarise(mode, (await result.calibration(mode).read()) as CalibrationRow[], config));
+    for (const mode of modes)
+      calibrations.push(summarise(mode, (await result.calibration(mode).read()) as CalibrationRow[], config));
     const biasCorrectors = [];
     for (const fold of folds) {
       const c = await result.hindcastSlice(fold).readBiasCorrector();
@@ -56,7 +73,10 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   }
 
   // From here the old POSTPROCESS output no longer counts: a crash leaves nothing complete-looking.
-  const { startedAt } = await beginStage(runDir, 'postprocess', null, { store, ...(options.now ? { now: options.now } : {}) });
+  const { startedAt } = await beginStage(runDir, 'postprocess', null, {
+    store,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const recorder = new InputRecorder();
   for (const location of inputLocations) await recorder.recordLocation(location, storeOf(location));
 
@@ -79,11 +99,23 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   }
 
   const correctors = await biasCorrectors(config, folds, universe, storeOf, recorder, warnings);
-  const oos: Residual[] = testYears.flatMap((year) => foldResiduals(walkForward.get(year) as GeoColumns<Measure>, universe, String(year), (correctors.get(String(year)) as BiasCorrector).bias_kg_ha));
+  const oos: Residual[] = testYears.flatMap((year) =>
+    foldResiduals(
+      walkForward.get(year) as GeoColumns<Measure>,
+      universe,
+      String(year),
+      (correctors.get(String(year)) as BiasCorrector).bias_kg_ha,
+    ),
+  );
   let inSample: Residual[] | undefined;
   const residualsOf = async (mode: ResidualMode): Promise<Residual[]> => {
     if (mode !== 'in_sample_pooled') return oos;
-    inSample ??= foldResiduals(predictionColumns(await result.hindcastSlice('production').readTrainPreds()), universe, 'production', 0);
+    inSample ??= foldResiduals(
+      predictionColumns(await result.hindcastSlice('production').readTrainPreds()),
+      universe,
+      'production',
+      0,
+    );
     return inSample;
   };
 
@@ -92,11 +124,17 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   for (const mode of modes) {
     const rows = calibrationRows(mode, calibrationGroups(mode, await residualsOf(mode), { calendar, testYears }));
     rowsByMode.set(mode, rows);
-    await writeArtifactTable(runPath(runDir, conformalPath(mode)), 'conformal', calibrationFrame(rows), { store, context: { config, mode } });
+    await writeArtifactTable(runPath(runDir, conformalPath(mode)), 'conformal', calibrationFrame(rows), {
+      store,
+      context: { config, mode },
+    });
     calibrations.push(summarise(mode, rows, config));
   }
   for (const fold of folds) {
-    await writeArtifactDocument(runPath(runDir, biasCorrectorPath(key, fold)), 'bias_corrector', correctors.get(fold), { store, context: { config, fold } });
+    await writeArtifactDocument(runPath(runDir, biasCorrectorPath(key, fold)), 'bias_corrector', correctors.get(fold), {
+      store,
+      context: { config, fold },
+    });
   }
 
   const primary = modes[0] as ResidualMode;
@@ -105,7 +143,8 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
       preds: walkForward.get(year) as GeoColumns<Measure>,
       fold: String(year),
       bias: (correctors.get(String(year)) as BiasCorrector).bias_kg_ha,
-      keyOf: (seasonYear: number, initDate: number) => calibrationKey(primary, { calendar, initDate, seasonYear, foldOrTestYear: year }),
+      keyOf: (seasonYear: number, initDate: number) =>
+        calibrationKey(primary, { calendar, initDate, seasonYear, foldOrTestYear: year }),
       source: result.hindcastSlice(year).locations.walkForwardPreds,
     })),
     {
@@ -119,7 +158,17 @@ export async function postprocessHindcast(options: PostprocessRunOptions & { mod
   );
   await writeArtifactTable(national, 'national', frame, { store, context: { config, includedGeos: universe } });
 
-  await writeManifest({ runDir, stage: 'postprocess', scope: null, package: STAGE_PACKAGE, startedAt, finishedAt: options.now?.() ?? new Date(), files: expected, inputDigests: recorder.inputs, store });
+  await writeManifest({
+    runDir,
+    stage: 'postprocess',
+    scope: null,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files: expected,
+    inputDigests: recorder.inputs,
+    store,
+  });
   return {
     ...empty,
     skipped: false,
@@ -145,7 +194,9 @@ async function biasCorrectors(
   if (kind === 'none') return new Map(folds.map((fold) => [fold, noneCorrector(lookback)]));
   const builder = Object.entries(config.builders).find(([, b]) => b.kind === 'yields');
   if (!builder) {
-    throw new PostprocessError(`postprocess.bias_corrector.kind: coverage needs the yield table of a yields builder (excluded counties' yields), but builders has none; add one or set kind: none`);
+    throw new PostprocessError(
+      `postprocess.bias_corrector.kind: coverage needs the yield table of a yields builder (excluded counties' yields), but builders has none; add one or set kind: none`,
+    );
   }
   const [name, { filepath }] = builder as [string, { filepath: string }];
   const frame = await readParquet(filepath, yieldTableSchema, { store: recorder.wrap(storeOf(filepath)) });
@@ -155,7 +206,9 @@ async function biasCorrectors(
     const before = fold === 'production' ? config.feature_end_year + 1 : Number(fold);
     const corrector = coverageCorrector(years, before, lookback);
     if (corrector.years_used.length === 0) {
-      warnings.push(`fold ${fold}: builders.${name}.filepath (${filepath}) has no year before ${before} with yields of both modelled and excluded counties; the coverage bias is 0`);
+      warnings.push(
+        `fold ${fold}: builders.${name}.filepath (${filepath}) has no year before ${before} with yields of both modelled and excluded counties; the coverage bias is 0`,
+      );
     }
     out.set(fold, corrector);
   }
@@ -165,9 +218,19 @@ async function biasCorrectors(
 function summarise(mode: ResidualMode, rows: readonly CalibrationRow[], config: ResolvedConfig): CalibrationSummary {
   const method = config.postprocess.conformal_method;
   const levels = ['ADM0', 'ADM1', 'ADM2'].map((adm) => {
-    const own = rows.filter((r) => r.adm_level === adm && r.method === method && config.delivery.ci_levels.some((l) => Math.abs(l - r.level) < 1e-9));
+    const own = rows.filter(
+      (r) =>
+        r.adm_level === adm &&
+        r.method === method &&
+        config.delivery.ci_levels.some((l) => Math.abs(l - r.level) < 1e-9),
+    );
     const counts = own.map((r) => r.n_residuals);
-    return { adm, minResiduals: counts.length ? Math.min(...counts) : 0, maxResiduals: counts.length ? Math.max(...counts) : 0, infinite: own.filter((r) => r.half_width_kg_ha === Number.POSITIVE_INFINITY).length };
+    return {
+      adm,
+      minResiduals: counts.length ? Math.min(...counts) : 0,
+      maxResiduals: counts.length ? Math.max(...counts) : 0,
+      infinite: own.filter((r) => r.half_width_kg_ha === Number.POSITIVE_INFINITY).length,
+    };
   });
   return { mode, rows: rows.length, levels };
 }

@@ -23,7 +23,14 @@ describe('POSTPROCESS conforms to the run-directory contract', () => {
     const report = await runStageConformance({
       declaration: POSTPROCESS_STAGE,
       mode: 'forecast',
-      run: (ctx) => run({ mode: 'forecast', runDir: ctx.runDir, seasonYear: ctx.slice.seasonYear, initDate: ctx.slice.initDate, store: ctx.store }),
+      run: (ctx) =>
+        run({
+          mode: 'forecast',
+          runDir: ctx.runDir,
+          seasonYear: ctx.slice.seasonYear,
+          initDate: ctx.slice.initDate,
+          store: ctx.store,
+        }),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
     expect(report.results.filter((r) => r.status === 'skip')).toEqual([]);

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
 import { readParquet, writeParquet } from '@commodity-hindcast/rundir-contract/io';
-import { conformalPath, forecastNationalPath, manifestPath, nationalPath, runPath, trainPredsPath, walkForwardPredsPath, yearDataPath } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  conformalPath,
+  forecastNationalPath,
+  manifestPath,
+  nationalPath,
+  runPath,
+  trainPredsPath,
+  walkForwardPredsPath,
+  yearDataPath,
+} from '@commodity-hindcast/rundir-contract/layout';
 import { writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { walkForwardPredsSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
@@ -64,7 +73,14 @@ describe('POSTPROCESS refuses bad input in one line, writing nothing', () => {
     // Replace fold 2018's predictions by 2019's, under a PREDICT manifest that vouches for them.
     const frame = await readParquet(runPath(runDir, walkForwardPredsPath('corn_usa', 2019)), walkForwardPredsSchema);
     await writeParquet(runPath(runDir, walkForwardPredsPath('corn_usa', 2018)), frame, walkForwardPredsSchema);
-    await writeManifest({ runDir, stage: 'predict', scope: '2018', package: { name: '@commodity-hindcast/stage-predict', version: '0.1.0' }, startedAt: new Date(), files: [walkForwardPredsPath('corn_usa', 2018), yearDataPath('corn_usa', 2018)] });
+    await writeManifest({
+      runDir,
+      stage: 'predict',
+      scope: '2018',
+      package: { name: '@commodity-hindcast/stage-predict', version: '0.1.0' },
+      startedAt: new Date(),
+      files: [walkForwardPredsPath('corn_usa', 2018), yearDataPath('corn_usa', 2018)],
+    });
     await expectOneLineFailure(
       run({ mode: 'hindcast', runDir }),
       /walk_forward_preds\.parquet: expected the walk-forward predictions of test year 2018, found rows of year\(s\) 2019; rerun 'commodity-hindcast run hindcast --run-dir [^']*' \(it runs PREDICT for every fold\)$/,
@@ -97,6 +113,9 @@ describe('POSTPROCESS refuses bad input in one line, writing nothing', () => {
 
   it('an init date outside the slice grammar is refused before any read', async () => {
     const { runDir } = await buildRunDir(root, { stages: ['fit'] });
-    await expectOneLineFailure(run({ mode: 'forecast', runDir, seasonYear: 2020, initDate: '2020-13-01' }), '2020-13-01');
+    await expectOneLineFailure(
+      run({ mode: 'forecast', runDir, seasonYear: 2020, initDate: '2020-13-01' }),
+      '2020-13-01',
+    );
   });
 });

@@ -11,7 +11,14 @@ export const POSTPROCESS_STAGE: StageDeclaration<'hindcast' | 'forecast'> = {
   package: STAGE_PACKAGE.name,
   modes: {
     hindcast: {
-      reads: ['rundir', 'config_resolved', 'included_geo_identifiers', 'walk_forward_preds', 'train_preds', 'yield_table'],
+      reads: [
+        'rundir',
+        'config_resolved',
+        'included_geo_identifiers',
+        'walk_forward_preds',
+        'train_preds',
+        'yield_table',
+      ],
       readsConfigFields: ['builders.<yields>.filepath (coverage bias corrector)'],
       writes: ['conformal', 'bias_corrector', 'national'],
       manifest: '_manifests/postprocess.json',
@@ -35,7 +42,9 @@ interface CommonOptions {
   now?: () => Date;
 }
 
-export type PostprocessRunOptions = (CommonOptions & { mode: 'hindcast' }) | (CommonOptions & { mode: 'forecast'; seasonYear: number; initDate: string });
+export type PostprocessRunOptions =
+  | (CommonOptions & { mode: 'hindcast' })
+  | (CommonOptions & { mode: 'forecast'; seasonYear: number; initDate: string });
 
 /** A mode's sidecar and what it holds. */
 export interface CalibrationSummary {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { formatSummary } from './formatSummary.js';
 import { run } from './PostprocessStage.js';
 
-const USAGE = 'usage: commodity-hindcast-postprocess --run-dir D [--season-year Y --init-date YYYY-MM-DD] [--force] [--json]';
+const USAGE =
+  'usage: commodity-hindcast-postprocess --run-dir D [--season-year Y --init-date YYYY-MM-DD] [--force] [--json]';
 
 /** `commodity-hindcast-postprocess`: exit 0 on success, 1 with a one-line cause on failure, 2 on a bad command line. */
 async function main(args: string[]): Promise<number> {
@@ -12,7 +13,14 @@ async function main(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { 'run-dir': { type: 'string' }, 'season-year': { type: 'string' }, 'init-date': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        'run-dir': { type: 'string' },
+        'season-year': { type: 'string' },
+        'init-date': { type: 'string' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -26,13 +34,21 @@ async function main(args: string[]): Promise<number> {
   const runDir = values['run-dir'];
   const slice = values['season-year'] !== undefined || values['init-date'] !== undefined;
   if (!runDir || (slice && (!/^\d{4}$/.test(values['season-year'] ?? '') || !values['init-date']))) {
-    process.stderr.write(`commodity-hindcast-postprocess: --run-dir is required; a forecast slice needs both --season-year (four digits) and --init-date\n${USAGE}\n`);
+    process.stderr.write(
+      `commodity-hindcast-postprocess: --run-dir is required; a forecast slice needs both --season-year (four digits) and --init-date\n${USAGE}\n`,
+    );
     return 2;
   }
   try {
     const force = values.force === true;
     const result = slice
-      ? await run({ mode: 'forecast', runDir, seasonYear: Number(values['season-year']), initDate: values['init-date'] as string, force })
+      ? await run({
+          mode: 'forecast',
+          runDir,
+          seasonYear: Number(values['season-year']),
+          initDate: values['init-date'] as string,
+          force,
+        })
       : await run({ mode: 'hindcast', runDir, force });
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatSummary(result)}\n`);
     return 0;

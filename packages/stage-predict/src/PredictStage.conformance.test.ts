@@ -22,7 +22,14 @@ describe('PREDICT conforms to the run-directory contract', () => {
     const report = await runStageConformance({
       declaration: PREDICT_STAGE,
       mode: 'forecast',
-      run: (ctx) => run({ mode: 'forecast', runDir: ctx.runDir, seasonYear: ctx.slice.seasonYear, initDate: ctx.slice.initDate, store: ctx.store }),
+      run: (ctx) =>
+        run({
+          mode: 'forecast',
+          runDir: ctx.runDir,
+          seasonYear: ctx.slice.seasonYear,
+          initDate: ctx.slice.initDate,
+          store: ctx.store,
+        }),
     });
     expect(report.failures, formatConformanceReport(report)).toEqual([]);
     expect(report.results.filter((r) => r.status === 'skip')).toEqual([]);

@@ -29,7 +29,13 @@ import {
 } from '@commodity-hindcast/rundir-contract/layout';
 import { PreflightError, UnsupportedContractVersionError } from '@commodity-hindcast/rundir-contract/errors';
 import { joinLocation, normalizeLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
-import { beginStage, InputRecorder, stageUpToDate, writeManifest, type InputDigest } from '@commodity-hindcast/rundir-contract/manifest';
+import {
+  beginStage,
+  InputRecorder,
+  stageUpToDate,
+  writeManifest,
+  type InputDigest,
+} from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import {
   DetrenderSchema,
@@ -45,7 +51,12 @@ import {
 } from '@commodity-hindcast/rundir-contract/schemas';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { CONTRACT_VERSION, parseSemVer, SUPPORTED_CONTRACT_MAJORS } from '@commodity-hindcast/rundir-contract/version';
-import { assertFeaturesMatchFit, featureTablesLocation, preflight, writeArtifactTable } from '@commodity-hindcast/rundir-contract/validate';
+import {
+  assertFeaturesMatchFit,
+  featureTablesLocation,
+  preflight,
+  writeArtifactTable,
+} from '@commodity-hindcast/rundir-contract/validate';
 import { predictFold } from './compute/FoldPredictions.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
 import { PredictError } from './PredictError.js';
@@ -56,13 +67,30 @@ export const PREDICT_STAGE: StageDeclaration<'hindcast' | 'forecast'> = {
   package: STAGE_PACKAGE.name,
   modes: {
     hindcast: {
-      reads: ['rundir', 'config_resolved', 'included_geo_identifiers', 'detrender', 'feature_fill_values', 'model', 'features_pred', 'features_metadata'],
+      reads: [
+        'rundir',
+        'config_resolved',
+        'included_geo_identifiers',
+        'detrender',
+        'feature_fill_values',
+        'model',
+        'features_pred',
+        'features_metadata',
+      ],
       readsConfigFields: [],
       writes: ['walk_forward_preds', 'year_data'],
       manifest: '_manifests/predict/{fold}.json',
     },
     forecast: {
-      reads: ['rundir', 'config_resolved', 'included_geo_identifiers', 'detrender', 'feature_fill_values', 'model', 'forecast_features_pred'],
+      reads: [
+        'rundir',
+        'config_resolved',
+        'included_geo_identifiers',
+        'detrender',
+        'feature_fill_values',
+        'model',
+        'forecast_features_pred',
+      ],
       readsConfigFields: [],
       writes: ['forecast_preds', 'forecast_year_data'],
       manifest: '_manifests/predict/forecast/{sy}/{init}.json',
@@ -81,8 +109,11 @@ interface CommonOptions {
 }
 
 export type PredictRunOptions =
-  | (CommonOptions & { mode: 'hindcast'; /** One fold (a test year); default every test year of the config. */ fold?: string })
-  | (CommonOptions & { mode: 'forecast'; seasonYear: number; /** ISO date `YYYY-MM-DD`. */ initDate: string });
+  | (CommonOptions & {
+      mode: 'hindcast' /** One fold (a test year); default every test year of the config. */;
+      fold?: string;
+    })
+  | (CommonOptions & { mode: 'forecast'; seasonYear: number /** ISO date `YYYY-MM-DD`. */; initDate: string });
 
 export interface FoldOutcome {
   fold: string;
@@ -116,20 +147,29 @@ export async function run(options: PredictRunOptions): Promise<PredictRunResult>
 
   const requested = options.fold === undefined ? undefined : foldLabel(options.fold);
   if (requested === 'production') {
-    throw new PredictError(`--fold production: the production fold has no test year to predict in a hindcast; forecast with '${CLI} run forecast --run-dir ${runDir} --season-year Y --init-date D'`);
+    throw new PredictError(
+      `--fold production: the production fold has no test year to predict in a hindcast; forecast with '${CLI} run forecast --run-dir ${runDir} --season-year Y --init-date D'`,
+    );
   }
   // The run directory and its contract version first (an unsupported major is refused before any read).
   const config = await (await ExperimentResult.fromRunDir(runDir, { store: storeOf(runDir) })).config();
   const testYears = config.experiment_protocol.test_years.map(String);
   if (requested !== undefined && !testYears.includes(requested)) {
-    throw new PredictError(`--fold ${requested}: not a test year of this run (experiment_protocol.test_years: ${testYears.join(', ')}); give one of them or omit --fold`);
+    throw new PredictError(
+      `--fold ${requested}: not a test year of this run (experiment_protocol.test_years: ${testYears.join(', ')}); give one of them or omit --fold`,
+    );
   }
   const features = new FeatureTable(config, storeOf);
   // Hashing the feature tables once, not per fold: every FIT manifest of the run must record this digest.
   let digest: Promise<string> | undefined;
-  features.digest = () => (digest ??= assertFeaturesMatchFit(runDir, { store: storeOf(runDir), featuresStore: storeOf(config.features_dir) }));
+  features.digest = () =>
+    (digest ??= assertFeaturesMatchFit(runDir, {
+      store: storeOf(runDir),
+      featuresStore: storeOf(config.features_dir),
+    }));
   const folds: FoldOutcome[] = [];
-  for (const fold of requested ? [requested] : testYears) folds.push(await runFold(options, runDir, config, fold, features, storeOf));
+  for (const fold of requested ? [requested] : testYears)
+    folds.push(await runFold(options, runDir, config, fold, features, storeOf));
   return { mode: 'hindcast', runDir, folds };
 }
 
@@ -141,7 +181,9 @@ async function requireFit(runDir: Location, fold: string, store: Store): Promise
   const fitManifest = runPath(runDir, manifestPath('fit', fold));
   const refit = `'${CLI} run fit --run-dir ${runDir} --fold ${fold}'`;
   if (!(await store.exists(fitManifest))) {
-    throw new PreflightError(`preflight predict (fold ${fold}): ${fitManifest} is missing, so FIT has not completed fold ${fold}; make it with ${refit}`);
+    throw new PreflightError(
+      `preflight predict (fold ${fold}): ${fitManifest} is missing, so FIT has not completed fold ${fold}; make it with ${refit}`,
+    );
   }
   // A model.json written under another contract major may mean something else (tree semantics, formulas).
   const { contract_version: version } = await readJson(fitManifest, ManifestSchema, { store });
@@ -169,8 +211,13 @@ class FeatureTable {
   }
   load(): Promise<{ table: Frame; auxiliary: string[] }> {
     this.loaded ??= (async () => {
-      const metadata = await readJson(this.metadataLocation, FeatureMetadataSchema, { store: this.storeOf(this.metadataLocation) });
-      const table = await readParquet(this.location, featuresPredSchema, { store: this.storeOf(this.location), nulls: 'mask' });
+      const metadata = await readJson(this.metadataLocation, FeatureMetadataSchema, {
+        store: this.storeOf(this.metadataLocation),
+      });
+      const table = await readParquet(this.location, featuresPredSchema, {
+        store: this.storeOf(this.location),
+        nulls: 'mask',
+      });
       return { table, auxiliary: metadata.auxiliary_columns.filter((c) => c in table.columns) };
     })();
     return this.loaded;
@@ -195,9 +242,22 @@ async function runFold(
   const digest = await features.digest();
   const featuresInput: InputDigest = { location: featureTablesLocation(config.features_dir, key), sha256: digest };
   const at = (relative: string): Location => runPath(runDir, relative);
-  const reads = [configResolvedPath(), includedGeoIdentifiersPath(), detrenderPath(key, fold), modelPath(key, fold), featureFillValuesPath(key, fold)].map(at);
+  const reads = [
+    configResolvedPath(),
+    includedGeoIdentifiersPath(),
+    detrenderPath(key, fold),
+    modelPath(key, fold),
+    featureFillValuesPath(key, fold),
+  ].map(at);
   const outputs = [walkForwardPredsPath(key, fold), yearDataPath(key, fold)];
-  if (!options.force && (await stageUpToDate(runDir, 'predict', fold, [...reads, featuresInput], { package: STAGE_PACKAGE, expected: outputs, store }))) {
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'predict', fold, [...reads, featuresInput], {
+      package: STAGE_PACKAGE,
+      expected: outputs,
+      store,
+    }))
+  ) {
     return { fold, skipped: true, rows: 0, filledValues: 0, blendedGroups: 0, manifest };
   }
 
@@ -231,7 +291,17 @@ async function runFold(
     ids: { preds: 'walk_forward_preds', yearData: 'year_data' },
     store,
   });
-  await writeManifest({ runDir, stage: 'predict', scope: fold, package: STAGE_PACKAGE, startedAt, finishedAt: options.now?.() ?? new Date(), files: outputs, inputDigests: recorder.inputs, store });
+  await writeManifest({
+    runDir,
+    stage: 'predict',
+    scope: fold,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files: outputs,
+    inputDigests: recorder.inputs,
+    store,
+  });
   return { fold, skipped: false, ...written, manifest };
 }
 
@@ -252,11 +322,31 @@ async function runForecast(
   const key = config.experiment_key;
   const at = (relative: string): Location => runPath(runDir, relative);
   const featuresLocation = at(forecastFeaturesPredPath(slice));
-  const reads = [configResolvedPath(), includedGeoIdentifiersPath(), detrenderPath(key, 'production'), modelPath(key, 'production'), featureFillValuesPath(key, 'production'), forecastFeaturesPredPath(slice)].map(at);
+  const reads = [
+    configResolvedPath(),
+    includedGeoIdentifiersPath(),
+    detrenderPath(key, 'production'),
+    modelPath(key, 'production'),
+    featureFillValuesPath(key, 'production'),
+    forecastFeaturesPredPath(slice),
+  ].map(at);
   const outputs = [forecastPredsPath(slice), forecastYearDataPath(slice)];
   const predictions = at(outputs[0] as string);
-  if (!options.force && (await stageUpToDate(runDir, 'predict', scope, reads, { package: STAGE_PACKAGE, expected: outputs, store }))) {
-    return { mode: 'forecast', runDir, slice, predictions, skipped: true, rows: 0, filledValues: 0, blendedGroups: 0, manifest };
+  if (
+    !options.force &&
+    (await stageUpToDate(runDir, 'predict', scope, reads, { package: STAGE_PACKAGE, expected: outputs, store }))
+  ) {
+    return {
+      mode: 'forecast',
+      runDir,
+      slice,
+      predictions,
+      skipped: true,
+      rows: 0,
+      filledValues: 0,
+      blendedGroups: 0,
+      manifest,
+    };
   }
 
   await beginStage(runDir, 'predict', scope, { store });
@@ -266,14 +356,21 @@ async function runForecast(
   const artifacts = await readFoldArtifacts(runDir, key, 'production', recorded);
   const table = await readParquet(featuresLocation, forecastFeaturesPredSchema, { store: recorded, nulls: 'mask' });
   const initDay = isoToEpochDay(slice.initDate, '--init-date');
-  const rows = selectRows(table, (year, geo, init) => year === slice.seasonYear && init === initDay && artifacts.included.has(geo));
+  const rows = selectRows(
+    table,
+    (year, geo, init) => year === slice.seasonYear && init === initDay && artifacts.included.has(geo),
+  );
   if (rows.length === 0) {
     throw new PredictError(
       `${featuresLocation}: no row of season ${slice.seasonYear} at ${slice.initDate} inside the modelled universe; rebuild the slice's features ('${CLI} run forecast --run-dir ${runDir} --season-year ${slice.seasonYear} --init-date ${slice.initDate}')`,
     );
   }
   // The slice's table has the hindcast columns; its auxiliaries are the columns that are neither key, target nor feature.
-  const auxiliary = table.columnNames.filter((c) => !['year', 'geo_identifier', 'init_date', 'yield_kg_ha'].includes(c) && !artifacts.model.feature_columns.includes(c));
+  const auxiliary = table.columnNames.filter(
+    (c) =>
+      !['year', 'geo_identifier', 'init_date', 'yield_kg_ha'].includes(c) &&
+      !artifacts.model.feature_columns.includes(c),
+  );
   const written = await predictAndWrite({
     table,
     rows,
@@ -287,7 +384,17 @@ async function runForecast(
     store,
     slice,
   });
-  await writeManifest({ runDir, stage: 'predict', scope, package: STAGE_PACKAGE, startedAt, finishedAt: options.now?.() ?? new Date(), files: outputs, inputDigests: recorder.inputs, store });
+  await writeManifest({
+    runDir,
+    stage: 'predict',
+    scope,
+    package: STAGE_PACKAGE,
+    startedAt,
+    finishedAt: options.now?.() ?? new Date(),
+    files: outputs,
+    inputDigests: recorder.inputs,
+    store,
+  });
   return { mode: 'forecast', runDir, slice, predictions, skipped: false, ...written, manifest };
 }
 
@@ -301,7 +408,11 @@ interface FoldArtifacts {
 
 async function readFoldArtifacts(runDir: Location, key: string, fold: string, store: Store): Promise<FoldArtifacts> {
   const at = (relative: string): Location => runPath(runDir, relative);
-  const where = { detrender: at(detrenderPath(key, fold)), model: at(modelPath(key, fold)), fillValues: at(featureFillValuesPath(key, fold)) };
+  const where = {
+    detrender: at(detrenderPath(key, fold)),
+    model: at(modelPath(key, fold)),
+    fillValues: at(featureFillValuesPath(key, fold)),
+  };
   return {
     included: new Set(await readGeoList(at(includedGeoIdentifiersPath()), { store })),
     detrender: await readJson(where.detrender, DetrenderSchema, { store }),
@@ -318,7 +429,8 @@ function selectRows(table: Frame, keep: (year: number, geo: string, initDate: nu
   const geos = table.columns.geo_identifier as ArrayLike<string>;
   const inits = table.columns.init_date as ArrayLike<number>;
   const out: number[] = [];
-  for (let i = 0; i < table.numRows; i++) if (keep(years[i] as number, geos[i] as string, inits[i] as number)) out.push(i);
+  for (let i = 0; i < table.numRows; i++)
+    if (keep(years[i] as number, geos[i] as string, inits[i] as number)) out.push(i);
   return Int32Array.from(out);
 }
 
@@ -336,7 +448,9 @@ interface PredictAndWrite {
   slice?: SliceRef;
 }
 
-async function predictAndWrite(p: PredictAndWrite): Promise<{ rows: number; filledValues: number; blendedGroups: number }> {
+async function predictAndWrite(
+  p: PredictAndWrite,
+): Promise<{ rows: number; filledValues: number; blendedGroups: number }> {
   const { table, rows, artifacts } = p;
   const frame: FeatureFrame = featureFrameFromTable(table, artifacts.model.feature_columns, p.featuresWhere, { rows });
   const result = predictFold({
@@ -350,9 +464,17 @@ async function predictAndWrite(p: PredictAndWrite): Promise<{ rows: number; fill
     fold: p.fold,
     where: { model: artifacts.where.model, fillValues: artifacts.where.fillValues, features: p.featuresWhere },
   });
-  const context = { config: p.config, fold: p.fold, includedGeos: artifacts.included, ...(p.slice ? { slice: p.slice } : {}) };
+  const context = {
+    config: p.config,
+    fold: p.fold,
+    includedGeos: artifacts.included,
+    ...(p.slice ? { slice: p.slice } : {}),
+  };
   await writeArtifactTable(p.outputs.preds, p.ids.preds, result.predictions, { store: p.store, context });
-  await writeArtifactTable(p.outputs.yearData, p.ids.yearData, yearData(result.filled, table, rows, p.auxiliary), { store: p.store, context });
+  await writeArtifactTable(p.outputs.yearData, p.ids.yearData, yearData(result.filled, table, rows, p.auxiliary), {
+    store: p.store,
+    context,
+  });
   return { rows: result.predictions.numRows, filledValues: result.filledValues, blendedGroups: result.blendedGroups };
 }
 

@@ -4,11 +4,18 @@ import type { PredictRunResult } from './PredictStage.js';
 export function formatSummary(result: PredictRunResult): string {
   if (result.mode === 'forecast') {
     const head = `predict forecast slice ${result.slice.seasonYear}/${result.slice.initDate}: ${result.skipped ? 'up to date (skipped)' : `${result.rows} county prediction(s) written`}`;
-    const details = result.skipped ? [] : [`  filled    ${result.filledValues} missing feature value(s) with the production fill values`, ...(result.blendedGroups > 0 ? ['  blended   toward the national mean (weather correction)'] : [])];
+    const details = result.skipped
+      ? []
+      : [
+          `  filled    ${result.filledValues} missing feature value(s) with the production fill values`,
+          ...(result.blendedGroups > 0 ? ['  blended   toward the national mean (weather correction)'] : []),
+        ];
     return [head, ...details, `  preds     ${result.predictions}`, `  manifest  ${result.manifest}`].join('\n');
   }
   const written = result.folds.filter((f) => !f.skipped);
-  const lines = [`predict hindcast ${result.runDir}: ${written.length} fold(s) predicted, ${result.folds.length - written.length} up to date (skipped)`];
+  const lines = [
+    `predict hindcast ${result.runDir}: ${written.length} fold(s) predicted, ${result.folds.length - written.length} up to date (skipped)`,
+  ];
   for (const fold of result.folds) {
     lines.push(
       fold.skipped

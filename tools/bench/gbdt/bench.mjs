@@ -29,7 +29,11 @@ async function loadTrainer() {
       if (e.isDirectory()) walk(dir, r);
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
         const js = ts.transpileModule(readFileSync(join(dir, r), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+          compilerOptions: {
+            module: ts.ModuleKind.ESNext,
+            target: ts.ScriptTarget.ES2022,
+            verbatimModuleSyntax: false,
+          },
         }).outputText;
         mkdirSync(dirname(join(out, r)), { recursive: true });
         writeFileSync(join(out, r.replace(/\.ts$/, '.js')), js);
@@ -88,7 +92,10 @@ function rowMajor(X, n) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 const { trainGbdt, predictGbdt } = await loadTrainer();
 const train = makeData(ROWS, 2 * SEED + 1);
@@ -99,19 +106,27 @@ writeFileSync(join(dataDir, 'x_train.f64'), rowMajor(train.X, ROWS));
 writeFileSync(join(dataDir, 'y_train.f64'), train.y);
 writeFileSync(join(dataDir, 'x_test.f64'), rowMajor(test.X, TEST_ROWS));
 writeFileSync(join(dataDir, 'y_test.f64'), test.y);
-writeFileSync(join(dataDir, 'meta.json'), JSON.stringify({ n_train: ROWS, n_test: TEST_ROWS, n_features: FEATURES, ...settings }));
+writeFileSync(
+  join(dataDir, 'meta.json'),
+  JSON.stringify({ n_train: ROWS, n_test: TEST_ROWS, n_features: FEATURES, ...settings }),
+);
 
 function ours(jobs) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const model = trainGbdt(train.X, train.y, {
-    n_estimators: settings.rounds,
-    num_leaves: settings.num_leaves,
-    max_bin: settings.max_bin,
-    learning_rate: settings.learning_rate,
-    min_data_in_leaf: settings.min_data_in_leaf,
-    early_stopping_rounds: 0,
-  }, { jobs });
+  const model = trainGbdt(
+    train.X,
+    train.y,
+    {
+      n_estimators: settings.rounds,
+      num_leaves: settings.num_leaves,
+      max_bin: settings.max_bin,
+      learning_rate: settings.learning_rate,
+      min_data_in_leaf: settings.min_data_in_leaf,
+      early_stopping_rounds: 0,
+    },
+    { jobs },
+  );
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const pred = predictGbdt(model, test.X);
@@ -126,7 +141,9 @@ function lightgbm(threads) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
-console.log(`GBDT bench (data seed ${SEED}): ${ROWS} train rows, ${TEST_ROWS} held-out rows, ${FEATURES} features, ${JSON.stringify(settings)}, ${REPEATS} repeats (median)`);
+console.log(
+  `GBDT bench (data seed ${SEED}): ${ROWS} train rows, ${TEST_ROWS} held-out rows, ${FEATURES} features, ${JSON.stringify(settings)}, ${REPEATS} repeats (median)`,
+);
 console.log(`load average before: ${load()}`);
 const runs = { ours1: [], lgb1: [], ours2: [], lgb2: [] };
 for (let r = 0; r < REPEATS; r++) {
@@ -137,13 +154,27 @@ for (let r = 0; r < REPEATS; r++) {
     runs.ours2.push(ours(2));
     runs.lgb2.push(lightgbm(2));
   }
-  console.log(`  repeat ${r + 1}: ${Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`).join(', ')}  (load ${load()})`);
+  console.log(
+    `  repeat ${r + 1}: ${Object.entries(runs)
+      .filter(([, v]) => v.length > 0)
+      .map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`)
+      .join(', ')}  (load ${load()})`,
+  );
 }
 const m = (k, f) => median(runs[k].map((x) => x[f]));
 const best = (k, f) => Math.min(...runs[k].map((x) => x[f]));
 console.log(`LightGBM ${runs.lgb1[0].version}`);
-console.log(`held-out RMSE: ours ${m('ours1', 'rmse').toFixed(5)}${TWO_THREADS ? ` (2 workers ${m('ours2', 'rmse').toFixed(5)})` : ''}, LightGBM ${m('lgb1', 'rmse').toFixed(5)} → ratio ${(m('ours1', 'rmse') / m('lgb1', 'rmse')).toFixed(4)} (goal ≤ 1.02)`);
-console.log(`1 thread : ours ${m('ours1', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb1', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours1', 'wall_s') / m('lgb1', 'wall_s')).toFixed(2)} (goal ≤ 1.5); cpu ${m('ours1', 'cpu_s').toFixed(2)}s vs ${m('lgb1', 'cpu_s').toFixed(2)}s → ${(m('ours1', 'cpu_s') / m('lgb1', 'cpu_s')).toFixed(2)}`);
-console.log(`1 thread, best of ${REPEATS} (least disturbed by load): wall ${(best('ours1', 'wall_s') / best('lgb1', 'wall_s')).toFixed(2)}, cpu ${(best('ours1', 'cpu_s') / best('lgb1', 'cpu_s')).toFixed(2)}`);
-if (TWO_THREADS) console.log(`2 threads: ours ${m('ours2', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb2', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours2', 'wall_s') / m('lgb2', 'wall_s')).toFixed(2)} (goal ≤ 1.0); ours 2 workers vs ours 1 thread: ${(m('ours2', 'wall_s') / m('ours1', 'wall_s')).toFixed(2)}; best of ${REPEATS}: ${(best('ours2', 'wall_s') / best('lgb2', 'wall_s')).toFixed(2)} vs LightGBM, ${(best('ours2', 'wall_s') / best('ours1', 'wall_s')).toFixed(2)} vs ours 1 thread`);
+console.log(
+  `held-out RMSE: ours ${m('ours1', 'rmse').toFixed(5)}${TWO_THREADS ? ` (2 workers ${m('ours2', 'rmse').toFixed(5)})` : ''}, LightGBM ${m('lgb1', 'rmse').toFixed(5)} → ratio ${(m('ours1', 'rmse') / m('lgb1', 'rmse')).toFixed(4)} (goal ≤ 1.02)`,
+);
+console.log(
+  `1 thread : ours ${m('ours1', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb1', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours1', 'wall_s') / m('lgb1', 'wall_s')).toFixed(2)} (goal ≤ 1.5); cpu ${m('ours1', 'cpu_s').toFixed(2)}s vs ${m('lgb1', 'cpu_s').toFixed(2)}s → ${(m('ours1', 'cpu_s') / m('lgb1', 'cpu_s')).toFixed(2)}`,
+);
+console.log(
+  `1 thread, best of ${REPEATS} (least disturbed by load): wall ${(best('ours1', 'wall_s') / best('lgb1', 'wall_s')).toFixed(2)}, cpu ${(best('ours1', 'cpu_s') / best('lgb1', 'cpu_s')).toFixed(2)}`,
+);
+if (TWO_THREADS)
+  console.log(
+    `2 threads: ours ${m('ours2', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb2', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours2', 'wall_s') / m('lgb2', 'wall_s')).toFixed(2)} (goal ≤ 1.0); ours 2 workers vs ours 1 thread: ${(m('ours2', 'wall_s') / m('ours1', 'wall_s')).toFixed(2)}; best of ${REPEATS}: ${(best('ours2', 'wall_s') / best('lgb2', 'wall_s')).toFixed(2)} vs LightGBM, ${(best('ours2', 'wall_s') / best('ours1', 'wall_s')).toFixed(2)} vs ours 1 thread`,
+  );
 console.log(`load average after: ${load()} (on ${(await import('node:os')).cpus().length} cores)`);

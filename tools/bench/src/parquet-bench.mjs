@@ -11,12 +11,18 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { maskedPredictions, predictions, walkForwardPreds as schema } from './predictions.mjs';
 
-const { writeParquet, readParquet } = await import(process.env.CONTRACT_IO_MODULE ?? '@commodity-hindcast/rundir-contract/io');
+const { writeParquet, readParquet } = await import(
+  process.env.CONTRACT_IO_MODULE ?? '@commodity-hindcast/rundir-contract/io'
+);
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = 3;
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 /**
  * DuckDB's read, materialised into JS columns the way the contract's frame holds them: typed arrays for numbers
@@ -27,7 +33,11 @@ async function duckdbReadColumns(connection, file) {
   const n = result.rowCount;
   const names = result.columnNames();
   const columns = names.map((name) =>
-    name === 'year' || name === 'init_date' ? new Int32Array(n) : name === 'geo_identifier' || name === 'fold' || name === 'obs_yield_kg_ha' ? new Array(n) : new Float64Array(n),
+    name === 'year' || name === 'init_date'
+      ? new Int32Array(n)
+      : name === 'geo_identifier' || name === 'fold' || name === 'obs_yield_kg_ha'
+        ? new Array(n)
+        : new Float64Array(n),
   );
   let offset = 0;
   for (let c = 0; c < result.chunkCount; c++) {
@@ -62,7 +72,10 @@ async function timeInTurns(tasks) {
     }
   }
   return Object.fromEntries(
-    Object.entries(times).map(([name, runs]) => [name, { median: [...runs].sort((a, b) => a - b)[Math.floor(RUNS / 2)], times: runs }]),
+    Object.entries(times).map(([name, runs]) => [
+      name,
+      { median: [...runs].sort((a, b) => a - b)[Math.floor(RUNS / 2)], times: runs },
+    ]),
   );
 }
 
@@ -85,8 +98,12 @@ const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 try {
   const threads = (await connection.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjectsJS()[0].t;
-  console.log(`Parquet benchmark: ${ROWS.toLocaleString('en')} rows of walk_forward_preds (9 columns), snappy, median of ${RUNS} runs`);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, DuckDB threads=${threads}; load average before: ${load()}\n`);
+  console.log(
+    `Parquet benchmark: ${ROWS.toLocaleString('en')} rows of walk_forward_preds (9 columns), snappy, median of ${RUNS} runs`,
+  );
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, DuckDB threads=${threads}; load average before: ${load()}\n`,
+  );
 
   const frame = predictions(ROWS);
   const masked = maskedPredictions(frame);
@@ -126,14 +143,17 @@ try {
   const [contractWrite, duckdbWrite] = [writes.contract, writes.duckdb];
   const [contractRead, duckdbRead, duckdbQuery] = [reads.contract, reads.duckdb, reads.duckdbQuery];
 
-  const same = checksum(contractFrame.columns) === checksum(duckdbColumns) && checksum(frame.columns) === checksum(duckdbColumns);
+  const same =
+    checksum(contractFrame.columns) === checksum(duckdbColumns) && checksum(frame.columns) === checksum(duckdbColumns);
   const sizes = [(await fs.stat(ours)).size, (await fs.stat(theirs)).size].map((b) => `${(b / 1e6).toFixed(1)} MB`);
 
   const fmt = (ms) => `${ms.median.toFixed(0).padStart(6)} ms  (runs ${ms.times.map((t) => t.toFixed(0)).join(', ')})`;
   console.log(`write  contract writeParquet           ${fmt(contractWrite)}  file ${sizes[0]}`);
   console.log(`write  DuckDB COPY TO parquet          ${fmt(duckdbWrite)}  file ${sizes[1]}`);
   console.log(`write  contract, obs Float64Array+mask ${fmt(writes.masked)}`);
-  console.log(`write  contract, durable: false       ${fmt(writes.intermediate)}  (an intermediate artifact a manifest vouches for: no fsync, as DuckDB's COPY)`);
+  console.log(
+    `write  contract, durable: false       ${fmt(writes.intermediate)}  (an intermediate artifact a manifest vouches for: no fsync, as DuckDB's COPY)`,
+  );
   console.log(`write  contract, single-threaded      ${fmt(writes.serial)}  (parallel: false)`);
   console.log(`read   contract readParquet → Frame    ${fmt(contractRead)}`);
   console.log(`read   DuckDB read_parquet → JS columns${fmt(duckdbRead)}`);
@@ -145,7 +165,9 @@ try {
       `(obs masked ${(writes.masked.median / duckdbWrite.median).toFixed(2)}×, intermediate (durable: false) ${(writes.intermediate.median / duckdbWrite.median).toFixed(2)}×, ` +
       `single-threaded ${(writes.serial.median / duckdbWrite.median).toFixed(2)}×)`,
   );
-  console.log(`ratio read  contract/DuckDB: ${(contractRead.median / duckdbRead.median).toFixed(2)}× (vs DuckDB without the JS copy: ${(contractRead.median / duckdbQuery.median).toFixed(2)}×)`);
+  console.log(
+    `ratio read  contract/DuckDB: ${(contractRead.median / duckdbRead.median).toFixed(2)}× (vs DuckDB without the JS copy: ${(contractRead.median / duckdbQuery.median).toFixed(2)}×)`,
+  );
   console.log(
     `ratios against DuckDB threads=1: write ${(contractWrite.median / single.write.median).toFixed(2)}×, read ${(contractRead.median / single.read.median).toFixed(2)}×`,
   );

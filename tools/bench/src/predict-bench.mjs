@@ -48,12 +48,41 @@ function randomTree() {
 }
 
 const names = Array.from({ length: P }, (_, j) => `f${j}`);
-const gbdt = { kind: 'gbdt', feature_columns: names, base_score: 0, learning_rate: 0.05, params: {}, trees: Array.from({ length: TREES }, randomTree) };
+const gbdt = {
+  kind: 'gbdt',
+  feature_columns: names,
+  base_score: 0,
+  learning_rate: 0.05,
+  params: {},
+  trees: Array.from({ length: TREES }, randomTree),
+};
 const standardisation = { means: names.map(() => 0.5), scales: names.map(() => 0.29) };
-const ridge = { kind: 'ridge', feature_columns: names, standardisation, alpha: 1, intercept: 10, coefficients: names.map(() => rand()) };
-const pca = { kind: 'pca_ridge', feature_columns: names, standardisation, alpha: 1, intercept: 10, components: [0, 1, 2, 3, 4].map(() => names.map(() => rand() - 0.5)), coefficients: [1, 2, 3, 4, 5] };
+const ridge = {
+  kind: 'ridge',
+  feature_columns: names,
+  standardisation,
+  alpha: 1,
+  intercept: 10,
+  coefficients: names.map(() => rand()),
+};
+const pca = {
+  kind: 'pca_ridge',
+  feature_columns: names,
+  standardisation,
+  alpha: 1,
+  intercept: 10,
+  components: [0, 1, 2, 3, 4].map(() => names.map(() => rand() - 0.5)),
+  coefficients: [1, 2, 3, 4, 5],
+};
 const features = names.map(() => Float64Array.from({ length: ROWS }, () => (rand() < 0.1 ? Number.NaN : rand())));
-const frame = { numRows: ROWS, year: new Int32Array(ROWS), geoIdentifier: new Array(ROWS).fill('ADM0:USA'), initDate: new Int32Array(ROWS), featureNames: names, features };
+const frame = {
+  numRows: ROWS,
+  year: new Int32Array(ROWS),
+  geoIdentifier: new Array(ROWS).fill('ADM0:USA'),
+  initDate: new Int32Array(ROWS),
+  featureNames: names,
+  features,
+};
 const filled = { ...frame, features: features.map((x) => x.map((v) => (Number.isNaN(v) ? 0.5 : v))) };
 
 // Wall time and this process's CPU time: on a shared machine the CPU time is the steadier of the two.
@@ -71,10 +100,16 @@ function time(label, fn) {
   }
   const median = (xs) => xs.sort((a, b) => a - b)[2] / 1000;
   const min = (xs) => Math.min(...xs) / 1000;
-  console.log(`${label.padEnd(46)} wall median ${median(walls).toFixed(3)} s (min ${min(walls).toFixed(3)}), cpu median ${median(cpus).toFixed(3)} s (min ${min(cpus).toFixed(3)})`);
+  console.log(
+    `${label.padEnd(46)} wall median ${median(walls).toFixed(3)} s (min ${min(walls).toFixed(3)}), cpu median ${median(cpus).toFixed(3)} s (min ${min(cpus).toFixed(3)})`,
+  );
 }
 
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const t0 = performance.now();
 const predictor = domain.compileModel(gbdt);
 console.log(`gbdt compile (flatten ${TREES} trees)`.padEnd(46), `${((performance.now() - t0) / 1000).toFixed(3)} s`);
@@ -82,4 +117,8 @@ time(`gbdt ${TREES}×${LEAVES} leaves, ${ROWS}×${P} (compiled)`, () => predicto
 time(`gbdt ${TREES}×${LEAVES} leaves, ${ROWS}×${P} (predict)`, () => domain.predict(gbdt, frame));
 time(`ridge ${ROWS}×${P}`, () => domain.predict(ridge, filled));
 time(`pca_ridge (5 components) ${ROWS}×${P}`, () => domain.predict(pca, filled));
-console.log(`load average after:  ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average after:  ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

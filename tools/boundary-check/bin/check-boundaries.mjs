@@ -25,7 +25,8 @@ function parseArguments(args) {
     if (arg === '--help' || arg === '-h') return { help: true, root };
     if (arg === '--root') {
       const value = args[index + 1];
-      if (value === undefined || value.startsWith('--')) throw new BoundaryCheckSetupError(`--root needs a directory — ${USAGE}`);
+      if (value === undefined || value.startsWith('--'))
+        throw new BoundaryCheckSetupError(`--root needs a directory — ${USAGE}`);
       root = path.resolve(value);
       index += 1;
     } else if (arg.startsWith('--root=')) {

@@ -92,7 +92,5 @@ function matchesPattern(key, subpath) {
   const star = key.indexOf('*');
   const prefix = key.slice(0, star);
   const suffix = key.slice(star + 1);
-  return (
-    subpath.length > prefix.length + suffix.length && subpath.startsWith(prefix) && subpath.endsWith(suffix)
-  );
+  return subpath.length > prefix.length + suffix.length && subpath.startsWith(prefix) && subpath.endsWith(suffix);
 }

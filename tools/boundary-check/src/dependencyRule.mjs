@@ -139,4 +139,3 @@ export function checkStageManifest(manifest, text, scope) {
   }
   return violations;
 }
-

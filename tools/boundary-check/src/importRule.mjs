@@ -165,9 +165,7 @@ export function checkModuleReference(reference, fromFile, scope) {
       );
     }
     if (scope.contract.isPublic(subpath)) return null;
-    return (
-      `${kind} ${quoted} — "${subpath}" is not an export of ${CONTRACT_NAME}; ${allowedImportsText(scope)}`
-    );
+    return `${kind} ${quoted} — "${subpath}" is not an export of ${CONTRACT_NAME}; ${allowedImportsText(scope)}`;
   }
   if (isForeignWorkspacePackage(name, scope)) {
     return `${kind} ${quoted} — ${allowedImportsText(scope)}; move what both sides need into the contract`;

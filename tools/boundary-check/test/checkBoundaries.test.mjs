@@ -115,7 +115,10 @@ describe('a repository whose stages keep the rule', () => {
 describe('each kind of violation fails the check at its file and line', () => {
   /** @type {[string, string[]][]} */
   const cases = [
-    ['depends-on-stage', ['packages/stage-predict/package.json:8: depends on "@commodity-hindcast/stage-fit" (dependencies)']],
+    [
+      'depends-on-stage',
+      ['packages/stage-predict/package.json:8: depends on "@commodity-hindcast/stage-fit" (dependencies)'],
+    ],
     [
       'dependency-kinds',
       [
@@ -203,7 +206,9 @@ describe('each kind of violation fails the check at its file and line', () => {
     expect(result.stdout).toBe('');
     expect(heads(result.stderr)).toEqual(expected);
     const plural = expected.length === 1 ? 'violation' : 'violations';
-    expect(result.stderr).toMatch(new RegExp(`\\nboundary check: 2 stage packages, \\d+ files, ${expected.length} ${plural}\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`\\nboundary check: 2 stage packages, \\d+ files, ${expected.length} ${plural}\\n$`),
+    );
   });
 
   it('prints the rule and the contract entries read from its package.json in each message', () => {
@@ -249,7 +254,10 @@ describe('when the check cannot run', () => {
       status: 2,
       stderr: `boundary check: ${missing}: not a directory — pass the repository root with --root DIR\n`,
     });
-    expect(runCli(['--verbose'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/unknown argument "--verbose"/) });
+    expect(runCli(['--verbose'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/unknown argument "--verbose"/),
+    });
     expect(runCli(['--root'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/--root needs a directory/) });
   });
 

@@ -34,9 +34,17 @@ describe('readContractEntries', () => {
     expect(contract.entries).toEqual(['.', './io', './schemas/*', './schemas/private/shared']);
     expect(contract.packageJsonPath).toBe(path.join(root, 'packages/rundir-contract/package.json'));
     const verdicts = Object.fromEntries(
-      ['.', './io', './io/x', './schemas/table', './schemas/', './schemas/private/raw', './schemas/private/shared', './hidden', './src/index.ts'].map(
-        (subpath) => [subpath, contract.isPublic(subpath)],
-      ),
+      [
+        '.',
+        './io',
+        './io/x',
+        './schemas/table',
+        './schemas/',
+        './schemas/private/raw',
+        './schemas/private/shared',
+        './hidden',
+        './src/index.ts',
+      ].map((subpath) => [subpath, contract.isPublic(subpath)]),
     );
     expect(verdicts).toEqual({
       '.': true,
@@ -69,7 +77,9 @@ describe('readContractEntries', () => {
     );
 
     const notJson = repoWithContract('{ "name": ');
-    expect(() => readContractEntries(notJson)).toThrow(/package\.json: SyntaxError: .+ — the boundary check needs the contract package/);
+    expect(() => readContractEntries(notJson)).toThrow(
+      /package\.json: SyntaxError: .+ — the boundary check needs the contract package/,
+    );
 
     const renamed = repoWithContract(JSON.stringify({ name: '@commodity-hindcast/stage-fit' }));
     expect(() => readContractEntries(renamed)).toThrow(

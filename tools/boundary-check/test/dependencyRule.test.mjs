@@ -24,7 +24,13 @@ function check(manifest, text = JSON.stringify(manifest, null, 2)) {
 
 describe('checkStageManifest', () => {
   it('accepts the contract by workspace range, version range or a local path to its own folder', () => {
-    for (const specifier of ['workspace:*', 'workspace:^', '^0.1.0', 'file:../rundir-contract', 'link:../rundir-contract/']) {
+    for (const specifier of [
+      'workspace:*',
+      'workspace:^',
+      '^0.1.0',
+      'file:../rundir-contract',
+      'link:../rundir-contract/',
+    ]) {
       expect(check({ dependencies: { '@commodity-hindcast/rundir-contract': specifier, zod: '~4.6.7' } })).toEqual([]);
     }
   });
@@ -86,7 +92,12 @@ describe('checkStageManifest', () => {
   it('finds lines in compact JSON and checks the imports map', () => {
     const manifest = {
       dependencies: { '@commodity-hindcast/stage-fit': '*' },
-      imports: { '#own': './src/own.js', '#zod': 'zod', '#io': '@commodity-hindcast/rundir-contract/io', '#src': '@commodity-hindcast/rundir-contract/src/x.js' },
+      imports: {
+        '#own': './src/own.js',
+        '#zod': 'zod',
+        '#io': '@commodity-hindcast/rundir-contract/io',
+        '#src': '@commodity-hindcast/rundir-contract/src/x.js',
+      },
     };
     const text = `{\n"dependencies": {"@commodity-hindcast/stage-fit": "*"},\n"imports": ${JSON.stringify(manifest.imports)}\n}`;
     expect(check(manifest, text)).toEqual([

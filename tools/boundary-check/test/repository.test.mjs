@@ -33,10 +33,14 @@ describe('this repository', () => {
   });
 
   it('runs from any working directory with the repository as the default root, and exits 0', () => {
-    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'tools/boundary-check/bin/check-boundaries.mjs')], {
-      cwd: os.tmpdir(),
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'tools/boundary-check/bin/check-boundaries.mjs')],
+      {
+        cwd: os.tmpdir(),
+        encoding: 'utf8',
+      },
+    );
     const report = checkBoundaries({ root: REPO_ROOT });
     expect(result.stderr).toBe('');
     const stages = `${stageFolders.length} stage package${stageFolders.length === 1 ? '' : 's'}`;

@@ -18,10 +18,14 @@ function newestSource(dir: string): number {
 
 /** Builds the bin when it is missing or older than its sources, then checks that it starts. */
 export default function setup(): void {
-  const sourcesChanged = Math.max(newestSource(join(packageDir, 'src')), statSync(join(packageDir, 'package.json')).mtimeMs);
+  const sourcesChanged = Math.max(
+    newestSource(join(packageDir, 'src')),
+    statSync(join(packageDir, 'package.json')).mtimeMs,
+  );
   if (!existsSync(bin) || statSync(bin).mtimeMs < sourcesChanged) {
     const build = spawnSync('pnpm', ['exec', 'tsup'], { cwd: packageDir, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`building the bin failed (pnpm exec tsup in ${packageDir}):\n${build.stdout}\n${build.stderr}`);
+    if (build.status !== 0)
+      throw new Error(`building the bin failed (pnpm exec tsup in ${packageDir}):\n${build.stdout}\n${build.stderr}`);
   }
   const started = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
   if (started.status !== 0) {

@@ -18,7 +18,15 @@ describe('resolveExampleOptions', () => {
 
   it('lists every invalid field in one error', () => {
     const bad = () =>
-      resolveExampleOptions({ seed: 1.5, states: 11, countiesPerState: 0, firstYear: 2000, lastYear: 2001, droughtYears: { 2012: 2 }, missingYieldFraction: 0.7 });
+      resolveExampleOptions({
+        seed: 1.5,
+        states: 11,
+        countiesPerState: 0,
+        firstYear: 2000,
+        lastYear: 2001,
+        droughtYears: { 2012: 2 },
+        missingYieldFraction: 0.7,
+      });
     expect(bad).toThrow(ExampleDataError);
     expect(bad).toThrow(
       'invalid example options: seed: expected an integer, got 1.5; states: expected an integer 1-10, got 11; ' +
@@ -28,7 +36,9 @@ describe('resolveExampleOptions', () => {
   });
 
   it('places drought severities by year and ignores years outside the range', () => {
-    const severities = droughtSeverityByYear(resolveExampleOptions({ firstYear: 2010, lastYear: 2013, droughtYears: { 2002: 1, 2012: 0.9 } }));
+    const severities = droughtSeverityByYear(
+      resolveExampleOptions({ firstYear: 2010, lastYear: 2013, droughtYears: { 2002: 1, 2012: 0.9 } }),
+    );
     expect(Array.from(severities)).toEqual([0, 0, 0.9, 0]);
   });
 });

@@ -41,15 +41,22 @@ export function resolveExampleOptions(options: ExampleOptions = {}): ResolvedExa
   const resolved: ResolvedExampleOptions = { ...DEFAULT_EXAMPLE_OPTIONS, ...dropUndefined(options) };
   const issues: string[] = [];
   const intIn = (field: keyof ExampleOptions, value: number, lo: number, hi: number): void => {
-    if (!Number.isInteger(value) || value < lo || value > hi) issues.push(`${field}: expected an integer ${lo}-${hi}, got ${String(value)}`);
+    if (!Number.isInteger(value) || value < lo || value > hi)
+      issues.push(`${field}: expected an integer ${lo}-${hi}, got ${String(value)}`);
   };
   if (!Number.isSafeInteger(resolved.seed)) issues.push(`seed: expected an integer, got ${String(resolved.seed)}`);
   intIn('states', resolved.states, 1, CORN_BELT_STATES.length);
   intIn('countiesPerState', resolved.countiesPerState, 1, COUNTY_NAMES.length);
   intIn('firstYear', resolved.firstYear, 1950, 2100);
   intIn('lastYear', resolved.lastYear, 1950, 2100);
-  if (Number.isInteger(resolved.firstYear) && Number.isInteger(resolved.lastYear) && resolved.lastYear < resolved.firstYear + 2) {
-    issues.push(`lastYear: expected at least firstYear + 2 (${resolved.firstYear + 2}) so a trend can be fitted, got ${resolved.lastYear}`);
+  if (
+    Number.isInteger(resolved.firstYear) &&
+    Number.isInteger(resolved.lastYear) &&
+    resolved.lastYear < resolved.firstYear + 2
+  ) {
+    issues.push(
+      `lastYear: expected at least firstYear + 2 (${resolved.firstYear + 2}) so a trend can be fitted, got ${resolved.lastYear}`,
+    );
   }
   for (const [year, severity] of Object.entries(resolved.droughtYears)) {
     if (!/^\d{4}$/.test(year)) issues.push(`droughtYears: expected four-digit year keys, got ${JSON.stringify(year)}`);

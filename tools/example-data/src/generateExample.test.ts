@@ -36,10 +36,14 @@ function ols(rows: readonly number[][], y: readonly number[]): number[] {
   return a.map((row, r) => row[p]! / row[r]!);
 }
 
-const predict = (beta: readonly number[], x: readonly number[]): number => beta[0]! + x.reduce((s, v, j) => s + v * beta[j + 1]!, 0);
+const predict = (beta: readonly number[], x: readonly number[]): number =>
+  beta[0]! + x.reduce((s, v, j) => s + v * beta[j + 1]!, 0);
 
 function rSquared(x: readonly number[], y: readonly number[]): number {
-  const beta = ols(x.map((v) => [v]), y);
+  const beta = ols(
+    x.map((v) => [v]),
+    y,
+  );
   const mean = y.reduce((s, v) => s + v, 0) / y.length;
   let ssRes = 0;
   let ssTot = 0;
@@ -73,8 +77,10 @@ describe('generateExample (default options)', () => {
     expect(nTime).toBe(10958);
     expect(ex.daily.time[0]).toBe(epochDay(1995, 1, 1));
     expect(ex.daily.time[nTime - 1]).toBe(epochDay(2024, 12, 31));
-    for (let t = 1; t < nTime; t++) if (ex.daily.time[t] !== ex.daily.time[t - 1]! + 1) throw new Error(`time is not daily at ${t}`);
-    for (const name of ['tmax', 'tmin', 'tavg', 'prcp', 'ndvi'] as const) expect(ex.daily[name]).toHaveLength(240 * 10958);
+    for (let t = 1; t < nTime; t++)
+      if (ex.daily.time[t] !== ex.daily.time[t - 1]! + 1) throw new Error(`time is not daily at ${t}`);
+    for (const name of ['tmax', 'tmin', 'tavg', 'prcp', 'ndvi'] as const)
+      expect(ex.daily[name]).toHaveLength(240 * 10958);
     expect(ex.yieldTable.numRows).toBe(7200);
     expect(ex.staticTable.numRows).toBe(240);
   });
@@ -118,7 +124,9 @@ describe('generateExample (default options)', () => {
       for (let t = from; t <= to; t++) s += prcp[c * nTime + t]!;
       return s;
     };
-    const annual = ex.counties.map((_, c) => ex.years.map((y) => perCountyYear(c, y)).reduce((s, v) => s + v, 0) / nYears);
+    const annual = ex.counties.map(
+      (_, c) => ex.years.map((y) => perCountyYear(c, y)).reduce((s, v) => s + v, 0) / nYears,
+    );
     const mean = annual.reduce((s, v) => s + v, 0) / annual.length;
     expect(mean).toBeGreaterThan(550);
     expect(mean).toBeLessThan(1100);
@@ -152,7 +160,8 @@ describe('generateExample (default options)', () => {
       let s = 0;
       let n = 0;
       const from = epochDay(year, 8, 1) - ex.daily.time[0]!;
-      for (let c = 0; c < ex.counties.length; c++) for (let t = from; t < from + 31; t++, n++) s += ndvi[c * nTime + t]!;
+      for (let c = 0; c < ex.counties.length; c++)
+        for (let t = from; t < from + 31; t++, n++) s += ndvi[c * nTime + t]!;
       return s / n;
     };
     const normal = [2011, 2013, 2014, 2016].map(augustMean);
@@ -180,11 +189,22 @@ describe('generateExample (default options)', () => {
         // The README's stress equation with its coefficients.
         const stress = -7 * (edd - 60) - 8 * (Math.max(0, 200 - rain) - 40) + 8000 * (green / 62 - 0.74);
         expect(ex.truth.stressKgHa[i]).toBeCloseTo(stress, 4);
-        const expected = Math.round(10 * Math.max(0.2 * ex.truth.trendKgHa[i]!, ex.truth.trendKgHa[i]! + stress + ex.truth.noiseKgHa[i]!)) / 10;
+        const expected =
+          Math.round(
+            10 * Math.max(0.2 * ex.truth.trendKgHa[i]!, ex.truth.trendKgHa[i]! + stress + ex.truth.noiseKgHa[i]!),
+          ) / 10;
         expect(ex.truth.yieldKgHa[i]).toBeCloseTo(expected, 6);
       }
     }
-    expect(YIELD_MODEL).toMatchObject({ eddCoefKgHa: 7, eddRef: 60, prcpNormalMm: 200, deficitCoefKgHa: 8, deficitRefMm: 40, ndviCoefKgHa: 8000, ndviRef: 0.74 });
+    expect(YIELD_MODEL).toMatchObject({
+      eddCoefKgHa: 7,
+      eddRef: 60,
+      prcpNormalMm: 200,
+      deficitCoefKgHa: 8,
+      deficitRefMm: 40,
+      ndviCoefKgHa: 8000,
+      ndviRef: 0.74,
+    });
   });
 
   it('writes a yield table of 7,200 county-years: areas always, yields withheld for about 2%', () => {
@@ -206,7 +226,10 @@ describe('generateExample (default options)', () => {
     const aboveCountyOls: number[] = [];
     ex.counties.forEach((_, c) => {
       const ks = ex.years.map((_, k) => k).filter((k) => ex.truth.withheld[c * nYears + k] === 0);
-      const beta = ols(ks.map((k) => [ex.years[k]!]), ks.map((k) => ex.truth.yieldKgHa[c * nYears + k]!));
+      const beta = ols(
+        ks.map((k) => [ex.years[k]!]),
+        ks.map((k) => ex.truth.yieldKgHa[c * nYears + k]!),
+      );
       for (const k of ks) {
         const i = c * nYears + k;
         stress.push(ex.truth.stressKgHa[i]!);
@@ -216,7 +239,9 @@ describe('generateExample (default options)', () => {
     });
     const r2True = rSquared(stress, aboveTrueTrend);
     const r2Ols = rSquared(stress, aboveCountyOls);
-    console.info(`R² of detrended yield on the stress effect: ${r2True.toFixed(3)} (documented trend), ${r2Ols.toFixed(3)} (per-county OLS trend)`);
+    console.info(
+      `R² of detrended yield on the stress effect: ${r2True.toFixed(3)} (documented trend), ${r2Ols.toFixed(3)} (per-county OLS trend)`,
+    );
     // Expected var(stress) / (var(stress) + 500²) ≈ 0.8 (measured 0.825 with seed 42); a county OLS trend fitted
     // on 30 noisy years, drought years included, absorbs part of the signal (measured 0.638), hence the lower
     // second threshold.
@@ -246,8 +271,13 @@ describe('generateExample (default options)', () => {
       return [tmax / n, hot, rain, green / n];
     };
     const trends = ex.counties.map((_, c) => {
-      const ks = ex.years.map((_, k) => k).filter((k) => ex.years[k]! < firstTest && ex.truth.withheld[c * nYears + k] === 0);
-      return ols(ks.map((k) => [ex.years[k]!]), ks.map((k) => ex.truth.yieldKgHa[c * nYears + k]!));
+      const ks = ex.years
+        .map((_, k) => k)
+        .filter((k) => ex.years[k]! < firstTest && ex.truth.withheld[c * nYears + k] === 0);
+      return ols(
+        ks.map((k) => [ex.years[k]!]),
+        ks.map((k) => ex.truth.yieldKgHa[c * nYears + k]!),
+      );
     });
     const train: { x: number[]; y: number }[] = [];
     const test: { c: number; k: number; x: number[]; trend: number }[] = [];
@@ -259,7 +289,10 @@ describe('generateExample (default options)', () => {
         else test.push({ c, k, x: features(c, year), trend });
       });
     });
-    const beta = ols(train.map((r) => r.x), train.map((r) => r.y));
+    const beta = ols(
+      train.map((r) => r.x),
+      train.map((r) => r.y),
+    );
     const trendErrors = test.map((r) => ex.truth.yieldKgHa[r.c * nYears + r.k]! - r.trend);
     const modelErrors = test.map((r, j) => trendErrors[j]! - predict(beta, r.x));
     const skill = 1 - rmse(modelErrors) / rmse(trendErrors);
@@ -304,7 +337,10 @@ describe('generateExample (default options)', () => {
     // Against an independent trend too: OLS on the national series of the other years.
     const drought = [2002, 2012, 2020];
     const others = ex.years.map((y, k) => ({ y, k })).filter(({ y }) => !drought.includes(y));
-    const beta = ols(others.map(({ y }) => [y]), others.map(({ k }) => national[k]!.yieldKgHa));
+    const beta = ols(
+      others.map(({ y }) => [y]),
+      others.map(({ k }) => national[k]!.yieldKgHa),
+    );
     const shortfalls: string[] = [];
     for (const year of drought) {
       const k = year - 1995;
@@ -315,7 +351,8 @@ describe('generateExample (default options)', () => {
       expect(belowFitted).toBeGreaterThanOrEqual(0.15);
     }
     // No other year comes close: the worst non-drought year is within 12% of trend.
-    for (const { y, k } of others) expect(1 - national[k]!.yieldKgHa / national[k]!.trendKgHa, String(y)).toBeLessThan(0.12);
+    for (const { y, k } of others)
+      expect(1 - national[k]!.yieldKgHa / national[k]!.trendKgHa, String(y)).toBeLessThan(0.12);
     console.info(`drought years below trend (documented / fitted): ${shortfalls.join(', ')}`);
   });
 });

@@ -16,7 +16,10 @@ import type { ExampleData } from './generateExample.js';
 import { writeExample } from './writeExample.js';
 import type { WriteExampleReport } from './writeExample.js';
 
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+const sha256 = async (file: string): Promise<string> =>
+  createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 
 /** Every file under `dir` (recursively) → its sha256, keyed by the POSIX path relative to `dir`. */
 async function treeDigest(dir: string): Promise<Record<string, string>> {
@@ -58,9 +61,18 @@ describe('writeExample (default options)', () => {
     const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
     console.info(
       `writeExample: generate ${report.generateMs.toFixed(0)} ms, write ${report.writeMs.toFixed(0)} ms; ` +
-        report.files.map((f) => `${f.path} ${mb(f.bytes)}${f.rows === undefined ? '' : ` (${f.rows} rows)`}`).join(', '),
+        report.files
+          .map((f) => `${f.path} ${mb(f.bytes)}${f.rows === undefined ? '' : ` (${f.rows} rows)`}`)
+          .join(', '),
     );
-    expect(report).toMatchObject({ inputDataDir: dir, configLocation: path.join(dir, 'configs/example_corn_usa.yaml'), counties: 240, states: 4, days: 10958, yieldRows: 7200 });
+    expect(report).toMatchObject({
+      inputDataDir: dir,
+      configLocation: path.join(dir, 'configs/example_corn_usa.yaml'),
+      counties: 240,
+      states: 4,
+      days: 10958,
+      yieldRows: 7200,
+    });
     expect(report.years).toHaveLength(30);
     expect(report.withheldYields).toBe(data.truth.withheld.reduce((n, w) => n + w, 0));
     expect(report.files.map((f) => f.path)).toEqual([
@@ -75,12 +87,20 @@ describe('writeExample (default options)', () => {
       const bytes = stat.isDirectory()
         ? (await fs.readdir(file.location, { recursive: true, withFileTypes: true }))
             .filter((e) => e.isFile())
-            .reduce(async (sum, e) => (await sum) + (await fs.stat(path.join(e.parentPath, e.name))).size, Promise.resolve(0))
+            .reduce(
+              async (sum, e) => (await sum) + (await fs.stat(path.join(e.parentPath, e.name))).size,
+              Promise.resolve(0),
+            )
         : stat.size;
       expect(file.bytes, file.path).toBe(await bytes);
     }
     // Timings are reported, not asserted (speed is measured by benchmarks, never by tests).
-    expect(Number.isFinite(report.generateMs) && report.generateMs >= 0 && Number.isFinite(report.writeMs) && report.writeMs >= 0).toBe(true);
+    expect(
+      Number.isFinite(report.generateMs) &&
+        report.generateMs >= 0 &&
+        Number.isFinite(report.writeMs) &&
+        report.writeMs >= 0,
+    ).toBe(true);
   });
 
   it('reads the yield table back through the contract, equal to the generated one', async () => {
@@ -88,7 +108,9 @@ describe('writeExample (default options)', () => {
     expect(frame.columnNames).toEqual(['geo_identifier', 'year', 'yield_kg_ha', 'area_harvested_ha', 'fips']);
     expect(frame.numRows).toBe(7200);
     for (const name of frame.columnNames) {
-      expect(Array.from(frame.columns[name] as ArrayLike<unknown>), name).toEqual(Array.from(data.yieldTable.columns[name] as ArrayLike<unknown>));
+      expect(Array.from(frame.columns[name] as ArrayLike<unknown>), name).toEqual(
+        Array.from(data.yieldTable.columns[name] as ArrayLike<unknown>),
+      );
     }
   });
 
@@ -112,7 +134,10 @@ describe('writeExample (default options)', () => {
     let production = 0;
     yields.forEach((y, i) => (production += y === null ? 0 : y * area[i]!));
     expect(summary).toMatchObject({ n: 7200, known: 7200 - report.withheldYields, geos: 240, first: 1995, last: 2024 });
-    expect(summary!.area as number).toBeCloseTo(area.reduce((s, v) => s + v, 0), 3);
+    expect(summary!.area as number).toBeCloseTo(
+      area.reduce((s, v) => s + v, 0),
+      3,
+    );
     expect((summary!.production as number) / production).toBeCloseTo(1, 12);
     // The 2012 drought, seen by DuckDB: the national yield is far below its neighbours'.
     const national = await rows(
@@ -131,7 +156,9 @@ describe('writeExample (default options)', () => {
     expect(Array.from(frame.columns.soil_awc_mm as Float64Array)).toEqual(data.counties.map((c) => c.soilAwcMm));
     const described = await rows(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
     expect(described.map((r) => r.column_type)).toEqual(['VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE']);
-    const [range] = await rows(`SELECT min(lat) AS lo, max(lat) AS hi, count(*)::INTEGER AS n FROM read_parquet('${file}')`);
+    const [range] = await rows(
+      `SELECT min(lat) AS lo, max(lat) AS hi, count(*)::INTEGER AS n FROM read_parquet('${file}')`,
+    );
     expect(range).toMatchObject({ n: 240 });
     expect(range!.lo as number).toBeGreaterThan(37);
     expect(range!.hi as number).toBeLessThan(44);
@@ -148,9 +175,14 @@ describe('writeExample (default options)', () => {
     expect(store.variables.tmax).toMatchObject({ units: 'degC' });
     for (const name of ['tmax', 'tmin', 'tavg', 'prcp', 'ndvi'] as const) {
       const back = store.variables[name]!.data;
-      expect(Buffer.from(back.buffer, back.byteOffset, back.byteLength).equals(Buffer.from(data.daily[name].buffer)), name).toBe(true);
+      expect(
+        Buffer.from(back.buffer, back.byteOffset, back.byteLength).equals(Buffer.from(data.daily[name].buffer)),
+        name,
+      ).toBe(true);
     }
-    const rootMeta = JSON.parse(await fs.readFile(path.join(dir, 'data/example/indices.zarr/zarr.json'), 'utf8')) as Record<string, unknown>;
+    const rootMeta = JSON.parse(
+      await fs.readFile(path.join(dir, 'data/example/indices.zarr/zarr.json'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(rootMeta).toMatchObject({ zarr_format: 3, node_type: 'group' });
   });
 
@@ -160,32 +192,51 @@ describe('writeExample (default options)', () => {
     expect(config.feature_start_year).toBe(1995);
     expect(config.feature_end_year).toBe(2024);
     expect(config.random_seed).toBe(42);
-    expect(config.commodity).toMatchObject({ commodity: 'corn', season_start: { month: 4, day: 1 }, harvest_season_doy: 184, lag_days: 1 });
+    expect(config.commodity).toMatchObject({
+      commodity: 'corn',
+      season_start: { month: 4, day: 1 },
+      harvest_season_doy: 184,
+      lag_days: 1,
+    });
     expect(config.experiment_protocol.test_years).toEqual([2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]);
-    expect(config.model).toMatchObject({ detrend: 'partial_pooling', regression: 'ridge', regression_params: { alpha: 10 } });
-    expect(Object.fromEntries(Object.entries(config.builders).map(([name, b]) => [name, [b.kind, b.filepath]]))).toEqual({
+    expect(config.model).toMatchObject({
+      detrend: 'partial_pooling',
+      regression: 'ridge',
+      regression_params: { alpha: 10 },
+    });
+    expect(
+      Object.fromEntries(Object.entries(config.builders).map(([name, b]) => [name, [b.kind, b.filepath]])),
+    ).toEqual({
       yields: ['yields', path.join(dir, 'data/example/yields.parquet')],
       weather: ['indices', path.join(dir, 'data/example/indices.zarr')],
       soil: ['static', path.join(dir, 'data/example/static.parquet')],
     });
-    for (const builder of Object.values(config.builders)) await expect(fs.stat(builder.filepath)).resolves.toBeDefined();
+    for (const builder of Object.values(config.builders))
+      await expect(fs.stat(builder.filepath)).resolves.toBeDefined();
     const weather = config.builders.weather;
     if (weather?.kind !== 'indices') throw new Error('the weather builder is not an indices builder');
     const store = await readIndexStore(weather.filepath, { variables: weather.variables });
     expect(Object.keys(store.variables)).toEqual(weather.variables);
     expect(store.geoIdentifiers).toHaveLength(240);
-    expect(config.forecast).toMatchObject({ residual_mode: 'hindcast_oos_per_init_date', obs_indices: weather.filepath });
+    expect(config.forecast).toMatchObject({
+      residual_mode: 'hindcast_oos_per_init_date',
+      obs_indices: weather.filepath,
+    });
   });
 
   it('refuses to overwrite an existing example without force, naming the files', async () => {
     const attempt = writeExample(dir, { states: 1, countiesPerState: 2, firstYear: 2020, lastYear: 2022 });
     await expect(attempt).rejects.toThrow(ExampleDataError);
-    await expect(writeExample(dir, { states: 1, countiesPerState: 2, firstYear: 2020, lastYear: 2022 })).rejects.toThrow(
+    await expect(
+      writeExample(dir, { states: 1, countiesPerState: 2, firstYear: 2020, lastYear: 2022 }),
+    ).rejects.toThrow(
       `${dir}: already holds data/example/yields.parquet, data/example/static.parquet, configs/example_corn_usa.yaml, data/example/indices.zarr; ` +
         'refusing to overwrite — pass force: true (example init --force) to replace the example, or use another INPUT_DATA_DIR',
     );
     // Invalid options fail before force deletes anything.
-    await expect(writeExample(dir, { force: true, states: 0 })).rejects.toThrow('states: expected an integer 1-10, got 0');
+    await expect(writeExample(dir, { force: true, states: 0 })).rejects.toThrow(
+      'states: expected an integer 1-10, got 0',
+    );
     // Nothing was touched.
     expect((await readParquet(path.join(dir, 'data/example/yields.parquet'), yieldTableSchema)).numRows).toBe(7200);
     expect(await fs.readFile(report.configLocation, 'utf8')).toBe(exampleConfigYaml(resolveExampleOptions()));
@@ -227,6 +278,8 @@ describe('writeExample determinism', () => {
     const target = path.join(root, 'a');
     const report = await writeExample(target, { ...small, seed: 7, force: true });
     expect(report.counties).toBe(12);
-    expect(await sha256(path.join(target, 'data/example/yields.parquet'))).toBe((await treeDigest(path.join(root, 'c')))['data/example/yields.parquet']);
+    expect(await sha256(path.join(target, 'data/example/yields.parquet'))).toBe(
+      (await treeDigest(path.join(root, 'c')))['data/example/yields.parquet'],
+    );
   });
 });

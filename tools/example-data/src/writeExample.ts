@@ -59,7 +59,10 @@ const INDEX_VARIABLES = {
  * `data/example/yields.parquet`, `data/example/indices.zarr`, `data/example/static.parquet` and
  * `configs/example_corn_usa.yaml`, all through the contract's writers. Returns what was written.
  */
-export async function writeExample(inputDataDir: Location, options: WriteExampleOptions = {}): Promise<WriteExampleReport> {
+export async function writeExample(
+  inputDataDir: Location,
+  options: WriteExampleOptions = {},
+): Promise<WriteExampleReport> {
   const root = dataRoot(inputDataDir);
   const { force, ...exampleOptions } = options;
   // Invalid options fail here, before anything is touched.
@@ -86,10 +89,29 @@ export async function writeExample(inputDataDir: Location, options: WriteExample
 
   const nTime = data.daily.time.length;
   const files: WrittenFile[] = [
-    { location: at(EXAMPLE_PATHS.yields), path: EXAMPLE_PATHS.yields, bytes: await sizeOf(store, at(EXAMPLE_PATHS.yields)), rows: data.yieldTable.numRows },
-    { location: at(EXAMPLE_PATHS.indices), path: EXAMPLE_PATHS.indices, bytes: await treeSize(store, at(EXAMPLE_PATHS.indices)), rows: data.counties.length * nTime },
-    { location: at(EXAMPLE_PATHS.static), path: EXAMPLE_PATHS.static, bytes: await sizeOf(store, at(EXAMPLE_PATHS.static)), rows: data.staticTable.numRows },
-    { location: at(EXAMPLE_PATHS.config), path: EXAMPLE_PATHS.config, bytes: await sizeOf(store, at(EXAMPLE_PATHS.config)) },
+    {
+      location: at(EXAMPLE_PATHS.yields),
+      path: EXAMPLE_PATHS.yields,
+      bytes: await sizeOf(store, at(EXAMPLE_PATHS.yields)),
+      rows: data.yieldTable.numRows,
+    },
+    {
+      location: at(EXAMPLE_PATHS.indices),
+      path: EXAMPLE_PATHS.indices,
+      bytes: await treeSize(store, at(EXAMPLE_PATHS.indices)),
+      rows: data.counties.length * nTime,
+    },
+    {
+      location: at(EXAMPLE_PATHS.static),
+      path: EXAMPLE_PATHS.static,
+      bytes: await sizeOf(store, at(EXAMPLE_PATHS.static)),
+      rows: data.staticTable.numRows,
+    },
+    {
+      location: at(EXAMPLE_PATHS.config),
+      path: EXAMPLE_PATHS.config,
+      bytes: await sizeOf(store, at(EXAMPLE_PATHS.config)),
+    },
   ];
   return {
     inputDataDir: root,
@@ -113,7 +135,10 @@ function indexStoreData(data: ExampleData): IndexStoreData {
     geoIdentifiers: data.counties.map((c) => c.geoIdentifier),
     time: daily.time,
     variables: Object.fromEntries(
-      Object.entries(INDEX_VARIABLES).map(([name, meta]) => [name, { data: daily[name as keyof typeof INDEX_VARIABLES], ...meta }]),
+      Object.entries(INDEX_VARIABLES).map(([name, meta]) => [
+        name,
+        { data: daily[name as keyof typeof INDEX_VARIABLES], ...meta },
+      ]),
     ),
     observedUntil: epochDayToIso(daily.time[daily.time.length - 1]!),
     source: `${SOURCE} (synthetic, seed ${data.options.seed})`,
@@ -131,7 +156,9 @@ function dataRoot(inputDataDir: string): Location {
   try {
     return normalizeLocation(given);
   } catch (error) {
-    throw new ExampleDataError(`INPUT_DATA_DIR ${JSON.stringify(inputDataDir)}: ${errorMessage(error)}; give a local absolute path or an s3:// URI`);
+    throw new ExampleDataError(
+      `INPUT_DATA_DIR ${JSON.stringify(inputDataDir)}: ${errorMessage(error)}; give a local absolute path or an s3:// URI`,
+    );
   }
 }
 

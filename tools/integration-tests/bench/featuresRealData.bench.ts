@@ -24,26 +24,38 @@ function benchDataSet(set: RealDataSet): void {
     // Created on first use, so a skipped or filtered-out data set leaves no folder behind.
     const dir = () => (inputDataDir ??= mkdtempSync(path.join(os.tmpdir(), 'bench-features-')));
     // Imported when every builder input of the config is there.
-    const imported = () => Object.values(realDataConfig(set, dir()).builders).every((builder) => existsSync(builder.filepath));
+    const imported = () =>
+      Object.values(realDataConfig(set, dir()).builders).every((builder) => existsSync(builder.filepath));
 
-    bench('import', async () => {
-      await set.importInputs({ sharedDataDir: data, inputDataDir: dir() });
-    }, TIMING);
+    bench(
+      'import',
+      async () => {
+        await set.importInputs({ sharedDataDir: data, inputDataDir: dir() });
+      },
+      TIMING,
+    );
 
-    bench('build features', async () => {
-      last = (await buildRealDataFeatures(set, dir(), { force: true })).features;
-    }, {
-      ...TIMING,
-      // Untimed: the inputs must exist when this benchmark runs alone (-t "build features").
-      setup: async () => {
-        if (!imported()) await set.importInputs({ sharedDataDir: data, inputDataDir: dir() });
+    bench(
+      'build features',
+      async () => {
+        last = (await buildRealDataFeatures(set, dir(), { force: true })).features;
       },
-      teardown: (_task, mode) => {
-        if (mode !== 'run') return;
-        if (last) console.log(`${set.name}: fit ${last.rows.fit} rows, pred ${last.rows.pred} rows, ${last.features.length} features, years ${last.years[0]}–${last.years.at(-1)}`);
-        if (inputDataDir) rmSync(inputDataDir, { recursive: true, force: true });
+      {
+        ...TIMING,
+        // Untimed: the inputs must exist when this benchmark runs alone (-t "build features").
+        setup: async () => {
+          if (!imported()) await set.importInputs({ sharedDataDir: data, inputDataDir: dir() });
+        },
+        teardown: (_task, mode) => {
+          if (mode !== 'run') return;
+          if (last)
+            console.log(
+              `${set.name}: fit ${last.rows.fit} rows, pred ${last.rows.pred} rows, ${last.features.length} features, years ${last.years[0]}–${last.years.at(-1)}`,
+            );
+          if (inputDataDir) rmSync(inputDataDir, { recursive: true, force: true });
+        },
       },
-    });
+    );
   });
 }
 

@@ -7,7 +7,9 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The real public data (`../shared/data` beside the repository, or `$SHARED_DATA_DIR`). */
 export function sharedDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.SHARED_DATA_DIR;
-  return fromEnv !== undefined && fromEnv.trim() !== '' ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, '../shared/data');
+  return fromEnv !== undefined && fromEnv.trim() !== ''
+    ? path.resolve(fromEnv)
+    : path.resolve(REPO_ROOT, '../shared/data');
 }
 
 /**

@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
 import { downstreamBlocksYaml, US_CORN_COMMODITY_YAML } from '@commodity-hindcast/rundir-contract/testing';
-import { importCybenchEs, importCybenchUs, importDailyWeather, importNass, type ImportReport } from '@commodity-hindcast/importers';
+import {
+  importCybenchEs,
+  importCybenchUs,
+  importDailyWeather,
+  importNass,
+  type ImportReport,
+} from '@commodity-hindcast/importers';
 import { buildFeatures, type BuildFeaturesSummary } from '@commodity-hindcast/stage-features';
 
 /**
@@ -102,7 +108,9 @@ export const SPAIN_CALENDAR = { seasonStart: { month: 5, day: 1 }, harvestSeason
  */
 export const SPAIN_MAIZE: RealDataSet = {
   name: 'Spain maize (CY-Bench yields + NDVI/fAPAR + static)',
-  sourceFiles: ['yield.csv', 'ndvi.csv', 'fpar.csv', 'soil.csv', 'location.csv', 'crop_calendar.csv'].map((f) => `${CYBENCH_ES_DIR}/${f}`),
+  sourceFiles: ['yield.csv', 'ndvi.csv', 'fpar.csv', 'soil.csv', 'location.csv', 'crop_calendar.csv'].map(
+    (f) => `${CYBENCH_ES_DIR}/${f}`,
+  ),
   // The index store starts on 2001-01-08 (the last day of the first NDVI composite) and the yields end in 2020.
   configYaml: `experiment_name: Spain maize, CY-Bench yields with NDVI and fAPAR (integration test)
 experiment_key: maize_esp

@@ -108,7 +108,10 @@ describe.sequential('independent releases through a local registry', () => {
     }
     // Every published package is part of the CLI's closure and got a release version from the changesets.
     expect(Object.keys(releaseA).sort()).toEqual(
-      [...after.values()].filter((p) => !p.private).map((p) => p.name).sort(),
+      [...after.values()]
+        .filter((p) => !p.private)
+        .map((p) => p.name)
+        .sort(),
     );
     expect(releaseA[CLI]).toBe(after.get(CLI)?.version);
   });
@@ -122,7 +125,10 @@ describe.sequential('independent releases through a local registry', () => {
     const installed = (await consumerA.script('versions.mjs', Object.keys(releaseA))) as Installed;
     for (const [name, version] of Object.entries(releaseA)) {
       expect(installed[name]?.version, name).toBe(version);
-      expect(relative(consumerA.dir, installed[name]!.at).startsWith('node_modules'), `${name} at ${installed[name]!.at}`).toBe(true);
+      expect(
+        relative(consumerA.dir, installed[name]!.at).startsWith('node_modules'),
+        `${name} at ${installed[name]!.at}`,
+      ).toBe(true);
     }
     const version = await consumerA.cli(['--version']);
     expect(version.code).toBe(0);
@@ -133,14 +139,24 @@ describe.sequential('independent releases through a local registry', () => {
       consumerA.cli(['example', 'init', ...EXAMPLE, '--input-data-dir', dataDir, '--json']),
     );
     expect(init.code, init.stderr).toBe(0);
-    type ExampleReport = { counties: number; years: number[]; yieldRows: number; withheldYields: number; configLocation: string };
+    type ExampleReport = {
+      counties: number;
+      years: number[];
+      yieldRows: number;
+      withheldYields: number;
+      configLocation: string;
+    };
     const example = json<ExampleReport>(init.stdout);
 
     const features = await timed('consumer A: run features', () =>
       consumerA.cli(['run', 'features', '--config', example.configLocation, '--json'], { INPUT_DATA_DIR: dataDir }),
     );
     expect(features.code, features.stderr).toBe(0);
-    type FeaturesSummary = { skipped: boolean; rows: { fit: number; pred: number }; paths: { fit: string; pred: string } };
+    type FeaturesSummary = {
+      skipped: boolean;
+      rows: { fit: number; pred: number };
+      paths: { fit: string; pred: string };
+    };
     const summary = json<FeaturesSummary>(features.stdout);
     expect(summary.skipped).toBe(false);
     counties = example.counties;
@@ -170,12 +186,16 @@ describe.sequential('independent releases through a local registry', () => {
     const config = join(dataDir, 'configs', 'example_corn_usa.yaml');
     const indices = join(dataDir, 'data', 'example', 'indices.zarr');
     const written = (await timed('consumer A: write the run directory', () =>
-      consumerA.script('write-run.mjs', [config, indices, String(SLICE.seasonYear), SLICE.initDate], { INPUT_DATA_DIR: dataDir }),
+      consumerA.script('write-run.mjs', [config, indices, String(SLICE.seasonYear), SLICE.initDate], {
+        INPUT_DATA_DIR: dataDir,
+      }),
     )) as { runDir: string; contractVersion: string; contractPackage: string };
     runDirA = written.runDir;
     contractA = written.contractVersion;
     expect(written.contractPackage).toBe(`${CONTRACT}@${releaseA[CONTRACT]}`);
-    const marker = json<{ contract_version: string; created_by: string }>(await readFile(join(runDirA, '_rundir.json'), 'utf8'));
+    const marker = json<{ contract_version: string; created_by: string }>(
+      await readFile(join(runDirA, '_rundir.json'), 'utf8'),
+    );
     expect(marker).toMatchObject({ contract_version: contractA, created_by: `${CONTRACT}@${releaseA[CONTRACT]}` });
   });
 
@@ -198,7 +218,10 @@ describe.sequential('independent releases through a local registry', () => {
 
     const consumerB = await consumer('consumer-b', { [CLI]: releaseB[CLI]! });
     await timed('consumer B: pnpm install', () => consumerB.install());
-    const installed = (await consumerB.script('versions.mjs', [CLI, CONTRACT, FEATURES])) as Record<string, { version: string }>;
+    const installed = (await consumerB.script('versions.mjs', [CLI, CONTRACT, FEATURES])) as Record<
+      string,
+      { version: string }
+    >;
     expect(installed[CONTRACT]?.version).toBe(releaseB[CONTRACT]);
     expect(installed[FEATURES]?.version).toBe(releaseB[FEATURES]);
 
@@ -208,7 +231,15 @@ describe.sequential('independent releases through a local registry', () => {
 
     // FEATURES (forecast mode) built against contract B reads A's run directory and writes the slice's features
     // under a manifest stamped with B's contract version, beside A's marker.
-    const slice = ['--run-dir', runDirA, '--season-year', String(SLICE.seasonYear), '--init-date', SLICE.initDate, '--json'];
+    const slice = [
+      '--run-dir',
+      runDirA,
+      '--season-year',
+      String(SLICE.seasonYear),
+      '--init-date',
+      SLICE.initDate,
+      '--json',
+    ];
     const forecast = await timed('consumer B: run features (forecast)', () =>
       consumerB.cli(['run', 'features', ...slice], { INPUT_DATA_DIR: dataDir }),
     );
@@ -216,10 +247,25 @@ describe.sequential('independent releases through a local registry', () => {
     const summary = json<{ skipped: boolean; rows: number }>(forecast.stdout);
     expect(summary.skipped).toBe(false);
     expect(summary.rows).toBe(counties);
-    const manifestFile = join(runDirA, '_manifests', 'features', 'forecast', String(SLICE.seasonYear), `${SLICE.initDate}.json`);
-    const manifest = json<{ contract_version: string; package: string; package_version: string }>(await readFile(manifestFile, 'utf8'));
-    expect(manifest).toMatchObject({ contract_version: contractB, package: FEATURES, package_version: releaseB[FEATURES] });
-    expect(json<{ contract_version: string }>(await readFile(join(runDirA, '_rundir.json'), 'utf8')).contract_version).toBe(contractA);
+    const manifestFile = join(
+      runDirA,
+      '_manifests',
+      'features',
+      'forecast',
+      String(SLICE.seasonYear),
+      `${SLICE.initDate}.json`,
+    );
+    const manifest = json<{ contract_version: string; package: string; package_version: string }>(
+      await readFile(manifestFile, 'utf8'),
+    );
+    expect(manifest).toMatchObject({
+      contract_version: contractB,
+      package: FEATURES,
+      package_version: releaseB[FEATURES],
+    });
+    expect(
+      json<{ contract_version: string }>(await readFile(join(runDirA, '_rundir.json'), 'utf8')).contract_version,
+    ).toBe(contractA);
     const again = await consumerB.cli(['rundir', 'validate', runDirA, '--json']);
     expect(again.code, again.stdout).toBe(0);
 
@@ -227,7 +273,10 @@ describe.sequential('independent releases through a local registry', () => {
     const runDirV2 = join(tmp, 'runs-v2', runDirA.split('/').pop()!);
     await cp(runDirA, runDirV2, { recursive: true });
     const marker = json<Record<string, unknown>>(await readFile(join(runDirV2, '_rundir.json'), 'utf8'));
-    await writeFile(join(runDirV2, '_rundir.json'), `${JSON.stringify({ ...marker, contract_version: '2.0.0' }, null, 2)}\n`);
+    await writeFile(
+      join(runDirV2, '_rundir.json'),
+      `${JSON.stringify({ ...marker, contract_version: '2.0.0' }, null, 2)}\n`,
+    );
     const refusedValidate = await consumerB.cli(['rundir', 'validate', runDirV2, '--json']);
     expect(refusedValidate.code).toBe(1);
     expect(refusedValidate.stdout).toMatch(/2\.0\.0 \(major 2\) is not supported/);

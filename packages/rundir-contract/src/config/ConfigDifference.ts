@@ -12,7 +12,8 @@ import { parseResolvedConfig } from './loadConfig.js';
  */
 export type ConfigDifference = { [key: string]: unknown };
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 // JSON round trip: drops undefined optional fields, so "absent" has one spelling on both sides.
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 
@@ -39,7 +40,9 @@ export function configDifference(base: ResolvedConfig, next: ResolvedConfig): Co
 /** Dotted names of the settings a difference changes (`model.regression_params.alpha`), in order. */
 export function changedSettings(difference: ConfigDifference, prefix = ''): string[] {
   return Object.entries(difference).flatMap(([key, value]) =>
-    isMapping(value) && Object.keys(value).length > 0 ? changedSettings(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+    isMapping(value) && Object.keys(value).length > 0
+      ? changedSettings(value, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
   );
 }
 
@@ -54,7 +57,11 @@ function apply(base: Record<string, unknown>, difference: Record<string, unknown
 }
 
 /** config_resolved.yaml with the difference applied, validated as a resolved config (errors name `where`). */
-export function applyConfigDifference(base: ResolvedConfig, difference: ConfigDifference, where: string): ResolvedConfig {
+export function applyConfigDifference(
+  base: ResolvedConfig,
+  difference: ConfigDifference,
+  where: string,
+): ResolvedConfig {
   return parseResolvedConfig(formatYaml(apply(plain(base) as Record<string, unknown>, difference)), where);
 }
 
@@ -67,13 +74,24 @@ export function formatConfigDifference(difference: ConfigDifference): string {
  * Reads config_train.yaml as a difference: a non-empty mapping whose application to config_resolved.yaml is a
  * valid resolved config of the same experiment. Returns both.
  */
-export function parseConfigTrain(text: string, resolved: ResolvedConfig, where: string): { difference: ConfigDifference; config: ResolvedConfig } {
+export function parseConfigTrain(
+  text: string,
+  resolved: ResolvedConfig,
+  where: string,
+): { difference: ConfigDifference; config: ResolvedConfig } {
   const difference = parseYaml(text, where, z.record(z.string(), z.unknown())) as ConfigDifference;
   if (Object.keys(difference).length === 0) {
-    throw new ConfigError(`${where}: is empty; it lists only the settings a resumed run changed — delete it, or resume with 'commodity-hindcast run hindcast --run-dir <run> --config <config>'`);
+    throw new ConfigError(
+      `${where}: is empty; it lists only the settings a resumed run changed — delete it, or resume with 'commodity-hindcast run hindcast --run-dir <run> --config <config>'`,
+    );
   }
   if ('experiment_key' in difference) {
-    throw new ConfigError(`${where}: changes experiment_key, which a run directory cannot change; start a new run with 'commodity-hindcast run hindcast --config <config>'`);
+    throw new ConfigError(
+      `${where}: changes experiment_key, which a run directory cannot change; start a new run with 'commodity-hindcast run hindcast --config <config>'`,
+    );
   }
-  return { difference, config: applyConfigDifference(resolved, difference, `${where} (applied to config_resolved.yaml)`) };
+  return {
+    difference,
+    config: applyConfigDifference(resolved, difference, `${where} (applied to config_resolved.yaml)`),
+  };
 }

@@ -54,10 +54,16 @@ function typeOf(value: unknown): string {
   return showValue(value);
 }
 
-function numberBound(issue: { minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean | undefined; origin: string }): string {
+function numberBound(issue: {
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean | undefined;
+  origin: string;
+}): string {
   const noun = issue.origin === 'int' ? 'an integer' : 'a number';
   if (issue.minimum !== undefined) {
-    if (Number(issue.minimum) === 0 && !issue.inclusive) return issue.origin === 'int' ? 'a positive integer' : 'a positive number';
+    if (Number(issue.minimum) === 0 && !issue.inclusive)
+      return issue.origin === 'int' ? 'a positive integer' : 'a positive number';
     return `${noun} ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
   }
   return `${noun} ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
@@ -104,7 +110,8 @@ function describe(issue: Issue, path: PropertyKey[]): Described[] {
     case 'too_big':
       // A bound with its own message (see `integer` in ExperimentConfig.ts); zod's defaults start with "Too ".
       if (!issue.message.startsWith('Too ')) return one(`${at}: ${issue.message}, got ${showValue(issue.input)}`);
-      if (issue.origin === 'number' || issue.origin === 'int') return one(`${at}: expected ${numberBound(issue)}, got ${showValue(issue.input)}`);
+      if (issue.origin === 'number' || issue.origin === 'int')
+        return one(`${at}: expected ${numberBound(issue)}, got ${showValue(issue.input)}`);
       return one(`${at}: ${sizeBound(issue)}`);
     case 'invalid_value':
       return one(`${at}: expected ${oneOf(issue.values)}, got ${showValue(issue.input)}`);
@@ -122,7 +129,10 @@ function describe(issue: Issue, path: PropertyKey[]): Described[] {
         const options = (issue as { options?: unknown[] }).options ?? [];
         const expected = oneOf(options);
         const input = issue.input;
-        const found = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>)[issue.discriminator] : input;
+        const found =
+          input !== null && typeof input === 'object' && !Array.isArray(input)
+            ? (input as Record<string, unknown>)[issue.discriminator]
+            : input;
         return one(`${at}: expected ${expected}, got ${showValue(found)}`);
       }
       const candidates = issue.errors.filter((branch) => branch.length > 0 && !isShapeMismatch(branch));
@@ -139,7 +149,10 @@ function describe(issue: Issue, path: PropertyKey[]): Described[] {
 }
 
 /** One `<field.path>: <problem>` line per problem; `origin` may name where the value came from (env, flag). */
-export function describeZodIssues(issues: readonly Issue[], origin?: (fieldPath: readonly PropertyKey[]) => string | undefined): string[] {
+export function describeZodIssues(
+  issues: readonly Issue[],
+  origin?: (fieldPath: readonly PropertyKey[]) => string | undefined,
+): string[] {
   return issues.flatMap((issue) =>
     describe(issue, issue.path).map(({ path, line }) => {
       const source = origin?.(path);

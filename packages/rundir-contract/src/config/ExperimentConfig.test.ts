@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { describeZodIssues } from './ConfigIssue.js';
-import { aggregateLabel, ExperimentConfigSchema, ResolvedConfigSchema, type IndicesAggregate } from './ExperimentConfig.js';
+import {
+  aggregateLabel,
+  ExperimentConfigSchema,
+  ResolvedConfigSchema,
+  type IndicesAggregate,
+} from './ExperimentConfig.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   yaml.load(readFileSync(new URL(`./__fixtures__/${name}.yaml`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -78,7 +83,9 @@ describe('ExperimentConfigSchema defaults', () => {
   });
 
   it('keeps an explicit experiment_key', () => {
-    expect(ExperimentConfigSchema.parse(corn((d) => (d.experiment_key = 'corn_us_belt'))).experiment_key).toBe('corn_us_belt');
+    expect(ExperimentConfigSchema.parse(corn((d) => (d.experiment_key = 'corn_us_belt'))).experiment_key).toBe(
+      'corn_us_belt',
+    );
   });
 
   it('accepts every fixture', () => {
@@ -113,7 +120,9 @@ describe('ExperimentConfigSchema refusals', () => {
     expect(problems(corn((d) => (d.experiment_protocol.test_years = [])))).toEqual([
       'experiment_protocol.test_years: expected a non-empty list, got []',
     ]);
-    expect(problems(corn((d) => delete d.experiment_protocol.test_years))).toEqual(['experiment_protocol.test_years: required']);
+    expect(problems(corn((d) => delete d.experiment_protocol.test_years))).toEqual([
+      'experiment_protocol.test_years: required',
+    ]);
     expect(problems(corn((d) => (d.experiment_protocol.test_years = [2010, 2026, 2010, 1989, 1990])))).toEqual([
       'experiment_protocol.test_years[2]: 2010 repeats item [0]; list each test year once',
       'experiment_protocol.test_years[1]: 2026 is outside the feature years 1990-2025; test years must lie inside them',
@@ -136,7 +145,9 @@ describe('ExperimentConfigSchema refusals', () => {
       'delivery.ci_levels[2]: 0.5 repeats item [0]; list each level once',
       'forecast.residual_mode: hindcast_oos_per_init_date is not calibrated: add it to postprocess.conformalise (now in_sample_pooled, hindcast_oos_per_year, in_sample_pooled)',
     ]);
-    expect(problems(corn((d) => (d.postprocess.conformalise = [])))).toContain('postprocess.conformalise: expected a non-empty list, got []');
+    expect(problems(corn((d) => (d.postprocess.conformalise = [])))).toContain(
+      'postprocess.conformalise: expected a non-empty list, got []',
+    );
     expect(problems(corn((d) => (d.postprocess.conformalise = ['in_sample_pooled', 'oos'])))).toContain(
       'postprocess.conformalise[1]: expected one of hindcast_oos_per_init_date | hindcast_oos_per_year | hindcast_oos_fully_pooled | in_sample_pooled, got "oos"',
     );
@@ -175,22 +186,51 @@ describe('ExperimentConfigSchema refusals', () => {
       'model.regression_params.n_components: expected a positive integer, got 0',
       'model.regression_params.alpha: expected a positive number, got -1',
     ]);
-    expect(problems(corn((d) => (d.model.regression_params = { alpha: 10 })))).toEqual(['model.regression_params.n_components: required']);
+    expect(problems(corn((d) => (d.model.regression_params = { alpha: 10 })))).toEqual([
+      'model.regression_params.n_components: required',
+    ]);
     // ridge has no n_components: the key is unknown there.
-    expect(problems(corn((d) => (d.model.regression = 'ridge')))).toEqual(['model.regression_params.n_components: unknown field']);
+    expect(problems(corn((d) => (d.model.regression = 'ridge')))).toEqual([
+      'model.regression_params.n_components: unknown field',
+    ]);
     expect(
-      problems(corn((d) => (d.model = { detrend: 'linear_state', regression: 'gbdt', regression_params: { learning_rate: 1.5, num_leaves: 1.5, growth: 'depth_wise' } }))),
+      problems(
+        corn(
+          (d) =>
+            (d.model = {
+              detrend: 'linear_state',
+              regression: 'gbdt',
+              regression_params: { learning_rate: 1.5, num_leaves: 1.5, growth: 'depth_wise' },
+            }),
+        ),
+      ),
     ).toEqual([
       'model.regression_params.learning_rate: expected a number <= 1, got 1.5',
       'model.regression_params.num_leaves: expected an integer, got 1.5',
     ]);
-    expect(problems(corn((d) => (d.model = { detrend: 'linear_state', regression: 'gbdt', regression_params: { growth: 'depth_wise' } })))).toEqual([
-      'model.regression_params.max_depth: depth_wise growth needs a depth limit; set max_depth >= 1',
-    ]);
+    expect(
+      problems(
+        corn(
+          (d) =>
+            (d.model = { detrend: 'linear_state', regression: 'gbdt', regression_params: { growth: 'depth_wise' } }),
+        ),
+      ),
+    ).toEqual(['model.regression_params.max_depth: depth_wise growth needs a depth limit; set max_depth >= 1']);
   });
 
   it('reports a bad regression kind and the other model fields together', () => {
-    expect(problems(corn((d) => (d.model = { detrend: 'loess', regression: 'lasso', detrend_params: { fixed_slope_kg_ha_per_year: 100, min_years_county: 1 } })))).toEqual([
+    expect(
+      problems(
+        corn(
+          (d) =>
+            (d.model = {
+              detrend: 'loess',
+              regression: 'lasso',
+              detrend_params: { fixed_slope_kg_ha_per_year: 100, min_years_county: 1 },
+            }),
+        ),
+      ),
+    ).toEqual([
       'model.detrend: expected one of linear_state | linear_county | partial_pooling, got "loess"',
       'model.detrend_params.min_years_county: expected an integer >= 2, got 1',
       'model.regression: expected one of ridge | pca_ridge | gbdt, got "lasso"',
@@ -209,7 +249,12 @@ describe('ExperimentConfigSchema refusals', () => {
           d.reference_data[0].url = 'x';
         }),
       ),
-    ).toEqual(['builders.yields.file_path: unknown field', 'model.regresion: unknown field', 'reference_data[0].url: unknown field', 'modle: unknown field']);
+    ).toEqual([
+      'builders.yields.file_path: unknown field',
+      'model.regresion: unknown field',
+      'reference_data[0].url: unknown field',
+      'modle: unknown field',
+    ]);
   });
 
   it('validates builders: kinds, names, exactly one yields builder', () => {
@@ -222,7 +267,9 @@ describe('ExperimentConfigSchema refusals', () => {
     expect(problems(corn((d) => (d.builders['Weather 2'] = { kind: 'table', filepath: 'a' })))).toEqual([
       'builders["Weather 2"]: invalid name "Weather 2": expected a builder name of lower-case letters, digits and "_", starting with a letter',
     ]);
-    expect(problems(corn((d) => delete d.builders.yields))).toEqual(['builders: expected exactly one builder of kind yields (the target), found none']);
+    expect(problems(corn((d) => delete d.builders.yields))).toEqual([
+      'builders: expected exactly one builder of kind yields (the target), found none',
+    ]);
     expect(problems(corn((d) => (d.builders.more = { kind: 'yields', filepath: 'b' })))).toEqual([
       'builders: expected exactly one builder of kind yields (the target), found yields, more',
     ]);
@@ -230,7 +277,17 @@ describe('ExperimentConfigSchema refusals', () => {
 
   it('validates indices builders: variables, windows and aggregates', () => {
     const indices = (over: Record<string, unknown>) =>
-      corn((d) => (d.builders.weather = { kind: 'indices', filepath: 'idx.zarr', variables: ['tavg_c', 'prcp_mm'], windows: 'monthly', aggregates: [{ kind: 'mean' }], ...over }));
+      corn(
+        (d) =>
+          (d.builders.weather = {
+            kind: 'indices',
+            filepath: 'idx.zarr',
+            variables: ['tavg_c', 'prcp_mm'],
+            windows: 'monthly',
+            aggregates: [{ kind: 'mean' }],
+            ...over,
+          }),
+      );
     expect(problems(indices({}))).toEqual([]);
     expect(problems(indices({ windows: 'weekly' }))).toEqual([
       'builders.weather.windows: expected "monthly" or a list of windows {name, start_season_doy, end_season_doy}, got "weekly"',
@@ -329,7 +386,8 @@ describe('ExperimentConfigSchema robustness', () => {
   // Leaves of the corn fixture, as paths.
   function leaves(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
     if (Array.isArray(value)) return [path, ...value.flatMap((v, i) => leaves(v, [...path, i]))];
-    if (value !== null && typeof value === 'object') return [path, ...Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]))];
+    if (value !== null && typeof value === 'object')
+      return [path, ...Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]))];
     return [path];
   }
   const BAD_VALUES: unknown[] = [null, -1, 0, 0.5, 1e9, '', 'x', '../x', [], {}, true];
@@ -363,9 +421,11 @@ describe('ExperimentConfigSchema robustness', () => {
   });
 
   it('bounds lag_days by the season: at most 366 days, and shorter than harvest_season_doy', () => {
-    expect(problems(corn((d) => (d.commodity.lag_days = 100000)))).toEqual(['commodity.lag_days: expected an integer from 0 to 366, got 100000']);
+    expect(problems(corn((d) => (d.commodity.lag_days = 100000)))).toEqual([
+      'commodity.lag_days: expected an integer from 0 to 366, got 100000',
+    ]);
     expect(problems(corn((d) => ((d.commodity.harvest_season_doy = 184), (d.commodity.lag_days = 184))))).toEqual([
-      'commodity.lag_days: 184 days is not shorter than the season (harvest_season_doy 184): no init date before harvest would see any of its season\'s data',
+      "commodity.lag_days: 184 days is not shorter than the season (harvest_season_doy 184): no init date before harvest would see any of its season's data",
     ]);
     expect(problems(corn((d) => ((d.commodity.harvest_season_doy = 184), (d.commodity.lag_days = 183))))).toEqual([]);
   });

@@ -27,21 +27,39 @@ export { CI_LEVELS } from './sections/Delivery.js';
 export type { CiLevel } from './sections/Delivery.js';
 export { CV_STRATEGIES } from './sections/ExperimentProtocol.js';
 export { COMPUTED_CLIMATOLOGY } from './sections/Forecast.js';
-export { DETREND_KINDS, DetrendParamsSchema, GbdtParamsSchema, PcaRidgeParamsSchema, REGRESSION_KINDS, RidgeParamsSchema } from './sections/Model.js';
-export type { DetrendKind, DetrendParams, GbdtParams, ModelConfig, PcaRidgeParams, RegressionKind, RidgeParams } from './sections/Model.js';
+export {
+  DETREND_KINDS,
+  DetrendParamsSchema,
+  GbdtParamsSchema,
+  PcaRidgeParamsSchema,
+  REGRESSION_KINDS,
+  RidgeParamsSchema,
+} from './sections/Model.js';
+export type {
+  DetrendKind,
+  DetrendParams,
+  GbdtParams,
+  ModelConfig,
+  PcaRidgeParams,
+  RegressionKind,
+  RidgeParams,
+} from './sections/Model.js';
 export { BIAS_CORRECTOR_KINDS, CONFORMAL_METHODS } from './sections/Postprocess.js';
 export type { ConformalMethod } from './sections/Postprocess.js';
 export { REFERENCE_DATA_KINDS } from './sections/ReferenceData.js';
 
-export const ExperimentKeySchema = z
-  .string()
-  .regex(EXPERIMENT_KEY_PATTERN, { error: `expected <commodity>_<region> in lower case, e.g. corn_usa (pattern ${EXPERIMENT_KEY_PATTERN.source})` });
+export const ExperimentKeySchema = z.string().regex(EXPERIMENT_KEY_PATTERN, {
+  error: `expected <commodity>_<region> in lower case, e.g. corn_usa (pattern ${EXPERIMENT_KEY_PATTERN.source})`,
+});
 
 /** Every field of the config, in the order `config_resolved.yaml` lists them. */
 function configObject<K extends z.ZodType, P extends z.ZodType>(resolved: boolean, keys: { experimentKey: K; dir: P }) {
   const path = pathField(resolved);
   return z.strictObject({
-    experiment_name: z.string().min(1).regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'must not contain control characters' }),
+    experiment_name: z
+      .string()
+      .min(1)
+      .regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'must not contain control characters' }),
     experiment_key: keys.experimentKey,
     random_seed: integer(0).default(42),
     feature_start_year: year,
@@ -65,7 +83,8 @@ function configObject<K extends z.ZodType, P extends z.ZodType>(resolved: boolea
 
 function withCrossFieldChecks<T extends z.ZodType>(schema: T) {
   return schema.superRefine(
-    (config, ctx) => crossFieldChecks(config, (path, message, input) => ctx.addIssue({ code: 'custom', path, message, input })),
+    (config, ctx) =>
+      crossFieldChecks(config, (path, message, input) => ctx.addIssue({ code: 'custom', path, message, input })),
     { when: () => true },
   );
 }

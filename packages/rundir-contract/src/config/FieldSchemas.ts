@@ -38,7 +38,8 @@ export function pathProblem(value: string, resolved: boolean): string | undefine
   }
   if (URI_SCHEME.test(value)) return `${JSON.stringify(value)}: unsupported scheme; use a local path or an s3:// URI`;
   if (nodePath.isAbsolute(value)) return undefined;
-  if (resolved) return `expected an absolute path or an s3:// URI in a resolved config, got the relative path ${JSON.stringify(value)}`;
+  if (resolved)
+    return `expected an absolute path or an s3:// URI in a resolved config, got the relative path ${JSON.stringify(value)}`;
   if (value.includes('\\')) return `${JSON.stringify(value)} contains "\\"; separate path segments with "/"`;
   if (value.split('/').includes('..')) {
     return `${JSON.stringify(value)} climbs out of INPUT_DATA_DIR with ".."; give a path inside it or an absolute path`;
@@ -61,7 +62,13 @@ export function distinct<T extends z.ZodType>(item: T, what: string) {
     values.forEach((value, index) => {
       const first = seen.get(value);
       if (first === undefined) seen.set(value, index);
-      else ctx.addIssue({ code: 'custom', path: [index], message: `${JSON.stringify(value)} repeats item [${first}]; list each ${what} once`, input: value });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `${JSON.stringify(value)} repeats item [${first}]; list each ${what} once`,
+          input: value,
+        });
     });
   });
 }

@@ -78,16 +78,23 @@ export async function assertInsideInputDataDir(config: object, root: Location, w
     if (!nodePath.isAbsolute(value) || value === root || !isInside(root, value)) continue;
     const real = await realPathOfNearest(value);
     if (!isInside(realRoot, real)) {
-      problems.push(`${field}: ${value} leads through a symbolic link to ${real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR, or give the path it links to`);
+      problems.push(
+        `${field}: ${value} leads through a symbolic link to ${real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR, or give the path it links to`,
+      );
       continue;
     }
     // A folder input (a Zarr store) is read file by file: a chunk linked outside leaves INPUT_DATA_DIR as well.
     const inner = await escapingLinkUnder(real, realRoot);
     if (inner) {
-      problems.push(`${field}: ${nodePath.join(value, nodePath.relative(real, inner.link))} is a symbolic link to ${inner.real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR`);
+      problems.push(
+        `${field}: ${nodePath.join(value, nodePath.relative(real, inner.link))} is a symbolic link to ${inner.real}, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR`,
+      );
     }
   }
   if (problems.length > 0) {
-    throw new ConfigError(`${where}: ${problems.length === 1 ? 'a path leaves' : `${problems.length} paths leave`} INPUT_DATA_DIR: ${problems.join('; ')}`, problems);
+    throw new ConfigError(
+      `${where}: ${problems.length === 1 ? 'a path leaves' : `${problems.length} paths leave`} INPUT_DATA_DIR: ${problems.join('; ')}`,
+      problems,
+    );
   }
 }

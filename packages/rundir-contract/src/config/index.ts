@@ -54,5 +54,11 @@ export {
   serializeResolvedConfig,
 } from './loadConfig.js';
 export type { LoadConfigOptions, ResolveConfigTextOptions } from './loadConfig.js';
-export { applyConfigDifference, changedSettings, configDifference, formatConfigDifference, parseConfigTrain } from './ConfigDifference.js';
+export {
+  applyConfigDifference,
+  changedSettings,
+  configDifference,
+  formatConfigDifference,
+  parseConfigTrain,
+} from './ConfigDifference.js';
 export type { ConfigDifference } from './ConfigDifference.js';

@@ -40,6 +40,8 @@ describe.skipIf(s3SkipReason !== '')(`loadConfig from S3${s3SkipReason ? ` (${s3
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toBe(`${missing}: config file not found; check the --config path (a local path or an s3:// URI)`);
+    expect((error as ConfigError).message).toBe(
+      `${missing}: config file not found; check the --config path (a local path or an s3:// URI)`,
+    );
   });
 });

@@ -5,7 +5,13 @@ import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/ContractError.js';
 import type { ResolvedConfig } from './ExperimentConfig.js';
-import { inputDataDirFromEnv, loadConfig, parseResolvedConfig, resolveConfigText, serializeResolvedConfig } from './loadConfig.js';
+import {
+  inputDataDirFromEnv,
+  loadConfig,
+  parseResolvedConfig,
+  resolveConfigText,
+  serializeResolvedConfig,
+} from './loadConfig.js';
 
 const fixturePath = (name: string): string => new URL(`./__fixtures__/${name}.yaml`, import.meta.url).pathname;
 const CORN_TEXT = readFileSync(fixturePath('corn_usa'), 'utf8');
@@ -41,11 +47,20 @@ async function configErrorAsync(call: () => Promise<unknown>): Promise<ConfigErr
 }
 
 describe('precedence: flags > environment > YAML > defaults', () => {
-  const text = cornText((d) => (d.model = { detrend: 'linear_state', regression: 'pca_ridge', regression_params: { n_components: 3 } }));
+  const text = cornText(
+    (d) => (d.model = { detrend: 'linear_state', regression: 'pca_ridge', regression_params: { n_components: 3 } }),
+  );
 
   it('takes model.regression from the flag, then the environment, then the YAML', () => {
-    const env = { ...ENV, COMMODITY_HINDCAST__MODEL__REGRESSION: 'ridge', COMMODITY_HINDCAST__MODEL__REGRESSION_PARAMS: '{alpha: 2.5}' };
-    const fromFlag = resolveConfigText(text, { env, flags: { 'model.regression': 'gbdt', 'model.regression_params': {} } });
+    const env = {
+      ...ENV,
+      COMMODITY_HINDCAST__MODEL__REGRESSION: 'ridge',
+      COMMODITY_HINDCAST__MODEL__REGRESSION_PARAMS: '{alpha: 2.5}',
+    };
+    const fromFlag = resolveConfigText(text, {
+      env,
+      flags: { 'model.regression': 'gbdt', 'model.regression_params': {} },
+    });
     expect(fromFlag.model.regression).toBe('gbdt');
     const fromEnv = resolveConfigText(text, { env });
     expect(fromEnv.model).toMatchObject({ regression: 'ridge', regression_params: { alpha: 2.5 } });
@@ -68,13 +83,21 @@ describe('precedence: flags > environment > YAML > defaults', () => {
       COMMODITY_HINDCAST__POSTPROCESS__BIAS_CORRECTOR__N_LOOKBACK_YEARS: '4',
       COMMODITY_HINDCAST__POSTPROCESS__BIAS_CORRECTOR: '{kind: coverage, n_lookback_years: 8}',
     };
-    expect(resolveConfigText(CORN_TEXT, { env }).postprocess.bias_corrector).toEqual({ kind: 'coverage', n_lookback_years: 4 });
+    expect(resolveConfigText(CORN_TEXT, { env }).postprocess.bias_corrector).toEqual({
+      kind: 'coverage',
+      n_lookback_years: 4,
+    });
     const flags = { 'delivery.ci_levels': [0.9], delivery: { model_public_name: 'X1', ci_levels: [0.5] } };
-    expect(resolveConfigText(CORN_TEXT, { env: ENV, flags }).delivery).toMatchObject({ model_public_name: 'X1', ci_levels: [0.9] });
+    expect(resolveConfigText(CORN_TEXT, { env: ENV, flags }).delivery).toMatchObject({
+      model_public_name: 'X1',
+      ci_levels: [0.9],
+    });
   });
 
   it('skips flags whose value is undefined (options the command line did not set)', () => {
-    expect(resolveConfigText(CORN_TEXT, { env: ENV, flags: { 'model.regression': undefined } }).model.regression).toBe('pca_ridge');
+    expect(resolveConfigText(CORN_TEXT, { env: ENV, flags: { 'model.regression': undefined } }).model.regression).toBe(
+      'pca_ridge',
+    );
   });
 });
 
@@ -114,24 +137,39 @@ describe('environment overrides', () => {
       { env: { ...ENV, MODEL_INGESTION_PATH: '/mnt/ingest' } },
     );
     expect(overridden.delivery.export_path).toBe('/mnt/ingest');
-    expect(resolveConfigText(cornText((d) => (d.delivery.export_path = 'exports')), { env: ENV }).delivery.export_path).toBe(`${ROOT}/exports`);
+    expect(
+      resolveConfigText(
+        cornText((d) => (d.delivery.export_path = 'exports')),
+        { env: ENV },
+      ).delivery.export_path,
+    ).toBe(`${ROOT}/exports`);
   });
 
   it('names the variable that set a bad value, and refuses values that are not YAML', () => {
     const error = configError(() =>
       resolveConfigText(CORN_TEXT, {
-        env: { ...ENV, COMMODITY_HINDCAST__MODEL__DETREND: 'loess', COMMODITY_HINDCAST__EXPERIMENT_PROTOCOL__TEST_YEARS: '[2018, 2019' },
+        env: {
+          ...ENV,
+          COMMODITY_HINDCAST__MODEL__DETREND: 'loess',
+          COMMODITY_HINDCAST__EXPERIMENT_PROTOCOL__TEST_YEARS: '[2018, 2019',
+        },
       }),
     );
     expect(error.issues).toEqual([
-      expect.stringMatching(/^environment COMMODITY_HINDCAST__EXPERIMENT_PROTOCOL__TEST_YEARS: value is not valid YAML \(.+\); quote it/),
+      expect.stringMatching(
+        /^environment COMMODITY_HINDCAST__EXPERIMENT_PROTOCOL__TEST_YEARS: value is not valid YAML \(.+\); quote it/,
+      ),
       'model.detrend: expected one of linear_state | linear_county | partial_pooling, got "loess" (set by environment COMMODITY_HINDCAST__MODEL__DETREND)',
     ]);
   });
 
   it('names the flag that set a bad value', () => {
-    const error = configError(() => resolveConfigText(CORN_TEXT, { env: ENV, flags: { 'model.regression_params.alpha': -1 } }));
-    expect(error.issues).toEqual(['model.regression_params.alpha: expected a positive number, got -1 (set by flag model.regression_params.alpha)']);
+    const error = configError(() =>
+      resolveConfigText(CORN_TEXT, { env: ENV, flags: { 'model.regression_params.alpha': -1 } }),
+    );
+    expect(error.issues).toEqual([
+      'model.regression_params.alpha: expected a positive number, got -1 (set by flag model.regression_params.alpha)',
+    ]);
     expect(error.message).toContain('model.regression_params.alpha: expected a positive number, got -1');
   });
 
@@ -167,7 +205,9 @@ describe('INPUT_DATA_DIR', () => {
     expect(configError(() => inputDataDirFromEnv({ INPUT_DATA_DIR: 'data' })).message).toBe(
       `INPUT_DATA_DIR=data is a relative path; set it to an absolute path or an s3:// URI, e.g. export INPUT_DATA_DIR=${nodePath.resolve('data')}`,
     );
-    expect(configError(() => inputDataDirFromEnv({ INPUT_DATA_DIR: 's3://No_Such/x' })).message).toMatch(/^INPUT_DATA_DIR=s3:\/\/No_Such\/x: .*not a valid S3 bucket name/);
+    expect(configError(() => inputDataDirFromEnv({ INPUT_DATA_DIR: 's3://No_Such/x' })).message).toMatch(
+      /^INPUT_DATA_DIR=s3:\/\/No_Such\/x: .*not a valid S3 bucket name/,
+    );
     expect(inputDataDirFromEnv({ INPUT_DATA_DIR: '/data/commodity/' })).toBe('/data/commodity');
     expect(inputDataDirFromEnv({ INPUT_DATA_DIR: 's3://my-bucket/prefix/' })).toBe('s3://my-bucket/prefix');
   });
@@ -196,10 +236,15 @@ describe('INPUT_DATA_DIR', () => {
   });
 
   it('resolves relative paths under an s3:// root to s3:// URIs', () => {
-    const config = resolveConfigText(cornText((d) => (d.run_dir_base = 'experiments/runs')), { env: { INPUT_DATA_DIR: 's3://my-bucket/commodity' } });
+    const config = resolveConfigText(
+      cornText((d) => (d.run_dir_base = 'experiments/runs')),
+      { env: { INPUT_DATA_DIR: 's3://my-bucket/commodity' } },
+    );
     expect(config.builders.yields!.filepath).toBe('s3://my-bucket/commodity/data/nass/corn_county.parquet');
     expect(config.builders.weather!.filepath).toBe('s3://my-bucket/commodity/data/cybench/us_maize_features.parquet');
-    expect(config.reference_data[0]!.filepath).toBe('s3://my-bucket/commodity/data/wasde/us_corn_soy_yield_vintages.csv');
+    expect(config.reference_data[0]!.filepath).toBe(
+      's3://my-bucket/commodity/data/wasde/us_corn_soy_yield_vintages.csv',
+    );
     expect(config.run_dir_base).toBe('s3://my-bucket/commodity/experiments/runs');
     expect(config.features_dir).toBe('s3://my-bucket/commodity/features');
     expect(config.forecast?.climatology).toBe('computed');
@@ -210,12 +255,21 @@ describe('INPUT_DATA_DIR', () => {
   });
 
   it('is refused as a config field, from YAML, environment or flag', () => {
-    const fromYaml = configError(() => resolveConfigText(cornText((d) => (d.input_data_dir = '/elsewhere')), { env: ENV }));
+    const fromYaml = configError(() =>
+      resolveConfigText(
+        cornText((d) => (d.input_data_dir = '/elsewhere')),
+        { env: ENV },
+      ),
+    );
     expect(fromYaml.issues).toEqual([
       'input_data_dir: not allowed in the config; the data root comes only from the INPUT_DATA_DIR environment variable (export INPUT_DATA_DIR=/data/commodity)',
     ]);
-    const fromEnv = configError(() => resolveConfigText(CORN_TEXT, { env: { ...ENV, COMMODITY_HINDCAST__INPUT_DATA_DIR: '/x' } }));
-    expect(fromEnv.issues[0]).toMatch(/^input_data_dir: not allowed in the config; .*\(set by environment COMMODITY_HINDCAST__INPUT_DATA_DIR\)$/);
+    const fromEnv = configError(() =>
+      resolveConfigText(CORN_TEXT, { env: { ...ENV, COMMODITY_HINDCAST__INPUT_DATA_DIR: '/x' } }),
+    );
+    expect(fromEnv.issues[0]).toMatch(
+      /^input_data_dir: not allowed in the config; .*\(set by environment COMMODITY_HINDCAST__INPUT_DATA_DIR\)$/,
+    );
   });
 });
 
@@ -236,16 +290,27 @@ describe('the resolved config', () => {
     expect(doc.commodity.hindcast_init_season_doys).toHaveLength(28);
     expect(doc.experiment_protocol).toMatchObject({ cv_strategy: 'expanding', production_recent_years: 5 });
     expect(doc.model.weather_correction_weight).toBe(0);
-    expect(doc.postprocess).toMatchObject({ bias_corrector: { kind: 'none', n_lookback_years: 10 }, conformal_method: 'split_conformal' });
+    expect(doc.postprocess).toMatchObject({
+      bias_corrector: { kind: 'none', n_lookback_years: 10 },
+      conformal_method: 'split_conformal',
+    });
     expect(doc.delivery).toMatchObject({ enforce_ci_narrowing: true, drop_frozen_tail: true });
     // Every path field is absolute.
-    for (const p of [doc.run_dir_base, doc.features_dir, doc.builders.yields.filepath, doc.builders.weather.filepath, doc.reference_data[0].filepath]) {
+    for (const p of [
+      doc.run_dir_base,
+      doc.features_dir,
+      doc.builders.yields.filepath,
+      doc.builders.weather.filepath,
+      doc.reference_data[0].filepath,
+    ]) {
       expect(nodePath.isAbsolute(p)).toBe(true);
     }
   });
 
   it('serialises with a stable key order and reads back equal, without INPUT_DATA_DIR', () => {
-    const config = resolveConfigText(readFileSync(fixturePath('maize_esp'), 'utf8'), { env: { INPUT_DATA_DIR: 's3://my-bucket/commodity' } });
+    const config = resolveConfigText(readFileSync(fixturePath('maize_esp'), 'utf8'), {
+      env: { INPUT_DATA_DIR: 's3://my-bucket/commodity' },
+    });
     const text = serializeResolvedConfig(config);
     expect(serializeResolvedConfig(config)).toBe(text);
     // Key order follows the schema, not the order the YAML or overrides happened to use.
@@ -273,7 +338,10 @@ describe('the resolved config', () => {
 
   it('round-trips strings that look like other YAML types', () => {
     for (const name of ['2018', 'true', 'null', '1e3', '0x10', '~', 'yes', '- a', '#x', 'a: b']) {
-      const config = resolveConfigText(cornText((d) => (d.experiment_name = name)), { env: ENV });
+      const config = resolveConfigText(
+        cornText((d) => (d.experiment_name = name)),
+        { env: ENV },
+      );
       expect(parseResolvedConfig(serializeResolvedConfig(config), 'x').experiment_name).toBe(name);
     }
   });
@@ -321,15 +389,28 @@ describe('errors', () => {
   });
 
   it('reports a YAML syntax error with the file, line and column', () => {
-    const text = ['experiment_name: corn', 'feature_start_year: 1990', 'commodity:', '  commodity: corn', '  yield_range: [50, 250', 'model: {}'].join('\n');
+    const text = [
+      'experiment_name: corn',
+      'feature_start_year: 1990',
+      'commodity:',
+      '  commodity: corn',
+      '  yield_range: [50, 250',
+      'model: {}',
+    ].join('\n');
     const error = configError(() => resolveConfigText(text, { where: 'configs/broken.yaml', env: ENV }));
-    expect(error.message).toMatch(/^configs\/broken\.yaml: YAML syntax error at line 6, column 1: .+; fix the YAML there$/);
-    const duplicate = configError(() => resolveConfigText('experiment_name: a\nrandom_seed: 1\nrandom_seed: 2\n', { where: 'dup.yaml', env: ENV }));
+    expect(error.message).toMatch(
+      /^configs\/broken\.yaml: YAML syntax error at line 6, column 1: .+; fix the YAML there$/,
+    );
+    const duplicate = configError(() =>
+      resolveConfigText('experiment_name: a\nrandom_seed: 1\nrandom_seed: 2\n', { where: 'dup.yaml', env: ENV }),
+    );
     expect(duplicate.message).toMatch(/^dup\.yaml: YAML syntax error at line 3, column 1: duplicated mapping key/);
   });
 
   it('refuses an empty file and a top level that is not a mapping', () => {
-    expect(configError(() => resolveConfigText('# nothing yet\n\n', { where: 'empty.yaml', env: ENV })).message).toMatch(/^empty\.yaml: the config is empty/);
+    expect(
+      configError(() => resolveConfigText('# nothing yet\n\n', { where: 'empty.yaml', env: ENV })).message,
+    ).toMatch(/^empty\.yaml: the config is empty/);
     expect(configError(() => resolveConfigText('- a\n- b\n', { where: 'list.yaml', env: ENV })).message).toBe(
       'list.yaml: expected a mapping of config fields at the top level, got a list',
     );
@@ -349,7 +430,11 @@ describe('loadConfig from a file', () => {
     const wheat = await loadConfig({ configPath: relative, env: ENV });
     expect(wheat.experiment_key).toBe('wheat_usa');
     expect(wheat.commodity.season_start_year_offset).toBe(-1);
-    expect(wheat.builders.weather).toMatchObject({ kind: 'indices', windows: 'monthly', filepath: `${ROOT}/data/weather/us_county_daily.zarr` });
+    expect(wheat.builders.weather).toMatchObject({
+      kind: 'indices',
+      windows: 'monthly',
+      filepath: `${ROOT}/data/weather/us_county_daily.zarr`,
+    });
   });
 
   it('names the file in errors: missing, not UTF-8, invalid', async () => {
@@ -363,21 +448,31 @@ describe('loadConfig from a file', () => {
       `${latin1}: the config file is not UTF-8 text; save it as UTF-8`,
     );
     const bad = nodePath.join(dir, 'bad.yaml');
-    writeFileSync(bad, cornText((d) => (d.model.regression_params.alpha = 0)));
+    writeFileSync(
+      bad,
+      cornText((d) => (d.model.regression_params.alpha = 0)),
+    );
     const error = await configErrorAsync(() => loadConfig({ configPath: bad, env: ENV }));
-    expect(error.message).toBe(`${bad}: invalid configuration (1 problem): model.regression_params.alpha: expected a positive number, got 0`);
+    expect(error.message).toBe(
+      `${bad}: invalid configuration (1 problem): model.regression_params.alpha: expected a positive number, got 0`,
+    );
   });
 
   it('refuses /dev/zero, a symlink to it, a directory and a huge file at once, and never echoes the content', async () => {
-    const message = async (configPath: string): Promise<string> => (await configErrorAsync(() => loadConfig({ configPath, env: ENV }))).message;
-    expect(await message('/dev/zero')).toBe('/dev/zero is not a regular file (a character device); give the path of a file');
+    const message = async (configPath: string): Promise<string> =>
+      (await configErrorAsync(() => loadConfig({ configPath, env: ENV }))).message;
+    expect(await message('/dev/zero')).toBe(
+      '/dev/zero is not a regular file (a character device); give the path of a file',
+    );
     const link = nodePath.join(dir, 'zero.yaml');
     symlinkSync('/dev/zero', link);
     expect(await message(link)).toBe(`${link} is not a regular file (a character device); give the path of a file`);
     expect(await message(dir)).toBe(`${dir} is a directory, not a config file; give the path of the YAML file`);
     const huge = nodePath.join(dir, 'huge.yaml');
     writeFileSync(huge, Buffer.alloc(2 * 1024 * 1024, 0x61));
-    expect(await message(huge)).toBe(`${huge}: the config file is 2,097,152 bytes, above the 1 MiB limit; check the path (is this the right file?)`);
+    expect(await message(huge)).toBe(
+      `${huge}: the config file is 2,097,152 bytes, above the 1 MiB limit; check the path (is this the right file?)`,
+    );
     const passwd = nodePath.join(dir, 'passwd.yaml');
     writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
     expect(await message(passwd)).toBe(`${passwd}: expected a mapping of config fields at the top level, got a string`);
@@ -389,7 +484,9 @@ describe('loadConfig from a file', () => {
     mkdirSync(nodePath.join(root, 'data'));
     symlinkSync(outside, nodePath.join(root, 'data', 'nass'));
     const text = CORN_TEXT.replace(/^experiment_name:.*$/m, 'experiment_name: inside');
-    const error = await configErrorAsync(() => loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }));
+    const error = await configErrorAsync(() =>
+      loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }),
+    );
     expect(error.message).toBe(
       `c.yaml: a path leaves INPUT_DATA_DIR: builders.yields.filepath: ${root}/data/nass/corn_county.parquet leads through a symbolic link to ${realpathSync(outside)}/corn_county.parquet, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR, or give the path it links to`,
     );
@@ -397,7 +494,9 @@ describe('loadConfig from a file', () => {
     rmSync(nodePath.join(root, 'data', 'nass'));
     mkdirSync(nodePath.join(root, 'real'));
     symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'data', 'nass'));
-    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({ experiment_name: 'inside' });
+    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({
+      experiment_name: 'inside',
+    });
   });
 
   it('refuses a folder input (a Zarr store) with a file linked outside INPUT_DATA_DIR, naming that file', async () => {
@@ -409,7 +508,9 @@ describe('loadConfig from a file', () => {
     writeFileSync(nodePath.join(store, 'zarr.json'), '{}');
     symlinkSync(nodePath.join(outside, 'chunk'), nodePath.join(store, 'tmax', 'c', '0'));
     const text = CORN_TEXT.replace(/^experiment_name:.*$/m, 'experiment_name: inside');
-    const error = await configErrorAsync(() => loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }));
+    const error = await configErrorAsync(() =>
+      loadConfig({ yamlText: text, configPath: 'c.yaml', env: { ...ENV, INPUT_DATA_DIR: root } }),
+    );
     expect(error.message).toBe(
       `c.yaml: a path leaves INPUT_DATA_DIR: builders.weather.filepath: ${store}/tmax/c/0 is a symbolic link to ${realpathSync(outside)}/chunk, outside INPUT_DATA_DIR (${root}); copy the data into INPUT_DATA_DIR`,
     );
@@ -417,11 +518,15 @@ describe('loadConfig from a file', () => {
     rmSync(nodePath.join(store, 'tmax', 'c', '0'));
     writeFileSync(nodePath.join(root, 'chunk'), 'x');
     symlinkSync(nodePath.join(root, 'chunk'), nodePath.join(store, 'tmax', 'c', '0'));
-    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({ experiment_name: 'inside' });
+    await expect(loadConfig({ yamlText: text, env: { ...ENV, INPUT_DATA_DIR: root } })).resolves.toMatchObject({
+      experiment_name: 'inside',
+    });
   });
 
   it('uses yamlText when given, with configPath only naming it', async () => {
-    const error = await configErrorAsync(() => loadConfig({ yamlText: 'experiment_name: [', configPath: 'configs/inline.yaml', env: ENV }));
+    const error = await configErrorAsync(() =>
+      loadConfig({ yamlText: 'experiment_name: [', configPath: 'configs/inline.yaml', env: ENV }),
+    );
     expect(error.message).toMatch(/^configs\/inline\.yaml: YAML syntax error at line 1/);
     expect((await loadConfig({ yamlText: CORN_TEXT, env: ENV })).experiment_key).toBe('corn_usa');
     expect((await configErrorAsync(() => loadConfig({ env: ENV }))).message).toMatch(/^no config given/);

@@ -2,12 +2,25 @@ import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { errorMessage } from '../errors/errorMessage.js';
-import { assertWellFormedUri, isS3Location, joinLocation, normalizeLocation, resolveAgainst, type Location } from '../location/Location.js';
+import {
+  assertWellFormedUri,
+  isS3Location,
+  joinLocation,
+  normalizeLocation,
+  resolveAgainst,
+  type Location,
+} from '../location/Location.js';
 import { readBounded } from '../io/BoundedRead.js';
 import { storeFor } from '../store/storeFor.js';
 import { describeZodIssues, formatFieldPath } from './ConfigIssue.js';
 import { assertInsideInputDataDir } from './InsideInputDataDir.js';
-import { COMPUTED_CLIMATOLOGY, ExperimentConfigSchema, ResolvedConfigSchema, type ExperimentConfig, type ResolvedConfig } from './ExperimentConfig.js';
+import {
+  COMPUTED_CLIMATOLOGY,
+  ExperimentConfigSchema,
+  ResolvedConfigSchema,
+  type ExperimentConfig,
+  type ResolvedConfig,
+} from './ExperimentConfig.js';
 
 /**
  * Resolution of the experiment config (config.md → Resolution): flags > environment > YAML > defaults;
@@ -92,7 +105,8 @@ export function resolveConfigText(yamlText: string, options: ResolveConfigTextOp
     throw error;
   }
   const checked = ResolvedConfigSchema.safeParse(resolved, { reportInput: true });
-  if (!checked.success) throw invalidConfig(where, 'resolution produced an invalid config', describeZodIssues(checked.error.issues));
+  if (!checked.success)
+    throw invalidConfig(where, 'resolution produced an invalid config', describeZodIssues(checked.error.issues));
   return checked.data;
 }
 
@@ -129,7 +143,11 @@ export function inputDataDirFromEnv(env: NodeJS.ProcessEnv = process.env): Locat
 export function serializeResolvedConfig(config: ResolvedConfig): string {
   const checked = ResolvedConfigSchema.safeParse(config, { reportInput: true });
   if (!checked.success) {
-    throw invalidConfig('config_resolved.yaml', 'refusing to write an unresolved or invalid config', describeZodIssues(checked.error.issues));
+    throw invalidConfig(
+      'config_resolved.yaml',
+      'refusing to write an unresolved or invalid config',
+      describeZodIssues(checked.error.issues),
+    );
   }
   // JSON round trip drops keys whose value is undefined (optional fields left out), which YAML cannot dump.
   const plain: unknown = JSON.parse(JSON.stringify(checked.data));
@@ -139,7 +157,8 @@ export function serializeResolvedConfig(config: ResolvedConfig): string {
     // Lists of plain values on one line (`test_years: [2005, 2006, …]`): a resolved config stays readable.
     transform: (documents) =>
       yaml.visit(documents, (node) => {
-        if (node.kind === 'sequence' && node.items.every((item) => item.kind === 'scalar')) node.style = yaml.COLLECTION_STYLE.FLOW;
+        if (node.kind === 'sequence' && node.items.every((item) => item.kind === 'scalar'))
+          node.style = yaml.COLLECTION_STYLE.FLOW;
       }),
   });
 }
@@ -148,7 +167,8 @@ export function serializeResolvedConfig(config: ResolvedConfig): string {
 export function parseResolvedConfig(text: string, where: string): ResolvedConfig {
   const document = parseYamlMapping(text, where);
   const checked = ResolvedConfigSchema.safeParse(document, { reportInput: true });
-  if (!checked.success) throw invalidConfig(where, 'not a valid resolved config', describeZodIssues(checked.error.issues));
+  if (!checked.success)
+    throw invalidConfig(where, 'not a valid resolved config', describeZodIssues(checked.error.issues));
   return checked.data;
 }
 
@@ -171,11 +191,16 @@ async function readConfigText(location: Location): Promise<string> {
     bytes = await readBounded(storeFor(location), location, MAX_CONFIG_BYTES, 'the config file');
   } catch (error) {
     if (error instanceof NotFoundError) {
-      if (/is a directory/.test(error.message)) throw new ConfigError(`${location} is a directory, not a config file; give the path of the YAML file`);
-      throw new ConfigError(`${location}: config file not found; check the --config path (a local path or an s3:// URI)`);
+      if (/is a directory/.test(error.message))
+        throw new ConfigError(`${location} is a directory, not a config file; give the path of the YAML file`);
+      throw new ConfigError(
+        `${location}: config file not found; check the --config path (a local path or an s3:// URI)`,
+      );
     }
     const message = errorMessage(error);
-    throw new ConfigError(message.startsWith(location) ? message : `${location}: cannot read the config file: ${message}`);
+    throw new ConfigError(
+      message.startsWith(location) ? message : `${location}: cannot read the config file: ${message}`,
+    );
   }
   try {
     // The decoder drops a UTF-8 byte order mark.
@@ -189,7 +214,9 @@ async function readConfigText(location: Location): Promise<string> {
 function parseYamlMapping(text: string, where: string): Record<string, unknown> {
   const source = text.replace(/^\uFEFF/, '');
   if (!/^[ \t]*[^#\s]/m.test(source)) {
-    throw new ConfigError(`${where}: the config is empty; write the experiment's fields (see config.md)`, [`${where}: empty`]);
+    throw new ConfigError(`${where}: the config is empty; write the experiment's fields (see config.md)`, [
+      `${where}: empty`,
+    ]);
   }
   let document: unknown;
   try {
@@ -207,7 +234,9 @@ function parseYamlMapping(text: string, where: string): Record<string, unknown> 
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     // The kind only, never the value: a wrong file (/etc/passwd) must not be echoed into logs.
     const found = Array.isArray(document) ? 'a list' : document === null ? 'nothing (null)' : `a ${typeof document}`;
-    throw new ConfigError(`${where}: expected a mapping of config fields at the top level, got ${found}`, [`(top level): expected a mapping, got ${found}`]);
+    throw new ConfigError(`${where}: expected a mapping of config fields at the top level, got ${found}`, [
+      `(top level): expected a mapping, got ${found}`,
+    ]);
   }
   // A private copy: overrides write into it, and YAML aliases must not make one override change two places.
   return structuredClone(document) as Record<string, unknown>;
@@ -227,9 +256,17 @@ function envOverrides(env: NodeJS.ProcessEnv): Override[] {
   for (const [variable, raw] of Object.entries(env)) {
     if (!variable.startsWith(ENV_PREFIX) || raw === undefined || raw === '') continue;
     const source = `environment ${variable}`;
-    const path = variable.slice(ENV_PREFIX.length).split('__').map((s) => s.toLowerCase());
+    const path = variable
+      .slice(ENV_PREFIX.length)
+      .split('__')
+      .map((s) => s.toLowerCase());
     if (path.some((s) => s === '')) {
-      overrides.push({ path, value: undefined, source, problem: `empty path segment in the variable name; write ${ENV_PREFIX}SECTION__FIELD` });
+      overrides.push({
+        path,
+        value: undefined,
+        source,
+        problem: `empty path segment in the variable name; write ${ENV_PREFIX}SECTION__FIELD`,
+      });
       continue;
     }
     try {
@@ -237,13 +274,21 @@ function envOverrides(env: NodeJS.ProcessEnv): Override[] {
       overrides.push({ path, value: yaml.load(raw, { schema: yaml.CORE_SCHEMA }), source });
     } catch (error) {
       const reason = error instanceof yaml.YAMLException ? error.reason : errorMessage(error);
-      overrides.push({ path, value: undefined, source, problem: `value is not valid YAML (${reason}); quote it, e.g. ${variable}='"text"'` });
+      overrides.push({
+        path,
+        value: undefined,
+        source,
+        problem: `value is not valid YAML (${reason}); quote it, e.g. ${variable}='"text"'`,
+      });
     }
   }
   const mip = env.MODEL_INGESTION_PATH;
-  const sorted = overrides.sort((a, b) => a.path.length - b.path.length || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  const sorted = overrides.sort(
+    (a, b) => a.path.length - b.path.length || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0),
+  );
   // MODEL_INGESTION_PATH overrides delivery.export_path (config.md → delivery).
-  if (mip !== undefined && mip.trim() !== '') sorted.push({ path: ['delivery', 'export_path'], value: mip.trim(), source: 'environment MODEL_INGESTION_PATH' });
+  if (mip !== undefined && mip.trim() !== '')
+    sorted.push({ path: ['delivery', 'export_path'], value: mip.trim(), source: 'environment MODEL_INGESTION_PATH' });
   return sorted;
 }
 
@@ -253,7 +298,13 @@ function flagOverrides(flags: Record<string, unknown>): Override[] {
     if (value === undefined) continue;
     const path = key.split('.');
     const source = `flag ${key}`;
-    if (path.some((s) => s === '')) overrides.push({ path, value, source, problem: 'empty path segment; write dotted field paths like model.regression' });
+    if (path.some((s) => s === ''))
+      overrides.push({
+        path,
+        value,
+        source,
+        problem: 'empty path segment; write dotted field paths like model.regression',
+      });
     else overrides.push({ path, value, source });
   }
   // Stable sort: shallow before deep, otherwise in the order given.
@@ -291,7 +342,12 @@ function setAt(document: Record<string, unknown>, path: readonly string[], value
 function originOf(path: readonly PropertyKey[], overrides: readonly Override[]): string | undefined {
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i]!;
-    if (o.problem === undefined && o.path.length <= path.length && o.path.every((segment, j) => segment === String(path[j]))) return o.source;
+    if (
+      o.problem === undefined &&
+      o.path.length <= path.length &&
+      o.path.every((segment, j) => segment === String(path[j]))
+    )
+      return o.source;
   }
   return undefined;
 }
@@ -304,7 +360,9 @@ function resolvePaths(config: ExperimentConfig, root: Location): unknown {
     ...config,
     run_dir_base: config.run_dir_base === undefined ? joinLocation(root, 'runs') : at(config.run_dir_base),
     features_dir: config.features_dir === undefined ? joinLocation(root, 'features') : at(config.features_dir),
-    builders: Object.fromEntries(Object.entries(config.builders).map(([name, builder]) => [name, { ...builder, filepath: at(builder.filepath) }])),
+    builders: Object.fromEntries(
+      Object.entries(config.builders).map(([name, builder]) => [name, { ...builder, filepath: at(builder.filepath) }]),
+    ),
     delivery: delivery.export_path === undefined ? delivery : { ...delivery, export_path: at(delivery.export_path) },
     reference_data: config.reference_data.map((entry) => ({ ...entry, filepath: at(entry.filepath) })),
     ...(forecast === undefined
@@ -313,7 +371,8 @@ function resolvePaths(config: ExperimentConfig, root: Location): unknown {
           forecast: {
             ...forecast,
             ...(forecast.obs_indices === undefined ? {} : { obs_indices: at(forecast.obs_indices) }),
-            climatology: forecast.climatology === COMPUTED_CLIMATOLOGY ? COMPUTED_CLIMATOLOGY : at(forecast.climatology),
+            climatology:
+              forecast.climatology === COMPUTED_CLIMATOLOGY ? COMPUTED_CLIMATOLOGY : at(forecast.climatology),
           },
         }),
   };

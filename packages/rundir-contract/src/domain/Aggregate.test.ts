@@ -23,7 +23,13 @@ describe('aggregate: small exact cases', () => {
   it('area-weights over the universe at ADM0 and ADM1; unknown values leave the mean of that column only', () => {
     const universe = [MCLEAN, POLK, STORY];
     const [national] = aggregate(rows, 'ADM0', { universe, weight: 'area' });
-    expect(national).toMatchObject({ year: 2018, init_date: 17_800, geo_identifier: 'ADM0:USA', n_geos: 3, area_harvested_ha: 180 });
+    expect(national).toMatchObject({
+      year: 2018,
+      init_date: 17_800,
+      geo_identifier: 'ADM0:USA',
+      n_geos: 3,
+      area_harvested_ha: 180,
+    });
     expect(national?.values.sim).toBeCloseTo(1_810_000 / 180, 9);
     // obs: polk unknown → (70·10500 + 50·9500) / 120 = (735000 + 475000) / 120 = 10,083.3…
     expect(national?.values.obs).toBeCloseTo(1_210_000 / 120, 9);
@@ -42,16 +48,42 @@ describe('aggregate: small exact cases', () => {
 
   it('leaves out geos without a positive area from weights, n_geos and area; all-unknown gives null, not NaN', () => {
     const out = aggregate(
-      { year: [2019, 2019, 2019], init_date: [1, 1, 1], geo_identifier: [MCLEAN, POLK, STORY], area_harvested_ha: [0, null, 40], values: { v: [5, 6, null] } },
+      {
+        year: [2019, 2019, 2019],
+        init_date: [1, 1, 1],
+        geo_identifier: [MCLEAN, POLK, STORY],
+        area_harvested_ha: [0, null, 40],
+        values: { v: [5, 6, null] },
+      },
       0,
     );
-    expect(out).toEqual([{ year: 2019, init_date: 1, geo_identifier: 'ADM0:USA', n_geos: 1, area_harvested_ha: 40, values: { v: null }, known_area_ha: { v: 0 } }]);
+    expect(out).toEqual([
+      {
+        year: 2019,
+        init_date: 1,
+        geo_identifier: 'ADM0:USA',
+        n_geos: 1,
+        area_harvested_ha: 40,
+        values: { v: null },
+        known_area_ha: { v: 0 },
+      },
+    ]);
   });
 
   it('refuses duplicate keys and infinite values in one line', () => {
-    const dup = { year: [2019, 2019], init_date: [1, 1], geo_identifier: [POLK, POLK], area_harvested_ha: [1, 1], values: { v: [1, 2] } };
-    expect(() => aggregate(dup, 0)).toThrow('aggregate: geo ADM0:USA/ADM1:iowa/ADM2:polk appears twice for year 2019 init date 1; the key (year, geo_identifier, init_date) must be unique');
-    expect(() => aggregate({ ...dup, geo_identifier: [POLK, STORY], values: { v: [1, Infinity] } }, 0)).toThrow(ContractError);
+    const dup = {
+      year: [2019, 2019],
+      init_date: [1, 1],
+      geo_identifier: [POLK, POLK],
+      area_harvested_ha: [1, 1],
+      values: { v: [1, 2] },
+    };
+    expect(() => aggregate(dup, 0)).toThrow(
+      'aggregate: geo ADM0:USA/ADM1:iowa/ADM2:polk appears twice for year 2019 init date 1; the key (year, geo_identifier, init_date) must be unique',
+    );
+    expect(() => aggregate({ ...dup, geo_identifier: [POLK, STORY], values: { v: [1, Infinity] } }, 0)).toThrow(
+      ContractError,
+    );
   });
 });
 
@@ -66,33 +98,55 @@ describe('aggregate: against an independent row-by-row computation (fast-check)'
   });
   it('ADM0 and ADM1 means, counts and areas agree within 1e-9 relative', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(row, { selector: (r) => `${r.year} ${r.init} ${r.geo}`, maxLength: 40 }), (records) => {
-        const columns = {
-          year: records.map((r) => r.year),
-          init_date: records.map((r) => r.init),
-          geo_identifier: records.map((r) => r.geo),
-          area_harvested_ha: records.map((r) => r.area),
-          values: { v: records.map((r) => r.value) },
-        };
-        for (const level of [0, 1] as const) {
-          const got = aggregate(columns, level);
-          const prefix = (geo: string): string => geo.split('/').slice(0, level + 1).join('/');
-          const keys = [...new Set(records.filter((r) => r.area !== null && r.area > 0).map((r) => `${r.year}|${r.init}|${prefix(r.geo)}`))];
-          expect(got.length).toBe(keys.length);
-          for (const out of got) {
-            const members = records.filter((r) => r.year === out.year && r.init === out.init_date && prefix(r.geo) === out.geo_identifier && r.area !== null && r.area > 0);
-            const known = members.filter((r) => r.value !== null);
-            const area = members.reduce((s, r) => s + (r.area as number), 0);
-            expect(out.n_geos).toBe(members.length);
-            expect(out.area_harvested_ha).toBeCloseTo(area, 6);
-            if (known.length === 0) expect(out.values.v).toBeNull();
-            else {
-              const mean = known.reduce((s, r) => s + (r.value as number) * (r.area as number), 0) / known.reduce((s, r) => s + (r.area as number), 0);
-              expect(Math.abs((out.values.v as number) - mean)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(mean)));
+      fc.property(
+        fc.uniqueArray(row, { selector: (r) => `${r.year} ${r.init} ${r.geo}`, maxLength: 40 }),
+        (records) => {
+          const columns = {
+            year: records.map((r) => r.year),
+            init_date: records.map((r) => r.init),
+            geo_identifier: records.map((r) => r.geo),
+            area_harvested_ha: records.map((r) => r.area),
+            values: { v: records.map((r) => r.value) },
+          };
+          for (const level of [0, 1] as const) {
+            const got = aggregate(columns, level);
+            const prefix = (geo: string): string =>
+              geo
+                .split('/')
+                .slice(0, level + 1)
+                .join('/');
+            const keys = [
+              ...new Set(
+                records.filter((r) => r.area !== null && r.area > 0).map((r) => `${r.year}|${r.init}|${prefix(r.geo)}`),
+              ),
+            ];
+            expect(got.length).toBe(keys.length);
+            for (const out of got) {
+              const members = records.filter(
+                (r) =>
+                  r.year === out.year &&
+                  r.init === out.init_date &&
+                  prefix(r.geo) === out.geo_identifier &&
+                  r.area !== null &&
+                  r.area > 0,
+              );
+              const known = members.filter((r) => r.value !== null);
+              const area = members.reduce((s, r) => s + (r.area as number), 0);
+              expect(out.n_geos).toBe(members.length);
+              expect(out.area_harvested_ha).toBeCloseTo(area, 6);
+              if (known.length === 0) expect(out.values.v).toBeNull();
+              else {
+                const mean =
+                  known.reduce((s, r) => s + (r.value as number) * (r.area as number), 0) /
+                  known.reduce((s, r) => s + (r.area as number), 0);
+                expect(Math.abs((out.values.v as number) - mean)).toBeLessThanOrEqual(
+                  1e-9 * Math.max(1, Math.abs(mean)),
+                );
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { seed: 11, numRuns: 300 },
     );
   });
@@ -116,7 +170,12 @@ describe('allCountyActuals', () => {
     expect(out[0]?.area_weighted_all).toBeCloseTo(1_360_000 / 130, 9);
     expect(out[0]?.prod_div_area_all).toBeCloseTo(1_760_000 / 180, 9);
     expect(out[1]).toMatchObject({ area_weighted_all: 12_000, prod_div_area_all: 12_000 });
-    expect(allCountyActuals({ geo_identifier: [POLK, STORY], year: [2018, 2018], yield_kg_ha: [1, 3], area_harvested_ha: [1, 1] }, 'ADM1')).toEqual([
+    expect(
+      allCountyActuals(
+        { geo_identifier: [POLK, STORY], year: [2018, 2018], yield_kg_ha: [1, 3], area_harvested_ha: [1, 1] },
+        'ADM1',
+      ),
+    ).toEqual([
       { year: 2018, geo_identifier: 'ADM0:USA/ADM1:iowa', area_weighted_all: 2, prod_div_area_all: 2, n_geos: 2 },
     ]);
   });

@@ -51,7 +51,10 @@ type Level = AdmLevel | 'ADM0' | 'ADM1' | 'ADM2';
 
 function levelNumber(level: Level): AdmLevel {
   const n = typeof level === 'string' ? Number(level.replace(/^ADM/, '')) : level;
-  if (n !== 0 && n !== 1 && n !== 2) throw new ContractError(`aggregate: expected an ADM level (0, 1, 2 or "ADM0"…"ADM2"), got ${JSON.stringify(level)}`);
+  if (n !== 0 && n !== 1 && n !== 2)
+    throw new ContractError(
+      `aggregate: expected an ADM level (0, 1, 2 or "ADM0"…"ADM2"), got ${JSON.stringify(level)}`,
+    );
   return n;
 }
 
@@ -59,15 +62,28 @@ function levelNumber(level: Level): AdmLevel {
  * Area-weighted aggregation of county columns to `level`, per (year, init date, ancestor geo). Rows come back
  * sorted by year, init date, then geo by code point. A (year, init date, geo) given twice is an error.
  */
-export function aggregate<C extends string>(rows: GeoColumns<C>, level: Level, options: AggregateOptions = {}): AggregatedRow<C>[] {
+export function aggregate<C extends string>(
+  rows: GeoColumns<C>,
+  level: Level,
+  options: AggregateOptions = {},
+): AggregatedRow<C>[] {
   const adm = levelNumber(level);
-  if (options.weight !== undefined && options.weight !== 'area') throw new ContractError(`aggregate: weight must be "area", got ${JSON.stringify(options.weight)}`);
+  if (options.weight !== undefined && options.weight !== 'area')
+    throw new ContractError(`aggregate: weight must be "area", got ${JSON.stringify(options.weight)}`);
   const propagate = options.nulls === 'propagate';
   const universe = options.universe ? new Set(options.universe) : undefined;
   const columns = Object.keys(rows.values) as C[];
   const n = rows.geo_identifier.length;
-  for (const [name, column] of [['year', rows.year], ['init_date', rows.init_date], ['area_harvested_ha', rows.area_harvested_ha], ...columns.map((c) => [`values.${c}`, rows.values[c]] as const)] as const) {
-    if (column.length !== n) throw new ContractError(`aggregate: column ${name} has ${column.length} rows, geo_identifier ${n}; give columns of one table`);
+  for (const [name, column] of [
+    ['year', rows.year],
+    ['init_date', rows.init_date],
+    ['area_harvested_ha', rows.area_harvested_ha],
+    ...columns.map((c) => [`values.${c}`, rows.values[c]] as const),
+  ] as const) {
+    if (column.length !== n)
+      throw new ContractError(
+        `aggregate: column ${name} has ${column.length} rows, geo_identifier ${n}; give columns of one table`,
+      );
   }
 
   interface Group {
@@ -89,7 +105,10 @@ export function aggregate<C extends string>(rows: GeoColumns<C>, level: Level, o
     const year = rows.year[i] as number;
     const initDate = rows.init_date[i] as number;
     const rowKey = `${year}\u0000${initDate}\u0000${geo}`;
-    if (seen.has(rowKey)) throw new ContractError(`aggregate: geo ${geo} appears twice for year ${year} init date ${initDate}; the key (year, geo_identifier, init_date) must be unique`);
+    if (seen.has(rowKey))
+      throw new ContractError(
+        `aggregate: geo ${geo} appears twice for year ${year} init date ${initDate}; the key (year, geo_identifier, init_date) must be unique`,
+      );
     seen.add(rowKey);
     const area = rows.area_harvested_ha[i];
     if (area === null || area === undefined || !(area > 0) || !Number.isFinite(area)) continue;
@@ -101,7 +120,16 @@ export function aggregate<C extends string>(rows: GeoColumns<C>, level: Level, o
     const groupKey = `${year}\u0000${initDate}\u0000${ancestor}`;
     let group = groups.get(groupKey);
     if (!group) {
-      group = { year, initDate, geo: ancestor, nGeos: 0, area: 0, sums: new Float64Array(columns.length), known: new Float64Array(columns.length), unknown: new Uint8Array(columns.length) };
+      group = {
+        year,
+        initDate,
+        geo: ancestor,
+        nGeos: 0,
+        area: 0,
+        sums: new Float64Array(columns.length),
+        known: new Float64Array(columns.length),
+        unknown: new Uint8Array(columns.length),
+      };
       groups.set(groupKey, group);
     }
     group.nGeos++;
@@ -112,7 +140,10 @@ export function aggregate<C extends string>(rows: GeoColumns<C>, level: Level, o
         group.unknown[c] = 1;
         return;
       }
-      if (!Number.isFinite(value)) throw new ContractError(`aggregate: column ${column} of ${geo} (year ${year}) is ${String(value)}; values must be finite or unknown (null)`);
+      if (!Number.isFinite(value))
+        throw new ContractError(
+          `aggregate: column ${column} of ${geo} (year ${year}) is ${String(value)}; values must be finite or unknown (null)`,
+        );
       group.sums[c] = (group.sums[c] as number) + value * area;
       group.known[c] = (group.known[c] as number) + area;
     });
@@ -126,9 +157,19 @@ export function aggregate<C extends string>(rows: GeoColumns<C>, level: Level, o
       values[column] = known > 0 && !(propagate && g.unknown[c]) ? (g.sums[c] as number) / known : null;
       knownArea[column] = known;
     });
-    return { year: g.year, init_date: g.initDate, geo_identifier: g.geo, n_geos: g.nGeos, area_harvested_ha: g.area, values, known_area_ha: knownArea };
+    return {
+      year: g.year,
+      init_date: g.initDate,
+      geo_identifier: g.geo,
+      n_geos: g.nGeos,
+      area_harvested_ha: g.area,
+      values,
+      known_area_ha: knownArea,
+    };
   });
-  return out.sort((a, b) => a.year - b.year || a.init_date - b.init_date || compareGeo(a.geo_identifier, b.geo_identifier));
+  return out.sort(
+    (a, b) => a.year - b.year || a.init_date - b.init_date || compareGeo(a.geo_identifier, b.geo_identifier),
+  );
 }
 
 /** One (geo, year) of a yield table: observed yield and harvested area, and production where the source has it. */
@@ -161,7 +202,18 @@ export interface AllCountyActual {
  */
 export function allCountyActuals(table: YieldRecordColumns, level: Level = 0): AllCountyActual[] {
   const adm = levelNumber(level);
-  const groups = new Map<string, { year: number; geo: string; yieldArea: number; area: number; production: number; productionArea: number; n: number }>();
+  const groups = new Map<
+    string,
+    {
+      year: number;
+      geo: string;
+      yieldArea: number;
+      area: number;
+      production: number;
+      productionArea: number;
+      n: number;
+    }
+  >();
   for (let i = 0; i < table.geo_identifier.length; i++) {
     const geo = table.geo_identifier[i] as string;
     const parsed = parseGeoIdentifier(geo);
@@ -174,7 +226,8 @@ export function allCountyActuals(table: YieldRecordColumns, level: Level = 0): A
     const ancestor = parentGeo(geo, adm);
     const key = `${year}\u0000${ancestor}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { year, geo: ancestor, yieldArea: 0, area: 0, production: 0, productionArea: 0, n: 0 }));
+    if (!g)
+      groups.set(key, (g = { year, geo: ancestor, yieldArea: 0, area: 0, production: 0, productionArea: 0, n: 0 }));
     const knownYield = y !== null && y !== undefined && Number.isFinite(y);
     if (knownYield) {
       g.yieldArea += y * area;

@@ -5,9 +5,19 @@ import { calibrationKey, calibrationScope } from './CalibrationKey.js';
 import { epochDayToIso, isoToEpochDay } from './EpochDay.js';
 import { dateForSeasonDoy, hindcastInitDoys, type SeasonCalendar } from './SeasonCalendar.js';
 
-const cornUsa: SeasonCalendar = { seasonStart: { month: 4, day: 1 }, seasonStartYearOffset: 0, harvestSeasonDoy: 184, lagDays: 1 };
+const cornUsa: SeasonCalendar = {
+  seasonStart: { month: 4, day: 1 },
+  seasonStartYearOffset: 0,
+  harvestSeasonDoy: 184,
+  lagDays: 1,
+};
 // Season Y starts on 1 September of Y − 1, so it crosses 29 February in leap years Y.
-const soybeansBra: SeasonCalendar = { seasonStart: { month: 9, day: 1 }, seasonStartYearOffset: -1, harvestSeasonDoy: 212, lagDays: 1 };
+const soybeansBra: SeasonCalendar = {
+  seasonStart: { month: 9, day: 1 },
+  seasonStartYearOffset: -1,
+  harvestSeasonDoy: 212,
+  lagDays: 1,
+};
 
 const perInit = (calendar: SeasonCalendar, initDate: string, gridDoys?: number[]): string =>
   calibrationKey('hindcast_oos_per_init_date', { calendar, initDate, ...(gridDoys ? { gridDoys } : {}) });
@@ -59,27 +69,41 @@ describe('calibrationKey', () => {
 });
 
 /** Calendars of both offsets, any start day that exists every year, harvest well inside a season. */
-const calendars = fc.record({
-  month: fc.integer({ min: 1, max: 12 }),
-  day: fc.integer({ min: 1, max: 28 }),
-  offset: fc.constantFrom(0, -1),
-  harvest: fc.integer({ min: 2, max: 360 }),
-}).map(({ month, day, offset, harvest }): SeasonCalendar => ({ seasonStart: { month, day }, seasonStartYearOffset: offset, harvestSeasonDoy: harvest, lagDays: 1 }));
+const calendars = fc
+  .record({
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+    offset: fc.constantFrom(0, -1),
+    harvest: fc.integer({ min: 2, max: 360 }),
+  })
+  .map(
+    ({ month, day, offset, harvest }): SeasonCalendar => ({
+      seasonStart: { month, day },
+      seasonStartYearOffset: offset,
+      harvestSeasonDoy: harvest,
+      lagDays: 1,
+    }),
+  );
 
 describe('calibrationKey properties', () => {
   it('is the greatest grid day on or before the init season day, and the day itself on the grid', () => {
     fc.assert(
-      fc.property(calendars, fc.integer({ min: 1980, max: 2060 }), fc.integer({ min: 1, max: 365 }), (calendar, seasonYear, doy) => {
-        const initDate = epochDayToIso(dateForSeasonDoy(calendar, seasonYear, doy));
-        const key = perInit(calendar, initDate);
-        const grid = hindcastInitDoys(calendar);
-        const k = Number(key);
-        expect(key).toBe(String(k));
-        expect(grid).toContain(k);
-        expect(k).toBeLessThanOrEqual(doy);
-        expect(grid.filter((g) => g > k && g <= doy)).toEqual([]);
-        if (grid.includes(doy)) expect(k).toBe(doy);
-      }),
+      fc.property(
+        calendars,
+        fc.integer({ min: 1980, max: 2060 }),
+        fc.integer({ min: 1, max: 365 }),
+        (calendar, seasonYear, doy) => {
+          const initDate = epochDayToIso(dateForSeasonDoy(calendar, seasonYear, doy));
+          const key = perInit(calendar, initDate);
+          const grid = hindcastInitDoys(calendar);
+          const k = Number(key);
+          expect(key).toBe(String(k));
+          expect(grid).toContain(k);
+          expect(k).toBeLessThanOrEqual(doy);
+          expect(grid.filter((g) => g > k && g <= doy)).toEqual([]);
+          if (grid.includes(doy)) expect(k).toBe(doy);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -88,7 +112,9 @@ describe('calibrationKey properties', () => {
     fc.assert(
       fc.property(calendars, fc.integer({ min: 1, max: 365 }), (calendar, doy) => {
         // 2020 and 2024 are leap years, 2021-2023 are not; with offset −1 the season year's February is the one crossed.
-        const keys = [2020, 2021, 2022, 2023, 2024].map((y) => perInit(calendar, epochDayToIso(dateForSeasonDoy(calendar, y, doy))));
+        const keys = [2020, 2021, 2022, 2023, 2024].map((y) =>
+          perInit(calendar, epochDayToIso(dateForSeasonDoy(calendar, y, doy))),
+        );
         expect(new Set(keys).size).toBe(1);
       }),
       { numRuns: 300 },
@@ -97,11 +123,18 @@ describe('calibrationKey properties', () => {
 
   it('an off-grid date between two grid days takes the earlier one (offset −1 calendars too)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1990, max: 2050 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 1, max: 6 }), (year, week, extra) => {
-        const gridDay = 1 + 7 * week;
-        const initDate = epochDayToIso(isoToEpochDay(epochDayToIso(dateForSeasonDoy(soybeansBra, year, gridDay))) + extra);
-        expect(perInit(soybeansBra, initDate)).toBe(String(gridDay));
-      }),
+      fc.property(
+        fc.integer({ min: 1990, max: 2050 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 1, max: 6 }),
+        (year, week, extra) => {
+          const gridDay = 1 + 7 * week;
+          const initDate = epochDayToIso(
+            isoToEpochDay(epochDayToIso(dateForSeasonDoy(soybeansBra, year, gridDay))) + extra,
+          );
+          expect(perInit(soybeansBra, initDate)).toBe(String(gridDay));
+        },
+      ),
     );
   });
 });

@@ -16,7 +16,8 @@ const SCOPES: Readonly<Record<ResidualMode, CalibrationScope>> = {
 /** The scope under which a residual mode files its half-widths. */
 export function calibrationScope(mode: ResidualMode): CalibrationScope {
   const scope = SCOPES[mode];
-  if (scope === undefined) throw new ContractError(`residual mode ${JSON.stringify(mode)}: expected one of ${Object.keys(SCOPES).join(', ')}`);
+  if (scope === undefined)
+    throw new ContractError(`residual mode ${JSON.stringify(mode)}: expected one of ${Object.keys(SCOPES).join(', ')}`);
   return scope;
 }
 
@@ -56,15 +57,20 @@ export function calibrationKey(mode: ResidualMode, input: CalibrationKeyInput): 
 function yearKey(fold: number | string | undefined): string {
   const text = fold === undefined ? '' : String(fold);
   if (text === 'production' || /^\d{4}$/.test(text)) return text;
-  throw new ContractError(`calibration key of hindcast_oos_per_year: expected a test year (e.g. 2018) or "production", got ${fold === undefined ? 'nothing' : JSON.stringify(fold)}`);
+  throw new ContractError(
+    `calibration key of hindcast_oos_per_year: expected a test year (e.g. 2018) or "production", got ${fold === undefined ? 'nothing' : JSON.stringify(fold)}`,
+  );
 }
 
 function gridDoyOnOrBefore({ calendar, initDate, seasonYear, gridDoys }: CalibrationKeyInput): number {
   if (calendar === undefined || initDate === undefined) {
-    throw new ContractError('calibration key of hindcast_oos_per_init_date: expected { calendar, initDate }; the key is the season day of the init date');
+    throw new ContractError(
+      'calibration key of hindcast_oos_per_init_date: expected { calendar, initDate }; the key is the season day of the init date',
+    );
   }
   const day = typeof initDate === 'string' ? isoToEpochDay(initDate, 'init date') : initDate;
-  if (!Number.isSafeInteger(day)) throw new ContractError(`calibration key: init date expected a whole epoch day, got ${String(initDate)}`);
+  if (!Number.isSafeInteger(day))
+    throw new ContractError(`calibration key: init date expected a whole epoch day, got ${String(initDate)}`);
   const season = seasonYear ?? seasonYearOf(calendar, day);
   const doy = seasonDoy(calendar, season, day);
   const grid = gridDoys ?? hindcastInitDoys(calendar);

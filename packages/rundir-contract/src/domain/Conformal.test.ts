@@ -18,7 +18,8 @@ import {
 const LEVELS = [0.5, 0.68, 0.8, 0.9, 0.95, 0.99] as const;
 const INF = Number.POSITIVE_INFINITY;
 /** Residuals whose absolute values are 1..n, signs alternating, in a shuffled order. */
-const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => ((i * 7) % n) + 1).map((v, i) => (i % 2 === 0 ? v : -v));
+const oneTo = (n: number): number[] =>
+  Array.from({ length: n }, (_, i) => ((i * 7) % n) + 1).map((v, i) => (i % 2 === 0 ? v : -v));
 
 describe('splitConformalHalfWidth: hand-computed cases', () => {
   // |r| = 1..n, so the k-th smallest is k. Rank ⌈(n+1)·L⌉:
@@ -61,16 +62,20 @@ describe('splitConformalHalfWidth: hand-computed cases', () => {
 
   it('equals an independent order-statistic computation on random residuals (fast-check)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { maxLength: 60 }), fc.constantFrom(...LEVELS), (residuals, level) => {
-        const n = residuals.length;
-        const width = splitConformalHalfWidth(residuals, level);
-        // Independent: the smallest |r| h whose count of |r| <= h reaches (n+1)·L, compared in integers.
-        const target = (n + 1) * Math.round(level * 100); // in percent units
-        const abs = residuals.map(Math.abs);
-        const candidates = abs.filter((h) => abs.filter((a) => a <= h).length * 100 >= target);
-        const expected = candidates.length === 0 ? INF : Math.min(...candidates);
-        expect(width).toBe(expected);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { maxLength: 60 }),
+        fc.constantFrom(...LEVELS),
+        (residuals, level) => {
+          const n = residuals.length;
+          const width = splitConformalHalfWidth(residuals, level);
+          // Independent: the smallest |r| h whose count of |r| <= h reaches (n+1)·L, compared in integers.
+          const target = (n + 1) * Math.round(level * 100); // in percent units
+          const abs = residuals.map(Math.abs);
+          const candidates = abs.filter((h) => abs.filter((a) => a <= h).length * 100 >= target);
+          const expected = candidates.length === 0 ? INF : Math.min(...candidates);
+          expect(width).toBe(expected);
+        },
+      ),
       { seed: 20261204, numRuns: 500 },
     );
   });
@@ -80,8 +85,12 @@ describe('conformalHalfWidths', () => {
   it('equals the single-level functions at every level, for both methods (fast-check)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { maxLength: 50 }), (residuals) => {
-        expect(conformalHalfWidths('split_conformal', residuals, LEVELS)).toEqual(LEVELS.map((l) => splitConformalHalfWidth(residuals, l)));
-        expect(conformalHalfWidths('quantile', residuals, LEVELS)).toEqual(LEVELS.map((l) => quantileHalfWidth(residuals, l)));
+        expect(conformalHalfWidths('split_conformal', residuals, LEVELS)).toEqual(
+          LEVELS.map((l) => splitConformalHalfWidth(residuals, l)),
+        );
+        expect(conformalHalfWidths('quantile', residuals, LEVELS)).toEqual(
+          LEVELS.map((l) => quantileHalfWidth(residuals, l)),
+        );
       }),
       { seed: 3, numRuns: 200 },
     );
@@ -109,22 +118,27 @@ describe('quantileHalfWidth', () => {
     expect(quantileHalfWidth([1, -2, 3, -4], 0.8)).toBeCloseTo(3.4, 12);
     expect(quantileHalfWidth([1, -2, 3, -4], 0.9)).toBeCloseTo(3.7, 12);
     // n = 9, |r| = 1..9: positions 8·L = 4, 5.44, 6.4, 7.2, 7.6, 7.92 → 5, 6.44, 7.4, 8.2, 8.6, 8.92.
-    expect(LEVELS.map((l) => quantileHalfWidth(oneTo(9), l))).toEqual([5, 6.44, 7.4, 8.2, 8.6, 8.92].map((v) => expect.closeTo(v, 12)));
+    expect(LEVELS.map((l) => quantileHalfWidth(oneTo(9), l))).toEqual(
+      [5, 6.44, 7.4, 8.2, 8.6, 8.92].map((v) => expect.closeTo(v, 12)),
+    );
     expect(quantileHalfWidth([7], 0.99)).toBe(7);
     expect(quantileHalfWidth([], 0.5)).toBe(INF);
   });
 
   it('lies between the min and max |r| and never decreases with the level (fast-check)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 1, maxLength: 40 }), (residuals) => {
-        const abs = residuals.map(Math.abs);
-        const widths = LEVELS.map((l) => quantileHalfWidth(residuals, l));
-        for (const w of widths) {
-          expect(w).toBeGreaterThanOrEqual(Math.min(...abs));
-          expect(w).toBeLessThanOrEqual(Math.max(...abs));
-        }
-        for (let i = 1; i < widths.length; i++) expect(widths[i]).toBeGreaterThanOrEqual(widths[i - 1] as number);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        (residuals) => {
+          const abs = residuals.map(Math.abs);
+          const widths = LEVELS.map((l) => quantileHalfWidth(residuals, l));
+          for (const w of widths) {
+            expect(w).toBeGreaterThanOrEqual(Math.min(...abs));
+            expect(w).toBeLessThanOrEqual(Math.max(...abs));
+          }
+          for (let i = 1; i < widths.length; i++) expect(widths[i]).toBeGreaterThanOrEqual(widths[i - 1] as number);
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });
@@ -147,7 +161,9 @@ describe('empirical coverage on exchangeable residuals', () => {
       });
     }
     const rates = covered.map((c) => c / trials);
-    LEVELS.forEach((level, j) => expect(Math.abs((rates[j] as number) - level), `level ${level}: coverage ${rates[j]}`).toBeLessThanOrEqual(0.02));
+    LEVELS.forEach((level, j) =>
+      expect(Math.abs((rates[j] as number) - level), `level ${level}: coverage ${rates[j]}`).toBeLessThanOrEqual(0.02),
+    );
   });
 });
 
@@ -156,12 +172,17 @@ describe('levels, bounds and bands', () => {
     expect(levelBasisPoints(0.95)).toBe(9500);
     expect(levelBasisPoints(1 - 0.2)).toBe(8000);
     expect(levelPercent(0.68)).toBe(68);
-    for (const bad of [0, 1, 1.5, -0.1, 0.12345, Number.NaN]) expect(() => splitConformalHalfWidth([1], bad)).toThrow(ContractError);
-    expect(() => splitConformalHalfWidth([1], 0.12345)).toThrow('conformal level: expected a level strictly between 0 and 1 in whole basis points (e.g. 0.8, 0.95), got 0.12345; use one of delivery.ci_levels');
+    for (const bad of [0, 1, 1.5, -0.1, 0.12345, Number.NaN])
+      expect(() => splitConformalHalfWidth([1], bad)).toThrow(ContractError);
+    expect(() => splitConformalHalfWidth([1], 0.12345)).toThrow(
+      'conformal level: expected a level strictly between 0 and 1 in whole basis points (e.g. 0.8, 0.95), got 0.12345; use one of delivery.ci_levels',
+    );
   });
 
   it('refuses non-finite residuals instead of sorting NaN somewhere', () => {
-    expect(() => splitConformalHalfWidth([1, Number.NaN], 0.5)).toThrow('splitConformalHalfWidth: residual 1 is NaN; residuals must be finite numbers (drop unknown observations first)');
+    expect(() => splitConformalHalfWidth([1, Number.NaN], 0.5)).toThrow(
+      'splitConformalHalfWidth: residual 1 is NaN; residuals must be finite numbers (drop unknown observations first)',
+    );
     expect(() => halfWidthFor('quantile', [Infinity], 0.5)).toThrow(ContractError);
   });
 
@@ -179,15 +200,29 @@ describe('levels, bounds and bands', () => {
       { method: 'quantile', adm_level: 'ADM0', key: '120', level: 0.8, half_width_kg_ha: 250, n_residuals: 4 },
       { method: 'split_conformal', adm_level: 'ADM0', key: '184', level: 0.8, half_width_kg_ha: 100, n_residuals: 4 },
     ];
-    expect(calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '120' }, 10_000, [0.95, 0.8])).toEqual([
+    expect(
+      calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '120' }, 10_000, [0.95, 0.8]),
+    ).toEqual([
       { level: 0.8, pct: 80, halfWidth: 300, nResiduals: 4, lower: 9700, upper: 10_300 },
       { level: 0.95, pct: 95, halfWidth: INF, nResiduals: 4, lower: -INF, upper: INF },
     ]);
-    expect(() => calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '183' }, 1, [0.8], 'conformal/x.parquet')).toThrow(
+    expect(() =>
+      calibratedBands(
+        rows,
+        { method: 'split_conformal', admLevel: 'ADM0', key: '183' },
+        1,
+        [0.8],
+        'conformal/x.parquet',
+      ),
+    ).toThrow(
       'conformal/x.parquet: no half-width for ADM0 split_conformal key "183" level 0.8 (no rows for that key (keys present: 120, 184)); rerun postprocess with this level in delivery.ci_levels',
     );
-    expect(() => calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '184' }, 1, [0.9])).toThrow('levels present: 0.8');
-    expect(() => calibratedBands(rows, { method: 'quantile', admLevel: 'ADM1', key: '184' }, 1, [0.8], 'c.parquet')).toThrow(
+    expect(() => calibratedBands(rows, { method: 'split_conformal', admLevel: 'ADM0', key: '184' }, 1, [0.9])).toThrow(
+      'levels present: 0.8',
+    );
+    expect(() =>
+      calibratedBands(rows, { method: 'quantile', admLevel: 'ADM1', key: '184' }, 1, [0.8], 'c.parquet'),
+    ).toThrow(
       'c.parquet: no ADM1 quantile half-widths (present: ADM0 quantile, ADM0 split_conformal); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds',
     );
   });

@@ -10,7 +10,9 @@ import { ContractError } from '../errors/ContractError.js';
 export function levelBasisPoints(level: number): number {
   const bp = Math.round(level * 10_000);
   if (!Number.isFinite(level) || Math.abs(level * 10_000 - bp) > 1e-6 || bp <= 0 || bp >= 10_000) {
-    throw new ContractError(`conformal level: expected a level strictly between 0 and 1 in whole basis points (e.g. 0.8, 0.95), got ${String(level)}; use one of delivery.ci_levels`);
+    throw new ContractError(
+      `conformal level: expected a level strictly between 0 and 1 in whole basis points (e.g. 0.8, 0.95), got ${String(level)}; use one of delivery.ci_levels`,
+    );
   }
   return bp;
 }
@@ -70,7 +72,11 @@ export function quantileHalfWidth(residuals: ArrayLike<number>, level: number): 
  * Half-widths of `method` at several levels from one sort of |r| (a calibration table computes every level of a
  * large residual set; the result equals calling the single-level function per level).
  */
-export function conformalHalfWidths(method: HalfWidthMethod, residuals: ArrayLike<number>, levels: readonly number[]): number[] {
+export function conformalHalfWidths(
+  method: HalfWidthMethod,
+  residuals: ArrayLike<number>,
+  levels: readonly number[],
+): number[] {
   const sorted = sortedAbsolute(residuals, method === 'quantile' ? 'quantileHalfWidth' : 'splitConformalHalfWidth');
   return levels.map((level) => halfWidthFor(method, sorted, level));
 }
@@ -82,7 +88,9 @@ export type HalfWidthMethod = 'split_conformal' | 'quantile';
 export function halfWidthFor(method: HalfWidthMethod, residuals: ArrayLike<number>, level: number): number {
   if (method === 'split_conformal') return splitConformalHalfWidth(residuals, level);
   if (method === 'quantile') return quantileHalfWidth(residuals, level);
-  throw new ContractError(`postprocess.conformal_method: expected split_conformal or quantile, got ${JSON.stringify(method)}`);
+  throw new ContractError(
+    `postprocess.conformal_method: expected split_conformal or quantile, got ${JSON.stringify(method)}`,
+  );
 }
 
 /** An interval around a centre: an infinite half-width gives −Infinity / +Infinity bounds, never a made-up number. */
@@ -92,8 +100,10 @@ export interface IntervalBounds {
 }
 
 export function intervalBounds(center: number, halfWidth: number): IntervalBounds {
-  if (!Number.isFinite(center)) throw new ContractError(`interval bounds: the centre must be a finite number, got ${String(center)}`);
-  if (!(halfWidth >= 0)) throw new ContractError(`interval bounds: the half-width must be >= 0 or +Infinity, got ${String(halfWidth)}`);
+  if (!Number.isFinite(center))
+    throw new ContractError(`interval bounds: the centre must be a finite number, got ${String(center)}`);
+  if (!(halfWidth >= 0))
+    throw new ContractError(`interval bounds: the half-width must be >= 0 or +Infinity, got ${String(halfWidth)}`);
   return { lower: center - halfWidth, upper: center + halfWidth };
 }
 
@@ -127,40 +137,67 @@ export interface CalibratedBand extends IntervalBounds {
  * by method, ADM level, key and level (levels compared in basis points). A missing combination is an error naming
  * what is absent — no fallback to another key or level.
  */
-export function calibratedBands(rows: readonly CalibrationEntry[], lookup: CalibrationLookup, center: number, levels: readonly number[], where = 'calibration'): CalibratedBand[] {
+export function calibratedBands(
+  rows: readonly CalibrationEntry[],
+  lookup: CalibrationLookup,
+  center: number,
+  levels: readonly number[],
+  where = 'calibration',
+): CalibratedBand[] {
   if (!rows.some((r) => r.method === lookup.method && r.adm_level === lookup.admLevel)) {
     const present = [...new Set(rows.map((r) => `${r.adm_level} ${r.method}`))].sort();
-    throw new ContractError(`${where}: no ${lookup.admLevel} ${lookup.method} half-widths (present: ${present.length ? present.join(', ') : 'none'}); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds`);
+    throw new ContractError(
+      `${where}: no ${lookup.admLevel} ${lookup.method} half-widths (present: ${present.length ? present.join(', ') : 'none'}); rerun postprocess, or set postprocess.conformal_method to a method the calibration holds`,
+    );
   }
-  const candidates = rows.filter((r) => r.method === lookup.method && r.adm_level === lookup.admLevel && r.key === lookup.key);
+  const candidates = rows.filter(
+    (r) => r.method === lookup.method && r.adm_level === lookup.admLevel && r.key === lookup.key,
+  );
   return [...levels]
     .sort((a, b) => a - b)
     .map((level) => {
       const bp = levelBasisPoints(level);
       const hit = candidates.find((r) => Math.round(r.level * 10_000) === bp);
       if (!hit) {
-        const present = candidates.length === 0 ? `no rows for that key (keys present: ${describeKeys(rows, lookup)})` : `levels present: ${[...new Set(candidates.map((r) => r.level))].sort((a, b) => a - b).join(', ')}`;
-        throw new ContractError(`${where}: no half-width for ${lookup.admLevel} ${lookup.method} key ${JSON.stringify(lookup.key)} level ${level} (${present}); rerun postprocess with this level in delivery.ci_levels`);
+        const present =
+          candidates.length === 0
+            ? `no rows for that key (keys present: ${describeKeys(rows, lookup)})`
+            : `levels present: ${[...new Set(candidates.map((r) => r.level))].sort((a, b) => a - b).join(', ')}`;
+        throw new ContractError(
+          `${where}: no half-width for ${lookup.admLevel} ${lookup.method} key ${JSON.stringify(lookup.key)} level ${level} (${present}); rerun postprocess with this level in delivery.ci_levels`,
+        );
       }
-      return { level, pct: Math.round(bp / 100), halfWidth: hit.half_width_kg_ha, nResiduals: hit.n_residuals, ...intervalBounds(center, hit.half_width_kg_ha) };
+      return {
+        level,
+        pct: Math.round(bp / 100),
+        halfWidth: hit.half_width_kg_ha,
+        nResiduals: hit.n_residuals,
+        ...intervalBounds(center, hit.half_width_kg_ha),
+      };
     });
 }
 
 function describeKeys(rows: readonly CalibrationEntry[], lookup: CalibrationLookup): string {
-  const keys = [...new Set(rows.filter((r) => r.method === lookup.method && r.adm_level === lookup.admLevel).map((r) => r.key))].sort();
+  const keys = [
+    ...new Set(rows.filter((r) => r.method === lookup.method && r.adm_level === lookup.admLevel).map((r) => r.key)),
+  ].sort();
   if (keys.length === 0) return 'none';
   return keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, … (${keys.length} keys)` : keys.join(', ');
 }
 
 function assertCount(n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new ContractError(`conformal rank: expected a residual count >= 0, got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ContractError(`conformal rank: expected a residual count >= 0, got ${String(n)}`);
 }
 
 function sortedAbsolute(residuals: ArrayLike<number>, where: string): Float64Array {
   const out = new Float64Array(residuals.length);
   for (let i = 0; i < residuals.length; i++) {
     const r = residuals[i] as number;
-    if (!Number.isFinite(r)) throw new ContractError(`${where}: residual ${i} is ${String(r)}; residuals must be finite numbers (drop unknown observations first)`);
+    if (!Number.isFinite(r))
+      throw new ContractError(
+        `${where}: residual ${i} is ${String(r)}; residuals must be finite numbers (drop unknown observations first)`,
+      );
     out[i] = Math.abs(r);
   }
   return out.sort();

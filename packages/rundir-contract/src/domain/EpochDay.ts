@@ -16,8 +16,18 @@ export interface CivilDate {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ] as const;
 
 export function isLeapYear(year: number): boolean {
@@ -81,7 +91,10 @@ export function isoToEpochDay(iso: string, what = 'date'): EpochDay {
   if (!m) {
     throw new ContractError(`${what}: expected an ISO date YYYY-MM-DD (e.g. 2024-08-01), got ${JSON.stringify(iso)}`);
   }
-  return civilToEpochDay({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, `${what} ${JSON.stringify(iso)}`);
+  return civilToEpochDay(
+    { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) },
+    `${what} ${JSON.stringify(iso)}`,
+  );
 }
 
 /** Formats an epoch day as `YYYY-MM-DD`; years outside 0000-9999 have no such form and are refused. */
@@ -101,7 +114,8 @@ export function dayOfYear(epochDay: EpochDay): number {
 
 export function addDays(epochDay: EpochDay, days: number): EpochDay {
   assertEpochDay(epochDay, 'epoch day');
-  if (!Number.isSafeInteger(days)) throw new ContractError(`addDays: expected a whole number of days, got ${String(days)}`);
+  if (!Number.isSafeInteger(days))
+    throw new ContractError(`addDays: expected a whole number of days, got ${String(days)}`);
   return epochDay + days;
 }
 

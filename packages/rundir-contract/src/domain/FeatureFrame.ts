@@ -22,7 +22,12 @@ export interface FeatureFrame {
  * indices, in that order: a fold's test year without copying the whole table). `where` names the file in errors.
  * A feature the table lacks is an error naming it; nulls (plain-array nulls or a null mask) become NaN.
  */
-export function featureFrameFromTable(table: Frame, featureColumns: readonly string[], where: string, options: { rows?: ArrayLike<number> } = {}): FeatureFrame {
+export function featureFrameFromTable(
+  table: Frame,
+  featureColumns: readonly string[],
+  where: string,
+  options: { rows?: ArrayLike<number> } = {},
+): FeatureFrame {
   const missing = featureColumns.filter((name) => !(name in table.columns));
   if (missing.length > 0) {
     throw new EvaluationError(
@@ -31,12 +36,16 @@ export function featureFrameFromTable(table: Frame, featureColumns: readonly str
     );
   }
   for (const key of ['year', 'geo_identifier', 'init_date']) {
-    if (!(key in table.columns)) throw new EvaluationError(`${where}: column "${key}" missing; a feature table has year, geo_identifier and init_date`);
+    if (!(key in table.columns))
+      throw new EvaluationError(
+        `${where}: column "${key}" missing; a feature table has year, geo_identifier and init_date`,
+      );
   }
   const rows = options.rows ?? Int32Array.from({ length: table.numRows }, (_, i) => i);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
-    if (!Number.isInteger(r) || r < 0 || r >= table.numRows) throw new EvaluationError(`${where}: row index ${r} outside the table's ${table.numRows} rows`);
+    if (!Number.isInteger(r) || r < 0 || r >= table.numRows)
+      throw new EvaluationError(`${where}: row index ${r} outside the table's ${table.numRows} rows`);
   }
   return {
     numRows: rows.length,
@@ -60,7 +69,7 @@ export function assertFeatureOrder(frame: FeatureFrame, expected: readonly strin
       throw new EvaluationError(
         `${where}: feature ${j} is ${found[j] === undefined ? 'absent' : JSON.stringify(found[j])} but the model expects ` +
           `${expected[j] === undefined ? 'no more features' : JSON.stringify(expected[j])} (${expected.length} features in the model, ${found.length} in the frame); ` +
-          'build the frame with the model\'s feature_columns',
+          "build the frame with the model's feature_columns",
       );
     }
   }
@@ -95,7 +104,9 @@ function integerColumn(table: Frame, name: string, where: string, rows: ArrayLik
     const r = rows[i] as number;
     const v = column[r];
     if (v === null || typeof v !== 'number' || (mask !== undefined && mask[r] === 1)) {
-      throw new EvaluationError(`${where}: row ${r} column "${name}" is ${v === null || mask?.[r] === 1 ? 'null' : JSON.stringify(v)}; key columns are never null`);
+      throw new EvaluationError(
+        `${where}: row ${r} column "${name}" is ${v === null || mask?.[r] === 1 ? 'null' : JSON.stringify(v)}; key columns are never null`,
+      );
     }
     out[i] = v;
   }
@@ -108,7 +119,10 @@ function stringColumn(table: Frame, name: string, where: string, rows: ArrayLike
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
     const v = column[r];
-    if (typeof v !== 'string') throw new EvaluationError(`${where}: row ${r} column "${name}" is ${JSON.stringify(v)}; expected a geo identifier`);
+    if (typeof v !== 'string')
+      throw new EvaluationError(
+        `${where}: row ${r} column "${name}" is ${JSON.stringify(v)}; expected a geo identifier`,
+      );
     out[i] = v;
   }
   return out;

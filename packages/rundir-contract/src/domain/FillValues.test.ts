@@ -38,8 +38,12 @@ describe('featureFrameFromTable', () => {
   it('checks the order against a model feature list, naming the first difference', () => {
     const frame = featureFrameFromTable(table, ['a', 'b'], 'p');
     expect(() => assertFeatureOrder(frame, ['a', 'b'], 'model.json')).not.toThrow();
-    expect(() => assertFeatureOrder(frame, ['b', 'a'], 'model.json')).toThrow(/^model\.json: feature 0 is "a" but the model expects "b"/);
-    expect(() => assertFeatureOrder(frame, ['a'], 'model.json')).toThrow(/feature 1 is "b" but the model expects no more features/);
+    expect(() => assertFeatureOrder(frame, ['b', 'a'], 'model.json')).toThrow(
+      /^model\.json: feature 0 is "a" but the model expects "b"/,
+    );
+    expect(() => assertFeatureOrder(frame, ['a'], 'model.json')).toThrow(
+      /feature 1 is "b" but the model expects no more features/,
+    );
   });
 
   it('takes only the rows asked, in that order', () => {
@@ -50,12 +54,22 @@ describe('featureFrameFromTable', () => {
       [6, 5],
       [9, Number.NaN],
     ]);
-    expect(() => featureFrameFromTable(table, ['b'], 'p', { rows: [3] })).toThrow(/^p: row index 3 outside the table's 3 rows/);
+    expect(() => featureFrameFromTable(table, ['b'], 'p', { rows: [3] })).toThrow(
+      /^p: row index 3 outside the table's 3 rows/,
+    );
   });
 });
 
 describe('applyFillValues', () => {
-  const fills: Frame = { numRows: 3, columnNames: ['feature', 'value', 'method'], columns: { feature: ['a', 'b', 'c'], value: Float64Array.from([10, 20, 30]), method: ['median', 'median', 'median'] } };
+  const fills: Frame = {
+    numRows: 3,
+    columnNames: ['feature', 'value', 'method'],
+    columns: {
+      feature: ['a', 'b', 'c'],
+      value: Float64Array.from([10, 20, 30]),
+      method: ['median', 'median', 'median'],
+    },
+  };
 
   it('replaces exactly the missing values by the feature fill value, leaving the input untouched', () => {
     const frame = featureFrameFromTable(table, ['a', 'b', 'c'], 'p');
@@ -71,20 +85,37 @@ describe('applyFillValues', () => {
 
   it('refuses a feature without a fill value, and a NaN that would survive imputation', () => {
     const frame = featureFrameFromTable(table, ['a', 'b'], 'p');
-    expect(() => applyFillValues(frame, new Map([['a', 1]]), 'fill.parquet')).toThrow(/^fill\.parquet: no fill value for feature "b"/);
-    expect(() => applyFillValues(frame, new Map([['a', Number.NaN], ['b', 1]]), 'fill.parquet')).toThrow(
-      /^fill\.parquet: feature "a" has fill value NaN, so its missing values would survive imputation/,
+    expect(() => applyFillValues(frame, new Map([['a', 1]]), 'fill.parquet')).toThrow(
+      /^fill\.parquet: no fill value for feature "b"/,
     );
+    expect(() =>
+      applyFillValues(
+        frame,
+        new Map([
+          ['a', Number.NaN],
+          ['b', 1],
+        ]),
+        'fill.parquet',
+      ),
+    ).toThrow(/^fill\.parquet: feature "a" has fill value NaN, so its missing values would survive imputation/);
   });
 
   it('refuses a non-finite fill value even where no value is missing (the artifact is broken)', () => {
     const complete = featureFrameFromTable(table, ['c'], 'p', { rows: [0, 2] });
     expect(firstMissing(complete)).toBeUndefined();
-    expect(() => applyFillValues(complete, new Map([['c', Number.POSITIVE_INFINITY]]), 'fill.parquet')).toThrow(/^fill\.parquet: feature "c" has fill value Infinity/);
+    expect(() => applyFillValues(complete, new Map([['c', Number.POSITIVE_INFINITY]]), 'fill.parquet')).toThrow(
+      /^fill\.parquet: feature "c" has fill value Infinity/,
+    );
   });
 
   it('refuses a repeated feature in the fill table', () => {
-    const twice: Frame = { numRows: 2, columnNames: ['feature', 'value'], columns: { feature: ['a', 'a'], value: Float64Array.from([1, 2]) } };
-    expect(() => fillValuesFromTable(twice, 'f.parquet')).toThrow(/^f\.parquet: row 1 column "feature": "a" appears twice/);
+    const twice: Frame = {
+      numRows: 2,
+      columnNames: ['feature', 'value'],
+      columns: { feature: ['a', 'a'], value: Float64Array.from([1, 2]) },
+    };
+    expect(() => fillValuesFromTable(twice, 'f.parquet')).toThrow(
+      /^f\.parquet: row 1 column "feature": "a" appears twice/,
+    );
   });
 });

@@ -9,13 +9,20 @@ export type FillValues = ReadonlyMap<string, number>;
 export function fillValuesFromTable(table: Frame, where: string): FillValues {
   const features = table.columns.feature;
   const values = table.columns.value;
-  if (features === undefined || values === undefined) throw new EvaluationError(`${where}: expected columns "feature" and "value"`);
+  if (features === undefined || values === undefined)
+    throw new EvaluationError(`${where}: expected columns "feature" and "value"`);
   const out = new Map<string, number>();
   for (let i = 0; i < table.numRows; i++) {
     const feature = features[i];
     const value = values[i];
-    if (typeof feature !== 'string') throw new EvaluationError(`${where}: row ${i} column "feature" is ${JSON.stringify(feature)}; expected a feature name`);
-    if (out.has(feature)) throw new EvaluationError(`${where}: row ${i} column "feature": ${JSON.stringify(feature)} appears twice; one fill value per feature`);
+    if (typeof feature !== 'string')
+      throw new EvaluationError(
+        `${where}: row ${i} column "feature" is ${JSON.stringify(feature)}; expected a feature name`,
+      );
+    if (out.has(feature))
+      throw new EvaluationError(
+        `${where}: row ${i} column "feature": ${JSON.stringify(feature)} appears twice; one fill value per feature`,
+      );
     out.set(feature, typeof value === 'number' && table.nulls?.value?.[i] !== 1 ? value : Number.NaN);
   }
   return out;
@@ -27,11 +34,17 @@ export function fillValuesFromTable(table: Frame, where: string): FillValues {
  * imputation), is an error naming the feature, whether or not this frame has a missing value of it: a prediction
  * is never made from a silently missing value, nor from a broken fill-values artifact.
  */
-export function applyFillValues(frame: FeatureFrame, fillValues: FillValues, where = 'feature_fill_values.parquet'): FeatureFrame {
+export function applyFillValues(
+  frame: FeatureFrame,
+  fillValues: FillValues,
+  where = 'feature_fill_values.parquet',
+): FeatureFrame {
   const features = frame.featureNames.map((name, j) => {
     const fill = fillValues.get(name);
     if (fill === undefined) {
-      throw new EvaluationError(`${where}: no fill value for feature "${name}"; the fold was fitted on other features — refit (commodity-hindcast run fit)`);
+      throw new EvaluationError(
+        `${where}: no fill value for feature "${name}"; the fold was fitted on other features — refit (commodity-hindcast run fit)`,
+      );
     }
     if (!Number.isFinite(fill)) {
       // Refused even when this frame has no missing value of the feature: the artifact itself is broken.

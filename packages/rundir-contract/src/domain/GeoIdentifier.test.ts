@@ -64,7 +64,9 @@ describe('geoIdentifier', () => {
     expect(geoIdentifier({ country: 'USA', adm1: 'Iowa' })).toBe('ADM0:USA/ADM1:iowa');
     expect(geoIdentifier({ country: 'USA', adm1: 'IOWA', adm2: 'STORY' })).toBe('ADM0:USA/ADM1:iowa/ADM2:story');
     expect(geoIdentifier({ country: 'ESP', adm1: 'ES41', adm2: 'ES412' })).toBe('ADM0:ESP/ADM1:es41/ADM2:es412');
-    expect(geoIdentifier({ country: 'PRI', adm1: 'Puerto Rico', adm2: 'Añasco' })).toBe('ADM0:PRI/ADM1:puerto rico/ADM2:anasco');
+    expect(geoIdentifier({ country: 'PRI', adm1: 'Puerto Rico', adm2: 'Añasco' })).toBe(
+      'ADM0:PRI/ADM1:puerto rico/ADM2:anasco',
+    );
   });
 
   it('refuses an ADM2 without its ADM1', () => {
@@ -130,7 +132,7 @@ describe('compareGeo', () => {
   it('sorts by code point, not by locale', () => {
     const ids = [
       'ADM0:USA/ADM1:iowa/ADM2:story',
-      'ADM0:USA/ADM1:iowa/ADM2:o\'brien',
+      "ADM0:USA/ADM1:iowa/ADM2:o'brien",
       'ADM0:USA/ADM1:iowa/ADM2:de kalb',
       'ADM0:USA/ADM1:iowa/ADM2:de-kalb',
       'ADM0:USA/ADM1:iowa',
@@ -185,7 +187,12 @@ describe('US state lookups', () => {
       const [header, ...rows] = readFileSync(NASS_CSV, 'utf8').trim().split('\n');
       const columns = header!.split(',');
       const at = (name: string) => columns.indexOf(name);
-      const [geoidAt, fipsAt, alphaAt, countyAt] = [at('geoid'), at('state_fips'), at('state_alpha'), at('county_name')];
+      const [geoidAt, fipsAt, alphaAt, countyAt] = [
+        at('geoid'),
+        at('state_fips'),
+        at('state_alpha'),
+        at('county_name'),
+      ];
       const idByGeoid = new Map<string, string>();
       const disagreements = new Set<string>();
       for (const row of rows) {

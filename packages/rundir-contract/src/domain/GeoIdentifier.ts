@@ -24,7 +24,15 @@ const ADMIN_NAME = /^[a-z0-9][a-z0-9 .'-]*$/;
 const COMBINING_MARK = /\p{M}/gu;
 // Letters that NFD does not decompose into base + mark; folded so names like "Łódź" or "Øresund" normalise.
 const LETTER_FOLDS: Readonly<Record<string, string>> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
 };
 const LETTER_FOLD = /[ßæœøłđðþı]/g;
 // Typographic apostrophes (’ ‘ ʼ) and the backtick become the ASCII apostrophe of `o'brien`.
@@ -109,7 +117,10 @@ export function parentGeo(id: GeoIdentifier, level: AdmLevel): GeoIdentifier {
       `parentGeo(${JSON.stringify(id)}, ${level}): the identifier is ADM${parsed.level}, so it has no ADM${level} ancestor`,
     );
   }
-  return id.split('/').slice(0, level + 1).join('/');
+  return id
+    .split('/')
+    .slice(0, level + 1)
+    .join('/');
 }
 
 /** Orders geo identifiers by Unicode code point (as Parquet and DuckDB sort UTF-8), never by locale. */
@@ -131,7 +142,8 @@ function findProblem(id: string): ParsedGeoIdentifier | string {
   const values: string[] = [];
   for (const [level, segment] of segments.entries()) {
     const prefix = `ADM${level}:`;
-    if (!segment.startsWith(prefix)) return `segment ${level + 1} ${JSON.stringify(segment)} does not start with ${prefix}`;
+    if (!segment.startsWith(prefix))
+      return `segment ${level + 1} ${JSON.stringify(segment)} does not start with ${prefix}`;
     values.push(segment.slice(prefix.length));
   }
   const [country, adm1, adm2] = values;
@@ -150,19 +162,57 @@ function findProblem(id: string): ParsedGeoIdentifier | string {
 
 // One table so the alpha and FIPS lookups can never disagree: [FIPS, USPS alpha, name in normal form].
 const US_STATES: readonly (readonly [string, string, string])[] = [
-  ['01', 'AL', 'alabama'], ['02', 'AK', 'alaska'], ['04', 'AZ', 'arizona'], ['05', 'AR', 'arkansas'],
-  ['06', 'CA', 'california'], ['08', 'CO', 'colorado'], ['09', 'CT', 'connecticut'], ['10', 'DE', 'delaware'],
-  ['11', 'DC', 'district of columbia'], ['12', 'FL', 'florida'], ['13', 'GA', 'georgia'], ['15', 'HI', 'hawaii'],
-  ['16', 'ID', 'idaho'], ['17', 'IL', 'illinois'], ['18', 'IN', 'indiana'], ['19', 'IA', 'iowa'],
-  ['20', 'KS', 'kansas'], ['21', 'KY', 'kentucky'], ['22', 'LA', 'louisiana'], ['23', 'ME', 'maine'],
-  ['24', 'MD', 'maryland'], ['25', 'MA', 'massachusetts'], ['26', 'MI', 'michigan'], ['27', 'MN', 'minnesota'],
-  ['28', 'MS', 'mississippi'], ['29', 'MO', 'missouri'], ['30', 'MT', 'montana'], ['31', 'NE', 'nebraska'],
-  ['32', 'NV', 'nevada'], ['33', 'NH', 'new hampshire'], ['34', 'NJ', 'new jersey'], ['35', 'NM', 'new mexico'],
-  ['36', 'NY', 'new york'], ['37', 'NC', 'north carolina'], ['38', 'ND', 'north dakota'], ['39', 'OH', 'ohio'],
-  ['40', 'OK', 'oklahoma'], ['41', 'OR', 'oregon'], ['42', 'PA', 'pennsylvania'], ['44', 'RI', 'rhode island'],
-  ['45', 'SC', 'south carolina'], ['46', 'SD', 'south dakota'], ['47', 'TN', 'tennessee'], ['48', 'TX', 'texas'],
-  ['49', 'UT', 'utah'], ['50', 'VT', 'vermont'], ['51', 'VA', 'virginia'], ['53', 'WA', 'washington'],
-  ['54', 'WV', 'west virginia'], ['55', 'WI', 'wisconsin'], ['56', 'WY', 'wyoming'],
+  ['01', 'AL', 'alabama'],
+  ['02', 'AK', 'alaska'],
+  ['04', 'AZ', 'arizona'],
+  ['05', 'AR', 'arkansas'],
+  ['06', 'CA', 'california'],
+  ['08', 'CO', 'colorado'],
+  ['09', 'CT', 'connecticut'],
+  ['10', 'DE', 'delaware'],
+  ['11', 'DC', 'district of columbia'],
+  ['12', 'FL', 'florida'],
+  ['13', 'GA', 'georgia'],
+  ['15', 'HI', 'hawaii'],
+  ['16', 'ID', 'idaho'],
+  ['17', 'IL', 'illinois'],
+  ['18', 'IN', 'indiana'],
+  ['19', 'IA', 'iowa'],
+  ['20', 'KS', 'kansas'],
+  ['21', 'KY', 'kentucky'],
+  ['22', 'LA', 'louisiana'],
+  ['23', 'ME', 'maine'],
+  ['24', 'MD', 'maryland'],
+  ['25', 'MA', 'massachusetts'],
+  ['26', 'MI', 'michigan'],
+  ['27', 'MN', 'minnesota'],
+  ['28', 'MS', 'mississippi'],
+  ['29', 'MO', 'missouri'],
+  ['30', 'MT', 'montana'],
+  ['31', 'NE', 'nebraska'],
+  ['32', 'NV', 'nevada'],
+  ['33', 'NH', 'new hampshire'],
+  ['34', 'NJ', 'new jersey'],
+  ['35', 'NM', 'new mexico'],
+  ['36', 'NY', 'new york'],
+  ['37', 'NC', 'north carolina'],
+  ['38', 'ND', 'north dakota'],
+  ['39', 'OH', 'ohio'],
+  ['40', 'OK', 'oklahoma'],
+  ['41', 'OR', 'oregon'],
+  ['42', 'PA', 'pennsylvania'],
+  ['44', 'RI', 'rhode island'],
+  ['45', 'SC', 'south carolina'],
+  ['46', 'SD', 'south dakota'],
+  ['47', 'TN', 'tennessee'],
+  ['48', 'TX', 'texas'],
+  ['49', 'UT', 'utah'],
+  ['50', 'VT', 'vermont'],
+  ['51', 'VA', 'virginia'],
+  ['53', 'WA', 'washington'],
+  ['54', 'WV', 'west virginia'],
+  ['55', 'WI', 'wisconsin'],
+  ['56', 'WY', 'wyoming'],
 ];
 
 // Null-prototype records, so a lookup of "constructor" or "__proto__" is undefined rather than an Object method.
@@ -173,7 +223,11 @@ function lookup(pairs: Iterable<readonly [string, string]>): Readonly<Record<str
 }
 
 /** USPS two-letter code → ADM1 name in normal form (`IA` → `iowa`): the 50 states and DC. */
-export const US_STATE_BY_ALPHA: Readonly<Record<string, string>> = lookup(US_STATES.map(([, alpha, name]) => [alpha, name] as const));
+export const US_STATE_BY_ALPHA: Readonly<Record<string, string>> = lookup(
+  US_STATES.map(([, alpha, name]) => [alpha, name] as const),
+);
 
 /** Two-digit state FIPS code → ADM1 name in normal form (`19` → `iowa`): the 50 states and DC. */
-export const US_STATE_BY_FIPS: Readonly<Record<string, string>> = lookup(US_STATES.map(([fips, , name]) => [fips, name] as const));
+export const US_STATE_BY_FIPS: Readonly<Record<string, string>> = lookup(
+  US_STATES.map(([fips, , name]) => [fips, name] as const),
+);

@@ -22,9 +22,27 @@ function frameOf(names: string[], rows: number[][]): FeatureFrame {
 
 describe('ridge and pca_ridge', () => {
   it('ridge: intercept + Σ coef·(x − mean)/scale, by hand', () => {
-    const model: Model = { kind: 'ridge', feature_columns: ['a', 'b'], standardisation: { means: [1, 10], scales: [2, 5] }, alpha: 1, intercept: 100, coefficients: [3, -4] };
+    const model: Model = {
+      kind: 'ridge',
+      feature_columns: ['a', 'b'],
+      standardisation: { means: [1, 10], scales: [2, 5] },
+      alpha: 1,
+      intercept: 100,
+      coefficients: [3, -4],
+    };
     // row 1: 100 + 3·(5−1)/2 − 4·(20−10)/5 = 100 + 6 − 8 = 98; row 2: 100 + 3·(−1−1)/2 − 4·(10−10)/5 = 97
-    expect([...predict(model, frameOf(['a', 'b'], [[5, 20], [-1, 10]]))]).toEqual([98, 97]);
+    expect([
+      ...predict(
+        model,
+        frameOf(
+          ['a', 'b'],
+          [
+            [5, 20],
+            [-1, 10],
+          ],
+        ),
+      ),
+    ]).toEqual([98, 97]);
   });
 
   it('pca_ridge equals the matrix product intercept + Z·Cᵀ·β on random data', () => {
@@ -38,7 +56,15 @@ describe('ridge and pca_ridge', () => {
     const coefficients = Array.from({ length: k }, () => 20 * (rand() - 0.5));
     const rows = Array.from({ length: n }, () => Array.from({ length: p }, () => 20 * rand()));
     const names = Array.from({ length: p }, (_, j) => `f${j}`);
-    const model: Model = { kind: 'pca_ridge', feature_columns: names, standardisation: { means, scales }, alpha: 1, components, intercept: 42, coefficients };
+    const model: Model = {
+      kind: 'pca_ridge',
+      feature_columns: names,
+      standardisation: { means, scales },
+      alpha: 1,
+      components,
+      intercept: 42,
+      coefficients,
+    };
     const got = predict(model, frameOf(names, rows));
     // Independent: Z (n×p), S = Z·Cᵀ (n×k), y = 42 + S·β.
     rows.forEach((row, i) => {
@@ -49,11 +75,34 @@ describe('ridge and pca_ridge', () => {
     });
   });
 
-  it('refuses a missing value, a feature order other than the model\'s, and mismatched arrays, each in one line', () => {
-    const model: Model = { kind: 'ridge', feature_columns: ['a', 'b'], standardisation: { means: [0, 0], scales: [1, 1] }, alpha: 1, intercept: 0, coefficients: [1, 1] };
-    expect(() => predict(model, frameOf(['a', 'b'], [[1, 2], [Number.NaN, 2]]), 'm.json')).toThrow(/^m\.json: row 1 feature "a" is missing \(NaN\) and a ridge model cannot use it/);
-    expect(() => predict(model, frameOf(['b', 'a'], [[1, 2]]), 'm.json')).toThrow(/^m\.json: feature 0 is "b" but the model expects "a"/);
-    expect(() => predict({ ...model, coefficients: [1] }, frameOf(['a', 'b'], [[1, 2]]), 'm.json')).toThrow(EvaluationError);
+  it("refuses a missing value, a feature order other than the model's, and mismatched arrays, each in one line", () => {
+    const model: Model = {
+      kind: 'ridge',
+      feature_columns: ['a', 'b'],
+      standardisation: { means: [0, 0], scales: [1, 1] },
+      alpha: 1,
+      intercept: 0,
+      coefficients: [1, 1],
+    };
+    expect(() =>
+      predict(
+        model,
+        frameOf(
+          ['a', 'b'],
+          [
+            [1, 2],
+            [Number.NaN, 2],
+          ],
+        ),
+        'm.json',
+      ),
+    ).toThrow(/^m\.json: row 1 feature "a" is missing \(NaN\) and a ridge model cannot use it/);
+    expect(() => predict(model, frameOf(['b', 'a'], [[1, 2]]), 'm.json')).toThrow(
+      /^m\.json: feature 0 is "b" but the model expects "a"/,
+    );
+    expect(() => predict({ ...model, coefficients: [1] }, frameOf(['a', 'b'], [[1, 2]]), 'm.json')).toThrow(
+      EvaluationError,
+    );
   });
 });
 
@@ -67,8 +116,22 @@ const handForest: Gbdt = {
   learning_rate: 0.1,
   params: {},
   trees: [
-    { feature: [0, -1, 1, -1, -1], threshold: [0.5, 0, 2, 0, 0], left: [1, 0, 3, 0, 0], right: [2, 0, 4, 0, 0], default_left: [false, false, true, false, false], value: [0, 1, 0, 10, 100] },
-    { feature: [1, -1, -1], threshold: [-1, 0, 0], left: [1, 0, 0], right: [2, 0, 0], default_left: [true, false, false], value: [0, 0.25, -0.5] },
+    {
+      feature: [0, -1, 1, -1, -1],
+      threshold: [0.5, 0, 2, 0, 0],
+      left: [1, 0, 3, 0, 0],
+      right: [2, 0, 4, 0, 0],
+      default_left: [false, false, true, false, false],
+      value: [0, 1, 0, 10, 100],
+    },
+    {
+      feature: [1, -1, -1],
+      threshold: [-1, 0, 0],
+      left: [1, 0, 0],
+      right: [2, 0, 0],
+      default_left: [true, false, false],
+      value: [0, 0.25, -0.5],
+    },
   ],
 };
 
@@ -89,7 +152,9 @@ describe('gbdt', () => {
     const p = 8;
     const forest = randomForest(rand, p, 40, 15);
     expect(ModelSchema.safeParse(forest).success).toBe(true);
-    const rows = Array.from({ length: 300 }, () => Array.from({ length: p }, () => (rand() < 0.1 ? Number.NaN : rand())));
+    const rows = Array.from({ length: 300 }, () =>
+      Array.from({ length: p }, () => (rand() < 0.1 ? Number.NaN : rand())),
+    );
     const got = predict(forest, frameOf(forest.feature_columns, rows));
     rows.forEach((row, i) => {
       const expected = forest.trees.reduce((sum, tree) => sum + walk(tree, 0, row), forest.base_score);
@@ -103,16 +168,38 @@ describe('gbdt', () => {
     const shallow = randomForest(rand, p, 5, 8);
     const deep = randomForest(rand, p, 3, 30, true);
     const forest: Gbdt = { ...shallow, trees: [...shallow.trees, ...deep.trees] };
-    const rows = Array.from({ length: 101 }, () => Array.from({ length: p }, () => (rand() < 0.1 ? Number.NaN : rand())));
+    const rows = Array.from({ length: 101 }, () =>
+      Array.from({ length: p }, () => (rand() < 0.1 ? Number.NaN : rand())),
+    );
     const got = predict(forest, frameOf(forest.feature_columns, rows));
-    rows.forEach((row, i) => expect(got[i]).toBe(forest.trees.reduce((sum, tree) => sum + walk(tree, 0, row), forest.base_score)));
+    rows.forEach((row, i) =>
+      expect(got[i]).toBe(forest.trees.reduce((sum, tree) => sum + walk(tree, 0, row), forest.base_score)),
+    );
   });
 
   it('refuses malformed trees before walking them', () => {
-    const cycle: Tree = { feature: [0, 0], threshold: [1, 1], left: [1, 1], right: [1, 0], default_left: [true, true], value: [0, 0] };
-    const outside: Tree = { feature: [5, -1, -1], threshold: [1, 0, 0], left: [1, 0, 0], right: [2, 0, 0], default_left: [true, false, false], value: [0, 1, 2] };
-    expect(() => compileModel({ ...handForest, trees: [cycle] }, 'm.json')).toThrow(/^m\.json: trees\[0\] (node 1 is the child of two nodes|node 1 has child 0)/);
-    expect(() => compileModel({ ...handForest, trees: [outside] }, 'm.json')).toThrow(/^m\.json: trees\[0\] node 0 splits on feature 5, outside the 2 feature columns/);
+    const cycle: Tree = {
+      feature: [0, 0],
+      threshold: [1, 1],
+      left: [1, 1],
+      right: [1, 0],
+      default_left: [true, true],
+      value: [0, 0],
+    };
+    const outside: Tree = {
+      feature: [5, -1, -1],
+      threshold: [1, 0, 0],
+      left: [1, 0, 0],
+      right: [2, 0, 0],
+      default_left: [true, false, false],
+      value: [0, 1, 2],
+    };
+    expect(() => compileModel({ ...handForest, trees: [cycle] }, 'm.json')).toThrow(
+      /^m\.json: trees\[0\] (node 1 is the child of two nodes|node 1 has child 0)/,
+    );
+    expect(() => compileModel({ ...handForest, trees: [outside] }, 'm.json')).toThrow(
+      /^m\.json: trees\[0\] node 0 splits on feature 5, outside the 2 feature columns/,
+    );
   });
 });
 
@@ -150,5 +237,12 @@ function randomForest(rand: () => number, p: number, nTrees: number, nLeaves: nu
     }
     return tree;
   });
-  return { kind: 'gbdt', feature_columns: Array.from({ length: p }, (_, j) => `f${j}`), base_score: 3.5, learning_rate: 0.05, params: {}, trees };
+  return {
+    kind: 'gbdt',
+    feature_columns: Array.from({ length: p }, (_, j) => `f${j}`),
+    base_score: 3.5,
+    learning_rate: 0.05,
+    params: {},
+    trees,
+  };
 }

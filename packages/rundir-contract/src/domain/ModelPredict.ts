@@ -22,9 +22,23 @@ export type Predictor = (frame: FeatureFrame) => Float64Array;
 export function compileModel(model: Model, where = 'model.json'): Predictor {
   switch (model.kind) {
     case 'ridge':
-      return compileLinear(model.feature_columns, model.standardisation, [], model.coefficients, model.intercept, where);
+      return compileLinear(
+        model.feature_columns,
+        model.standardisation,
+        [],
+        model.coefficients,
+        model.intercept,
+        where,
+      );
     case 'pca_ridge':
-      return compileLinear(model.feature_columns, model.standardisation, model.components, model.coefficients, model.intercept, where);
+      return compileLinear(
+        model.feature_columns,
+        model.standardisation,
+        model.components,
+        model.coefficients,
+        model.intercept,
+        where,
+      );
     case 'gbdt':
       return compileForest(model, where);
   }
@@ -47,14 +61,21 @@ function compileLinear(
   const { means, scales } = standardisation;
   const kind = components.length === 0 ? 'ridge' : 'pca_ridge';
   if (means.length !== p || scales.length !== p) {
-    throw new EvaluationError(`${where}: standardisation has ${means.length} means and ${scales.length} scales for ${p} feature columns; refit (commodity-hindcast run fit)`);
+    throw new EvaluationError(
+      `${where}: standardisation has ${means.length} means and ${scales.length} scales for ${p} feature columns; refit (commodity-hindcast run fit)`,
+    );
   }
   const nTerms = kind === 'ridge' ? p : components.length;
   if (coefficients.length !== nTerms) {
-    throw new EvaluationError(`${where}: ${coefficients.length} coefficients for ${nTerms} ${kind === 'ridge' ? 'feature columns' : 'PCA components'}; refit (commodity-hindcast run fit)`);
+    throw new EvaluationError(
+      `${where}: ${coefficients.length} coefficients for ${nTerms} ${kind === 'ridge' ? 'feature columns' : 'PCA components'}; refit (commodity-hindcast run fit)`,
+    );
   }
   components.forEach((component, c) => {
-    if (component.length !== p) throw new EvaluationError(`${where}: components[${c}] has ${component.length} loadings for ${p} feature columns; refit (commodity-hindcast run fit)`);
+    if (component.length !== p)
+      throw new EvaluationError(
+        `${where}: components[${c}] has ${component.length} loadings for ${p} feature columns; refit (commodity-hindcast run fit)`,
+      );
   });
   return (frame) => {
     assertFeatureOrder(frame, featureColumns, where);
@@ -144,7 +165,14 @@ function compileForest(model: Extract<Model, { kind: 'gbdt' }>, where: string): 
 }
 
 /** Adds tree t's leaf value to `sums[i]` for each of `count` rows; four rows walk side by side for parallelism. */
-function walkTree(forest: FlatForest, t: number, rows: Float64Array, p: number, count: number, sums: Float64Array): void {
+function walkTree(
+  forest: FlatForest,
+  t: number,
+  rows: Float64Array,
+  p: number,
+  count: number,
+  sums: Float64Array,
+): void {
   const { feature, threshold, missingRight, children, value } = forest;
   const root = forest.roots[t] as number;
   const depth = forest.depth[t] as number;
@@ -188,7 +216,9 @@ function walkTree(forest: FlatForest, t: number, rows: Float64Array, p: number, 
 function finish(forest: FlatForest, rows: Float64Array, offset: number, node: number): number {
   const { feature, threshold, missingRight, children } = forest;
   for (;;) {
-    const next = children[2 * node + goRight(rows[offset + (feature[node] as number)] as number, node, threshold, missingRight)] as number;
+    const next = children[
+      2 * node + goRight(rows[offset + (feature[node] as number)] as number, node, threshold, missingRight)
+    ] as number;
     if (next === node) return node;
     node = next;
   }
@@ -221,7 +251,8 @@ function flatten(model: Extract<Model, { kind: 'gbdt' }>, where: string): FlatFo
   let offset = 0;
   model.trees.forEach((tree, t) => {
     const n = tree.feature.length;
-    const bad = (problem: string): EvaluationError => new EvaluationError(`${where}: trees[${t}] ${problem}; refit (commodity-hindcast run fit)`);
+    const bad = (problem: string): EvaluationError =>
+      new EvaluationError(`${where}: trees[${t}] ${problem}; refit (commodity-hindcast run fit)`);
     if (n === 0) throw bad('has no node');
     for (const field of ['threshold', 'left', 'right', 'default_left', 'value'] as const) {
       if (tree[field].length !== n) throw bad(`has ${tree[field].length} "${field}" entries for ${n} nodes`);
@@ -241,7 +272,8 @@ function flatten(model: Extract<Model, { kind: 'gbdt' }>, where: string): FlatFo
       const threshold = tree.threshold[k] as number;
       if (Number.isNaN(threshold)) throw bad(`node ${k} has no threshold`);
       for (const child of [tree.left[k] as number, tree.right[k] as number]) {
-        if (!Number.isInteger(child) || child <= 0 || child >= n) throw bad(`node ${k} has child ${child}, outside [1, ${n})`);
+        if (!Number.isInteger(child) || child <= 0 || child >= n)
+          throw bad(`node ${k} has child ${child}, outside [1, ${n})`);
         if (hasParent[child] === 1) throw bad(`node ${child} is the child of two nodes`);
         hasParent[child] = 1;
       }

@@ -71,7 +71,8 @@ export function seasonDoy(cal: SeasonCalendar, seasonYear: number, epochDay: Epo
 
 /** The epoch day of season day-of-year `doy` of season `seasonYear`. */
 export function dateForSeasonDoy(cal: SeasonCalendar, seasonYear: number, doy: number): EpochDay {
-  if (!Number.isSafeInteger(doy)) throw new ContractError(`season day-of-year: expected an integer, got ${String(doy)}`);
+  if (!Number.isSafeInteger(doy))
+    throw new ContractError(`season day-of-year: expected an integer, got ${String(doy)}`);
   return seasonStart(cal, seasonYear) + doy - 1;
 }
 
@@ -129,11 +130,15 @@ function startIssues(cal: SeasonCalendar): string[] {
     issues.push(`commodity.season_start.month: expected 1-12, got ${String(month)}`);
   } else if (!Number.isInteger(day) || day < 1 || day > daysInMonth(2001, month)) {
     // A non-leap year's month length: a season starting on 29 February would not exist in most years.
-    issues.push(`commodity.season_start.day: expected 1-${daysInMonth(2001, month)} for month ${month}, got ${String(day)}`);
+    issues.push(
+      `commodity.season_start.day: expected 1-${daysInMonth(2001, month)} for month ${month}, got ${String(day)}`,
+    );
   }
   const offset = cal.seasonStartYearOffset;
   if (offset !== 0 && offset !== -1) {
-    issues.push(`commodity.season_start_year_offset: expected 0 or -1 (season starts in the previous year), got ${String(offset)}`);
+    issues.push(
+      `commodity.season_start_year_offset: expected 0 or -1 (season starts in the previous year), got ${String(offset)}`,
+    );
   }
   return issues;
 }
@@ -158,14 +163,18 @@ function initDoyIssues(cal: SeasonCalendar): string[] {
   const doys = cal.hindcastInitSeasonDoys;
   if (doys === undefined) return [];
   const field = 'commodity.hindcast_init_season_doys';
-  if (doys.length === 0) return [`${field}: expected a non-empty list of season days, got []; omit it for weekly init dates`];
+  if (doys.length === 0)
+    return [`${field}: expected a non-empty list of season days, got []; omit it for weekly init dates`];
   const issues: string[] = [];
   // Comparing against an invalid harvest day would only repeat that issue once per entry.
   const harvestValid = harvestIssue(cal) === undefined;
   for (const [i, doy] of doys.entries()) {
-    if (!Number.isInteger(doy) || doy < 1) issues.push(`${field}[${i}]: expected a season day >= 1, got ${String(doy)}`);
+    if (!Number.isInteger(doy) || doy < 1)
+      issues.push(`${field}[${i}]: expected a season day >= 1, got ${String(doy)}`);
     else if (harvestValid && doy > cal.harvestSeasonDoy) {
-      issues.push(`${field}[${i}]: ${doy} is after harvest_season_doy ${cal.harvestSeasonDoy}; init dates end at harvest`);
+      issues.push(
+        `${field}[${i}]: ${doy} is after harvest_season_doy ${cal.harvestSeasonDoy}; init dates end at harvest`,
+      );
     } else if (i > 0 && doy <= doys[i - 1]!) {
       issues.push(`${field}[${i}]: ${doy} does not follow ${String(doys[i - 1])}; list season days strictly ascending`);
     }

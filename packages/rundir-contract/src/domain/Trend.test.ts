@@ -3,7 +3,12 @@ import { EvaluationError } from '../errors/ContractError.js';
 import type { Detrender } from '../schemas/JsonArtifacts.js';
 import { evaluateTrend, trendFunction } from './Trend.js';
 
-const group = (geo: string, intercept: number, slope: number) => ({ geo_identifier: geo, intercept_kg_ha: intercept, slope_kg_ha_per_year: slope, n_years: 20 });
+const group = (geo: string, intercept: number, slope: number) => ({
+  geo_identifier: geo,
+  intercept_kg_ha: intercept,
+  slope_kg_ha_per_year: slope,
+  n_years: 20,
+});
 
 const countyDetrender: Detrender = {
   kind: 'linear_county',

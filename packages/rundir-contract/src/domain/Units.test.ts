@@ -27,8 +27,12 @@ describe('unit constants and factors', () => {
 
   it('refuses a missing or non-positive bushel weight', () => {
     expect(() => kgHaPerBuAcre(0)).toThrow(ContractError);
-    expect(() => kgHaPerBuAcre(Number.NaN)).toThrow('commodity.bushel_weight_lbs: expected a positive number of lb per bushel, got NaN');
-    expect(() => kgHaToDeliveryUnit(10_000, 'bu_acre')).toThrow('commodity.bushel_weight_lbs: required to convert to bu_acre');
+    expect(() => kgHaPerBuAcre(Number.NaN)).toThrow(
+      'commodity.bushel_weight_lbs: expected a positive number of lb per bushel, got NaN',
+    );
+    expect(() => kgHaToDeliveryUnit(10_000, 'bu_acre')).toThrow(
+      'commodity.bushel_weight_lbs: required to convert to bu_acre',
+    );
   });
 });
 

@@ -45,7 +45,10 @@ export function acresToHa(acres: number): number {
  * Clips values into `[lo, hi]` (the commodity's plausible `yield_range`) and counts how many were moved,
  * so the stage can report it. Missing values (NaN) stay missing and are not counted.
  */
-export function clipToRange(values: ArrayLike<number>, range: readonly [number, number]): { values: number[]; clipped: number } {
+export function clipToRange(
+  values: ArrayLike<number>,
+  range: readonly [number, number],
+): { values: number[]; clipped: number } {
   const [lo, hi] = range;
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
     throw new ContractError(

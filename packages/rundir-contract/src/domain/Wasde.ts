@@ -44,7 +44,12 @@ export interface WasdeQuery {
   bushelWeightLbs?: number;
 }
 
-const COUNTRY_CODES: Readonly<Record<string, string>> = { 'united states': 'USA', 'united states of america': 'USA', us: 'USA', usa: 'USA' };
+const COUNTRY_CODES: Readonly<Record<string, string>> = {
+  'united states': 'USA',
+  'united states of america': 'USA',
+  us: 'USA',
+  usa: 'USA',
+};
 
 /** The ISO-3 code of a WASDE country name; an unknown name is returned as written (it then matches no config). */
 export function wasdeCountryCode(name: string): string {
@@ -62,9 +67,14 @@ export function wasdeCovers(vintages: readonly WasdeVintage[], commodity: string
  * counts, one published the day after does not. Undefined when no report on or before the date prints the season
  * yet (corn's first projection of season Y comes in May of Y).
  */
-export function wasdeForecastAsOf(vintages: readonly WasdeVintage[], query: WasdeQuery, date: string): WasdeValue | undefined {
+export function wasdeForecastAsOf(
+  vintages: readonly WasdeVintage[],
+  query: WasdeQuery,
+  date: string,
+): WasdeValue | undefined {
   let best: WasdeVintage | undefined;
-  for (const v of seasonRows(vintages, query)) if (v.reportDate <= date && (!best || v.reportDate > best.reportDate)) best = v;
+  for (const v of seasonRows(vintages, query))
+    if (v.reportDate <= date && (!best || v.reportDate > best.reportDate)) best = v;
   return best && toValue(best, query);
 }
 
@@ -80,14 +90,24 @@ export function wasdeToKgHa(value: number, unit: string, bushelWeightLbs?: numbe
   const u = unit.trim().toLowerCase().replace(/\s+/g, '');
   if (u === 'bu/acre' || u === 'bu/ac') return deliveryUnitToKgHa(value, 'bu_acre', bushelWeightLbs);
   if (u === 'lb/acre' || u === 'lbs/acre' || u === 'lb/ac') return deliveryUnitToKgHa(value, 'lbs_acre');
-  throw new ContractError(`WASDE unit ${JSON.stringify(unit)}: expected "bu/acre" or "lb/acre"; fix the unit column of the WASDE table`);
+  throw new ContractError(
+    `WASDE unit ${JSON.stringify(unit)}: expected "bu/acre" or "lb/acre"; fix the unit column of the WASDE table`,
+  );
 }
 
 function seasonRows(vintages: readonly WasdeVintage[], query: WasdeQuery): WasdeVintage[] {
   const commodity = query.commodity.toLowerCase();
-  return vintages.filter((v) => v.commodity === commodity && v.countryCode === query.countryCode && v.seasonYear === query.seasonYear);
+  return vintages.filter(
+    (v) => v.commodity === commodity && v.countryCode === query.countryCode && v.seasonYear === query.seasonYear,
+  );
 }
 
 function toValue(v: WasdeVintage, query: WasdeQuery): WasdeValue {
-  return { reportDate: v.reportDate, kgHa: wasdeToKgHa(v.value, v.unit, query.bushelWeightLbs), value: v.value, unit: v.unit, status: v.status };
+  return {
+    reportDate: v.reportDate,
+    kgHa: wasdeToKgHa(v.value, v.unit, query.bushelWeightLbs),
+    value: v.value,
+    unit: v.unit,
+    status: v.status,
+  };
 }

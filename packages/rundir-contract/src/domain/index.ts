@@ -79,7 +79,13 @@ export {
   splitConformalHalfWidth,
   splitConformalRank,
 } from './Conformal.js';
-export type { CalibratedBand, CalibrationEntry, CalibrationLookup, HalfWidthMethod, IntervalBounds } from './Conformal.js';
+export type {
+  CalibratedBand,
+  CalibrationEntry,
+  CalibrationLookup,
+  HalfWidthMethod,
+  IntervalBounds,
+} from './Conformal.js';
 export { wasdeCountryCode, wasdeCovers, wasdeFinalYield, wasdeForecastAsOf, wasdeToKgHa } from './Wasde.js';
 export type { WasdeQuery, WasdeValue, WasdeVintage } from './Wasde.js';
 export { evaluateTrend, trendFunction } from './Trend.js';

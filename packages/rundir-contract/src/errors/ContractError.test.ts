@@ -35,7 +35,11 @@ describe('ContractError codes', () => {
     [new StorageFullError('/x', 'ENOSPC'), 'STORAGE_FULL', 'StorageFullError'],
     [new ReadOnlyStorageError('/x'), 'READ_ONLY_STORAGE', 'ReadOnlyStorageError'],
     [new LeaseHeldError('/x', 'm'), 'LEASE_HELD', 'LeaseHeldError'],
-    [new ConformanceError({ stage: 'features', mode: 'build', ok: false, failures: ['f'], results: [] }), 'CONFORMANCE', 'ConformanceError'],
+    [
+      new ConformanceError({ stage: 'features', mode: 'build', ok: false, failures: ['f'], results: [] }),
+      'CONFORMANCE',
+      'ConformanceError',
+    ],
     [new ConformanceSetupError('m'), 'CONFORMANCE_SETUP', 'ConformanceSetupError'],
     [new InjectedWriteFault('/x', 1), 'INJECTED_WRITE_FAULT', 'InjectedWriteFault'],
   ] as const)('%s has code %s', (error, code, name) => {

@@ -65,7 +65,10 @@ export class InvalidLocationError extends ContractError {
 export class NotFoundError extends ContractError {
   override readonly name = 'NotFoundError';
   override readonly code: ContractErrorCode = 'NOT_FOUND';
-  constructor(readonly location: string, message?: string) {
+  constructor(
+    readonly location: string,
+    message?: string,
+  ) {
     super(message ?? `${location} does not exist`);
   }
 }
@@ -80,7 +83,10 @@ export class SchemaError extends ContractError {
 export class ConfigError extends ContractError {
   override readonly name = 'ConfigError';
   override readonly code: ContractErrorCode = 'CONFIG';
-  constructor(message: string, readonly issues: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
     super(message);
   }
 }
@@ -156,6 +162,8 @@ export class SemanticError extends SchemaError {
   ) {
     const shown = violations.slice(0, 5).map(describeViolation).join('; ');
     const more = violations.length > 5 ? `; and ${violations.length - 5} more` : '';
-    super(`${location} (not written): ${violations.length} semantic violation${violations.length === 1 ? '' : 's'}: ${shown}${more}`);
+    super(
+      `${location} (not written): ${violations.length} semantic violation${violations.length === 1 ? '' : 's'}: ${shown}${more}`,
+    );
   }
 }

@@ -25,7 +25,9 @@ export class ReadOnlyStorageError extends ContractError {
     readonly location: string,
     readonly systemError?: unknown,
   ) {
-    super(`${location}: the file system is read-only (EROFS); choose a writable location (INPUT_DATA_DIR, --run-dir or --out)`);
+    super(
+      `${location}: the file system is read-only (EROFS); choose a writable location (INPUT_DATA_DIR, --run-dir or --out)`,
+    );
   }
 }
 
@@ -33,7 +35,10 @@ export class ReadOnlyStorageError extends ContractError {
 export class LeaseHeldError extends ContractError {
   override readonly name = 'LeaseHeldError';
   override readonly code: ContractErrorCode = 'LEASE_HELD';
-  constructor(readonly target: string, message: string) {
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -17,9 +17,16 @@ function describeBytes(bytes: number): string {
  * a FIFO, or a symlink to one) is refused by the store itself. `what` names the object in the message; its
  * content is never quoted.
  */
-export async function readBounded(store: Store, location: Location, maxBytes: number, what: string): Promise<Uint8Array> {
+export async function readBounded(
+  store: Store,
+  location: Location,
+  maxBytes: number,
+  what: string,
+): Promise<Uint8Array> {
   const tooBig = (size: number): ContractError =>
-    new ContractError(`${location}: ${what} is ${size.toLocaleString('en-US')} bytes, above the ${describeBytes(maxBytes)} limit; check the path (is this the right file?)`);
+    new ContractError(
+      `${location}: ${what} is ${size.toLocaleString('en-US')} bytes, above the ${describeBytes(maxBytes)} limit; check the path (is this the right file?)`,
+    );
   const size = await store.size(location);
   if (size !== undefined && size > maxBytes) throw tooBig(size);
   const bytes = await store.read(location);

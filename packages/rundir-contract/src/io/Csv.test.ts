@@ -114,10 +114,14 @@ describe('formatCsv', () => {
   });
 
   it('refuses rows of the wrong length, an empty header and duplicate columns', () => {
-    expect(() => formatCsv(['a', 'b'], [['1', '2'], ['3']], 'out.csv')).toThrow('out.csv: row index 1 has 1 cells, the header has 2 (a, b)');
+    expect(() => formatCsv(['a', 'b'], [['1', '2'], ['3']], 'out.csv')).toThrow(
+      'out.csv: row index 1 has 1 cells, the header has 2 (a, b)',
+    );
     expect(() => formatCsv([], [])).toThrow('the header is empty');
     expect(() => formatCsv(['a', 'a'], [])).toThrow('column "a" appears twice in the header');
-    expect(() => formatCsv(['a'], [[true as unknown as CsvCell]], 'o.csv')).toThrow('o.csv: row index 0, column "a": expected a string, number, null or undefined, found boolean');
+    expect(() => formatCsv(['a'], [[true as unknown as CsvCell]], 'o.csv')).toThrow(
+      'o.csv: row index 0, column "a": expected a string, number, null or undefined, found boolean',
+    );
   });
 });
 
@@ -137,7 +141,13 @@ describe('parseCsv', () => {
   });
 
   it('accepts a BOM, LF or CR line ends, no final line break and trailing blank lines', () => {
-    const expected = { header: ['a', 'b'], rows: [['1', '2'], ['3', '4']] };
+    const expected = {
+      header: ['a', 'b'],
+      rows: [
+        ['1', '2'],
+        ['3', '4'],
+      ],
+    };
     for (const text of ['\uFEFFa,b\r\n1,2\r\n3,4\r\n', 'a,b\n1,2\n3,4', 'a,b\r1,2\r3,4\r', 'a,b\n1,2\n3,4\n\n\r\n']) {
       const { header, rows } = parseCsv(text, 't.csv');
       expect({ header, rows }, JSON.stringify(text)).toEqual(expected);
@@ -183,7 +193,11 @@ describe('parseCsv', () => {
       const columns = 1 + Math.floor(random() * 5);
       const header = Array.from({ length: columns }, (_, c) => `c${c}${random() < 0.3 ? ',"x"' : ''}`);
       const rows = Array.from({ length: Math.floor(random() * 6) }, () =>
-        Array.from({ length: columns }, () => Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')),
+        Array.from({ length: columns }, () =>
+          Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+            '',
+          ),
+        ),
       );
       const parsed = parseCsv(formatCsv(header, rows), 'r.csv');
       expect(parsed.header).toEqual(header);
@@ -191,28 +205,46 @@ describe('parseCsv', () => {
     }
   });
 
-  it.skipIf(!hasPython)('writes what Python\'s csv module reads back identically (skipped without python3)', async () => {
-    const rows = [
-      ['1', 'a,b', 'say "hi"'],
-      ['2', 'multi\r\nline', ''],
-      ['3', 'ünï 🌽', ' x '],
-    ];
-    const file = path.join(dir, 'py.csv');
-    await writeCsv(file, ['id', 'text', 'quote'], rows);
-    const script = 'import csv, json, sys\nprint(json.dumps(list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))))';
-    const readByPython = JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as string[][];
-    expect(readByPython).toEqual([['id', 'text', 'quote'], ...rows]);
-  });
+  it.skipIf(!hasPython)(
+    "writes what Python's csv module reads back identically (skipped without python3)",
+    async () => {
+      const rows = [
+        ['1', 'a,b', 'say "hi"'],
+        ['2', 'multi\r\nline', ''],
+        ['3', 'ünï 🌽', ' x '],
+      ];
+      const file = path.join(dir, 'py.csv');
+      await writeCsv(file, ['id', 'text', 'quote'], rows);
+      const script =
+        'import csv, json, sys\nprint(json.dumps(list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))))';
+      const readByPython = JSON.parse(
+        execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }),
+      ) as string[][];
+      expect(readByPython).toEqual([['id', 'text', 'quote'], ...rows]);
+    },
+  );
 });
 
 describe('readCsv / writeCsv', () => {
   it('round-trips through LocalStore with exact bytes on disk', async () => {
     const file = path.join(dir, 'delivery', 'out.csv');
-    await writeCsv(file, ['geo_identifier', 'mean'], [['US-01-001', 9.5], ['US-01, "x"', null]]);
+    await writeCsv(
+      file,
+      ['geo_identifier', 'mean'],
+      [
+        ['US-01-001', 9.5],
+        ['US-01, "x"', null],
+      ],
+    );
     expect(await fs.readFile(file, 'utf8')).toBe('geo_identifier,mean\r\nUS-01-001,9.5\r\n"US-01, ""x""",\r\n');
     const csv = await readCsv(file);
-    expect(csv.rows).toEqual([['US-01-001', '9.5'], ['US-01, "x"', '']]);
-    await expect(writeCsv(path.join(dir, 'never.csv'), ['a'], [['1', '2']])).rejects.toThrow('never.csv (not written): row index 0 has 2 cells');
+    expect(csv.rows).toEqual([
+      ['US-01-001', '9.5'],
+      ['US-01, "x"', ''],
+    ]);
+    await expect(writeCsv(path.join(dir, 'never.csv'), ['a'], [['1', '2']])).rejects.toThrow(
+      'never.csv (not written): row index 0 has 2 cells',
+    );
     await expect(readCsv(path.join(dir, 'never.csv'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -239,17 +271,42 @@ describe('readCsv / writeCsv', () => {
       const elapsed = performance.now() - started;
 
       expect(csv.header).toEqual([
-        'geoid', 'state_fips', 'county_fips', 'state_alpha', 'county_name', 'crop', 'year',
-        'yield_bu_per_acre', 'harvested_acres', 'planted_acres', 'production_bu', 'yield_cv_pct',
+        'geoid',
+        'state_fips',
+        'county_fips',
+        'state_alpha',
+        'county_name',
+        'crop',
+        'year',
+        'yield_bu_per_acre',
+        'harvested_acres',
+        'planted_acres',
+        'production_bu',
+        'yield_cv_pct',
       ]);
       expect(csv.rows.length).toBe(lineBreaks - 1);
       // The data README says 190,055 rows; the file as shipped holds 190,056 (header + 190,056 CRLF-ended lines).
       expect(csv.rows.length).toBe(190_056);
-      expect(csv.rows[0]).toEqual(['01001', '01', '001', 'AL', 'AUTAUGA', 'corn', '1939', '9.0', '46700.0', '', '398100.0', '']);
+      expect(csv.rows[0]).toEqual([
+        '01001',
+        '01',
+        '001',
+        'AL',
+        'AUTAUGA',
+        'corn',
+        '1939',
+        '9.0',
+        '46700.0',
+        '',
+        '398100.0',
+        '',
+      ]);
       const last = csv.rows[csv.rows.length - 1] as string[];
       expect(last.slice(0, 7)).toEqual(['56045', '56', '045', 'WY', 'WESTON', 'corn', '1993']);
       expect(csv.lineOf(csv.rows.length - 1)).toBe(lineBreaks);
-      console.info(`corn_county.csv: ${bytes.length} bytes, ${csv.rows.length} rows read and parsed in ${elapsed.toFixed(0)} ms`);
+      console.info(
+        `corn_county.csv: ${bytes.length} bytes, ${csv.rows.length} rows read and parsed in ${elapsed.toFixed(0)} ms`,
+      );
     },
   );
 });

@@ -55,7 +55,9 @@ function formatCell(value: CsvCell, where: string, row: number, column: string):
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return formatCsvNumber(value);
   if (typeof value !== 'string') {
-    throw new ContractError(`${where}: row index ${row}, column "${column}": expected a string, number, null or undefined, found ${typeof value}; convert it first`);
+    throw new ContractError(
+      `${where}: row index ${row}, column "${column}": expected a string, number, null or undefined, found ${typeof value}; convert it first`,
+    );
   }
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -63,7 +65,8 @@ function formatCell(value: CsvCell, where: string, row: number, column: string):
 function assertUniqueHeader(header: readonly string[], where: string): void {
   const seen = new Set<string>();
   for (const name of header) {
-    if (seen.has(name)) throw new SchemaError(`${where}: column "${name}" appears twice in the header; column names must be unique`);
+    if (seen.has(name))
+      throw new SchemaError(`${where}: column "${name}" appears twice in the header; column names must be unique`);
     seen.add(name);
   }
 }
@@ -79,7 +82,9 @@ export function formatCsv(header: readonly string[], rows: readonly (readonly Cs
   const lines: string[] = [header.map((name, c) => formatCell(name, where, -1, String(c))).join(',')];
   rows.forEach((row, r) => {
     if (row.length !== header.length) {
-      throw new ContractError(`${where}: row index ${r} has ${row.length} cells, the header has ${header.length} (${header.join(', ')}); give one cell per column`);
+      throw new ContractError(
+        `${where}: row index ${r} has ${row.length} cells, the header has ${header.length} (${header.join(', ')}); give one cell per column`,
+      );
     }
     let line = '';
     for (let c = 0; c < row.length; c++) {
@@ -111,7 +116,8 @@ function countLineBreaks(text: string, from: number, to: number): number {
 export function parseCsv(text: string, where: string): ParsedCsv {
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  if (text.slice(i).trim() === '') throw new SchemaError(`${where}: is empty, expected a header line; regenerate the file`);
+  if (text.slice(i).trim() === '')
+    throw new SchemaError(`${where}: is empty, expected a header line; regenerate the file`);
   const fail = (line: number, problem: string): never => {
     throw new SchemaError(`${where}: line ${line}: ${problem}`);
   };
@@ -150,7 +156,8 @@ export function parseCsv(text: string, where: string): ParsedCsv {
       field = '';
       for (;;) {
         const close = text.indexOf('"', i);
-        if (close === -1) fail(openedOn, `the quoted field ${record.length + 1} opened here is never closed; close it with a quote`);
+        if (close === -1)
+          fail(openedOn, `the quoted field ${record.length + 1} opened here is never closed; close it with a quote`);
         line += countLineBreaks(text, i, close);
         if (text.charCodeAt(close + 1) === QUOTE) {
           field += text.slice(i, close + 1);
@@ -163,14 +170,21 @@ export function parseCsv(text: string, where: string): ParsedCsv {
       }
       const next = text.charCodeAt(i);
       if (i < n && next !== COMMA && next !== CR && next !== LF) {
-        fail(line, `unexpected ${JSON.stringify(text[i])} after the closing quote of field ${record.length + 1}; quote the whole field and double inner quotes`);
+        fail(
+          line,
+          `unexpected ${JSON.stringify(text[i])} after the closing quote of field ${record.length + 1}; quote the whole field and double inner quotes`,
+        );
       }
     } else {
       const start = i;
       for (; i < n; i++) {
         const c = text.charCodeAt(i);
         if (c === COMMA || c === LF || c === CR) break;
-        if (c === QUOTE) fail(line, `a quote inside the unquoted field ${record.length + 1}; quote the whole field and double inner quotes`);
+        if (c === QUOTE)
+          fail(
+            line,
+            `a quote inside the unquoted field ${record.length + 1}; quote the whole field and double inner quotes`,
+          );
       }
       field = text.slice(start, i);
     }

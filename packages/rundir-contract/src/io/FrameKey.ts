@@ -19,7 +19,8 @@ export function assertKeyUnique(
   const combined = new Float64Array(n);
   let space = 1;
   for (const name of key) {
-    const { codes, cardinality } = known.get(name) ?? denseCodes(frame.columns[name] as ColumnData, frame.nulls?.[name]);
+    const { codes, cardinality } =
+      known.get(name) ?? denseCodes(frame.columns[name] as ColumnData, frame.nulls?.[name]);
     if (space * cardinality > Number.MAX_SAFE_INTEGER) {
       space = redensify(combined);
     }
@@ -30,7 +31,9 @@ export function assertKeyUnique(
   if (second < 0) return;
   const first = combined.indexOf(combined[second] as number);
   const values = key.map((name) =>
-    frame.nulls?.[name]?.[first] === 1 ? 'null' : formatKeyValue(frame.columns[name] as ColumnData, columnSpecFor(schema, name)?.type, first),
+    frame.nulls?.[name]?.[first] === 1
+      ? 'null'
+      : formatKeyValue(frame.columns[name] as ColumnData, columnSpecFor(schema, name)?.type, first),
   );
   throw new SchemaError(
     `${where}: key (${key.join(', ')}) expected unique, found rows ${first} and ${second} both (${values.join(', ')}); remove the duplicate rows`,

@@ -46,12 +46,21 @@ describe('validateFrame', () => {
   });
 
   it('refuses NaN in a non-nullable double, typed or plain, and allows it in a nullable one', () => {
-    const strict: TableSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'obs_yield_kg_ha' ? { ...c, nullable: false } : c)) };
+    const strict: TableSchema = {
+      ...schema,
+      columns: schema.columns.map((c) => (c.name === 'obs_yield_kg_ha' ? { ...c, nullable: false } : c)),
+    };
     const expected = `${where}: column "obs_yield_kg_ha" expected no NaN (non-nullable double), found 2 NaNs, the first at row 1; compute the values or make the column nullable`;
-    expect(message(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, Number.NaN]) }), strict)).toBe(expected);
+    expect(message(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, Number.NaN]) }), strict)).toBe(
+      expected,
+    );
     expect(message(frame({ obs_yield_kg_ha: [1.5, Number.NaN, Number.NaN] }), strict)).toBe(expected);
-    expect(() => validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.POSITIVE_INFINITY, 0]) }), strict, where)).not.toThrow();
-    expect(() => validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, 0]) }), schema, where)).not.toThrow();
+    expect(() =>
+      validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.POSITIVE_INFINITY, 0]) }), strict, where),
+    ).not.toThrow();
+    expect(() =>
+      validateFrame(frame({ obs_yield_kg_ha: Float64Array.from([1.5, Number.NaN, 0]) }), schema, where),
+    ).not.toThrow();
   });
 
   it('names a missing column and what the schema needs', () => {
@@ -67,8 +76,12 @@ describe('validateFrame', () => {
     expect(message(frame({ year: Float64Array.from([2018, 2018, 2019]) }))).toBe(
       `${where}: column "year" expected int32 (INT32) as Int32Array or an array, found Float64Array`,
     );
-    expect(message(frame({ year: [2018, 2018.5, 2019] }))).toBe(`${where}: column "year" expected int32 (INT32), found number 2018.5 at row 1`);
-    expect(message(frame({ year: [2018, 2 ** 31, 2019] }))).toBe(`${where}: column "year" expected int32 (INT32), found number 2147483648 at row 1`);
+    expect(message(frame({ year: [2018, 2018.5, 2019] }))).toBe(
+      `${where}: column "year" expected int32 (INT32), found number 2018.5 at row 1`,
+    );
+    expect(message(frame({ year: [2018, 2 ** 31, 2019] }))).toBe(
+      `${where}: column "year" expected int32 (INT32), found number 2147483648 at row 1`,
+    );
     expect(message(frame({ init_date: ['2018-06-01', null, null] }))).toBe(
       `${where}: column "init_date" expected date (DATE), found string "2018-06-01" at row 0`,
     );
@@ -78,7 +91,9 @@ describe('validateFrame', () => {
     expect(message(frame({ obs_yield_kg_ha: Int32Array.from([1, 2, 3]) }))).toBe(
       `${where}: column "obs_yield_kg_ha" expected double (DOUBLE) as Float64Array or an array, found Int32Array`,
     );
-    expect(message(frame({ flag: [true, 1, false] as unknown as boolean[] }))).toBe(`${where}: column "flag" expected bool (BOOLEAN), found number 1 at row 1`);
+    expect(message(frame({ flag: [true, 1, false] as unknown as boolean[] }))).toBe(
+      `${where}: column "flag" expected bool (BOOLEAN), found number 1 at row 1`,
+    );
     expect(message(frame({ obs_yield_kg_ha: [1, undefined, 2] as unknown as number[] }))).toBe(
       `${where}: column "obs_yield_kg_ha" expected double (DOUBLE), found undefined at row 1`,
     );
@@ -94,7 +109,9 @@ describe('validateFrame', () => {
     expect(message(frame({ flag: [true, false] }))).toBe(
       `${where}: column "flag" expected 3 values (numRows), found 2; give every column numRows values`,
     );
-    expect(message(frame({}, 4))).toBe(`${where}: column "year" expected 4 values (numRows), found 3; give every column numRows values`);
+    expect(message(frame({}, 4))).toBe(
+      `${where}: column "year" expected 4 values (numRows), found 3; give every column numRows values`,
+    );
   });
 
   it('refuses columns the schema does not know, and extra columns of the wrong type', () => {
@@ -110,7 +127,9 @@ describe('validateFrame', () => {
 
   it('refuses columnNames and columns that disagree', () => {
     const f = frame();
-    expect(message({ ...f, columnNames: [...f.columnNames, 'year'] })).toBe(`${where}: column "year" is listed twice in columnNames; list it once`);
+    expect(message({ ...f, columnNames: [...f.columnNames, 'year'] })).toBe(
+      `${where}: column "year" is listed twice in columnNames; list it once`,
+    );
     expect(message({ ...f, columnNames: f.columnNames.filter((n) => n !== 'flag') })).toBe(
       `${where}: column "flag" has data but is not listed in columnNames; list it or drop it`,
     );
@@ -120,7 +139,11 @@ describe('validateFrame', () => {
   });
 
   it('names the key, the two rows and their values (dates as ISO) when the key repeats', () => {
-    const f = frame({ geo_identifier: ['19001', '19003', '19003'], year: [2018, 2019, 2019], init_date: [17683, 18048, 18048] });
+    const f = frame({
+      geo_identifier: ['19001', '19003', '19003'],
+      year: [2018, 2019, 2019],
+      init_date: [17683, 18048, 18048],
+    });
     expect(message(f)).toBe(
       `${where}: key (year, geo_identifier, init_date) expected unique, found rows 1 and 2 both (2019, "19003", 2019-06-01); remove the duplicate rows`,
     );
@@ -128,10 +151,16 @@ describe('validateFrame', () => {
 
   it('accepts typed columns with null masks: nulls in nullable columns, all-zero masks anywhere, NaN under a 0', () => {
     const f = frame({ obs_yield_kg_ha: Float64Array.from([Number.NaN, 7, 1.5]) });
-    f.nulls = { obs_yield_kg_ha: Uint8Array.from([0, 1, 0]), year: new Uint8Array(3), init_date: Uint8Array.from([0, 0, 0]) };
+    f.nulls = {
+      obs_yield_kg_ha: Uint8Array.from([0, 1, 0]),
+      year: new Uint8Array(3),
+      init_date: Uint8Array.from([0, 0, 0]),
+    };
     expect(() => validateFrame(f, schema, where)).not.toThrow();
     // An undefined entry is no mask.
-    expect(() => validateFrame({ ...f, nulls: { obs_yield_kg_ha: undefined as unknown as Uint8Array } }, schema, where)).not.toThrow();
+    expect(() =>
+      validateFrame({ ...f, nulls: { obs_yield_kg_ha: undefined as unknown as Uint8Array } }, schema, where),
+    ).not.toThrow();
   });
 
   it('refuses a mask that marks nulls in a non-nullable column, counting them', () => {
@@ -154,7 +183,9 @@ describe('validateFrame', () => {
     expect(message(masked('geo_identifier', new Uint8Array(3)))).toBe(
       `${where}: column "geo_identifier" (utf8) has a null mask in frame.nulls, but masks are for int32, double and date columns; put its nulls in its array and drop the mask`,
     );
-    expect(message(masked('flag', new Uint8Array(3)))).toMatch(/column "flag" \(bool\) has a null mask in frame\.nulls, but masks are for int32/);
+    expect(message(masked('flag', new Uint8Array(3)))).toMatch(
+      /column "flag" \(bool\) has a null mask in frame\.nulls, but masks are for int32/,
+    );
     expect(message(masked('year', [0, 1, 0]))).toBe(
       `${where}: column "year" null mask expected a Uint8Array (1 = null, 0 = value), found Array; give the mask as a Uint8Array`,
     );
@@ -196,8 +227,12 @@ describe('validateFrame', () => {
       `${where}: key (year, x) expected unique, found rows 0 and 2 both (2018, null); remove the duplicate rows`,
     );
     // A null and a value that equals the bytes under the null's mask are different keys; NaN (mask 0) is a value.
-    expect(() => validateFrame(keyed([2018, 2018, 2018], [0, 1, 0], [1.5, 1.5, Number.NaN], [0, 0, 0]), keySchema, where)).not.toThrow();
-    expect(() => validateFrame(keyed([5, 5], [1, 1], [Number.NaN, Number.NaN], [0, 1]), keySchema, where)).not.toThrow();
+    expect(() =>
+      validateFrame(keyed([2018, 2018, 2018], [0, 1, 0], [1.5, 1.5, Number.NaN], [0, 0, 0]), keySchema, where),
+    ).not.toThrow();
+    expect(() =>
+      validateFrame(keyed([5, 5], [1, 1], [Number.NaN, Number.NaN], [0, 1]), keySchema, where),
+    ).not.toThrow();
     // Every row null in a column: one shared code.
     expect(message(keyed([1, 2], [1, 1], [3, 3], [0, 0]), keySchema)).toMatch(/found rows 0 and 1 both \(null, 3\)/);
   });
@@ -218,12 +253,30 @@ describe('validateFrame', () => {
       { name: 'small code space', n: 2000, make: () => [pick(40), `g${pick(60)}`, pick(3)] },
       { name: 'wide ints', n: 3000, make: () => [pick(2e9) - 1e9, `g${pick(5)}`, pick(2)] },
       { name: 'large code space', n: 3000, make: () => [`a${pick(1000)}`, `b${pick(1000)}`, pick(1000)] },
-      { name: 'beyond 2^53', n: 4000, make: () => [`a${pick(3000)}`, `b${pick(3000)}`, pick(3000), `d${pick(3000)}`, random() < 0.1 ? null : pick(3000)] },
-      { name: 'nulls and NaN', n: 500, make: () => [random() < 0.3 ? null : 1, random() < 0.3 ? Number.NaN : pick(40), 'x'] },
+      {
+        name: 'beyond 2^53',
+        n: 4000,
+        make: () => [
+          `a${pick(3000)}`,
+          `b${pick(3000)}`,
+          pick(3000),
+          `d${pick(3000)}`,
+          random() < 0.1 ? null : pick(3000),
+        ],
+      },
+      {
+        name: 'nulls and NaN',
+        n: 500,
+        make: () => [random() < 0.3 ? null : 1, random() < 0.3 ? Number.NaN : pick(40), 'x'],
+      },
       {
         name: 'nulls among numbers',
         n: 800,
-        make: () => [random() < 0.2 ? null : pick(2), random() < 0.2 ? null : random() < 0.2 ? Number.NaN : pick(3) + 0.5, random() < 0.2 ? null : pick(4) * 1e6],
+        make: () => [
+          random() < 0.2 ? null : pick(2),
+          random() < 0.2 ? null : random() < 0.2 ? Number.NaN : pick(3) + 0.5,
+          random() < 0.2 ? null : pick(4) * 1e6,
+        ],
       },
     ];
     const keyOf = (row: unknown[]): string => JSON.stringify(row.map(String));
@@ -243,9 +296,14 @@ describe('validateFrame', () => {
         names.forEach((name, j) => {
           const values = kept.map((r) => r[j]);
           const numbers = values.filter((v) => v !== null);
-          const type = numbers.some((v) => typeof v === 'string') ? 'utf8' : numbers.every((v) => Number.isInteger(v)) ? 'int32' : 'double';
+          const type = numbers.some((v) => typeof v === 'string')
+            ? 'utf8'
+            : numbers.every((v) => Number.isInteger(v))
+              ? 'int32'
+              : 'double';
           keySchema.columns = [...keySchema.columns, { name, type, nullable: true }];
-          if (type === 'int32' && numbers.length === values.length) f.columns[name] = Int32Array.from(values as number[]);
+          if (type === 'int32' && numbers.length === values.length)
+            f.columns[name] = Int32Array.from(values as number[]);
           else if (type !== 'utf8' && numbers.length < values.length && trial % 4 < 2) {
             // Typed values and a null mask, with arbitrary values under the nulls (they must not count).
             const typed = type === 'int32' ? new Int32Array(values.length) : new Float64Array(values.length);

@@ -1,8 +1,14 @@
 import { SchemaError } from '../errors/ContractError.js';
 import type { ColumnData, ColumnSpec, ColumnType, Frame, TableSchema } from '../schemas/TableSchema.js';
-import { columnSpecFor, describeColumnType, INT32_MAX, INT32_MIN, missingColumnMessage, unexpectedColumnMessage } from './ColumnSpecs.js';
+import {
+  columnSpecFor,
+  describeColumnType,
+  INT32_MAX,
+  INT32_MIN,
+  missingColumnMessage,
+  unexpectedColumnMessage,
+} from './ColumnSpecs.js';
 import { assertKeyUnique, type InternedValues } from './FrameKey.js';
-
 
 /**
  * Checks a frame against its schema: every required column present and no unknown one (extra columns only when
@@ -20,17 +26,25 @@ export function validateFrame(frame: Frame, schema: TableSchema, where: string):
  * validateFrame without the key check, for callers that check the key with codes they already have. Columns in
  * `interned` (arrays given as codes into their distinct values) have their values checked once per distinct value.
  */
-export function validateColumns(frame: Frame, schema: TableSchema, where: string, interned?: ReadonlyMap<string, InternedValues>): void {
+export function validateColumns(
+  frame: Frame,
+  schema: TableSchema,
+  where: string,
+  interned?: ReadonlyMap<string, InternedValues>,
+): void {
   const { numRows } = frame;
   if (!Number.isInteger(numRows) || numRows < 0) {
     throw new SchemaError(`${where}: numRows expected a non-negative integer, found ${String(numRows)}`);
   }
   const listed = new Set<string>();
   for (const name of frame.columnNames) {
-    if (listed.has(name)) throw new SchemaError(`${where}: column "${name}" is listed twice in columnNames; list it once`);
+    if (listed.has(name))
+      throw new SchemaError(`${where}: column "${name}" is listed twice in columnNames; list it once`);
     listed.add(name);
     if (!Object.hasOwn(frame.columns, name)) {
-      throw new SchemaError(`${where}: column "${name}" is listed in columnNames but has no data in columns; add its data`);
+      throw new SchemaError(
+        `${where}: column "${name}" is listed in columnNames but has no data in columns; add its data`,
+      );
     }
   }
   for (const name of Object.keys(frame.columns)) {
@@ -44,7 +58,9 @@ export function validateColumns(frame: Frame, schema: TableSchema, where: string
   const masks = frame.nulls ?? {};
   for (const name of Object.keys(masks)) {
     if (masks[name] !== undefined && !listed.has(name)) {
-      throw new SchemaError(`${where}: null mask "${name}" (frame.nulls) has no column; list "${name}" in columnNames or drop its mask`);
+      throw new SchemaError(
+        `${where}: null mask "${name}" (frame.nulls) has no column; list "${name}" in columnNames or drop its mask`,
+      );
     }
   }
   for (const name of frame.columnNames) {
@@ -72,10 +88,14 @@ function validateMask(mask: unknown, data: ColumnData, spec: ColumnSpec, numRows
     );
   }
   if (!(mask instanceof Uint8Array)) {
-    throw new SchemaError(`${prefix} null mask expected a Uint8Array (1 = null, 0 = value), found ${describeValue(mask)}; give the mask as a Uint8Array`);
+    throw new SchemaError(
+      `${prefix} null mask expected a Uint8Array (1 = null, 0 = value), found ${describeValue(mask)}; give the mask as a Uint8Array`,
+    );
   }
   if (mask.length !== numRows) {
-    throw new SchemaError(`${prefix} null mask expected ${numRows} bytes (numRows), found ${mask.length}; give the mask one byte per row`);
+    throw new SchemaError(
+      `${prefix} null mask expected ${numRows} bytes (numRows), found ${mask.length}; give the mask one byte per row`,
+    );
   }
   let nulls = 0;
   let firstNull = -1;
@@ -83,7 +103,9 @@ function validateMask(mask: unknown, data: ColumnData, spec: ColumnSpec, numRows
     const flag = mask[i] as number;
     if (flag === 0) continue;
     if (flag !== 1) {
-      throw new SchemaError(`${prefix} null mask expected 0 (value) or 1 (null), found ${flag} at row ${i}; set 1 for null and 0 for a value`);
+      throw new SchemaError(
+        `${prefix} null mask expected 0 (value) or 1 (null), found ${flag} at row ${i}; set 1 for null and 0 for a value`,
+      );
     }
     if (firstNull < 0) firstNull = i;
     nulls++;
@@ -91,16 +113,25 @@ function validateMask(mask: unknown, data: ColumnData, spec: ColumnSpec, numRows
   if (nulls > 0 && !spec.nullable) throw new SchemaError(nullsMessage(where, spec, nulls, firstNull));
 }
 
-function validateColumn(data: ColumnData, spec: ColumnSpec, numRows: number, where: string, interned: InternedValues | undefined): void {
+function validateColumn(
+  data: ColumnData,
+  spec: ColumnSpec,
+  numRows: number,
+  where: string,
+  interned: InternedValues | undefined,
+): void {
   const expected = describeColumnType(spec.type);
   const prefix = `${where}: column "${spec.name}"`;
-  const typed = spec.type === 'double' ? Float64Array : spec.type === 'int32' || spec.type === 'date' ? Int32Array : undefined;
+  const typed =
+    spec.type === 'double' ? Float64Array : spec.type === 'int32' || spec.type === 'date' ? Int32Array : undefined;
   if (!Array.isArray(data) && !(typed && data instanceof typed)) {
     const allowed = typed ? `${typed.name} or an array` : 'an array';
     throw new SchemaError(`${prefix} expected ${expected} as ${allowed}, found ${describeValue(data)}`);
   }
   if (data.length !== numRows) {
-    throw new SchemaError(`${prefix} expected ${numRows} values (numRows), found ${data.length}; give every column numRows values`);
+    throw new SchemaError(
+      `${prefix} expected ${numRows} values (numRows), found ${data.length}; give every column numRows values`,
+    );
   }
   assertNoNaN(data, spec, where);
   if (!Array.isArray(data)) return; // a typed array of the right kind holds only valid, non-null values
@@ -129,7 +160,9 @@ function validateDistinctValues({ codes, values }: InternedValues, spec: ColumnS
     if (value === null) nullCode = code;
     else if (!isOfType(value, spec.type)) {
       const row = codes.indexOf(code);
-      throw new SchemaError(`${where}: column "${spec.name}" expected ${describeColumnType(spec.type)}, found ${describeValue(value)} at row ${row}`);
+      throw new SchemaError(
+        `${where}: column "${spec.name}" expected ${describeColumnType(spec.type)}, found ${describeValue(value)} at row ${row}`,
+      );
     }
   });
   if (nullCode < 0 || spec.nullable) return;
@@ -182,8 +215,10 @@ function isOfType(value: unknown, type: ColumnType): boolean {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${String(value)}`;
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   if (typeof value === 'object') return value === null ? 'null' : (value.constructor?.name ?? 'object');
   return typeof value;

@@ -19,12 +19,26 @@ describe('included_geo_identifiers.txt', () => {
   });
 
   it('refuses unsorted, repeated, invalid, non-ADM2 and unterminated lists with the line number', () => {
-    expect(() => parseGeoList(`${STORY}\n${POLK}\n`, 'f.txt')).toThrow(new SchemaError(`f.txt: line 2: ${POLK} sorts before ${STORY}; write the identifiers sorted by code point, each once`));
-    expect(() => parseGeoList(`${POLK}\n${POLK}\n`, 'f.txt')).toThrow(new SchemaError(`f.txt: line 2: ${POLK} repeats the line before; write the identifiers sorted by code point, each once`));
+    expect(() => parseGeoList(`${STORY}\n${POLK}\n`, 'f.txt')).toThrow(
+      new SchemaError(
+        `f.txt: line 2: ${POLK} sorts before ${STORY}; write the identifiers sorted by code point, each once`,
+      ),
+    );
+    expect(() => parseGeoList(`${POLK}\n${POLK}\n`, 'f.txt')).toThrow(
+      new SchemaError(
+        `f.txt: line 2: ${POLK} repeats the line before; write the identifiers sorted by code point, each once`,
+      ),
+    );
     expect(() => parseGeoList(`${POLK}\nnot a geo\n`, 'f.txt')).toThrow(/^f\.txt: line 2: /);
-    expect(() => parseGeoList('ADM0:USA/ADM1:iowa\n', 'f.txt')).toThrow(new SchemaError('f.txt: line 1: ADM0:USA/ADM1:iowa is an ADM1 identifier, expected ADM2 (counties)'));
-    expect(() => parseGeoList(`${MCLEAN}\n${POLK}`, 'f.txt')).toThrow(new SchemaError('f.txt: line 2: no trailing newline; end the file with a newline'));
-    expect(() => parseGeoList('', 'f.txt')).toThrow(new SchemaError('f.txt: is empty, expected one ADM2 geo identifier per line'));
+    expect(() => parseGeoList('ADM0:USA/ADM1:iowa\n', 'f.txt')).toThrow(
+      new SchemaError('f.txt: line 1: ADM0:USA/ADM1:iowa is an ADM1 identifier, expected ADM2 (counties)'),
+    );
+    expect(() => parseGeoList(`${MCLEAN}\n${POLK}`, 'f.txt')).toThrow(
+      new SchemaError('f.txt: line 2: no trailing newline; end the file with a newline'),
+    );
+    expect(() => parseGeoList('', 'f.txt')).toThrow(
+      new SchemaError('f.txt: is empty, expected one ADM2 geo identifier per line'),
+    );
     expect(() => formatGeoList(['ADM0:USA'])).toThrow(/line 1: ADM0:USA is an ADM0 identifier/);
   });
 });

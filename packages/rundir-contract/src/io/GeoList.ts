@@ -16,7 +16,10 @@ export interface GeoListIoOptions {
  */
 export function parseGeoList(text: string, where: string): string[] {
   if (text === '') throw new SchemaError(`${where}: is empty, expected one ADM2 geo identifier per line`);
-  if (!text.endsWith('\n')) throw new SchemaError(`${where}: line ${text.split('\n').length}: no trailing newline; end the file with a newline`);
+  if (!text.endsWith('\n'))
+    throw new SchemaError(
+      `${where}: line ${text.split('\n').length}: no trailing newline; end the file with a newline`,
+    );
   const lines = text.slice(0, -1).split('\n');
   lines.forEach((line, i) => {
     let level: number;
@@ -25,10 +28,13 @@ export function parseGeoList(text: string, where: string): string[] {
     } catch (error) {
       throw new SchemaError(`${where}: line ${i + 1}: ${errorMessage(error)}`);
     }
-    if (level !== 2) throw new SchemaError(`${where}: line ${i + 1}: ${line} is an ADM${level} identifier, expected ADM2 (counties)`);
+    if (level !== 2)
+      throw new SchemaError(`${where}: line ${i + 1}: ${line} is an ADM${level} identifier, expected ADM2 (counties)`);
     const previous = lines[i - 1];
     if (previous !== undefined && compareGeo(previous, line) >= 0) {
-      throw new SchemaError(`${where}: line ${i + 1}: ${line} ${previous === line ? 'repeats the line before' : `sorts before ${previous}`}; write the identifiers sorted by code point, each once`);
+      throw new SchemaError(
+        `${where}: line ${i + 1}: ${line} ${previous === line ? 'repeats the line before' : `sorts before ${previous}`}; write the identifiers sorted by code point, each once`,
+      );
     }
   });
   return lines;
@@ -47,6 +53,10 @@ export async function readGeoList(location: Location, options: GeoListIoOptions 
   return parseGeoList(decodeUtf8(bytes, location), location);
 }
 
-export async function writeGeoList(location: Location, geos: Iterable<string>, options: GeoListIoOptions = {}): Promise<void> {
+export async function writeGeoList(
+  location: Location,
+  geos: Iterable<string>,
+  options: GeoListIoOptions = {},
+): Promise<void> {
   await (options.store ?? storeFor(location)).write(location, formatGeoList(geos, location));
 }

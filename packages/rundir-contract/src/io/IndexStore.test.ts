@@ -131,13 +131,30 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
     // The completeness record lists every chunk of the 3 × 3 grid (7 geos / 3, 400 steps / 150) at its size on disk.
     const record = rootAttrs.chunk_bytes as Record<string, Record<string, number>>;
     expect(Object.keys(record)).toEqual(['ndvi', 'time', 'tmax']);
-    expect(Object.keys(record.tmax ?? {})).toEqual(['c/0/0', 'c/0/1', 'c/0/2', 'c/1/0', 'c/1/1', 'c/1/2', 'c/2/0', 'c/2/1', 'c/2/2']);
+    expect(Object.keys(record.tmax ?? {})).toEqual([
+      'c/0/0',
+      'c/0/1',
+      'c/0/2',
+      'c/1/0',
+      'c/1/1',
+      'c/1/2',
+      'c/2/0',
+      'c/2/1',
+      'c/2/2',
+    ]);
     expect(Object.keys(record.time ?? {})).toEqual(['c/0']);
     for (const [array, chunks] of Object.entries(record)) {
-      for (const [chunk, bytes] of Object.entries(chunks)) expect((await fs.stat(path.join(location, array, chunk))).size).toBe(bytes);
+      for (const [chunk, bytes] of Object.entries(chunks))
+        expect((await fs.stat(path.join(location, array, chunk))).size).toBe(bytes);
     }
     const time = await readMeta(path.join(location, 'time', 'zarr.json'));
-    expect(time).toMatchObject({ zarr_format: 3, node_type: 'array', data_type: 'int32', shape: [400], attributes: { units: TIME_UNITS } });
+    expect(time).toMatchObject({
+      zarr_format: 3,
+      node_type: 'array',
+      data_type: 'int32',
+      shape: [400],
+      attributes: { units: TIME_UNITS },
+    });
     const tmax = await readMeta(path.join(location, 'tmax', 'zarr.json'));
     expect(tmax).toMatchObject({
       zarr_format: 3,
@@ -157,7 +174,15 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
     // Every file is a separate object that Store.list sees (manifests record Zarr stores file by file).
     const chunks = (name: string) => [0, 1, 2].flatMap((g) => [0, 1, 2].map((t) => `${name}/c/${g}/${t}`));
     expect(await listRelative(new LocalStore(), location)).toEqual(
-      ['zarr.json', 'time/zarr.json', 'time/c/0', 'tmax/zarr.json', ...chunks('tmax'), 'ndvi/zarr.json', ...chunks('ndvi')].sort(),
+      [
+        'zarr.json',
+        'time/zarr.json',
+        'time/c/0',
+        'tmax/zarr.json',
+        ...chunks('tmax'),
+        'ndvi/zarr.json',
+        ...chunks('ndvi'),
+      ].sort(),
     );
   });
 
@@ -171,7 +196,9 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
 
     const small = path.join(dir, 'small-chunks.zarr');
     await writeIndexStore(small, sampleData(2, 3));
-    expect(await readMeta(path.join(small, 'tmax', 'zarr.json'))).toMatchObject({ chunk_grid: { configuration: { chunk_shape: [2, 3] } } });
+    expect(await readMeta(path.join(small, 'tmax', 'zarr.json'))).toMatchObject({
+      chunk_grid: { configuration: { chunk_shape: [2, 3] } },
+    });
   });
 
   it('reads only the variables asked for, and names one that is not there', async () => {
@@ -205,7 +232,12 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
       geoIdentifiers: ['ADM0:ESP/ADM1:es11/ADM2:es111'],
       time: Int32Array.of(11330, 11338),
       variables: {
-        ndvi: { data: Float32Array.of(0.5, 0.6), units: '1', longName: 'NDVI', timeCoverage: '8-day composite ending on the time step' },
+        ndvi: {
+          data: Float32Array.of(0.5, 0.6),
+          units: '1',
+          longName: 'NDVI',
+          timeCoverage: '8-day composite ending on the time step',
+        },
         tavg: { data: Float32Array.of(10, 11), units: 'degC', longName: 'mean temperature' },
       },
       observedUntil: null,
@@ -223,9 +255,18 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
   it('replaces an earlier store completely, and refuses to overwrite files that are not a Zarr store', async () => {
     const location = path.join(dir, 'replace.zarr');
     await writeIndexStore(location, sampleData(5, 20), { chunkGeo: 1 });
-    const smaller: IndexStoreData = { ...sampleData(2, 4), variables: { ndvi: sampleData(2, 4).variables.ndvi as IndexStoreData['variables'][string] } };
+    const smaller: IndexStoreData = {
+      ...sampleData(2, 4),
+      variables: { ndvi: sampleData(2, 4).variables.ndvi as IndexStoreData['variables'][string] },
+    };
     await writeIndexStore(location, smaller);
-    expect(await listRelative(new LocalStore(), location)).toEqual(['ndvi/c/0/0', 'ndvi/zarr.json', 'time/c/0', 'time/zarr.json', 'zarr.json']);
+    expect(await listRelative(new LocalStore(), location)).toEqual([
+      'ndvi/c/0/0',
+      'ndvi/zarr.json',
+      'time/c/0',
+      'time/zarr.json',
+      'zarr.json',
+    ]);
     expectSameStore(await readIndexStore(location), smaller);
 
     const runDir = path.join(dir, 'not-a-store');
@@ -240,17 +281,69 @@ describe('writeIndexStore / readIndexStore on LocalStore', () => {
 
 describe('writeIndexStore validates before writing anything', () => {
   const cases: [string, (d: IndexStoreData) => IndexStoreData, string, unknown?][] = [
-    ['short data', (d) => ({ ...d, variables: { tmax: { ...(d.variables.tmax as IndexStoreData['variables'][string]), data: new Float32Array(5) } } }), 'variable "tmax": data has 5 values, expected 6 (2 geos × 3 time steps, geo-major)'],
-    ['float64 data', (d) => ({ ...d, variables: { tmax: { ...(d.variables.tmax as IndexStoreData['variables'][string]), data: new Float64Array(6) as unknown as Float32Array } } }), 'variable "tmax": data must be a Float32Array, found Float64Array'],
-    ['plain array time', (d) => ({ ...d, time: [1, 2, 3] as unknown as Int32Array }), 'time must be an Int32Array of days since 1970-01-01, found Array'],
-    ['decreasing time', (d) => ({ ...d, time: Int32Array.of(3, 2, 4) }), 'time[1] = 2 does not follow time[0] = 3; time must be strictly increasing'],
+    [
+      'short data',
+      (d) => ({
+        ...d,
+        variables: {
+          tmax: { ...(d.variables.tmax as IndexStoreData['variables'][string]), data: new Float32Array(5) },
+        },
+      }),
+      'variable "tmax": data has 5 values, expected 6 (2 geos × 3 time steps, geo-major)',
+    ],
+    [
+      'float64 data',
+      (d) => ({
+        ...d,
+        variables: {
+          tmax: {
+            ...(d.variables.tmax as IndexStoreData['variables'][string]),
+            data: new Float64Array(6) as unknown as Float32Array,
+          },
+        },
+      }),
+      'variable "tmax": data must be a Float32Array, found Float64Array',
+    ],
+    [
+      'plain array time',
+      (d) => ({ ...d, time: [1, 2, 3] as unknown as Int32Array }),
+      'time must be an Int32Array of days since 1970-01-01, found Array',
+    ],
+    [
+      'decreasing time',
+      (d) => ({ ...d, time: Int32Array.of(3, 2, 4) }),
+      'time[1] = 2 does not follow time[0] = 3; time must be strictly increasing',
+    ],
     // 9999-12-31 is epoch day 2932896: a typo that would make a 2.9-million-step store.
-    ['a date after 2200', (d) => ({ ...d, time: Int32Array.of(1, 2, 2932896) }), 'time[2] = 2932896 (9999-12-31) is outside 1800-2200; time must be days since 1970-01-01 of real dates'],
+    [
+      'a date after 2200',
+      (d) => ({ ...d, time: Int32Array.of(1, 2, 2932896) }),
+      'time[2] = 2932896 (9999-12-31) is outside 1800-2200; time must be days since 1970-01-01 of real dates',
+    ],
     ['duplicate geo', (d) => ({ ...d, geoIdentifiers: ['A', 'A'] }), 'geo identifier "A" appears twice'],
-    ['bad observed_until', (d) => ({ ...d, observedUntil: '2020-02-30' }), 'field "observed_until": invalid ISO date, found string "2020-02-30"'],
-    ['variable named time', (d) => ({ ...d, variables: { time: d.variables.tmax as IndexStoreData['variables'][string] } }), 'a variable cannot be named "time"'],
-    ['variable name with a slash', (d) => ({ ...d, variables: { 'a/b': d.variables.tmax as IndexStoreData['variables'][string] } }), 'field "variables[0]": expected a plain name'],
-    ['missing long name', (d) => ({ ...d, variables: { tmax: { data: new Float32Array(6), units: 'K' } as IndexStoreData['variables'][string] } }), 'variable "tmax": field "long_name": expected string, found nothing'],
+    [
+      'bad observed_until',
+      (d) => ({ ...d, observedUntil: '2020-02-30' }),
+      'field "observed_until": invalid ISO date, found string "2020-02-30"',
+    ],
+    [
+      'variable named time',
+      (d) => ({ ...d, variables: { time: d.variables.tmax as IndexStoreData['variables'][string] } }),
+      'a variable cannot be named "time"',
+    ],
+    [
+      'variable name with a slash',
+      (d) => ({ ...d, variables: { 'a/b': d.variables.tmax as IndexStoreData['variables'][string] } }),
+      'field "variables[0]": expected a plain name',
+    ],
+    [
+      'missing long name',
+      (d) => ({
+        ...d,
+        variables: { tmax: { data: new Float32Array(6), units: 'K' } as IndexStoreData['variables'][string] },
+      }),
+      'variable "tmax": field "long_name": expected string, found nothing',
+    ],
   ];
   for (const [name, mutate, message] of cases) {
     it(name, async () => {
@@ -270,7 +363,9 @@ describe('writeIndexStore validates before writing anything', () => {
     await expect(writeIndexStore('s3://mem-bucket/x.zarr', sampleData(2, 3), { store, chunkGeo: 0 })).rejects.toThrow(
       's3://mem-bucket/x.zarr (not written): chunkGeo must be a positive integer, got 0',
     );
-    await expect(writeIndexStore('s3://mem-bucket/x.zarr', sampleData(2, 3), { store, chunkTime: 1.5 })).rejects.toThrow(ContractError);
+    await expect(
+      writeIndexStore('s3://mem-bucket/x.zarr', sampleData(2, 3), { store, chunkTime: 1.5 }),
+    ).rejects.toThrow(ContractError);
     expect(store.objects.size).toBe(0);
   });
 });
@@ -306,13 +401,17 @@ describe('readIndexStore names the store, the array and the problem', () => {
   it('no store at all', async () => {
     const error = await readIndexStore(path.join(dir, 'nothing-here.zarr')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as Error).message).toContain(`${path.join(dir, 'nothing-here.zarr')} is not a Zarr index store: no root group (zarr.json for v3, .zgroup for v2)`);
+    expect((error as Error).message).toContain(
+      `${path.join(dir, 'nothing-here.zarr')} is not a Zarr index store: no root group (zarr.json for v3, .zgroup for v2)`,
+    );
   });
 
   it('a variable array that is missing', async () => {
     await freshStore('missing-array');
     await fs.rm(v3('ndvi'), { recursive: true });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "ndvi" listed in the variables attribute is missing or unreadable`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "ndvi" listed in the variables attribute is missing or unreadable`,
+    );
   });
 
   it('a shape that does not match the axes', async () => {
@@ -320,7 +419,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await editMeta(v3('tmax', 'zarr.json'), (m) => {
       m.shape = [3, 5];
     });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "tmax": expected shape [3, 4] (geo_identifier × time), found [3, 5]`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "tmax": expected shape [3, 4] (geo_identifier × time), found [3, 5]`,
+    );
   });
 
   it('a wrong data type', async () => {
@@ -328,7 +429,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await editMeta(v3('tmax', 'zarr.json'), (m) => {
       m.data_type = 'float64';
     });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "tmax": expected data type float32, found float64`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "tmax": expected data type float32, found float64`,
+    );
     await editMeta(v3('tmax', 'zarr.json'), (m) => {
       m.data_type = 'float32';
     });
@@ -336,7 +439,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
       m.data_type = 'int64';
       m.fill_value = 0;
     });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "time": expected data type int32, found int64`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "time": expected data type int32, found int64`,
+    );
   });
 
   it('missing or wrong attributes', async () => {
@@ -350,7 +455,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await editMeta(v3('time', 'zarr.json'), (m) => {
       m.attributes = { units: 'hours since 1970-01-01' };
     });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location} array "time" attributes: field "units": invalid input: expected "days since 1970-01-01"`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location} array "time" attributes: field "units": invalid input: expected "days since 1970-01-01"`,
+    );
     await editMeta(v3('zarr.json'), (m) => {
       m.attributes = { geo_identifier: ['a', 'b', 'c'], variables: ['tmax'], source: 's' };
     });
@@ -364,7 +471,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await editMeta(v3('ndvi', 'zarr.json'), (m) => {
       m.dimension_names = ['time', 'geo'];
     });
-    await expect(readIndexStore(location)).rejects.toThrow(`${location}: array "ndvi": expected dimension_names ["geo", "time"], found ["time","geo"]`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${location}: array "ndvi": expected dimension_names ["geo", "time"], found ["time","geo"]`,
+    );
   });
 
   it('a damaged chunk: its size differs from the completeness record', async () => {
@@ -404,7 +513,9 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await freshStore('dev-zero');
     await fs.rm(v3('tmax', 'c', '0', '0'));
     await fs.symlink('/dev/zero', v3('tmax', 'c', '0', '0'));
-    await expect(readIndexStore(location)).rejects.toThrow(`${v3('tmax', 'c', '0', '0')} is not a regular file (a character device); give the path of a file`);
+    await expect(readIndexStore(location)).rejects.toThrow(
+      `${v3('tmax', 'c', '0', '0')} is not a regular file (a character device); give the path of a file`,
+    );
   });
 
   it('a chunk above the size limit is refused before it is read', async () => {
@@ -421,17 +532,26 @@ describe('readIndexStore names the store, the array and the problem', () => {
     await writeIndexStore(loc, sampleData(2, 3), { store });
     // Swap in the time chunk of another store whose time axis runs backwards.
     const other = new MemoryStore();
-    await writeIndexStore('s3://mem-bucket/o.zarr', { ...sampleData(2, 3), time: Int32Array.of(1, 2, 3) }, { store: other });
+    await writeIndexStore(
+      's3://mem-bucket/o.zarr',
+      { ...sampleData(2, 3), time: Int32Array.of(1, 2, 3) },
+      { store: other },
+    );
     const chunk = other.objects.get('s3://mem-bucket/o.zarr/time/c/0') as Uint8Array;
     const zstd = await import('zarrita').then((z) => z.registry.get('zstd')?.());
-    const codec = zstd?.fromConfig({ level: 3, checksum: false }, { dataType: 'int32', shape: [3], codecs: [], fillValue: 0 }) as unknown as {
+    const codec = zstd?.fromConfig(
+      { level: 3, checksum: false },
+      { dataType: 'int32', shape: [3], codecs: [], fillValue: 0 },
+    ) as unknown as {
       decode(b: Uint8Array): Promise<Uint8Array>;
       encode(b: Uint8Array): Promise<Uint8Array>;
     };
     const raw = new Int32Array((await codec.decode(chunk)).slice().buffer);
     expect(Array.from(raw)).toEqual([1, 2, 3]);
     store.objects.set(`${loc}/time/c/0`, await codec.encode(new Uint8Array(Int32Array.of(5, 5, 6).buffer)));
-    await expect(readIndexStore(loc, { store })).rejects.toThrow(`${loc} array "time": time[1] = 5 does not follow time[0] = 5`);
+    await expect(readIndexStore(loc, { store })).rejects.toThrow(
+      `${loc} array "time": time[1] = 5 does not follow time[0] = 5`,
+    );
   });
 });
 
@@ -443,18 +563,35 @@ describe('Zarr v2 stores', () => {
       await fs.writeFile(path.join(location, rel), content);
     };
     const zarray = (shape: number[], chunks: number[], dtype: string, fill: unknown) =>
-      JSON.stringify({ zarr_format: 2, shape, chunks, dtype, compressor: null, fill_value: fill, filters: null, order: 'C' });
+      JSON.stringify({
+        zarr_format: 2,
+        shape,
+        chunks,
+        dtype,
+        compressor: null,
+        fill_value: fill,
+        filters: null,
+        order: 'C',
+      });
     await put('.zgroup', JSON.stringify({ zarr_format: 2 }));
-    await put('.zattrs', JSON.stringify({ geo_identifier: ['G1', 'G2', 'G3'], variables: ['v'], observed_until: null, source: 'hand' }));
+    await put(
+      '.zattrs',
+      JSON.stringify({ geo_identifier: ['G1', 'G2', 'G3'], variables: ['v'], observed_until: null, source: 'hand' }),
+    );
     await put('time/.zarray', zarray([4], [4], '<i4', 0));
     await put('time/.zattrs', JSON.stringify({ units: 'days since 1970-01-01', _ARRAY_DIMENSIONS: ['time'] }));
     await put('time/0', new Uint8Array(Int32Array.of(0, 1, 2, 365).buffer));
     await put('v/.zarray', zarray([3, 4], [2, 2], '<f4', 'NaN'));
     await put('v/.zattrs', JSON.stringify({ units: 'mm', long_name: 'value', _ARRAY_DIMENSIONS: ['geo', 'time'] }));
     // Chunk (i, j) holds geos 2i..2i+1 and times 2j..2j+1, value = 10·geo + time; edge chunks are padded.
-    for (const [ci, cj] of [[0, 0], [0, 1], [1, 0]] as const) {
+    for (const [ci, cj] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ] as const) {
       const view = new DataView(new ArrayBuffer(16));
-      for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) view.setFloat32((a * 2 + b) * 4, 10 * (2 * ci + a) + (2 * cj + b), true);
+      for (let a = 0; a < 2; a++)
+        for (let b = 0; b < 2; b++) view.setFloat32((a * 2 + b) * 4, 10 * (2 * ci + a) + (2 * cj + b), true);
       await put(`v/${ci}.${cj}`, new Uint8Array(view.buffer));
     }
     // Chunk 1.1 (geo 2, times 2-3) is absent: it reads as the fill value, NaN.
@@ -463,7 +600,10 @@ describe('Zarr v2 stores', () => {
     expect(Array.from(read.time)).toEqual([0, 1, 2, 365]);
     expect(read.observedUntil).toBeNull();
     expect(read.variables.v?.units).toBe('mm');
-    expectSameFloat32(read.variables.v?.data as Float32Array, Float32Array.of(0, 1, 2, 3, 10, 11, 12, 13, 20, 21, Number.NaN, Number.NaN));
+    expectSameFloat32(
+      read.variables.v?.data as Float32Array,
+      Float32Array.of(0, 1, 2, 3, 10, 11, 12, 13, 20, 21, Number.NaN, Number.NaN),
+    );
   });
 
   it('reads the v2 fixture written by zarr-python 2.13 (zlib, Fortran order, big-endian, a missing chunk)', async () => {
@@ -491,9 +631,11 @@ describe('Zarr v2 stores', () => {
     });
   });
 
-  it.skipIf(!python)('reads a v2 store that zarr-python writes now, Blosc-compressed (skipped without python3-zarr)', async () => {
-    const location = path.join(dir, 'python-v2.zarr');
-    const script = `
+  it.skipIf(!python)(
+    'reads a v2 store that zarr-python writes now, Blosc-compressed (skipped without python3-zarr)',
+    async () => {
+      const location = path.join(dir, 'python-v2.zarr');
+      const script = `
 import sys, numpy as np, zarr
 root = zarr.open_group(sys.argv[1], mode="w")
 root.attrs.update({"geo_identifier": ["a", "b"], "variables": ["x"], "observed_until": "1999-12-31", "source": "py"})
@@ -503,12 +645,16 @@ x = root.create_dataset("x", data=np.array([[1.5, np.nan, -2.25], [3e-39, 1e30, 
 x.attrs.update({"units": "u", "long_name": "x", "_ARRAY_DIMENSIONS": ["geo", "time"]})
 print(root["x"].compressor.codec_id)
 `;
-    const codec = execFileSync(python as string, ['-c', script, location], { encoding: 'utf8' }).trim();
-    expect(codec).toBe('blosc');
-    const read = await readIndexStore(location);
-    expect(Array.from(read.time)).toEqual([-5, 0, 7]);
-    expectSameFloat32(read.variables.x?.data as Float32Array, Float32Array.of(1.5, Number.NaN, -2.25, 3e-39, 1e30, 0));
-  });
+      const codec = execFileSync(python as string, ['-c', script, location], { encoding: 'utf8' }).trim();
+      expect(codec).toBe('blosc');
+      const read = await readIndexStore(location);
+      expect(Array.from(read.time)).toEqual([-5, 0, 7]);
+      expectSameFloat32(
+        read.variables.x?.data as Float32Array,
+        Float32Array.of(1.5, Number.NaN, -2.25, 3e-39, 1e30, 0),
+      );
+    },
+  );
 
   it.skipIf(!python)('the committed v2 fixture is what its script makes (skipped without python3-zarr)', async () => {
     const fresh = path.join(dir, 'fixture-again.zarr');
@@ -517,12 +663,14 @@ print(root["x"].compressor.codec_id)
   });
 });
 
-describe.skipIf(!python)('our v3 chunks decode in Python with numcodecs and numpy (skipped without python3-zarr)', () => {
-  it('bytes(little) + zstd chunks are raw float32 in C order, edge chunks padded with NaN', async () => {
-    const location = path.join(dir, 'for-python.zarr');
-    const data = sampleData(5, 9);
-    await writeIndexStore(location, data, { chunkGeo: 2, chunkTime: 4 });
-    const script = `
+describe.skipIf(!python)(
+  'our v3 chunks decode in Python with numcodecs and numpy (skipped without python3-zarr)',
+  () => {
+    it('bytes(little) + zstd chunks are raw float32 in C order, edge chunks padded with NaN', async () => {
+      const location = path.join(dir, 'for-python.zarr');
+      const data = sampleData(5, 9);
+      await writeIndexStore(location, data, { chunkGeo: 2, chunkTime: 4 });
+      const script = `
 import json, sys, numcodecs, numpy as np
 root, name = sys.argv[1], sys.argv[2]
 meta = json.load(open(f"{root}/{name}/zarr.json"))
@@ -535,23 +683,23 @@ for key in ["0/0", "2/2", "1/1"]:
     out[key] = [[None if np.isnan(v) else v.view("<u4").item() for v in row] for row in block]
 print(json.dumps(out))
 `;
-    const fromPython = JSON.parse(execFileSync(python as string, ['-c', script, location, 'tmax'], { encoding: 'utf8' })) as Record<
-      string,
-      (number | null)[][]
-    >;
-    const tmax = data.variables.tmax?.data as Float32Array;
-    const bits = new Uint32Array(tmax.buffer);
-    const expected = (cg: number, ct: number) =>
-      Array.from({ length: 2 }, (_, a) =>
-        Array.from({ length: 4 }, (_, b) => {
-          const g = cg * 2 + a;
-          const t = ct * 4 + b;
-          if (g >= 5 || t >= 9) return null; // past the array edge: the fill value
-          return Number.isNaN(tmax[g * 9 + t]) ? null : (bits[g * 9 + t] as number);
-        }),
-      );
-    expect(fromPython['0/0']).toEqual(expected(0, 0));
-    expect(fromPython['1/1']).toEqual(expected(1, 1));
-    expect(fromPython['2/2']).toEqual(expected(2, 2));
-  });
-});
+      const fromPython = JSON.parse(
+        execFileSync(python as string, ['-c', script, location, 'tmax'], { encoding: 'utf8' }),
+      ) as Record<string, (number | null)[][]>;
+      const tmax = data.variables.tmax?.data as Float32Array;
+      const bits = new Uint32Array(tmax.buffer);
+      const expected = (cg: number, ct: number) =>
+        Array.from({ length: 2 }, (_, a) =>
+          Array.from({ length: 4 }, (_, b) => {
+            const g = cg * 2 + a;
+            const t = ct * 4 + b;
+            if (g >= 5 || t >= 9) return null; // past the array edge: the fill value
+            return Number.isNaN(tmax[g * 9 + t]) ? null : (bits[g * 9 + t] as number);
+          }),
+        );
+      expect(fromPython['0/0']).toEqual(expected(0, 0));
+      expect(fromPython['1/1']).toEqual(expected(1, 1));
+      expect(fromPython['2/2']).toEqual(expected(2, 2));
+    });
+  },
+);

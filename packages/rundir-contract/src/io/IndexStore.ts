@@ -82,7 +82,11 @@ const RootAttributesSchema = z.object({
   chunk_bytes: ChunkBytesSchema.optional(),
 });
 
-const VariableAttributesSchema = z.object({ units: z.string(), long_name: z.string(), time_coverage: z.string().optional() });
+const VariableAttributesSchema = z.object({
+  units: z.string(),
+  long_name: z.string(),
+  time_coverage: z.string().optional(),
+});
 const TimeAttributesSchema = z.object({ units: z.literal(TIME_UNITS) });
 
 function assertUnique(names: readonly string[], where: string, what: string): void {
@@ -95,7 +99,14 @@ function assertUnique(names: readonly string[], where: string, what: string): vo
 
 /** Strictly increasing days from 1800-01-01 to 2200-12-31 (a `9999-12-31` typo would make millions of steps). */
 function assertIncreasingTime(time: Int32Array, where: string): void {
-  const bad = time.length === 0 ? -1 : !isPlausibleDay(time[0] as number) ? 0 : !isPlausibleDay(time[time.length - 1] as number) ? time.length - 1 : -1;
+  const bad =
+    time.length === 0
+      ? -1
+      : !isPlausibleDay(time[0] as number)
+        ? 0
+        : !isPlausibleDay(time[time.length - 1] as number)
+          ? time.length - 1
+          : -1;
   if (bad >= 0) {
     throw new SchemaError(
       `${where}: time[${bad}] = ${time[bad]} (${epochDayToIso(time[bad] as number)}) is outside ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}; time must be days since 1970-01-01 of real dates`,
@@ -103,7 +114,9 @@ function assertIncreasingTime(time: Int32Array, where: string): void {
   }
   for (let t = 1; t < time.length; t++) {
     if ((time[t] as number) <= (time[t - 1] as number)) {
-      throw new SchemaError(`${where}: time[${t}] = ${time[t]} does not follow time[${t - 1}] = ${time[t - 1]}; time must be strictly increasing`);
+      throw new SchemaError(
+        `${where}: time[${t}] = ${time[t]} does not follow time[${t - 1}] = ${time[t - 1]}; time must be strictly increasing`,
+      );
     }
   }
 }
@@ -116,7 +129,8 @@ function describeKind(value: unknown): string {
 
 function positiveInteger(value: number | undefined, fallback: number, name: string, where: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new ContractError(`${where}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ContractError(`${where}: ${name} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -125,22 +139,31 @@ function validateIndexData(data: IndexStoreData, where: string): { nGeo: number;
   validateDocument(where, rootAttributes(data), RootAttributesSchema);
   assertUnique(data.geoIdentifiers, where, 'geo identifier');
   if (!(data.time instanceof Int32Array)) {
-    throw new SchemaError(`${where}: time must be an Int32Array of days since 1970-01-01, found ${describeKind(data.time)}`);
+    throw new SchemaError(
+      `${where}: time must be an Int32Array of days since 1970-01-01, found ${describeKind(data.time)}`,
+    );
   }
   assertIncreasingTime(data.time, `${where} time`);
   const nGeo = data.geoIdentifiers.length;
   const nTime = data.time.length;
   for (const [name, variable] of Object.entries(data.variables)) {
-    if (name === TIME_ARRAY) throw new SchemaError(`${where}: a variable cannot be named "time" (the time axis array); rename it`);
+    if (name === TIME_ARRAY)
+      throw new SchemaError(`${where}: a variable cannot be named "time" (the time axis array); rename it`);
     if (!(variable.data instanceof Float32Array)) {
-      throw new SchemaError(`${where}: variable "${name}": data must be a Float32Array, found ${describeKind(variable.data)}`);
+      throw new SchemaError(
+        `${where}: variable "${name}": data must be a Float32Array, found ${describeKind(variable.data)}`,
+      );
     }
     if (variable.data.length !== nGeo * nTime) {
       throw new SchemaError(
         `${where}: variable "${name}": data has ${variable.data.length} values, expected ${nGeo * nTime} (${nGeo} geos × ${nTime} time steps, geo-major)`,
       );
     }
-    validateDocument(`${where} variable "${name}"`, { units: variable.units, long_name: variable.longName }, VariableAttributesSchema);
+    validateDocument(
+      `${where} variable "${name}"`,
+      { units: variable.units, long_name: variable.longName },
+      VariableAttributesSchema,
+    );
   }
   return { nGeo, nTime };
 }
@@ -160,7 +183,8 @@ function rootAttributes(data: IndexStoreData): z.infer<typeof RootAttributesSche
  */
 async function assertReplaceable(store: Store, location: Location): Promise<void> {
   const existing: string[] = [];
-  for await (const entry of store.list(location)) existing.push(relativeLocation(location, entry.location) ?? entry.location);
+  for await (const entry of store.list(location))
+    existing.push(relativeLocation(location, entry.location) ?? entry.location);
   const foreign = existing.find((key) => !ZARR_KEY.test(key));
   if (foreign !== undefined) {
     throw new ContractError(
@@ -182,10 +206,17 @@ export interface WrittenIndexStore {
  * a second writer never sees chunks of two writes, and a reader can tell a lost or cut chunk. Returns each object's
  * size and sha256, computed from the bytes written.
  */
-export async function writeIndexStore(location: Location, data: IndexStoreData, options: WriteIndexStoreOptions = {}): Promise<WrittenIndexStore> {
+export async function writeIndexStore(
+  location: Location,
+  data: IndexStoreData,
+  options: WriteIndexStoreOptions = {},
+): Promise<WrittenIndexStore> {
   const where = `${location} (not written)`;
   const { nGeo, nTime } = validateIndexData(data, where);
-  const chunkTime = Math.min(positiveInteger(options.chunkTime, Math.max(1, nTime), 'chunkTime', where), Math.max(1, nTime));
+  const chunkTime = Math.min(
+    positiveInteger(options.chunkTime, Math.max(1, nTime), 'chunkTime', where),
+    Math.max(1, nTime),
+  );
   const defaultChunkGeo = Math.max(1, Math.floor(TARGET_CHUNK_VALUES / chunkTime));
   const chunkGeo = Math.min(positiveInteger(options.chunkGeo, defaultChunkGeo, 'chunkGeo', where), Math.max(1, nGeo));
 
@@ -196,7 +227,10 @@ export async function writeIndexStore(location: Location, data: IndexStoreData, 
     async (staging) => {
       const store = new DigestingStore(target);
       await writeZarr(store, staging.location, data, { nGeo, nTime, chunkGeo, chunkTime });
-      return [...store.written.values()].map((file) => ({ ...file, location: staging.publishedLocation(file.location) }));
+      return [...store.written.values()].map((file) => ({
+        ...file,
+        location: staging.publishedLocation(file.location),
+      }));
     },
     { store: target, commitFiles: ['zarr.json'] },
   );
@@ -212,7 +246,12 @@ interface ZarrShape {
 }
 
 /** The Zarr v3 store itself, at `location`: the time array, one array per variable, then the root group. */
-async function writeZarr(store: Store, location: Location, data: IndexStoreData, { nGeo, nTime, chunkGeo, chunkTime }: ZarrShape): Promise<void> {
+async function writeZarr(
+  store: Store,
+  location: Location,
+  data: IndexStoreData,
+  { nGeo, nTime, chunkGeo, chunkTime }: ZarrShape,
+): Promise<void> {
   const adapter = new ZarrStoreAdapter(store, location);
   const root = zarr.root(adapter);
   const setOptions = { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) };
@@ -280,7 +319,9 @@ async function readChunks<D extends zarr.DataType>(
     return await zarr.get(array, null, { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) });
   } catch (error) {
     if (zarr.isZarritaError(error)) {
-      throw new SchemaError(`${location}: array "${name}": cannot decode its chunks (${error.message}); the store is damaged, rewrite it`);
+      throw new SchemaError(
+        `${location}: array "${name}": cannot decode its chunks (${error.message}); the store is damaged, rewrite it`,
+      );
     }
     throw error;
   }
@@ -326,10 +367,14 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
 
   const timeArray = await openArray(root, TIME_ARRAY, location, '(the time axis)');
   if (!timeArray.is('int32')) {
-    throw new SchemaError(`${location}: array "time": expected data type int32, found ${timeArray.dtype}; store days since 1970-01-01 as int32`);
+    throw new SchemaError(
+      `${location}: array "time": expected data type int32, found ${timeArray.dtype}; store days since 1970-01-01 as int32`,
+    );
   }
   if (timeArray.shape.length !== 1) {
-    throw new SchemaError(`${location}: array "time": expected one dimension, found shape ${describeShape(timeArray.shape)}`);
+    throw new SchemaError(
+      `${location}: array "time": expected one dimension, found shape ${describeShape(timeArray.shape)}`,
+    );
   }
   validateDocument(`${location} array "time" attributes`, timeArray.attrs, TimeAttributesSchema);
   const time = (await readChunks(timeArray, location, TIME_ARRAY)).data;
@@ -341,11 +386,15 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
   const variables: Record<string, IndexVariable> = {};
   for (const name of wanted) {
     if (!attrs.variables.includes(name)) {
-      throw new SchemaError(`${location}: variable "${name}" is not in the store (its variables attribute lists: ${attrs.variables.join(', ') || 'none'})`);
+      throw new SchemaError(
+        `${location}: variable "${name}" is not in the store (its variables attribute lists: ${attrs.variables.join(', ') || 'none'})`,
+      );
     }
     const array = await openArray(root, name, location, 'listed in the variables attribute');
     if (!array.is('float32')) {
-      throw new SchemaError(`${location}: array "${name}": expected data type float32, found ${array.dtype}; store index variables as float32`);
+      throw new SchemaError(
+        `${location}: array "${name}": expected data type float32, found ${array.dtype}; store index variables as float32`,
+      );
     }
     if (array.shape.length !== 2 || array.shape[0] !== nGeo || array.shape[1] !== nTime) {
       throw new SchemaError(
@@ -368,5 +417,11 @@ export async function readIndexStore(location: Location, options: ReadIndexStore
     };
   }
 
-  return { geoIdentifiers: attrs.geo_identifier, time, variables, observedUntil: attrs.observed_until, source: attrs.source };
+  return {
+    geoIdentifiers: attrs.geo_identifier,
+    time,
+    variables,
+    observedUntil: attrs.observed_until,
+    source: attrs.source,
+  };
 }

@@ -8,7 +8,12 @@ function data(variables: Record<string, number>): IndexStoreData {
   return {
     geoIdentifiers: ['USA.1.1_1'],
     time: Int32Array.from([19000, 19001]),
-    variables: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { data: new Float32Array(2).fill(value), units: 'mm', longName: name }])),
+    variables: Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        { data: new Float32Array(2).fill(value), units: 'mm', longName: name },
+      ]),
+    ),
     observedUntil: null,
     source: 'test',
   };
@@ -30,7 +35,9 @@ describe.skipIf(s3SkipReason !== '')(`writeIndexStore on S3${s3SkipReason ? ` ($
     const store = await readIndexStore(location, { store: s3.store });
     expect(Object.keys(store.variables)).toEqual(['prcp']);
     expect([...(store.variables.prcp?.data ?? [])]).toEqual([2, 2]);
-    const keys = ((await s3.store.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => `s3://${s3.bucket}/${o.Key}`).sort();
+    const keys = ((await s3.store.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? [])
+      .map((o) => `s3://${s3.bucket}/${o.Key}`)
+      .sort();
     expect(keys).toEqual(written.files.map((f) => f.location));
   });
 });

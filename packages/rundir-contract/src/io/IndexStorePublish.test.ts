@@ -17,7 +17,12 @@ function data(variables: Record<string, number>): IndexStoreData {
   return {
     geoIdentifiers: ['USA.1.1_1', 'USA.1.2_1'],
     time: Int32Array.from([19000, 19001, 19002]),
-    variables: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { data: new Float32Array(6).fill(value), units: 'degC', longName: name }])),
+    variables: Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        { data: new Float32Array(6).fill(value), units: 'degC', longName: name },
+      ]),
+    ),
     observedUntil: null,
     source: 'test',
   };
@@ -28,7 +33,9 @@ async function filesOnDisk(dir: string): Promise<Record<string, string>> {
   for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = nodePath.join(entry.parentPath, entry.name);
-    out[path] = createHash('sha256').update(await fs.readFile(path)).digest('hex');
+    out[path] = createHash('sha256')
+      .update(await fs.readFile(path))
+      .digest('hex');
   }
   return out;
 }

@@ -12,7 +12,10 @@ const Marker = z.strictObject({
   n: z.number().int().min(0),
   tags: z.array(z.string()),
   created: z.iso.date(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex sha256').optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex sha256')
+    .optional(),
 });
 type Marker = z.infer<typeof Marker>;
 
@@ -41,13 +44,18 @@ describe('writeJson / readJson on LocalStore', () => {
     const file = path.join(dir, 'bad.json');
     const bad = { ...good, n: -1 } as Marker;
     await expect(writeJson(file, bad, Marker)).rejects.toThrow(SchemaError);
-    await expect(writeJson(file, bad, Marker)).rejects.toThrow(`${file} (not written): field "n": too small: expected number to be >=0, found number -1`);
+    await expect(writeJson(file, bad, Marker)).rejects.toThrow(
+      `${file} (not written): field "n": too small: expected number to be >=0, found number -1`,
+    );
     await expect(fs.stat(file)).rejects.toThrow(/ENOENT/);
   });
 
   it('names the location and the JSON path of every issue', async () => {
     const file = path.join(dir, 'issues.json');
-    await fs.writeFile(file, JSON.stringify({ run_id: 5, n: 1.5, tags: ['x', 2], created: '2024-13-01', extra: true, sha256: 'ABC' }));
+    await fs.writeFile(
+      file,
+      JSON.stringify({ run_id: 5, n: 1.5, tags: ['x', 2], created: '2024-13-01', extra: true, sha256: 'ABC' }),
+    );
     const error = await readJson(file, Marker).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaError);
     const message = (error as Error).message;
@@ -69,7 +77,9 @@ describe('writeJson / readJson on LocalStore', () => {
   it('reports syntax errors with line and column on one line', async () => {
     const file = path.join(dir, 'syntax.json');
     await fs.writeFile(file, '{\n  "run_id": "x",\n  "n": tru\n}\n');
-    await expect(readJson(file, Marker)).rejects.toThrow(`${file}: is not valid JSON: line 3, column 8: unexpected "t"`);
+    await expect(readJson(file, Marker)).rejects.toThrow(
+      `${file}: is not valid JSON: line 3, column 8: unexpected "t"`,
+    );
     const cases: [string, string][] = [
       ['{"a": 1', 'line 1, column 8: unexpected end of input'],
       ['{"a": 1}\n}', 'line 2, column 1: unexpected "}" after the end of the JSON value'],
@@ -108,9 +118,9 @@ describe('writeJson / readJson on LocalStore', () => {
     expect(await createJsonIfAbsent(file, good, Marker)).toBe('created');
     expect(await createJsonIfAbsent(file, { ...good, n: 99 }, Marker)).toBe('exists');
     expect((await readJson(file, Marker)).n).toBe(3);
-    await expect(createJsonIfAbsent(path.join(dir, 'never.json'), { ...good, run_id: 1 } as unknown as Marker, Marker)).rejects.toThrow(
-      SchemaError,
-    );
+    await expect(
+      createJsonIfAbsent(path.join(dir, 'never.json'), { ...good, run_id: 1 } as unknown as Marker, Marker),
+    ).rejects.toThrow(SchemaError);
   });
 });
 

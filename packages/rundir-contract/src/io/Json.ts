@@ -21,7 +21,8 @@ function describeFound(value: unknown): string {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
     return `string ${JSON.stringify(shown)}`;
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `array of ${value.length}`;
   return typeof value;
 }
@@ -51,7 +52,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return `${field}unexpected field${issue.keys.length > 1 ? 's' : ''} ${keys}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
   }
   // Zod's own messages are sentences ("Too small: ..."); lower-case them to read as part of ours.
-  const message = /^[A-Z][a-z]/.test(issue.message) ? issue.message[0]?.toLowerCase() + issue.message.slice(1) : issue.message;
+  const message = /^[A-Z][a-z]/.test(issue.message)
+    ? issue.message[0]?.toLowerCase() + issue.message.slice(1)
+    : issue.message;
   return `${field}${message}, found ${describeFound(found)}`;
 }
 
@@ -94,7 +97,10 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 // Thrown and caught inside locateJsonSyntaxError only; parseJson words the SchemaError users see.
 class JsonSyntax extends SchemaError {
   override readonly name = 'JsonSyntax';
-  constructor(readonly offset: number, readonly problem: string) {
+  constructor(
+    readonly offset: number,
+    readonly problem: string,
+  ) {
     super(problem);
   }
 }
@@ -113,7 +119,8 @@ function locateJsonSyntaxError(text: string): JsonSyntax {
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
   };
   const expect = (char: string): void => {
-    if (text[i] !== char) fail(i < text.length ? `expected ${JSON.stringify(char)}, found ${JSON.stringify(text[i])}` : undefined);
+    if (text[i] !== char)
+      fail(i < text.length ? `expected ${JSON.stringify(char)}, found ${JSON.stringify(text[i])}` : undefined);
     i++;
   };
   const string = (): void => {
@@ -195,7 +202,9 @@ export function parseJson<T>(text: string, where: string, schema: z.ZodType<T>):
     if (text.trim() === '') throw new SchemaError(`${where}: is empty, expected a JSON document; regenerate the file`);
     const syntax = locateJsonSyntaxError(text);
     const at = lineAndColumn(text, syntax.offset);
-    throw new SchemaError(`${where}: is not valid JSON: line ${at.line}, column ${at.column}: ${syntax.problem}; fix the syntax or regenerate the file`);
+    throw new SchemaError(
+      `${where}: is not valid JSON: line ${at.line}, column ${at.column}: ${syntax.problem}; fix the syntax or regenerate the file`,
+    );
   }
   return validateDocument(where, value, schema);
 }
@@ -211,13 +220,22 @@ function validatedText<T>(location: Location, value: T, schema: z.ZodType<T>): s
   return formatJson(value);
 }
 
-export async function readJson<T>(location: Location, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<T> {
+export async function readJson<T>(
+  location: Location,
+  schema: z.ZodType<T>,
+  options: DocumentIoOptions = {},
+): Promise<T> {
   const store = options.store ?? storeFor(location);
   return parseJson(decodeUtf8(await store.read(location), location), location, schema);
 }
 
 /** Validates, then writes atomically (readers see the old document or the new one). */
-export async function writeJson<T>(location: Location, value: T, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<WrittenFile> {
+export async function writeJson<T>(
+  location: Location,
+  value: T,
+  schema: z.ZodType<T>,
+  options: DocumentIoOptions = {},
+): Promise<WrittenFile> {
   const text = validatedText(location, value, schema);
   await (options.store ?? storeFor(location)).write(location, text);
   return writtenFile(location, text);

@@ -122,7 +122,10 @@ describe('Parquet interop with DuckDB', () => {
     const back = await rows(`${SELECT_AS_CONTRACT} FROM read_parquet('${location}')`);
     expect(back).toHaveLength(frame.numRows);
     for (const name of frame.columnNames) {
-      expect(back.map((r) => r[name]), name).toEqual(Array.from(frame.columns[name] as ArrayLike<unknown>));
+      expect(
+        back.map((r) => r[name]),
+        name,
+      ).toEqual(Array.from(frame.columns[name] as ArrayLike<unknown>));
     }
   });
 
@@ -153,7 +156,9 @@ describe('Parquet interop with DuckDB', () => {
     expect(frame.columns.area_harvested_ha).toBeInstanceOf(Float64Array);
     expect(Array.isArray(frame.columns.obs_yield_kg_ha)).toBe(true);
 
-    const expected = await rows(`${SELECT_AS_CONTRACT} FROM read_parquet('${location}', file_row_number = true) ORDER BY file_row_number`);
+    const expected = await rows(
+      `${SELECT_AS_CONTRACT} FROM read_parquet('${location}', file_row_number = true) ORDER BY file_row_number`,
+    );
     for (const name of frame.columnNames) {
       expect(Array.from(frame.columns[name] as ArrayLike<unknown>), name).toEqual(expected.map((r) => r[name]));
     }
@@ -194,7 +199,8 @@ describe('Parquet interop with DuckDB', () => {
       else xSum += x[i] as number;
       if (s[i] === null) sNulls++;
     }
-    const [totals] = await rows(`SELECT sum(id)::DOUBLE AS id_sum, sum(x) AS x_sum, count(*) FILTER (WHERE x IS NULL)::INTEGER AS x_nulls,
+    const [totals] =
+      await rows(`SELECT sum(id)::DOUBLE AS id_sum, sum(x) AS x_sum, count(*) FILTER (WHERE x IS NULL)::INTEGER AS x_nulls,
       sum(length(geo))::DOUBLE AS geo_length, count(*) FILTER (WHERE s IS NULL)::INTEGER AS s_nulls FROM read_parquet('${location}')`);
     expect({ idSum, xSum, xNulls, geoLength, sNulls }).toEqual({
       idSum: totals?.id_sum,
@@ -246,7 +252,12 @@ describe('Parquet interop with DuckDB', () => {
     const location = path.join(dir, 'masked.parquet');
     await writeParquet(
       location,
-      { numRows: n, columnNames: ['row', 'year', 'init_date', 'x', 'plain'], columns: { row: Int32Array.from({ length: n }, (_, i) => i), year, init_date: initDate, x, plain }, nulls: masks },
+      {
+        numRows: n,
+        columnNames: ['row', 'year', 'init_date', 'x', 'plain'],
+        columns: { row: Int32Array.from({ length: n }, (_, i) => i), year, init_date: initDate, x, plain },
+        nulls: masks,
+      },
       maskedSchema,
     );
 
@@ -265,10 +276,15 @@ describe('Parquet interop with DuckDB', () => {
       plain_nan: i % 11 === 0 ? null : i % 13 === 0,
     }));
     expect(back).toEqual(expected);
-    const [counts] = await rows(`SELECT count(*) FILTER (WHERE x IS NULL)::INTEGER AS nulls, count(*) FILTER (WHERE isnan(x))::INTEGER AS nans,
+    const [counts] =
+      await rows(`SELECT count(*) FILTER (WHERE x IS NULL)::INTEGER AS nulls, count(*) FILTER (WHERE isnan(x))::INTEGER AS nans,
       count(*) FILTER (WHERE year IS NULL)::INTEGER AS year_nulls FROM read_parquet('${location}')`);
     // Independent counts: multiples of 7 are null; multiples of 5 but not of 7 are NaN; multiples of 3 have no year.
-    expect(counts).toEqual({ nulls: Math.ceil(n / 7), nans: Math.ceil(n / 5) - Math.ceil(n / 35), year_nulls: Math.ceil(n / 3) });
+    expect(counts).toEqual({
+      nulls: Math.ceil(n / 7),
+      nans: Math.ceil(n / 5) - Math.ceil(n / 35),
+      year_nulls: Math.ceil(n / 3),
+    });
   });
 
   it("reads DuckDB's NULLs and NaNs over several row groups into typed arrays + masks with { nulls: 'mask' }", async () => {
@@ -288,7 +304,8 @@ describe('Parquet interop with DuckDB', () => {
     expect(frame.columns.plain).toBeInstanceOf(Float64Array);
     expect(Object.keys(frame.nulls ?? {}).sort()).toEqual(['init_date', 'x', 'year']);
 
-    const truth = await rows(`SELECT year IS NULL AS year_null, init_date IS NULL AS date_null, x IS NULL AS x_null, isnan(x) AS x_nan
+    const truth =
+      await rows(`SELECT year IS NULL AS year_null, init_date IS NULL AS date_null, x IS NULL AS x_null, isnan(x) AS x_nan
       FROM read_parquet('${location}', file_row_number = true) ORDER BY file_row_number`);
     const row = frame.columns.row as Int32Array;
     const x = frame.columns.x as Float64Array;
@@ -321,7 +338,8 @@ describe('Parquet interop with DuckDB', () => {
         base.columnNames.map((name): [string, ColumnData] => {
           const column = base.columns[name] as ArrayLike<unknown>;
           const values = Array.from({ length: n }, (_, i) => column[source(i)]);
-          if (name === 'year') return [name, Int32Array.from(values as number[], (y, i) => y + 2 * Math.floor(i / base.numRows))];
+          if (name === 'year')
+            return [name, Int32Array.from(values as number[], (y, i) => y + 2 * Math.floor(i / base.numRows))];
           if (column instanceof Float64Array) return [name, Float64Array.from(values as number[])];
           if (column instanceof Int32Array) return [name, Int32Array.from(values as number[])];
           return [name, values as Array<string | null>];
@@ -346,7 +364,8 @@ describe('Parquet interop with DuckDB', () => {
     const drop = (r: Record<string, unknown>) => ({ ...r, groups: undefined });
     expect(split.map(drop)).toEqual(single.map(drop));
     expect(single.find((r) => r.col === 'geo_identifier')?.encodings).toContain('RLE_DICTIONARY');
-    const [diff] = await rows(`SELECT (SELECT count(*) FROM (FROM '${serial}' EXCEPT ALL FROM '${parallel}'))::INTEGER AS missing,
+    const [diff] =
+      await rows(`SELECT (SELECT count(*) FROM (FROM '${serial}' EXCEPT ALL FROM '${parallel}'))::INTEGER AS missing,
       (SELECT count(*) FROM (FROM '${parallel}' EXCEPT ALL FROM '${serial}'))::INTEGER AS extra, (SELECT count(*) FROM '${parallel}')::INTEGER AS n`);
     expect(diff).toEqual({ missing: 0, extra: 0, n });
   });

@@ -94,53 +94,58 @@ describe(`Parquet read by pyarrow${SKIP}`, () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasPyarrow)('reads a parallel-written multi-row-group file with the layout types, nulls and values', async () => {
-    const frame = predictions();
-    const file = path.join(dir, 'walk_forward_preds.parquet');
-    await writeParquet(file, frame, walkForwardPredsSchema, { parallel: true, rowGroupRows: 150_000 });
-    const run = spawnSync('python3', ['-c', PYTHON, file], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+  it.skipIf(!hasPyarrow)(
+    'reads a parallel-written multi-row-group file with the layout types, nulls and values',
+    async () => {
+      const frame = predictions();
+      const file = path.join(dir, 'walk_forward_preds.parquet');
+      await writeParquet(file, frame, walkForwardPredsSchema, { parallel: true, rowGroupRows: 150_000 });
+      const run = spawnSync('python3', ['-c', PYTHON, file], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const out = JSON.parse(run.stdout) as Record<string, unknown>;
 
-    // Independent sums from the frame itself.
-    const c = frame.columns;
-    const mask = frame.nulls!.obs_yield_kg_ha!;
-    let yearSum = 0;
-    let obsSum = 0;
-    let obsNulls = 0;
-    let simSum = 0;
-    let rows2019 = 0;
-    for (let i = 0; i < ROWS; i++) {
-      yearSum += (c.year as Int32Array)[i]!;
-      simSum += (c.sim_yield_kg_ha as Float64Array)[i]!;
-      if (mask[i]) obsNulls++;
-      else obsSum += (c.obs_yield_kg_ha as Float64Array)[i]!;
-      if ((c.year as Int32Array)[i] === 2019) rows2019++;
-    }
-    expect(out.types).toEqual({
-      year: 'int32',
-      geo_identifier: 'string',
-      init_date: 'date32[day]',
-      fold: 'string',
-      obs_yield_kg_ha: 'double',
-      trend_kg_ha: 'double',
-      sim_yield_kg_ha_detrended: 'double',
-      sim_yield_kg_ha: 'double',
-      area_harvested_ha: 'double',
-    });
-    expect((out.nullable as Record<string, boolean>).obs_yield_kg_ha).toBe(true);
-    expect((out.nullable as Record<string, boolean>).year).toBe(false);
-    expect(out.rows).toBe(ROWS);
-    expect(out.row_groups).toBeGreaterThan(1);
-    expect(out.row_group_rows).toBe(ROWS);
-    expect(out.year_sum).toBe(yearSum);
-    expect(out.obs_nulls).toBe(obsNulls);
-    expect(out.obs_sum as number).toBeCloseTo(obsSum, 3);
-    expect(out.sim_sum as number).toBeCloseTo(simSum, 3);
-    expect(out.init_min).toBe('2000-05-01');
-    expect(out.init_max).toBe(new Date(((c.init_date as Int32Array)[ROWS - 1]! + 0) * DAY).toISOString().slice(0, 10));
-    expect(out.geo_distinct).toBe(3000);
-    expect(out.last_geo).toBe('ADM0:USA/ADM1:iowa/ADM2:county 2999 é');
-    expect(out.rows_2019).toBe(rows2019);
-  });
+      // Independent sums from the frame itself.
+      const c = frame.columns;
+      const mask = frame.nulls!.obs_yield_kg_ha!;
+      let yearSum = 0;
+      let obsSum = 0;
+      let obsNulls = 0;
+      let simSum = 0;
+      let rows2019 = 0;
+      for (let i = 0; i < ROWS; i++) {
+        yearSum += (c.year as Int32Array)[i]!;
+        simSum += (c.sim_yield_kg_ha as Float64Array)[i]!;
+        if (mask[i]) obsNulls++;
+        else obsSum += (c.obs_yield_kg_ha as Float64Array)[i]!;
+        if ((c.year as Int32Array)[i] === 2019) rows2019++;
+      }
+      expect(out.types).toEqual({
+        year: 'int32',
+        geo_identifier: 'string',
+        init_date: 'date32[day]',
+        fold: 'string',
+        obs_yield_kg_ha: 'double',
+        trend_kg_ha: 'double',
+        sim_yield_kg_ha_detrended: 'double',
+        sim_yield_kg_ha: 'double',
+        area_harvested_ha: 'double',
+      });
+      expect((out.nullable as Record<string, boolean>).obs_yield_kg_ha).toBe(true);
+      expect((out.nullable as Record<string, boolean>).year).toBe(false);
+      expect(out.rows).toBe(ROWS);
+      expect(out.row_groups).toBeGreaterThan(1);
+      expect(out.row_group_rows).toBe(ROWS);
+      expect(out.year_sum).toBe(yearSum);
+      expect(out.obs_nulls).toBe(obsNulls);
+      expect(out.obs_sum as number).toBeCloseTo(obsSum, 3);
+      expect(out.sim_sum as number).toBeCloseTo(simSum, 3);
+      expect(out.init_min).toBe('2000-05-01');
+      expect(out.init_max).toBe(
+        new Date(((c.init_date as Int32Array)[ROWS - 1]! + 0) * DAY).toISOString().slice(0, 10),
+      );
+      expect(out.geo_distinct).toBe(3000);
+      expect(out.last_geo).toBe('ADM0:USA/ADM1:iowa/ADM2:county 2999 é');
+      expect(out.rows_2019).toBe(rows2019);
+    },
+  );
 });

@@ -81,7 +81,10 @@ async function columnCodecs(bytes: Uint8Array): Promise<number[]> {
 describe('encodeParquet / decodeParquet round trip', () => {
   it('keeps every column type without nulls, as typed arrays, including NaN (a nullable double), ±Infinity and -0 in doubles', () => {
     // NaN is a value only where the column may be missing; a non-nullable double refuses it.
-    const nanAllowed: TableSchema = { ...allTypes, columns: allTypes.columns.map((c) => (c.name === 'value' ? { ...c, nullable: true } : c)) };
+    const nanAllowed: TableSchema = {
+      ...allTypes,
+      columns: allTypes.columns.map((c) => (c.name === 'value' ? { ...c, nullable: true } : c)),
+    };
     const frame = frameOf({
       year: Int32Array.from([2018, -2147483648, 2147483647, 0]),
       value: Float64Array.from([1.5, Number.NaN, Number.POSITIVE_INFINITY, -0]),
@@ -140,7 +143,17 @@ describe('encodeParquet / decodeParquet round trip', () => {
   });
 
   it('keeps unicode strings: accents, CJK, astral-plane emoji, a leading U+FEFF, NUL and long strings', () => {
-    const strings = ['Zürich', '東京都', '🌽 maize 🌾', '\uFEFFbom', 'a\u0000b', 'é'.repeat(5000), '', 'ascii', 'Ω≈ç√∫'];
+    const strings = [
+      'Zürich',
+      '東京都',
+      '🌽 maize 🌾',
+      '\uFEFFbom',
+      'a\u0000b',
+      'é'.repeat(5000),
+      '',
+      'ascii',
+      'Ω≈ç√∫',
+    ];
     const schema: TableSchema = { name: 'text', columns: [{ name: 's', type: 'utf8', nullable: true }] };
     const frame = frameOf({ s: [...strings, null] });
     const back = decodeParquet(encodeParquet(frame, schema), schema, '/r/text.parquet');
@@ -150,7 +163,9 @@ describe('encodeParquet / decodeParquet round trip', () => {
   it('keeps columns of mostly distinct strings, and repeats after many distinct ones', () => {
     const schema: TableSchema = { name: 'text', columns: [{ name: 's', type: 'utf8', nullable: true }] };
     // 75,000 distinct values: past the 65,536 the encoder interns, and past the 32,768 the decoder shares.
-    const strings = Array.from({ length: 120_000 }, (_, i) => (i % 4 === 3 ? null : i < 100_000 ? `geo-${i}-ü` : `geo-${i % 500}`));
+    const strings = Array.from({ length: 120_000 }, (_, i) =>
+      i % 4 === 3 ? null : i < 100_000 ? `geo-${i}-ü` : `geo-${i % 500}`,
+    );
     const back = decodeParquet(encodeParquet(frameOf({ s: strings }), schema), schema, '/r/distinct.parquet');
     expect(back.columns.s).toEqual(strings);
   });
@@ -165,7 +180,11 @@ describe('encodeParquet / decodeParquet round trip', () => {
     };
     const years = Int32Array.from([1, 2018, 2019, 2020, 9]).subarray(1, 4);
     const values = Float64Array.from([-1, 0.5, 1.5, 2.5, -1]).subarray(1, 4);
-    const back = decodeParquet(encodeParquet(frameOf({ year: years, value: values }), schema), schema, '/r/views.parquet');
+    const back = decodeParquet(
+      encodeParquet(frameOf({ year: years, value: values }), schema),
+      schema,
+      '/r/views.parquet',
+    );
     expect(Array.from(back.columns.year as Int32Array)).toEqual([2018, 2019, 2020]);
     expect(Array.from(back.columns.value as Float64Array)).toEqual([0.5, 1.5, 2.5]);
   });
@@ -197,7 +216,13 @@ describe('encodeParquet / decodeParquet round trip', () => {
     const expected = { snappy: 1, zstd: 5, none: 0 } as const;
     for (const compression of ['snappy', 'zstd', 'none'] as const) {
       const bytes = encodeParquet(frame, allTypes, { compression });
-      expect(await columnCodecs(bytes)).toEqual([expected[compression], expected[compression], expected[compression], expected[compression], expected[compression]]);
+      expect(await columnCodecs(bytes)).toEqual([
+        expected[compression],
+        expected[compression],
+        expected[compression],
+        expected[compression],
+        expected[compression],
+      ]);
       const back = decodeParquet(bytes, allTypes, `/r/${compression}.parquet`);
       expect(back.columns).toEqual(frame.columns);
     }
@@ -236,7 +261,11 @@ describe('encodeParquet / decodeParquet round trip', () => {
     const dictionary = vectorFromArray(['Iowa', 'Illinois', 'Nebraska 🌽'], new Utf8());
     const geo = makeData({ type: dictionaryType, length: 5, nullCount: 0, data: keys, dictionary });
     const large = vectorFromArray(['x', 'yé', 'z', 'w', 'v'], new LargeUtf8());
-    const fields = [new Field('geo_identifier', dictionaryType, true), new Field('fold', new LargeUtf8(), true), new Field('year', new Int32(), true)];
+    const fields = [
+      new Field('geo_identifier', dictionaryType, true),
+      new Field('fold', new LargeUtf8(), true),
+      new Field('year', new Int32(), true),
+    ];
     const struct = makeData({
       type: new Struct(fields),
       length: 5,
@@ -270,12 +299,22 @@ describe('decodeParquet errors', () => {
   const where = '/r/preds/corn_usa/2018/walk_forward_preds.parquet';
 
   it('refuses NaN in a non-nullable double, unless asked to hand it over for the semantic checks', () => {
-    const withNaN = encodeParquet({ ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } }, { ...allTypes, columns: nullableTypes.columns });
+    const withNaN = encodeParquet(
+      { ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } },
+      { ...allTypes, columns: nullableTypes.columns },
+    );
     expect(() => decodeParquet(withNaN, allTypes, where)).toThrow(
       `${where}: column "value" expected no NaN (non-nullable double), found 1 NaN, the first at row 1; compute the values or make the column nullable`,
     );
-    expect(Array.from(decodeParquet(withNaN, allTypes, where, { nan: 'allow' }).columns.value as Float64Array)).toEqual([1, Number.NaN, 3]);
-    expect(() => encodeParquet({ ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } }, allTypes)).toThrow(/expected no NaN/);
+    expect(Array.from(decodeParquet(withNaN, allTypes, where, { nan: 'allow' }).columns.value as Float64Array)).toEqual(
+      [1, Number.NaN, 3],
+    );
+    expect(() =>
+      encodeParquet(
+        { ...frame, columns: { ...frame.columns, value: Float64Array.from([1, Number.NaN, 3]) } },
+        allTypes,
+      ),
+    ).toThrow(/expected no NaN/);
   });
 
   function decodeError(bytes: Uint8Array, schema: TableSchema = allTypes): SchemaError {
@@ -309,8 +348,14 @@ describe('decodeParquet errors', () => {
   });
 
   it('refuses a column the schema does not have when it allows no extra columns', () => {
-    const wider: TableSchema = { ...allTypes, columns: [...allTypes.columns, { name: 'extra', type: 'double', nullable: true }] };
-    const bytes = encodeParquet({ ...frame, columnNames: [...frame.columnNames, 'extra'], columns: { ...frame.columns, extra: [1, 2, 3] } }, wider);
+    const wider: TableSchema = {
+      ...allTypes,
+      columns: [...allTypes.columns, { name: 'extra', type: 'double', nullable: true }],
+    };
+    const bytes = encodeParquet(
+      { ...frame, columnNames: [...frame.columnNames, 'extra'], columns: { ...frame.columns, extra: [1, 2, 3] } },
+      wider,
+    );
     expect(decodeError(bytes).message).toContain(`${where}: column "extra" is not part of all_types`);
   });
 
@@ -328,7 +373,9 @@ describe('decodeParquet errors', () => {
     // The 4 bytes before the trailing "PAR1" hold the footer length; an absurd length cannot be parsed.
     corrupt.set([0xff, 0xff, 0xff, 0x7f], corrupt.length - 8);
     expect(decodeError(corrupt).message).toMatch(
-      new RegExp(`^${where.replaceAll('/', '\\/')} is not a readable Parquet file \\(truncated or corrupt\\): .+; rewrite it$`),
+      new RegExp(
+        `^${where.replaceAll('/', '\\/')} is not a readable Parquet file \\(truncated or corrupt\\): .+; rewrite it$`,
+      ),
     );
     const garbledFooter = good.slice();
     garbledFooter.fill(0xaa, garbledFooter.length - 200, garbledFooter.length - 8);
@@ -341,7 +388,9 @@ describe('decodeParquet errors', () => {
       `${where} is not a Parquet file: expected it to start with the magic bytes "PAR1", found text (20 bytes; a CSV or another text file?); write it as Parquet`,
     );
     expect(decodeError(new TextEncoder().encode('root:x:0:0:root:/root:/bin/bash\n')).message).not.toContain('root:x');
-    expect(decodeError(new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00])).message).toContain('found other binary data (5 bytes)');
+    expect(decodeError(new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00])).message).toContain(
+      'found other binary data (5 bytes)',
+    );
     expect(decodeError(new Uint8Array(0)).message).toContain('found an empty file');
   });
 
@@ -377,7 +426,12 @@ function onDisk(bytes: Uint8Array): Record<string, Array<number | null>> {
     table.schema.fields.map((field) => {
       const vector = table.getChild(field.name);
       const scale = field.name === 'init_date' ? 86_400_000 : 1; // Arrow JS gives DateDay values as milliseconds
-      return [field.name, Array.from({ length: table.numRows }, (_, i) => (vector?.isValid(i) ? (vector.get(i) as number) / scale : null))];
+      return [
+        field.name,
+        Array.from({ length: table.numRows }, (_, i) =>
+          vector?.isValid(i) ? (vector.get(i) as number) / scale : null,
+        ),
+      ];
     }),
   );
 }
@@ -484,7 +538,9 @@ describe('null masks (frame.nulls)', () => {
       const expectedI = Array.from(i, (v, r) => (iMask[r] ? null : v));
       const expectedX = Array.from(x, (v, r) => (xMask[r] ? null : v));
       expect(decodeParquet(bytes, schema, 'r').columns, `n=${n}`).toEqual(
-        n === 0 || !iMask.includes(1) ? { i, x: xMask.includes(1) ? expectedX : x } : { i: expectedI, x: xMask.includes(1) ? expectedX : x },
+        n === 0 || !iMask.includes(1)
+          ? { i, x: xMask.includes(1) ? expectedX : x }
+          : { i: expectedI, x: xMask.includes(1) ? expectedX : x },
       );
       const back = decodeParquet(bytes, schema, 'r', { nulls: 'mask' });
       if (iMask.includes(1)) expect(back.nulls?.i, `n=${n}`).toEqual(iMask);
@@ -500,7 +556,10 @@ describe('null masks (frame.nulls)', () => {
     const picked = decodeParquet(bytes, masked, '/r/m.parquet', { columns: ['dense', 'value'], nulls: 'mask' });
     expect(picked.columnNames).toEqual(['dense', 'value']);
     expect(Object.keys(picked.nulls ?? {})).toEqual(['value']);
-    const strict: TableSchema = { ...masked, columns: masked.columns.map((c) => (c.name === 'value' ? { ...c, nullable: false } : c)) };
+    const strict: TableSchema = {
+      ...masked,
+      columns: masked.columns.map((c) => (c.name === 'value' ? { ...c, nullable: false } : c)),
+    };
     expect(() => decodeParquet(bytes, strict, '/r/m.parquet', { nulls: 'mask' })).toThrow(
       '/r/m.parquet: column "value" expected no nulls (non-nullable double), found 2 nulls, the first at row 1; fill them or make the column nullable',
     );
@@ -524,7 +583,9 @@ describe('null masks (frame.nulls)', () => {
       'keyed frame: key (year, geo_identifier) expected unique, found rows 0 and 2 both (null, "a"); remove the duplicate rows',
     );
     const bytes = encodeParquet(frame, schema);
-    expect(() => decodeParquet(bytes, { ...schema, key: ['year', 'geo_identifier'] }, '/r/k.parquet', { nulls: 'mask' })).toThrow(
+    expect(() =>
+      decodeParquet(bytes, { ...schema, key: ['year', 'geo_identifier'] }, '/r/k.parquet', { nulls: 'mask' }),
+    ).toThrow(
       '/r/k.parquet: key (year, geo_identifier) expected unique, found rows 0 and 2 both (null, "a"); remove the duplicate rows',
     );
   });
@@ -546,7 +607,9 @@ describe('null masks (frame.nulls)', () => {
       // readParquet passes the option through.
       frame.nulls = maskedFrame().nulls;
       await writeParquet(location, frame, masked);
-      expect((await readParquet(location, masked, { nulls: 'mask' })).nulls?.year).toEqual(Uint8Array.from([0, 1, 0, 0, 0]));
+      expect((await readParquet(location, masked, { nulls: 'mask' })).nulls?.year).toEqual(
+        Uint8Array.from([0, 1, 0, 0, 0]),
+      );
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -614,7 +677,12 @@ describe('writeParquet on worker threads (parallel row groups)', () => {
     const bytes = new Uint8Array(await fs.readFile(parallel));
     const file = await ParquetFile.fromFile(new Blob([bytes]));
     // 30,000 rows in parts of at most 4,000: eight equal groups of 3,750.
-    expect(file.metadata().rowGroups().map((group) => group.numRows())).toEqual(Array(8).fill(3750));
+    expect(
+      file
+        .metadata()
+        .rowGroups()
+        .map((group) => group.numRows()),
+    ).toEqual(Array(8).fill(3750));
     expect((await ParquetFile.fromFile(new Blob([await fs.readFile(serial)]))).metadata().numRowGroups()).toBe(1);
     const fromParallel = await readParquet(parallel, schema, { nulls: 'mask' });
     const fromSerial = await readParquet(serial, schema, { nulls: 'mask' });
@@ -635,7 +703,9 @@ describe('writeParquet on worker threads (parallel row groups)', () => {
     const duplicated = { ...frame, columns: { ...frame.columns, geo_identifier: geos } };
     const message = `${location}: key (year, geo_identifier) expected unique, found rows 14999 and 15000 both (2011, "geo-299"); remove the duplicate rows`;
     await expect(writeParquet(location, duplicated, schema, { parallel: false })).rejects.toThrow(message);
-    await expect(writeParquet(location, duplicated, schema, { parallel: true, rowGroupRows: 2_000 })).rejects.toThrow(message);
+    await expect(writeParquet(location, duplicated, schema, { parallel: true, rowGroupRows: 2_000 })).rejects.toThrow(
+      message,
+    );
     const badMask = { ...frame, nulls: { ...frame.nulls, obs: new Uint8Array(19_999) } };
     await expect(writeParquet(location, badMask, schema, { parallel: true })).rejects.toThrow(
       `${location}: column "obs" null mask expected 20000 bytes (numRows), found 19999; give the mask one byte per row`,
@@ -658,7 +728,9 @@ describe('writeParquet on worker threads (parallel row groups)', () => {
     );
     expect(error).toBeInstanceOf(ContractError);
     const message = (error as Error).message;
-    expect(message.startsWith(`${location}: encoding row groups on worker threads failed (Parquet worker exited (code `)).toBe(true);
+    expect(
+      message.startsWith(`${location}: encoding row groups on worker threads failed (Parquet worker exited (code `),
+    ).toBe(true);
     expect(message.endsWith(') before finishing its part); retry, or write with { parallel: false }')).toBe(true);
     expect(await fs.readdir(dir)).not.toContain('interrupted.parquet');
     // The pool starts new workers for the next write.
@@ -682,7 +754,10 @@ describe('writeParquet on worker threads (parallel row groups)', () => {
     const frame = bigFrame(300_000);
     await writeParquet(location, frame, schema);
     const file = await ParquetFile.fromFile(new Blob([await fs.readFile(location)]));
-    const groups = file.metadata().rowGroups().map((group) => group.numRows());
+    const groups = file
+      .metadata()
+      .rowGroups()
+      .map((group) => group.numRows());
     expect(groups.reduce((a, b) => a + b, 0)).toBe(300_000);
     // Several equal groups (two per worker, of at least 65,536 rows) on a machine with several CPUs; one otherwise.
     if (os.availableParallelism() > 1) {
@@ -730,7 +805,10 @@ describe('writeParquet / readParquet', () => {
 
   it('reads only the requested columns, in the requested order, checking the key only when all of it is read', async () => {
     const location = path.join(dir, 'dup.parquet');
-    const duplicated = { ...frame, columns: { ...frame.columns, geo_identifier: ['a', 'a', 'b'], year: Int32Array.from([1, 1, 2]) } };
+    const duplicated = {
+      ...frame,
+      columns: { ...frame.columns, geo_identifier: ['a', 'a', 'b'], year: Int32Array.from([1, 1, 2]) },
+    };
     await writeParquet(location, duplicated, { ...schema, key: undefined });
     const back = await readParquet(location, schema, { columns: ['value', 'year'] });
     expect(back.columnNames).toEqual(['value', 'year']);
@@ -738,8 +816,12 @@ describe('writeParquet / readParquet', () => {
     await expect(readParquet(location, schema, { columns: ['year', 'geo_identifier'] })).rejects.toThrow(
       `${location}: key (year, geo_identifier) expected unique, found rows 0 and 1 both (1, "a")`,
     );
-    await expect(readParquet(location, schema, { columns: ['nope'] })).rejects.toThrow(`${location}: column "nope" is not part of all_types`);
-    await expect(readParquet(location, schema, { columns: ['year', 'year'] })).rejects.toThrow(`${location}: column "year" is requested twice; list it once`);
+    await expect(readParquet(location, schema, { columns: ['nope'] })).rejects.toThrow(
+      `${location}: column "nope" is not part of all_types`,
+    );
+    await expect(readParquet(location, schema, { columns: ['year', 'year'] })).rejects.toThrow(
+      `${location}: column "year" is requested twice; list it once`,
+    );
   });
 
   it('refuses to write an invalid frame, naming the location, and leaves nothing behind', async () => {
@@ -756,11 +838,21 @@ describe('writeParquet / readParquet', () => {
     expect(() => encodeParquet(duplicated, schema)).toThrow(
       'all_types frame: key (year, geo_identifier) expected unique, found rows 0 and 2 both (2019, "19001"); remove the duplicate rows',
     );
-    const nullableGeo: TableSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'geo_identifier' ? { ...c, nullable: true } : c)) };
-    const nullKeys = { ...frame, columns: { ...frame.columns, geo_identifier: ['19001', null, null], year: Int32Array.from([2018, 2019, 2019]) } };
+    const nullableGeo: TableSchema = {
+      ...schema,
+      columns: schema.columns.map((c) => (c.name === 'geo_identifier' ? { ...c, nullable: true } : c)),
+    };
+    const nullKeys = {
+      ...frame,
+      columns: { ...frame.columns, geo_identifier: ['19001', null, null], year: Int32Array.from([2018, 2019, 2019]) },
+    };
     expect(() => encodeParquet(nullKeys, nullableGeo)).toThrow('found rows 1 and 2 both (2019, null)');
     const distinctKeys = { ...nullKeys, columns: { ...nullKeys.columns, geo_identifier: ['19001', null, '19003'] } };
-    expect(decodeParquet(encodeParquet(distinctKeys, nullableGeo), nullableGeo, 'x').columns.geo_identifier).toEqual(['19001', null, '19003']);
+    expect(decodeParquet(encodeParquet(distinctKeys, nullableGeo), nullableGeo, 'x').columns.geo_identifier).toEqual([
+      '19001',
+      null,
+      '19003',
+    ]);
   });
 
   it('refuses bad strings on write with the messages validateFrame gives (strings are checked once per distinct value)', () => {
@@ -768,7 +860,10 @@ describe('writeParquet / readParquet', () => {
     const cases: Array<[unknown[], string]> = [
       [['a', 19003, 'c', 19003], 'column "geo" expected utf8 (STRING), found number 19003 at row 1'],
       [['a', 'b', undefined, 'a'], 'column "geo" expected utf8 (STRING), found undefined at row 2'],
-      [['a', null, 'b', null, null], 'column "geo" expected no nulls (non-nullable utf8), found 3 nulls, the first at row 1; fill them or make the column nullable'],
+      [
+        ['a', null, 'b', null, null],
+        'column "geo" expected no nulls (non-nullable utf8), found 3 nulls, the first at row 1; fill them or make the column nullable',
+      ],
       [[null, 'a', 7], 'column "geo" expected utf8 (STRING), found number 7 at row 2'],
     ];
     for (const [geo, expected] of cases) {

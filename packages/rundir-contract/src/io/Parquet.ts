@@ -49,7 +49,12 @@ export function encodeParquet(frame: Frame, schema: TableSchema, options: Encode
 }
 
 /** Parses Parquet bytes into a frame and validates it; `where` (the file's location) prefixes every error. */
-export function decodeParquet(bytes: Uint8Array, schema: TableSchema, where: string, options: DecodeParquetOptions = {}): Frame {
+export function decodeParquet(
+  bytes: Uint8Array,
+  schema: TableSchema,
+  where: string,
+  options: DecodeParquetOptions = {},
+): Frame {
   return decodeFrame(bytes, schema, where, options);
 }
 
@@ -63,20 +68,33 @@ export async function writeParquet(
   const compression = options.compression ?? 'snappy';
   const { parallel = 'auto', rowGroupRows } = options;
   if (rowGroupRows !== undefined && !(Number.isInteger(rowGroupRows) && rowGroupRows > 0)) {
-    throw new SchemaError(`${location}: rowGroupRows expected a positive integer, found ${String(rowGroupRows)}; pass a row count or leave it out`);
+    throw new SchemaError(
+      `${location}: rowGroupRows expected a positive integer, found ${String(rowGroupRows)}; pass a row count or leave it out`,
+    );
   }
-  const pool = parallel === true || (parallel === 'auto' && frame.numRows >= PARALLEL_MIN_ROWS) ? ParquetWorkerPool.shared() : undefined;
+  const pool =
+    parallel === true || (parallel === 'auto' && frame.numRows >= PARALLEL_MIN_ROWS)
+      ? ParquetWorkerPool.shared()
+      : undefined;
   const bytes =
     pool && (parallel === true || pool.size > 1)
       ? await encodeCheckedFrameInParallel(frame, schema, location, compression, pool, rowGroupRows)
       : encodeCheckedFrame(frame, schema, location, compression);
-  await (options.store ?? storeFor(location)).write(location, bytes, options.durable === false ? { durable: false } : {});
+  await (options.store ?? storeFor(location)).write(
+    location,
+    bytes,
+    options.durable === false ? { durable: false } : {},
+  );
   // Size and sha256 of the bytes handed to the store, so a checksum never vouches for a file re-read later.
   return writtenFile(location, bytes);
 }
 
 /** Reads a Parquet object into a validated frame (all schema columns, or only `options.columns`). */
-export async function readParquet(location: Location, schema: TableSchema, options: ReadParquetOptions = {}): Promise<Frame> {
+export async function readParquet(
+  location: Location,
+  schema: TableSchema,
+  options: ReadParquetOptions = {},
+): Promise<Frame> {
   const bytes = await (options.store ?? storeFor(location)).read(location);
   return decodeFrame(bytes, schema, location, options);
 }

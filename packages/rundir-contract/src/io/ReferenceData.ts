@@ -16,7 +16,15 @@ import { decodeUtf8 } from './Json.js';
  */
 
 /** The columns the WASDE vintage table must have (others, such as `release_id`, are ignored). */
-export const WASDE_COLUMNS = ['commodity', 'country', 'report_date', 'season_year', 'projected_yield', 'unit', 'year_status'] as const;
+export const WASDE_COLUMNS = [
+  'commodity',
+  'country',
+  'report_date',
+  'season_year',
+  'projected_yield',
+  'unit',
+  'year_status',
+] as const;
 
 export interface WasdeTable {
   /** Where it was read from (the config's `reference_data[].filepath`). */
@@ -35,7 +43,10 @@ export interface ReferenceDataOptions {
 }
 
 /** Reads every configured benchmark; an empty object when `reference_data` is empty. */
-export async function readReferenceData(config: Pick<ResolvedConfig, 'reference_data'>, options: ReferenceDataOptions = {}): Promise<ReferenceData> {
+export async function readReferenceData(
+  config: Pick<ResolvedConfig, 'reference_data'>,
+  options: ReferenceDataOptions = {},
+): Promise<ReferenceData> {
   const out: ReferenceData = {};
   for (const entry of config.reference_data) {
     if (entry.kind === 'wasde') out.wasde = await readWasdeTable(entry.filepath, options);
@@ -60,12 +71,15 @@ export function parseWasdeTable(text: string, where: string): WasdeVintage[] {
       `${where}: missing column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `"${c}"`).join(', ')} (found ${csv.header.map((c) => `"${c}"`).join(', ')}); give the WASDE vintage table with columns ${WASDE_COLUMNS.join(', ')}`,
     );
   }
-  if (csv.rows.length === 0) throw new SchemaError(`${where}: has a header and no data rows; give the WASDE vintage table with its rows`);
+  if (csv.rows.length === 0)
+    throw new SchemaError(`${where}: has a header and no data rows; give the WASDE vintage table with its rows`);
   const col = (name: (typeof WASDE_COLUMNS)[number]): number => index.get(name) as number;
   return csv.rows.map((row, r) => {
     const cell = (name: (typeof WASDE_COLUMNS)[number]): string => (row[col(name)] ?? '').trim();
     const bad = (name: string, expected: string): never => {
-      throw new SchemaError(`${where}: line ${csv.lineOf(r)}, column "${name}": expected ${expected}, found ${JSON.stringify(cell(name as never))}; fix or remove the row`);
+      throw new SchemaError(
+        `${where}: line ${csv.lineOf(r)}, column "${name}": expected ${expected}, found ${JSON.stringify(cell(name as never))}; fix or remove the row`,
+      );
     };
     const reportDate = cell('report_date');
     let day: number | undefined;
@@ -78,13 +92,22 @@ export function parseWasdeTable(text: string, where: string): WasdeVintage[] {
     const seasonYear = Number(cell('season_year'));
     if (cell('season_year') === '' || !Number.isInteger(seasonYear)) bad('season_year', 'a four-digit year');
     const value = Number(cell('projected_yield'));
-    if (cell('projected_yield') === '' || !Number.isFinite(value) || value <= 0) bad('projected_yield', 'a positive number');
+    if (cell('projected_yield') === '' || !Number.isFinite(value) || value <= 0)
+      bad('projected_yield', 'a positive number');
     const commodity = cell('commodity').toLowerCase();
     if (commodity === '') bad('commodity', 'a commodity name such as corn');
     const country = cell('country');
     if (country === '') bad('country', 'a country name such as United States');
     const unit = cell('unit');
     if (unit === '') bad('unit', 'a unit such as bu/acre');
-    return { commodity, countryCode: wasdeCountryCode(country), reportDate, seasonYear, value, unit, status: cell('year_status').toLowerCase() };
+    return {
+      commodity,
+      countryCode: wasdeCountryCode(country),
+      reportDate,
+      seasonYear,
+      value,
+      unit,
+      status: cell('year_status').toLowerCase(),
+    };
   });
 }

@@ -37,7 +37,11 @@ describe('YAML IO', () => {
     const file = path.join(dir, 'config_resolved.yaml');
     await writeYaml(file, config, Config);
     const text = await fs.readFile(file, 'utf8');
-    expect(text.startsWith('experiment_key: corn_usa\nseasons:\n  - 2018\n  - 2019\nstart: \'2018-05-01\'\nmodel:\n  kind: ridge\n  alpha: 0.5\n')).toBe(true);
+    expect(
+      text.startsWith(
+        "experiment_key: corn_usa\nseasons:\n  - 2018\n  - 2019\nstart: '2018-05-01'\nmodel:\n  kind: ridge\n  alpha: 0.5\n",
+      ),
+    ).toBe(true);
     // The long note stays on one line (lineWidth -1): exactly 9 lines of text.
     expect(text.split('\n')).toHaveLength(10);
     expect(await readYaml(file, Config)).toEqual(config);
@@ -45,7 +49,9 @@ describe('YAML IO', () => {
 
   it('keeps dates as strings (YAML 1.2 core schema) and rejects duplicate keys', () => {
     expect(parseYaml('d: 2020-01-01\n', 'x.yaml', z.object({ d: z.string() }))).toEqual({ d: '2020-01-01' });
-    expect(() => parseYaml('a: 1\na: 2\n', 'x.yaml', z.unknown())).toThrow('x.yaml: is not valid YAML: line 2, column 1: duplicated mapping key');
+    expect(() => parseYaml('a: 1\na: 2\n', 'x.yaml', z.unknown())).toThrow(
+      'x.yaml: is not valid YAML: line 2, column 1: duplicated mapping key',
+    );
   });
 
   it('names the file and the 1-based line of a syntax error, on one line', async () => {
@@ -56,7 +62,9 @@ describe('YAML IO', () => {
     expect((error as Error).message).toBe(
       `${file}: is not valid YAML: line 4, column 10: bad indentation of a mapping entry; fix the syntax or regenerate the file`,
     );
-    expect(() => parseYaml('', 'empty.yaml', z.unknown())).toThrow('empty.yaml: is not valid YAML: expected a document, but the input is empty');
+    expect(() => parseYaml('', 'empty.yaml', z.unknown())).toThrow(
+      'empty.yaml: is not valid YAML: expected a document, but the input is empty',
+    );
   });
 
   it('validates against the schema with field paths', async () => {
@@ -65,15 +73,21 @@ describe('YAML IO', () => {
     const message = await readYaml(file, Config).catch((e: Error) => e.message);
     expect(message).toContain(`${file}: field "experiment_key": expected string, found number 7`);
     expect(message).toContain('field "seasons[1]": expected number, found string "x"');
-    expect(message).toContain('field "model.kind": invalid option: expected one of "ridge"|"gbdt", found string "lasso"');
+    expect(message).toContain(
+      'field "model.kind": invalid option: expected one of "ridge"|"gbdt", found string "lasso"',
+    );
     expect(message).toContain('field "note": expected string, found nothing (the field is missing)');
   });
 
   it('refuses invalid values and unrepresentable ones before writing', async () => {
     const file = path.join(dir, 'never.yaml');
-    await expect(writeYaml(file, { ...config, seasons: [1.5] }, Config)).rejects.toThrow(`${file} (not written): field "seasons[0]"`);
+    await expect(writeYaml(file, { ...config, seasons: [1.5] }, Config)).rejects.toThrow(
+      `${file} (not written): field "seasons[0]"`,
+    );
     const Anything = z.custom<unknown>(() => true);
-    await expect(writeYaml(file, { f: () => 1 }, Anything)).rejects.toThrow(`${file} (not written): cannot be represented as YAML`);
+    await expect(writeYaml(file, { f: () => 1 }, Anything)).rejects.toThrow(
+      `${file} (not written): cannot be represented as YAML`,
+    );
     await expect(fs.stat(file)).rejects.toThrow(/ENOENT/);
     await expect(readYaml(file, Config)).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -27,20 +27,31 @@ export function formatYaml(value: unknown): string {
   return yaml.dump(value, { lineWidth: -1, noRefs: true });
 }
 
-export async function readYaml<T>(location: Location, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<T> {
+export async function readYaml<T>(
+  location: Location,
+  schema: z.ZodType<T>,
+  options: DocumentIoOptions = {},
+): Promise<T> {
   const store = options.store ?? storeFor(location);
   return parseYaml(decodeUtf8(await store.read(location), location), location, schema);
 }
 
 /** Validates, then writes atomically. The value is written as given (validation does not rewrite it). */
-export async function writeYaml<T>(location: Location, value: T, schema: z.ZodType<T>, options: DocumentIoOptions = {}): Promise<void> {
+export async function writeYaml<T>(
+  location: Location,
+  value: T,
+  schema: z.ZodType<T>,
+  options: DocumentIoOptions = {},
+): Promise<void> {
   validateDocument(`${location} (not written)`, value, schema);
   let text: string;
   try {
     text = formatYaml(value);
   } catch (error) {
     const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    throw new SchemaError(`${location} (not written): cannot be represented as YAML: ${reason}; pass plain data (objects, arrays, strings, numbers, booleans, null)`);
+    throw new SchemaError(
+      `${location} (not written): cannot be represented as YAML: ${reason}; pass plain data (objects, arrays, strings, numbers, booleans, null)`,
+    );
   }
   await (options.store ?? storeFor(location)).write(location, text);
 }

@@ -37,7 +37,9 @@ describe('ZarrStoreAdapter', () => {
     const adapter = new ZarrStoreAdapter(new MemoryStore(), 's3://mem-bucket/store.zarr');
     await expect(adapter.set('/../escape', bytes(1))).rejects.toBeInstanceOf(InvalidLocationError);
     await expect(adapter.get('/a/../../b')).rejects.toBeInstanceOf(InvalidLocationError);
-    expect(() => adapter.locationOf('/')).toThrow('s3://mem-bucket/store.zarr: zarr key "/" names the store root, not an object');
+    expect(() => adapter.locationOf('/')).toThrow(
+      's3://mem-bucket/store.zarr: zarr key "/" names the store root, not an object',
+    );
   });
 
   it('passes store failures other than "not found" through', async () => {
@@ -45,7 +47,9 @@ describe('ZarrStoreAdapter', () => {
     store.read = async () => {
       throw new Error('connection reset');
     };
-    await expect(new ZarrStoreAdapter(store, 's3://mem-bucket/s.zarr').get('/zarr.json')).rejects.toThrow('connection reset');
+    await expect(new ZarrStoreAdapter(store, 's3://mem-bucket/s.zarr').get('/zarr.json')).rejects.toThrow(
+      'connection reset',
+    );
   });
 
   it('lets zarrita create and read arrays on a local folder, one file per key', async () => {
@@ -56,7 +60,9 @@ describe('ZarrStoreAdapter', () => {
     await zarr.set(array, null, { data: Int32Array.of(7, 8, 9, 10), shape: [4], stride: [1] });
     expect((await fs.readdir(path.join(root, 'x', 'c'))).sort()).toEqual(['0', '1']);
     // No codecs: raw little-endian int32, padded to the chunk shape with the fill value 0.
-    expect(new Uint8Array(await fs.readFile(path.join(root, 'x', 'c', '1')))).toEqual(new Uint8Array(Int32Array.of(10, 0, 0).buffer));
+    expect(new Uint8Array(await fs.readFile(path.join(root, 'x', 'c', '1')))).toEqual(
+      new Uint8Array(Int32Array.of(10, 0, 0).buffer),
+    );
     const group = await zarr.open(zarr.root(new ZarrStoreAdapter(new LocalStore(), root)), { kind: 'group' });
     expect(group.attrs).toEqual({ hello: 'world' });
     const reopened = await zarr.open(group.resolve('x'), { kind: 'array' });
@@ -85,7 +91,11 @@ describe('ZarrStoreAdapter', () => {
     strict.requireChunks({ v: { 'c/0/0': 2, 'c/1/0': 4 } });
     expect(await strict.get('/v/c/0/0')).toEqual(bytes(1, 2));
     expect(await strict.get('/absent.json')).toBeUndefined();
-    await expect(strict.get('/v/c/9/9')).rejects.toThrow('s3://mem-bucket/s.zarr: array "v": chunk c/9/9 is missing (s3://mem-bucket/s.zarr/v/c/9/9)');
-    await expect(strict.get('/v/c/1/0')).rejects.toThrow('s3://mem-bucket/s.zarr: array "v": chunk c/1/0 is 3 bytes, but 4 were written');
+    await expect(strict.get('/v/c/9/9')).rejects.toThrow(
+      's3://mem-bucket/s.zarr: array "v": chunk c/9/9 is missing (s3://mem-bucket/s.zarr/v/c/9/9)',
+    );
+    await expect(strict.get('/v/c/1/0')).rejects.toThrow(
+      's3://mem-bucket/s.zarr: array "v": chunk c/1/0 is 3 bytes, but 4 were written',
+    );
   });
 });

@@ -54,7 +54,10 @@ export class ZarrStoreAdapter implements AsyncMutable {
   /** The location of a zarrita key (`/a/c/0/0`); keys are checked segment by segment, so none escapes the root. */
   locationOf(key: AbsolutePath): Location {
     const relative = key.replace(/^\/+/, '');
-    if (relative === '') throw new InvalidLocationError(`${this.root}: zarr key ${JSON.stringify(key)} names the store root, not an object`);
+    if (relative === '')
+      throw new InvalidLocationError(
+        `${this.root}: zarr key ${JSON.stringify(key)} names the store root, not an object`,
+      );
     return joinLocation(this.root, relative);
   }
 
@@ -81,7 +84,12 @@ export class ZarrStoreAdapter implements AsyncMutable {
     const chunk = splitChunkKey(key);
     let bytes: Uint8Array;
     try {
-      bytes = await readBounded(this.store, location, this.maxObjectBytes, chunk ? `chunk ${chunk.chunk} of array "${chunk.array}"` : 'Zarr metadata');
+      bytes = await readBounded(
+        this.store,
+        location,
+        this.maxObjectBytes,
+        chunk ? `chunk ${chunk.chunk} of array "${chunk.array}"` : 'Zarr metadata',
+      );
     } catch (error) {
       // zarrita treats "no such key" as absent (fill value, or try the other Zarr format), never as a failure.
       if (!(error instanceof NotFoundError)) throw error;

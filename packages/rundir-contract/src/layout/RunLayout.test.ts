@@ -44,11 +44,17 @@ describe('path builders', () => {
     );
     const slice = { seasonYear: 2024, initDate: '2024-08-01' };
     expect(forecastIndicesPath(slice)).toBe('forecast/2024/2024-08-01/indices.zarr');
-    expect(forecastDeliveryPath(slice, 'corn_usa', 2)).toBe('forecast/2024/2024-08-01/delivery/Treefera_corn_usa_ADM2_Forecast_2024-08-01.csv');
+    expect(forecastDeliveryPath(slice, 'corn_usa', 2)).toBe(
+      'forecast/2024/2024-08-01/delivery/Treefera_corn_usa_ADM2_Forecast_2024-08-01.csv',
+    );
     expect(manifestPath('fit', '2018')).toBe('_manifests/fit/2018.json');
-    expect(manifestPath('forecast', 'forecast/2024/2024-08-01')).toBe('_manifests/forecast/forecast/2024/2024-08-01.json');
+    expect(manifestPath('forecast', 'forecast/2024/2024-08-01')).toBe(
+      '_manifests/forecast/forecast/2024/2024-08-01.json',
+    );
     expect(manifestPath('create')).toBe('_manifests/create.json');
-    expect(runPath('s3://b-1/runs/r', detrenderPath('corn_usa', 2018))).toBe('s3://b-1/runs/r/models/corn_usa/2018/detrender.json');
+    expect(runPath('s3://b-1/runs/r', detrenderPath('corn_usa', 2018))).toBe(
+      's3://b-1/runs/r/models/corn_usa/2018/detrender.json',
+    );
   });
 
   it('refuse invalid folds, dates, modes and scopes', () => {
@@ -85,6 +91,8 @@ describe('artifact declarations', () => {
     expect(stageWrites('fit').map((a) => a.id)).toEqual(
       expect.arrayContaining(['detrender', 'model', 'feature_fill_values', 'train_preds', 'included_geo_identifiers']),
     );
-    expect(stageReads('predict').map((a) => a.id)).toEqual(expect.arrayContaining(['detrender', 'model', 'feature_fill_values']));
+    expect(stageReads('predict').map((a) => a.id)).toEqual(
+      expect.arrayContaining(['detrender', 'model', 'feature_fill_values']),
+    );
   });
 });

@@ -58,7 +58,9 @@ export function foldLabel(fold: number | 'production' | string): FoldLabel {
   if (fold === 'production') return 'production';
   const s = String(fold);
   if (!/^\d{4}$/.test(s)) {
-    throw new InvalidLocationError(`fold ${JSON.stringify(fold)} is not a fold label; use a four-digit test year or "production"`);
+    throw new InvalidLocationError(
+      `fold ${JSON.stringify(fold)} is not a fold label; use a four-digit test year or "production"`,
+    );
   }
   return s as FoldLabel;
 }
@@ -85,7 +87,6 @@ function key(k: string): string {
   return k;
 }
 
-
 export const RESIDUAL_MODES = [
   'hindcast_oos_per_init_date',
   'hindcast_oos_per_year',
@@ -94,7 +95,16 @@ export const RESIDUAL_MODES = [
 ] as const;
 export type ResidualMode = (typeof RESIDUAL_MODES)[number];
 
-export const STAGES = ['create', 'features', 'fit', 'predict', 'postprocess', 'evaluate', 'deliver', 'forecast'] as const;
+export const STAGES = [
+  'create',
+  'features',
+  'fit',
+  'predict',
+  'postprocess',
+  'evaluate',
+  'deliver',
+  'forecast',
+] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** A forecast slice: one (season_year, init_date). */
@@ -108,7 +118,8 @@ function forecastRoot(slice: SliceRef): string {
 }
 
 function admLevel(level: AdmLevel): string {
-  if (level !== 0 && level !== 1 && level !== 2) throw new InvalidLocationError(`ADM level ${String(level)} must be 0, 1 or 2`);
+  if (level !== 0 && level !== 1 && level !== 2)
+    throw new InvalidLocationError(`ADM level ${String(level)} must be 0, 1 or 2`);
   return `ADM${level}`;
 }
 
@@ -124,12 +135,14 @@ export const includedGeoIdentifiersPath = (): string => 'included_geo_identifier
 
 export const modelDir = (k: string, fold: number | string): string => `models/${key(k)}/${foldLabel(fold)}`;
 export const detrenderPath = (k: string, fold: number | string): string => `${modelDir(k, fold)}/detrender.json`;
-export const featureFillValuesPath = (k: string, fold: number | string): string => `${modelDir(k, fold)}/feature_fill_values.parquet`;
+export const featureFillValuesPath = (k: string, fold: number | string): string =>
+  `${modelDir(k, fold)}/feature_fill_values.parquet`;
 export const modelPath = (k: string, fold: number | string): string => `${modelDir(k, fold)}/model.json`;
 
 export const predsDir = (k: string, fold: number | string): string => `preds/${key(k)}/${foldLabel(fold)}`;
 export const trainPredsPath = (k: string, fold: number | string): string => `${predsDir(k, fold)}/train_preds.parquet`;
-export const walkForwardPredsPath = (k: string, fold: number | string): string => `${predsDir(k, fold)}/walk_forward_preds.parquet`;
+export const walkForwardPredsPath = (k: string, fold: number | string): string =>
+  `${predsDir(k, fold)}/walk_forward_preds.parquet`;
 export const yearDataPath = (k: string, fold: number | string): string => `${predsDir(k, fold)}/year_data.parquet`;
 
 export function conformalPath(mode: ResidualMode | string): string {
@@ -138,7 +151,8 @@ export function conformalPath(mode: ResidualMode | string): string {
   }
   return `conformal/${mode}.parquet`;
 }
-export const biasCorrectorPath = (k: string, fold: number | string): string => `postprocessed/${key(k)}/${foldLabel(fold)}/bias_corrector.json`;
+export const biasCorrectorPath = (k: string, fold: number | string): string =>
+  `postprocessed/${key(k)}/${foldLabel(fold)}/bias_corrector.json`;
 export const nationalPath = (): string => 'postprocessed/national.parquet';
 export const rawFoldMetricsPath = (): string => 'metrics/raw_fold_metrics.json';
 export const reportsDir = (): string => 'reports';
@@ -157,13 +171,15 @@ export const forecastIndicesPath = (slice: SliceRef): string => `${forecastRoot(
 export const forecastFeaturesPredPath = (slice: SliceRef): string => `${forecastRoot(slice)}/features/pred.parquet`;
 export const forecastPredsPath = (slice: SliceRef): string => `${forecastRoot(slice)}/preds/walk_forward_preds.parquet`;
 export const forecastYearDataPath = (slice: SliceRef): string => `${forecastRoot(slice)}/preds/year_data.parquet`;
-export const forecastNationalPath = (slice: SliceRef): string => `${forecastRoot(slice)}/postprocessed/national.parquet`;
+export const forecastNationalPath = (slice: SliceRef): string =>
+  `${forecastRoot(slice)}/postprocessed/national.parquet`;
 export const forecastDeliveryPath = (slice: SliceRef, k: string, level: AdmLevel): string =>
   `${forecastRoot(slice)}/delivery/${forecastDeliveryFileName(k, level, slice.initDate)}`;
 
 /** Stage manifests: `_manifests/<stage>.json` or `_manifests/<stage>/<scope>.json`. */
 export function manifestPath(stage: StageName, scope?: string | null): string {
-  if (!(STAGES as readonly string[]).includes(stage)) throw new InvalidLocationError(`unknown stage ${JSON.stringify(stage)}`);
+  if (!(STAGES as readonly string[]).includes(stage))
+    throw new InvalidLocationError(`unknown stage ${JSON.stringify(stage)}`);
   if (scope === undefined || scope === null) return `_manifests/${stage}.json`;
   for (const segment of scope.split('/')) assertSafeSegment(segment, `manifest scope ${JSON.stringify(scope)}`);
   return `_manifests/${stage}/${scope}.json`;

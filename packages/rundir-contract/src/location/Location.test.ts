@@ -12,7 +12,10 @@ import {
 
 describe('S3 URIs', () => {
   it('parse into bucket and key, keeping spaces and non-ASCII characters', () => {
-    expect(parseS3Uri('s3://my-bucket/runs/my run/año/ü.parquet')).toEqual({ bucket: 'my-bucket', key: 'runs/my run/año/ü.parquet' });
+    expect(parseS3Uri('s3://my-bucket/runs/my run/año/ü.parquet')).toEqual({
+      bucket: 'my-bucket',
+      key: 'runs/my run/año/ü.parquet',
+    });
     expect(parseS3Uri('s3://my-bucket')).toEqual({ bucket: 'my-bucket', key: '' });
     expect(parseS3Uri('s3://my-bucket/prefix/')).toEqual({ bucket: 'my-bucket', key: 'prefix' });
   });
@@ -72,7 +75,9 @@ describe('local paths', () => {
   it.each(['s3:/bucket/key', 's3//bucket/key', 'S3://bucket/key', 's3:bucket/key', 's3:', 's3:///key', 'S3:/bucket'])(
     'refuses the malformed S3 URI %j with one line instead of taking it for a local path',
     (uri) => {
-      expect(() => normalizeLocation(uri, '/data')).toThrow(/^.*: malformed S3 URI( \(no bucket after "s3:\/\/"\))?; write s3:\/\/bucket\/key/);
+      expect(() => normalizeLocation(uri, '/data')).toThrow(
+        /^.*: malformed S3 URI( \(no bucket after "s3:\/\/"\))?; write s3:\/\/bucket\/key/,
+      );
       expect(() => resolveAgainst('/data', uri)).toThrow(/malformed S3 URI/);
     },
   );

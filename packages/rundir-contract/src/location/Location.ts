@@ -62,7 +62,9 @@ export function parseS3Uri(uri: string): S3Address {
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
   const key = slash === -1 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
   if (!BUCKET.test(bucket)) {
-    throw new InvalidLocationError(`${uri}: "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+    throw new InvalidLocationError(
+      `${uri}: "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`,
+    );
   }
   if (key.includes('//')) throw new InvalidLocationError(`${uri}: empty path segment ("//") in the S3 key`);
   for (const segment of key === '' ? [] : key.split('/')) assertSafeSegment(segment, uri);
@@ -97,9 +99,12 @@ export function assertSafeSegment(segment: string, what: string): void {
  */
 export function normalizeLocation(location: Location, cwd: string = process.cwd()): Location {
   if (typeof location !== 'string' || location.trim() === '') {
-    throw new InvalidLocationError(`location ${JSON.stringify(location)} is empty; give a local path or an s3://bucket/prefix URI`);
+    throw new InvalidLocationError(
+      `location ${JSON.stringify(location)} is empty; give a local path or an s3://bucket/prefix URI`,
+    );
   }
-  if (CONTROL.test(location)) throw new InvalidLocationError(`location ${JSON.stringify(location)} contains a control character`);
+  if (CONTROL.test(location))
+    throw new InvalidLocationError(`location ${JSON.stringify(location)} contains a control character`);
   assertWellFormedUri(location);
   if (isS3Location(location)) return formatS3Uri(parseS3Uri(location));
   return nodePath.resolve(cwd, location);

@@ -43,7 +43,14 @@ describe('beginStage', () => {
     expect(start.removed).toEqual([manifestPath('deliver'), ...day1]);
     expect(await ls(nodePath.join(runDir, 'delivery'))).toEqual([]);
     const day2 = await deliver(runDir, DAY2, 'a,b\n3,4\n');
-    await writeManifest({ runDir, stage: 'deliver', package: pkg, startedAt: start.startedAt, finishedAt: DAY2, files: day2 });
+    await writeManifest({
+      runDir,
+      stage: 'deliver',
+      package: pkg,
+      startedAt: start.startedAt,
+      finishedAt: DAY2,
+      files: day2,
+    });
 
     expect(await ls(nodePath.join(runDir, 'delivery'))).toEqual(day2.map((f) => nodePath.basename(f)).sort());
     const report = await validateRunDir(runDir, { schemas: false });
@@ -74,8 +81,20 @@ describe('beginStage', () => {
     const result = await ExperimentResult.fromRunDir(runDir);
     expect(await result.hindcastSlice(2019).isComplete()).toBe(false);
     const status = (await result.stageStatus()).find((s) => s.stage === 'predict' && s.scope === '2019');
-    expect(status).toEqual({ stage: 'predict', scope: '2019', manifest: '_manifests/predict/2019.json', status: 'missing', problems: [] });
+    expect(status).toEqual({
+      stage: 'predict',
+      scope: '2019',
+      manifest: '_manifests/predict/2019.json',
+      status: 'missing',
+      problems: [],
+    });
     const report = await validateRunDir(runDir, { schemas: false });
-    expect(report.checks).toContainEqual({ path: 'preds/corn_usa/2019/year_data.parquet', artifact: 'year_data', check: 'manifest', status: 'fail', reason: 'not listed in any manifest: its stage did not complete' });
+    expect(report.checks).toContainEqual({
+      path: 'preds/corn_usa/2019/year_data.parquet',
+      artifact: 'year_data',
+      check: 'manifest',
+      status: 'fail',
+      reason: 'not listed in any manifest: its stage did not complete',
+    });
   });
 });

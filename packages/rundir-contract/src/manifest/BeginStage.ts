@@ -29,7 +29,12 @@ export interface StageStart {
  * delivery files are removed here rather than left unlisted beside the new manifest (which would fail
  * validation). Call `stageUpToDate` first when the stage may skip: after beginStage there is nothing to skip to.
  */
-export async function beginStage(runDir: Location, stage: StageName, scope: string | null = null, options: BeginStageOptions = {}): Promise<StageStart> {
+export async function beginStage(
+  runDir: Location,
+  stage: StageName,
+  scope: string | null = null,
+  options: BeginStageOptions = {},
+): Promise<StageStart> {
   const store = options.store ?? storeFor(runDir);
   const startedAt = options.now?.() ?? new Date();
   const own = manifestPath(stage, scope);
@@ -61,7 +66,8 @@ export async function beginStage(runDir: Location, stage: StageName, scope: stri
 /** True when `relative`, a file of `artifact`, is an output of the stage scope `scope`. */
 function inScope(relative: string, artifact: ArtifactDeclaration, scope: string | null): boolean {
   if (scope === null) return artifact.scope === 'run' || artifact.scope === 'mode' || artifact.scope === 'fold';
-  if (/^forecast\/\d{4}\/\d{4}-\d{2}-\d{2}$/.test(scope)) return artifact.scope === 'slice' && relative.startsWith(`${scope}/`);
+  if (/^forecast\/\d{4}\/\d{4}-\d{2}-\d{2}$/.test(scope))
+    return artifact.scope === 'slice' && relative.startsWith(`${scope}/`);
   // A fold scope: the fold's folder is the third segment of every fold artifact (`models/<key>/<fold>/…`).
   return artifact.scope === 'fold' && relative.split('/')[2] === scope;
 }

@@ -36,11 +36,13 @@ export async function digestFiles(location: Location, store: Store = storeFor(lo
  * One digest for a file or a directory-like store: for a directory, the sha256 of its sorted
  * `relative-path sha256` lines, so any change to any file changes the digest.
  */
-export async function digestLocation(location: Location, store: Store = storeFor(location)): Promise<string | undefined> {
+export async function digestLocation(
+  location: Location,
+  store: Store = storeFor(location),
+): Promise<string | undefined> {
   const files = await digestFiles(location, store);
   if (files.length === 0) return undefined;
   if (files.length === 1 && files[0]!.location === location) return files[0]!.sha256;
   const lines = files.map((f) => `${relativeLocation(location, f.location) ?? f.location} ${f.sha256}`);
   return sha256Hex(lines.join('\n'));
 }
-

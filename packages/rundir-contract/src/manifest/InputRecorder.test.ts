@@ -30,9 +30,19 @@ describe('InputRecorder', () => {
     const input = nodePath.join(outside, 'in.json');
     const recorder = new InputRecorder();
     // A contract reader through the recording store.
-    expect(await readJson(input, z.object({ v: z.number() }), { store: recorder.wrap(storeFor(input)) })).toEqual({ v: 1 });
+    expect(await readJson(input, z.object({ v: z.number() }), { store: recorder.wrap(storeFor(input)) })).toEqual({
+      v: 1,
+    });
     await fs.writeFile(input, '{"v":2}'); // replaced while the stage computes
-    const manifest = await writeManifest({ runDir, stage: 'fit', scope: '2018', package: pkg, startedAt: new Date(), files: ['models/corn_usa/2018/model.json'], inputDigests: recorder.inputs });
+    const manifest = await writeManifest({
+      runDir,
+      stage: 'fit',
+      scope: '2018',
+      package: pkg,
+      startedAt: new Date(),
+      files: ['models/corn_usa/2018/model.json'],
+      inputDigests: recorder.inputs,
+    });
     expect(manifest.inputs).toEqual([{ path: input, sha256: sha('{"v":1}') }]);
   });
 
@@ -42,7 +52,11 @@ describe('InputRecorder', () => {
     const file = nodePath.join(dir, 'a.txt');
     expect(Buffer.from(await recorder.read(file)).toString()).toBe('one');
     await fs.writeFile(file, 'two');
-    await expect(recorder.read(file)).rejects.toThrow(new ManifestError(`${file}: changed while the stage was reading it (sha256 ${sha('one').slice(0, 12)}… then ${sha('two').slice(0, 12)}…); re-run the stage once nothing else writes its inputs`));
+    await expect(recorder.read(file)).rejects.toThrow(
+      new ManifestError(
+        `${file}: changed while the stage was reading it (sha256 ${sha('one').slice(0, 12)}… then ${sha('two').slice(0, 12)}…); re-run the stage once nothing else writes its inputs`,
+      ),
+    );
   });
 });
 
@@ -55,15 +69,36 @@ describe('stageUpToDate', () => {
     await recorder.read(input);
     await recorder.read(nodePath.join(runDir, 'config_resolved.yaml'));
     recorder.record(nodePath.join(outside, 'features'), 'f'.repeat(64));
-    await writeManifest({ runDir, stage: 'fit', scope: '2018', package: pkg, startedAt: new Date(), files: ['models/corn_usa/2018/model.json'], inputDigests: recorder.inputs });
-    const inputs = [input, nodePath.join(runDir, 'config_resolved.yaml'), { location: nodePath.join(outside, 'features'), sha256: 'f'.repeat(64) }];
+    await writeManifest({
+      runDir,
+      stage: 'fit',
+      scope: '2018',
+      package: pkg,
+      startedAt: new Date(),
+      files: ['models/corn_usa/2018/model.json'],
+      inputDigests: recorder.inputs,
+    });
+    const inputs = [
+      input,
+      nodePath.join(runDir, 'config_resolved.yaml'),
+      { location: nodePath.join(outside, 'features'), sha256: 'f'.repeat(64) },
+    ];
     const expected = ['models/corn_usa/2018/model.json'];
     expect(await stageUpToDate(runDir, 'fit', '2018', inputs, { package: pkg, expected })).toBe(true);
     expect(await stageUpToDate(runDir, 'fit', '2019', inputs)).toBe(false);
     expect(await stageUpToDate(runDir, 'fit', '2018', inputs, { package: { ...pkg, version: '0.2.0' } })).toBe(false);
-    expect(await stageUpToDate(runDir, 'fit', '2018', inputs, { expected: [...expected, 'models/corn_usa/2018/detrender.json'] })).toBe(false);
+    expect(
+      await stageUpToDate(runDir, 'fit', '2018', inputs, {
+        expected: [...expected, 'models/corn_usa/2018/detrender.json'],
+      }),
+    ).toBe(false);
     expect(await stageUpToDate(runDir, 'fit', '2018', inputs.slice(0, 2))).toBe(false);
-    expect(await stageUpToDate(runDir, 'fit', '2018', [...inputs.slice(0, 2), { location: nodePath.join(outside, 'features'), sha256: 'e'.repeat(64) }])).toBe(false);
+    expect(
+      await stageUpToDate(runDir, 'fit', '2018', [
+        ...inputs.slice(0, 2),
+        { location: nodePath.join(outside, 'features'), sha256: 'e'.repeat(64) },
+      ]),
+    ).toBe(false);
     await fs.writeFile(input, 'y');
     expect(await stageUpToDate(runDir, 'fit', '2018', inputs)).toBe(false);
     await fs.writeFile(input, 'x');
@@ -75,10 +110,26 @@ describe('stageUpToDate', () => {
   it('counts an output superseded by a newer manifest when it matches that manifest', async () => {
     const runDir = await dirWith({ 'included_geo_identifiers.txt': 'a\n', 'models/corn_usa/2018/model.json': '{}' });
     const t = Date.UTC(2026, 0, 1);
-    await writeManifest({ runDir, stage: 'fit', scope: '2018', package: pkg, startedAt: new Date(t), finishedAt: new Date(t), files: ['included_geo_identifiers.txt', 'models/corn_usa/2018/model.json'] });
+    await writeManifest({
+      runDir,
+      stage: 'fit',
+      scope: '2018',
+      package: pkg,
+      startedAt: new Date(t),
+      finishedAt: new Date(t),
+      files: ['included_geo_identifiers.txt', 'models/corn_usa/2018/model.json'],
+    });
     await fs.writeFile(nodePath.join(runDir, 'included_geo_identifiers.txt'), 'b\n');
     expect(await stageUpToDate(runDir, 'fit', '2018', [])).toBe(false);
-    await writeManifest({ runDir, stage: 'fit', scope: '2019', package: pkg, startedAt: new Date(t + 1000), finishedAt: new Date(t + 1000), files: ['included_geo_identifiers.txt'] });
+    await writeManifest({
+      runDir,
+      stage: 'fit',
+      scope: '2019',
+      package: pkg,
+      startedAt: new Date(t + 1000),
+      finishedAt: new Date(t + 1000),
+      files: ['included_geo_identifiers.txt'],
+    });
     expect(await stageUpToDate(runDir, 'fit', '2018', [])).toBe(true);
   });
 });

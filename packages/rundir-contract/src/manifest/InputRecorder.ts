@@ -50,7 +50,8 @@ export class InputRecorder {
 
   async recordLocation(location: Location, store: Store = storeFor(location)): Promise<string> {
     const digest = await digestLocation(location, store);
-    if (digest === undefined) throw new ManifestError(`${location}: an input of the stage, but nothing is there; make it first`);
+    if (digest === undefined)
+      throw new ManifestError(`${location}: an input of the stage, but nothing is there; make it first`);
     this.record(location, digest);
     return digest;
   }

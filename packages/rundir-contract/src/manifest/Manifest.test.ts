@@ -24,7 +24,10 @@ const pkg = { name: '@commodity-hindcast/stage-fit', version: '0.1.0' };
 
 describe('writeManifest', () => {
   it('lists every file with its size and sha256, and the digests of its inputs', async () => {
-    const runDir = await runDirWith({ 'models/corn_usa/2018/model.json': '{"a":1}\n', 'models/corn_usa/2018/detrender.json': 'détrend' });
+    const runDir = await runDirWith({
+      'models/corn_usa/2018/model.json': '{"a":1}\n',
+      'models/corn_usa/2018/detrender.json': 'détrend',
+    });
     const outside = await runDirWith({ 'in.parquet': 'input bytes' });
     const started = new Date('2026-01-01T00:00:00Z');
     const manifest = await writeManifest({
@@ -62,7 +65,14 @@ describe('writeManifest', () => {
       observedUntil: '2024-07-31',
       source: 'test',
     });
-    const manifest = await writeManifest({ runDir, stage: 'forecast', scope: 'forecast/2024/2024-08-01', package: pkg, startedAt: new Date(), files: [forecastIndicesPath(slice)] });
+    const manifest = await writeManifest({
+      runDir,
+      stage: 'forecast',
+      scope: 'forecast/2024/2024-08-01',
+      package: pkg,
+      startedAt: new Date(),
+      files: [forecastIndicesPath(slice)],
+    });
     const paths = manifest.files.map((f) => f.path);
     expect(paths).toContain('forecast/2024/2024-08-01/indices.zarr/zarr.json');
     expect(paths.some((p) => p.startsWith('forecast/2024/2024-08-01/indices.zarr/tmax/'))).toBe(true);
@@ -75,17 +85,35 @@ describe('writeManifest', () => {
 
   it('refuses to list a file the stage did not write', async () => {
     const runDir = await runDirWith({});
-    await expect(writeManifest({ runDir, stage: 'fit', scope: '2018', package: pkg, startedAt: new Date(), files: ['models/corn_usa/2018/model.json'] })).rejects.toThrow(
-      /model\.json: listed as an output of stage fit but not written/,
-    );
+    await expect(
+      writeManifest({
+        runDir,
+        stage: 'fit',
+        scope: '2018',
+        package: pkg,
+        startedAt: new Date(),
+        files: ['models/corn_usa/2018/model.json'],
+      }),
+    ).rejects.toThrow(/model\.json: listed as an output of stage fit but not written/);
   });
 });
 
 describe('verifyManifest', () => {
   it('passes untouched files and names each file whose size or checksum changed, or that is gone', async () => {
     const runDir = await runDirWith({ 'a.txt': 'aaaa', 'b.txt': 'bbbb', 'c.txt': 'cccc' });
-    await writeManifest({ runDir, stage: 'evaluate', package: pkg, startedAt: new Date(), files: ['a.txt', 'b.txt', 'c.txt'] });
-    expect(await verifyManifest(runDir, 'evaluate')).toEqual({ manifest: '_manifests/evaluate.json', ok: true, checked: 3, problems: [] });
+    await writeManifest({
+      runDir,
+      stage: 'evaluate',
+      package: pkg,
+      startedAt: new Date(),
+      files: ['a.txt', 'b.txt', 'c.txt'],
+    });
+    expect(await verifyManifest(runDir, 'evaluate')).toEqual({
+      manifest: '_manifests/evaluate.json',
+      ok: true,
+      checked: 3,
+      problems: [],
+    });
     await writeFile(nodePath.join(runDir, 'a.txt'), 'aaab'); // same size, other bytes
     await writeFile(nodePath.join(runDir, 'b.txt'), 'bb');
     await import('node:fs/promises').then((fs) => fs.rm(nodePath.join(runDir, 'c.txt')));

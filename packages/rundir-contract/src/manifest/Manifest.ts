@@ -38,7 +38,9 @@ export interface WriteManifestOptions {
 
 /** The written files at `location` or under it (a Zarr store), or undefined when none was reported. */
 function writtenUnder(written: readonly WrittenFile[], location: Location): WrittenFile[] | undefined {
-  const found = written.filter((file) => file.location === location || (relativeLocation(location, file.location) ?? '') !== '');
+  const found = written.filter(
+    (file) => file.location === location || (relativeLocation(location, file.location) ?? '') !== '',
+  );
   return found.length > 0 ? found : undefined;
 }
 
@@ -52,20 +54,26 @@ export async function writeManifest(options: WriteManifestOptions): Promise<Mani
   const store = options.store ?? storeFor(runDir);
   const files: Manifest['files'] = [];
   for (const rel of options.files) {
-    const digests = writtenUnder(options.written ?? [], runPath(runDir, rel)) ?? (await digestFiles(runPath(runDir, rel), store));
+    const digests =
+      writtenUnder(options.written ?? [], runPath(runDir, rel)) ?? (await digestFiles(runPath(runDir, rel), store));
     if (digests.length === 0) {
-      throw new ManifestError(`${runPath(runDir, rel)}: listed as an output of stage ${options.stage} but not written; the stage must write it before its manifest`);
+      throw new ManifestError(
+        `${runPath(runDir, rel)}: listed as an output of stage ${options.stage} but not written; the stage must write it before its manifest`,
+      );
     }
-    for (const d of digests) files.push({ path: relativeLocation(runDir, d.location) ?? rel, size: d.size, sha256: d.sha256 });
+    for (const d of digests)
+      files.push({ path: relativeLocation(runDir, d.location) ?? rel, size: d.size, sha256: d.sha256 });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const inputs: Manifest['inputs'] = [];
   for (const input of options.inputs ?? []) {
     const digest = await digestLocation(input, storeFor(input));
-    if (digest === undefined) throw new ManifestError(`${input}: listed as an input of stage ${options.stage} but does not exist`);
+    if (digest === undefined)
+      throw new ManifestError(`${input}: listed as an input of stage ${options.stage} but does not exist`);
     inputs.push({ path: relativeLocation(runDir, input) ?? input, sha256: digest });
   }
-  for (const input of options.inputDigests ?? []) inputs.push({ path: relativeLocation(runDir, input.location) ?? input.location, sha256: input.sha256 });
+  for (const input of options.inputDigests ?? [])
+    inputs.push({ path: relativeLocation(runDir, input.location) ?? input.location, sha256: input.sha256 });
   const manifest: Manifest = {
     stage: options.stage,
     scope: options.scope ?? null,
@@ -81,7 +89,12 @@ export async function writeManifest(options: WriteManifestOptions): Promise<Mani
   return manifest;
 }
 
-export async function readManifest(runDir: Location, stage: StageName, scope?: string | null, store: Store = storeFor(runDir)): Promise<Manifest | undefined> {
+export async function readManifest(
+  runDir: Location,
+  stage: StageName,
+  scope?: string | null,
+  store: Store = storeFor(runDir),
+): Promise<Manifest | undefined> {
   const location = runPath(runDir, manifestPath(stage, scope));
   try {
     return await readJson(location, ManifestSchema, { store });
@@ -104,14 +117,32 @@ export interface ManifestVerification {
 }
 
 /** Checks every file of a manifest against its recorded size and sha256. */
-export async function verifyManifest(runDir: Location, stage: StageName, scope?: string | null, store: Store = storeFor(runDir)): Promise<ManifestVerification> {
+export async function verifyManifest(
+  runDir: Location,
+  stage: StageName,
+  scope?: string | null,
+  store: Store = storeFor(runDir),
+): Promise<ManifestVerification> {
   const where = manifestPath(stage, scope);
   const manifest = await readManifest(runDir, stage, scope, store);
-  if (!manifest) return { manifest: where, ok: false, checked: 0, problems: [{ path: where, problem: `no manifest: stage ${stage} has not completed${scope ? ` for ${scope}` : ''}` }] };
+  if (!manifest)
+    return {
+      manifest: where,
+      ok: false,
+      checked: 0,
+      problems: [
+        { path: where, problem: `no manifest: stage ${stage} has not completed${scope ? ` for ${scope}` : ''}` },
+      ],
+    };
   return verifyManifestFiles(runDir, where, manifest, store);
 }
 
-export async function verifyManifestFiles(runDir: Location, where: string, manifest: Manifest, store: Store = storeFor(runDir)): Promise<ManifestVerification> {
+export async function verifyManifestFiles(
+  runDir: Location,
+  where: string,
+  manifest: Manifest,
+  store: Store = storeFor(runDir),
+): Promise<ManifestVerification> {
   const problems: ManifestProblem[] = [];
   for (const file of manifest.files) {
     const location = runPath(runDir, file.path);
@@ -125,7 +156,11 @@ export async function verifyManifestFiles(runDir: Location, where: string, manif
       continue;
     }
     const digest = sha256Hex(await store.read(location));
-    if (digest !== file.sha256) problems.push({ path: file.path, problem: `sha256 ${digest.slice(0, 12)}… differs from ${file.sha256.slice(0, 12)}… recorded in ${where}` });
+    if (digest !== file.sha256)
+      problems.push({
+        path: file.path,
+        problem: `sha256 ${digest.slice(0, 12)}… differs from ${file.sha256.slice(0, 12)}… recorded in ${where}`,
+      });
   }
   return { manifest: where, ok: problems.length === 0, checked: manifest.files.length, problems };
 }

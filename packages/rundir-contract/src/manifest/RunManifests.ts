@@ -19,7 +19,14 @@ export async function readVouchingManifests(runDir: Location, store: Store): Pro
     const path = relativeLocation(runDir, entry.location);
     if (!path?.endsWith('.json')) continue;
     try {
-      const at = { path, manifest: parseJson(decodeUtf8(await store.read(entry.location), entry.location), entry.location, ManifestSchema) };
+      const at = {
+        path,
+        manifest: parseJson(
+          decodeUtf8(await store.read(entry.location), entry.location),
+          entry.location,
+          ManifestSchema,
+        ),
+      };
       if (!manifestVouchingProblem(at)) out.push(at);
     } catch (error) {
       // Gone meanwhile, not JSON, or not a manifest: it vouches for nothing.

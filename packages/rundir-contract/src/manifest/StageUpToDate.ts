@@ -33,8 +33,13 @@ export async function stageUpToDate(
   const manifests = await readVouchingManifests(runDir, store);
   const own = manifests.find((m) => m.path === manifestPath(stage, scope))?.manifest;
   if (!own) return false;
-  if (options.package && (own.package !== options.package.name || own.package_version !== options.package.version)) return false;
-  const verification = await verifyStage(runDir, stage, scope, { store, manifests, ...(options.expected ? { expected: options.expected } : {}) });
+  if (options.package && (own.package !== options.package.name || own.package_version !== options.package.version))
+    return false;
+  const verification = await verifyStage(runDir, stage, scope, {
+    store,
+    manifests,
+    ...(options.expected ? { expected: options.expected } : {}),
+  });
   if (verification.status !== 'complete') return false;
   if (own.inputs.length !== inputs.length) return false;
   const recorded = new Map(own.inputs.map((i) => [i.path, i.sha256]));

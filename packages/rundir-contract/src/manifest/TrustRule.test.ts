@@ -25,10 +25,15 @@ afterAll(async () => {
 });
 
 const fails = (report: Awaited<ReturnType<typeof validateRunDir>>, path: string): string[] =>
-  report.checks.filter((c) => c.path === path && c.status === 'fail' && (c.check === 'manifest' || c.check === 'checksum')).map((c) => c.reason ?? '');
+  report.checks
+    .filter((c) => c.path === path && c.status === 'fail' && (c.check === 'manifest' || c.check === 'checksum'))
+    .map((c) => c.reason ?? '');
 
 function at(path: string, finished: string, files: Record<string, string>): ManifestAt {
-  const [stage, scope] = path.replace(/^_manifests\//, '').replace(/\.json$/, '').split(/\/(.*)/s) as [StageName, string | undefined];
+  const [stage, scope] = path
+    .replace(/^_manifests\//, '')
+    .replace(/\.json$/, '')
+    .split(/\/(.*)/s) as [StageName, string | undefined];
   return {
     path,
     manifest: {
@@ -65,11 +70,26 @@ describe('readers and the validator agree on the fixture run directory', () => {
     const rewritten = `${FIXTURE_GEOS.slice(1).join('\n')}\n`;
     await fs.writeFile(nodePath.join(built.runDir, geos), rewritten);
     // fit/2018 and fit/2019 still list the old bytes; fit/production is rewritten with the new ones, last.
-    const prod = JSON.parse(await fs.readFile(nodePath.join(built.runDir, manifestPath('fit', 'production')), 'utf8')) as { files: { path: string }[] };
-    await writeManifest({ runDir: built.runDir, stage: 'fit', scope: 'production', package: pkg, startedAt: new Date(), finishedAt: new Date(Date.now() + 60_000), files: prod.files.map((f) => f.path).filter((p) => !p.includes('/')).concat(['models/corn_usa/production/model.json']) });
+    const prod = JSON.parse(
+      await fs.readFile(nodePath.join(built.runDir, manifestPath('fit', 'production')), 'utf8'),
+    ) as { files: { path: string }[] };
+    await writeManifest({
+      runDir: built.runDir,
+      stage: 'fit',
+      scope: 'production',
+      package: pkg,
+      startedAt: new Date(),
+      finishedAt: new Date(Date.now() + 60_000),
+      files: prod.files
+        .map((f) => f.path)
+        .filter((p) => !p.includes('/'))
+        .concat(['models/corn_usa/production/model.json']),
+    });
     const report = await validateRunDir(built.runDir, { schemas: false });
     expect(fails(report, geos)).toEqual([]);
-    expect(report.checks.filter((c) => c.path === geos && c.check === 'checksum')).toEqual([{ path: geos, artifact: 'included_geo_identifiers', check: 'checksum', status: 'pass' }]);
+    expect(report.checks.filter((c) => c.path === geos && c.check === 'checksum')).toEqual([
+      { path: geos, artifact: 'included_geo_identifiers', check: 'checksum', status: 'pass' },
+    ]);
     const listing = await RunDirListing.load(built.runDir, storeFor(built.runDir));
     expect((await listing.entryFor(geos))?.manifest).toBe('_manifests/fit/production.json');
     const result = await ExperimentResult.fromRunDir(built.runDir);
@@ -77,8 +97,12 @@ describe('readers and the validator agree on the fixture run directory', () => {
 
     await fs.writeFile(nodePath.join(built.runDir, geos), `${FIXTURE_GEOS[0]}\n`);
     const after = await validateRunDir(built.runDir, { schemas: false });
-    expect(fails(after, geos)).toEqual([expect.stringMatching(/^size 35 differs from 59 recorded in _manifests\/fit\/production\.json$/)]);
-    await expect((await ExperimentResult.fromRunDir(built.runDir)).includedGeoIdentifiers()).rejects.toThrow(ManifestError);
+    expect(fails(after, geos)).toEqual([
+      expect.stringMatching(/^size 35 differs from 59 recorded in _manifests\/fit\/production\.json$/),
+    ]);
+    await expect((await ExperimentResult.fromRunDir(built.runDir)).includedGeoIdentifiers()).rejects.toThrow(
+      ManifestError,
+    );
   });
 
   it('a manifest of an unsupported contract major vouches for nothing, for readers and the validator alike', async () => {
@@ -87,7 +111,13 @@ describe('readers and the validator agree on the fixture run directory', () => {
     await fs.mkdir(nodePath.join(built.runDir, 'metrics'), { recursive: true });
     await fs.mkdir(nodePath.join(built.runDir, 'reports'), { recursive: true });
     await fs.writeFile(nodePath.join(built.runDir, 'reports/report.html'), '<html></html>');
-    await writeManifest({ runDir: built.runDir, stage: 'evaluate', package: pkg, startedAt: new Date(), files: ['reports/report.html'] });
+    await writeManifest({
+      runDir: built.runDir,
+      stage: 'evaluate',
+      package: pkg,
+      startedAt: new Date(),
+      files: ['reports/report.html'],
+    });
     const doc = JSON.parse(await fs.readFile(where, 'utf8')) as { contract_version: string };
     doc.contract_version = '2.0.0';
     await fs.writeFile(where, JSON.stringify(doc));
@@ -95,7 +125,9 @@ describe('readers and the validator agree on the fixture run directory', () => {
     expect(await listing.check('reports/report.html')).toEqual({ status: 'unlisted' });
     const report = await validateRunDir(built.runDir, { schemas: false });
     expect(fails(report, 'reports/report.html')).toEqual(['not listed in any manifest: its stage did not complete']);
-    expect(report.checks).toContainEqual(expect.objectContaining({ path: '_manifests/evaluate.json', check: 'version', status: 'fail' }));
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ path: '_manifests/evaluate.json', check: 'version', status: 'fail' }),
+    );
   });
 });
 
@@ -104,8 +136,17 @@ describe('readers and the validator agree on the fixture run directory', () => {
 const FILES = ['reports/report.html', 'reports/a.svg', 'reports/b.svg'] as const;
 const MANIFEST_STAGES: readonly StageName[] = ['evaluate', 'deliver', 'postprocess'];
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('write' as const), file: fc.nat(FILES.length - 1), content: fc.constantFrom('a', 'b', 'cc') }),
-  fc.record({ kind: fc.constant('manifest' as const), stage: fc.nat(MANIFEST_STAGES.length - 1), files: fc.subarray([0, 1, 2], { minLength: 1 }), tick: fc.nat(1) }),
+  fc.record({
+    kind: fc.constant('write' as const),
+    file: fc.nat(FILES.length - 1),
+    content: fc.constantFrom('a', 'b', 'cc'),
+  }),
+  fc.record({
+    kind: fc.constant('manifest' as const),
+    stage: fc.nat(MANIFEST_STAGES.length - 1),
+    files: fc.subarray([0, 1, 2], { minLength: 1 }),
+    tick: fc.nat(1),
+  }),
   fc.record({ kind: fc.constant('deleteManifest' as const), stage: fc.nat(MANIFEST_STAGES.length - 1) }),
   fc.record({ kind: fc.constant('deleteFile' as const), file: fc.nat(FILES.length - 1) }),
   fc.record({ kind: fc.constant('beginStage' as const), stage: fc.nat(MANIFEST_STAGES.length - 1) }),
@@ -121,22 +162,32 @@ describe('property: the reader trusts a file iff the validator passes it', () =>
         let clock = Date.UTC(2026, 0, 1);
         for (const o of ops) {
           if (o.kind === 'write') await fs.writeFile(nodePath.join(runDir, FILES[o.file] as string), o.content);
-          else if (o.kind === 'deleteFile') await fs.rm(nodePath.join(runDir, FILES[o.file] as string), { force: true });
-          else if (o.kind === 'deleteManifest') await fs.rm(nodePath.join(runDir, manifestPath(MANIFEST_STAGES[o.stage] as StageName)), { force: true });
+          else if (o.kind === 'deleteFile')
+            await fs.rm(nodePath.join(runDir, FILES[o.file] as string), { force: true });
+          else if (o.kind === 'deleteManifest')
+            await fs.rm(nodePath.join(runDir, manifestPath(MANIFEST_STAGES[o.stage] as StageName)), { force: true });
           else if (o.kind === 'beginStage') {
             const stage = MANIFEST_STAGES[o.stage] as StageName;
             await beginStage(runDir, stage, null);
             // Nothing of the restarted scope is left: no manifest, and none of its files counts under it.
             const listing = await RunDirListing.load(runDir, storeFor(runDir));
             expect(listing.has(manifestPath(stage))).toBe(false);
-          }
-          else {
+          } else {
             const existing: string[] = [];
-            for (const i of o.files) if (await fs.stat(nodePath.join(runDir, FILES[i] as string)).catch(() => undefined)) existing.push(FILES[i] as string);
+            for (const i of o.files)
+              if (await fs.stat(nodePath.join(runDir, FILES[i] as string)).catch(() => undefined))
+                existing.push(FILES[i] as string);
             if (existing.length === 0) continue;
             clock += o.tick * 1000; // tick 0: a tie with the previous manifest, broken by manifest path
             const stage = MANIFEST_STAGES[o.stage] as StageName;
-            await writeManifest({ runDir, stage, package: pkg, startedAt: new Date(clock), finishedAt: new Date(clock), files: existing });
+            await writeManifest({
+              runDir,
+              stage,
+              package: pkg,
+              startedAt: new Date(clock),
+              finishedAt: new Date(clock),
+              files: existing,
+            });
           }
         }
         const listing = await RunDirListing.load(runDir, storeFor(runDir));

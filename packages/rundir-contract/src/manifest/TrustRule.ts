@@ -34,7 +34,9 @@ export interface ManifestEntryRef {
 }
 
 /** Why a parsed manifest cannot vouch for anything (rule 1), or undefined when it can. */
-export function manifestVouchingProblem(at: ManifestAt): { kind: 'placement' | 'version'; problem: string } | undefined {
+export function manifestVouchingProblem(
+  at: ManifestAt,
+): { kind: 'placement' | 'version'; problem: string } | undefined {
   const { manifest } = at;
   let belongs: string;
   try {
@@ -74,7 +76,14 @@ export function trustTable(manifests: readonly ManifestAt[]): Map<string, Manife
   const byPath = new Map<string, ManifestEntryRef>();
   for (const { path, manifest } of manifests) {
     for (const file of manifest.files) {
-      const entry: ManifestEntryRef = { manifest: path, stage: manifest.stage, scope: manifest.scope, finishedAt: manifest.finished_at, size: file.size, sha256: file.sha256 };
+      const entry: ManifestEntryRef = {
+        manifest: path,
+        stage: manifest.stage,
+        scope: manifest.scope,
+        finishedAt: manifest.finished_at,
+        size: file.size,
+        sha256: file.sha256,
+      };
       const current = byPath.get(file.path);
       if (!current || newer(entry, current)) byPath.set(file.path, entry);
     }
@@ -88,9 +97,13 @@ export function trustedManifestFor(manifests: readonly ManifestAt[], file: strin
 }
 
 /** Why `bytes` do not match the entry that vouches for them, or undefined when they match (rule 3). */
-export function entryMismatch(bytes: { size: number; sha256: () => string }, entry: ManifestEntryRef): string | undefined {
+export function entryMismatch(
+  bytes: { size: number; sha256: () => string },
+  entry: ManifestEntryRef,
+): string | undefined {
   if (bytes.size !== entry.size) return `size ${bytes.size} differs from ${entry.size} recorded in ${entry.manifest}`;
   const digest = bytes.sha256();
-  if (digest !== entry.sha256) return `sha256 ${digest.slice(0, 12)}… differs from ${entry.sha256.slice(0, 12)}… recorded in ${entry.manifest}`;
+  if (digest !== entry.sha256)
+    return `sha256 ${digest.slice(0, 12)}… differs from ${entry.sha256.slice(0, 12)}… recorded in ${entry.manifest}`;
   return undefined;
 }

@@ -29,7 +29,12 @@ export interface VerifyStageOptions {
  * gone or differs from the entry that vouches for it (this manifest's, or a newer one that superseded it);
  * `complete` otherwise.
  */
-export async function verifyStage(runDir: Location, stage: StageName, scope: string | null, options: VerifyStageOptions = {}): Promise<StageVerification> {
+export async function verifyStage(
+  runDir: Location,
+  stage: StageName,
+  scope: string | null,
+  options: VerifyStageOptions = {},
+): Promise<StageVerification> {
   const store = options.store ?? storeFor(runDir);
   const where = manifestPath(stage, scope);
   const manifests = options.manifests ?? (await readVouchingManifests(runDir, store));
@@ -37,7 +42,8 @@ export async function verifyStage(runDir: Location, stage: StageName, scope: str
   if (!own) return { manifest: where, status: 'missing', problems: [] };
   const problems: string[] = [];
   const files = own.files.map((f) => f.path);
-  for (const p of options.expected ?? []) if (!files.some((f) => f === p || f.startsWith(`${p}/`))) problems.push(`${p}: not listed in ${where}`);
+  for (const p of options.expected ?? [])
+    if (!files.some((f) => f === p || f.startsWith(`${p}/`))) problems.push(`${p}: not listed in ${where}`);
   const table = trustTable(manifests);
   for (const file of files) {
     const entry = table.get(file);

@@ -95,7 +95,13 @@ export class CalibrationResult {
       ...(foldOrTestYear !== undefined ? { foldOrTestYear } : {}),
       ...(seasonYear !== undefined ? { seasonYear } : {}),
     });
-    return this.halfWidth({ admLevel, scope: calibrationScope(this.mode), key, level, ...(method !== undefined ? { method } : {}) });
+    return this.halfWidth({
+      admLevel,
+      scope: calibrationScope(this.mode),
+      key,
+      level,
+      ...(method !== undefined ? { method } : {}),
+    });
   }
 
   private async load(): Promise<CalibrationRow[]> {
@@ -105,8 +111,18 @@ export class CalibrationResult {
     // Every conformal column is non-nullable, so the decoder hands over plain values.
     const text = (name: string) => frame.columns[name] as ArrayLike<string>;
     const num = (name: string) => frame.columns[name] as ArrayLike<number>;
-    const [modes, methods, adm, scopes, keys] = ['residual_mode', 'method', 'adm_level', 'scope', 'key'].map(text) as [ArrayLike<string>, ArrayLike<string>, ArrayLike<string>, ArrayLike<string>, ArrayLike<string>];
-    const [levels, halfWidths, counts] = ['level', 'half_width_kg_ha', 'n_residuals'].map(num) as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+    const [modes, methods, adm, scopes, keys] = ['residual_mode', 'method', 'adm_level', 'scope', 'key'].map(text) as [
+      ArrayLike<string>,
+      ArrayLike<string>,
+      ArrayLike<string>,
+      ArrayLike<string>,
+      ArrayLike<string>,
+    ];
+    const [levels, halfWidths, counts] = ['level', 'half_width_kg_ha', 'n_residuals'].map(num) as [
+      ArrayLike<number>,
+      ArrayLike<number>,
+      ArrayLike<number>,
+    ];
     const rows: CalibrationRow[] = [];
     for (let i = 0; i < frame.numRows; i++) {
       rows.push({
@@ -150,17 +166,24 @@ function findHalfWidth(rows: readonly CalibrationRow[], query: HalfWidthQuery, w
   }
   const describe = `${adm} scope ${query.scope} key ${JSON.stringify(key)} level ${query.level} method ${method}`;
   const sameMethod = rows.filter((r) => r.method === method);
-  if (sameMethod.length === 0) throw new SchemaError(`${where}: no half-width for ${describe}: method ${method} is absent (methods present: ${methods.join(', ')})`);
+  if (sameMethod.length === 0)
+    throw new SchemaError(
+      `${where}: no half-width for ${describe}: method ${method} is absent (methods present: ${methods.join(', ')})`,
+    );
   const sameGroup = sameMethod.filter((r) => r.adm_level === adm && r.scope === query.scope);
   if (sameGroup.length === 0) {
     const groups = distinctSorted(sameMethod.map((r) => `${r.adm_level}/${r.scope}`));
-    throw new SchemaError(`${where}: no half-width for ${describe}: no ${adm}/${query.scope} rows (present: ${groups.join(', ')})`);
+    throw new SchemaError(
+      `${where}: no half-width for ${describe}: no ${adm}/${query.scope} rows (present: ${groups.join(', ')})`,
+    );
   }
   const sameKey = sameGroup.filter((r) => r.key === key);
   if (sameKey.length === 0) {
     const keys = distinctSorted(sameGroup.map((r) => r.key));
     const shown = keys.length > 12 ? `${keys.slice(0, 12).join(', ')}, … (${keys.length} keys)` : keys.join(', ');
-    throw new SchemaError(`${where}: no half-width for ${describe}: key ${JSON.stringify(key)} is absent (keys present for ${adm}/${query.scope}: ${shown})`);
+    throw new SchemaError(
+      `${where}: no half-width for ${describe}: key ${JSON.stringify(key)} is absent (keys present for ${adm}/${query.scope}: ${shown})`,
+    );
   }
   const hit = sameKey.find((r) => Math.abs(r.level - query.level) <= LEVEL_TOLERANCE);
   if (!hit) {
@@ -171,7 +194,9 @@ function findHalfWidth(rows: readonly CalibrationRow[], query: HalfWidthQuery, w
   }
   // A NaN half-width is a broken file, not "no interval": say so rather than hand NaN to a band.
   if (!(hit.half_width_kg_ha >= 0)) {
-    throw new SchemaError(`${where}: the half-width for ${describe} is ${hit.half_width_kg_ha}, expected a number >= 0 or +Infinity; rerun the postprocess stage`);
+    throw new SchemaError(
+      `${where}: the half-width for ${describe} is ${hit.half_width_kg_ha}, expected a number >= 0 or +Infinity; rerun the postprocess stage`,
+    );
   }
   return hit.half_width_kg_ha;
 }

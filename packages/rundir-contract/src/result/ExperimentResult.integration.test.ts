@@ -82,9 +82,19 @@ describe.skipIf(s3SkipReason !== '')(`ExperimentResult on S3${s3SkipReason ? ` (
     expect(fromS3.hindcastSlice(2018).locations.model).toBe(`${onS3.runDir}/models/corn_usa/2018/model.json`);
     const [s3Summary, diskSummary] = await Promise.all([summary(fromS3), summary(fromDisk)]);
     expect(s3Summary).toEqual(diskSummary);
-    expect((s3Summary as { hindcast: { complete: boolean }[] }).hindcast.map((h) => h.complete)).toEqual([true, true, true]);
-    expect((await fromS3.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }))).toBe(
-      await fromDisk.calibration('hindcast_oos_per_init_date').halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }),
+    expect((s3Summary as { hindcast: { complete: boolean }[] }).hindcast.map((h) => h.complete)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      await fromS3
+        .calibration('hindcast_oos_per_init_date')
+        .halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }),
+    ).toBe(
+      await fromDisk
+        .calibration('hindcast_oos_per_init_date')
+        .halfWidth({ admLevel: 2, scope: 'init_doy', key: '184', level: 0.8 }),
     );
   });
 
@@ -105,6 +115,8 @@ describe.skipIf(s3SkipReason !== '')(`ExperimentResult on S3${s3SkipReason ? ` (
   it('a prefix without _rundir.json is RunDirNotFoundError', async () => {
     const nowhere = joinLocation(s3.base, 'data', 'runs', 'not-a-run');
     await expect(ExperimentResult.fromRunDir(nowhere, { store: s3.store })).rejects.toThrow(RunDirNotFoundError);
-    await expect(ExperimentResult.fromRunDir(nowhere, { store: s3.store })).rejects.toThrow(`${nowhere} has no _rundir.json`);
+    await expect(ExperimentResult.fromRunDir(nowhere, { store: s3.store })).rejects.toThrow(
+      `${nowhere} has no _rundir.json`,
+    );
   });
 });

@@ -4,7 +4,14 @@ import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochDayToIso } from '../domain/EpochDay.js';
 import { calendarFromConfig } from '../domain/SeasonCalendar.js';
-import { ContractError, ManifestError, NotFoundError, RunDirNotFoundError, SchemaError, UnsupportedContractVersionError } from '../errors/ContractError.js';
+import {
+  ContractError,
+  ManifestError,
+  NotFoundError,
+  RunDirNotFoundError,
+  SchemaError,
+  UnsupportedContractVersionError,
+} from '../errors/ContractError.js';
 import { readIndexStore } from '../io/IndexStore.js';
 import { modelPath, runPath, walkForwardPredsPath } from '../layout/RunLayout.js';
 import type { Frame } from '../schemas/TableSchema.js';
@@ -38,7 +45,8 @@ function absResiduals(frames: readonly Frame[], md?: string): number[] {
     const sim = f.columns.sim_yield_kg_ha as ArrayLike<number>;
     const init = f.columns.init_date as ArrayLike<number>;
     for (let i = 0; i < f.numRows; i++) {
-      if (md === undefined || epochDayToIso(init[i] as number).slice(5) === md) out.push(Math.abs((obs[i] as number) - (sim[i] as number)));
+      if (md === undefined || epochDayToIso(init[i] as number).slice(5) === md)
+        out.push(Math.abs((obs[i] as number) - (sim[i] as number)));
     }
   }
   return out;
@@ -72,7 +80,9 @@ describe('ExperimentResult.fromRunDir on a complete run directory', () => {
     const production = result.productionSlice();
     expect(production?.fold).toBe('production');
     expect(production?.testYear).toBeUndefined();
-    expect(result.forecastSlices().map((s) => [s.seasonYear, s.initDate, s.scope])).toEqual([[2020, '2020-08-01', 'forecast/2020/2020-08-01']]);
+    expect(result.forecastSlices().map((s) => [s.seasonYear, s.initDate, s.scope])).toEqual([
+      [2020, '2020-08-01', 'forecast/2020/2020-08-01'],
+    ]);
     expect(result.calibrations().map((c) => c.mode)).toEqual(['hindcast_oos_per_init_date', 'in_sample_pooled']);
     const slice2019 = result.hindcastSlice(2019);
     expect(slice2019.locations.walkForwardPreds).toBe(runPath(built.runDir, walkForwardPredsPath('corn_usa', 2019)));
@@ -84,12 +94,17 @@ describe('ExperimentResult.fromRunDir on a complete run directory', () => {
 
   it('names the folds present when asked for one that is not', () => {
     expect(() => result.hindcastSlice(2017)).toThrow(NotFoundError);
-    expect(() => result.hindcastSlice(2017)).toThrow(/has no fold 2017 \(folds present: 2018, 2019, production\); make it with 'commodity-hindcast run hindcast --run-dir /);
-    expect(() => result.forecastSlice({ seasonYear: 2021, initDate: '2021-08-01' })).toThrow(/slices present: 2020\/2020-08-01.*run forecast --run-dir .* --season-year 2021 --init-date 2021-08-01/);
+    expect(() => result.hindcastSlice(2017)).toThrow(
+      /has no fold 2017 \(folds present: 2018, 2019, production\); make it with 'commodity-hindcast run hindcast --run-dir /,
+    );
+    expect(() => result.forecastSlice({ seasonYear: 2021, initDate: '2021-08-01' })).toThrow(
+      /slices present: 2020\/2020-08-01.*run forecast --run-dir .* --season-year 2021 --init-date 2021-08-01/,
+    );
   });
 
   it('reports every slice complete', async () => {
-    for (const slice of [...result.hindcastSlices(), result.productionSlice()!]) expect(await slice.isComplete()).toBe(true);
+    for (const slice of [...result.hindcastSlices(), result.productionSlice()!])
+      expect(await slice.isComplete()).toBe(true);
     expect(await result.forecastSlices()[0]!.isComplete()).toBe(true);
   });
 
@@ -110,15 +125,31 @@ describe('ExperimentResult.fromRunDir on a complete run directory', () => {
     expect(Math.max(...(train.columns.year as Int32Array))).toBe(2017);
 
     const yearData = await slice.readYearData();
-    expect(yearData.columnNames).toEqual(['year', 'geo_identifier', 'init_date', 'yield_kg_ha', 'gdd_jul', 'precip_jun']);
-    expect((await slice.readDetrender()).groups.map((g) => g.geo_identifier)).toEqual(['ADM0:USA', 'ADM0:USA/ADM1:illinois', 'ADM0:USA/ADM1:iowa']);
+    expect(yearData.columnNames).toEqual([
+      'year',
+      'geo_identifier',
+      'init_date',
+      'yield_kg_ha',
+      'gdd_jul',
+      'precip_jun',
+    ]);
+    expect((await slice.readDetrender()).groups.map((g) => g.geo_identifier)).toEqual([
+      'ADM0:USA',
+      'ADM0:USA/ADM1:illinois',
+      'ADM0:USA/ADM1:iowa',
+    ]);
     const model = await slice.readModel();
     expect(model.kind === 'ridge' && model.coefficients).toEqual([120.5, -40.25]);
     expect(await slice.readFillValues()).toEqual([
       { feature: 'gdd_jul', value: 50.5, method: 'median' },
       { feature: 'precip_jun', value: 49.5, method: 'median' },
     ]);
-    expect(await slice.readBiasCorrector()).toEqual({ kind: 'none', bias_kg_ha: 0, n_lookback_years: 10, years_used: [] });
+    expect(await slice.readBiasCorrector()).toEqual({
+      kind: 'none',
+      bias_kg_ha: 0,
+      n_lookback_years: 10,
+      years_used: [],
+    });
   });
 
   it('refuses walk-forward predictions of the production fold, which has none', async () => {
@@ -149,16 +180,29 @@ describe('CalibrationResult', () => {
   it('returns the split-conformal half-width of the walk-forward residuals, computed here independently', async () => {
     const calibration = result.calibration('hindcast_oos_per_init_date');
     const frames = await Promise.all(result.hindcastSlices().map((s) => s.readWalkForwardPreds()));
-    for (const [md, doy] of [['07-29', '120'], ['10-01', '184']] as const) {
+    for (const [md, doy] of [
+      ['07-29', '120'],
+      ['10-01', '184'],
+    ] as const) {
       const residuals = absResiduals(frames, md).sort((a, b) => a - b);
       expect(residuals).toHaveLength(6);
       // Rank ⌈(6+1)·0.8⌉ = 6: the largest of the six.
       expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: doy, level: 0.8 })).toBe(residuals[5]);
       // Rank ⌈7·0.95⌉ = 7 > 6: too few residuals, reported as infinite, never invented.
-      expect(await calibration.halfWidth({ admLevel: 'ADM2', scope: 'init_doy', key: doy, level: 0.95, method: 'split_conformal' })).toBe(Number.POSITIVE_INFINITY);
+      expect(
+        await calibration.halfWidth({
+          admLevel: 'ADM2',
+          scope: 'init_doy',
+          key: doy,
+          level: 0.95,
+          method: 'split_conformal',
+        }),
+      ).toBe(Number.POSITIVE_INFINITY);
     }
     // A level computed in floating point still finds its row.
-    expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 1 - 0.2 })).toBeGreaterThan(0);
+    expect(await calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 1 - 0.2 })).toBeGreaterThan(
+      0,
+    );
     const rows = await calibration.read();
     expect(rows).toHaveLength(2 /* md */ * 3 /* ADM */ * 2 /* levels */);
     expect(rows.filter((r) => r.adm_level === 'ADM2').map((r) => r.n_residuals)).toEqual([6, 6, 6, 6]);
@@ -173,7 +217,9 @@ describe('CalibrationResult', () => {
     // 2020-08-01 is season day 123: the grid day on or before it is 120 (127 would use data not yet observed).
     expect(await calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2020-08-01' })).toBe(day120);
     // Season day 121 lies between the grid days 120 and 127: 127 has no row, and 120 is the one to use.
-    await expect(calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2020-08-05' })).rejects.toThrow(/key "127" is absent \(keys present for ADM0\/init_doy: 120, 184\)/);
+    await expect(
+      calibration.halfWidthAt({ admLevel: 0, level: 0.8, calendar, initDate: '2020-08-05' }),
+    ).rejects.toThrow(/key "127" is absent \(keys present for ADM0\/init_doy: 120, 184\)/);
   });
 
   it('pooled in-sample half-widths match the production training residuals', async () => {
@@ -191,10 +237,18 @@ describe('CalibrationResult', () => {
     await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '121', level: 0.8 })).rejects.toThrow(
       /no half-width for ADM2 scope init_doy key "121" level 0\.8 method split_conformal: key "121" is absent \(keys present for ADM2\/init_doy: 120, 184\)/,
     );
-    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.9 })).rejects.toThrow(/level 0\.9 is absent \(levels present: 0\.8, 0\.95\)/);
-    await expect(result.calibration('in_sample_pooled').halfWidth({ admLevel: 1, scope: 'pooled', key: 'all', level: 0.8 })).rejects.toThrow(/no ADM1\/pooled rows \(present: ADM2\/pooled\)/);
-    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.8, method: 'quantile' })).rejects.toThrow(SchemaError);
-    expect(() => result.calibration('hindcast_oos_per_year')).toThrow(/conformal\/hindcast_oos_per_year\.parquet does not exist: .*run postprocess --run-dir /);
+    await expect(calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.9 })).rejects.toThrow(
+      /level 0\.9 is absent \(levels present: 0\.8, 0\.95\)/,
+    );
+    await expect(
+      result.calibration('in_sample_pooled').halfWidth({ admLevel: 1, scope: 'pooled', key: 'all', level: 0.8 }),
+    ).rejects.toThrow(/no ADM1\/pooled rows \(present: ADM2\/pooled\)/);
+    await expect(
+      calibration.halfWidth({ admLevel: 2, scope: 'init_doy', key: '120', level: 0.8, method: 'quantile' }),
+    ).rejects.toThrow(SchemaError);
+    expect(() => result.calibration('hindcast_oos_per_year')).toThrow(
+      /conformal\/hindcast_oos_per_year\.parquet does not exist: .*run postprocess --run-dir /,
+    );
   });
 });
 
@@ -210,7 +264,9 @@ describe('trust only under a manifest', () => {
     const read = opened.hindcastSlice(2019).readModel();
     await expect(read).rejects.toThrow(ManifestError);
     await expect(read).rejects.toThrow(`${file}: sha256`);
-    await expect(read).rejects.toThrow(/recorded in _manifests\/fit\/2019\.json: it changed after its stage completed; rerun 'commodity-hindcast run hindcast --run-dir /);
+    await expect(read).rejects.toThrow(
+      /recorded in _manifests\/fit\/2019\.json: it changed after its stage completed; rerun 'commodity-hindcast run hindcast --run-dir /,
+    );
   });
 
   it('an artifact no manifest lists is not read', async () => {
@@ -243,7 +299,9 @@ describe('what is not a usable run directory', () => {
     await expect(ExperimentResult.fromRunDir(empty)).rejects.toThrow(
       `${empty} has no _rundir.json — is this a run directory? Create one with 'commodity-hindcast run hindcast'`,
     );
-    await expect(ExperimentResult.fromRunDir(nodePath.join(root, 'does-not-exist'))).rejects.toThrow(RunDirNotFoundError);
+    await expect(ExperimentResult.fromRunDir(nodePath.join(root, 'does-not-exist'))).rejects.toThrow(
+      RunDirNotFoundError,
+    );
   });
 
   it('a run directory of contract major 2 is refused before its fields are judged', async () => {
@@ -262,6 +320,8 @@ describe('what is not a usable run directory', () => {
     const markerFile = nodePath.join(run.runDir, '_rundir.json');
     const marker = JSON.parse(await fs.readFile(markerFile, 'utf8'));
     await fs.writeFile(markerFile, JSON.stringify({ ...marker, run_id: 42 }));
-    await expect(ExperimentResult.fromRunDir(run.runDir)).rejects.toThrow(/_rundir\.json: field "run_id": expected string, found number 42/);
+    await expect(ExperimentResult.fromRunDir(run.runDir)).rejects.toThrow(
+      /_rundir\.json: field "run_id": expected string, found number 42/,
+    );
   });
 });

@@ -26,7 +26,12 @@ import {
   type SliceRef,
 } from '../layout/RunLayout.js';
 import { normalizeLocation, type Location } from '../location/Location.js';
-import { RawFoldMetricsSchema, RunDirMarkerSchema, type RawFoldMetrics, type RunDirMarker } from '../schemas/JsonArtifacts.js';
+import {
+  RawFoldMetricsSchema,
+  RunDirMarkerSchema,
+  type RawFoldMetrics,
+  type RunDirMarker,
+} from '../schemas/JsonArtifacts.js';
 import { nationalSchema } from '../schemas/Tables.js';
 import type { Frame } from '../schemas/TableSchema.js';
 import { storeFor } from '../store/storeFor.js';
@@ -67,11 +72,13 @@ export async function readRunDirMarker(runDir: Location, store: Store): Promise<
   try {
     bytes = await store.read(where);
   } catch (error) {
-    if (error instanceof NotFoundError) throw new RunDirNotFoundError(`${runDir} has no _rundir.json — is this a run directory? ${CREATE_HINT}`);
+    if (error instanceof NotFoundError)
+      throw new RunDirNotFoundError(`${runDir} has no _rundir.json — is this a run directory? ${CREATE_HINT}`);
     throw error;
   }
   const raw = parseJson(decodeUtf8(bytes, where), where, z.unknown());
-  const version = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).contract_version : undefined;
+  const version =
+    typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).contract_version : undefined;
   assertSupportedContractVersion(version, where);
   return validateDocument(where, raw, RunDirMarkerSchema);
 }
@@ -125,7 +132,10 @@ export class ExperimentResult {
   config(): Promise<ResolvedConfig> {
     this.configPromise ??= (async () => {
       const relative = configResolvedPath();
-      const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('config_resolved'), this.runDir));
+      const bytes = await this.listing.readTrusted(
+        relative,
+        commandThatMakes(artifactById('config_resolved'), this.runDir),
+      );
       const where = this.listing.location(relative);
       return parseResolvedConfig(decodeUtf8(bytes, where), where);
     })();
@@ -154,7 +164,9 @@ export class ExperimentResult {
 
   /** The production fold, when FIT wrote anything for it. */
   productionSlice(): HindcastSlice | undefined {
-    return this.folds().includes('production') ? new HindcastSlice('production', this.experimentKey, this.listing) : undefined;
+    return this.folds().includes('production')
+      ? new HindcastSlice('production', this.experimentKey, this.listing)
+      : undefined;
   }
 
   /** One fold by test year or `production`; throws naming the folds present when it is not there. */
@@ -202,7 +214,9 @@ export class ExperimentResult {
 
   /** One CalibrationResult per `conformal/<residual_mode>.parquet`, in the order of RESIDUAL_MODES. */
   calibrations(): CalibrationResult[] {
-    return RESIDUAL_MODES.filter((mode) => this.listing.has(conformalPath(mode))).map((mode) => new CalibrationResult(mode, this.listing));
+    return RESIDUAL_MODES.filter((mode) => this.listing.has(conformalPath(mode))).map(
+      (mode) => new CalibrationResult(mode, this.listing),
+    );
   }
 
   /** The calibration of one residual mode; throws naming the command when its sidecar is missing. */
@@ -221,7 +235,10 @@ export class ExperimentResult {
   /** `included_geo_identifiers.txt`: the modelled universe, trusted and checked (sorted, unique ADM2). */
   async includedGeoIdentifiers(): Promise<string[]> {
     const relative = includedGeoIdentifiersPath();
-    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('included_geo_identifiers'), this.runDir));
+    const bytes = await this.listing.readTrusted(
+      relative,
+      commandThatMakes(artifactById('included_geo_identifiers'), this.runDir),
+    );
     return parseGeoList(decodeUtf8(bytes, this.listing.location(relative)), this.listing.location(relative));
   }
 
@@ -235,7 +252,10 @@ export class ExperimentResult {
   /** EVALUATE's `metrics/raw_fold_metrics.json`. */
   async readMetrics(): Promise<RawFoldMetrics> {
     const relative = rawFoldMetricsPath();
-    const bytes = await this.listing.readTrusted(relative, commandThatMakes(artifactById('raw_fold_metrics'), this.runDir));
+    const bytes = await this.listing.readTrusted(
+      relative,
+      commandThatMakes(artifactById('raw_fold_metrics'), this.runDir),
+    );
     const where = this.listing.location(relative);
     return parseJson(decodeUtf8(bytes, where), where, RawFoldMetricsSchema);
   }
@@ -246,14 +266,23 @@ export class ExperimentResult {
     const out: HindcastDelivery[] = [];
     for (const path of this.listing.paths) {
       const m = pattern.exec(path);
-      if (m) out.push({ level: Number(m[1]) as AdmLevel, generated: m[2] as string, path, location: this.listing.location(path) });
+      if (m)
+        out.push({
+          level: Number(m[1]) as AdmLevel,
+          generated: m[2] as string,
+          path,
+          location: this.listing.location(path),
+        });
     }
     return out.sort((a, b) => (a.generated === b.generated ? a.level - b.level : a.generated < b.generated ? -1 : 1));
   }
 
   /** One delivery CSV, trusted under its manifest. */
   async readDelivery(delivery: HindcastDelivery): Promise<ParsedCsv> {
-    const bytes = await this.listing.readTrusted(delivery.path, commandThatMakes(artifactById('hindcast_delivery'), this.runDir));
+    const bytes = await this.listing.readTrusted(
+      delivery.path,
+      commandThatMakes(artifactById('hindcast_delivery'), this.runDir),
+    );
     return parseCsv(decodeUtf8(bytes, delivery.location), delivery.location);
   }
 
@@ -266,9 +295,15 @@ export class ExperimentResult {
     try {
       testYears = [...(await this.config()).experiment_protocol.test_years];
     } catch {
-      testYears = (await this.listing.manifests()).flatMap((m) => (m.manifest?.stage === 'fit' && /^\d{4}$/.test(m.manifest.scope ?? '') ? [Number(m.manifest.scope)] : []));
+      testYears = (await this.listing.manifests()).flatMap((m) =>
+        m.manifest?.stage === 'fit' && /^\d{4}$/.test(m.manifest.scope ?? '') ? [Number(m.manifest.scope)] : [],
+      );
     }
-    return stageStatuses(this.listing, testYears, this.forecastSlices().map((s) => forecastScope(s)));
+    return stageStatuses(
+      this.listing,
+      testYears,
+      this.forecastSlices().map((s) => forecastScope(s)),
+    );
   }
 
   /** Fold labels under `models/<key>/` or `preds/<key>/`: test years ascending, then `production`. */

@@ -49,7 +49,13 @@ describe('ExperimentResult: national series, geos, metrics, deliveries', () => {
       information_advantage: [],
     };
     await writeJson(nodePath.join(run.runDir, rawFoldMetricsPath()), metrics, RawFoldMetricsSchema);
-    await writeManifest({ runDir: run.runDir, stage: 'evaluate', package: pkg, startedAt: DAY, files: [rawFoldMetricsPath()] });
+    await writeManifest({
+      runDir: run.runDir,
+      stage: 'evaluate',
+      package: pkg,
+      startedAt: DAY,
+      files: [rawFoldMetricsPath()],
+    });
     const files = ([2, 0, 1] as const).map((level) => hindcastDeliveryPath('corn_usa', level, DAY));
     for (const f of files) {
       await fs.mkdir(nodePath.dirname(nodePath.join(run.runDir, f)), { recursive: true });
@@ -59,10 +65,14 @@ describe('ExperimentResult: national series, geos, metrics, deliveries', () => {
     const result = await ExperimentResult.fromRunDir(run.runDir);
     expect(await result.readMetrics()).toEqual(metrics);
     const deliveries = result.deliveries();
-    expect(deliveries.map((d) => [d.level, d.generated, d.path])).toEqual(([0, 1, 2] as const).map((l) => [l, '20260105', hindcastDeliveryPath('corn_usa', l, DAY)]));
+    expect(deliveries.map((d) => [d.level, d.generated, d.path])).toEqual(
+      ([0, 1, 2] as const).map((l) => [l, '20260105', hindcastDeliveryPath('corn_usa', l, DAY)]),
+    );
     expect((await result.readDelivery(deliveries[0]!)).header).toEqual(['commodity', 'year']);
     await fs.writeFile(nodePath.join(run.runDir, files[0]!), 'commodity,year\nCORN,2020\n');
-    await expect((await ExperimentResult.fromRunDir(run.runDir)).readDelivery(deliveries[2]!)).rejects.toThrow(ManifestError);
+    await expect((await ExperimentResult.fromRunDir(run.runDir)).readDelivery(deliveries[2]!)).rejects.toThrow(
+      ManifestError,
+    );
   });
 });
 
@@ -89,7 +99,9 @@ describe('ExperimentResult.stageStatus', () => {
       'deliver forecast/2020/2020-08-01 complete',
     ]);
     expect(status.find((s) => s.stage === 'fit' && s.scope === '2019')?.problems).toEqual([
-      expect.stringMatching(/^models\/corn_usa\/2019\/model\.json: size \d+ differs from \d+ recorded in _manifests\/fit\/2019\.json$/),
+      expect.stringMatching(
+        /^models\/corn_usa\/2019\/model\.json: size \d+ differs from \d+ recorded in _manifests\/fit\/2019\.json$/,
+      ),
     ]);
   });
 });

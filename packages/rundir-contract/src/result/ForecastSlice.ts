@@ -69,7 +69,9 @@ export class ForecastSlice implements SliceRef {
    */
   async isComplete(): Promise<boolean> {
     for (const stage of SLICE_STAGES) {
-      const expected = ARTIFACTS.filter((a) => a.scope === 'slice' && a.required && a.writtenBy === stage).flatMap((a) => this.pathsOf(a.id));
+      const expected = ARTIFACTS.filter((a) => a.scope === 'slice' && a.required && a.writtenBy === stage).flatMap(
+        (a) => this.pathsOf(a.id),
+      );
       if (!(await this.listing.isStageComplete(stage, this.scope, expected))) return false;
     }
     return true;

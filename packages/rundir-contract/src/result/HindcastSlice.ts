@@ -14,8 +14,20 @@ import {
   type StageName,
 } from '../layout/RunLayout.js';
 import type { Location } from '../location/Location.js';
-import { BiasCorrectorSchema, DetrenderSchema, ModelSchema, type BiasCorrector, type Detrender, type Model } from '../schemas/JsonArtifacts.js';
-import { featureFillValuesSchema, trainPredsSchema, walkForwardPredsSchema, yearDataSchema } from '../schemas/Tables.js';
+import {
+  BiasCorrectorSchema,
+  DetrenderSchema,
+  ModelSchema,
+  type BiasCorrector,
+  type Detrender,
+  type Model,
+} from '../schemas/JsonArtifacts.js';
+import {
+  featureFillValuesSchema,
+  trainPredsSchema,
+  walkForwardPredsSchema,
+  yearDataSchema,
+} from '../schemas/Tables.js';
 import type { Frame, TableSchema } from '../schemas/TableSchema.js';
 import type { z } from 'zod';
 import type { RunDirListing } from './RunDirListing.js';
@@ -84,7 +96,9 @@ export class HindcastSlice {
    */
   async isComplete(): Promise<boolean> {
     const expected: Record<string, string[]> = {
-      fit: [detrenderPath, featureFillValuesPath, modelPath, trainPredsPath].map((p) => p(this.experimentKey, this.fold)),
+      fit: [detrenderPath, featureFillValuesPath, modelPath, trainPredsPath].map((p) =>
+        p(this.experimentKey, this.fold),
+      ),
       predict: [walkForwardPredsPath, yearDataPath].map((p) => p(this.experimentKey, this.fold)),
     };
     for (const stage of this.stages) {
@@ -95,7 +109,11 @@ export class HindcastSlice {
 
   readWalkForwardPreds(): Promise<Frame> {
     this.assertTestYear('walk_forward_preds');
-    return this.readTable('walk_forward_preds', walkForwardPredsPath(this.experimentKey, this.fold), walkForwardPredsSchema);
+    return this.readTable(
+      'walk_forward_preds',
+      walkForwardPredsPath(this.experimentKey, this.fold),
+      walkForwardPredsSchema,
+    );
   }
 
   readTrainPreds(): Promise<Frame> {
@@ -121,11 +139,19 @@ export class HindcastSlice {
 
   /** The per-feature imputation values, in file order. */
   async readFillValues(): Promise<FeatureFillValue[]> {
-    const frame = await this.readTable('feature_fill_values', featureFillValuesPath(this.experimentKey, this.fold), featureFillValuesSchema);
+    const frame = await this.readTable(
+      'feature_fill_values',
+      featureFillValuesPath(this.experimentKey, this.fold),
+      featureFillValuesSchema,
+    );
     const features = frame.columns.feature as ArrayLike<string>;
     const values = frame.columns.value as ArrayLike<number>;
     const methods = frame.columns.method as ArrayLike<string>;
-    return Array.from({ length: frame.numRows }, (_, i) => ({ feature: features[i] as string, value: values[i] as number, method: methods[i] as string }));
+    return Array.from({ length: frame.numRows }, (_, i) => ({
+      feature: features[i] as string,
+      value: values[i] as number,
+      method: methods[i] as string,
+    }));
   }
 
   private assertTestYear(artifact: string): void {

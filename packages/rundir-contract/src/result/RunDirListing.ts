@@ -138,11 +138,15 @@ export class RunDirListing {
     try {
       bytes = await this.store.read(where);
     } catch (error) {
-      if (error instanceof NotFoundError) throw new NotFoundError(where, `${where} does not exist; make it with ${command}`);
+      if (error instanceof NotFoundError)
+        throw new NotFoundError(where, `${where} does not exist; make it with ${command}`);
       throw error;
     }
     const entry = await this.entryFor(relative);
-    if (!entry) throw new ManifestError(`${where}: not listed in any manifest, so its stage did not complete; make it with ${command}`);
+    if (!entry)
+      throw new ManifestError(
+        `${where}: not listed in any manifest, so its stage did not complete; make it with ${command}`,
+      );
     const reason = mismatch(bytes, entry);
     if (reason) throw new ManifestError(`${where}: ${reason}: it changed after its stage completed; rerun ${command}`);
     return bytes;
@@ -160,11 +164,20 @@ export class RunDirListing {
    * The state of one stage scope: `missing` (no vouching manifest), `failed-verification` (a listed file is gone,
    * changed, or an expected artifact is not listed — `problems` says which), or `complete`.
    */
-  async stageVerification(stage: StageName, scope: string | null, expected: readonly string[] = []): Promise<StageVerification> {
+  async stageVerification(
+    stage: StageName,
+    scope: string | null,
+    expected: readonly string[] = [],
+  ): Promise<StageVerification> {
     const where = manifestPath(stage, scope);
     const listed = (await this.manifests()).find((m) => m.path === where);
     if (!listed) return { manifest: where, status: 'missing', problems: [] };
-    if (!listed.manifest) return { manifest: where, status: 'failed-verification', problems: [`${where}: ${listed.problem ?? 'unusable'}`] };
+    if (!listed.manifest)
+      return {
+        manifest: where,
+        status: 'failed-verification',
+        problems: [`${where}: ${listed.problem ?? 'unusable'}`],
+      };
     const vouching = (await this.manifests()).flatMap(({ path, manifest }) => (manifest ? [{ path, manifest }] : []));
     return verifyStage(this.runDir, stage, scope, { store: this.store, expected, manifests: vouching });
   }

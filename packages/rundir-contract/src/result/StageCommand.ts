@@ -8,9 +8,15 @@ const CLI = 'commodity-hindcast';
  * The composed-CLI command that makes an artifact (architecture.md → The composed CLI), for error messages:
  * a reader or preflight that finds an input missing tells the user exactly what to run.
  */
-export function commandThatMakes(artifact: ArtifactDeclaration, runDir: Location, where: { fold?: string; slice?: SliceRef } = {}): string {
+export function commandThatMakes(
+  artifact: ArtifactDeclaration,
+  runDir: Location,
+  where: { fold?: string; slice?: SliceRef } = {},
+): string {
   if (artifact.scope === 'slice') {
-    const slice = where.slice ? ` --season-year ${where.slice.seasonYear} --init-date ${where.slice.initDate}` : ' --season-year <Y> --init-date <YYYY-MM-DD>';
+    const slice = where.slice
+      ? ` --season-year ${where.slice.seasonYear} --init-date ${where.slice.initDate}`
+      : ' --season-year <Y> --init-date <YYYY-MM-DD>';
     return `'${CLI} run forecast --run-dir ${runDir}${slice}'`;
   }
   switch (artifact.writtenBy) {

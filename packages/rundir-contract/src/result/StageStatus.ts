@@ -17,7 +17,11 @@ const SLICE_STAGES: readonly StageName[] = ['forecast', 'features', 'predict', '
  * other manifest present (e.g. `create/resume`). `missing`: no vouching manifest; `failed-verification`: a manifest
  * that cannot vouch, or a listed file gone or changed; `complete` otherwise.
  */
-export async function stageStatuses(listing: RunDirListing, testYears: readonly number[], sliceScopes: readonly string[]): Promise<StageStatus[]> {
+export async function stageStatuses(
+  listing: RunDirListing,
+  testYears: readonly number[],
+  sliceScopes: readonly string[],
+): Promise<StageStatus[]> {
   const wanted: { stage: StageName; scope: string | null }[] = [{ stage: 'create', scope: null }];
   for (const year of testYears) wanted.push({ stage: 'fit', scope: String(year) });
   wanted.push({ stage: 'fit', scope: 'production' });
@@ -39,7 +43,11 @@ export async function stageStatuses(listing: RunDirListing, testYears: readonly 
     const scope = doc ? doc.scope : (m?.[2] ?? null);
     const verification = listed.manifest
       ? await listing.stageVerification(stage, scope)
-      : { manifest: listed.path, status: 'failed-verification' as const, problems: [`${listed.path}: ${listed.problem ?? 'unusable'}`] };
+      : {
+          manifest: listed.path,
+          status: 'failed-verification' as const,
+          problems: [`${listed.path}: ${listed.problem ?? 'unusable'}`],
+        };
     out.push({ stage, scope, ...verification });
   }
   return out;

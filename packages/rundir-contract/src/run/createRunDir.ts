@@ -52,7 +52,10 @@ export async function createRunDir(config: ResolvedConfig, options: CreateRunDir
       created_at: new Date().toISOString(),
       created_by: options.createdBy ?? CONTRACT_PACKAGE,
     });
-    const outcome = await store.createIfAbsent(runPath(runDir, rundirJsonPath()), `${JSON.stringify(marker, null, 2)}\n`);
+    const outcome = await store.createIfAbsent(
+      runPath(runDir, rundirJsonPath()),
+      `${JSON.stringify(marker, null, 2)}\n`,
+    );
     if (outcome === 'exists') continue;
     const configOutcome = await store.createIfAbsent(runPath(runDir, configResolvedPath()), configText);
     if (configOutcome === 'exists') {
@@ -64,12 +67,17 @@ export async function createRunDir(config: ResolvedConfig, options: CreateRunDir
       runDir,
       stage: 'create',
       scope: null,
-      package: { name: CONTRACT_PACKAGE.slice(0, CONTRACT_PACKAGE.lastIndexOf('@')), version: CONTRACT_PACKAGE.slice(CONTRACT_PACKAGE.lastIndexOf('@') + 1) },
+      package: {
+        name: CONTRACT_PACKAGE.slice(0, CONTRACT_PACKAGE.lastIndexOf('@')),
+        version: CONTRACT_PACKAGE.slice(CONTRACT_PACKAGE.lastIndexOf('@') + 1),
+      },
       startedAt: start,
       files: [rundirJsonPath(), configResolvedPath()],
       store,
     });
     return { runDir, runId, marker };
   }
-  throw new ContractError(`${base}: no free run id for ${experimentKey} within ${maxAttempts} seconds of ${start.toISOString()}; prune old runs or retry`);
+  throw new ContractError(
+    `${base}: no free run id for ${experimentKey} within ${maxAttempts} seconds of ${start.toISOString()}; prune old runs or retry`,
+  );
 }

@@ -15,12 +15,18 @@ const daysAgo = (days: number): Date => new Date(NOW - days * DAY);
 
 /** A run directory in a MemoryStore with every file written `days` ago (and, optionally, one file written later). */
 function memoryRun(store: MemoryStore, base: string, runId: string, days: number, touchedDaysAgo?: number): void {
-  for (const rel of ['_rundir.json', '_manifests/create.json', 'config_resolved.yaml', 'models/corn_usa/2018/model.json']) {
+  for (const rel of [
+    '_rundir.json',
+    '_manifests/create.json',
+    'config_resolved.yaml',
+    'models/corn_usa/2018/model.json',
+  ]) {
     const at = `${base}/${runId}/${rel}`;
     store.objects.set(at, new TextEncoder().encode(rel));
     store.touch(at, daysAgo(days));
   }
-  if (touchedDaysAgo !== undefined) store.touch(`${base}/${runId}/models/corn_usa/2018/model.json`, daysAgo(touchedDaysAgo));
+  if (touchedDaysAgo !== undefined)
+    store.touch(`${base}/${runId}/models/corn_usa/2018/model.json`, daysAgo(touchedDaysAgo));
 }
 
 describe('pruneRunDirs (decisions)', () => {
@@ -58,7 +64,10 @@ describe('pruneRunDirs (decisions)', () => {
     const before = [...store.objects.keys()].sort();
     const dry = await pruneRunDirs(base, { olderThanMs: 30 * DAY, keepLast: 1, dryRun: true, store, now: () => NOW });
     expect(dry.dryRun).toBe(true);
-    expect(dry.decisions.filter((d) => d.action === 'delete').map((d) => d.run.runId)).toEqual(['20261010_000000_corn_usa', '20261001_000000_corn_usa']);
+    expect(dry.decisions.filter((d) => d.action === 'delete').map((d) => d.run.runId)).toEqual([
+      '20261010_000000_corn_usa',
+      '20261001_000000_corn_usa',
+    ]);
     expect(dry.deletedFiles).toBe(0);
     expect([...store.objects.keys()].sort()).toEqual(before);
   });
@@ -125,9 +134,17 @@ describe('pruneRunDirs on local disk', () => {
     await fs.utimes(stale, new Date(now - 2 * 3600_000), new Date(now - 2 * 3600_000));
 
     const result = await pruneRunDirs(base, { olderThanMs: 30 * DAY });
-    expect(result.decisions.map((d) => `${d.run.runId}:${d.action}`)).toEqual(['20200102_000000_corn_usa:keep', '20200101_000000_corn_usa:delete']);
+    expect(result.decisions.map((d) => `${d.run.runId}:${d.action}`)).toEqual([
+      '20200102_000000_corn_usa:keep',
+      '20200101_000000_corn_usa:delete',
+    ]);
     await expect(fs.stat(old)).rejects.toThrow(/ENOENT/);
-    expect((await fs.readdir(fresh)).sort()).toEqual(['_manifests', '_rundir.json', 'config_resolved.yaml', 'written-now.txt']);
+    expect((await fs.readdir(fresh)).sort()).toEqual([
+      '_manifests',
+      '_rundir.json',
+      'config_resolved.yaml',
+      'written-now.txt',
+    ]);
     expect(result.removedTemporaries).toBe(1);
   });
 
@@ -135,6 +152,8 @@ describe('pruneRunDirs on local disk', () => {
     const missing = nodePath.join(root, 'no-such-base');
     const error = await pruneRunDirs(missing, { olderThanMs: DAY }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as Error).message).toBe(`${missing}: the runs base does not exist; give the folder that holds the run directories (--base)`);
+    expect((error as Error).message).toBe(
+      `${missing}: the runs base does not exist; give the folder that holds the run directories (--base)`,
+    );
   });
 });

@@ -65,17 +65,25 @@ export async function pruneRunDirs(base: Location, options: PruneOptions): Promi
   const now = options.now?.() ?? Date.now();
   const graceMs = options.graceMs ?? PRUNE_GRACE_MS;
   const keepLast = options.keepLast ?? 0;
-  if (!Number.isFinite(options.olderThanMs) || options.olderThanMs < 0) throw new RangeError(`olderThanMs must be a duration ≥ 0, got ${options.olderThanMs}`);
-  if (!Number.isInteger(keepLast) || keepLast < 0) throw new RangeError(`keepLast must be an integer ≥ 0, got ${keepLast}`);
+  if (!Number.isFinite(options.olderThanMs) || options.olderThanMs < 0)
+    throw new RangeError(`olderThanMs must be a duration ≥ 0, got ${options.olderThanMs}`);
+  if (!Number.isInteger(keepLast) || keepLast < 0)
+    throw new RangeError(`keepLast must be an integer ≥ 0, got ${keepLast}`);
 
   const local = store instanceof LocalStore;
   if (local && !(await localFolderExists(base))) {
-    throw new NotFoundError(base, `${base}: the runs base does not exist; give the folder that holds the run directories (--base)`);
+    throw new NotFoundError(
+      base,
+      `${base}: the runs base does not exist; give the folder that holds the run directories (--base)`,
+    );
   }
   const index = await listRunDirs(base, { store });
   // An object store has no empty folders: nothing under the prefix means a wrong bucket or prefix.
   if (!local && index.objects === 0) {
-    throw new NotFoundError(base, `${base}: nothing is stored under this prefix; check the bucket and prefix of the runs base (--base)`);
+    throw new NotFoundError(
+      base,
+      `${base}: nothing is stored under this prefix; check the bucket and prefix of the runs base (--base)`,
+    );
   }
 
   const seenPerKey = new Map<string, number>();
@@ -93,7 +101,15 @@ export async function pruneRunDirs(base: Location, options: PruneOptions): Promi
     return { run, action: 'delete', reason: 'older-than', ...base };
   });
 
-  const result: PruneResult = { base, dryRun: options.dryRun ?? false, decisions, deletedFiles: 0, deletedBytes: 0, removedTemporaries: 0, abortedUploads: 0 };
+  const result: PruneResult = {
+    base,
+    dryRun: options.dryRun ?? false,
+    decisions,
+    deletedFiles: 0,
+    deletedBytes: 0,
+    removedTemporaries: 0,
+    abortedUploads: 0,
+  };
   if (result.dryRun) return result;
   for (const decision of decisions) {
     if (decision.action !== 'delete') continue;
@@ -102,7 +118,12 @@ export async function pruneRunDirs(base: Location, options: PruneOptions): Promi
     result.deletedFiles += decision.run.files;
     result.deletedBytes += decision.run.bytes;
   }
-  const swept = await removeStaleTemporaries(base, { olderThan: STALE_AFTER_MS, recursive: true, store, now: () => now });
+  const swept = await removeStaleTemporaries(base, {
+    olderThan: STALE_AFTER_MS,
+    recursive: true,
+    store,
+    now: () => now,
+  });
   result.removedTemporaries = swept.removed.length;
   result.abortedUploads = swept.abortedUploads;
   return result;

@@ -25,7 +25,10 @@ const changedConfig = (config: ResolvedConfig): ResolvedConfig => ({
   delivery: { ...config.delivery, ci_levels: [0.8, 0.9, 0.95] },
 });
 
-const configFailures = (report: Awaited<ReturnType<typeof validateRunDir>>) => report.checks.filter((c) => c.status === 'fail' && (c.path.startsWith('config') || c.path.startsWith('_manifests/create')));
+const configFailures = (report: Awaited<ReturnType<typeof validateRunDir>>) =>
+  report.checks.filter(
+    (c) => c.status === 'fail' && (c.path.startsWith('config') || c.path.startsWith('_manifests/create')),
+  );
 
 describe('resumeRunDir', () => {
   let built: BuiltRunDir;
@@ -47,16 +50,28 @@ describe('resumeRunDir', () => {
 
     const report = await validateRunDir(built.runDir);
     expect(configFailures(report)).toEqual([]);
-    expect(report.checks).toContainEqual({ path: 'config_train.yaml', artifact: 'config_train', check: 'schema', status: 'pass' });
+    expect(report.checks).toContainEqual({
+      path: 'config_train.yaml',
+      artifact: 'config_train',
+      check: 'schema',
+      status: 'pass',
+    });
     const result = await ExperimentResult.fromRunDir(built.runDir);
     expect((await result.effectiveConfig()).model.regression_params).toEqual({ alpha: 2.5 });
     expect((await result.config()).model.regression_params).toEqual({ alpha: 1 });
-    expect((await result.stageStatus()).find((s) => s.stage === 'create' && s.scope === 'resume')?.status).toBe('complete');
+    expect((await result.stageStatus()).find((s) => s.stage === 'create' && s.scope === 'resume')?.status).toBe(
+      'complete',
+    );
   });
 
   it('a second resume replaces the first; resuming with the original config leaves no config_train.yaml', async () => {
-    await resumeRunDir(built.runDir, { ...built.config, model: { ...built.config.model, regression_params: { alpha: 3 } } as ResolvedConfig['model'] });
-    expect(await fs.readFile(nodePath.join(built.runDir, 'config_train.yaml'), 'utf8')).toBe('model:\n  regression_params:\n    alpha: 3\n');
+    await resumeRunDir(built.runDir, {
+      ...built.config,
+      model: { ...built.config.model, regression_params: { alpha: 3 } } as ResolvedConfig['model'],
+    });
+    expect(await fs.readFile(nodePath.join(built.runDir, 'config_train.yaml'), 'utf8')).toBe(
+      'model:\n  regression_params:\n    alpha: 3\n',
+    );
     const back = await resumeRunDir(built.runDir, built.config);
     expect(back).toEqual({ runDir: built.runDir, changed: [], difference: {} });
     await expect(fs.stat(nodePath.join(built.runDir, 'config_train.yaml'))).rejects.toThrow(/ENOENT/);
@@ -66,7 +81,9 @@ describe('resumeRunDir', () => {
 
   it('refuses a config of another experiment', async () => {
     await expect(resumeRunDir(built.runDir, { ...built.config, experiment_key: 'soybeans_usa' })).rejects.toThrow(
-      new ContractError(`${built.runDir}: the config's experiment_key soybeans_usa differs from the run's corn_usa; a run directory holds one experiment — start a new run with 'commodity-hindcast run hindcast --config <config>'`),
+      new ContractError(
+        `${built.runDir}: the config's experiment_key soybeans_usa differs from the run's corn_usa; a run directory holds one experiment — start a new run with 'commodity-hindcast run hindcast --config <config>'`,
+      ),
     );
   });
 
@@ -75,8 +92,17 @@ describe('resumeRunDir', () => {
     await resumeRunDir(run.runDir, changedConfig(run.config));
     const where = nodePath.join(run.runDir, 'config_train.yaml');
     await fs.writeFile(where, 'model:\n  regression: not_a_regressor\n');
-    const failed = (await validateRunDir(run.runDir, { checksums: false })).checks.filter((c) => c.path === 'config_train.yaml' && c.status === 'fail');
-    expect(failed).toEqual([expect.objectContaining({ check: 'schema', reason: expect.stringMatching(/^.*config_train\.yaml \(applied to config_resolved\.yaml\): not a valid resolved config \(1 problem\): .*model\.regression/) })]);
+    const failed = (await validateRunDir(run.runDir, { checksums: false })).checks.filter(
+      (c) => c.path === 'config_train.yaml' && c.status === 'fail',
+    );
+    expect(failed).toEqual([
+      expect.objectContaining({
+        check: 'schema',
+        reason: expect.stringMatching(
+          /^.*config_train\.yaml \(applied to config_resolved\.yaml\): not a valid resolved config \(1 problem\): .*model\.regression/,
+        ),
+      }),
+    ]);
   });
 });
 
@@ -85,7 +111,10 @@ describe('configDifference', () => {
     const built = await buildRunDir(nodePath.join(root, 'c'), { forecast: false });
     const next = changedConfig(built.config);
     const difference = configDifference(built.config, next);
-    expect(difference).toEqual({ model: { regression_params: { alpha: 2.5 } }, delivery: { ci_levels: [0.8, 0.9, 0.95] } });
+    expect(difference).toEqual({
+      model: { regression_params: { alpha: 2.5 } },
+      delivery: { ci_levels: [0.8, 0.9, 0.95] },
+    });
     expect(applyConfigDifference(built.config, difference, 'x')).toEqual(next);
     const { forecast: _dropped, ...withoutForecast } = built.config;
     expect(configDifference(built.config, withoutForecast as ResolvedConfig)).toEqual({ forecast: null });

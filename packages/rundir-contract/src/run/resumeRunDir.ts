@@ -1,4 +1,9 @@
-import { changedSettings, configDifference, formatConfigDifference, type ConfigDifference } from '../config/ConfigDifference.js';
+import {
+  changedSettings,
+  configDifference,
+  formatConfigDifference,
+  type ConfigDifference,
+} from '../config/ConfigDifference.js';
 import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { parseResolvedConfig } from '../config/loadConfig.js';
 import { ContractError } from '../errors/ContractError.js';
@@ -41,7 +46,11 @@ export interface ResumedRunDir {
  * difference is always from config_resolved.yaml, and when nothing differs no config_train.yaml is left. A config of
  * another experiment is refused.
  */
-export async function resumeRunDir(runDirLocation: Location, config: ResolvedConfig, options: ResumeRunDirOptions = {}): Promise<ResumedRunDir> {
+export async function resumeRunDir(
+  runDirLocation: Location,
+  config: ResolvedConfig,
+  options: ResumeRunDirOptions = {},
+): Promise<ResumedRunDir> {
   const runDir = normalizeLocation(runDirLocation);
   const store = options.store ?? storeFor(runDir);
   const marker = await readRunDirMarker(runDir, store);
@@ -53,12 +62,18 @@ export async function resumeRunDir(runDirLocation: Location, config: ResolvedCon
   const listing = await RunDirListing.load(runDir, store);
   const resolvedLocation = runPath(runDir, configResolvedPath());
   // The base is read through the trust rule, and recorded as read: the difference is relative to these bytes.
-  const bytes = await listing.readTrusted(configResolvedPath(), commandThatMakes(artifactById('config_resolved'), runDir));
+  const bytes = await listing.readTrusted(
+    configResolvedPath(),
+    commandThatMakes(artifactById('config_resolved'), runDir),
+  );
   const recorder = new InputRecorder();
   recorder.record(resolvedLocation, sha256Hex(bytes));
   const resolved = parseResolvedConfig(decodeUtf8(bytes, resolvedLocation), resolvedLocation);
 
-  const { startedAt } = await beginStage(runDir, 'create', RESUME_SCOPE, { store, ...(options.now ? { now: options.now } : {}) });
+  const { startedAt } = await beginStage(runDir, 'create', RESUME_SCOPE, {
+    store,
+    ...(options.now ? { now: options.now } : {}),
+  });
   // A config_train.yaml no manifest lists (a crashed resume) is not removed by beginStage's scope rules.
   await store.delete(runPath(runDir, configTrainPath()));
   const difference = configDifference(resolved, config);
@@ -80,4 +95,3 @@ export async function resumeRunDir(runDirLocation: Location, config: ResolvedCon
   });
   return { runDir, changed, difference, configTrain };
 }
-

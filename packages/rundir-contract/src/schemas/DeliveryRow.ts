@@ -19,23 +19,35 @@ export const DeliveryRowSchema = z
     model: z.string().min(1),
     mean: z.number().finite(),
     weather_correction: z.number().finite(),
-    run_id: z.string().regex(/^\d{8}_\d{6}_[a-z][a-z0-9]*(_[a-z0-9]+)+$/, 'expected a run id YYYYMMDD_HHMMSS_<experiment_key>'),
+    run_id: z
+      .string()
+      .regex(/^\d{8}_\d{6}_[a-z][a-z0-9]*(_[a-z0-9]+)+$/, 'expected a run id YYYYMMDD_HHMMSS_<experiment_key>'),
     generated_date: isoDate,
   })
   .catchall(z.number().finite().nullable());
 export type DeliveryRow = z.infer<typeof DeliveryRowSchema>;
 
 /** Columns holding text; every other column is a number (or empty). */
-export const DELIVERY_TEXT_COLUMNS: ReadonlySet<string> = new Set(['commodity', 'init_date', 'geo_identifier', 'variable', 'model', 'run_id', 'generated_date']);
+export const DELIVERY_TEXT_COLUMNS: ReadonlySet<string> = new Set([
+  'commodity',
+  'init_date',
+  'geo_identifier',
+  'variable',
+  'model',
+  'run_id',
+  'generated_date',
+]);
 
 /** The columns of the delivery file of one ADM level, in order (pipeline.md → DELIVER). */
 export function deliveryColumns(config: ResolvedConfig, admLevel: 0 | 1 | 2): string[] {
   const source = config.commodity.actuals_source_short;
   const adm0 = admLevel === 0;
-  const bands = [...config.delivery.ci_levels].sort((a, b) => a - b).flatMap((level) => {
-    const pct = Math.round(100 * level);
-    return [`lower_${pct}`, `upper_${pct}`];
-  });
+  const bands = [...config.delivery.ci_levels]
+    .sort((a, b) => a - b)
+    .flatMap((level) => {
+      const pct = Math.round(100 * level);
+      return [`lower_${pct}`, `upper_${pct}`];
+    });
   const wasde = adm0 && config.reference_data.some((r) => r.kind === 'wasde');
   return [
     'commodity',
@@ -56,7 +68,10 @@ export function deliveryColumns(config: ResolvedConfig, admLevel: 0 | 1 | 2): st
 }
 
 /** Cells as a CSV holds them → the typed row DeliveryRowSchema checks: numbers parsed, empty numeric cells null. */
-export function typedDeliveryRow(header: readonly string[], cells: readonly string[]): Record<string, string | number | null> {
+export function typedDeliveryRow(
+  header: readonly string[],
+  cells: readonly string[],
+): Record<string, string | number | null> {
   const row: Record<string, string | number | null> = {};
   header.forEach((name, i) => {
     const cell = cells[i] ?? '';

@@ -59,7 +59,10 @@ export const DetrenderSchema = z.strictObject({
 });
 export type Detrender = z.infer<typeof DetrenderSchema>;
 
-const standardisation = z.strictObject({ means: z.array(z.number().finite()), scales: z.array(z.number().finite().positive()) });
+const standardisation = z.strictObject({
+  means: z.array(z.number().finite()),
+  scales: z.array(z.number().finite().positive()),
+});
 
 /**
  * One regression tree as parallel arrays over its nodes; node 0 is the root, a node with feature −1 is a leaf.
@@ -135,7 +138,10 @@ export const FeatureMetadataSchema = z.strictObject({
   experiment_key: z.string().regex(EXPERIMENT_KEY_PATTERN),
   feature_columns: z.array(z.string()),
   auxiliary_columns: z.array(z.string()),
-  builders: z.record(z.string(), z.strictObject({ kind: z.string(), filepath: z.string(), columns: z.array(z.string()) })),
+  builders: z.record(
+    z.string(),
+    z.strictObject({ kind: z.string(), filepath: z.string(), columns: z.array(z.string()) }),
+  ),
   years: z.array(z.number().int()),
   init_season_doys: z.array(z.number().int()),
   digest: sha256,

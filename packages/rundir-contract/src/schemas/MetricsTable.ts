@@ -8,7 +8,20 @@
  * - `value`: the number, or empty when there is none — then `note` says why (no observation, infinite band, …);
  * - `unit`: `kg/ha`, the delivery unit (`bu/acre`, `lb/acre`), `%`, `fraction` or `count`.
  */
-export const METRICS_TABLE_COLUMNS = ['scope', 'fold', 'init_date', 'season_doy', 'month', 'metric', 'residual_mode', 'adm_level', 'level', 'value', 'unit', 'note'] as const;
+export const METRICS_TABLE_COLUMNS = [
+  'scope',
+  'fold',
+  'init_date',
+  'season_doy',
+  'month',
+  'metric',
+  'residual_mode',
+  'adm_level',
+  'level',
+  'value',
+  'unit',
+  'note',
+] as const;
 
 export const METRICS_TABLE_SCOPES = ['fold_init', 'fold', 'season_day', 'overall', 'month'] as const;
 

@@ -32,7 +32,19 @@ export {
   RunDirMarkerSchema,
   TrendGroupSchema,
 } from './JsonArtifacts.js';
-export type { BiasCorrector, Detrender, FeatureMetadata, InformationAdvantage, IntervalMetrics, Manifest, MetricsRow, MetricsScope, Model, RawFoldMetrics, RunDirMarker } from './JsonArtifacts.js';
+export type {
+  BiasCorrector,
+  Detrender,
+  FeatureMetadata,
+  InformationAdvantage,
+  IntervalMetrics,
+  Manifest,
+  MetricsRow,
+  MetricsScope,
+  Model,
+  RawFoldMetrics,
+  RunDirMarker,
+} from './JsonArtifacts.js';
 export { METRICS_TABLE_COLUMNS, METRICS_TABLE_METRICS, METRICS_TABLE_SCOPES } from './MetricsTable.js';
 export type { MetricsTableMetric } from './MetricsTable.js';
 export { DELIVERY_TEXT_COLUMNS, DeliveryRowSchema, deliveryColumns, typedDeliveryRow } from './DeliveryRow.js';

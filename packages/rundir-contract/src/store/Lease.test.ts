@@ -82,19 +82,31 @@ describe('withLease', () => {
     // A concurrent task of the same process, started outside the work: the lease is someone else's to it.
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const outsider = gate.then(() => acquireLease(target, { waitMs: 0 })).then(
-      () => 'taken',
-      (error: unknown) => (error instanceof LeaseHeldError ? 'refused' : String(error)),
-    );
+    const outsider = gate
+      .then(() => acquireLease(target, { waitMs: 0 }))
+      .then(
+        () => 'taken',
+        (error: unknown) => (error instanceof LeaseHeldError ? 'refused' : String(error)),
+      );
     await withLease(target, async () => {
       seen.push((await fs.readFile(lease, 'utf8')).includes(`"pid":${process.pid}`) ? 'held' : 'other');
       // The publish inside the import: joined at once, not waited for.
       await withLease(target, async () => seen.push('nested'), { waitMs: 0 });
-      seen.push(await fs.stat(lease).then(() => 'still held', () => 'released'));
+      seen.push(
+        await fs.stat(lease).then(
+          () => 'still held',
+          () => 'released',
+        ),
+      );
       open();
       seen.push(await outsider);
     });
-    seen.push(await fs.stat(lease).then(() => 'still held', () => 'released'));
+    seen.push(
+      await fs.stat(lease).then(
+        () => 'still held',
+        () => 'released',
+      ),
+    );
     expect(seen).toEqual(['held', 'nested', 'still held', 'refused', 'released']);
   });
 });
@@ -107,6 +119,8 @@ describe('acquireLease on a store that cannot be reached', () => {
         throw new Error(`S3 create-if-absent of ${location} failed: no answer`);
       },
     } as unknown as import('./Store.js').Store;
-    await expect(acquireLease(target, { store: unreachable })).rejects.toThrow(`S3 create-if-absent of ${target} failed: no answer`);
+    await expect(acquireLease(target, { store: unreachable })).rejects.toThrow(
+      `S3 create-if-absent of ${target} failed: no answer`,
+    );
   });
 });

@@ -68,7 +68,20 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
   const started = now();
   if (heldByWork.getStore()?.has(location)) {
     const at = new Date(now()).toISOString();
-    return new Lease(location, { target, token: 'nested', host: HOST_TAG, hostname: hostname(), pid: process.pid, acquired_at: at, expires_at: at }, store, true);
+    return new Lease(
+      location,
+      {
+        target,
+        token: 'nested',
+        host: HOST_TAG,
+        hostname: hostname(),
+        pid: process.pid,
+        acquired_at: at,
+        expires_at: at,
+      },
+      store,
+      true,
+    );
   }
   for (let attempt = 0; ; attempt++) {
     const at = now();
@@ -86,7 +99,8 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
       created = await store.createIfAbsent(location, `${JSON.stringify(record)}\n`);
     } catch (error) {
       // The user asked for the target, not its lease object: a store that cannot be reached is reported there.
-      if (error instanceof Error && error.message.includes(location)) error.message = error.message.split(location).join(target);
+      if (error instanceof Error && error.message.includes(location))
+        error.message = error.message.split(location).join(target);
       throw error;
     }
     if (created === 'created') return new Lease(location, record, store);
@@ -104,7 +118,9 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
         `${target} is being written by process ${holder.pid} on ${holder.hostname ?? holder.host} (lease ${location} until ${holder.expires_at}); wait for it to finish, or remove the lease if that process is gone`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random())));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random())),
+    );
   }
 }
 
@@ -112,7 +128,11 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
  * Runs `work` while holding the lease of `target`, releasing it however `work` ends. Inside `work`, the same lease
  * (a publish of the same target) is joined rather than waited for.
  */
-export async function withLease<T>(target: Location, work: () => Promise<T>, options: AcquireLeaseOptions = {}): Promise<T> {
+export async function withLease<T>(
+  target: Location,
+  work: () => Promise<T>,
+  options: AcquireLeaseOptions = {},
+): Promise<T> {
   const lease = await acquireLease(target, options);
   try {
     return await heldByWork.run(new Set([...(heldByWork.getStore() ?? []), lease.location]), work);

@@ -28,7 +28,13 @@ export function leaseIsStale(record: LeaseRecord, now: number = Date.now()): boo
 export function parseLeaseRecord(bytes: Uint8Array): LeaseRecord | undefined {
   try {
     const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<LeaseRecord>;
-    if (typeof value.token !== 'string' || typeof value.expires_at !== 'string' || typeof value.pid !== 'number' || typeof value.host !== 'string') return undefined;
+    if (
+      typeof value.token !== 'string' ||
+      typeof value.expires_at !== 'string' ||
+      typeof value.pid !== 'number' ||
+      typeof value.host !== 'string'
+    )
+      return undefined;
     return value as LeaseRecord;
   } catch {
     return undefined;

@@ -167,7 +167,8 @@ describe('LocalStore', () => {
         // 'close', not 'exit': only then has all of the child's output been read.
         child.once('close', (code) => {
           const last = out.trim().split('\n').pop() ?? '';
-          if (code !== 0 || !last.startsWith('{')) return reject(new Error(`child ${id} exited with ${code}: ${out} ${err}`));
+          if (code !== 0 || !last.startsWith('{'))
+            return reject(new Error(`child ${id} exited with ${code}: ${out} ${err}`));
           resolve(JSON.parse(last) as { id: number; result: string });
         });
       });
@@ -213,7 +214,11 @@ describe('LocalStore', () => {
     await store.write(special, 'año ü');
     expect(Buffer.from(await store.read(special)).toString()).toBe('año ü');
     expect(await collect(store.list(nodePath.join(dir, 'my run', 'año')))).toEqual([
-      { location: nodePath.join(dir, 'my run', 'año', 'b c.txt'), size: 1, modifiedAt: (await fs.stat(nodePath.join(dir, 'my run', 'año', 'b c.txt'))).mtime },
+      {
+        location: nodePath.join(dir, 'my run', 'año', 'b c.txt'),
+        size: 1,
+        modifiedAt: (await fs.stat(nodePath.join(dir, 'my run', 'año', 'b c.txt'))).mtime,
+      },
       { location: special, size: Buffer.byteLength('año ü'), modifiedAt: (await fs.stat(special)).mtime },
     ]);
     expect(await collect(store.list(nodePath.join(root, 'no-such-dir')))).toEqual([]);
@@ -263,8 +268,12 @@ describe('LocalStore', () => {
   });
 
   it('refuses S3 URIs and relative paths', async () => {
-    await expect(store.read('s3://bucket/key')).rejects.toThrow('LocalStore cannot handle s3://bucket/key; use storeFor(location)');
-    await expect(store.write('relative/path.txt', 'x')).rejects.toThrow('LocalStore needs an absolute path, got relative/path.txt');
+    await expect(store.read('s3://bucket/key')).rejects.toThrow(
+      'LocalStore cannot handle s3://bucket/key; use storeFor(location)',
+    );
+    await expect(store.write('relative/path.txt', 'x')).rejects.toThrow(
+      'LocalStore needs an absolute path, got relative/path.txt',
+    );
   });
 });
 
@@ -274,10 +283,14 @@ describe('LocalStore.write over something that is not a file', () => {
     await fs.mkdir(nodePath.join(dir, 'folder'), { recursive: true });
     const fifo = nodePath.join(dir, 'pipe');
     await new Promise<void>((resolve, reject) =>
-      spawn('mkfifo', [fifo]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mkfifo exited ${code}`)))),
+      spawn('mkfifo', [fifo]).on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`mkfifo exited ${code}`)),
+      ),
     );
     const store = new LocalStore();
-    await expect(store.write(fifo, 'x')).rejects.toThrow(`${fifo} is a FIFO, not a file; writing there would replace it: give the path of a file to write`);
+    await expect(store.write(fifo, 'x')).rejects.toThrow(
+      `${fifo} is a FIFO, not a file; writing there would replace it: give the path of a file to write`,
+    );
     await expect(store.write(nodePath.join(dir, 'folder'), 'x')).rejects.toThrow(/folder is a directory, not a file/);
     expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
     expect((await fs.lstat(nodePath.join(dir, 'folder'))).isDirectory()).toBe(true);

@@ -41,7 +41,9 @@ async function assertReplaceableFile(location: Location): Promise<void> {
   }
   if (stat.isFile() || stat.isSymbolicLink()) return;
   const kind = stat.isDirectory() ? 'a directory' : fileKind(stat);
-  throw new ContractError(`${location} is ${kind}, not a file; writing there would replace it: give the path of a file to write`);
+  throw new ContractError(
+    `${location} is ${kind}, not a file; writing there would replace it: give the path of a file to write`,
+  );
 }
 
 function assertLocal(location: Location): void {
@@ -69,7 +71,8 @@ export class LocalStore implements Store {
       const stat = await handle.stat();
       if (stat.isDirectory()) throw new NotFoundError(location, `${location} is a directory, not a file`);
       // /dev/zero, /dev/urandom or a FIFO (or a symlink to one) would never end: refuse before reading a byte.
-      if (!stat.isFile()) throw new ContractError(`${location} is not a regular file (${fileKind(stat)}); give the path of a file`);
+      if (!stat.isFile())
+        throw new ContractError(`${location} is not a regular file (${fileKind(stat)}); give the path of a file`);
       return new Uint8Array(await handle.readFile());
     } finally {
       await handle.close();

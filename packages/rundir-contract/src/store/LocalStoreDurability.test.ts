@@ -40,7 +40,12 @@ describe('LocalStore.write durability', () => {
     sync = vi.spyOn(await fileHandlePrototype(dir), 'sync');
     const schema: TableSchema = { name: 't', columns: [{ name: 'x', type: 'double', nullable: false }], key: [] };
     const location = nodePath.join(dir, 't.parquet');
-    const written = await writeParquet(location, { numRows: 3, columnNames: ['x'], columns: { x: new Float64Array([1, 2, 3]) } }, schema, { durable: false });
+    const written = await writeParquet(
+      location,
+      { numRows: 3, columnNames: ['x'], columns: { x: new Float64Array([1, 2, 3]) } },
+      schema,
+      { durable: false },
+    );
     expect(sync).not.toHaveBeenCalled();
     expect(written.size).toBe((await fs.stat(location)).size);
     expect(Array.from((await readParquet(location, schema)).columns.x as Float64Array)).toEqual([1, 2, 3]);

@@ -37,7 +37,11 @@ async function isStale(path: string, entry: string, cutoff: number, now: number)
  * Removes the stale writer entries (`.tmp-`, `.staging-`, `.trash-`, `.lease-`) of a local folder, and of its
  * sub-folders when `recursive`; returns the paths removed. Never descends into a writer entry.
  */
-export async function removeLocalTemporaries(dir: string, options: LocalTemporariesOptions, out: string[] = []): Promise<string[]> {
+export async function removeLocalTemporaries(
+  dir: string,
+  options: LocalTemporariesOptions,
+  out: string[] = [],
+): Promise<string[]> {
   const now = (options.now ?? Date.now)();
   const cutoff = now - options.olderThan;
   let entries: import('node:fs').Dirent[];

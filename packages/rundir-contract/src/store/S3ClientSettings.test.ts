@@ -6,7 +6,13 @@ import { S3Store } from './S3Store.js';
 
 describe('s3ClientSettingsFromEnv', () => {
   it('defaults, our variables, then the SDK variables', () => {
-    expect(s3ClientSettingsFromEnv({})).toEqual({ connectionTimeoutMs: 5000, requestTimeoutMs: 30000, maxAttempts: 5, retryMode: 'standard', deadlineMs: 120000 });
+    expect(s3ClientSettingsFromEnv({})).toEqual({
+      connectionTimeoutMs: 5000,
+      requestTimeoutMs: 30000,
+      maxAttempts: 5,
+      retryMode: 'standard',
+      deadlineMs: 120000,
+    });
     expect(
       s3ClientSettingsFromEnv({
         COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS: '250',
@@ -15,18 +21,35 @@ describe('s3ClientSettingsFromEnv', () => {
         COMMODITY_HINDCAST_S3_RETRY_MODE: 'adaptive',
         AWS_MAX_ATTEMPTS: '9',
       }),
-    ).toEqual({ connectionTimeoutMs: 250, requestTimeoutMs: 1500, maxAttempts: 3, retryMode: 'adaptive', deadlineMs: 120000 });
-    expect(s3ClientSettingsFromEnv({ AWS_MAX_ATTEMPTS: '9', AWS_RETRY_MODE: 'adaptive' })).toMatchObject({ maxAttempts: 9, retryMode: 'adaptive' });
+    ).toEqual({
+      connectionTimeoutMs: 250,
+      requestTimeoutMs: 1500,
+      maxAttempts: 3,
+      retryMode: 'adaptive',
+      deadlineMs: 120000,
+    });
+    expect(s3ClientSettingsFromEnv({ AWS_MAX_ATTEMPTS: '9', AWS_RETRY_MODE: 'adaptive' })).toMatchObject({
+      maxAttempts: 9,
+      retryMode: 'adaptive',
+    });
   });
 
   it('refuses a malformed value naming the variable', () => {
-    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_TIMEOUT_MS: '5s' })).toThrow('COMMODITY_HINDCAST_S3_TIMEOUT_MS=5s: expected an integer from 1 to 3600000');
-    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_MAX_ATTEMPTS: '0' })).toThrow('COMMODITY_HINDCAST_S3_MAX_ATTEMPTS=0: expected an integer from 1 to 20');
-    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_RETRY_MODE: 'legacy' })).toThrow('COMMODITY_HINDCAST_S3_RETRY_MODE=legacy: expected standard or adaptive');
+    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_TIMEOUT_MS: '5s' })).toThrow(
+      'COMMODITY_HINDCAST_S3_TIMEOUT_MS=5s: expected an integer from 1 to 3600000',
+    );
+    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_MAX_ATTEMPTS: '0' })).toThrow(
+      'COMMODITY_HINDCAST_S3_MAX_ATTEMPTS=0: expected an integer from 1 to 20',
+    );
+    expect(() => s3ClientSettingsFromEnv({ COMMODITY_HINDCAST_S3_RETRY_MODE: 'legacy' })).toThrow(
+      'COMMODITY_HINDCAST_S3_RETRY_MODE=legacy: expected standard or adaptive',
+    );
   });
 
   it('reaches the client: configFromEnv carries the timeouts and the retry strategy', () => {
-    expect(S3Store.configFromEnv({ COMMODITY_HINDCAST_S3_TIMEOUT_MS: '1500', COMMODITY_HINDCAST_S3_MAX_ATTEMPTS: '2' })).toEqual({
+    expect(
+      S3Store.configFromEnv({ COMMODITY_HINDCAST_S3_TIMEOUT_MS: '1500', COMMODITY_HINDCAST_S3_MAX_ATTEMPTS: '2' }),
+    ).toEqual({
       region: 'us-east-1',
       requestHandler: { connectionTimeout: 5000, socketTimeout: 1500 },
       maxAttempts: 2,
@@ -85,7 +108,10 @@ describe('a frozen S3 endpoint (accepts connections, never answers)', () => {
       COMMODITY_HINDCAST_S3_DEADLINE_MS: '800',
     };
     expect(S3Store.optionsFromEnv(env)).toEqual({ deadlineMs: 800 });
-    const store = new S3Store({ ...S3Store.configFromEnv(env), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }, S3Store.optionsFromEnv(env));
+    const store = new S3Store(
+      { ...S3Store.configFromEnv(env), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+      S3Store.optionsFromEnv(env),
+    );
     const before = connections;
     for (const [action, attempt] of [
       ['read of', () => store.read('s3://frozen-bucket/a/b.parquet')],

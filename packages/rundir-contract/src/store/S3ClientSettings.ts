@@ -59,7 +59,8 @@ export function s3ClientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
   const d = DEFAULT_S3_CLIENT_SETTINGS;
   const modeName = env[S3_SETTINGS_ENV.retryMode]?.trim() ? S3_SETTINGS_ENV.retryMode : 'AWS_RETRY_MODE';
   const mode = env[modeName]?.trim() || d.retryMode;
-  if (mode !== 'standard' && mode !== 'adaptive') throw new ContractError(`${modeName}=${mode}: expected standard or adaptive`);
+  if (mode !== 'standard' && mode !== 'adaptive')
+    throw new ContractError(`${modeName}=${mode}: expected standard or adaptive`);
   const attemptsName = env[S3_SETTINGS_ENV.maxAttempts]?.trim() ? S3_SETTINGS_ENV.maxAttempts : 'AWS_MAX_ATTEMPTS';
   return {
     connectionTimeoutMs: positiveInteger(env, S3_SETTINGS_ENV.connectionTimeoutMs, d.connectionTimeoutMs, 600_000),
@@ -71,7 +72,9 @@ export function s3ClientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
 }
 
 /** The S3ClientConfig fields for the settings: the HTTP handler's timeouts and the retry strategy. */
-export function s3ClientConfigFor(settings: S3ClientSettings): Pick<S3ClientConfig, 'requestHandler' | 'maxAttempts' | 'retryMode'> {
+export function s3ClientConfigFor(
+  settings: S3ClientSettings,
+): Pick<S3ClientConfig, 'requestHandler' | 'maxAttempts' | 'retryMode'> {
   return {
     requestHandler: { connectionTimeout: settings.connectionTimeoutMs, socketTimeout: settings.requestTimeoutMs },
     maxAttempts: settings.maxAttempts,

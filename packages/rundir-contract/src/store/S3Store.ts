@@ -17,7 +17,12 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { randomUUID } from 'node:crypto';
 import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
-import { DEFAULT_S3_CLIENT_SETTINGS, S3_SETTINGS_ENV, s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
+import {
+  DEFAULT_S3_CLIENT_SETTINGS,
+  S3_SETTINGS_ENV,
+  s3ClientConfigFor,
+  s3ClientSettingsFromEnv,
+} from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 import { isHiddenWriterEntry } from './WriterTag.js';
 import { errorMessage } from '../errors/errorMessage.js';
@@ -87,14 +92,20 @@ export function s3Failure(action: string, location: Location, error: unknown): C
   else if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|Credentials/i.test(name)) {
     hint = 'check the AWS credentials (AWS_ACCESS_KEY_ID / AWS_PROFILE) and their permissions on the bucket';
   }
-  return new ContractError(`S3 ${action} ${location} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}; ${hint}`, {
-    cause: error,
-  });
+  return new ContractError(
+    `S3 ${action} ${location} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}; ${hint}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** A request aborted because it ran past the store's deadline (every attempt included). */
 class DeadlineExceeded extends Error {
-  constructor(readonly deadlineMs: number, cause: unknown) {
+  constructor(
+    readonly deadlineMs: number,
+    cause: unknown,
+  ) {
     super(`no answer within ${deadlineMs} ms`, { cause });
     this.name = 'DeadlineExceeded';
   }
@@ -127,7 +138,9 @@ export class S3Store implements Store {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_S3_CLIENT_SETTINGS.deadlineMs;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     if (this.partSize < 5 * MIB) {
-      throw new ContractError(`S3Store partSize ${this.partSize} is below S3's 5 MiB minimum part size; use at least ${5 * MIB}`);
+      throw new ContractError(
+        `S3Store partSize ${this.partSize} is below S3's 5 MiB minimum part size; use at least ${5 * MIB}`,
+      );
     }
     this.multipartThreshold = options.multipartThreshold ?? this.partSize;
     this.queueSize = options.queueSize ?? 4;
@@ -175,7 +188,8 @@ export class S3Store implements Store {
       return await this.getBytes({ Bucket: bucket, Key: key });
     } catch (error) {
       if (isMissingKey(error)) throw new NotFoundError(location);
-      if (errorName(error) === 'NoSuchBucket') throw new NotFoundError(location, `${location} does not exist: bucket "${bucket}" does not exist`);
+      if (errorName(error) === 'NoSuchBucket')
+        throw new NotFoundError(location, `${location} does not exist: bucket "${bucket}" does not exist`);
       throw s3Failure('read of', location, error);
     }
   }
@@ -183,7 +197,9 @@ export class S3Store implements Store {
   async readRange(location: Location, offset: number, length: number): Promise<Uint8Array> {
     const { bucket, key } = objectAddress(location);
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
-      throw new ContractError(`readRange of ${location}: offset ${offset} and length ${length} must be non-negative integers`);
+      throw new ContractError(
+        `readRange of ${location}: offset ${offset} and length ${length} must be non-negative integers`,
+      );
     }
     if (length === 0) {
       // S3 has no empty byte range; still report a missing object like every other read.
@@ -221,11 +237,13 @@ export class S3Store implements Store {
         return 'created';
       } catch (error) {
         const status = httpStatus(error);
-        if (status === 412 || errorName(error) === 'PreconditionFailed') return (await this.createdWith(location, token)) ? 'created' : 'exists';
+        if (status === 412 || errorName(error) === 'PreconditionFailed')
+          return (await this.createdWith(location, token)) ? 'created' : 'exists';
         if (status !== 409) throw s3Failure('create-if-absent of', location, error);
         // A concurrent write raced ours: if it produced the object, that writer won.
         if (await this.exists(location)) return (await this.createdWith(location, token)) ? 'created' : 'exists';
-        if (attempt >= CONFLICT_ATTEMPTS) throw s3Failure(`create-if-absent (after ${attempt} conflicting attempts) of`, location, error);
+        if (attempt >= CONFLICT_ATTEMPTS)
+          throw s3Failure(`create-if-absent (after ${attempt} conflicting attempts) of`, location, error);
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
       }
     }
@@ -323,13 +341,19 @@ export class S3Store implements Store {
     do {
       let page;
       try {
-        page = await this.send<ListObjectsV2CommandOutput>(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }));
+        page = await this.send<ListObjectsV2CommandOutput>(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }),
+        );
       } catch (error) {
         throw s3Failure('list of', prefix, error);
       }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
-        yield { location: formatS3Uri({ bucket, key: object.Key }), size: object.Size ?? 0, ...(object.LastModified ? { modifiedAt: object.LastModified } : {}) };
+        yield {
+          location: formatS3Uri({ bucket, key: object.Key }),
+          size: object.Size ?? 0,
+          ...(object.LastModified ? { modifiedAt: object.LastModified } : {}),
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -344,7 +368,9 @@ export class S3Store implements Store {
           answered = true;
           const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
           if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
-            throw new ContractError(`the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`);
+            throw new ContractError(
+              `the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`,
+            );
           }
           return bytes;
         });
@@ -356,7 +382,12 @@ export class S3Store implements Store {
     }
   }
 
-  private async put({ bucket, key }: S3Address, bytes: Uint8Array, ifAbsent: boolean, metadata?: Record<string, string>): Promise<void> {
+  private async put(
+    { bucket, key }: S3Address,
+    bytes: Uint8Array,
+    ifAbsent: boolean,
+    metadata?: Record<string, string>,
+  ): Promise<void> {
     const condition = { ...(ifAbsent ? { IfNoneMatch: '*' } : {}), ...(metadata ? { Metadata: metadata } : {}) };
     if (bytes.byteLength <= this.multipartThreshold) {
       await this.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
@@ -377,7 +408,10 @@ export class S3Store implements Store {
       await upload.done();
     } catch (error) {
       const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
-      if (uploadId) await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      if (uploadId)
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+          .catch(() => undefined);
       throw error;
     }
   }

@@ -25,7 +25,10 @@ function failure(action: string, location: Location, error: unknown): ContractEr
   // A request past its deadline (or any other SDK failure) is described as every other S3 request is.
   if (error instanceof Error && error.name === 'DeadlineExceeded') return s3Failure(action, location, error);
   const detail = errorMessage(error, { name: true }).replace(/\s+/g, ' ');
-  return new ContractError(`S3 ${action} ${location} failed: ${detail}; check the endpoint, credentials and permissions`, { cause: error });
+  return new ContractError(
+    `S3 ${action} ${location} failed: ${detail}; check the endpoint, credentials and permissions`,
+    { cause: error },
+  );
 }
 
 function keyPrefix(location: Location): { bucket: string; prefix: string } {
@@ -37,7 +40,11 @@ function keyPrefix(location: Location): { bucket: string; prefix: string } {
  * Aborts the multipart uploads under `location` started more than `olderThan` ago (an upload whose writer was
  * killed keeps its parts, billed, until aborted); returns how many were aborted.
  */
-export async function abortStaleMultipartUploads(store: S3Store, location: Location, options: S3TemporariesOptions): Promise<number> {
+export async function abortStaleMultipartUploads(
+  store: S3Store,
+  location: Location,
+  options: S3TemporariesOptions,
+): Promise<number> {
   const { bucket, prefix } = keyPrefix(location);
   const cutoff = (options.now ?? Date.now)() - options.olderThan;
   let aborted = 0;
@@ -46,16 +53,26 @@ export async function abortStaleMultipartUploads(store: S3Store, location: Locat
   do {
     let page;
     try {
-      page = await store.send<ListMultipartUploadsCommandOutput>(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      page = await store.send<ListMultipartUploadsCommandOutput>(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          Prefix: prefix || undefined,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
     } catch (error) {
       throw failure('listing multipart uploads of', location, error);
     }
     for (const upload of page.Uploads ?? []) {
       if (!upload.Key || !upload.UploadId || (upload.Initiated && upload.Initiated.getTime() >= cutoff)) continue;
       try {
-        await store.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        await store.send(
+          new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+        );
       } catch (error) {
-        if ((error as { name?: string }).name !== 'NoSuchUpload') throw failure('abort of the multipart upload of', formatS3Uri({ bucket, key: upload.Key }), error);
+        if ((error as { name?: string }).name !== 'NoSuchUpload')
+          throw failure('abort of the multipart upload of', formatS3Uri({ bucket, key: upload.Key }), error);
       }
       aborted++;
     }
@@ -73,14 +90,20 @@ interface EntryGroup {
 }
 
 /** Writer entries (`.tmp-`, `.staging-`, `.trash-`, `.lease-`) under the prefix, with their objects and age. */
-async function writerEntries(store: S3Store, location: Location, recursive: boolean): Promise<{ bucket: string; groups: Map<string, EntryGroup> }> {
+async function writerEntries(
+  store: S3Store,
+  location: Location,
+  recursive: boolean,
+): Promise<{ bucket: string; groups: Map<string, EntryGroup> }> {
   const { bucket, prefix } = keyPrefix(location);
   const groups = new Map<string, EntryGroup>();
   let token: string | undefined;
   do {
     let page;
     try {
-      page = await store.send<ListObjectsV2CommandOutput>(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+      page = await store.send<ListObjectsV2CommandOutput>(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+      );
     } catch (error) {
       throw failure('list of', location, error);
     }
@@ -100,12 +123,21 @@ async function writerEntries(store: S3Store, location: Location, recursive: bool
   return { bucket, groups };
 }
 
-async function isStale(store: S3Store, bucket: string, group: EntryGroup, cutoff: number, now: number): Promise<boolean> {
+async function isStale(
+  store: S3Store,
+  bucket: string,
+  group: EntryGroup,
+  cutoff: number,
+  now: number,
+): Promise<boolean> {
   const name = group.root.slice(group.root.lastIndexOf('/') + 1);
   const old = group.newest < cutoff;
   if (name.startsWith('.lease-')) {
     const response = await store
-      .send<GetObjectCommandOutput, Uint8Array | undefined>(new GetObjectCommand({ Bucket: bucket, Key: group.root }), async (answer) => answer.Body?.transformToByteArray())
+      .send<GetObjectCommandOutput, Uint8Array | undefined>(
+        new GetObjectCommand({ Bucket: bucket, Key: group.root }),
+        async (answer) => answer.Body?.transformToByteArray(),
+      )
       .catch(() => undefined);
     const record = response ? parseLeaseRecord(response) : undefined;
     return record ? leaseIsStale(record, now) : old;

@@ -84,7 +84,9 @@ describe('StagedDirectory on a store without rename (the S3 path)', () => {
       },
       { store, commitFiles: ['zarr.json'] },
     );
-    const objects = Object.fromEntries([...store.objects].map(([key, value]) => [key, Buffer.from(value).toString('utf8')]));
+    const objects = Object.fromEntries(
+      [...store.objects].map(([key, value]) => [key, Buffer.from(value).toString('utf8')]),
+    );
     expect(objects).toEqual({ 'mem/out/c/0': 'chunk', 'mem/out/zarr.json': 'new root' });
   });
 

@@ -102,9 +102,11 @@ export class StagedDirectory {
   private async copyIntoPlace(): Promise<void> {
     const commit = new Set(this.options.commitFiles ?? []);
     const staged: string[] = [];
-    for await (const entry of this.store.list(this.location)) staged.push(relativeLocation(this.location, entry.location) ?? entry.location);
+    for await (const entry of this.store.list(this.location))
+      staged.push(relativeLocation(this.location, entry.location) ?? entry.location);
     const old: string[] = [];
-    for await (const entry of this.store.list(this.target)) old.push(relativeLocation(this.target, entry.location) ?? entry.location);
+    for await (const entry of this.store.list(this.target))
+      old.push(relativeLocation(this.target, entry.location) ?? entry.location);
     const commitFirst = (a: string, b: string): number => Number(commit.has(b)) - Number(commit.has(a));
     for (const rel of old.sort(commitFirst)) await this.store.delete(joinLocation(this.target, ...rel.split('/')));
     for (const rel of staged.sort((a, b) => -commitFirst(a, b))) {
@@ -126,7 +128,13 @@ async function makeFolder(dir: string, target: Location): Promise<void> {
     if (!isErrno(error, 'ENOENT')) throw storageError(target, error);
     let missing = dir;
     for (let up = nodePath.dirname(missing); up !== missing; missing = up, up = nodePath.dirname(up)) {
-      if (await fs.stat(up).then(() => true, () => false)) break;
+      if (
+        await fs.stat(up).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
     }
     try {
       await fs.mkdir(missing);
@@ -154,7 +162,11 @@ async function syncFolder(dir: string): Promise<void> {
  * Writes a multi-file output through a staging folder: `write(staging)` fills it, then it is published whole as
  * `target`; if `write` or the publish fails, the staging folder is removed and the old target stays as it was.
  */
-export async function writeStaged<T>(target: Location, write: (staging: StagedDirectory) => Promise<T>, options: StageOptions = {}): Promise<T> {
+export async function writeStaged<T>(
+  target: Location,
+  write: (staging: StagedDirectory) => Promise<T>,
+  options: StageOptions = {},
+): Promise<T> {
   const staging = await StagedDirectory.begin(target, options);
   try {
     const result = await write(staging);

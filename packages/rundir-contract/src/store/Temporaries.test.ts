@@ -46,7 +46,13 @@ describe('removeStaleTemporaries (local)', () => {
       `sub/.tmp-pred.parquet.${HOST_TAG}.${dead}.0123456789ab`,
     ]);
     const left = (await fs.readdir(dir, { recursive: true })).sort();
-    expect(left).toEqual(['.tmp-fit.parquet.ffffffff.42.0123456789ab', `.trash-tables.${HOST_TAG}.${process.pid}.0123456789ab`, 'sub', 'tables', 'tables/fit.parquet']);
+    expect(left).toEqual([
+      '.tmp-fit.parquet.ffffffff.42.0123456789ab',
+      `.trash-tables.${HOST_TAG}.${process.pid}.0123456789ab`,
+      'sub',
+      'tables',
+      'tables/fit.parquet',
+    ]);
   });
 
   it('the first write into a folder removes what dead writers left there', async () => {

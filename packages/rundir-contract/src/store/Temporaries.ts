@@ -34,7 +34,10 @@ export const STALE_AFTER_MS = 60 * 60_000;
  * (prefixes on S3) and stale `.lease-` objects; on S3 it also aborts multipart uploads under the prefix older than
  * `olderThan`. Called by the next writer of a folder (non-recursive) and by `rundir prune`.
  */
-export async function removeStaleTemporaries(location: Location, options: RemoveStaleTemporariesOptions): Promise<RemovedTemporaries> {
+export async function removeStaleTemporaries(
+  location: Location,
+  options: RemoveStaleTemporariesOptions,
+): Promise<RemovedTemporaries> {
   const store = options.store ?? storeFor(location);
   if (isS3Location(location)) {
     if (store instanceof S3Store) return removeStaleS3Temporaries(store, location, options);

@@ -30,7 +30,13 @@ export function tempEntryName(kind: TempKind, name: string): string {
 
 export function parseTempEntryName(entry: string): TempEntryName | undefined {
   const tagged = TAGGED.exec(entry);
-  if (tagged) return { kind: tagged[1] as TempKind, name: tagged[2] as string, host: tagged[3] as string, pid: Number(tagged[4]) };
+  if (tagged)
+    return {
+      kind: tagged[1] as TempKind,
+      name: tagged[2] as string,
+      host: tagged[3] as string,
+      pid: Number(tagged[4]),
+    };
   const legacy = LEGACY.exec(entry);
   if (legacy) return { kind: 'tmp', name: legacy[1] as string };
   return undefined;

@@ -22,13 +22,28 @@ export class DigestingStore implements Store {
   readonly written = new Map<Location, WrittenFile>();
   constructor(readonly inner: Store) {}
 
-  read(location: Location) { return this.inner.read(location); }
-  readRange(location: Location, offset: number, length: number) { return this.inner.readRange(location, offset, length); }
-  exists(location: Location) { return this.inner.exists(location); }
-  size(location: Location) { return this.inner.size(location); }
-  list(prefix: Location) { return this.inner.list(prefix); }
-  delete(location: Location) { this.written.delete(location); return this.inner.delete(location); }
-  deletePrefix(prefix: Location) { return this.inner.deletePrefix(prefix); }
+  read(location: Location) {
+    return this.inner.read(location);
+  }
+  readRange(location: Location, offset: number, length: number) {
+    return this.inner.readRange(location, offset, length);
+  }
+  exists(location: Location) {
+    return this.inner.exists(location);
+  }
+  size(location: Location) {
+    return this.inner.size(location);
+  }
+  list(prefix: Location) {
+    return this.inner.list(prefix);
+  }
+  delete(location: Location) {
+    this.written.delete(location);
+    return this.inner.delete(location);
+  }
+  deletePrefix(prefix: Location) {
+    return this.inner.deletePrefix(prefix);
+  }
 
   async write(location: Location, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     await this.inner.write(location, data, options);

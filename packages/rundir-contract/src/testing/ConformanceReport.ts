@@ -51,7 +51,8 @@ export function conformanceReport(stage: string, mode: string, results: Conforma
 export function formatConformanceReport(report: ConformanceReport): string {
   const head = `${report.ok ? 'CONFORMS' : 'DOES NOT CONFORM'}: ${report.stage} ${report.mode} mode`;
   const lines = report.results.map((r) => {
-    const detail = r.status === 'fail' ? `: ${r.failures.join('; ')}` : r.status === 'skip' && r.note ? ` (${r.note})` : '';
+    const detail =
+      r.status === 'fail' ? `: ${r.failures.join('; ')}` : r.status === 'skip' && r.note ? ` (${r.note})` : '';
     return `  ${r.status.toUpperCase().padEnd(4)} [${r.store}] ${r.assertion}${detail}`;
   });
   return [head, ...lines].join('\n');
@@ -62,7 +63,9 @@ export class ConformanceError extends ContractError {
   override readonly name = 'ConformanceError';
   override readonly code: ContractErrorCode = 'CONFORMANCE';
   constructor(readonly report: ConformanceReport) {
-    super(`${report.stage} ${report.mode} mode does not conform to the run-directory contract: ${report.failures.join('; ')}`);
+    super(
+      `${report.stage} ${report.mode} mode does not conform to the run-directory contract: ${report.failures.join('; ')}`,
+    );
   }
 }
 

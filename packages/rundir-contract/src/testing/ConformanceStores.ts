@@ -83,14 +83,18 @@ function uriVariant(kind: 'memory' | 's3', raw: Store, bucket: string, drop: () 
 
 /** The variants to run: local disk and memory always, S3 when an endpoint is configured (S3_TEST_ENDPOINT). */
 export async function storeVariants(kinds: readonly ConformanceStoreKind[] | undefined): Promise<StoreVariant[]> {
-  const wanted = kinds ?? (['local', 'memory', ...(s3TestEndpoint() ? (['s3'] as const) : [])] as ConformanceStoreKind[]);
+  const wanted =
+    kinds ?? (['local', 'memory', ...(s3TestEndpoint() ? (['s3'] as const) : [])] as ConformanceStoreKind[]);
   const variants: StoreVariant[] = [];
   for (const kind of wanted) {
     if (kind === 'local') variants.push(localVariant());
     if (kind === 'memory') variants.push(uriVariant('memory', new MemoryStore(), 'conformance-kit', async () => {}));
     if (kind === 's3') {
       const endpoint = s3TestEndpoint();
-      if (!endpoint) throw new ConformanceSetupError('the s3 conformance variant needs S3_TEST_ENDPOINT (an S3 endpoint such as moto_server)');
+      if (!endpoint)
+        throw new ConformanceSetupError(
+          'the s3 conformance variant needs S3_TEST_ENDPOINT (an S3 endpoint such as moto_server)',
+        );
       const store = new S3Store({ endpoint, region: process.env.AWS_REGION || 'us-east-1', forcePathStyle: true });
       const bucket = `conformance-${randomBytes(4).toString('hex')}`;
       await store.client.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -39,7 +39,11 @@ export class DeclaredPaths {
   ) {
     this.artifacts = mode.writes.map((id) => {
       const artifact = artifactById(id);
-      return { id, root: artifact.scope === 'features' ? 'features' : 'run', regex: patternRegex(artifact.pattern, artifact.format === 'zarr') };
+      return {
+        id,
+        root: artifact.scope === 'features' ? 'features' : 'run',
+        regex: patternRegex(artifact.pattern, artifact.format === 'zarr'),
+      };
     });
     this.manifest = mode.manifest === null ? undefined : patternRegex(mode.manifest, false);
   }
@@ -80,7 +84,8 @@ export class DeclaredPaths {
 
   /** What the mode declares, for messages. */
   describe(): string {
-    const manifest = this.mode.manifest === null ? `${this.mode.writtenLast ?? 'no marker'} last` : `manifest ${this.mode.manifest}`;
+    const manifest =
+      this.mode.manifest === null ? `${this.mode.writtenLast ?? 'no marker'} last` : `manifest ${this.mode.manifest}`;
     return `writes ${this.mode.writes.join(', ')}; ${manifest}`;
   }
 }

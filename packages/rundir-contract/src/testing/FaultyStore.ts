@@ -7,8 +7,13 @@ import { ForwardingStore } from './ForwardingStore.js';
 export class InjectedWriteFault extends ContractError {
   override readonly name = 'InjectedWriteFault';
   override readonly code: ContractErrorCode = 'INJECTED_WRITE_FAULT';
-  constructor(readonly location: Location, readonly afterWrites: number) {
-    super(`${location}: write refused by the conformance kit after ${afterWrites} successful write${afterWrites === 1 ? '' : 's'} (a simulated crash)`);
+  constructor(
+    readonly location: Location,
+    readonly afterWrites: number,
+  ) {
+    super(
+      `${location}: write refused by the conformance kit after ${afterWrites} successful write${afterWrites === 1 ? '' : 's'} (a simulated crash)`,
+    );
   }
 }
 

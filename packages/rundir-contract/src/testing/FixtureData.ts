@@ -20,11 +20,19 @@ export const FIXTURE_INIT_MDS = ['07-29', '10-01'] as const;
 /** The calibration key (season day) of each init month-day. */
 export const SEASON_DOY: Readonly<Record<string, string>> = { '07-29': '120', '10-01': '184' };
 export const FIXTURE_FEATURES = ['gdd_jul', 'precip_jun'] as const;
-export const AREA: Record<string, number> = { [FIXTURE_GEOS[0]]: 70_000, [FIXTURE_GEOS[1]]: 60_000, [FIXTURE_GEOS[2]]: 50_000 };
+export const AREA: Record<string, number> = {
+  [FIXTURE_GEOS[0]]: 70_000,
+  [FIXTURE_GEOS[1]]: 60_000,
+  [FIXTURE_GEOS[2]]: 50_000,
+};
 
 export function frame(columns: Record<string, Frame['columns'][string]>): Frame {
   const names = Object.keys(columns);
-  return { numRows: names.length === 0 ? 0 : (columns[names[0] as string] as ArrayLike<unknown>).length, columnNames: names, columns };
+  return {
+    numRows: names.length === 0 ? 0 : (columns[names[0] as string] as ArrayLike<unknown>).length,
+    columnNames: names,
+    columns,
+  };
 }
 
 /** A deterministic value in [0, 1) from a string, so every geo/year gets its own stable "weather". */
@@ -35,8 +43,10 @@ function noise(seed: string): number {
 }
 
 const stateOf = (geo: string): string => geo.slice(0, geo.lastIndexOf('/'));
-export const trend = (geo: string, year: number): number => (stateOf(geo).endsWith('iowa') ? 6000 : 5800) + 100 * (year - 1980);
-export const observed = (geo: string, year: number): number => Math.round(trend(geo, year) + 1500 * (noise(`obs ${geo} ${year}`) - 0.5));
+export const trend = (geo: string, year: number): number =>
+  (stateOf(geo).endsWith('iowa') ? 6000 : 5800) + 100 * (year - 1980);
+export const observed = (geo: string, year: number): number =>
+  Math.round(trend(geo, year) + 1500 * (noise(`obs ${geo} ${year}`) - 0.5));
 export const detrendedPrediction = (geo: string, year: number, md: string): number =>
   Math.round(1200 * (noise(`sim ${geo} ${year} ${md}`) - 0.5));
 
@@ -64,16 +74,22 @@ export function predictionFrame(rows: readonly PredictionRow[]): Frame {
   });
 }
 
-export function featureFrame(years: readonly number[], initDates: (year: number) => string[], withTarget: boolean): Frame {
+export function featureFrame(
+  years: readonly number[],
+  initDates: (year: number) => string[],
+  withTarget: boolean,
+): Frame {
   const rows: { year: number; geo: string; initDate: string }[] = [];
-  for (const year of years) for (const initDate of initDates(year)) for (const geo of FIXTURE_GEOS) rows.push({ year, geo, initDate });
+  for (const year of years)
+    for (const initDate of initDates(year)) for (const geo of FIXTURE_GEOS) rows.push({ year, geo, initDate });
   const columns: Frame['columns'] = {
     year: Int32Array.from(rows.map((r) => r.year)),
     geo_identifier: rows.map((r) => r.geo),
     init_date: Int32Array.from(rows.map((r) => isoToEpochDay(r.initDate))),
     yield_kg_ha: rows.map((r) => (withTarget ? observed(r.geo, r.year) : null)),
   };
-  for (const feature of FIXTURE_FEATURES) columns[feature] = Float64Array.from(rows.map((r) => 100 * noise(`${feature} ${r.geo} ${r.year} ${r.initDate}`)));
+  for (const feature of FIXTURE_FEATURES)
+    columns[feature] = Float64Array.from(rows.map((r) => 100 * noise(`${feature} ${r.geo} ${r.year} ${r.initDate}`)));
   return frame(columns);
 }
 
@@ -96,16 +112,30 @@ export function areaWeighted(values: (geo: string) => number): number {
 }
 
 /** ADM0 rows per (year, init date) with bands from the ADM0 residuals of that init month-day. */
-export function nationalFrame(rows: readonly PredictionRow[], adm0Residuals: (md: string) => number[], fold?: string): Frame {
+export function nationalFrame(
+  rows: readonly PredictionRow[],
+  adm0Residuals: (md: string) => number[],
+  fold?: string,
+): Frame {
   const keys = [...new Set(rows.map((r) => `${r.year} ${r.initDate}`))].sort();
   const out = keys.map((k) => {
     const [year, initDate] = k.split(' ') as [string, string];
-    const group = new Map(rows.filter((r) => String(r.year) === year && r.initDate === initDate).map((r) => [r.geo, r]));
+    const group = new Map(
+      rows.filter((r) => String(r.year) === year && r.initDate === initDate).map((r) => [r.geo, r]),
+    );
     const pick = (f: (r: PredictionRow) => number): number => areaWeighted((geo) => f(group.get(geo) as PredictionRow));
     const trendValue = pick((r) => trend(r.geo, r.year));
     const detrended = pick((r) => detrendedPrediction(r.geo, r.year, r.initDate.slice(5)));
     const obs = [...group.values()].every((r) => r.obs !== null) ? pick((r) => r.obs as number) : null;
-    return { year: Number(year), initDate, fold: fold ?? year, obs, trendValue, detrended, residuals: adm0Residuals(initDate.slice(5)) };
+    return {
+      year: Number(year),
+      initDate,
+      fold: fold ?? year,
+      obs,
+      trendValue,
+      detrended,
+      residuals: adm0Residuals(initDate.slice(5)),
+    };
   });
   const sim = out.map((r) => r.trendValue + r.detrended);
   const columns: Frame['columns'] = {
@@ -130,4 +160,3 @@ export function nationalFrame(rows: readonly PredictionRow[], adm0Residuals: (md
   }
   return frame(columns);
 }
-

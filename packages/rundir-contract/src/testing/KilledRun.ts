@@ -34,10 +34,13 @@ export async function checkKilledRun(probe: KilledRunProbe): Promise<string[]> {
   const failures: string[] = [];
   const killed = await probe.run(probe.faulty);
   if (!probe.faulty.tripped) {
-    failures.push(`${at}: the run made only ${probe.n} writes this time (a first run made more): writes must not depend on chance`);
+    failures.push(
+      `${at}: the run made only ${probe.n} writes this time (a first run made more): writes must not depend on chance`,
+    );
     return failures;
   }
-  if (killed.error === undefined) failures.push(`${at}: the run succeeded although a write failed: a stage must fail when a write fails`);
+  if (killed.error === undefined)
+    failures.push(`${at}: the run succeeded although a write failed: a stage must fail when a write fails`);
   if (await probe.isComplete()) failures.push(`${at}: readers accept the stage's output as complete after the crash`);
   const validator = await probe.newValidatorFailures?.();
   const left = probe.leftFiles();
@@ -51,7 +54,8 @@ export async function checkKilledRun(probe: KilledRunProbe): Promise<string[]> {
     failures.push(`${at}: the re-run failed: ${message(resumed.error)}`);
     return failures;
   }
-  if (!(await probe.isComplete())) failures.push(`${at}: the re-run did not complete the stage (readers do not accept its output)`);
+  if (!(await probe.isComplete()))
+    failures.push(`${at}: the re-run did not complete the stage (readers do not accept its output)`);
   const after = await probe.newValidatorFailures?.();
   for (const line of after ?? []) failures.push(`${at}: after the re-run, validateRunDir: ${line}`);
   return failures;

@@ -67,7 +67,11 @@ export class MemoryStore implements Store {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(under)).sort();
     for (const key of keys) {
       const modifiedAt = this.modified.get(key);
-      yield { location: key, size: (this.objects.get(key) as Uint8Array).length, ...(modifiedAt ? { modifiedAt } : {}) };
+      yield {
+        location: key,
+        size: (this.objects.get(key) as Uint8Array).length,
+        ...(modifiedAt ? { modifiedAt } : {}),
+      };
     }
   }
 

@@ -59,5 +59,9 @@ forecast:
 
 /** The resolved reference config for a data root (`INPUT_DATA_DIR`): runs go to `<root>/runs`. */
 export function fixtureConfig(inputDataDir: Location): ResolvedConfig {
-  return resolveConfigText(REFERENCE_CONFIG_YAML, { where: 'fixture config', env: { INPUT_DATA_DIR: inputDataDir }, flags: {} });
+  return resolveConfigText(REFERENCE_CONFIG_YAML, {
+    where: 'fixture config',
+    env: { INPUT_DATA_DIR: inputDataDir },
+    flags: {},
+  });
 }

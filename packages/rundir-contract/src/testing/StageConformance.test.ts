@@ -23,7 +23,10 @@ function failed(report: ConformanceReport): string[] {
 
 describe('the conformance kit on a stage that keeps the contract', () => {
   it('passes every assertion on local disk, in memory (and on S3 when an endpoint is configured)', async () => {
-    const report = await conformance(undefined, process.env.S3_TEST_ENDPOINT ? ['local', 'memory', 's3'] : ['local', 'memory']);
+    const report = await conformance(
+      undefined,
+      process.env.S3_TEST_ENDPOINT ? ['local', 'memory', 's3'] : ['local', 'memory'],
+    );
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
     // Six assertions plus "runs" per store, none skipped: this mode writes a manifest and reads a run directory.
@@ -51,28 +54,42 @@ describe('a deliberately broken stage is caught by the assertion that covers its
   it('leaves a temporary file behind (temporaries and leases are allowed during a run only)', async () => {
     const report = await conformance('leaves-temporary', ['memory']);
     expect(failed(report)).toEqual(['memory declared-writes']);
-    expect(report.failures).toEqual(['[memory] declared-writes: left forecast/2020/2020-08-01/features/.tmp-pred.parquet.junk behind after a successful run']);
+    expect(report.failures).toEqual([
+      '[memory] declared-writes: left forecast/2020/2020-08-01/features/.tmp-pred.parquet.junk behind after a successful run',
+    ]);
   });
 
   it('writes its manifest first', async () => {
     const report = await conformance('manifest-first', ['memory']);
     expect(failed(report)).toEqual(['memory manifest-last']);
-    expect(report.failures).toEqual([`[memory] manifest-last: wrote ${PRED} after its manifest ${MANIFEST}: the manifest must come last`]);
+    expect(report.failures).toEqual([
+      `[memory] manifest-last: wrote ${PRED} after its manifest ${MANIFEST}: the manifest must come last`,
+    ]);
   });
 
   it('leaves a partial file and no manifest', async () => {
     const report = await conformance('partial-file', ['memory']);
-    expect(failed(report)).toEqual(expect.arrayContaining(['memory manifest-last', 'memory validates', 'memory killed-run']));
-    expect(report.failures).toContain(`[memory] manifest-last: wrote no manifest: _manifests/features/forecast/{sy}/{init}.json must be written last`);
-    expect(report.failures).toContain(`[memory] validates: validateRunDir: ${PRED}: not listed in any manifest: its stage did not complete`);
-    expect(report.failures).toContain('[memory] killed-run: killed at write 1: the re-run did not complete the stage (readers do not accept its output)');
+    expect(failed(report)).toEqual(
+      expect.arrayContaining(['memory manifest-last', 'memory validates', 'memory killed-run']),
+    );
+    expect(report.failures).toContain(
+      `[memory] manifest-last: wrote no manifest: _manifests/features/forecast/{sy}/{init}.json must be written last`,
+    );
+    expect(report.failures).toContain(
+      `[memory] validates: validateRunDir: ${PRED}: not listed in any manifest: its stage did not complete`,
+    );
+    expect(report.failures).toContain(
+      '[memory] killed-run: killed at write 1: the re-run did not complete the stage (readers do not accept its output)',
+    );
   });
 
   it('leaves a partial file under a manifest of the whole one', async () => {
     const report = await conformance('partial-file-under-manifest', ['memory']);
     expect(failed(report)).toEqual(expect.arrayContaining(['memory manifest-last', 'memory validates']));
     expect(report.failures.find((f) => f.startsWith('[memory] manifest-last:'))).toMatch(
-      new RegExp(`^\\[memory\\] manifest-last: manifest ${MANIFEST}: ${PRED}: size \\d+ differs from \\d+ recorded in ${MANIFEST}$`),
+      new RegExp(
+        `^\\[memory\\] manifest-last: manifest ${MANIFEST}: ${PRED}: size \\d+ differs from \\d+ recorded in ${MANIFEST}$`,
+      ),
     );
     expect(report.failures.some((f) => f.startsWith(`[memory] validates: validateRunDir: ${PRED}: `))).toBe(true);
   });
@@ -80,7 +97,9 @@ describe('a deliberately broken stage is caught by the assertion that covers its
   it('rewrites its output on every run', async () => {
     const report = await conformance('never-skips', ['memory']);
     expect(failed(report)).toEqual(['memory second-run-skips']);
-    expect(report.failures).toEqual([`[memory] second-run-skips: the second run changed 2 files (${PRED}, ${MANIFEST}): a completed stage must skip`]);
+    expect(report.failures).toEqual([
+      `[memory] second-run-skips: the second run changed 2 files (${PRED}, ${MANIFEST}): a completed stage must skip`,
+    ]);
   });
 
   it('swallows a failed write and reports success', async () => {
@@ -104,18 +123,27 @@ describe('a deliberately broken stage is caught by the assertion that covers its
   it('writes around the store it was given (local disk, where the kit cannot route storeFor)', async () => {
     const report = await conformance('bypasses-store', ['local']);
     expect(failed(report)).toContain('local declared-writes');
-    expect(report.failures).toContain(`[local] declared-writes: changed ${PRED} without going through the store it was given`);
-    expect(report.failures).toContain(`[local] declared-writes: changed ${MANIFEST} without going through the store it was given`);
+    expect(report.failures).toContain(
+      `[local] declared-writes: changed ${PRED} without going through the store it was given`,
+    );
+    expect(report.failures).toContain(
+      `[local] declared-writes: changed ${MANIFEST} without going through the store it was given`,
+    );
   });
 });
 
 describe('calling the kit wrongly', () => {
   it('names the modes a declaration has, and asks for isComplete when a mode writes no manifest', async () => {
-    await expect(runStageConformance({ declaration: SLICE_FEATURES_STAGE, mode: 'hindcast', run: async () => {} })).rejects.toThrow(
-      'features declares no mode "hindcast"; it declares forecast',
-    );
-    const noManifest = { ...SLICE_FEATURES_STAGE, modes: { forecast: { ...SLICE_FEATURES_STAGE.modes.forecast, manifest: null } } };
-    await expect(runStageConformance({ declaration: noManifest, mode: 'forecast', run: async () => {} })).rejects.toThrow(
+    await expect(
+      runStageConformance({ declaration: SLICE_FEATURES_STAGE, mode: 'hindcast', run: async () => {} }),
+    ).rejects.toThrow('features declares no mode "hindcast"; it declares forecast');
+    const noManifest = {
+      ...SLICE_FEATURES_STAGE,
+      modes: { forecast: { ...SLICE_FEATURES_STAGE.modes.forecast, manifest: null } },
+    };
+    await expect(
+      runStageConformance({ declaration: noManifest, mode: 'forecast', run: async () => {} }),
+    ).rejects.toThrow(
       "features forecast mode writes no manifest: give isComplete, the readers' test of complete output",
     );
   });

@@ -30,7 +30,9 @@ describe('FaultyStore', () => {
     expect(store.tripped).toBe(false);
     const error = await store.write('s3://b/3', 'three').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InjectedWriteFault);
-    expect((error as Error).message).toBe('s3://b/3: write refused by the conformance kit after 2 successful writes (a simulated crash)');
+    expect((error as Error).message).toBe(
+      's3://b/3: write refused by the conformance kit after 2 successful writes (a simulated crash)',
+    );
     await expect(store.createIfAbsent('s3://b/4', 'four')).rejects.toThrow(InjectedWriteFault);
     expect(store.tripped).toBe(true);
     expect([...inner.objects.keys()].sort()).toEqual(['s3://b/1', 's3://b/2']);

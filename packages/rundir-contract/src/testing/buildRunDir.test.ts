@@ -33,7 +33,9 @@ describe('buildRunDir, stopped where a stage under test begins', () => {
       'preds/corn_usa/2019/year_data.parquet',
       'preds/corn_usa/production/train_preds.parquet',
     ]);
-    expect([...store.objects.keys()].some((k) => k.includes('/postprocessed/') || k.includes('/forecast/'))).toBe(false);
+    expect([...store.objects.keys()].some((k) => k.includes('/postprocessed/') || k.includes('/forecast/'))).toBe(
+      false,
+    );
   });
 });
 
@@ -42,6 +44,12 @@ describe('defaultUpstream', () => {
     expect(defaultUpstream('fit', 'hindcast')).toEqual([]);
     expect(defaultUpstream('postprocess', 'hindcast')).toEqual(['fit', 'predict']);
     expect(defaultUpstream('features', 'forecast')).toEqual(['fit', 'predict', 'postprocess', 'forecast']);
-    expect(defaultUpstream('predict', 'forecast')).toEqual(['fit', 'predict', 'postprocess', 'forecast', 'forecast-features']);
+    expect(defaultUpstream('predict', 'forecast')).toEqual([
+      'fit',
+      'predict',
+      'postprocess',
+      'forecast',
+      'forecast-features',
+    ]);
   });
 });

@@ -33,7 +33,9 @@ async function writeFeatures(built: BuiltRunDir, fitText: string): Promise<Featu
     experiment_key: 'corn_usa',
     feature_columns: ['gdd_jul'],
     auxiliary_columns: ['area_harvested_ha'],
-    builders: { yields: { kind: 'yields', filepath: '/data/yields.parquet', columns: ['yield_kg_ha', 'area_harvested_ha'] } },
+    builders: {
+      yields: { kind: 'yields', filepath: '/data/yields.parquet', columns: ['yield_kg_ha', 'area_harvested_ha'] },
+    },
     years: [2018],
     init_season_doys: [1],
     digest: 'a'.repeat(64),
@@ -57,14 +59,27 @@ describe('FIT records the features it was fitted on; later stages refuse other f
     const { runDir } = built;
     const folder = nodePath.join(built.config.features_dir, 'corn_usa');
     await expect(assertFeaturesMatchFit(runDir)).rejects.toThrow(
-      new PreflightError(`${runDir}: no FIT manifest records the feature tables FIT was fitted on (${folder}); run FIT first with 'commodity-hindcast run hindcast --run-dir ${runDir}'`),
+      new PreflightError(
+        `${runDir}: no FIT manifest records the feature tables FIT was fitted on (${folder}); run FIT first with 'commodity-hindcast run hindcast --run-dir ${runDir}'`,
+      ),
     );
 
     const metadata = await writeFeatures(built, 'PAR1 fit v1 PAR1');
     const input = await featureTablesInput(built.config.features_dir, 'corn_usa');
-    expect(input).toEqual({ location: folder, sha256: sha(`fit.parquet ${sha('PAR1 fit v1 PAR1')}\npred.parquet ${sha('PAR1 pred PAR1')}`) });
+    expect(input).toEqual({
+      location: folder,
+      sha256: sha(`fit.parquet ${sha('PAR1 fit v1 PAR1')}\npred.parquet ${sha('PAR1 pred PAR1')}`),
+    });
     expect(featureTablesDigest(metadata)).toBe(input.sha256);
-    await writeManifest({ runDir, stage: 'fit', scope: 'production', package: pkg, startedAt: new Date(), files: [modelPath('corn_usa', 'production')], inputDigests: [input] });
+    await writeManifest({
+      runDir,
+      stage: 'fit',
+      scope: 'production',
+      package: pkg,
+      startedAt: new Date(),
+      files: [modelPath('corn_usa', 'production')],
+      inputDigests: [input],
+    });
     expect(await assertFeaturesMatchFit(runDir)).toBe(input.sha256);
     expect(await assertFeaturesMatchFit(runDir, { fold: 'production' })).toBe(input.sha256);
     expect(await stageUpToDate(runDir, 'fit', 'production', [input])).toBe(true);
@@ -82,10 +97,16 @@ describe('FIT records the features it was fitted on; later stages refuse other f
         `${folder}: feature tables digest ${other.slice(0, 12)}… differs from ${input.sha256.slice(0, 12)}… recorded by ${manifestPath('fit', 'production')} (the run was fitted on other features; another config with experiment key corn_usa may have rebuilt them): rebuild them for this run with 'commodity-hindcast run features --config ${configLocation}'`,
       ),
     );
-    expect(await stageUpToDate(runDir, 'fit', 'production', [await featureTablesInput(built.config.features_dir, 'corn_usa')])).toBe(false);
+    expect(
+      await stageUpToDate(runDir, 'fit', 'production', [
+        await featureTablesInput(built.config.features_dir, 'corn_usa'),
+      ]),
+    ).toBe(false);
 
     // Tables edited behind their metadata are refused too, with the same fix.
     await fs.writeFile(nodePath.join(folder, 'fit.parquet'), 'PAR1 fit v3 PAR1');
-    await expect(assertFeaturesMatchFit(runDir)).rejects.toThrow(/fit\.parquet: sha256 differs from .*metadata\.json .*; the run was fitted on other tables: rebuild them for this run with 'commodity-hindcast run features --config /);
+    await expect(assertFeaturesMatchFit(runDir)).rejects.toThrow(
+      /fit\.parquet: sha256 differs from .*metadata\.json .*; the run was fitted on other tables: rebuild them for this run with 'commodity-hindcast run features --config /,
+    );
   });
 });

@@ -20,7 +20,9 @@ const CLI = 'commodity-hindcast';
  * tables have one digest.
  */
 export function featureTablesDigest(metadata: FeatureMetadata): string {
-  return sha256Hex(`${metadata.tables.fit.file} ${metadata.tables.fit.sha256}\n${metadata.tables.pred.file} ${metadata.tables.pred.sha256}`);
+  return sha256Hex(
+    `${metadata.tables.fit.file} ${metadata.tables.fit.sha256}\n${metadata.tables.pred.file} ${metadata.tables.pred.sha256}`,
+  );
 }
 
 /** The manifest input for `<features_dir>/<key>` that FIT records: the folder's location and featureTablesDigest. */
@@ -33,7 +35,11 @@ export function featureTablesLocation(featuresDir: Location, experimentKey: stri
  * their metadata.json first (verifyFeatureTables), then digested. Pass it in `inputDigests` (or to an
  * InputRecorder with `record`), and to stageUpToDate.
  */
-export async function featureTablesInput(featuresDir: Location, experimentKey: string, options: { store?: Store } = {}): Promise<InputDigest> {
+export async function featureTablesInput(
+  featuresDir: Location,
+  experimentKey: string,
+  options: { store?: Store } = {},
+): Promise<InputDigest> {
   const metadata = await verifyFeatureTables(featuresDir, experimentKey, options);
   return { location: featureTablesLocation(featuresDir, experimentKey), sha256: featureTablesDigest(metadata) };
 }
@@ -51,7 +57,10 @@ export interface FeaturesMatchFitOptions {
  * `features/<key>/`, so a FEATURES run for another config silently replaces the tables a run's models expect;
  * PREDICT, FORECAST and every re-run call this before reading features. Returns the digest that matched.
  */
-export async function assertFeaturesMatchFit(runDirLocation: Location, options: FeaturesMatchFitOptions = {}): Promise<string> {
+export async function assertFeaturesMatchFit(
+  runDirLocation: Location,
+  options: FeaturesMatchFitOptions = {},
+): Promise<string> {
   const runDir = normalizeLocation(runDirLocation);
   const store = options.store ?? storeFor(runDir);
   const configLocation = runPath(runDir, configResolvedPath());
@@ -61,16 +70,28 @@ export async function assertFeaturesMatchFit(runDirLocation: Location, options: 
   const fits = (await readVouchingManifests(runDir, store)).filter(
     (m) => m.manifest.stage === 'fit' && (options.fold === undefined || m.path === manifestPath('fit', options.fold)),
   );
-  const recorded = fits.flatMap((m) => m.manifest.inputs.filter((i) => i.path === folder).map((i) => ({ manifest: m.path, sha256: i.sha256 })));
+  const recorded = fits.flatMap((m) =>
+    m.manifest.inputs.filter((i) => i.path === folder).map((i) => ({ manifest: m.path, sha256: i.sha256 })),
+  );
   if (recorded.length === 0) {
-    const which = options.fold === undefined ? 'no FIT manifest' : `${manifestPath('fit', options.fold)} does not exist or`;
-    throw new PreflightError(`${runDir}: ${which} records the feature tables FIT was fitted on (${folder}); run FIT first with '${CLI} run hindcast --run-dir ${runDir}'`);
+    const which =
+      options.fold === undefined ? 'no FIT manifest' : `${manifestPath('fit', options.fold)} does not exist or`;
+    throw new PreflightError(
+      `${runDir}: ${which} records the feature tables FIT was fitted on (${folder}); run FIT first with '${CLI} run hindcast --run-dir ${runDir}'`,
+    );
   }
   let current: string;
   try {
-    current = (await featureTablesInput(config.features_dir, config.experiment_key, { ...(options.featuresStore ? { store: options.featuresStore } : {}) })).sha256;
+    current = (
+      await featureTablesInput(config.features_dir, config.experiment_key, {
+        ...(options.featuresStore ? { store: options.featuresStore } : {}),
+      })
+    ).sha256;
   } catch (error) {
-    throw new FeaturesMismatchError(`${errorMessage(error).replace(/; rebuild with .*$/, '')}; the run was fitted on other tables: ${rebuild}`, { cause: error });
+    throw new FeaturesMismatchError(
+      `${errorMessage(error).replace(/; rebuild with .*$/, '')}; the run was fitted on other tables: ${rebuild}`,
+      { cause: error },
+    );
   }
   const differs = recorded.find((r) => r.sha256 !== current);
   if (differs) {

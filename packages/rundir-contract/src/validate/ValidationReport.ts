@@ -35,7 +35,10 @@ export interface FormatReportOptions {
  */
 export function formatValidationReport(report: ValidationReport, options: FormatReportOptions = {}): string {
   const { pass, fail, warn } = report.summary;
-  const about = [report.runId ? `run ${report.runId}` : undefined, report.contractVersion ? `contract ${report.contractVersion}` : undefined]
+  const about = [
+    report.runId ? `run ${report.runId}` : undefined,
+    report.contractVersion ? `contract ${report.contractVersion}` : undefined,
+  ]
     .filter((s) => s !== undefined)
     .join(', ');
   const lines = [
@@ -49,7 +52,9 @@ export function formatValidationReport(report: ValidationReport, options: Format
     .sort((a, b) => (order[a.c.status] as number) - (order[b.c.status] as number) || a.i - b.i);
   for (const { c } of shown) {
     const artifact = c.artifact ? ` [${c.artifact}]` : '';
-    lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.check.padEnd(8)} ${c.path}${artifact}${c.reason ? `: ${c.reason}` : ''}`);
+    lines.push(
+      `  ${c.status.toUpperCase().padEnd(4)} ${c.check.padEnd(8)} ${c.path}${artifact}${c.reason ? `: ${c.reason}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

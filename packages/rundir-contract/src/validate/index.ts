@@ -3,10 +3,21 @@ export type { PreflightInput, PreflightOptions } from './preflight.js';
 export { validateRunDir } from './validateRunDir.js';
 export type { ValidateOptions } from './validateRunDir.js';
 export { formatValidationReport } from './ValidationReport.js';
-export type { CheckKind, CheckStatus, FormatReportOptions, ValidationCheck, ValidationReport } from './ValidationReport.js';
+export type {
+  CheckKind,
+  CheckStatus,
+  FormatReportOptions,
+  ValidationCheck,
+  ValidationReport,
+} from './ValidationReport.js';
 export { verifyFeatureTables } from './verifyFeatureTables.js';
 export type { VerifyFeatureTablesOptions } from './verifyFeatureTables.js';
-export { assertFeaturesMatchFit, featureTablesDigest, featureTablesInput, featureTablesLocation } from './FeaturesMatchFit.js';
+export {
+  assertFeaturesMatchFit,
+  featureTablesDigest,
+  featureTablesInput,
+  featureTablesLocation,
+} from './FeaturesMatchFit.js';
 export type { FeaturesMatchFitOptions } from './FeaturesMatchFit.js';
 export { CSV_CHECKS, DOCUMENT_CHECKS, TABLE_CHECKS, contextFromPath } from './checks/ArtifactChecks.js';
 export { checkBiasCorrector } from './checks/BiasCorrectorChecks.js';

@@ -2,7 +2,12 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContractError, PreflightError, RunDirNotFoundError, UnsupportedContractVersionError } from '../errors/ContractError.js';
+import {
+  ContractError,
+  PreflightError,
+  RunDirNotFoundError,
+  UnsupportedContractVersionError,
+} from '../errors/ContractError.js';
 import { writeParquet } from '../io/Parquet.js';
 import { featuresPredSchema } from '../schemas/Tables.js';
 import { buildRunDir, FIXTURE_SLICE, type BuiltRunDir } from '../testing/index.js';
@@ -35,13 +40,21 @@ async function fresh(label: string): Promise<BuiltRunDir> {
   return run;
 }
 
-const relative = (run: BuiltRunDir, locations: { location: string }[]) => locations.map((i) => nodePath.relative(run.runDir, i.location));
+const relative = (run: BuiltRunDir, locations: { location: string }[]) =>
+  locations.map((i) => nodePath.relative(run.runDir, i.location));
 
 describe('preflight on a complete run directory', () => {
-  it('returns every input of DELIVER: the run\'s vouched for by a manifest, and the yield table for the actuals', async () => {
+  it("returns every input of DELIVER: the run's vouched for by a manifest, and the yield table for the actuals", async () => {
     const inputs = await preflight(complete.runDir, 'deliver');
-    expect(inputs.filter((i) => i.verifiedBy === 'exists')).toEqual([{ artifact: 'yield_table', location: complete.config.builders.yields?.filepath, verifiedBy: 'exists' }]);
-    expect(relative(complete, inputs.filter((i) => i.verifiedBy === 'manifest')).sort()).toEqual(
+    expect(inputs.filter((i) => i.verifiedBy === 'exists')).toEqual([
+      { artifact: 'yield_table', location: complete.config.builders.yields?.filepath, verifiedBy: 'exists' },
+    ]);
+    expect(
+      relative(
+        complete,
+        inputs.filter((i) => i.verifiedBy === 'manifest'),
+      ).sort(),
+    ).toEqual(
       [
         '_rundir.json',
         'config_resolved.yaml',
@@ -59,7 +72,9 @@ describe('preflight on a complete run directory', () => {
   });
 
   it('FORECAST needs the production model, its bias corrector and the calibration of forecast.residual_mode', async () => {
-    const inputs = await preflight(complete.runDir, 'forecast', { slice: { seasonYear: 2021, initDate: '2021-08-01' } });
+    const inputs = await preflight(complete.runDir, 'forecast', {
+      slice: { seasonYear: 2021, initDate: '2021-08-01' },
+    });
     expect(relative(complete, inputs)).toEqual([
       '_rundir.json',
       'config_resolved.yaml',
@@ -122,7 +137,11 @@ describe('preflight on a complete run directory', () => {
     await expect(preflight(complete.runDir, 'predict', { fold: 2018 })).rejects.toThrow(
       `preflight predict (fold 2018): ${nodePath.join(featuresDir, 'corn_usa', 'pred.parquet')} is missing; make it with 'commodity-hindcast run features --config <config>' (and 1 more input missing or untrusted)`,
     );
-    const frame = { numRows: 0, columnNames: ['year', 'geo_identifier', 'init_date', 'yield_kg_ha'], columns: { year: [], geo_identifier: [], init_date: [], yield_kg_ha: [] } };
+    const frame = {
+      numRows: 0,
+      columnNames: ['year', 'geo_identifier', 'init_date', 'yield_kg_ha'],
+      columns: { year: [], geo_identifier: [], init_date: [], yield_kg_ha: [] },
+    };
     await writeParquet(nodePath.join(featuresDir, 'corn_usa', 'pred.parquet'), frame, featuresPredSchema);
     await fs.writeFile(nodePath.join(featuresDir, 'corn_usa', 'metadata.json'), '{}');
     const inputs = await preflight(complete.runDir, 'predict', { fold: 2018 });
@@ -130,7 +149,12 @@ describe('preflight on a complete run directory', () => {
       nodePath.join(featuresDir, 'corn_usa', 'pred.parquet'),
       nodePath.join(featuresDir, 'corn_usa', 'metadata.json'),
     ]);
-    expect(relative(complete, inputs.filter((i) => i.verifiedBy === 'manifest'))).toEqual([
+    expect(
+      relative(
+        complete,
+        inputs.filter((i) => i.verifiedBy === 'manifest'),
+      ),
+    ).toEqual([
       '_rundir.json',
       'config_resolved.yaml',
       'included_geo_identifiers.txt',
@@ -167,7 +191,9 @@ describe('preflight refuses missing or untrusted inputs with the command that ma
     const detrender = nodePath.join(run.runDir, 'models/corn_usa/production/detrender.json');
     await fs.writeFile(detrender, (await fs.readFile(detrender, 'utf8')).replace('5800', '5801'));
     await expect(preflight(run.runDir, 'forecast', { slice: FIXTURE_SLICE })).rejects.toThrow(
-      new RegExp(`${detrender.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in _manifests/fit/production\\.json: it changed after its stage completed; rerun 'commodity-hindcast run hindcast`),
+      new RegExp(
+        `${detrender.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in _manifests/fit/production\\.json: it changed after its stage completed; rerun 'commodity-hindcast run hindcast`,
+      ),
     );
     await fs.rm(nodePath.join(run.runDir, '_manifests/postprocess.json'));
     await expect(preflight(run.runDir, 'deliver')).rejects.toThrow(
@@ -177,14 +203,19 @@ describe('preflight refuses missing or untrusted inputs with the command that ma
 
   it('FIT and PREDICT need a fold or a slice', async () => {
     await expect(preflight(complete.runDir, 'predict')).rejects.toThrow(ContractError);
-    await expect(preflight(complete.runDir, 'predict')).rejects.toThrow('preflight predict: predict works on one fold; pass { fold }');
+    await expect(preflight(complete.runDir, 'predict')).rejects.toThrow(
+      'preflight predict: predict works on one fold; pass { fold }',
+    );
   });
 
   it('a run directory that is not one, or of contract major 2, is refused with its own error', async () => {
     await expect(preflight(nodePath.join(root, 'nothing-here'), 'postprocess')).rejects.toThrow(RunDirNotFoundError);
     const run = await fresh('major2');
     const markerFile = nodePath.join(run.runDir, '_rundir.json');
-    await fs.writeFile(markerFile, JSON.stringify({ ...JSON.parse(await fs.readFile(markerFile, 'utf8')), contract_version: '2.0.0' }));
+    await fs.writeFile(
+      markerFile,
+      JSON.stringify({ ...JSON.parse(await fs.readFile(markerFile, 'utf8')), contract_version: '2.0.0' }),
+    );
     await expect(preflight(run.runDir, 'postprocess')).rejects.toThrow(UnsupportedContractVersionError);
   });
 });

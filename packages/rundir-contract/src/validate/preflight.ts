@@ -62,7 +62,12 @@ function describe(stage: StageName, fold: string | undefined, slice: SliceRef | 
 }
 
 /** The concrete inputs `stage` reads in this mode: the declaration table's reads, expanded over folds and modes. */
-function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | undefined, slice: SliceRef | undefined): Needed[] {
+function neededInputs(
+  stage: StageName,
+  config: ResolvedConfig,
+  fold: string | undefined,
+  slice: SliceRef | undefined,
+): Needed[] {
   const key = config.experiment_key;
   const out: Needed[] = [];
   const at = (artifact: ArtifactDeclaration, values: { fold?: string; mode?: string }): void => {
@@ -76,7 +81,9 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
     const path = artifact.pattern.replace(/\{(\w+)\}/g, (whole, name: string) => known[name] ?? whole);
     out.push({ artifact, path, ...(values.fold ? { fold: values.fold } : {}) });
   };
-  const reads = stageReads(stage).filter((a) => a.required && !(a.writtenBy === stage && (!slice || a.scope === 'slice')));
+  const reads = stageReads(stage).filter(
+    (a) => a.required && !(a.writtenBy === stage && (!slice || a.scope === 'slice')),
+  );
   if (stage === 'forecast') reads.push(...PRODUCTION_MODEL.map(artifactById));
 
   for (const artifact of reads) {
@@ -90,20 +97,27 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
       case 'features': {
         // In forecast mode only FEATURES reads features_dir: the hindcast metadata gives the slice its columns.
         if (slice && !(stage === 'features' && artifact.id === 'features_metadata')) break;
-        const builder = { features_fit: featuresFitPath, features_pred: featuresPredPath, features_metadata: featuresMetadataPath }[artifact.id];
+        const builder = {
+          features_fit: featuresFitPath,
+          features_pred: featuresPredPath,
+          features_metadata: featuresMetadataPath,
+        }[artifact.id];
         if (builder) out.push({ artifact, path: joinLocation(config.features_dir, builder(key)) });
         break;
       }
       case 'input': {
         // The hindcast reads actuals from the yield table; a forecast season has none yet.
         if (slice) break;
-        for (const builder of Object.values(config.builders)) if (builder.kind === 'yields') out.push({ artifact, path: builder.filepath });
+        for (const builder of Object.values(config.builders))
+          if (builder.kind === 'yields') out.push({ artifact, path: builder.filepath });
         break;
       }
       case 'mode': {
         if (slice) {
           if (!config.forecast) {
-            throw new PreflightError(`${describe(stage, fold, slice)}: the config has no forecast block; add forecast: {residual_mode: <one of postprocess.conformalise>} to the experiment config`);
+            throw new PreflightError(
+              `${describe(stage, fold, slice)}: the config has no forecast block; add forecast: {residual_mode: <one of postprocess.conformalise>} to the experiment config`,
+            );
           }
           at(artifact, { mode: config.forecast.residual_mode });
         } else {
@@ -116,7 +130,8 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
           // In forecast mode only the production model is read, and by POSTPROCESS and FORECAST the production
           // bias corrector (forecasts are corrected by it); hindcast predictions are not.
           if (PRODUCTION_MODEL.includes(artifact.id)) at(artifact, { fold: 'production' });
-          if (artifact.id === 'bias_corrector' && (stage === 'postprocess' || stage === 'forecast')) at(artifact, { fold: 'production' });
+          if (artifact.id === 'bias_corrector' && (stage === 'postprocess' || stage === 'forecast'))
+            at(artifact, { fold: 'production' });
           break;
         }
         if (fold) {
@@ -124,7 +139,9 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
           break;
         }
         if (stage === 'fit' || stage === 'predict') {
-          throw new ContractError(`preflight ${stage}: ${stage} works on one fold; pass { fold } (a test year or "production") or { slice }`);
+          throw new ContractError(
+            `preflight ${stage}: ${stage} works on one fold; pass { fold } (a test year or "production") or { slice }`,
+          );
         }
         // POSTPROCESS reads train_preds only for in_sample_pooled, which calibrates on the production fold.
         if (stage === 'postprocess' && artifact.id === 'train_preds') {
@@ -146,7 +163,11 @@ function neededInputs(stage: StageName, config: ResolvedConfig, fold: string | u
  * must exist. Also refuses a run directory of an unsupported contract major. Throws one PreflightError naming the
  * first missing input and the command that makes it; returns the inputs on success (e.g. for the stage's manifest).
  */
-export async function preflight(runDirLocation: Location, stage: StageName, options: PreflightOptions = {}): Promise<PreflightInput[]> {
+export async function preflight(
+  runDirLocation: Location,
+  stage: StageName,
+  options: PreflightOptions = {},
+): Promise<PreflightInput[]> {
   const runDir = normalizeLocation(runDirLocation);
   const store = options.store ?? storeFor(runDir);
   const fold = options.fold === undefined ? undefined : foldLabel(options.fold);
@@ -161,7 +182,10 @@ export async function preflight(runDirLocation: Location, stage: StageName, opti
   let config: ResolvedConfig;
   try {
     const where = listing.location(configResolvedPath());
-    config = parseResolvedConfig(decodeUtf8(await listing.readTrusted(configResolvedPath(), configCommand), where), where);
+    config = parseResolvedConfig(
+      decodeUtf8(await listing.readTrusted(configResolvedPath(), configCommand), where),
+      where,
+    );
   } catch (error) {
     throw new PreflightError(`preflight ${what}: ${errorMessage(error)}`, { cause: error });
   }
@@ -169,9 +193,13 @@ export async function preflight(runDirLocation: Location, stage: StageName, opti
   const inputs: PreflightInput[] = [];
   const problems: string[] = [];
   for (const need of neededInputs(stage, config, fold, slice)) {
-    const command = commandThatMakes(need.artifact, runDir, { ...(need.fold ? { fold: need.fold } : {}), ...(slice ? { slice } : {}) });
+    const command = commandThatMakes(need.artifact, runDir, {
+      ...(need.fold ? { fold: need.fold } : {}),
+      ...(slice ? { slice } : {}),
+    });
     if (need.artifact.scope === 'features' || need.artifact.scope === 'input') {
-      if (await storeFor(need.path).exists(need.path)) inputs.push({ artifact: need.artifact.id, location: need.path, verifiedBy: 'exists' });
+      if (await storeFor(need.path).exists(need.path))
+        inputs.push({ artifact: need.artifact.id, location: need.path, verifiedBy: 'exists' });
       else problems.push(`${need.path} is missing; make it with ${command}`);
       continue;
     }

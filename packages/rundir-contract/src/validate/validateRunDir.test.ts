@@ -43,23 +43,35 @@ describe('validateRunDir on a complete run directory', () => {
   });
 
   it('checked every artifact against its schema and every listed file against its checksum', () => {
-    const passed = (check: string) => new Set(completeReport.checks.filter((c) => c.check === check && c.status === 'pass').map((c) => c.path));
+    const passed = (check: string) =>
+      new Set(completeReport.checks.filter((c) => c.check === check && c.status === 'pass').map((c) => c.path));
     const schemaPassed = passed('schema');
     for (const artifact of complete.artifacts) expect(schemaPassed, artifact).toContain(artifact);
-    for (const path of ['_rundir.json', 'config_resolved.yaml', '_manifests/fit/2018.json', '_manifests/postprocess.json']) expect(schemaPassed).toContain(path);
+    for (const path of [
+      '_rundir.json',
+      'config_resolved.yaml',
+      '_manifests/fit/2018.json',
+      '_manifests/postprocess.json',
+    ])
+      expect(schemaPassed).toContain(path);
     // A Zarr store is checksummed file by file.
     const checksummed = passed('checksum');
     expect([...checksummed].filter((p) => p.includes('indices.zarr/')).length).toBeGreaterThanOrEqual(3);
-    for (const artifact of complete.artifacts.filter((a) => !a.endsWith('.zarr'))) expect(checksummed, artifact).toContain(artifact);
+    for (const artifact of complete.artifacts.filter((a) => !a.endsWith('.zarr')))
+      expect(checksummed, artifact).toContain(artifact);
     // Required artifacts of each completed stage were looked for.
     const present = passed('presence');
     for (const artifact of complete.artifacts) expect(present, artifact).toContain(artifact);
-    expect(completeReport.checks.find((c) => c.path === 'models/corn_usa/2018/model.json' && c.check === 'schema')?.artifact).toBe('model');
+    expect(
+      completeReport.checks.find((c) => c.path === 'models/corn_usa/2018/model.json' && c.check === 'schema')?.artifact,
+    ).toBe('model');
   });
 
   it('formats as a verdict line, and with verbose one line per check', () => {
     const text = formatValidationReport(completeReport);
-    expect(text).toBe(`VALID ${complete.runDir} (run ${completeReport.runId}, contract 1.0.0): 0 failed, 0 warnings, ${completeReport.summary.pass} passed`);
+    expect(text).toBe(
+      `VALID ${complete.runDir} (run ${completeReport.runId}, contract 1.0.0): 0 failed, 0 warnings, ${completeReport.summary.pass} passed`,
+    );
     const verbose = formatValidationReport(completeReport, { verbose: true }).split('\n');
     expect(verbose).toHaveLength(completeReport.checks.length + 1);
     expect(verbose).toContain('  PASS schema   models/corn_usa/2018/model.json [model]');
@@ -79,7 +91,9 @@ describe('validateRunDir reports damage', () => {
         artifact: 'model',
         check: 'checksum',
         status: 'fail',
-        reason: expect.stringMatching(/^sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in _manifests\/fit\/2019\.json$/),
+        reason: expect.stringMatching(
+          /^sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in _manifests\/fit\/2019\.json$/,
+        ),
       },
     ]);
     const text = formatValidationReport(report).split('\n');
@@ -92,8 +106,20 @@ describe('validateRunDir reports damage', () => {
     await fs.rm(nodePath.join(run.runDir, '_manifests/predict/2018.json'));
     const report = await validateRunDir(run.runDir);
     expect(failures(report)).toEqual([
-      { path: 'preds/corn_usa/2018/walk_forward_preds.parquet', artifact: 'walk_forward_preds', check: 'manifest', status: 'fail', reason: 'not listed in any manifest: its stage did not complete' },
-      { path: 'preds/corn_usa/2018/year_data.parquet', artifact: 'year_data', check: 'manifest', status: 'fail', reason: 'not listed in any manifest: its stage did not complete' },
+      {
+        path: 'preds/corn_usa/2018/walk_forward_preds.parquet',
+        artifact: 'walk_forward_preds',
+        check: 'manifest',
+        status: 'fail',
+        reason: 'not listed in any manifest: its stage did not complete',
+      },
+      {
+        path: 'preds/corn_usa/2018/year_data.parquet',
+        artifact: 'year_data',
+        check: 'manifest',
+        status: 'fail',
+        reason: 'not listed in any manifest: its stage did not complete',
+      },
     ]);
   });
 
@@ -105,7 +131,9 @@ describe('validateRunDir reports damage', () => {
     const db = await instance.connect();
     try {
       // year as BIGINT (INT64): the trap rundir-layout.md warns about (readers would get a BigInt).
-      await db.run(`COPY (SELECT * REPLACE (CAST(year AS BIGINT) AS year) FROM read_parquet('${file}')) TO '${rewritten}' (FORMAT parquet)`);
+      await db.run(
+        `COPY (SELECT * REPLACE (CAST(year AS BIGINT) AS year) FROM read_parquet('${file}')) TO '${rewritten}' (FORMAT parquet)`,
+      );
     } finally {
       db.closeSync();
       instance.closeSync();
@@ -123,7 +151,12 @@ describe('validateRunDir reports damage', () => {
     const report = await validateRunDir(run.runDir);
     const failed = failures(report);
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ path: 'preds/corn_usa/2018/walk_forward_preds.parquet', artifact: 'walk_forward_preds', check: 'schema', status: 'fail' });
+    expect(failed[0]).toMatchObject({
+      path: 'preds/corn_usa/2018/walk_forward_preds.parquet',
+      artifact: 'walk_forward_preds',
+      check: 'schema',
+      status: 'fail',
+    });
     expect(failed[0]?.reason).toContain(file);
     expect(failed[0]?.reason).toMatch(/column "year"/);
     expect(failed[0]?.reason).toMatch(/int32|INT32/);
@@ -141,7 +174,13 @@ describe('validateRunDir reports damage', () => {
       status: 'fail',
       reason: `missing, though _manifests/postprocess.json says stage postprocess completed; rerun 'commodity-hindcast run postprocess --run-dir ${run.runDir}'`,
     });
-    expect(failed).toContainEqual(expect.objectContaining({ path: 'postprocessed/national.parquet', check: 'checksum', reason: 'listed in _manifests/postprocess.json but missing' }));
+    expect(failed).toContainEqual(
+      expect.objectContaining({
+        path: 'postprocessed/national.parquet',
+        check: 'checksum',
+        reason: 'listed in _manifests/postprocess.json but missing',
+      }),
+    );
     expect(failed).toHaveLength(2);
   });
 
@@ -153,35 +192,65 @@ describe('validateRunDir reports damage', () => {
     const report = await validateRunDir(run.runDir);
     expect(report.ok).toBe(true);
     expect(warnings(report).map((w) => [w.path, w.check, w.reason])).toEqual([
-      ['models/corn_usa/2018/extra/debug.bin', 'presence', 'unknown file: not an artifact of the run-directory contract'],
+      [
+        'models/corn_usa/2018/extra/debug.bin',
+        'presence',
+        'unknown file: not an artifact of the run-directory contract',
+      ],
       ['notes.txt', 'presence', 'unknown file: not an artifact of the run-directory contract'],
     ]);
-    expect(formatValidationReport(report)).toMatch(/^VALID .*: 0 failed, 2 warnings, \d+ passed\n {2}WARN presence models\/corn_usa\/2018\/extra\/debug\.bin: unknown file/);
+    expect(formatValidationReport(report)).toMatch(
+      /^VALID .*: 0 failed, 2 warnings, \d+ passed\n {2}WARN presence models\/corn_usa\/2018\/extra\/debug\.bin: unknown file/,
+    );
   });
 
   it('an artifact written but never vouched for fails even when it is well formed', async () => {
     const run = await fresh('stray');
     // A stage that crashed after writing a sidecar, before its manifest.
-    await fs.copyFile(nodePath.join(run.runDir, 'conformal/in_sample_pooled.parquet'), nodePath.join(run.runDir, 'conformal/hindcast_oos_fully_pooled.parquet'));
+    await fs.copyFile(
+      nodePath.join(run.runDir, 'conformal/in_sample_pooled.parquet'),
+      nodePath.join(run.runDir, 'conformal/hindcast_oos_fully_pooled.parquet'),
+    );
     const report = await validateRunDir(run.runDir);
     expect(failures(report).map((c) => [c.path, c.check, c.reason])).toEqual([
-      ['conformal/hindcast_oos_fully_pooled.parquet', 'manifest', 'not listed in any manifest: its stage did not complete'],
+      [
+        'conformal/hindcast_oos_fully_pooled.parquet',
+        'manifest',
+        'not listed in any manifest: its stage did not complete',
+      ],
       // Its rows say in_sample_pooled: the file name's mode is checked against the column.
-      ['conformal/hindcast_oos_fully_pooled.parquet', 'semantic', 'row 0 column "residual_mode": expected "hindcast_oos_fully_pooled" (the file name\'s mode), found "in_sample_pooled" (2 rows in all)'],
+      [
+        'conformal/hindcast_oos_fully_pooled.parquet',
+        'semantic',
+        'row 0 column "residual_mode": expected "hindcast_oos_fully_pooled" (the file name\'s mode), found "in_sample_pooled" (2 rows in all)',
+      ],
     ]);
     expect(matchArtifact('conformal/hindcast_oos_fully_pooled.parquet')?.id).toBe('conformal');
   });
 
   it('a moved or malformed manifest vouches for nothing', async () => {
     const run = await fresh('bad-manifests');
-    await fs.rename(nodePath.join(run.runDir, '_manifests/fit/2019.json'), nodePath.join(run.runDir, '_manifests/fit/2017.json'));
+    await fs.rename(
+      nodePath.join(run.runDir, '_manifests/fit/2019.json'),
+      nodePath.join(run.runDir, '_manifests/fit/2017.json'),
+    );
     await fs.writeFile(nodePath.join(run.runDir, '_manifests/predict/2019.json'), '{"stage": "predict",');
     const report = await validateRunDir(run.runDir);
     const failed = failures(report).map((c) => [c.path, c.check, c.reason]);
     const unlisted = 'not listed in any manifest: its stage did not complete';
     expect(failed).toEqual([
-      ['_manifests/fit/2017.json', 'manifest', 'declares stage fit scope "2019", which belongs at _manifests/fit/2019.json; a moved manifest vouches for nothing'],
-      ['_manifests/predict/2019.json', 'schema', expect.stringMatching(/2019\.json: is not valid JSON: line 1, column 21: unexpected end of input; .*; the stage that wrote it must run again$/)],
+      [
+        '_manifests/fit/2017.json',
+        'manifest',
+        'declares stage fit scope "2019", which belongs at _manifests/fit/2019.json; a moved manifest vouches for nothing',
+      ],
+      [
+        '_manifests/predict/2019.json',
+        'schema',
+        expect.stringMatching(
+          /2019\.json: is not valid JSON: line 1, column 21: unexpected end of input; .*; the stage that wrote it must run again$/,
+        ),
+      ],
       ['models/corn_usa/2019/detrender.json', 'manifest', unlisted],
       ['models/corn_usa/2019/feature_fill_values.parquet', 'manifest', unlisted],
       ['models/corn_usa/2019/model.json', 'manifest', unlisted],
@@ -238,7 +307,9 @@ describe('validateRunDir on what is not a usable run directory', () => {
       ['_rundir.json', 'presence', 'pass'],
       ['_rundir.json', 'version', 'fail'],
     ]);
-    expect(report.checks[1]?.reason).toMatch(/contract version 2\.1\.0 \(major 2\) is not supported by this contract 1\.0\.0 .*; the remaining checks were skipped$/);
+    expect(report.checks[1]?.reason).toMatch(
+      /contract version 2\.1\.0 \(major 2\) is not supported by this contract 1\.0\.0 .*; the remaining checks were skipped$/,
+    );
   });
 
   it('an unusable location throws', async () => {

@@ -34,7 +34,9 @@ async function featuresDir(label: string, edit?: (metadata: Record<string, unkno
     experiment_key: 'corn_usa',
     feature_columns: ['tavg_mean_jul'],
     auxiliary_columns: ['area_harvested_ha'],
-    builders: { yields: { kind: 'yields', filepath: '/data/yields.parquet', columns: ['yield_kg_ha', 'area_harvested_ha'] } },
+    builders: {
+      yields: { kind: 'yields', filepath: '/data/yields.parquet', columns: ['yield_kg_ha', 'area_harvested_ha'] },
+    },
     years: [2018, 2019],
     init_season_doys: [1, 180],
     digest: 'a'.repeat(64),
@@ -72,7 +74,9 @@ describe('verifyFeatureTables', () => {
     const metadata = await verifyFeatureTables(built.dir, 'corn_usa');
     expect(metadata).toEqual(built.metadata);
     // Through an explicit store too.
-    expect((await verifyFeatureTables(built.dir, 'corn_usa', { store: new LocalStore() })).tables.pred.sha256).toBe(sha(built.pred));
+    expect((await verifyFeatureTables(built.dir, 'corn_usa', { store: new LocalStore() })).tables.pred.sha256).toBe(
+      sha(built.pred),
+    );
   });
 
   it('names pred.parquet and both sha256 values when a byte of it changed (same size)', async () => {
@@ -101,7 +105,11 @@ describe('verifyFeatureTables', () => {
     const where = nodePath.join(built.keyDir, 'pred.parquet');
     await fs.rm(where);
     const error = await failure(verifyFeatureTables(built.dir, 'corn_usa'));
-    expect(error.message).toMatch(new RegExp(`^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: missing, but .*metadata\\.json lists it \\(8 rows\\)`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: missing, but .*metadata\\.json lists it \\(8 rows\\)`,
+      ),
+    );
   });
 
   it('refuses old-format metadata without tables, naming the file and the field', async () => {

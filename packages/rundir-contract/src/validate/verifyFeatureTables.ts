@@ -35,10 +35,14 @@ export async function verifyFeatureTables(
     // Size first: it is cheap and catches a deleted or truncated table without reading it.
     const size = await store.size(location);
     if (size === undefined) {
-      throw new ManifestError(`${location}: missing, but ${metadataLocation} lists it (${table.rows} rows); ${REBUILD}`);
+      throw new ManifestError(
+        `${location}: missing, but ${metadataLocation} lists it (${table.rows} rows); ${REBUILD}`,
+      );
     }
     if (size !== table.size) {
-      throw new ManifestError(`${location}: size differs from ${metadataLocation} (expected ${table.size} bytes, found ${size}); the table changed after it was built; ${REBUILD}`);
+      throw new ManifestError(
+        `${location}: size differs from ${metadataLocation} (expected ${table.size} bytes, found ${size}); the table changed after it was built; ${REBUILD}`,
+      );
     }
     const [digest] = await digestFiles(location, store);
     if (digest?.sha256 !== table.sha256) {
@@ -57,6 +61,8 @@ async function readMetadata(location: Location, store: Store): Promise<FeatureMe
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
     // The contract's message already names the file (and the field); add what to do about it.
-    throw new ManifestError(`${error.message}; the feature tables cannot be verified without it: ${REBUILD}`, { cause: error });
+    throw new ManifestError(`${error.message}; the feature tables cannot be verified without it: ${REBUILD}`, {
+      cause: error,
+    });
   }
 }

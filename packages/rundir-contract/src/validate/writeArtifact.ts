@@ -36,7 +36,9 @@ function locate(location: Location, artifactId: string): Omit<CheckContext, 'pat
     const relative = segments.slice(i).join('/');
     if (matchArtifact(relative)?.id === artifactId) return contextFromPath(relative);
   }
-  throw new ContractError(`${location}: is not where the layout puts ${artifactId}; build the location with the layout's path functions`);
+  throw new ContractError(
+    `${location}: is not where the layout puts ${artifactId}; build the location with the layout's path functions`,
+  );
 }
 
 function refuseViolations(location: Location, violations: readonly Violation[]): void {
@@ -47,7 +49,12 @@ function refuseViolations(location: Location, violations: readonly Violation[]):
  * Writes a Parquet artifact (walk-forward predictions, conformal sidecars, the national series, …) after checking
  * it against its table schema and its semantic checks; a violation throws SemanticError and nothing is written.
  */
-export async function writeArtifactTable(location: Location, artifactId: string, frame: Frame, options: WriteArtifactOptions = {}): Promise<void> {
+export async function writeArtifactTable(
+  location: Location,
+  artifactId: string,
+  frame: Frame,
+  options: WriteArtifactOptions = {},
+): Promise<void> {
   const schema = TABLE_SCHEMAS[artifactId];
   if (!schema) throw new ContractError(`writeArtifactTable: ${artifactId} is not a Parquet artifact of the layout`);
   const where = `${location} (not written)`;
@@ -55,11 +62,20 @@ export async function writeArtifactTable(location: Location, artifactId: string,
   const ctx: CheckContext = { ...locate(location, artifactId), ...options.context, path: location };
   refuseViolations(location, TABLE_CHECKS[artifactId]?.(frame, ctx) ?? []);
   const bytes = encodeParquet(frame, schema, options.compression ? { compression: options.compression } : {});
-  await (options.store ?? storeFor(location)).write(location, bytes, options.durable === false ? { durable: false } : {});
+  await (options.store ?? storeFor(location)).write(
+    location,
+    bytes,
+    options.durable === false ? { durable: false } : {},
+  );
 }
 
 /** Writes a JSON artifact (model, detrender, bias corrector, …) after its zod schema and its semantic checks. */
-export async function writeArtifactDocument<T>(location: Location, artifactId: string, document: T, options: WriteArtifactOptions = {}): Promise<void> {
+export async function writeArtifactDocument<T>(
+  location: Location,
+  artifactId: string,
+  document: T,
+  options: WriteArtifactOptions = {},
+): Promise<void> {
   const schema = JSON_SCHEMAS[artifactId];
   if (!schema) throw new ContractError(`writeArtifactDocument: ${artifactId} is not a JSON artifact of the layout`);
   const parsed = validateDocument(`${location} (not written)`, document, schema);

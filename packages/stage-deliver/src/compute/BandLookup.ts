@@ -1,5 +1,12 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { calibratedBands, calibrationKey, intervalBounds, type AdmLevel, type CalibrationEntry, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calibratedBands,
+  calibrationKey,
+  intervalBounds,
+  type AdmLevel,
+  type CalibrationEntry,
+  type SeasonCalendar,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
 import type { Band } from './DeliveryPoint.js';
 
@@ -28,7 +35,14 @@ export class BandLookup {
     private readonly where: string,
   ) {}
 
-  static from(config: ResolvedConfig, mode: ResidualMode, calendar: SeasonCalendar, rows: readonly CalibrationEntry[], levels: readonly number[], where: string): BandLookup {
+  static from(
+    config: ResolvedConfig,
+    mode: ResidualMode,
+    calendar: SeasonCalendar,
+    rows: readonly CalibrationEntry[],
+    levels: readonly number[],
+    where: string,
+  ): BandLookup {
     return new BandLookup(mode, config.postprocess.conformal_method, calendar, rows, levels, where);
   }
 
@@ -56,7 +70,13 @@ export class BandLookup {
     const id = `${admLevel} ${key}`;
     let hit = this.cache.get(id);
     if (!hit) {
-      const bands = calibratedBands(this.rows, { method: this.method, admLevel: `ADM${admLevel}`, key }, 0, this.levels, this.where);
+      const bands = calibratedBands(
+        this.rows,
+        { method: this.method, admLevel: `ADM${admLevel}`, key },
+        0,
+        this.levels,
+        this.where,
+      );
       hit = { halfWidths: bands.map((b) => b.halfWidth), nResiduals: bands.map((b) => b.nResiduals) };
       this.cache.set(id, hit);
     }

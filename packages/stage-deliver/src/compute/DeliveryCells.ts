@@ -17,10 +17,18 @@ export interface DeliveryStamp {
  * empty cell. A number that is not finite throws naming the row's key, so one bad row fails the whole delivery before
  * anything is written (the contract's checkDelivery then checks each whole file against DeliveryRowSchema).
  */
-export function deliveryCells(point: DeliveryPoint, header: readonly string[], config: ResolvedConfig, stamp: DeliveryStamp, levels: readonly number[]): CsvCell[] {
+export function deliveryCells(
+  point: DeliveryPoint,
+  header: readonly string[],
+  config: ResolvedConfig,
+  stamp: DeliveryStamp,
+  levels: readonly number[],
+): CsvCell[] {
   const unit = config.commodity.delivery_unit;
   const convert = (kgHa: number | null | undefined): number | null =>
-    kgHa === null || kgHa === undefined || !Number.isFinite(kgHa) ? null : kgHaToDeliveryUnit(kgHa, unit, config.commodity.bushel_weight_lbs);
+    kgHa === null || kgHa === undefined || !Number.isFinite(kgHa)
+      ? null
+      : kgHaToDeliveryUnit(kgHa, unit, config.commodity.bushel_weight_lbs);
   const source = config.commodity.actuals_source_short;
   const row: Record<string, string | number | null> = {
     commodity: config.commodity.commodity.toUpperCase(),
@@ -31,7 +39,9 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
     model: config.delivery.model_public_name,
     // NaN stays NaN here (not null) so that the schema refuses it rather than an empty cell hiding it.
     mean: Number.isNaN(point.meanKgHa) ? NaN : (convert(point.meanKgHa) ?? point.meanKgHa),
-    weather_correction: Number.isNaN(point.weatherCorrectionKgHa) ? NaN : (convert(point.weatherCorrectionKgHa) ?? point.weatherCorrectionKgHa),
+    weather_correction: Number.isNaN(point.weatherCorrectionKgHa)
+      ? NaN
+      : (convert(point.weatherCorrectionKgHa) ?? point.weatherCorrectionKgHa),
     [`${source}_actual`]: convert(point.actualKgHa),
     run_id: stamp.runId,
     generated_date: stamp.generatedDate,
@@ -48,7 +58,12 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
   });
   // WASDE prints bu/acre (lb/acre for cotton): a value already in the delivery unit is written as printed, anything
   // else converted from kg/ha, so 174.0 stays 174 rather than a round-trip's 174.00000000000003.
-  if (header.includes('wasde_in_season')) row.wasde_in_season = point.wasde ? (sameUnit(point.wasde.unit, unit) ? point.wasde.value : convert(point.wasde.kgHa)) : null;
+  if (header.includes('wasde_in_season'))
+    row.wasde_in_season = point.wasde
+      ? sameUnit(point.wasde.unit, unit)
+        ? point.wasde.value
+        : convert(point.wasde.kgHa)
+      : null;
 
   // Every number finite (or an empty cell where the column allows it): a NaN never reaches a file as an empty cell.
   // The rest of DeliveryRowSchema (text columns, key, bands around the mean) is checked per file by checkDelivery.
@@ -61,7 +76,10 @@ export function deliveryCells(point: DeliveryPoint, header: readonly string[], c
     }
   }
   const stray = header.filter((name) => !(name in row));
-  if (stray.length > 0) throw new DeliverError(`delivery header: no value for column(s) ${stray.join(', ')}; this stage does not know them`);
+  if (stray.length > 0)
+    throw new DeliverError(
+      `delivery header: no value for column(s) ${stray.join(', ')}; this stage does not know them`,
+    );
   return header.map((name) => row[name] ?? null);
 }
 

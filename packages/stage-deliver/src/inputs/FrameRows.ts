@@ -40,7 +40,11 @@ export interface NationalRow {
 }
 
 /** The national rows; `missing` is called with a column name the frame lacks (a level POSTPROCESS did not write). */
-export function nationalRows(frame: Frame, levels: readonly number[], missing: (column: string) => never): NationalRow[] {
+export function nationalRows(
+  frame: Frame,
+  levels: readonly number[],
+  missing: (column: string) => never,
+): NationalRow[] {
   const columns = levels.map((level) => {
     const pct = Math.round(100 * level);
     const lower = `lower_${pct}_kg_ha`;
@@ -59,7 +63,10 @@ export function nationalRows(frame: Frame, levels: readonly number[], missing: (
       detrended: cell<number>(frame, 'sim_yield_kg_ha_detrended', i),
       corrected: cell<number>(frame, 'sim_yield_kg_ha_corrected', i),
       // A null bound (a writer without ±Infinity) is NaN here, which the delivery schema then refuses by row key.
-      bounds: columns.map((c) => ({ lower: nullable(frame, c.lower, i) ?? NaN, upper: nullable(frame, c.upper, i) ?? NaN })),
+      bounds: columns.map((c) => ({
+        lower: nullable(frame, c.lower, i) ?? NaN,
+        upper: nullable(frame, c.upper, i) ?? NaN,
+      })),
     });
   }
   return out;

@@ -19,9 +19,21 @@ interface Scope {
 
 // Rows per fold and init date, per fold, per season day across folds, and overall.
 const SCOPES: readonly Scope[] = [
-  { scope: 'fold_init', key: (c) => `${c.fold}|${c.initDate}`, fields: (c) => ({ fold: String(c.fold), init_date: c.initDate, season_doy: c.seasonDoy }) },
-  { scope: 'fold', key: (c) => String(c.fold), fields: (c) => ({ fold: String(c.fold), init_date: null, season_doy: null }) },
-  { scope: 'season_day', key: (c) => String(c.seasonDoy), fields: (c) => ({ fold: 'all', init_date: null, season_doy: c.seasonDoy }) },
+  {
+    scope: 'fold_init',
+    key: (c) => `${c.fold}|${c.initDate}`,
+    fields: (c) => ({ fold: String(c.fold), init_date: c.initDate, season_doy: c.seasonDoy }),
+  },
+  {
+    scope: 'fold',
+    key: (c) => String(c.fold),
+    fields: (c) => ({ fold: String(c.fold), init_date: null, season_doy: null }),
+  },
+  {
+    scope: 'season_day',
+    key: (c) => String(c.seasonDoy),
+    fields: (c) => ({ fold: 'all', init_date: null, season_doy: c.seasonDoy }),
+  },
   { scope: 'overall', key: () => '', fields: () => ({ fold: 'all', init_date: null, season_doy: null }) },
 ];
 
@@ -42,7 +54,8 @@ function groupBy<T extends Cell>(items: readonly T[], key: (c: Cell) => string):
  */
 export function foldMetrics(input: FoldMetricsInput): MetricsRow[] {
   const { observations, wasde } = input;
-  const toUnit = (v: number | null): number | null => (v === null ? null : kgHaToDeliveryUnit(v, input.deliveryUnit, input.bushelWeightLbs));
+  const toUnit = (v: number | null): number | null =>
+    v === null ? null : kgHaToDeliveryUnit(v, input.deliveryUnit, input.bushelWeightLbs);
   // Interval scores: one accumulator per cell and band kind, in one pass over the bands; pooled scopes merge them.
   const kinds = new Map<string, BandKind>();
   const perCell = new Map<string, { cell: Cell; byKind: Map<string, IntervalAccumulator> }>();
@@ -71,7 +84,9 @@ export function foldMetrics(input: FoldMetricsInput): MetricsRow[] {
     }
     accumulators.set(scope.scope, groups);
   }
-  const bandKinds = [...kinds.values()].sort((a, b) => a.mode.localeCompare(b.mode) || a.admLevel.localeCompare(b.admLevel) || a.level - b.level);
+  const bandKinds = [...kinds.values()].sort(
+    (a, b) => a.mode.localeCompare(b.mode) || a.admLevel.localeCompare(b.admLevel) || a.level - b.level,
+  );
   const rows: MetricsRow[] = [];
   for (const scope of SCOPES) {
     const cells = groupBy(observations.cells, scope.key);
@@ -124,9 +139,13 @@ interface BandKind {
   level: number;
 }
 
-function intervalRows(group: Map<string, IntervalAccumulator> | undefined, kinds: readonly BandKind[]): IntervalMetrics[] {
+function intervalRows(
+  group: Map<string, IntervalAccumulator> | undefined,
+  kinds: readonly BandKind[],
+): IntervalMetrics[] {
   return kinds.map((kind) => {
-    const stats = group?.get(`${kind.mode}|${kind.admLevel}|${kind.level}`)?.stats ?? new IntervalAccumulator(kind.level).stats;
+    const stats =
+      group?.get(`${kind.mode}|${kind.admLevel}|${kind.level}`)?.stats ?? new IntervalAccumulator(kind.level).stats;
     return {
       residual_mode: kind.mode,
       adm_level: kind.admLevel as IntervalMetrics['adm_level'],

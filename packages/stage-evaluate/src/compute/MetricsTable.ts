@@ -1,7 +1,14 @@
 import type { CsvCell } from '@commodity-hindcast/rundir-contract/io';
-import { METRICS_TABLE_COLUMNS, type MetricsTableMetric, type RawFoldMetrics } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  METRICS_TABLE_COLUMNS,
+  type MetricsTableMetric,
+  type RawFoldMetrics,
+} from '@commodity-hindcast/rundir-contract/schemas';
 
-const UNIT_LABEL: Readonly<Record<RawFoldMetrics['delivery_unit'], string>> = { bu_acre: 'bu/acre', lbs_acre: 'lb/acre' };
+const UNIT_LABEL: Readonly<Record<RawFoldMetrics['delivery_unit'], string>> = {
+  bu_acre: 'bu/acre',
+  lbs_acre: 'lb/acre',
+};
 
 /** `reports/metrics_table.csv` in the contract's long form: one value a row, a blank value always with its reason. */
 export function metricsTableRows(metrics: RawFoldMetrics): CsvCell[][] {
@@ -31,7 +38,12 @@ export function metricsTableRows(metrics: RawFoldMetrics): CsvCell[][] {
     const keys = { scope: r.scope, fold: r.fold, init_date: r.init_date, season_doy: r.season_doy, month: null };
     const noNational = 'no national observation';
     const noCounty = 'no county observation';
-    const noWasde = metrics.wasde === null ? 'no WASDE benchmark configured' : metrics.wasde.covered ? 'no WASDE forecast before the init date' : 'WASDE does not cover this commodity and country';
+    const noWasde =
+      metrics.wasde === null
+        ? 'no WASDE benchmark configured'
+        : metrics.wasde.covered
+          ? 'no WASDE forecast before the init date'
+          : 'WASDE does not cover this commodity and country';
     push(keys, 'n_years', r.n_years, 'count', '');
     push(keys, 'national_error', r.national_error_kg_ha, 'kg/ha', noNational);
     push(keys, 'national_error', r.national_error_delivery_unit, unit, noNational);
@@ -45,9 +57,18 @@ export function metricsTableRows(metrics: RawFoldMetrics): CsvCell[][] {
     push(keys, 'county_nrmse', r.county_nrmse_pct, '%', noCounty);
     push(keys, 'county_mape', r.county_mape_pct, '%', noCounty);
     push(keys, 'trend_rmse', r.trend_rmse_kg_ha, 'kg/ha', noCounty);
-    push(keys, 'skill_vs_trend', r.skill_vs_trend, 'fraction', r.n_counties === 0 ? noCounty : 'the trend is exact (RMSE 0)');
+    push(
+      keys,
+      'skill_vs_trend',
+      r.skill_vs_trend,
+      'fraction',
+      r.n_counties === 0 ? noCounty : 'the trend is exact (RMSE 0)',
+    );
     for (const i of r.intervals) {
-      const none = i.n === 0 ? 'no observation to score' : `${i.n_infinite} of ${i.n} bands infinite (too few residuals for the level)`;
+      const none =
+        i.n === 0
+          ? 'no observation to score'
+          : `${i.n_infinite} of ${i.n} bands infinite (too few residuals for the level)`;
       push(keys, 'coverage', i.coverage, 'fraction', 'no observation to score', i);
       push(keys, 'mean_width', i.mean_width_kg_ha, 'kg/ha', none, i);
       push(keys, 'winkler_score', i.winkler_score, 'kg/ha', none, i);
@@ -64,7 +85,13 @@ export function metricsTableRows(metrics: RawFoldMetrics): CsvCell[][] {
     const keys = { scope: 'month', fold: 'all', init_date: null, season_doy: null, month: a.month };
     push(keys, 'our_rmspe', a.our_rmspe_pct, '%', 'no national observation');
     push(keys, 'wasde_rmspe', a.wasde_rmspe_pct, '%', 'no WASDE forecast before these init dates');
-    push(keys, 'advantage_pct_points', a.advantage_pct_points, 'percentage points', 'WASDE has no forecast at some of these init dates');
+    push(
+      keys,
+      'advantage_pct_points',
+      a.advantage_pct_points,
+      'percentage points',
+      'WASDE has no forecast at some of these init dates',
+    );
   }
   return out;
 }

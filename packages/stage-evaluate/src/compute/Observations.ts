@@ -44,10 +44,28 @@ const cellKey = (c: Cell): string => `${c.fold}|${c.initDate}`;
  */
 export function collectObservations(inputs: EvaluationInputs): Observations {
   const cells = new Map<string, Cell>();
-  for (const r of [...inputs.national, ...inputs.counties]) cells.set(cellKey(r), { fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy });
-  const national = inputs.national.filter((r): r is NationalRow & { obs: number } => r.obs !== null).map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, pred: r.corrected, obs: r.obs, trend: r.trend }));
+  for (const r of [...inputs.national, ...inputs.counties])
+    cells.set(cellKey(r), { fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy });
+  const national = inputs.national
+    .filter((r): r is NationalRow & { obs: number } => r.obs !== null)
+    .map((r) => ({
+      fold: r.fold,
+      initDate: r.initDate,
+      seasonDoy: r.seasonDoy,
+      pred: r.corrected,
+      obs: r.obs,
+      trend: r.trend,
+    }));
   const observed = inputs.counties.filter((r): r is CountyRow & { obs: number } => r.obs !== null);
-  const counties = observed.map((r) => ({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, geo: r.geo, pred: r.sim, obs: r.obs, trend: r.trend }));
+  const counties = observed.map((r) => ({
+    fold: r.fold,
+    initDate: r.initDate,
+    seasonDoy: r.seasonDoy,
+    geo: r.geo,
+    pred: r.sim,
+    obs: r.obs,
+    trend: r.trend,
+  }));
   const primary = inputs.config.postprocess.conformalise[0];
   const nationalRows = new Map(inputs.national.map((n) => [`${n.fold}|${n.initDate}`, n]));
   const states = inputs.calibrations.some((c) => c.admLevels.includes('ADM1')) ? stateAggregates(inputs.counties) : [];
@@ -63,25 +81,60 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
             const hw = primaryBounds ? 0 : calibration.halfWidth('ADM0', level, r.initDate, r.fold);
             const lower = primaryBounds ? primaryBounds.lower : r.pred - hw;
             const upper = primaryBounds ? primaryBounds.upper : r.pred + hw;
-            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM0', level, lower, upper, obs: r.obs });
+            visit({
+              fold: r.fold,
+              initDate: r.initDate,
+              seasonDoy: r.seasonDoy,
+              mode,
+              admLevel: 'ADM0',
+              level,
+              lower,
+              upper,
+              obs: r.obs,
+            });
           }
         }
         if (calibration.admLevels.includes('ADM2')) {
           for (const r of counties) {
             const hw = calibration.halfWidth('ADM2', level, r.initDate, r.fold);
-            visit({ fold: r.fold, initDate: r.initDate, seasonDoy: r.seasonDoy, mode, admLevel: 'ADM2', level, lower: r.pred - hw, upper: r.pred + hw, obs: r.obs });
+            visit({
+              fold: r.fold,
+              initDate: r.initDate,
+              seasonDoy: r.seasonDoy,
+              mode,
+              admLevel: 'ADM2',
+              level,
+              lower: r.pred - hw,
+              upper: r.pred + hw,
+              obs: r.obs,
+            });
           }
         }
         if (calibration.admLevels.includes('ADM1')) {
           for (const s of states) {
             const hw = calibration.halfWidth('ADM1', level, s.initDate, s.fold);
-            visit({ fold: s.fold, initDate: s.initDate, seasonDoy: s.seasonDoy, mode, admLevel: 'ADM1', level, lower: s.pred - hw, upper: s.pred + hw, obs: s.obs });
+            visit({
+              fold: s.fold,
+              initDate: s.initDate,
+              seasonDoy: s.seasonDoy,
+              mode,
+              admLevel: 'ADM1',
+              level,
+              lower: s.pred - hw,
+              upper: s.pred + hw,
+              obs: s.obs,
+            });
           }
         }
       }
     }
   };
-  return { cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)), national, counties, forEachBand };
+  return {
+    cells: [...cells.values()].sort((a, b) => a.fold - b.fold || a.initDate.localeCompare(b.initDate)),
+    national,
+    counties,
+    forEachBand,
+  };
 }
 
 /**
@@ -113,7 +166,15 @@ export function stateAggregates(rows: readonly CountyRow[]): (Cell & { state: st
         obs += r.area * r.obs;
       }
     }
-    if (knownArea > 0) out.push({ fold: first.fold, initDate: first.initDate, seasonDoy: first.seasonDoy, state: parentGeo(first.geo, 1), pred: pred / area, obs: obs / knownArea });
+    if (knownArea > 0)
+      out.push({
+        fold: first.fold,
+        initDate: first.initDate,
+        seasonDoy: first.seasonDoy,
+        state: parentGeo(first.geo, 1),
+        pred: pred / area,
+        obs: obs / knownArea,
+      });
   }
   return out;
 }

@@ -19,7 +19,16 @@ describe('errorStats', () => {
   });
 
   it('an empty sample is null everywhere, never NaN', () => {
-    expect(errorStats([])).toEqual({ n: 0, meanError: null, rmse: null, mae: null, meanPct: null, rmspe: null, nrmse: null, mape: null });
+    expect(errorStats([])).toEqual({
+      n: 0,
+      meanError: null,
+      rmse: null,
+      mae: null,
+      meanPct: null,
+      rmspe: null,
+      nrmse: null,
+      mape: null,
+    });
   });
 
   it('skill is 1 − RMSE_model / RMSE_trend, null when the trend is exact or missing', () => {

@@ -26,7 +26,8 @@ export interface ErrorStats {
 
 export function errorStats(pairs: readonly Pair[]): ErrorStats {
   const n = pairs.length;
-  if (n === 0) return { n, meanError: null, rmse: null, mae: null, meanPct: null, rmspe: null, nrmse: null, mape: null };
+  if (n === 0)
+    return { n, meanError: null, rmse: null, mae: null, meanPct: null, rmspe: null, nrmse: null, mape: null };
   let sum = 0;
   let sumSq = 0;
   let sumAbs = 0;
@@ -124,7 +125,13 @@ export class IntervalAccumulator {
   get stats(): IntervalStats {
     const { n, nInfinite } = this;
     const finite = n > 0 && nInfinite === 0;
-    return { n, nInfinite, coverage: n > 0 ? this.covered / n : null, meanWidth: finite ? this.sumWidth / n : null, meanWinkler: finite ? this.sumWinkler / n : null };
+    return {
+      n,
+      nInfinite,
+      coverage: n > 0 ? this.covered / n : null,
+      meanWidth: finite ? this.sumWidth / n : null,
+      meanWinkler: finite ? this.sumWinkler / n : null,
+    };
   }
 }
 

@@ -1,7 +1,20 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { calendarFromConfig, epochDayToIso, seasonDoy, type SeasonCalendar, type WasdeVintage } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  epochDayToIso,
+  seasonDoy,
+  type SeasonCalendar,
+  type WasdeVintage,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readWasdeTable } from '@commodity-hindcast/rundir-contract/io';
-import { conformalPath, configResolvedPath, nationalPath, runPath, walkForwardPredsPath, type ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
+import {
+  conformalPath,
+  configResolvedPath,
+  nationalPath,
+  runPath,
+  walkForwardPredsPath,
+  type ResidualMode,
+} from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import type { InputRecorder } from '@commodity-hindcast/rundir-contract/manifest';
 import type { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
@@ -60,7 +73,9 @@ export function evaluationInputLocations(runDir: Location, config: ResolvedConfi
   return [
     runPath(runDir, configResolvedPath()),
     runPath(runDir, nationalPath()),
-    ...[...config.experiment_protocol.test_years].sort((a, b) => a - b).map((fold) => runPath(runDir, walkForwardPredsPath(config.experiment_key, fold))),
+    ...[...config.experiment_protocol.test_years]
+      .sort((a, b) => a - b)
+      .map((fold) => runPath(runDir, walkForwardPredsPath(config.experiment_key, fold))),
     ...config.postprocess.conformalise.map((mode) => runPath(runDir, conformalPath(mode))),
     ...config.reference_data.filter((r) => r.kind === 'wasde').map((r) => r.filepath),
   ];
@@ -71,7 +86,12 @@ export function evaluationInputLocations(runDir: Location, config: ResolvedConfi
  * input's digest as it is read: the national series, every test fold's walk-forward predictions, the calibration of
  * every configured residual mode, and the WASDE table when `reference_data` configures it.
  */
-export async function loadEvaluationInputs(result: ExperimentResult, config: ResolvedConfig, recorder: InputRecorder, storeOf: (l: Location) => Store): Promise<EvaluationInputs> {
+export async function loadEvaluationInputs(
+  result: ExperimentResult,
+  config: ResolvedConfig,
+  recorder: InputRecorder,
+  storeOf: (l: Location) => Store,
+): Promise<EvaluationInputs> {
   const calendar = calendarFromConfig(config.commodity);
   const levels = [...config.delivery.ci_levels].sort((a, b) => a - b);
   const folds = [...config.experiment_protocol.test_years].sort((a, b) => a - b);
@@ -117,7 +137,16 @@ export async function loadEvaluationInputs(result: ExperimentResult, config: Res
     const s = valueColumn(preds, 'sim_yield_kg_ha');
     const a = numberColumn(preds, 'area_harvested_ha');
     for (let i = 0; i < preds.numRows; i++) {
-      counties.push({ fold, geo: geo[i] as string, initDate: epochDayToIso(days[i] as number), seasonDoy: doyOf(fold, days[i] as number), obs: o[i] ?? null, trend: t[i] as number, sim: s[i] as number, area: a[i] ?? 0 });
+      counties.push({
+        fold,
+        geo: geo[i] as string,
+        initDate: epochDayToIso(days[i] as number),
+        seasonDoy: doyOf(fold, days[i] as number),
+        obs: o[i] ?? null,
+        trend: t[i] as number,
+        sim: s[i] as number,
+        area: a[i] ?? 0,
+      });
     }
   }
 
@@ -141,7 +170,14 @@ export async function loadEvaluationInputs(result: ExperimentResult, config: Res
           const [initDate, fold] = key.split('|') as [string, string];
           let value: number;
           try {
-            value = await calibration.halfWidthAt({ admLevel: adm as 'ADM0', level, calendar, initDate, foldOrTestYear: Number(fold), ...(method ? { method } : {}) });
+            value = await calibration.halfWidthAt({
+              admLevel: adm as 'ADM0',
+              level,
+              calendar,
+              initDate,
+              foldOrTestYear: Number(fold),
+              ...(method ? { method } : {}),
+            });
           } catch {
             value = Number.POSITIVE_INFINITY;
             missingKeys.add(`${adm} ${initDate} (fold ${fold}) level ${level}`);
@@ -153,7 +189,8 @@ export async function loadEvaluationInputs(result: ExperimentResult, config: Res
     calibrations.push({
       mode,
       admLevels,
-      halfWidth: (adm, level, initDate, fold) => cache.get(`${adm}|${level}|${initDate}|${fold}`) ?? Number.POSITIVE_INFINITY,
+      halfWidth: (adm, level, initDate, fold) =>
+        cache.get(`${adm}|${level}|${initDate}|${fold}`) ?? Number.POSITIVE_INFINITY,
       missingKeys: [...missingKeys],
     });
   }
@@ -166,7 +203,10 @@ export async function loadEvaluationInputs(result: ExperimentResult, config: Res
       await recorder.recordLocation(wasdeEntry.filepath, store);
       wasde = await readWasdeTable(wasdeEntry.filepath, { store });
     } catch (error) {
-      throw new EvaluateError(`reference_data wasde (${wasdeEntry.filepath}): ${(error as Error).message.replace(/^reference_data wasde \S+: /, '')}`, { cause: error });
+      throw new EvaluateError(
+        `reference_data wasde (${wasdeEntry.filepath}): ${(error as Error).message.replace(/^reference_data wasde \S+: /, '')}`,
+        { cause: error },
+      );
     }
   }
   return { config, calendar, folds, levels, national, counties, calibrations, ...(wasde ? { wasde } : {}) };

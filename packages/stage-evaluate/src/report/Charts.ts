@@ -2,7 +2,13 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData } from './ReportData.js';
 
 /** The charts of the report, in page order; each is also written as `reports/<name>.svg`. */
-export const CHART_NAMES = ['national_by_year', 'error_by_init_date', 'county_error_distribution', 'coverage_vs_nominal', 'skill_per_fold'] as const;
+export const CHART_NAMES = [
+  'national_by_year',
+  'error_by_init_date',
+  'county_error_distribution',
+  'coverage_vs_nominal',
+  'skill_per_fold',
+] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 export interface Chart {
@@ -19,7 +25,14 @@ const CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 420, columns: 2 },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    orient: 'bottom' as const,
+    direction: 'horizontal' as const,
+    labelLimit: 420,
+    columns: 2,
+  },
   axisX: { labelAngle: 0 },
 };
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -38,7 +51,13 @@ function emptyChart(message: string): TopLevelSpec {
 }
 
 export function buildCharts(data: ReportData): Chart[] {
-  return [nationalByYear(data), errorByInitDate(data), countyErrorDistribution(data), coverageVsNominal(data), skillPerFold(data)];
+  return [
+    nationalByYear(data),
+    errorByInitDate(data),
+    countyErrorDistribution(data),
+    coverageVsNominal(data),
+    skillPerFold(data),
+  ];
 }
 
 function nationalByYear(data: ReportData): Chart {
@@ -47,15 +66,35 @@ function nationalByYear(data: ReportData): Chart {
     { year: String(r.year), series: 'predicted (bias-corrected)', value: r.pred },
     ...(r.obs !== null ? [{ year: String(r.year), series: 'observed', value: r.obs }] : []),
   ]);
-  const bands = data.nationalByYear.flatMap((r) => r.bands.filter((b) => Number.isFinite(b.lower) && Number.isFinite(b.upper)).map((b) => ({ year: String(r.year), band: `${Math.round(100 * b.level)} % interval`, lower: b.lower, upper: b.upper })));
-  const infinite = data.nationalByYear.reduce((n, r) => n + r.bands.filter((b) => !Number.isFinite(b.lower) || !Number.isFinite(b.upper)).length, 0);
+  const bands = data.nationalByYear.flatMap((r) =>
+    r.bands
+      .filter((b) => Number.isFinite(b.lower) && Number.isFinite(b.upper))
+      .map((b) => ({
+        year: String(r.year),
+        band: `${Math.round(100 * b.level)} % interval`,
+        lower: b.lower,
+        upper: b.upper,
+      })),
+  );
+  const infinite = data.nationalByYear.reduce(
+    (n, r) => n + r.bands.filter((b) => !Number.isFinite(b.lower) || !Number.isFinite(b.upper)).length,
+    0,
+  );
   const missingObs = data.nationalByYear.filter((r) => r.obs === null).map((r) => r.year);
   const caption = [
     `The national yield at each test year's last init date (${unit}): our bias-corrected prediction with its ${data.primaryMode} bands, and the observed area-weighted yield of the modelled counties.`,
     infinite > 0 ? `${infinite} band(s) are infinite (too few residuals for the level) and are not drawn.` : '',
     missingObs.length > 0 ? `No observation for ${missingObs.join(', ')}.` : '',
-  ].filter(Boolean).join(' ');
-  if (points.length === 0) return { name: 'national_by_year', title: 'National yield by year', caption, spec: emptyChart('No national rows: the hindcast has no test year to show') };
+  ]
+    .filter(Boolean)
+    .join(' ');
+  if (points.length === 0)
+    return {
+      name: 'national_by_year',
+      title: 'National yield by year',
+      caption,
+      spec: emptyChart('No national rows: the hindcast has no test year to show'),
+    };
   return {
     name: 'national_by_year',
     title: 'National yield by year: predicted vs observed',
@@ -73,7 +112,12 @@ function nationalByYear(data: ReportData): Chart {
                 mark: { type: 'rule' as const, strokeWidth: 10, opacity: 0.35, strokeCap: 'butt' as const },
                 encoding: {
                   x: { field: 'year', type: 'ordinal' as const, title: 'season' },
-                  y: { field: 'lower', type: 'quantitative' as const, title: `yield (${unit})`, scale: { zero: false } },
+                  y: {
+                    field: 'lower',
+                    type: 'quantitative' as const,
+                    title: `yield (${unit})`,
+                    scale: { zero: false },
+                  },
                   y2: { field: 'upper' },
                   color: { field: 'band', type: 'nominal' as const, title: 'band', scale: { scheme: 'blues' } },
                 },
@@ -86,7 +130,12 @@ function nationalByYear(data: ReportData): Chart {
           encoding: {
             x: { field: 'year', type: 'ordinal' as const, title: 'season' },
             y: { field: 'value', type: 'quantitative' as const, title: `yield (${unit})`, scale: { zero: false } },
-            color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['#111111', '#d95f02'] } },
+            color: {
+              field: 'series',
+              type: 'nominal' as const,
+              title: null,
+              scale: { domain: ['observed', 'predicted (bias-corrected)'], range: ['#111111', '#d95f02'] },
+            },
           },
         },
       ],
@@ -108,7 +157,13 @@ function errorByInitDate(data: ReportData): Chart {
   });
   const wasdeNote = data.wasdeNote;
   const caption = `National error through the season: the root mean square percentage error over the test years at each init date, ours (bias-corrected, against the modelled counties' observed yield) beside WASDE's (against WASDE's final yield). ${wasdeNote}`;
-  if (values.length === 0) return { name: 'error_by_init_date', title: 'National error by init date', caption, spec: emptyChart('No national observation at any init date: nothing to score') };
+  if (values.length === 0)
+    return {
+      name: 'error_by_init_date',
+      title: 'National error by init date',
+      caption,
+      spec: emptyChart('No national observation at any init date: nothing to score'),
+    };
   return {
     name: 'error_by_init_date',
     title: 'National error by init date, ours vs WASDE',
@@ -123,7 +178,15 @@ function errorByInitDate(data: ReportData): Chart {
       encoding: {
         x: { field: 'date', type: 'temporal', title: 'init date (day of season)', axis: { format: '%d %b' } },
         y: { field: 'rmspe', type: 'quantitative', title: 'national RMSPE (%)' },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: values.some((v) => v.series === WASDE_SERIES) ? ['ours', WASDE_SERIES] : ['ours'], range: ['#d95f02', '#1b9e77'] } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          scale: {
+            domain: values.some((v) => v.series === WASDE_SERIES) ? ['ours', WASDE_SERIES] : ['ours'],
+            range: ['#d95f02', '#1b9e77'],
+          },
+        },
       },
     } as TopLevelSpec,
   };
@@ -133,7 +196,13 @@ function countyErrorDistribution(data: ReportData): Chart {
   const unit = data.unitLabel;
   const values = data.countyErrors.map((r) => ({ error: r.error }));
   const caption = `County errors (predicted − observed, ${unit}) at each test year's last init date, all folds pooled: ${values.length.toLocaleString('en-US')} county-years.`;
-  if (values.length === 0) return { name: 'county_error_distribution', title: 'County error distribution', caption, spec: emptyChart('No county observation at the last init date: nothing to score') };
+  if (values.length === 0)
+    return {
+      name: 'county_error_distribution',
+      title: 'County error distribution',
+      caption,
+      spec: emptyChart('No county observation at the last init date: nothing to score'),
+    };
   return {
     name: 'county_error_distribution',
     title: 'County error distribution at the end of the season',
@@ -155,10 +224,19 @@ function countyErrorDistribution(data: ReportData): Chart {
 
 function coverageVsNominal(data: ReportData): Chart {
   const overall = data.metrics.rows.find((r) => r.scope === 'overall');
-  const values = (overall?.intervals ?? []).filter((i) => i.coverage !== null).map((i) => ({ level: i.level, coverage: i.coverage as number, series: `${i.residual_mode} ${i.adm_level}` }));
+  const values = (overall?.intervals ?? [])
+    .filter((i) => i.coverage !== null)
+    .map((i) => ({ level: i.level, coverage: i.coverage as number, series: `${i.residual_mode} ${i.adm_level}` }));
   const diagonal = data.metrics.levels.map((level) => ({ level, coverage: level }));
-  const caption = 'Empirical coverage of the bands against their nominal level, every test year and init date pooled, per residual mode and ADM level; the dashed line is perfect calibration. An infinite band covers, so levels with too few residuals read high.';
-  if (values.length === 0) return { name: 'coverage_vs_nominal', title: 'Coverage vs nominal level', caption, spec: emptyChart('No observation inside any band to score') };
+  const caption =
+    'Empirical coverage of the bands against their nominal level, every test year and init date pooled, per residual mode and ADM level; the dashed line is perfect calibration. An infinite band covers, so levels with too few residuals read high.';
+  if (values.length === 0)
+    return {
+      name: 'coverage_vs_nominal',
+      title: 'Coverage vs nominal level',
+      caption,
+      spec: emptyChart('No observation inside any band to score'),
+    };
   return {
     name: 'coverage_vs_nominal',
     title: 'Interval coverage vs nominal level, per residual mode',
@@ -172,7 +250,10 @@ function coverageVsNominal(data: ReportData): Chart {
         {
           data: { values: diagonal },
           mark: { type: 'line', strokeDash: [4, 4], color: '#888888' },
-          encoding: { x: { field: 'level', type: 'quantitative', title: 'nominal level', scale: { domain: [0.4, 1] } }, y: { field: 'coverage', type: 'quantitative', title: 'empirical coverage', scale: { domain: [0, 1] } } },
+          encoding: {
+            x: { field: 'level', type: 'quantitative', title: 'nominal level', scale: { domain: [0.4, 1] } },
+            y: { field: 'coverage', type: 'quantitative', title: 'empirical coverage', scale: { domain: [0, 1] } },
+          },
         },
         {
           data: { values },
@@ -189,10 +270,18 @@ function coverageVsNominal(data: ReportData): Chart {
 }
 
 function skillPerFold(data: ReportData): Chart {
-  const values = data.metrics.rows.filter((r) => r.scope === 'fold' && r.skill_vs_trend !== null).map((r) => ({ fold: r.fold, skill: r.skill_vs_trend as number }));
+  const values = data.metrics.rows
+    .filter((r) => r.scope === 'fold' && r.skill_vs_trend !== null)
+    .map((r) => ({ fold: r.fold, skill: r.skill_vs_trend as number }));
   const missing = data.metrics.rows.filter((r) => r.scope === 'fold' && r.skill_vs_trend === null).map((r) => r.fold);
   const caption = `County skill against the trend-only prediction of the same detrender, 1 − RMSE_model / RMSE_trend, every init date of the test year pooled: above 0 the model beats the trend.${missing.length > 0 ? ` No county observation in ${missing.join(', ')}.` : ''}`;
-  if (values.length === 0) return { name: 'skill_per_fold', title: 'Skill per fold', caption, spec: emptyChart('No county observation in any fold: no skill to show') };
+  if (values.length === 0)
+    return {
+      name: 'skill_per_fold',
+      title: 'Skill per fold',
+      caption,
+      spec: emptyChart('No county observation in any fold: no skill to show'),
+    };
   return {
     name: 'skill_per_fold',
     title: 'Skill against the trend, per test year',

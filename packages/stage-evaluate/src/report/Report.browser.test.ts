@@ -12,8 +12,16 @@ import { run } from '../EvaluateStage.js';
 import { CHART_NAMES } from './Charts.js';
 
 // Debian's chromium (installed by .ci/run), or CHROMIUM_PATH. Without one the test is skipped, and says so.
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-if (!CHROMIUM) console.warn('SKIPPED: the report browser test needs a chromium (apt-get install chromium, or set CHROMIUM_PATH); none found');
+const CHROMIUM = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].find((p): p is string => p !== undefined && p !== '' && existsSync(p));
+if (!CHROMIUM)
+  console.warn(
+    'SKIPPED: the report browser test needs a chromium (apt-get install chromium, or set CHROMIUM_PATH); none found',
+  );
 // Screenshots are kept here as test artifacts (git-ignored).
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
@@ -28,7 +36,12 @@ interface Scenario {
 
 // Every scenario has infinite ADM0 bands (the reference run calibrates on two residuals per season day).
 const SCENARIOS: Scenario[] = [
-  { name: 'wasde', config: wasdeConfig, prepare: (root) => writeWasde(root).then(() => undefined), says: ['bands are infinite (too few residuals for the level)', 'Information advantage over WASDE'] },
+  {
+    name: 'wasde',
+    config: wasdeConfig,
+    prepare: (root) => writeWasde(root).then(() => undefined),
+    says: ['bands are infinite (too few residuals for the level)', 'Information advantage over WASDE'],
+  },
   {
     name: 'unobserved-fold',
     after: (runDir, key) => withoutObservations(runDir, key, 2019),
@@ -59,7 +72,10 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
     it(`${scenario.name}: no console error, no request, ${CHART_NAMES.length} charts with marks, text that fits, what is missing said`, async () => {
       const dataRoot = join(root, scenario.name);
       await scenario.prepare?.(dataRoot);
-      const { runDir, config } = await buildRunDir(dataRoot, { forecast: false, ...(scenario.config ? { config: scenario.config(dataRoot) } : {}) });
+      const { runDir, config } = await buildRunDir(dataRoot, {
+        forecast: false,
+        ...(scenario.config ? { config: scenario.config(dataRoot) } : {}),
+      });
       await scenario.after?.(runDir, config.experiment_key);
       const { report } = await run({ runDir });
 
@@ -79,7 +95,12 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
       const charts = await page.$$eval('svg[data-chart]', (svgs) =>
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
-          return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: svg.querySelectorAll('.role-mark > *').length };
+          return {
+            name: svg.getAttribute('data-chart'),
+            width: box.width,
+            height: box.height,
+            marks: svg.querySelectorAll('.role-mark > *').length,
+          };
         }),
       );
       expect(charts.map((c) => c.name)).toEqual([...CHART_NAMES]);
@@ -89,8 +110,12 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
         expect(c.marks, `${c.name} marks`).toBeGreaterThan(0);
       }
       // Text fits its container: nothing wider than its box, no table needing a horizontal scroll at this width.
-      const overflowing = await page.$$eval('h1, h2, h3, p, li, dt, dd, th, td, figcaption, .table-wrap, main', (elements) =>
-        elements.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.tagName.toLowerCase()}: ${(e.textContent ?? '').slice(0, 60)}`),
+      const overflowing = await page.$$eval(
+        'h1, h2, h3, p, li, dt, dd, th, td, figcaption, .table-wrap, main',
+        (elements) =>
+          elements
+            .filter((e) => e.scrollWidth > e.clientWidth + 1)
+            .map((e) => `${e.tagName.toLowerCase()}: ${(e.textContent ?? '').slice(0, 60)}`),
       );
       expect(overflowing).toEqual([]);
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a person sees, not the DOM text

@@ -19,7 +19,13 @@ export interface ReportData {
   /** The season day as a date of a reference season (for a season-day axis). */
   referenceDate: (seasonDoy: number) => string;
   /** Each test year at its last init date: prediction, observation, bands (delivery unit). */
-  nationalByYear: { year: number; initDate: string; pred: number; obs: number | null; bands: { level: number; lower: number; upper: number }[] }[];
+  nationalByYear: {
+    year: number;
+    initDate: string;
+    pred: number;
+    obs: number | null;
+    bands: { level: number; lower: number; upper: number }[];
+  }[];
   /** County errors at each test year's last init date (delivery unit). */
   countyErrors: { fold: number; geo: string; error: number; pred: number; obs: number }[];
   wasdeNote: string;
@@ -39,7 +45,8 @@ const REFERENCE_SEASON = 2001;
 
 export function reportData(run: RunInfo, inputs: EvaluationInputs, metrics: RawFoldMetrics): ReportData {
   const { config } = inputs;
-  const toUnit = (v: number): number => kgHaToDeliveryUnit(v, config.commodity.delivery_unit, config.commodity.bushel_weight_lbs);
+  const toUnit = (v: number): number =>
+    kgHaToDeliveryUnit(v, config.commodity.delivery_unit, config.commodity.bushel_weight_lbs);
   const lastInit = new Map<number, string>();
   for (const r of inputs.counties) if ((lastInit.get(r.fold) ?? '') < r.initDate) lastInit.set(r.fold, r.initDate);
   for (const r of inputs.national) if ((lastInit.get(r.fold) ?? '') < r.initDate) lastInit.set(r.fold, r.initDate);
@@ -55,7 +62,13 @@ export function reportData(run: RunInfo, inputs: EvaluationInputs, metrics: RawF
     }));
   const countyErrors = inputs.counties
     .filter((r) => r.obs !== null && lastInit.get(r.fold) === r.initDate)
-    .map((r) => ({ fold: r.fold, geo: r.geo, error: toUnit(r.sim - (r.obs as number)), pred: toUnit(r.sim), obs: toUnit(r.obs as number) }));
+    .map((r) => ({
+      fold: r.fold,
+      geo: r.geo,
+      error: toUnit(r.sim - (r.obs as number)),
+      pred: toUnit(r.sim),
+      obs: toUnit(r.obs as number),
+    }));
   const wasdeNote =
     metrics.wasde === null
       ? 'No WASDE benchmark is configured (reference_data), so WASDE is not shown.'

@@ -35,22 +35,35 @@ function table(head: string[], rows: string[][], textColumns = 1): string {
 export function reportHtml(data: ReportData, charts: readonly Chart[], svgs: ReadonlyMap<string, string>): string {
   const { config } = data.inputs;
   const u = data.unitLabel;
-  const fmtYield = (kgHa: number | null, signed = false): string => (kgHa === null ? '—' : signed ? formatSigned(data.toUnit(kgHa), 1) : formatNumber(data.toUnit(kgHa), 1));
+  const fmtYield = (kgHa: number | null, signed = false): string =>
+    kgHa === null ? '—' : signed ? formatSigned(data.toUnit(kgHa), 1) : formatNumber(data.toUnit(kgHa), 1);
   const notes = missingNotes(data);
   const meta: [string, string][] = [
     ['Run', data.runId],
     ['Experiment', `${data.experimentKey} (${config.experiment_name})`],
     ['Created', data.createdAt],
-    ['Commodity', `${config.commodity.commodity}, ${config.commodity.country_code}; season from ${config.commodity.season_start.day} ${monthName(config.commodity.season_start.month)}, harvest on season day ${config.commodity.harvest_season_doy}; delivered in ${u}`],
-    ['Model', `${config.model.detrend} trend, ${config.model.regression} regression; bias corrector ${config.postprocess.bias_corrector.kind}`],
-    ['Intervals', `${config.postprocess.conformalise.join(', ')} (bands from ${data.primaryMode}), ${config.postprocess.conformal_method}, levels ${data.metrics.levels.map((l) => `${Math.round(100 * l)} %`).join(', ')}`],
+    [
+      'Commodity',
+      `${config.commodity.commodity}, ${config.commodity.country_code}; season from ${config.commodity.season_start.day} ${monthName(config.commodity.season_start.month)}, harvest on season day ${config.commodity.harvest_season_doy}; delivered in ${u}`,
+    ],
+    [
+      'Model',
+      `${config.model.detrend} trend, ${config.model.regression} regression; bias corrector ${config.postprocess.bias_corrector.kind}`,
+    ],
+    [
+      'Intervals',
+      `${config.postprocess.conformalise.join(', ')} (bands from ${data.primaryMode}), ${config.postprocess.conformal_method}, levels ${data.metrics.levels.map((l) => `${Math.round(100 * l)} %`).join(', ')}`,
+    ],
     ['Test years', data.inputs.folds.join(', ')],
     ['Data coverage', coverage(data)],
     ['Versions', `${data.stagePackage}; ${data.contractPackage}; run directory of contract ${data.runContractVersion}`],
   ];
   const summary = summaryRows(data, fmtYield);
   const figures = charts
-    .map((c) => `<figure id="chart-${c.name}"><h3 style="font-size:15px;margin:0 0 6px">${esc(c.title)}</h3>${svgs.get(c.name) ?? ''}<figcaption>${esc(c.caption)}</figcaption></figure>`)
+    .map(
+      (c) =>
+        `<figure id="chart-${c.name}"><h3 style="font-size:15px;margin:0 0 6px">${esc(c.title)}</h3>${svgs.get(c.name) ?? ''}<figcaption>${esc(c.caption)}</figcaption></figure>`,
+    )
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -94,15 +107,22 @@ function coverage(data: ReportData): string {
 function missingNotes(data: ReportData): string[] {
   const notes: string[] = [];
   for (const r of data.metrics.rows.filter((x) => x.scope === 'fold')) {
-    if (r.n_counties === 0 && r.n_years === 0) notes.push(`Test year ${r.fold} has no observation: its errors, skill and coverage are not scored.`);
+    if (r.n_counties === 0 && r.n_years === 0)
+      notes.push(`Test year ${r.fold} has no observation: its errors, skill and coverage are not scored.`);
     else if (r.n_years === 0) notes.push(`Test year ${r.fold} has no national observation.`);
   }
   const overall = data.metrics.rows.find((r) => r.scope === 'overall');
   for (const i of overall?.intervals ?? []) {
-    if (i.n_infinite > 0) notes.push(`${i.residual_mode} ${i.adm_level} at ${Math.round(100 * i.level)} %: ${formatNumber(i.n_infinite)} of ${formatNumber(i.n)} bands are infinite (too few residuals for the level); their width and Winkler score are not given.`);
+    if (i.n_infinite > 0)
+      notes.push(
+        `${i.residual_mode} ${i.adm_level} at ${Math.round(100 * i.level)} %: ${formatNumber(i.n_infinite)} of ${formatNumber(i.n)} bands are infinite (too few residuals for the level); their width and Winkler score are not given.`,
+      );
   }
   for (const c of data.inputs.calibrations) {
-    if (c.missingKeys.length > 0) notes.push(`${c.mode}: the calibration has no half-width for ${c.missingKeys.length} init date(s) (e.g. ${c.missingKeys[0]}); those bands count as infinite.`);
+    if (c.missingKeys.length > 0)
+      notes.push(
+        `${c.mode}: the calibration has no half-width for ${c.missingKeys.length} init date(s) (e.g. ${c.missingKeys[0]}); those bands count as infinite.`,
+      );
   }
   if (data.metrics.wasde === null || !data.metrics.wasde.covered) notes.push(data.wasdeNote);
   return notes;
@@ -122,11 +142,15 @@ function summaryRows(data: ReportData, fmtYield: (v: number | null, signed?: boo
   ];
   const out: string[][] = [];
   for (const fold of data.inputs.folds) {
-    const rows = data.metrics.rows.filter((r) => r.scope === 'fold_init' && r.fold === String(fold)).sort((a, b) => (a.init_date ?? '').localeCompare(b.init_date ?? ''));
+    const rows = data.metrics.rows
+      .filter((r) => r.scope === 'fold_init' && r.fold === String(fold))
+      .sort((a, b) => (a.init_date ?? '').localeCompare(b.init_date ?? ''));
     const last = rows[rows.length - 1];
     if (last) out.push(rowOf(String(fold), formatDate(last.init_date as string), last));
   }
-  const lastDoy = Math.max(...data.metrics.rows.filter((r) => r.scope === 'season_day').map((r) => r.season_doy as number));
+  const lastDoy = Math.max(
+    ...data.metrics.rows.filter((r) => r.scope === 'season_day').map((r) => r.season_doy as number),
+  );
   const pooled = data.metrics.rows.find((r) => r.scope === 'season_day' && r.season_doy === lastDoy);
   if (pooled) {
     // Pooled rows give the root mean square in place of a signed error.
@@ -168,7 +192,13 @@ function worstCounties(data: ReportData): string {
   const ranked = [...byGeo]
     .map(([geo, errors]) => {
       const worst = errors.reduce((a, b) => (Math.abs(b.error) > Math.abs(a.error) ? b : a));
-      return { geo, n: errors.length, mae: errors.reduce((s, e) => s + Math.abs(e.error), 0) / errors.length, bias: errors.reduce((s, e) => s + e.error, 0) / errors.length, worst };
+      return {
+        geo,
+        n: errors.length,
+        mae: errors.reduce((s, e) => s + Math.abs(e.error), 0) / errors.length,
+        bias: errors.reduce((s, e) => s + e.error, 0) / errors.length,
+        worst,
+      };
     })
     .sort((a, b) => b.mae - a.mae || a.geo.localeCompare(b.geo))
     .slice(0, 15);
@@ -176,7 +206,14 @@ function worstCounties(data: ReportData): string {
   const u = data.unitLabel;
   return `<p>The counties with the largest mean absolute error at each test year's last init date (${esc(u)}).</p>${table(
     ['county', 'test years', `MAE (${u})`, `mean error (${u})`, 'worst year', `its error (${u})`],
-    ranked.map((r) => [r.geo.replace(/^ADM0:[A-Z]{3}\//, ''), formatNumber(r.n), formatNumber(r.mae, 1), formatSigned(r.bias, 1), String(r.worst.fold), formatSigned(r.worst.error, 1)]),
+    ranked.map((r) => [
+      r.geo.replace(/^ADM0:[A-Z]{3}\//, ''),
+      formatNumber(r.n),
+      formatNumber(r.mae, 1),
+      formatSigned(r.bias, 1),
+      String(r.worst.fold),
+      formatSigned(r.worst.error, 1),
+    ]),
   )}`;
 }
 
@@ -187,7 +224,16 @@ function intervalTable(data: ReportData): string {
   const w = (v: number | null): string => (v === null ? '—' : formatNumber(data.toUnit(v), 1));
   return table(
     ['residual mode', 'ADM level', 'level', 'scored', 'coverage', 'mean width', 'Winkler score', 'infinite bands'],
-    intervals.map((i) => [i.residual_mode, i.adm_level, `${Math.round(100 * i.level)} %`, formatNumber(i.n), i.coverage === null ? '—' : formatPct(100 * i.coverage, 1), w(i.mean_width_kg_ha), w(i.winkler_score), formatNumber(i.n_infinite)]),
+    intervals.map((i) => [
+      i.residual_mode,
+      i.adm_level,
+      `${Math.round(100 * i.level)} %`,
+      formatNumber(i.n),
+      i.coverage === null ? '—' : formatPct(100 * i.coverage, 1),
+      w(i.mean_width_kg_ha),
+      w(i.winkler_score),
+      formatNumber(i.n_infinite),
+    ]),
     2,
   );
 }

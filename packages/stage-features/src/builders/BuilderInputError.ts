@@ -3,7 +3,8 @@ import { FeaturesInputError } from '../FeaturesError.js';
 
 /** How to make each kind of builder input, for the fix part of messages. */
 export const MAKE_INPUT: Readonly<Record<string, string>> = {
-  yields: "a yield table (geo_identifier, year, yield_kg_ha, area_harvested_ha), e.g. from 'commodity-hindcast data import nass'",
+  yields:
+    "a yield table (geo_identifier, year, yield_kg_ha, area_harvested_ha), e.g. from 'commodity-hindcast data import nass'",
   indices: "an index store (indices.zarr) written with the contract's writeIndexStore",
   static: 'a Parquet table with geo_identifier and one double column per feature',
   table: 'a Parquet table with geo_identifier, year (int32) and one double column per feature',

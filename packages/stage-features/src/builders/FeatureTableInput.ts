@@ -1,5 +1,9 @@
 import { readParquet } from '@commodity-hindcast/rundir-contract/io';
-import { seasonFeatureTableSchema, staticFeatureTableSchema, type Frame } from '@commodity-hindcast/rundir-contract/schemas';
+import {
+  seasonFeatureTableSchema,
+  staticFeatureTableSchema,
+  type Frame,
+} from '@commodity-hindcast/rundir-contract/schemas';
 import { FeaturesInputError } from '../FeaturesError.js';
 import type { SeasonTable } from '../compute/TableBlock.js';
 import type { StaticTable } from '../compute/StaticBlock.js';
@@ -26,14 +30,23 @@ async function readFeatureFrame(
   let frame: Frame;
   try {
     // Masked nulls: double columns come back as Float64Arrays with NaN under their nulls, no array of boxed numbers.
-    frame = await readParquet(builder.filepath, schema, { nulls: 'mask', ...(builder.columns ? { columns: [...keyColumns, ...builder.columns] } : {}) });
+    frame = await readParquet(builder.filepath, schema, {
+      nulls: 'mask',
+      ...(builder.columns ? { columns: [...keyColumns, ...builder.columns] } : {}),
+    });
   } catch (error) {
     const problem = readProblem(builder.filepath, error);
     if (builder.columns === undefined && /column "[^"]+" expected double/.test(problem)) {
       // Every extra column must be a double when the builder takes them all; a list picks the features.
-      throw new FeaturesInputError(field, builder.filepath, problem, `list the feature columns in builders.${builderName}.columns, or write that column as double`, {
-        cause: error,
-      });
+      throw new FeaturesInputError(
+        field,
+        builder.filepath,
+        problem,
+        `list the feature columns in builders.${builderName}.columns, or write that column as double`,
+        {
+          cause: error,
+        },
+      );
     }
     throw builderReadError(field, kind, builder.filepath, error);
   }
@@ -50,7 +63,12 @@ async function readFeatureFrame(
     }
   }
   if (columns.length === 0) {
-    throw new FeaturesInputError(field, builder.filepath, 'has no feature column besides its key', `add double feature columns, or remove builders.${builderName}`);
+    throw new FeaturesInputError(
+      field,
+      builder.filepath,
+      'has no feature column besides its key',
+      `add double feature columns, or remove builders.${builderName}`,
+    );
   }
   assertGeoIdentifiers(field, builder.filepath, frame.columns.geo_identifier as string[]);
   return { frame, columns };
@@ -71,7 +89,12 @@ function rowMajor(frame: Frame, columns: readonly string[], rows: readonly numbe
 export async function loadStaticTable(builderName: string, builder: TableBuilderConfig): Promise<StaticTable> {
   const { frame, columns } = await readFeatureFrame(builderName, 'static', builder, ['geo_identifier']);
   if (frame.numRows === 0) {
-    throw new FeaturesInputError(`builders.${builderName}.filepath`, builder.filepath, 'has no rows', 'write one row per geo_identifier');
+    throw new FeaturesInputError(
+      `builders.${builderName}.filepath`,
+      builder.filepath,
+      'has no rows',
+      'write one row per geo_identifier',
+    );
   }
   const rows = Array.from({ length: frame.numRows }, (_, i) => i);
   return { geoIdentifiers: frame.columns.geo_identifier as string[], columns, values: rowMajor(frame, columns, rows) };
@@ -94,7 +117,9 @@ export async function loadSeasonTable(
     if (!years || (year >= years.start && year <= years.end)) rows.push(i);
   }
   if (rows.length === 0) {
-    const problem = years ? `no rows in the feature years ${years.start}-${years.end} (${describeYears(yearColumn)})` : 'has no rows';
+    const problem = years
+      ? `no rows in the feature years ${years.start}-${years.end} (${describeYears(yearColumn)})`
+      : 'has no rows';
     throw new FeaturesInputError(
       `builders.${builderName}.filepath`,
       builder.filepath,

@@ -2,7 +2,12 @@ import { isGeoIdentifier } from '@commodity-hindcast/rundir-contract/domain';
 import { FeaturesInputError } from '../FeaturesError.js';
 
 /** Refuses the first geo identifier that is not in the contract's normal form, naming its row. */
-export function assertGeoIdentifiers(field: string, location: string, geos: ArrayLike<string | null>, what = 'row'): void {
+export function assertGeoIdentifiers(
+  field: string,
+  location: string,
+  geos: ArrayLike<string | null>,
+  what = 'row',
+): void {
   for (let i = 0; i < geos.length; i++) {
     const geo = geos[i];
     if (!isGeoIdentifier(geo)) {

@@ -1,5 +1,12 @@
 import type { IndicesBuilderConfig } from '@commodity-hindcast/rundir-contract/config';
-import { dateForSeasonDoy, epochDayToIso, isoToEpochDay, seasonStart, type EpochDay, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  dateForSeasonDoy,
+  epochDayToIso,
+  isoToEpochDay,
+  seasonStart,
+  type EpochDay,
+  type SeasonCalendar,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import { readIndexStore } from '@commodity-hindcast/rundir-contract/io';
 import { FeaturesInputError } from '../FeaturesError.js';
@@ -26,7 +33,11 @@ export interface LoadIndexStoreOptions {
  * the builder needs beyond the store format: normal-form geo identifiers, non-empty axes, and a daily time
  * axis when a gdd aggregate is configured (growing degree days are a sum over days).
  */
-export async function loadIndexStore(builderName: string, builder: IndicesBuilderConfig, options: LoadIndexStoreOptions = {}): Promise<LoadedIndexStore> {
+export async function loadIndexStore(
+  builderName: string,
+  builder: IndicesBuilderConfig,
+  options: LoadIndexStoreOptions = {},
+): Promise<LoadedIndexStore> {
   const location = options.location ?? builder.filepath;
   const field = options.field ?? `builders.${builderName}.filepath`;
   let data;
@@ -123,7 +134,9 @@ export function assertStoreCoversWindows(
       const end = Math.min(window.end, harvest);
       if (window.start > end) continue;
       if (first - step + 1 > window.start || last < end) {
-        gaps.push(`window "${window.name}" of season ${year} (${epochDayToIso(window.start)} to ${epochDayToIso(end)})`);
+        gaps.push(
+          `window "${window.name}" of season ${year} (${epochDayToIso(window.start)} to ${epochDayToIso(end)})`,
+        );
       }
     }
   }
@@ -146,7 +159,8 @@ export function assertStoreCoversSeasons(
   const first = store.time[0] as number;
   const last = store.time[store.time.length - 1] as number;
   for (let year = years.start; year <= years.end; year++) {
-    if (seasonStart(calendar, year) <= last && dateForSeasonDoy(calendar, year, calendar.harvestSeasonDoy) >= first) return;
+    if (seasonStart(calendar, year) <= last && dateForSeasonDoy(calendar, year, calendar.harvestSeasonDoy) >= first)
+      return;
   }
   throw new FeaturesInputError(
     `builders.${builderName}.filepath`,

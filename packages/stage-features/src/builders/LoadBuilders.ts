@@ -6,7 +6,13 @@ import { indicesBlock } from '../compute/IndicesBlock.js';
 import { planSeasonWindows } from '../compute/SeasonWindows.js';
 import { staticBlock } from '../compute/StaticBlock.js';
 import { tableBlock } from '../compute/TableBlock.js';
-import { assertStoreCoversSeasons, assertStoreCoversWindows, loadIndexStore, observedOnly, type LoadedIndexStore } from './IndexStoreInput.js';
+import {
+  assertStoreCoversSeasons,
+  assertStoreCoversWindows,
+  loadIndexStore,
+  observedOnly,
+  type LoadedIndexStore,
+} from './IndexStoreInput.js';
 import { loadSeasonTable, loadStaticTable } from './FeatureTableInput.js';
 import { loadYieldTable, type YieldTable } from './YieldTable.js';
 
@@ -38,7 +44,11 @@ export interface LoadedBuilders {
  * Reads and checks every builder input, in config order, before anything is computed: a missing file, wrong
  * columns, or no rows in the configured years fail here with the config field, the path and the fix.
  */
-export async function loadBuilders(config: ResolvedConfig, calendar: SeasonCalendar, load: HindcastLoad | ForecastLoad): Promise<LoadedBuilders> {
+export async function loadBuilders(
+  config: ResolvedConfig,
+  calendar: SeasonCalendar,
+  load: HindcastLoad | ForecastLoad,
+): Promise<LoadedBuilders> {
   const years = { start: config.feature_start_year, end: config.feature_end_year };
   let yields: { name: string; table: YieldTable } | undefined;
   const blocks: FeatureBlock[] = [];
@@ -57,7 +67,10 @@ export async function loadBuilders(config: ResolvedConfig, calendar: SeasonCalen
           indexStores.set(name, store);
           blocks.push(indicesBlock(name, store, builder, calendar, plan));
         } else {
-          const store = await loadIndexStore(name, builder, { location: load.indicesLocation, field: load.indicesField });
+          const store = await loadIndexStore(name, builder, {
+            location: load.indicesLocation,
+            field: load.indicesField,
+          });
           assertSliceCoversSeason(store, calendar, load);
           indexStores.set(name, store);
           blocks.push(indicesBlock(name, store, builder, calendar, plan));
@@ -71,14 +84,21 @@ export async function loadBuilders(config: ResolvedConfig, calendar: SeasonCalen
       }
       case 'table': {
         const table = await loadSeasonTable(name, builder, load.mode === 'hindcast' ? years : undefined);
-        blocks.push(tableBlock(name, table, builder.columns !== undefined, { coverAnySeason: load.mode === 'forecast' }));
+        blocks.push(
+          tableBlock(name, table, builder.columns !== undefined, { coverAnySeason: load.mode === 'forecast' }),
+        );
         break;
       }
     }
   }
   if (yields === undefined) {
     // The config schema already demands exactly one; a hand-made ResolvedConfig may not.
-    throw new FeaturesInputError('builders', undefined, 'no builder of kind yields (the target)', 'add one, e.g. yields: {kind: yields, filepath: data/nass/corn_county.parquet}');
+    throw new FeaturesInputError(
+      'builders',
+      undefined,
+      'no builder of kind yields (the target)',
+      'add one, e.g. yields: {kind: yields, filepath: data/nass/corn_county.parquet}',
+    );
   }
   return { yieldsBuilder: yields.name, yields: yields.table, blocks, indexStores };
 }

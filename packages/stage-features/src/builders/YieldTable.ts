@@ -36,7 +36,10 @@ export async function loadYieldTable(builderName: string, filepath: string): Pro
     target: toFloat64(frame.columns.yield_kg_ha as ArrayLike<number | null>),
     area: toFloat64(frame.columns.area_harvested_ha as ArrayLike<number | null>),
   };
-  for (const [column, values] of [['yield_kg_ha', table.target], ['area_harvested_ha', table.area]] as const) {
+  for (const [column, values] of [
+    ['yield_kg_ha', table.target],
+    ['area_harvested_ha', table.area],
+  ] as const) {
     const bad = values.findIndex((v) => v < 0 || v === Number.POSITIVE_INFINITY);
     if (bad >= 0) {
       throw new FeaturesInputError(

@@ -40,20 +40,35 @@ export function parseCliArgs(args: readonly string[]): CliCommand {
   const forecastFlags = [values['run-dir'], values['season-year'], values['init-date']];
   if (values.config !== undefined) {
     if (forecastFlags.some((v) => v !== undefined)) {
-      throw new UsageError('--config builds the hindcast feature tables; --run-dir/--season-year/--init-date build one forecast slice: give one or the other');
+      throw new UsageError(
+        '--config builds the hindcast feature tables; --run-dir/--season-year/--init-date build one forecast slice: give one or the other',
+      );
     }
-    return { help: false, json: values.json, options: { mode: 'hindcast', config: values.config, force: values.force } };
+    return {
+      help: false,
+      json: values.json,
+      options: { mode: 'hindcast', config: values.config, force: values.force },
+    };
   }
-  if (forecastFlags.every((v) => v === undefined)) throw new UsageError('give --config C (hindcast) or --run-dir D --season-year Y --init-date YYYY-MM-DD (forecast)');
+  if (forecastFlags.every((v) => v === undefined))
+    throw new UsageError('give --config C (hindcast) or --run-dir D --season-year Y --init-date YYYY-MM-DD (forecast)');
   const missing = (['run-dir', 'season-year', 'init-date'] as const).filter((flag) => values[flag] === undefined);
   if (missing.length > 0) throw new UsageError(`forecast mode needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const seasonYear = values['season-year'] as string;
-  if (!/^\d{4}$/.test(seasonYear)) throw new UsageError(`--season-year: expected a four-digit year, got ${JSON.stringify(seasonYear)}`);
+  if (!/^\d{4}$/.test(seasonYear))
+    throw new UsageError(`--season-year: expected a four-digit year, got ${JSON.stringify(seasonYear)}`);
   const initDate = values['init-date'] as string;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(initDate)) throw new UsageError(`--init-date: expected YYYY-MM-DD, got ${JSON.stringify(initDate)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(initDate))
+    throw new UsageError(`--init-date: expected YYYY-MM-DD, got ${JSON.stringify(initDate)}`);
   return {
     help: false,
     json: values.json,
-    options: { mode: 'forecast', runDir: values['run-dir'] as string, seasonYear: Number(seasonYear), initDate, force: values.force },
+    options: {
+      mode: 'forecast',
+      runDir: values['run-dir'] as string,
+      seasonYear: Number(seasonYear),
+      initDate,
+      force: values.force,
+    },
   };
 }

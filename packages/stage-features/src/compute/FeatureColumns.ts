@@ -19,7 +19,10 @@ export interface FeatureColumnSelection {
  * else every column of every builder in config order. Two builders making one name, a builder making a
  * reserved name, or `feature_cols` naming a column no builder makes, are errors.
  */
-export function selectFeatureColumns(blocks: readonly FeatureBlock[], featureCols: readonly string[] | undefined): FeatureColumnSelection {
+export function selectFeatureColumns(
+  blocks: readonly FeatureBlock[],
+  featureCols: readonly string[] | undefined,
+): FeatureColumnSelection {
   const builderOf = new Map<string, string>();
   const explicitColumns = new Set<string>();
   for (const block of blocks) {
@@ -29,7 +32,9 @@ export function selectFeatureColumns(blocks: readonly FeatureBlock[], featureCol
           `builders.${block.builder}`,
           undefined,
           `makes a feature named "${column}", which is a column the feature tables already have (${[...RESERVED].join(', ')})`,
-          block.kind === 'indices' ? 'rename the variable or give the aggregate a name' : `leave "${column}" out of builders.${block.builder}.columns`,
+          block.kind === 'indices'
+            ? 'rename the variable or give the aggregate a name'
+            : `leave "${column}" out of builders.${block.builder}.columns`,
         );
       }
       const other = builderOf.get(column);
@@ -51,7 +56,8 @@ export function selectFeatureColumns(blocks: readonly FeatureBlock[], featureCol
   featureCols.forEach((column, i) => {
     if (!builderOf.has(column)) {
       const made = [...builderOf.keys()];
-      const shown = made.length > 20 ? `${made.slice(0, 20).join(', ')}, … (${made.length})` : made.join(', ') || 'none';
+      const shown =
+        made.length > 20 ? `${made.slice(0, 20).join(', ')}, … (${made.length})` : made.join(', ') || 'none';
       throw new FeaturesInputError(
         `feature_cols[${i}]`,
         undefined,

@@ -29,8 +29,21 @@ const yields: YieldRows = {
   area: Float64Array.from([100, 110, 120, 130, 140]),
 };
 
-const soil = staticBlock('soil', { geoIdentifiers: [A, B], columns: ['awc', 'clay_pct'], values: Float64Array.from([0.2, NaN_, 0.3, NaN_]) }, false);
-const season = tableBlock('cy', { geoIdentifiers: [A, A, B, B], years: Int32Array.from([2020, 2021, 2020, 2021]), columns: ['t_p1'], values: Float64Array.from([21, 22, 23, NaN_]) }, true);
+const soil = staticBlock(
+  'soil',
+  { geoIdentifiers: [A, B], columns: ['awc', 'clay_pct'], values: Float64Array.from([0.2, NaN_, 0.3, NaN_]) },
+  false,
+);
+const season = tableBlock(
+  'cy',
+  {
+    geoIdentifiers: [A, A, B, B],
+    years: Int32Array.from([2020, 2021, 2020, 2021]),
+    columns: ['t_p1'],
+    values: Float64Array.from([21, 22, 23, NaN_]),
+  },
+  true,
+);
 
 describe('joinFeatures', () => {
   const selection = selectFeatureColumns([soil, season], undefined);
@@ -61,7 +74,15 @@ describe('joinFeatures', () => {
     const { table: kept, dropped } = dropAllMissingColumns(table, selection);
     expect(dropped).toEqual(['clay_pct']);
     const fit = fitFrame(kept);
-    expect(fit.columnNames).toEqual(['year', 'geo_identifier', 'init_date', 'yield_kg_ha', 'awc', 't_p1', 'area_harvested_ha']);
+    expect(fit.columnNames).toEqual([
+      'year',
+      'geo_identifier',
+      'init_date',
+      'yield_kg_ha',
+      'awc',
+      't_p1',
+      'area_harvested_ha',
+    ]);
     // adair 2020 has no target; boone 2020, adair 2021, boone 2021 do.
     expect(fit.numRows).toBe(3);
     expect(fit.columns.geo_identifier).toEqual([B, A, B]);
@@ -83,7 +104,9 @@ describe('joinFeatures', () => {
     const required = selectFeatureColumns([soil, season], ['awc', 'clay_pct']);
     const joined = joinFeatures({ rows: yields, blocks: [soil, season], selection: required, inits });
     expect(() => dropAllMissingColumns(joined, required)).toThrowError(FeaturesError);
-    expect(() => dropAllMissingColumns(joined, required)).toThrowError(/feature column "clay_pct" \(builders\.soil\) has no value in any of the 12 feature rows; check/);
+    expect(() => dropAllMissingColumns(joined, required)).toThrowError(
+      /feature column "clay_pct" \(builders\.soil\) has no value in any of the 12 feature rows; check/,
+    );
   });
 });
 
@@ -100,15 +123,25 @@ describe('selectFeatureColumns', () => {
 
   it('refuses two builders making one column, and a reserved name', () => {
     const twin = staticBlock('soil2', { geoIdentifiers: [A], columns: ['awc'], values: Float64Array.from([1]) }, false);
-    expect(() => selectFeatureColumns([soil, twin], undefined)).toThrowError(/^builders\.soil2: makes the feature "awc", which builder soil also makes; rename/);
-    const reserved = staticBlock('s', { geoIdentifiers: [A], columns: ['area_harvested_ha'], values: Float64Array.from([1]) }, true);
+    expect(() => selectFeatureColumns([soil, twin], undefined)).toThrowError(
+      /^builders\.soil2: makes the feature "awc", which builder soil also makes; rename/,
+    );
+    const reserved = staticBlock(
+      's',
+      { geoIdentifiers: [A], columns: ['area_harvested_ha'], values: Float64Array.from([1]) },
+      true,
+    );
     expect(() => selectFeatureColumns([reserved], undefined)).toThrowError(FeaturesInputError);
   });
 });
 
 describe('assertRowsJoined', () => {
   it('names the builder that shares no (geo, year) with the yields', () => {
-    const otherCountry = staticBlock('soil', { geoIdentifiers: ['ADM0:ESP/ADM1:es41/ADM2:es412'], columns: ['awc'], values: Float64Array.from([1]) }, false);
+    const otherCountry = staticBlock(
+      'soil',
+      { geoIdentifiers: ['ADM0:ESP/ADM1:es41/ADM2:es412'], columns: ['awc'], values: Float64Array.from([1]) },
+      false,
+    );
     expect(() => assertRowsJoined(yields, [season, otherCountry], 'yields')).toThrowError(
       /builder soil \(static\) covers 0 of the 5 rows of builder yields .*check that its geo identifiers and years match/,
     );

@@ -53,15 +53,20 @@ export function joinFeatures(input: JoinInput): FeatureTable {
   };
 
   const order = Array.from({ length: rows.years.length }, (_, i) => i).sort(
-    (a, b) => (rows.years[a] as number) - (rows.years[b] as number) || compareGeo(rows.geoIdentifiers[a] as string, rows.geoIdentifiers[b] as string),
+    (a, b) =>
+      (rows.years[a] as number) - (rows.years[b] as number) ||
+      compareGeo(rows.geoIdentifiers[a] as string, rows.geoIdentifiers[b] as string),
   );
-  const kept = order.filter((i) => blocks.every((block) => block.covers(rows.geoIdentifiers[i] as string, rows.years[i] as number)));
+  const kept = order.filter((i) =>
+    blocks.every((block) => block.covers(rows.geoIdentifiers[i] as string, rows.years[i] as number)),
+  );
   const numRows = kept.reduce((n, i) => n + initsOf(rows.years[i] as number).initDates.length, 0);
 
   // Where each output column comes from: (block, column within the block).
   const sources = selection.columns.map((name) => {
     const b = blocks.findIndex((block) => block.columns.includes(name));
-    if (b < 0) throw new FeaturesError(`feature column "${name}" has no builder; selectFeatureColumns should have refused it`);
+    if (b < 0)
+      throw new FeaturesError(`feature column "${name}" has no builder; selectFeatureColumns should have refused it`);
     return { block: b, column: (blocks[b] as FeatureBlock).columns.indexOf(name) };
   });
 
@@ -134,7 +139,10 @@ export function dropAllMissingColumns(table: FeatureTable, selection: FeatureCol
  * null mask (1 where NaN, i.e. missing) when any value is missing. A mask costs 1 byte a row; an array with nulls
  * would cost ~24 (a pointer and a boxed number), which on 840k rows × 50 features was most of the stage's memory.
  */
-function doubleColumn(values: Float64Array, rows: Int32Array | undefined): { values: Float64Array; mask: Uint8Array | undefined } {
+function doubleColumn(
+  values: Float64Array,
+  rows: Int32Array | undefined,
+): { values: Float64Array; mask: Uint8Array | undefined } {
   const picked = rows === undefined ? values : Float64Array.from(rows, (i) => values[i] as number);
   let mask: Uint8Array | undefined;
   for (let i = 0; i < picked.length; i++) {
@@ -145,10 +153,12 @@ function doubleColumn(values: Float64Array, rows: Int32Array | undefined): { val
 
 function frameOf(table: FeatureTable, rows: Int32Array | undefined): Frame {
   const numRows = rows === undefined ? table.numRows : rows.length;
-  const pickInt = (values: Int32Array): Int32Array => (rows === undefined ? values : Int32Array.from(rows, (i) => values[i] as number));
+  const pickInt = (values: Int32Array): Int32Array =>
+    rows === undefined ? values : Int32Array.from(rows, (i) => values[i] as number);
   const columns: Record<string, ColumnData> = {
     year: pickInt(table.year),
-    geo_identifier: rows === undefined ? table.geoIdentifier : Array.from(rows, (i) => table.geoIdentifier[i] as string),
+    geo_identifier:
+      rows === undefined ? table.geoIdentifier : Array.from(rows, (i) => table.geoIdentifier[i] as string),
     init_date: pickInt(table.initDate),
   };
   const nulls: Record<string, Uint8Array> = {};
@@ -166,7 +176,8 @@ function frameOf(table: FeatureTable, rows: Int32Array | undefined): Frame {
 /** `fit.parquet`: one row per (geo, year) at the harvest init date with a known target. */
 export function fitFrame(table: FeatureTable): Frame {
   const rows: number[] = [];
-  for (let r = 0; r < table.numRows; r++) if (table.isHarvest[r] && !Number.isNaN(table.target[r] as number)) rows.push(r);
+  for (let r = 0; r < table.numRows; r++)
+    if (table.isHarvest[r] && !Number.isNaN(table.target[r] as number)) rows.push(r);
   return frameOf(table, Int32Array.from(rows));
 }
 

@@ -1,5 +1,10 @@
 import type { IndicesAggregate } from '@commodity-hindcast/rundir-contract/config';
-import { calendarFromConfig, epochDayToIso, isoToEpochDay, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  epochDayToIso,
+  isoToEpochDay,
+  type SeasonCalendar,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { describe, expect, it } from 'vitest';
 import { indicesBlock, type IndexSeriesData } from './IndicesBlock.js';
 import { computeIndicesSeason, indicesFeatureSpecs } from './IndicesFeatures.js';
@@ -13,7 +18,12 @@ describe('computeIndicesSeason: windows truncated at each cutoff (hand-computed)
   const d0 = isoToEpochDay('2020-05-01');
   const time = Int32Array.from({ length: 10 }, (_, i) => d0 + i);
   const values = [1, 2, 3, NaN_, 5, 6, 7, 8, 9, 10];
-  const aggregates: IndicesAggregate[] = [{ kind: 'sum' }, { kind: 'mean' }, { kind: 'max' }, { kind: 'count_above', threshold: 4 }];
+  const aggregates: IndicesAggregate[] = [
+    { kind: 'sum' },
+    { kind: 'mean' },
+    { kind: 'max' },
+    { kind: 'count_above', threshold: 4 },
+  ];
   const specs = indicesFeatureSpecs({ variables: ['v'], aggregates }, ['w', 'gap']);
   const windows = [
     { name: 'w', start: d0 + 2, end: d0 + 6 },
@@ -30,7 +40,14 @@ describe('computeIndicesSeason: windows truncated at each cutoff (hand-computed)
 
   it('names columns <variable>_<aggregate>_<window> in variable, aggregate, window order', () => {
     expect(specs.map((s) => s.column)).toEqual([
-      'v_sum_w', 'v_sum_gap', 'v_mean_w', 'v_mean_gap', 'v_max_w', 'v_max_gap', 'v_count_above_4_w', 'v_count_above_4_gap',
+      'v_sum_w',
+      'v_sum_gap',
+      'v_mean_w',
+      'v_mean_gap',
+      'v_max_w',
+      'v_max_gap',
+      'v_count_above_4_w',
+      'v_count_above_4_gap',
     ]);
   });
 
@@ -42,9 +59,13 @@ describe('computeIndicesSeason: windows truncated at each cutoff (hand-computed)
     // cutoff d0+3: steps d0+2 (3) and d0+3 (missing)
     expect([at(1, 'v_sum_w'), at(1, 'v_mean_w'), at(1, 'v_max_w'), at(1, 'v_count_above_4_w')]).toEqual([3, 3, 3, 0]);
     // cutoff d0+6: 3, missing, 5, 6, 7
-    expect([at(2, 'v_sum_w'), at(2, 'v_mean_w'), at(2, 'v_max_w'), at(2, 'v_count_above_4_w')]).toEqual([21, 5.25, 7, 3]);
+    expect([at(2, 'v_sum_w'), at(2, 'v_mean_w'), at(2, 'v_max_w'), at(2, 'v_count_above_4_w')]).toEqual([
+      21, 5.25, 7, 3,
+    ]);
     // after the window's end nothing more is added
-    expect([at(3, 'v_sum_w'), at(3, 'v_mean_w'), at(3, 'v_max_w'), at(3, 'v_count_above_4_w')]).toEqual([21, 5.25, 7, 3]);
+    expect([at(3, 'v_sum_w'), at(3, 'v_mean_w'), at(3, 'v_max_w'), at(3, 'v_count_above_4_w')]).toEqual([
+      21, 5.25, 7, 3,
+    ]);
   });
 
   it('a started window with no observed step is missing, not zero', () => {
@@ -57,7 +78,12 @@ describe('computeIndicesSeason: windows truncated at each cutoff (hand-computed)
 
 describe('hindcastSeasonInits', () => {
   it('weekly init dates to harvest; cutoff init − lag_days, lag 0 at the harvest row', () => {
-    const cal = calendarFromConfig({ season_start: { month: 4, day: 1 }, season_start_year_offset: 0, harvest_season_doy: 184, lag_days: 3 });
+    const cal = calendarFromConfig({
+      season_start: { month: 4, day: 1 },
+      season_start_year_offset: 0,
+      harvest_season_doy: 184,
+      lag_days: 3,
+    });
     const inits = hindcastSeasonInits(cal, 2020);
     expect(inits.initDates.length).toBe(28); // days 1, 8, …, 183 and 184
     expect(epochDayToIso(inits.initDates[0]!)).toBe('2020-04-01');
@@ -69,7 +95,6 @@ describe('hindcastSeasonInits', () => {
     expect(inits.isHarvest.indexOf(true)).toBe(27);
   });
 });
-
 
 const GEOS = ['ADM0:USA/ADM1:iowa/ADM2:boone', 'ADM0:USA/ADM1:iowa/ADM2:story', 'ADM0:BRA/ADM1:parana/ADM2:cascavel'];
 const AGGREGATES: IndicesAggregate[] = [
@@ -129,8 +154,18 @@ interface LeakageCase {
   windows: WindowsConfig;
 }
 
-const CORN = calendarFromConfig({ season_start: { month: 4, day: 1 }, season_start_year_offset: 0, harvest_season_doy: 184, lag_days: 1 });
-const BRAZIL = calendarFromConfig({ season_start: { month: 9, day: 1 }, season_start_year_offset: -1, harvest_season_doy: 212, lag_days: 1 });
+const CORN = calendarFromConfig({
+  season_start: { month: 4, day: 1 },
+  season_start_year_offset: 0,
+  harvest_season_doy: 184,
+  lag_days: 1,
+});
+const BRAZIL = calendarFromConfig({
+  season_start: { month: 9, day: 1 },
+  season_start_year_offset: -1,
+  harvest_season_doy: 212,
+  lag_days: 1,
+});
 // A longer lag and monthly windows, with init days crossing the calendar year (1 January is season day 123).
 const BRAZIL_LAG7 = calendarFromConfig({
   season_start: { month: 9, day: 1 },
@@ -153,7 +188,14 @@ const CASES: LeakageCase[] = [
       { name: 'p2', start_season_doy: 100, end_season_doy: 250 },
     ],
   },
-  { name: 'corn, monthly windows', calendar: CORN, seasons: [2020], first: '2019-12-01', last: '2021-01-31', windows: 'monthly' },
+  {
+    name: 'corn, monthly windows',
+    calendar: CORN,
+    seasons: [2020],
+    first: '2019-12-01',
+    last: '2021-01-31',
+    windows: 'monthly',
+  },
   {
     name: 'Brazil soybeans (season 1 September of the previous year, offset −1, lag 1)',
     calendar: BRAZIL,
@@ -165,7 +207,14 @@ const CASES: LeakageCase[] = [
       { name: 'rep', start_season_doy: 91, end_season_doy: 212 },
     ],
   },
-  { name: 'Brazil soybeans, lag 7, monthly, init dates across 1 January', calendar: BRAZIL_LAG7, seasons: [2020], first: '2019-06-01', last: '2020-09-30', windows: 'monthly' },
+  {
+    name: 'Brazil soybeans, lag 7, monthly, init dates across 1 January',
+    calendar: BRAZIL_LAG7,
+    seasons: [2020],
+    first: '2019-06-01',
+    last: '2020-09-30',
+    windows: 'monthly',
+  },
 ];
 
 describe('leakage: features at an init date never use data after init_date − lag_days', () => {
@@ -182,12 +231,27 @@ describe('leakage: features at an init date never use data after init_date − l
         const inits = hindcastSeasonInits(c.calendar, seasonYear);
         for (let k = 0; k < inits.initDates.length; k++) {
           const cutoff = inits.cutoffs[k]!;
-          const after = indicesBlock('weather', perturbed(store, (day) => day > cutoff, 1000 + k), builder, c.calendar, plan);
-          const onCutoff = indicesBlock('weather', perturbed(store, (day) => day === cutoff, 2000 + k), builder, c.calendar, plan);
+          const after = indicesBlock(
+            'weather',
+            perturbed(store, (day) => day > cutoff, 1000 + k),
+            builder,
+            c.calendar,
+            plan,
+          );
+          const onCutoff = indicesBlock(
+            'weather',
+            perturbed(store, (day) => day === cutoff, 2000 + k),
+            builder,
+            c.calendar,
+            plan,
+          );
           for (const geo of GEOS) {
             const row = base.seasonValues(geo, inits).subarray(k * width, (k + 1) * width);
             const rowAfter = after.seasonValues(geo, inits).subarray(k * width, (k + 1) * width);
-            expect(sameValues(row, rowAfter), `${geo} ${seasonYear} init ${epochDayToIso(inits.initDates[k]!)}: a value changed when only data after ${epochDayToIso(cutoff)} changed`).toBe(true);
+            expect(
+              sameValues(row, rowAfter),
+              `${geo} ${seasonYear} init ${epochDayToIso(inits.initDates[k]!)}: a value changed when only data after ${epochDayToIso(cutoff)} changed`,
+            ).toBe(true);
             checked++;
             // The test can fail: the cutoff day itself is used whenever a window has started by then.
             const rowOnCutoff = onCutoff.seasonValues(geo, inits).subarray(k * width, (k + 1) * width);
@@ -195,7 +259,8 @@ describe('leakage: features at an init date never use data after init_date − l
           }
           if (k === 0 && inits.cutoffs[0]! < inits.initDates[0]!) {
             // Season day 1 with a lag: no window has started, so every feature is missing.
-            for (const geo of GEOS) expect(base.seasonValues(geo, inits).subarray(0, width).every(Number.isNaN)).toBe(true);
+            for (const geo of GEOS)
+              expect(base.seasonValues(geo, inits).subarray(0, width).every(Number.isNaN)).toBe(true);
           }
         }
         // The harvest row (lag 0) sees the harvest day itself.

@@ -70,7 +70,9 @@ export function computeIndicesSeason(
   const nInits = inits.initDates.length;
   const out = new Float64Array(nInits * nSpecs).fill(Number.NaN);
   // Inits in cutoff order, so one forward walk over a window serves every init.
-  const order = Array.from({ length: nInits }, (_, k) => k).sort((a, b) => (inits.cutoffs[a] as number) - (inits.cutoffs[b] as number));
+  const order = Array.from({ length: nInits }, (_, k) => k).sort(
+    (a, b) => (inits.cutoffs[a] as number) - (inits.cutoffs[b] as number),
+  );
 
   // The features sharing a (variable, window) share one walk over the window's steps.
   const groups = new Map<string, number[]>();

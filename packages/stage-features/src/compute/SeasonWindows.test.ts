@@ -16,7 +16,8 @@ const brazilSoy: SeasonCalendar = calendarFromConfig({
   lag_days: 1,
 });
 
-const iso = (w: { name: string; start: number; end: number }) => `${w.name} ${epochDayToIso(w.start)}..${epochDayToIso(w.end)}`;
+const iso = (w: { name: string; start: number; end: number }) =>
+  `${w.name} ${epochDayToIso(w.start)}..${epochDayToIso(w.end)}`;
 
 describe('planSeasonWindows', () => {
   it('monthly: corn season 1 April, harvest day 184 = 1 October', () => {
@@ -49,7 +50,12 @@ describe('planSeasonWindows', () => {
 
   it('monthly: a month only leap seasons reach is planned, and empty in the other seasons', () => {
     // Season 1 November, harvest day 121: 1 March in common years, 29 February in leap years.
-    const cal = calendarFromConfig({ season_start: { month: 11, day: 1 }, season_start_year_offset: -1, harvest_season_doy: 121, lag_days: 1 });
+    const cal = calendarFromConfig({
+      season_start: { month: 11, day: 1 },
+      season_start_year_offset: -1,
+      harvest_season_doy: 121,
+      lag_days: 1,
+    });
     const plan = planSeasonWindows(cal, 'monthly', 'builders.w.windows');
     expect(plan.names).toEqual(['nov', 'dec', 'jan', 'feb', 'mar']);
     expect(plan.forSeason(2021).map(iso).at(-1)).toBe('mar 2021-03-01..2021-03-01');
@@ -59,7 +65,12 @@ describe('planSeasonWindows', () => {
   });
 
   it('monthly: a season touching one month twice is refused with the field and the fix', () => {
-    const cal = calendarFromConfig({ season_start: { month: 9, day: 15 }, season_start_year_offset: -1, harvest_season_doy: 366, lag_days: 1 });
+    const cal = calendarFromConfig({
+      season_start: { month: 9, day: 15 },
+      season_start_year_offset: -1,
+      harvest_season_doy: 366,
+      lag_days: 1,
+    });
     expect(() => planSeasonWindows(cal, 'monthly', 'builders.weather.windows')).toThrowError(FeaturesInputError);
     expect(() => planSeasonWindows(cal, 'monthly', 'builders.weather.windows')).toThrowError(
       /^builders\.weather\.windows: "monthly" would make two windows named sep.*; list the windows explicitly/,
@@ -67,7 +78,14 @@ describe('planSeasonWindows', () => {
   });
 
   it('explicit windows are season days, the same crop stage in every season', () => {
-    const plan = planSeasonWindows(brazilSoy, [{ name: 'p1', start_season_doy: 1, end_season_doy: 60 }, { name: 'p2', start_season_doy: 61, end_season_doy: 212 }], 'f');
+    const plan = planSeasonWindows(
+      brazilSoy,
+      [
+        { name: 'p1', start_season_doy: 1, end_season_doy: 60 },
+        { name: 'p2', start_season_doy: 61, end_season_doy: 212 },
+      ],
+      'f',
+    );
     expect(plan.names).toEqual(['p1', 'p2']);
     expect(plan.forSeason(2021).map(iso)).toEqual(['p1 2020-09-01..2020-10-30', 'p2 2020-10-31..2021-03-31']);
   });

@@ -21,7 +21,12 @@ export interface TableBlockOptions {
  * The `table` builder: season features computed over the whole season (e.g. CY-Bench), so they are known only
  * at the end of the season — present at the harvest init date, missing at every earlier one.
  */
-export function tableBlock(builder: string, table: SeasonTable, explicit: boolean, options: TableBlockOptions = {}): FeatureBlock {
+export function tableBlock(
+  builder: string,
+  table: SeasonTable,
+  explicit: boolean,
+  options: TableBlockOptions = {},
+): FeatureBlock {
   const nColumns = table.columns.length;
   const rowOf = new Map<string, number>();
   const geos = new Set<string>();

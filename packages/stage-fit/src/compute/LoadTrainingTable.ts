@@ -13,7 +13,9 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
   const n = frame.numRows;
   const missing = featureNames.filter((name) => !(name in frame.columns));
   if (missing.length > 0) {
-    throw new FitError(`${where}: feature column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} listed in metadata.json but absent; rebuild the features with 'commodity-hindcast run features --force'`);
+    throw new FitError(
+      `${where}: feature column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} listed in metadata.json but absent; rebuild the features with 'commodity-hindcast run features --force'`,
+    );
   }
   const geoColumn = frame.columns.geo_identifier as (string | null)[];
   const geos: string[] = [];
@@ -33,7 +35,9 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
       try {
         state = parentGeo(id as GeoIdentifier, 1);
       } catch {
-        throw new FitError(`${where}: row ${i} geo_identifier ${JSON.stringify(id)} is not a county (ADM2) identifier; FIT models counties — check the yields builder`);
+        throw new FitError(
+          `${where}: row ${i} geo_identifier ${JSON.stringify(id)} is not a county (ADM2) identifier; FIT models counties — check the yields builder`,
+        );
       }
       let s = stateIndex.get(state);
       if (s === undefined) {
@@ -55,7 +59,10 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
     }
     return out;
   };
-  const ints = (name: string): Int32Array => (frame.columns[name] instanceof Int32Array ? (frame.columns[name] as Int32Array) : Int32Array.from(frame.columns[name] as number[]));
+  const ints = (name: string): Int32Array =>
+    frame.columns[name] instanceof Int32Array
+      ? (frame.columns[name] as Int32Array)
+      : Int32Array.from(frame.columns[name] as number[]);
   return {
     numRows: n,
     year: ints('year'),
@@ -95,7 +102,14 @@ export function yieldHistoryFromFrame(frame: Frame, options: YieldHistoryOptions
   for (let i = 0; i < n; i++) {
     const year = yearColumn[i] as number;
     const value = yieldColumn[i];
-    if (year < options.startYear || year > options.endYear || value === null || masks.yield_kg_ha?.[i] === 1 || !Number.isFinite(value)) continue;
+    if (
+      year < options.startYear ||
+      year > options.endYear ||
+      value === null ||
+      masks.yield_kg_ha?.[i] === 1 ||
+      !Number.isFinite(value)
+    )
+      continue;
     if (options.geos.has(geoColumn[i] as string)) kept.push(i);
   }
   const subset: Frame = {

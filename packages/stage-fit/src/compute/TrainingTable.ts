@@ -51,4 +51,3 @@ export function selectRows(table: TrainingTable, keep: (row: number) => boolean)
     features: table.features.map(pick),
   };
 }
-

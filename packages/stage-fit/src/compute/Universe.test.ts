@@ -8,7 +8,12 @@ const S = 'ADM0:USA/ADM1:iowa';
 const rows: SyntheticRow[] = [
   ...[2015, 2016, 2017, 2018].map((year) => ({ geo: `${S}/ADM2:a`, year, obs: 10, area: 30 })),
   ...[2015, 2016, 2017, 2018].map((year) => ({ geo: `${S}/ADM2:b`, year, obs: 10, area: 15 })),
-  ...[2014, 2015, 2016, 2017, 2018].map((year) => ({ geo: `${S}/ADM2:c`, year, obs: 10, area: year === 2014 ? 1000 : 3 })),
+  ...[2014, 2015, 2016, 2017, 2018].map((year) => ({
+    geo: `${S}/ADM2:c`,
+    year,
+    obs: 10,
+    area: year === 2014 ? 1000 : 3,
+  })),
   ...[2017, 2018].map((year) => ({ geo: `${S}/ADM2:d`, year, obs: 10, area: 2 })),
 ];
 const table = trainingTable(rows);
@@ -16,8 +21,13 @@ const table = trainingTable(rows);
 describe('the modelled universe', () => {
   it('takes counties by recent production until the share reaches the threshold, the crossing county included', () => {
     // a alone is 60 %, a + b 90 %, a + b + c 96 %.
-    expect(selectUniverse(table, { cumulativeThreshold: 0.6, recentYears: 2, minHistoryYears: 1 }).geos).toEqual([`${S}/ADM2:a`]);
-    expect(selectUniverse(table, { cumulativeThreshold: 0.61, recentYears: 2, minHistoryYears: 1 }).geos).toEqual([`${S}/ADM2:a`, `${S}/ADM2:b`]);
+    expect(selectUniverse(table, { cumulativeThreshold: 0.6, recentYears: 2, minHistoryYears: 1 }).geos).toEqual([
+      `${S}/ADM2:a`,
+    ]);
+    expect(selectUniverse(table, { cumulativeThreshold: 0.61, recentYears: 2, minHistoryYears: 1 }).geos).toEqual([
+      `${S}/ADM2:a`,
+      `${S}/ADM2:b`,
+    ]);
     const u = selectUniverse(table, { cumulativeThreshold: 0.95, recentYears: 2, minHistoryYears: 1 });
     expect(u.geos).toEqual([`${S}/ADM2:a`, `${S}/ADM2:b`, `${S}/ADM2:c`]);
     expect(u.recentYears).toEqual([2017, 2018]);

@@ -52,7 +52,9 @@ export function selectUniverse(table: TrainingTable, settings: UniverseSettings)
         `experiment_protocol.production_cumulative_threshold is ${settings.cumulativeThreshold}, but the fit table has no harvested area in ${recent.join(', ')} to rank counties by production; give the yields builder an area column or set the threshold to 1`,
       );
     }
-    const ranked = [...present].sort((a, b) => (production[b] as number) - (production[a] as number) || (table.geos[a]! < table.geos[b]! ? -1 : 1));
+    const ranked = [...present].sort(
+      (a, b) => (production[b] as number) - (production[a] as number) || (table.geos[a]! < table.geos[b]! ? -1 : 1),
+    );
     byShare = [];
     let running = 0;
     for (const g of ranked) {
@@ -68,5 +70,10 @@ export function selectUniverse(table: TrainingTable, settings: UniverseSettings)
       `the modelled universe is empty: no county has ${settings.minHistoryYears} years of yields (experiment_protocol.min_history_years) among the top ${settings.cumulativeThreshold} of production; lower min_history_years or check the yields builder`,
     );
   }
-  return { geos, recentYears: recent, droppedForHistory: byShare.length - geos.length, droppedForShare: present.length - byShare.length };
+  return {
+    geos,
+    recentYears: recent,
+    droppedForHistory: byShare.length - geos.length,
+    droppedForShare: present.length - byShare.length,
+  };
 }

@@ -73,7 +73,14 @@ export function fitFold(table: TrainingTable, history: TrainingTable, settings: 
   }
 
   const fillValues = medianFillValues(table.featureNames, table.features, fold);
-  const frame: FeatureFrame = { numRows: table.numRows, year: table.year, geoIdentifier, initDate: table.initDate, featureNames: table.featureNames, features: table.features };
+  const frame: FeatureFrame = {
+    numRows: table.numRows,
+    year: table.year,
+    geoIdentifier,
+    initDate: table.initDate,
+    featureNames: table.featureNames,
+    features: table.features,
+  };
   const filled = applyFillValues(frame, new Map(fillValues.map((f) => [f.feature, f.value])));
   const model = fitRegressor(filled, target, settings.regression, fold);
 
@@ -82,13 +89,25 @@ export function fitFold(table: TrainingTable, history: TrainingTable, settings: 
   for (let i = 0; i < table.numRows; i++) sim[i] = (trend[i] as number) + (detrended[i] as number);
   const bad = sim.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    throw new FitError(`fold ${fold}: the in-sample prediction of ${geoIdentifier[bad]} in ${table.year[bad]} is ${sim[bad]}; check that feature "${table.featureNames.find((_, j) => !Number.isFinite(filled.features[j]![bad]!)) ?? '?'}" holds finite values`);
+    throw new FitError(
+      `fold ${fold}: the in-sample prediction of ${geoIdentifier[bad]} in ${table.year[bad]} is ${sim[bad]}; check that feature "${table.featureNames.find((_, j) => !Number.isFinite(filled.features[j]![bad]!)) ?? '?'}" holds finite values`,
+    );
   }
   return {
     detrender,
     fillValues,
     model,
-    trainPreds: { numRows: table.numRows, year: table.year, geoIdentifier, initDate: table.initDate, obs: table.obs, trend, detrended, sim, area: table.area },
+    trainPreds: {
+      numRows: table.numRows,
+      year: table.year,
+      geoIdentifier,
+      initDate: table.initDate,
+      obs: table.obs,
+      trend,
+      detrended,
+      sim,
+      area: table.area,
+    },
   };
 }
 
@@ -100,7 +119,12 @@ function fitRegressor(filled: FeatureFrame, target: Float64Array, settings: Regr
       return fitPcaRidge(filled.featureNames, filled.features, target, settings.nComponents, settings.alpha, fold);
     case 'gbdt': {
       const { early_stopping_years: years, ...params } = settings.params;
-      const training = trainGbdt(filled.features, target, { ...params, seed: settings.seed }, { validRows: earlyStoppingRows(filled.year, years, params.early_stopping_rounds) });
+      const training = trainGbdt(
+        filled.features,
+        target,
+        { ...params, seed: settings.seed },
+        { validRows: earlyStoppingRows(filled.year, years, params.early_stopping_rounds) },
+      );
       return gbdtModelJson(training, filled.featureNames);
     }
   }

@@ -10,7 +10,11 @@ export interface YearlySeries {
  * Area-weighted yearly yields of the rows `member` selects (a state, or the nation). Rows with a known positive
  * area are weighted by it; a year where no row has an area falls back to the plain mean of its rows.
  */
-export function areaWeightedSeries(table: TrainingTable, member: (row: number) => boolean, originYear: number): YearlySeries {
+export function areaWeightedSeries(
+  table: TrainingTable,
+  member: (row: number) => boolean,
+  originYear: number,
+): YearlySeries {
   const sums = new Map<number, { weighted: number; area: number; plain: number; count: number }>();
   for (let i = 0; i < table.numRows; i++) {
     if (!member(i)) continue;

@@ -7,7 +7,11 @@ const IOWA = 'ADM0:USA/ADM1:iowa';
 const ILLINOIS = 'ADM0:USA/ADM1:illinois';
 const years = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const groupOf = (d: ReturnType<typeof fitDetrender>, geo: string) => d.groups.find((g) => g.geo_identifier === geo);
-const settings = (kind: DetrenderSettings['kind'], extra: Partial<DetrenderSettings> = {}): DetrenderSettings => ({ kind, minYearsCounty: 10, ...extra });
+const settings = (kind: DetrenderSettings['kind'], extra: Partial<DetrenderSettings> = {}): DetrenderSettings => ({
+  kind,
+  minYearsCounty: 10,
+  ...extra,
+});
 
 function gaussian(seed: number): () => number {
   const random = mulberry32(seed);
@@ -39,7 +43,12 @@ describe('linear_state', () => {
 
   it('writes no group for a state with fewer than 3 years, so its counties fall back to the national trend', () => {
     const rows: SyntheticRow[] = [
-      ...years(2000, 2010).map((year) => ({ geo: `${IOWA}/ADM2:polk`, year, obs: 6000 + 100 * (year - ORIGIN_YEAR), area: 1 })),
+      ...years(2000, 2010).map((year) => ({
+        geo: `${IOWA}/ADM2:polk`,
+        year,
+        obs: 6000 + 100 * (year - ORIGIN_YEAR),
+        area: 1,
+      })),
       ...[2009, 2010].map((year) => ({ geo: `${ILLINOIS}/ADM2:mclean`, year, obs: 9000, area: 1 })),
     ];
     const d = fitDetrender(trainingTable(rows), settings('partial_pooling'), '2011');
@@ -59,10 +68,25 @@ describe('linear_state', () => {
 describe('linear_county', () => {
   it('recovers each county slope with enough years, and shrinks a short county by n / min_years_county toward its state', () => {
     const rows: SyntheticRow[] = [
-      ...years(2000, 2019).map((year) => ({ geo: `${IOWA}/ADM2:polk`, year, obs: 6000 + 150 * (year - ORIGIN_YEAR), area: 1 })),
-      ...years(2000, 2019).map((year) => ({ geo: `${IOWA}/ADM2:story`, year, obs: 8000 + 50 * (year - ORIGIN_YEAR), area: 1 })),
+      ...years(2000, 2019).map((year) => ({
+        geo: `${IOWA}/ADM2:polk`,
+        year,
+        obs: 6000 + 150 * (year - ORIGIN_YEAR),
+        area: 1,
+      })),
+      ...years(2000, 2019).map((year) => ({
+        geo: `${IOWA}/ADM2:story`,
+        year,
+        obs: 8000 + 50 * (year - ORIGIN_YEAR),
+        area: 1,
+      })),
       // Four years of a steep county: its own line is 4000 + 300·t.
-      ...years(2016, 2019).map((year) => ({ geo: `${IOWA}/ADM2:boone`, year, obs: 4000 + 300 * (year - ORIGIN_YEAR), area: 1 })),
+      ...years(2016, 2019).map((year) => ({
+        geo: `${IOWA}/ADM2:boone`,
+        year,
+        obs: 4000 + 300 * (year - ORIGIN_YEAR),
+        area: 1,
+      })),
     ];
     const d = fitDetrender(trainingTable(rows), settings('linear_county'), '2020');
     expect(groupOf(d, `${IOWA}/ADM2:polk`)!.slope_kg_ha_per_year).toBeCloseTo(150, 9);
@@ -70,8 +94,14 @@ describe('linear_county', () => {
     expect(groupOf(d, `${IOWA}/ADM2:story`)!.slope_kg_ha_per_year).toBeCloseTo(50, 9);
     const state = groupOf(d, IOWA)!;
     const w = 4 / 10;
-    expect(groupOf(d, `${IOWA}/ADM2:boone`)!.slope_kg_ha_per_year).toBeCloseTo(w * 300 + (1 - w) * state.slope_kg_ha_per_year, 9);
-    expect(groupOf(d, `${IOWA}/ADM2:boone`)!.intercept_kg_ha).toBeCloseTo(w * 4000 + (1 - w) * state.intercept_kg_ha, 6);
+    expect(groupOf(d, `${IOWA}/ADM2:boone`)!.slope_kg_ha_per_year).toBeCloseTo(
+      w * 300 + (1 - w) * state.slope_kg_ha_per_year,
+      9,
+    );
+    expect(groupOf(d, `${IOWA}/ADM2:boone`)!.intercept_kg_ha).toBeCloseTo(
+      w * 4000 + (1 - w) * state.intercept_kg_ha,
+      6,
+    );
     expect(d.params).toEqual({ min_years_county: 10 });
   });
 });
@@ -88,7 +118,12 @@ describe('partial_pooling', () => {
       const slope = tauSlope * gauss();
       for (const year of years(2000, 2000 + nYears - 1)) {
         const t = year - ORIGIN_YEAR;
-        rows.push({ geo: `${IOWA}/ADM2:c${c}`, year, obs: 8000 + 100 * (t - 29.5) + level + slope * (t - 29.5) + sigma * gauss(), area: 1 });
+        rows.push({
+          geo: `${IOWA}/ADM2:c${c}`,
+          year,
+          obs: 8000 + 100 * (t - 29.5) + level + slope * (t - 29.5) + sigma * gauss(),
+          area: 1,
+        });
       }
     }
     return rows;
@@ -120,18 +155,34 @@ describe('partial_pooling', () => {
   it('pools toward the state when counties do not differ, and keeps each county when they differ far more than noise', () => {
     const none = fitDetrender(trainingTable(pooledCounties(0, 0, 600, 10, 9)), settings('partial_pooling'), '2020');
     const state = groupOf(none, IOWA)!;
-    const spreadNone = Math.max(...none.groups.filter((g) => g.geo_identifier.includes('ADM2')).map((g) => Math.abs(g.slope_kg_ha_per_year - state.slope_kg_ha_per_year)));
+    const spreadNone = Math.max(
+      ...none.groups
+        .filter((g) => g.geo_identifier.includes('ADM2'))
+        .map((g) => Math.abs(g.slope_kg_ha_per_year - state.slope_kg_ha_per_year)),
+    );
     expect(spreadNone).toBeLessThan(5); // OLS slopes of 10 noisy years scatter by σ/√Sxx ≈ 66 around the state's
 
-    const distinct = fitDetrender(trainingTable(pooledCounties(2000, 100, 10, 10, 9)), settings('partial_pooling'), '2020');
-    const ownLine = fitDetrender(trainingTable(pooledCounties(2000, 100, 10, 10, 9)), settings('linear_county', { minYearsCounty: 2 }), '2020');
+    const distinct = fitDetrender(
+      trainingTable(pooledCounties(2000, 100, 10, 10, 9)),
+      settings('partial_pooling'),
+      '2020',
+    );
+    const ownLine = fitDetrender(
+      trainingTable(pooledCounties(2000, 100, 10, 10, 9)),
+      settings('linear_county', { minYearsCounty: 2 }),
+      '2020',
+    );
     for (const geo of [`${IOWA}/ADM2:c1`, `${IOWA}/ADM2:c2`]) {
       expect(groupOf(distinct, geo)!.slope_kg_ha_per_year).toBeCloseTo(groupOf(ownLine, geo)!.slope_kg_ha_per_year, 0);
     }
   });
 
   it('writes a fixed slope into every group and fits the levels for it', () => {
-    const d = fitDetrender(trainingTable(pooledCounties(300, 20, 600, 15, 3)), settings('partial_pooling', { fixedSlope: 100 }), '2020');
+    const d = fitDetrender(
+      trainingTable(pooledCounties(300, 20, 600, 15, 3)),
+      settings('partial_pooling', { fixedSlope: 100 }),
+      '2020',
+    );
     expect(new Set(d.groups.map((g) => g.slope_kg_ha_per_year))).toEqual(new Set([100]));
     expect(d.params.fixed_slope_kg_ha_per_year).toBe(100);
     expect(d.params.between_slope_variance).toBe(0);

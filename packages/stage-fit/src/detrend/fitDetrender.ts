@@ -46,7 +46,8 @@ export function fitDetrender(table: TrainingTable, settings: DetrenderSettings, 
     );
   }
   const fixed = settings.kind === 'partial_pooling' ? settings.fixedSlope : undefined;
-  const line = (x: number[], y: number[]): LineFit => (fixed === undefined ? fitLine(x, y) : fitLineWithSlope(x, y, fixed));
+  const line = (x: number[], y: number[]): LineFit =>
+    fixed === undefined ? fitLine(x, y) : fitLineWithSlope(x, y, fixed);
 
   const nationSeries = areaWeightedSeries(table, () => true, ORIGIN_YEAR);
   const nation = line(nationSeries.x, nationSeries.y);
@@ -66,11 +67,16 @@ export function fitDetrender(table: TrainingTable, settings: DetrenderSettings, 
     const counties = countySeries(table);
     if (settings.kind === 'linear_county') {
       params.min_years_county = settings.minYearsCounty;
-      for (const county of counties) groups.push(group(table.geos[county.geo] as string, shrunkCounty(county, stateOf(county.geo), settings.minYearsCounty)));
+      for (const county of counties)
+        groups.push(
+          group(table.geos[county.geo] as string, shrunkCounty(county, stateOf(county.geo), settings.minYearsCounty)),
+        );
     } else {
       const pooled = poolCounties(counties, stateOf, fixed);
       Object.assign(params, { fixed_slope_kg_ha_per_year: fixed ?? null, ...pooled.params });
-      pooled.coefficients.forEach((c, i) => groups.push(group(table.geos[(counties[i] as CountySeries).geo] as string, c)));
+      pooled.coefficients.forEach((c, i) =>
+        groups.push(group(table.geos[(counties[i] as CountySeries).geo] as string, c)),
+      );
     }
   }
   groups.sort((a, b) => (a.geo_identifier < b.geo_identifier ? -1 : a.geo_identifier > b.geo_identifier ? 1 : 0));
@@ -79,7 +85,9 @@ export function fitDetrender(table: TrainingTable, settings: DetrenderSettings, 
 
 function group(geo: string, c: Coefficients): Group {
   if (!Number.isFinite(c.intercept) || !Number.isFinite(c.slope)) {
-    throw new FitError(`detrender: the trend of ${geo} is not finite (intercept ${c.intercept}, slope ${c.slope}); check the yields of ${geo} in the fit table`);
+    throw new FitError(
+      `detrender: the trend of ${geo} is not finite (intercept ${c.intercept}, slope ${c.slope}); check the yields of ${geo} in the fit table`,
+    );
   }
   return { geo_identifier: geo, intercept_kg_ha: c.intercept, slope_kg_ha_per_year: c.slope, n_years: c.n };
 }
@@ -123,7 +131,11 @@ interface Pooled {
  * partial_pooling: per county the level at its mean year L̂ = ȳ (sampling variance σ²/n) and the slope b̂ (σ²/Sxx),
  * which are uncorrelated; each is pooled toward the state line S with weight τ² / (τ² + sampling variance).
  */
-function poolCounties(counties: CountySeries[], stateOf: (geo: number) => LineFit, fixedSlope: number | undefined): Pooled {
+function poolCounties(
+  counties: CountySeries[],
+  stateOf: (geo: number) => LineFit,
+  fixedSlope: number | undefined,
+): Pooled {
   const fits = counties.map((c) => fitLine(c.x, c.y));
   // Pooled within-county variance: residual sums of squares over residual degrees of freedom (counties with n ≥ 3).
   let sse = 0;
@@ -139,24 +151,38 @@ function poolCounties(counties: CountySeries[], stateOf: (geo: number) => LineFi
 
   // Between-county variances by the method of moments: the spread of the deviations minus their sampling variance.
   const levelDev = fits.map((f, i) => f.meanY - lineAt(stateOf((counties[i] as CountySeries).geo), f.meanX));
-  const slopeDev = fits.map((f, i) => (f.sxx > 0 ? f.slope - stateOf((counties[i] as CountySeries).geo).slope : Number.NaN));
+  const slopeDev = fits.map((f, i) =>
+    f.sxx > 0 ? f.slope - stateOf((counties[i] as CountySeries).geo).slope : Number.NaN,
+  );
   const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const betweenLevel = Math.max(0, mean(levelDev.map((d) => d * d)) - within * mean(fits.map((f) => 1 / f.n)));
   const withSlope = fits.map((_f, i) => i).filter((i) => Number.isFinite(slopeDev[i]));
   const betweenSlope =
     fixedSlope !== undefined || withSlope.length === 0
       ? 0
-      : Math.max(0, mean(withSlope.map((i) => (slopeDev[i] as number) ** 2)) - within * mean(withSlope.map((i) => 1 / (fits[i] as LineFit).sxx)));
+      : Math.max(
+          0,
+          mean(withSlope.map((i) => (slopeDev[i] as number) ** 2)) -
+            within * mean(withSlope.map((i) => 1 / (fits[i] as LineFit).sxx)),
+        );
 
-  const weight = (between: number, samplingVariance: number): number => (between + samplingVariance > 0 ? between / (between + samplingVariance) : 1);
+  const weight = (between: number, samplingVariance: number): number =>
+    between + samplingVariance > 0 ? between / (between + samplingVariance) : 1;
   const coefficients = fits.map((f, i) => {
     const state = stateOf((counties[i] as CountySeries).geo);
     const level = lineAt(state, f.meanX) + weight(betweenLevel, within / f.n) * (levelDev[i] as number);
     const slope =
-      fixedSlope !== undefined ? fixedSlope : f.sxx > 0 ? state.slope + weight(betweenSlope, within / f.sxx) * (slopeDev[i] as number) : state.slope;
+      fixedSlope !== undefined
+        ? fixedSlope
+        : f.sxx > 0
+          ? state.slope + weight(betweenSlope, within / f.sxx) * (slopeDev[i] as number)
+          : state.slope;
     return { intercept: level - slope * f.meanX, slope, n: f.n };
   });
-  return { coefficients, params: { within_variance: within, between_level_variance: betweenLevel, between_slope_variance: betweenSlope } };
+  return {
+    coefficients,
+    params: { within_variance: within, between_level_variance: betweenLevel, between_slope_variance: betweenSlope },
+  };
 }
 
 function lineAt(line: LineFit, x: number): number {

@@ -39,7 +39,10 @@ export { trainGbdt } from './trainGbdt.js';
 export type { GbdtTrainOptions, GbdtTraining } from './trainGbdt.js';
 
 /** model.json for a trained GBDT (`featureColumns` in the order of the columns given to `trainGbdt`). */
-export function gbdtModelJson(training: GbdtTraining, featureColumns: readonly string[]): Extract<Model, { kind: 'gbdt' }> {
+export function gbdtModelJson(
+  training: GbdtTraining,
+  featureColumns: readonly string[],
+): Extract<Model, { kind: 'gbdt' }> {
   const { params } = training;
   return {
     kind: 'gbdt',

@@ -7,7 +7,9 @@ import type { GbdtTree, GbdtTrees } from './GbdtModel.js';
  */
 export function predictGbdt(model: GbdtTrees, columns: readonly Float64Array[]): Float64Array {
   const nRows = columns.length > 0 ? columns[0]!.length : 0;
-  for (const c of columns) if (c.length !== nRows) throw new RangeError(`predictGbdt: feature columns differ in length (${c.length} vs ${nRows})`);
+  for (const c of columns)
+    if (c.length !== nRows)
+      throw new RangeError(`predictGbdt: feature columns differ in length (${c.length} vs ${nRows})`);
   const out = new Float64Array(nRows).fill(model.base_score);
   for (const tree of model.trees) addTree(tree, columns, out);
   return out;
@@ -20,7 +22,9 @@ function addTree(tree: GbdtTree, columns: readonly Float64Array[], out: Float64A
   const right = Int32Array.from(tree.right);
   const defaultLeft = Uint8Array.from(tree.default_left, (b) => (b ? 1 : 0));
   const value = Float64Array.from(tree.value);
-  for (const f of feature) if (f >= columns.length) throw new RangeError(`predictGbdt: a tree splits on feature ${f}, but ${columns.length} columns were given`);
+  for (const f of feature)
+    if (f >= columns.length)
+      throw new RangeError(`predictGbdt: a tree splits on feature ${f}, but ${columns.length} columns were given`);
   for (let r = 0; r < out.length; r++) {
     let n = 0;
     let f = feature[0]!;

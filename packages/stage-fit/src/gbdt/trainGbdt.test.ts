@@ -31,9 +31,10 @@ function rmse(a: Float64Array, b: Float64Array): number {
 
 /** Least squares with intercept by the normal equations (ml-matrix), as the linear baseline. */
 function linearFit(X: Float64Array[], y: Float64Array, Xt: Float64Array[]): Float64Array {
-  const design = (cols: Float64Array[]) => new Matrix(cols[0]!.length, cols.length + 1).apply(function (this: Matrix, i, j) {
-    this.set(i, j, j === 0 ? 1 : cols[j - 1]![i]!);
-  });
+  const design = (cols: Float64Array[]) =>
+    new Matrix(cols[0]!.length, cols.length + 1).apply(function (this: Matrix, i, j) {
+      this.set(i, j, j === 0 ? 1 : cols[j - 1]![i]!);
+    });
   const A = design(X);
   const beta = solve(A.transpose().mmul(A), A.transpose().mmul(Matrix.columnVector(Array.from(y))));
   return Float64Array.from(design(Xt).mmul(beta).getColumn(0));
@@ -114,14 +115,22 @@ describe('trainGbdt', () => {
     // Few noisy training rows, deep trees, high learning rate: validation RMSE turns upward.
     const { X, y } = nonlinear(600, 6, 3);
     const validRows = Array.from({ length: 200 }, (_, i) => 400 + i);
-    const model = trainGbdt(X, y, { n_estimators: 400, learning_rate: 0.3, num_leaves: 31, min_data_in_leaf: 2, early_stopping_rounds: 10 }, { validRows });
+    const model = trainGbdt(
+      X,
+      y,
+      { n_estimators: 400, learning_rate: 0.3, num_leaves: 31, min_data_in_leaf: 2, early_stopping_rounds: 10 },
+      { validRows },
+    );
     const best = model.valid_rmse.indexOf(Math.min(...model.valid_rmse)) + 1;
     expect(model.best_iteration).toBe(best);
     expect(model.trees.length).toBe(best);
     expect(model.rounds).toBe(best + 10);
     expect(model.rounds).toBeLessThan(400);
     // The kept trees, evaluated on raw values, reproduce the best validation RMSE.
-    const pred = predictGbdt(model, X.map((c) => c.subarray(400)));
+    const pred = predictGbdt(
+      model,
+      X.map((c) => c.subarray(400)),
+    );
     expect(rmse(pred, y.subarray(400))).toBeCloseTo(model.valid_rmse[best - 1]!, 10);
   });
 
@@ -138,7 +147,8 @@ describe('trainGbdt', () => {
     for (const tree of model.trees) {
       const leaves = tree.feature.filter((f) => f < 0).length;
       expect(leaves).toBeLessThanOrEqual(8);
-      const depth = (n: number): number => (tree.feature[n]! < 0 ? 0 : 1 + Math.max(depth(tree.left[n]!), depth(tree.right[n]!)));
+      const depth = (n: number): number =>
+        tree.feature[n]! < 0 ? 0 : 1 + Math.max(depth(tree.left[n]!), depth(tree.right[n]!));
       expect(depth(0)).toBeLessThanOrEqual(3);
     }
     // Every leaf of the first tree holds >= 100 training rows: count by routing.
@@ -166,14 +176,23 @@ describe('trainGbdt', () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
     const json = ModelSchema.parse(JSON.parse(JSON.stringify(gbdtModelJson(model, names))));
     const n = y.length;
-    const frame = { numRows: n, year: new Int32Array(n), geoIdentifier: new Array<string>(n).fill('x'), initDate: new Int32Array(n), featureNames: names, features: X };
+    const frame = {
+      numRows: n,
+      year: new Int32Array(n),
+      geoIdentifier: new Array<string>(n).fill('x'),
+      initDate: new Int32Array(n),
+      featureNames: names,
+      features: X,
+    };
     expect(Array.from(predict(json, frame))).toEqual(Array.from(predictGbdt(model, X)));
   });
 
   it('names the bad field', () => {
     const X = [Float64Array.of(1, 2, 3)];
     expect(() => trainGbdt(X, Float64Array.of(1, NaN, 3))).toThrow('trainGbdt: y[1] is NaN; the target must be finite');
-    expect(() => trainGbdt(X, Float64Array.of(1, 2, 3), { num_leaves: 1 })).toThrow('params.num_leaves must be an integer >= 2, got 1');
+    expect(() => trainGbdt(X, Float64Array.of(1, 2, 3), { num_leaves: 1 })).toThrow(
+      'params.num_leaves must be an integer >= 2, got 1',
+    );
     expect(() => trainGbdt(X, Float64Array.of(1, 2))).toThrow('feature column 0 has 3 rows, y has 2');
   });
 });

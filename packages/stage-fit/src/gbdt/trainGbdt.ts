@@ -35,18 +35,25 @@ export interface GbdtTraining {
  * Trains squared-error gradient-boosted trees on feature columns `X` (one Float64Array per feature, NaN =
  * missing) and target `y`. Synchronous; deterministic for `params.seed` (and independent of `jobs`).
  */
-export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: Partial<GbdtParams> = {}, options: GbdtTrainOptions = {}): GbdtTraining {
+export function trainGbdt(
+  X: readonly Float64Array[],
+  y: Float64Array,
+  params: Partial<GbdtParams> = {},
+  options: GbdtTrainOptions = {},
+): GbdtTraining {
   const p: GbdtParams = { ...DEFAULT_GBDT_PARAMS, ...params };
   checkParams(p);
   const nRows = y.length;
   X.forEach((c, f) => {
     if (c.length !== nRows) throw new RangeError(`trainGbdt: feature column ${f} has ${c.length} rows, y has ${nRows}`);
   });
-  for (let i = 0; i < nRows; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`trainGbdt: y[${i}] is ${y[i]}; the target must be finite`);
+  for (let i = 0; i < nRows; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`trainGbdt: y[${i}] is ${y[i]}; the target must be finite`);
 
   const isValid = new Uint8Array(nRows);
   for (const r of Array.from(options.validRows ?? [])) {
-    if (!Number.isInteger(r) || r < 0 || r >= nRows) throw new RangeError(`trainGbdt: validRows holds ${r}, not a row index of 0 … ${nRows - 1}`);
+    if (!Number.isInteger(r) || r < 0 || r >= nRows)
+      throw new RangeError(`trainGbdt: validRows holds ${r}, not a row index of 0 … ${nRows - 1}`);
     isValid[r] = 1;
   }
   const validRows = Int32Array.from(Array.from(isValid.keys()).filter((r) => isValid[r] === 1));
@@ -75,10 +82,13 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
   try {
     const gradients = workers ? workers.gradients : new Float64Array(nRows);
     const rows = workers ? workers.rows : new Int32Array(nRows);
-    const pool = workers ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram) : new HistogramPool(histogramLength(nFeatures));
+    const pool = workers
+      ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram)
+      : new HistogramPool(histogramLength(nFeatures));
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
-      : (rs, start, end, hist, withCounts) => buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+      : (rs, start, end, hist, withCounts) =>
+          buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
@@ -100,13 +110,27 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
       // Without row subsampling every tree's root holds the same rows: its bin counts are kept from the first.
-      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, rootCounts, (h) => {
-        if (bagSize === nTrain && !rootCounts) rootCounts = Float64Array.from(h);
-      });
+      const grown = growTree(
+        binned,
+        gradients,
+        rows,
+        bagSize,
+        scratch,
+        features,
+        rules,
+        build,
+        pool,
+        rootCounts,
+        (h) => {
+          if (bagSize === nTrain && !rootCounts) rootCounts = Float64Array.from(h);
+        },
+      );
       trees.push(grown.tree);
 
       const value = grown.tree.value;
-      if (bagSize === nTrain) for (const leaf of grown.leaves) for (let i = leaf.start; i < leaf.end; i++) pred[rows[i]!]! += value[leaf.node]!;
+      if (bagSize === nTrain)
+        for (const leaf of grown.leaves)
+          for (let i = leaf.start; i < leaf.end; i++) pred[rows[i]!]! += value[leaf.node]!;
       else addBinnedTree(grown.tree, grown.splitBin, binned, trainRows, pred);
       trainRmse.push(rmse(pred, y, trainRows));
       if (validRows.length > 0) {
@@ -135,7 +159,13 @@ export function trainGbdt(X: readonly Float64Array[], y: Float64Array, params: P
 }
 
 /** Adds one tree's output to `pred` for `rows`, routing by bins (the same routing as raw thresholds). */
-function addBinnedTree(tree: GbdtTree, splitBin: Int32Array, binned: BinnedFeatures, rows: Int32Array, pred: Float64Array): void {
+function addBinnedTree(
+  tree: GbdtTree,
+  splitBin: Int32Array,
+  binned: BinnedFeatures,
+  rows: Int32Array,
+  pred: Float64Array,
+): void {
   const { feature, left, right, default_left: defaultLeft, value } = tree;
   const { bins, nFeatures } = binned;
   for (const r of rows) {
@@ -169,10 +199,22 @@ function checkParams(p: GbdtParams): void {
   need(p.min_sum_hessian_in_leaf >= 0, 'min_sum_hessian_in_leaf', '>= 0');
   need(p.lambda_l2 >= 0, 'lambda_l2', '>= 0');
   need(p.min_gain_to_split >= 0, 'min_gain_to_split', '>= 0');
-  need(Number.isInteger(p.max_bin) && p.max_bin >= 2 && p.max_bin < MISSING_BIN + 1, 'max_bin', 'an integer in 2 … 255');
-  need(p.growth === 'leaf_wise' || (p.growth === 'depth_wise' && p.max_depth > 0), 'growth', "'leaf_wise', or 'depth_wise' with max_depth >= 1");
+  need(
+    Number.isInteger(p.max_bin) && p.max_bin >= 2 && p.max_bin < MISSING_BIN + 1,
+    'max_bin',
+    'an integer in 2 … 255',
+  );
+  need(
+    p.growth === 'leaf_wise' || (p.growth === 'depth_wise' && p.max_depth > 0),
+    'growth',
+    "'leaf_wise', or 'depth_wise' with max_depth >= 1",
+  );
   need(p.subsample > 0 && p.subsample <= 1, 'subsample', 'in (0, 1]');
   need(p.colsample_bytree > 0 && p.colsample_bytree <= 1, 'colsample_bytree', 'in (0, 1]');
-  need(Number.isInteger(p.early_stopping_rounds) && p.early_stopping_rounds >= 0, 'early_stopping_rounds', 'an integer >= 0');
+  need(
+    Number.isInteger(p.early_stopping_rounds) && p.early_stopping_rounds >= 0,
+    'early_stopping_rounds',
+    'an integer >= 0',
+  );
   need(Number.isInteger(p.seed), 'seed', 'an integer');
 }

@@ -11,7 +11,11 @@ export interface FillValue {
  * The median of each feature over the fold's training rows (missing = NaN, ignored); the mean of the two middle
  * values for an even count, as numpy and pandas take it. A feature with no value at all is an error naming it.
  */
-export function medianFillValues(names: readonly string[], columns: readonly Float64Array[], fold: string): FillValue[] {
+export function medianFillValues(
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  fold: string,
+): FillValue[] {
   return names.map((feature, j) => {
     const column = columns[j] as Float64Array;
     const values = new Float64Array(column.length);

@@ -14,10 +14,19 @@ export type PcaRidgeModel = Extract<Model, { kind: 'pca_ridge' }>;
  * γ = (T'T + αI)⁻¹ T'(y − ȳ) with T'T = Vₖ'(Z'Z)Vₖ and T'y = Vₖ'Z'y.
  * Prediction: intercept + Σ_c γ_c Σ_j V[c][j] (x_j − mean_j) / scale_j.
  */
-export function fitPcaRidge(names: readonly string[], filled: readonly Float64Array[], target: Float64Array, nComponents: number, alpha: number, fold: string): PcaRidgeModel {
+export function fitPcaRidge(
+  names: readonly string[],
+  filled: readonly Float64Array[],
+  target: Float64Array,
+  nComponents: number,
+  alpha: number,
+  fold: string,
+): PcaRidgeModel {
   const p = names.length;
   if (nComponents > p) {
-    throw new FitError(`fold ${fold}: model.regression_params.n_components is ${nComponents}, but there are only ${p} feature columns; use n_components ≤ ${p}`);
+    throw new FitError(
+      `fold ${fold}: model.regression_params.n_components is ${nComponents}, but there are only ${p} feature columns; use n_components ≤ ${p}`,
+    );
   }
   const standardisation = fitStandardisation(filled);
   const z = standardise(filled, standardisation);

@@ -11,9 +11,15 @@ function randomData(seed: number, n: number, p: number): { columns: Float64Array
   const random = mulberry32(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   // Columns of distinct spread and offset, some correlated, so the PCA axes are well separated.
-  const base = Array.from({ length: p }, (_, j) => Float64Array.from({ length: n }, () => (j + 1) * 3 * gauss() + 10 * j));
+  const base = Array.from({ length: p }, (_, j) =>
+    Float64Array.from({ length: n }, () => (j + 1) * 3 * gauss() + 10 * j),
+  );
   const columns = base.map((col, j) => (j % 3 === 2 ? col.map((v, i) => v + 0.7 * (base[j - 1]![i] as number)) : col));
-  const y = Float64Array.from({ length: n }, (_, i) => 500 + columns.reduce((s, col, j) => s + (j % 2 ? -1 : 1) * (j + 1) * (col[i] as number), 0) + 40 * gauss());
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) =>
+      500 + columns.reduce((s, col, j) => s + (j % 2 ? -1 : 1) * (j + 1) * (col[i] as number), 0) + 40 * gauss(),
+  );
   return { columns, y };
 }
 
@@ -42,7 +48,12 @@ function expectRelative(actual: readonly number[], expected: readonly number[], 
 describe('ridge', () => {
   it.each([0.1, 10, 1000])('equals the SVD closed form within 1e-6 relative (alpha %s)', (alpha) => {
     const { columns, y } = randomData(7, 300, 8);
-    const model = fitRidge(columns.map((_, j) => `f${j}`), columns, y, alpha);
+    const model = fitRidge(
+      columns.map((_, j) => `f${j}`),
+      columns,
+      y,
+      alpha,
+    );
     const svd = new SingularValueDecomposition(standardised(columns));
     const s = svd.diagonal;
     const ut = svd.leftSingularVectors.transpose().mmul(centred(y));
@@ -66,7 +77,14 @@ describe('pca_ridge', () => {
   it.each([1, 3, 6])('equals ridge on the first %i SVD components within 1e-6 relative', (k) => {
     const alpha = 5;
     const { columns, y } = randomData(11, 400, 6);
-    const model = fitPcaRidge(columns.map((_, j) => `f${j}`), columns, y, k, alpha, '2018');
+    const model = fitPcaRidge(
+      columns.map((_, j) => `f${j}`),
+      columns,
+      y,
+      k,
+      alpha,
+      '2018',
+    );
     const z = standardised(columns);
     const svd = new SingularValueDecomposition(z);
     const s = svd.diagonal;
@@ -81,20 +99,28 @@ describe('pca_ridge', () => {
       uc.forEach((ui, i) => (expected[i] = (expected[i] as number) + gamma * s[c]! * ui));
     }
     const predicted = Array.from({ length: y.length }, (_, i) =>
-      model.coefficients.reduce((acc, g, c) => acc + g * model.components[c]!.reduce((t, w, j) => t + w * z.get(i, j), 0), model.intercept),
+      model.coefficients.reduce(
+        (acc, g, c) => acc + g * model.components[c]!.reduce((t, w, j) => t + w * z.get(i, j), 0),
+        model.intercept,
+      ),
     );
     expectRelative(predicted, Array.from(expected));
     // The components are the right singular vectors, up to sign.
     for (let c = 0; c < k; c++) {
       const axis = v.getColumn(c);
       const sign = Math.sign(axis.reduce((a, b, j) => a + b * model.components[c]![j]!, 0));
-      expectRelative(model.components[c]!, axis.map((x) => sign * x));
+      expectRelative(
+        model.components[c]!,
+        axis.map((x) => sign * x),
+      );
     }
   });
 
   it('refuses more components than features, naming the field', () => {
     const { columns, y } = randomData(3, 50, 2);
-    expect(() => fitPcaRidge(['a', 'b'], columns, y, 3, 1, '2018')).toThrow(/fold 2018: model\.regression_params\.n_components is 3, but there are only 2 feature columns/);
+    expect(() => fitPcaRidge(['a', 'b'], columns, y, 3, 1, '2018')).toThrow(
+      /fold 2018: model\.regression_params\.n_components is 3, but there are only 2 feature columns/,
+    );
   });
 });
 
@@ -103,8 +129,12 @@ describe('median fill values', () => {
     const { medianFillValues } = await import('./FillValues.js');
     const random = mulberry32(4);
     for (const n of [1, 2, 3, 10, 11, 1000, 1001]) {
-      const column = Float64Array.from({ length: n + 5 }, (_, i) => (i % 7 === 3 ? Number.NaN : Math.round(random() * 50)));
-      const known = Array.from(column).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      const column = Float64Array.from({ length: n + 5 }, (_, i) =>
+        i % 7 === 3 ? Number.NaN : Math.round(random() * 50),
+      );
+      const known = Array.from(column)
+        .filter((v) => !Number.isNaN(v))
+        .sort((a, b) => a - b);
       const m = known.length >> 1;
       const expected = known.length % 2 ? known[m]! : (known[m - 1]! + known[m]!) / 2;
       expect(medianFillValues(['f'], [column], '2018')[0]!.value).toBe(expected);

@@ -10,7 +10,12 @@ export type RidgeModel = Extract<Model, { kind: 'ridge' }>;
  * Ridge on standardised features with an unpenalised intercept: β = (Z'Z + αI)⁻¹ Z'(y − ȳ), intercept ȳ (Z is
  * centred), solved by ml-matrix's Cholesky decomposition. Prediction: intercept + Σ β_j (x_j − mean_j) / scale_j.
  */
-export function fitRidge(names: readonly string[], filled: readonly Float64Array[], target: Float64Array, alpha: number): RidgeModel {
+export function fitRidge(
+  names: readonly string[],
+  filled: readonly Float64Array[],
+  target: Float64Array,
+  alpha: number,
+): RidgeModel {
   const standardisation = fitStandardisation(filled);
   const z = standardise(filled, standardisation);
   const eq = normalEquations(z, target);
@@ -33,7 +38,9 @@ export function solveRidge(gram: Matrix, b: Matrix, alpha: number): number[] {
   for (let j = 0; j < p; j++) a.set(j, j, a.get(j, j) + alpha);
   const cholesky = new CholeskyDecomposition(a);
   if (!cholesky.isPositiveDefinite()) {
-    throw new FitError(`ridge: Z'Z + ${alpha}·I is not positive definite (features with non-finite values?); check the feature columns for infinities`);
+    throw new FitError(
+      `ridge: Z'Z + ${alpha}·I is not positive definite (features with non-finite values?); check the feature columns for infinities`,
+    );
   }
   return cholesky.solve(b).getColumn(0);
 }

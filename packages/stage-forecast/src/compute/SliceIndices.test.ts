@@ -1,10 +1,21 @@
-import { calendarFromConfig, civilToEpochDay, dateForSeasonDoy, epochDayToIso, seasonStart } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  civilToEpochDay,
+  dateForSeasonDoy,
+  epochDayToIso,
+  seasonStart,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { describe, expect, it } from 'vitest';
 import { sliceIndices } from './SliceIndices.js';
 
 // US corn: season from 1 April, harvest on season day 184 (1 October).
-const calendar = calendarFromConfig({ season_start: { month: 4, day: 1 }, harvest_season_doy: 184, lag_days: 1, season_start_year_offset: 0 } as never);
+const calendar = calendarFromConfig({
+  season_start: { month: 4, day: 1 },
+  harvest_season_doy: 184,
+  lag_days: 1,
+  season_start_year_offset: 0,
+} as never);
 const GEOS = ['ADM0:USA/ADM1:iowa/ADM2:polk', 'ADM0:USA/ADM1:iowa/ADM2:story'];
 
 /** A value no two (geo, year, day) share, so every lookup is checkable. */
@@ -23,7 +34,13 @@ function dailyStore(first: number, last: number): IndexStoreData {
       data[g * time.length + t] = value(g, year, day - seasonStart(calendar, year) + 1);
     }
   }
-  return { geoIdentifiers: [...GEOS], time, variables: { tmax: { data, units: 'degC', longName: 'tmax' } }, observedUntil: null, source: 'test' };
+  return {
+    geoIdentifiers: [...GEOS],
+    time,
+    variables: { tmax: { data, units: 'degC', longName: 'tmax' } },
+    observedUntil: null,
+    source: 'test',
+  };
 }
 
 describe('sliceIndices (daily)', () => {
@@ -62,7 +79,9 @@ describe('sliceIndices (daily)', () => {
   it('never uses the forecast season after the cutoff, nor any later season', () => {
     const perturbed = dailyStore(2016, 2021);
     const data = perturbed.variables.tmax!.data;
-    for (let t = 0; t < perturbed.time.length; t++) if ((perturbed.time[t] as number) > cutoff) for (let g = 0; g < GEOS.length; g++) data[g * perturbed.time.length + t] = -999;
+    for (let t = 0; t < perturbed.time.length; t++)
+      if ((perturbed.time[t] as number) > cutoff)
+        for (let g = 0; g < GEOS.length; g++) data[g * perturbed.time.length + t] = -999;
     const again = sliceIndices({ observed: perturbed, calendar, seasonYear, cutoff, harvest });
     expect(again.data.variables.tmax!.data).toEqual(slice.data.variables.tmax!.data);
   });
@@ -79,7 +98,10 @@ describe('sliceIndices (daily)', () => {
     data[1 * n + (in2019 - (gappy.time[0] as number))] = Number.NaN;
     const out = sliceIndices({ observed: gappy, calendar, seasonYear, cutoff, harvest });
     const m = out.data.time.length;
-    expect(out.data.variables.tmax!.data[0 * m + (day - start)]).toBeCloseTo(Math.fround(value(0, 2019, day - start + 1)), 4);
+    expect(out.data.variables.tmax!.data[0 * m + (day - start)]).toBeCloseTo(
+      Math.fround(value(0, 2019, day - start + 1)),
+      4,
+    );
     expect(Number.isNaN(out.data.variables.tmax!.data[1 * m + (day - start)])).toBe(true);
     expect(out.missingClimatology).toBe(1);
   });
@@ -97,10 +119,17 @@ describe('sliceIndices (8-day composites)', () => {
   it('moves the latest past season’s step days into the season and averages the nearest past steps', () => {
     // Composites ending on calendar days 8, 16, … of each year 2017–2020.
     const days: number[] = [];
-    for (let year = 2017; year <= 2020; year++) for (let k = 8; k <= 360; k += 8) days.push(civilToEpochDay({ year, month: 1, day: 1 }) + k - 1);
+    for (let year = 2017; year <= 2020; year++)
+      for (let k = 8; k <= 360; k += 8) days.push(civilToEpochDay({ year, month: 1, day: 1 }) + k - 1);
     const time = Int32Array.from(days);
     const data = Float32Array.from(days, (day) => Number(epochDayToIso(day).slice(0, 4)) - 2000);
-    const observed: IndexStoreData = { geoIdentifiers: ['ADM0:USA/ADM1:iowa/ADM2:polk'], time, variables: { ndvi: { data, units: '1', longName: 'ndvi' } }, observedUntil: null, source: 'test' };
+    const observed: IndexStoreData = {
+      geoIdentifiers: ['ADM0:USA/ADM1:iowa/ADM2:polk'],
+      time,
+      variables: { ndvi: { data, units: '1', longName: 'ndvi' } },
+      observedUntil: null,
+      source: 'test',
+    };
     const seasonYear = 2020;
     const cutoff = civilToEpochDay({ year: 2020, month: 6, day: 30 });
     const harvest = dateForSeasonDoy(calendar, seasonYear, 184);
@@ -114,6 +143,7 @@ describe('sliceIndices (8-day composites)', () => {
     for (const v of future) expect(v).toBeCloseTo(18, 5);
     expect(out.data.time[out.data.time.length - 1]).toBe(harvest);
     // Strictly increasing time axis.
-    for (let t = 1; t < out.data.time.length; t++) expect(out.data.time[t]).toBeGreaterThan(out.data.time[t - 1] as number);
+    for (let t = 1; t < out.data.time.length; t++)
+      expect(out.data.time[t]).toBeGreaterThan(out.data.time[t - 1] as number);
   });
 });

@@ -1,4 +1,9 @@
-import { dateForSeasonDoy, seasonStart, seasonYearOf, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  dateForSeasonDoy,
+  seasonStart,
+  seasonYearOf,
+  type SeasonCalendar,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { IndexStoreData, IndexVariable } from '@commodity-hindcast/rundir-contract/io';
 
 /**
@@ -52,11 +57,14 @@ export function sliceIndices(input: SliceIndicesInput): SliceIndices {
     const day = time[t] as number;
     if (day >= start && day <= cutoff && day <= harvest) observedIdx.push(t);
   }
-  const lastObserved = observedIdx.length > 0 ? (time[observedIdx[observedIdx.length - 1] as number] as number) : start - 1;
+  const lastObserved =
+    observedIdx.length > 0 ? (time[observedIdx[observedIdx.length - 1] as number] as number) : start - 1;
 
   // Steps after the last observation, to harvest: every day for daily series, else the step days of the most
   // recent past season of the climatology source, moved to this season by season day.
-  const futureDays = stepping.daily ? range(lastObserved + 1, harvest) : templateDays(source.time, calendar, seasonYear, lastObserved, harvest);
+  const futureDays = stepping.daily
+    ? range(lastObserved + 1, harvest)
+    : templateDays(source.time, calendar, seasonYear, lastObserved, harvest);
 
   // Past seasons per (season day → step index) of the climatology source.
   const seasons = seasonIndex(source.time, calendar, input.climatology ? undefined : seasonYear);
@@ -71,7 +79,9 @@ export function sliceIndices(input: SliceIndicesInput): SliceIndices {
   // For each future day, the step of each past season that stands for it (or −1).
   const doys = futureDays.map((day) => day - start + 1);
   // Seasons with no step in the days to fill (e.g. the tail of a season before the data's first season start) drop out.
-  const sourceSteps = [...seasons.values()].map((byDoy) => doys.map((doy) => nearestStep(byDoy, doy, stepping.tolerance))).filter((steps) => steps.some((t) => t >= 0));
+  const sourceSteps = [...seasons.values()]
+    .map((byDoy) => doys.map((doy) => nearestStep(byDoy, doy, stepping.tolerance)))
+    .filter((steps) => steps.some((t) => t >= 0));
 
   let missingClimatology = 0;
   const variables: Record<string, IndexVariable> = {};
@@ -80,7 +90,8 @@ export function sliceIndices(input: SliceIndicesInput): SliceIndices {
     const out = new Float32Array(nGeo * nTime).fill(Number.NaN);
     for (let g = 0; g < nGeo; g++) {
       const row = g * observed.time.length;
-      for (let i = 0; i < observedIdx.length; i++) out[g * nTime + i] = variable.data[row + (observedIdx[i] as number)] as number;
+      for (let i = 0; i < observedIdx.length; i++)
+        out[g * nTime + i] = variable.data[row + (observedIdx[i] as number)] as number;
       const sg = geoInSource[g] as number;
       for (let j = 0; j < futureDays.length; j++) {
         let sum = 0;
@@ -135,7 +146,11 @@ function steppingOf(time: Int32Array): Stepping {
 }
 
 /** Season day → step index, per season of `time` (only seasons before `before`, when given). */
-function seasonIndex(time: Int32Array, calendar: SeasonCalendar, before: number | undefined): Map<number, Map<number, number>> {
+function seasonIndex(
+  time: Int32Array,
+  calendar: SeasonCalendar,
+  before: number | undefined,
+): Map<number, Map<number, number>> {
   const seasons = new Map<number, Map<number, number>>();
   for (let t = 0; t < time.length; t++) {
     const day = time[t] as number;
@@ -161,10 +176,18 @@ function nearestStep(byDoy: Map<number, number>, doy: number, tolerance: number)
 }
 
 /** The step days of the latest season of `time` before `seasonYear`, moved into `seasonYear`, after `after` up to `harvest`. */
-function templateDays(time: Int32Array, calendar: SeasonCalendar, seasonYear: number, after: number, harvest: number): number[] {
+function templateDays(
+  time: Int32Array,
+  calendar: SeasonCalendar,
+  seasonYear: number,
+  after: number,
+  harvest: number,
+): number[] {
   const seasons = seasonIndex(time, calendar, seasonYear);
   const latest = Math.max(...seasons.keys());
-  const days = [...(seasons.get(latest)?.keys() ?? [])].sort((a, b) => a - b).map((doy) => dateForSeasonDoy(calendar, seasonYear, doy));
+  const days = [...(seasons.get(latest)?.keys() ?? [])]
+    .sort((a, b) => a - b)
+    .map((doy) => dateForSeasonDoy(calendar, seasonYear, doy));
   const out = days.filter((day) => day > after && day <= harvest);
   // The slice ends at harvest, whatever the composites' dates: features aggregate windows up to it.
   if (out.length === 0 || (out[out.length - 1] as number) < harvest) out.push(harvest);

@@ -24,7 +24,12 @@ describe('coverage bias corrector', () => {
   });
 
   it('subtracts the median of the look-back years before the test year', () => {
-    expect(coverageCorrector(years, 2020, 10)).toEqual({ kind: 'coverage', bias_kg_ha: 750, n_lookback_years: 10, years_used: [2016, 2017, 2019] });
+    expect(coverageCorrector(years, 2020, 10)).toEqual({
+      kind: 'coverage',
+      bias_kg_ha: 750,
+      n_lookback_years: 10,
+      years_used: [2016, 2017, 2019],
+    });
     expect(coverageCorrector(years, 2020, 2)).toMatchObject({ bias_kg_ha: 500, years_used: [2017, 2019] });
     expect(coverageCorrector(years, 2017, 10)).toMatchObject({ bias_kg_ha: 750, years_used: [2016] });
     expect(coverageCorrector(years, 2016, 10)).toMatchObject({ bias_kg_ha: 0, years_used: [] });

@@ -25,7 +25,11 @@ export interface CoverageYear {
  * and a positive area (pipeline.md → POSTPROCESS, coverage). Years where either side has no such county are left
  * out: there the bias is not measurable.
  */
-export function coverageYears(table: YieldTableColumns, universe: ReadonlySet<string>, country: string): CoverageYear[] {
+export function coverageYears(
+  table: YieldTableColumns,
+  universe: ReadonlySet<string>,
+  country: string,
+): CoverageYear[] {
   const prefix = `ADM0:${country}/`;
   const counties: number[] = [];
   for (let i = 0; i < table.geo_identifier.length; i++) {
@@ -50,7 +54,14 @@ export function coverageYears(table: YieldTableColumns, universe: ReadonlySet<st
     if (!inRow || yieldIn === null || yieldIn === undefined || yieldOut === null) continue;
     const areaIn = inRow.known_area_ha.y;
     const areaOut = outside.known_area_ha.y;
-    out.push({ year: outside.year, areaIn, areaOut, yieldIn, yieldOut, bias: (areaOut / (areaIn + areaOut)) * (yieldIn - yieldOut) });
+    out.push({
+      year: outside.year,
+      areaIn,
+      areaOut,
+      yieldIn,
+      yieldOut,
+      bias: (areaOut / (areaIn + areaOut)) * (yieldIn - yieldOut),
+    });
   }
   return out.sort((a, b) => a.year - b.year);
 }
@@ -59,7 +70,9 @@ export function coverageYears(table: YieldTableColumns, universe: ReadonlySet<st
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**

@@ -1,5 +1,10 @@
 import { CI_LEVELS, CONFORMAL_METHODS, type ConformalMethod } from '@commodity-hindcast/rundir-contract/config';
-import { calibrationKey, calibrationScope, conformalHalfWidths, type SeasonCalendar } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calibrationKey,
+  calibrationScope,
+  conformalHalfWidths,
+  type SeasonCalendar,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { ADM_NAMES, type AdmName, type Residual } from './Residuals.js';
@@ -37,7 +42,11 @@ export interface GroupingContext {
  *   walk-forward for the first, production train preds for the second).
  * Each ADM level is grouped on its own; every key is present at every level, possibly with no residual.
  */
-export function calibrationGroups(mode: ResidualMode, residuals: readonly Residual[], ctx: GroupingContext): CalibrationGroup[] {
+export function calibrationGroups(
+  mode: ResidualMode,
+  residuals: readonly Residual[],
+  ctx: GroupingContext,
+): CalibrationGroup[] {
   const groups: CalibrationGroup[] = [];
   const add = (keys: readonly string[], keyOf: (r: Residual) => readonly string[]): void => {
     for (const adm of ADM_NAMES) {
@@ -66,7 +75,11 @@ export function calibrationGroups(mode: ResidualMode, residuals: readonly Residu
       const key = (r: Residual): string => {
         const id = `${r.year} ${r.initDate}`;
         let k = keyOf.get(id);
-        if (k === undefined) keyOf.set(id, (k = calibrationKey(mode, { calendar: ctx.calendar, initDate: r.initDate, seasonYear: r.year })));
+        if (k === undefined)
+          keyOf.set(
+            id,
+            (k = calibrationKey(mode, { calendar: ctx.calendar, initDate: r.initDate, seasonYear: r.year })),
+          );
         return k;
       };
       const keys = [...new Set(residuals.map(key))].sort((a, b) => Number(a) - Number(b));
@@ -78,7 +91,12 @@ export function calibrationGroups(mode: ResidualMode, residuals: readonly Residu
 }
 
 /** The sidecar rows of a mode: every group × method × level, half-widths by the contract's conformal maths. */
-export function calibrationRows(mode: ResidualMode, groups: readonly CalibrationGroup[], levels: readonly number[] = CI_LEVELS, methods: readonly ConformalMethod[] = CONFORMAL_METHODS): CalibrationRow[] {
+export function calibrationRows(
+  mode: ResidualMode,
+  groups: readonly CalibrationGroup[],
+  levels: readonly number[] = CI_LEVELS,
+  methods: readonly ConformalMethod[] = CONFORMAL_METHODS,
+): CalibrationRow[] {
   const scope = calibrationScope(mode);
   const rows: CalibrationRow[] = [];
   const ascending = [...levels].sort((a, b) => a - b);
@@ -86,7 +104,16 @@ export function calibrationRows(mode: ResidualMode, groups: readonly Calibration
     for (const method of methods) {
       const widths = conformalHalfWidths(method, group.residuals, ascending);
       ascending.forEach((level, j) => {
-        rows.push({ residual_mode: mode, method, adm_level: group.adm, scope, key: group.key, level, half_width_kg_ha: widths[j] as number, n_residuals: group.residuals.length });
+        rows.push({
+          residual_mode: mode,
+          method,
+          adm_level: group.adm,
+          scope,
+          key: group.key,
+          level,
+          half_width_kg_ha: widths[j] as number,
+          n_residuals: group.residuals.length,
+        });
       });
     }
   }

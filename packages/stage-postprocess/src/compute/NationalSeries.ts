@@ -1,4 +1,9 @@
-import { aggregate, calibratedBands, type CalibrationEntry, type GeoColumns } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  aggregate,
+  calibratedBands,
+  type CalibrationEntry,
+  type GeoColumns,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import { PostprocessError } from '../PostprocessError.js';
 import type { Measure } from './PredictionColumns.js';
@@ -52,20 +57,45 @@ export function nationalSeries(folds: readonly NationalFold[], options: National
   for (const fold of folds) {
     const aggregated = aggregate(fold.preds, 0, { universe: options.universe, weight: 'area' });
     if (aggregated.length === 0) {
-      throw new PostprocessError(`${fold.source}: no county of the modelled universe (included_geo_identifiers.txt) has a positive area_harvested_ha; rerun predict so the predictions carry harvested areas`);
+      throw new PostprocessError(
+        `${fold.source}: no county of the modelled universe (included_geo_identifiers.txt) has a positive area_harvested_ha; rerun predict so the predictions carry harvested areas`,
+      );
     }
     for (const row of aggregated) {
       if (row.geo_identifier !== options.adm0) {
-        throw new PostprocessError(`${fold.source}: geo ${row.geo_identifier} aggregates outside ${options.adm0} (commodity.country_code); the predictions belong to another country`);
+        throw new PostprocessError(
+          `${fold.source}: geo ${row.geo_identifier} aggregates outside ${options.adm0} (commodity.country_code); the predictions belong to another country`,
+        );
       }
       const { trend_kg_ha: trend, sim_yield_kg_ha_detrended: detrended, sim_yield_kg_ha: sim } = row.values;
       if (trend === null || detrended === null || sim === null) {
-        throw new PostprocessError(`${fold.source}: year ${row.year} has no known trend_kg_ha / sim_yield_kg_ha for any county with a positive area; rerun predict`);
+        throw new PostprocessError(
+          `${fold.source}: year ${row.year} has no known trend_kg_ha / sim_yield_kg_ha for any county with a positive area; rerun predict`,
+        );
       }
       const corrected = sim - fold.bias;
       const key = fold.keyOf(row.year, row.init_date);
-      const bands = calibratedBands(options.calibration, { method: options.method, admLevel: 'ADM0', key }, corrected, options.levels, options.calibrationSource);
-      rows.push({ year: row.year, initDate: row.init_date, fold: fold.fold, nGeos: row.n_geos, area: row.area_harvested_ha, obs: row.values.obs_yield_kg_ha, trend, detrended, sim, bias: fold.bias, corrected, bands });
+      const bands = calibratedBands(
+        options.calibration,
+        { method: options.method, admLevel: 'ADM0', key },
+        corrected,
+        options.levels,
+        options.calibrationSource,
+      );
+      rows.push({
+        year: row.year,
+        initDate: row.init_date,
+        fold: fold.fold,
+        nGeos: row.n_geos,
+        area: row.area_harvested_ha,
+        obs: row.values.obs_yield_kg_ha,
+        trend,
+        detrended,
+        sim,
+        bias: fold.bias,
+        corrected,
+        bands,
+      });
     }
   }
   rows.sort((a, b) => a.year - b.year || a.initDate - b.initDate);
@@ -83,7 +113,8 @@ export function nationalSeries(folds: readonly NationalFold[], options: National
     bias_kg_ha: Float64Array.from(rows.map((r) => r.bias)),
     sim_yield_kg_ha_corrected: Float64Array.from(rows.map((r) => r.corrected)),
   };
-  const pcts = rows[0]?.bands.map((b) => b.pct) ?? [...options.levels].sort((a, b) => a - b).map((l) => Math.round(100 * l));
+  const pcts =
+    rows[0]?.bands.map((b) => b.pct) ?? [...options.levels].sort((a, b) => a - b).map((l) => Math.round(100 * l));
   pcts.forEach((pct, j) => {
     columns[`lower_${pct}_kg_ha`] = Float64Array.from(rows.map((r) => (r.bands[j] as { lower: number }).lower));
     columns[`upper_${pct}_kg_ha`] = Float64Array.from(rows.map((r) => (r.bands[j] as { upper: number }).upper));

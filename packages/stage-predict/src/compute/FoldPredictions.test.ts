@@ -6,7 +6,14 @@ import { predictFold, type FoldPredictionInput } from './FoldPredictions.js';
 const IOWA = 'ADM0:USA/ADM1:iowa/ADM2:polk';
 const OHIO = 'ADM0:USA/ADM1:ohio/ADM2:wood';
 // y = 10 + 2·(x − 1)/1: a ridge on one feature, so every detrended value is easy to write down.
-const model: Model = { kind: 'ridge', feature_columns: ['x'], standardisation: { means: [1], scales: [1] }, alpha: 1, intercept: 10, coefficients: [2] };
+const model: Model = {
+  kind: 'ridge',
+  feature_columns: ['x'],
+  standardisation: { means: [1], scales: [1] },
+  alpha: 1,
+  intercept: 10,
+  coefficients: [2],
+};
 
 function input(x: number[], area: (number | null)[], weight = 0): FoldPredictionInput {
   const features: FeatureFrame = {
@@ -48,7 +55,9 @@ describe('predictFold', () => {
   });
 
   it('refuses a blend without any area, and a non-finite prediction, naming the row', () => {
-    expect(() => predictFold(input([2, 4], [null, 0], 0.5))).toThrow(/^pred\.parquet: no row of year 2018 at init date 2018-10-01 has a positive area_harvested_ha/);
+    expect(() => predictFold(input([2, 4], [null, 0], 0.5))).toThrow(
+      /^pred\.parquet: no row of year 2018 at init date 2018-10-01 has a positive area_harvested_ha/,
+    );
     expect(() => predictFold(input([2, Number.POSITIVE_INFINITY], [1, 1]))).toThrow(
       /^pred\.parquet: row \(ADM0:USA\/ADM1:ohio\/ADM2:wood, 2018, 2018-10-01\): prediction Infinity .* from feature "x" = Infinity/,
     );

@@ -1,4 +1,12 @@
-import { applyFillValues, compileModel, epochDayToIso, firstMissing, type FeatureFrame, type FillValues, type TrendFunction } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  applyFillValues,
+  compileModel,
+  epochDayToIso,
+  firstMissing,
+  type FeatureFrame,
+  type FillValues,
+  type TrendFunction,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import type { Model } from '@commodity-hindcast/rundir-contract/schemas';
 import { PredictError } from '../PredictError.js';
@@ -49,11 +57,15 @@ export function predictFold(input: FoldPredictionInput): FoldPredictions {
     );
   }
   let filledValues = 0;
-  for (const column of features.features) for (let i = 0; i < column.length; i++) if (Number.isNaN(column[i])) filledValues++;
+  for (const column of features.features)
+    for (let i = 0; i < column.length; i++) if (Number.isNaN(column[i])) filledValues++;
 
   const detrended = compileModel(input.model, where.model)(filled);
   const n = filled.numRows;
-  const blendedGroups = input.weatherCorrectionWeight > 0 ? blend(detrended, filled, input.area, input.weatherCorrectionWeight, where.features) : 0;
+  const blendedGroups =
+    input.weatherCorrectionWeight > 0
+      ? blend(detrended, filled, input.area, input.weatherCorrectionWeight, where.features)
+      : 0;
   const trend = new Float64Array(n);
   const sim = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -70,7 +82,17 @@ export function predictFold(input: FoldPredictionInput): FoldPredictions {
   }
   const predictions: Frame = {
     numRows: n,
-    columnNames: ['year', 'geo_identifier', 'init_date', 'fold', 'obs_yield_kg_ha', 'trend_kg_ha', 'sim_yield_kg_ha_detrended', 'sim_yield_kg_ha', 'area_harvested_ha'],
+    columnNames: [
+      'year',
+      'geo_identifier',
+      'init_date',
+      'fold',
+      'obs_yield_kg_ha',
+      'trend_kg_ha',
+      'sim_yield_kg_ha_detrended',
+      'sim_yield_kg_ha',
+      'area_harvested_ha',
+    ],
     columns: {
       year: filled.year,
       geo_identifier: [...filled.geoIdentifier],
@@ -90,7 +112,13 @@ export function predictFold(input: FoldPredictionInput): FoldPredictions {
  * In place: per (year, init date), `d ← (1 − w)·d + w·m` with m the mean of d weighted by harvested area over the
  * rows with a positive area. A group to blend without any area is an error: the national mean is undefined.
  */
-function blend(detrended: Float64Array, frame: FeatureFrame, area: readonly (number | null)[], w: number, where: string): number {
+function blend(
+  detrended: Float64Array,
+  frame: FeatureFrame,
+  area: readonly (number | null)[],
+  w: number,
+  where: string,
+): number {
   const groups = new Map<string, number[]>();
   for (let i = 0; i < frame.numRows; i++) {
     const key = `${frame.year[i]} ${frame.initDate[i]}`;

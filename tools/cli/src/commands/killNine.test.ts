@@ -16,7 +16,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-kill-nine-'));
   env = { INPUT_DATA_DIR: root };
-  const init = await runBin(['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'], { cwd: root, env });
+  const init = await runBin(
+    ['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'],
+    { cwd: root, env },
+  );
   expect(init.code).toBe(0);
   await writeFile(join(root, 'names.csv'), `${COUNTY_NAMES_CSV}\n`);
   await writeFile(join(root, 'weather.csv'), dailyWeatherCsv(1, 1000));
@@ -24,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
 
 /** Kills `args` with SIGKILL after `delayMs` (if it is still running): whether it was killed, and how long it ran. */
 async function killAfter(args: string[], delayMs: number): Promise<{ killed: boolean; ranMs: number }> {
@@ -85,13 +87,27 @@ describe('kill -9 at 20 seeded random points, then a rerun', () => {
     };
     const args = ['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--force'];
     const records = await killAndRerun(7, args, args.slice(0, -1), outputs, join(root, 'features'));
-    console.info(`run features: ${records.filter((r) => r.killed).length} of ${KILLS} runs killed midway at ${records.map((r) => r.delayMs).join(', ')} ms`);
+    console.info(
+      `run features: ${records.filter((r) => r.killed).length} of ${KILLS} runs killed midway at ${records.map((r) => r.delayMs).join(', ')} ms`,
+    );
   });
 
   it('data import daily-weather: every object of the index store is byte-identical to an uninterrupted import', async () => {
     const out = join(root, 'data/weather/indices.zarr');
-    const args = ['data', 'import', 'daily-weather', 'weather.csv', '--county-names', 'names.csv', '--out', out, '--force'];
+    const args = [
+      'data',
+      'import',
+      'daily-weather',
+      'weather.csv',
+      '--county-names',
+      'names.csv',
+      '--out',
+      out,
+      '--force',
+    ];
     const records = await killAndRerun(11, args, args, async () => fileHashes(out), join(root, 'data'));
-    console.info(`data import: ${records.filter((r) => r.killed).length} of ${KILLS} runs killed midway at ${records.map((r) => r.delayMs).join(', ')} ms`);
+    console.info(
+      `data import: ${records.filter((r) => r.killed).length} of ${KILLS} runs killed midway at ${records.map((r) => r.delayMs).join(', ')} ms`,
+    );
   });
 });

@@ -1,12 +1,19 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { collectConfigOverride, parseInteger, parseIsoDate, parseSeasonYear, resolveLocation } from './ArgumentParsers.js';
+import {
+  collectConfigOverride,
+  parseInteger,
+  parseIsoDate,
+  parseSeasonYear,
+  resolveLocation,
+} from './ArgumentParsers.js';
 
 describe('argument parsers', () => {
   it('parses integers and refuses everything else', () => {
     expect(parseInteger('7')).toBe(7);
     expect(parseInteger('-3')).toBe(-3);
-    for (const bad of ['7.5', 'seven', '', '1e3', '99999999999999999999']) expect(() => parseInteger(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['7.5', 'seven', '', '1e3', '99999999999999999999'])
+      expect(() => parseInteger(bad)).toThrow(InvalidArgumentError);
   });
 
   it('accepts four-digit season years only', () => {

@@ -9,7 +9,8 @@ import { normalizeLocation, type Location } from '@commodity-hindcast/rundir-con
 
 /** A safe integer, e.g. `--seed 7`. */
 export function parseInteger(value: string): number {
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -18,19 +19,22 @@ const DURATION_UNITS_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 
 /** A duration such as `30d`, `12h`, `90m` or `2w`, in milliseconds (e.g. `--older-than 30d`). */
 export function parseDuration(value: string): number {
   const match = /^(\d+)([mhdw])$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`expected a duration such as 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`);
+  if (!match)
+    throw new InvalidArgumentError(`expected a duration such as 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`);
   return Number(match[1]) * (DURATION_UNITS_MS[match[2] as string] as number);
 }
 
 /** A count ≥ 0, e.g. `--keep-last 3`. */
 export function parseCount(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
 /** A four-digit season year, e.g. `--season-year 2024`. */
 export function parseSeasonYear(value: string): number {
-  if (!/^\d{4}$/.test(value.trim())) throw new InvalidArgumentError(`expected a four-digit season year, got ${JSON.stringify(value)}`);
+  if (!/^\d{4}$/.test(value.trim()))
+    throw new InvalidArgumentError(`expected a four-digit season year, got ${JSON.stringify(value)}`);
   return Number(seasonYearFolder(Number(value)));
 }
 
@@ -52,7 +56,9 @@ export function collectConfigOverride(value: string, previous: Record<string, un
   const eq = value.indexOf('=');
   const path = eq === -1 ? '' : value.slice(0, eq).trim();
   if (!/^[A-Za-z_][\w]*(\.[\w]+)*$/.test(path)) {
-    throw new InvalidArgumentError(`expected <field.path>=<value>, e.g. model.regression=ridge, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `expected <field.path>=<value>, e.g. model.regression=ridge, got ${JSON.stringify(value)}`,
+    );
   }
   const raw = value.slice(eq + 1);
   let parsed: unknown;

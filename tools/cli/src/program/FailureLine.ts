@@ -17,7 +17,8 @@ export function failureLine(error: unknown): string {
   const prefixEnd = cause?.indexOf(': ') ?? -1;
   const bare = cause !== undefined && prefixEnd >= 0 ? cause.slice(prefixEnd + 2) : undefined;
   if (cause && !line.includes(cause) && !(bare && line.includes(bare))) line += `: ${cause}`;
-  if (PROGRAMMING_ERRORS.has(error.name)) line = `internal error (${error.name}: ${line}); set ${DEBUG_VARIABLE}=1 for the stack trace and report it`;
+  if (PROGRAMMING_ERRORS.has(error.name))
+    line = `internal error (${error.name}: ${line}); set ${DEBUG_VARIABLE}=1 for the stack trace and report it`;
   return line;
 }
 

@@ -26,6 +26,11 @@ describe('human units', () => {
   it('formats durations and aligned tables', () => {
     expect(formatDuration(410.4)).toBe('410 ms');
     expect(formatDuration(3240)).toBe('3.2 s');
-    expect(formatTable([['fit', '/a'], ['metadata', '/b']])).toBe('  fit       /a\n  metadata  /b');
+    expect(
+      formatTable([
+        ['fit', '/a'],
+        ['metadata', '/b'],
+      ]),
+    ).toBe('  fit       /a\n  metadata  /b');
   });
 });

@@ -21,17 +21,28 @@ afterAll(async () => {
 describe('the command line', () => {
   it('covers the verbs of this issue', () => {
     const names = verbs.map((v) => v.join(' '));
-    for (const verb of ['example init', 'example run', 'data import', 'run features', 'rundir validate', 'rundir show', 'rundir list']) {
+    for (const verb of [
+      'example init',
+      'example run',
+      'data import',
+      'run features',
+      'rundir validate',
+      'rundir show',
+      'rundir list',
+    ]) {
       expect(names).toContain(verb);
     }
   });
 
-  it.each(verbs.map((v) => [v.join(' ') || '(root)', v] as const))('--help on %s exits 0 and names it', async (_name, verb) => {
-    const run = await runBin([...verb, '--help'], { cwd });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: ${['commodity-hindcast', ...verb].join(' ')} `));
-  });
+  it.each(verbs.map((v) => [v.join(' ') || '(root)', v] as const))(
+    '--help on %s exits 0 and names it',
+    async (_name, verb) => {
+      const run = await runBin([...verb, '--help'], { cwd });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: ${['commodity-hindcast', ...verb].join(' ')} `));
+    },
+  );
 
   it('prints the version', async () => {
     const run = await runBin(['--version'], { cwd });
@@ -80,9 +91,14 @@ describe('the command line', () => {
 
     const seed = await runBin(['example', 'init', '--seed', 'abc'], { cwd });
     expect(seed.code).toBe(2);
-    expect(lines(seed.stderr)[0]).toBe(`commodity-hindcast: option '--seed <n>' argument 'abc' is invalid. expected an integer, got "abc"`);
+    expect(lines(seed.stderr)[0]).toBe(
+      `commodity-hindcast: option '--seed <n>' argument 'abc' is invalid. expected an integer, got "abc"`,
+    );
 
-    const date = await runBin(['run', 'features', '--run-dir', 'x', '--season-year', '2024', '--init-date', '2024-02-30'], { cwd });
+    const date = await runBin(
+      ['run', 'features', '--run-dir', 'x', '--season-year', '2024', '--init-date', '2024-02-30'],
+      { cwd },
+    );
     expect(date.code).toBe(2);
     expect(lines(date.stderr)[0]).toContain('expected a calendar date YYYY-MM-DD, got "2024-02-30"');
   });
@@ -90,19 +106,28 @@ describe('the command line', () => {
   it('exits 2 when run features mixes or half-gives its two modes', async () => {
     const mixed = await runBin(['run', 'features', '--config', 'c.yaml', '--run-dir', 'r'], { cwd });
     expect(mixed.code).toBe(2);
-    expect(lines(mixed.stderr)[0]).toBe('commodity-hindcast: --config builds the hindcast feature tables and --run-dir a forecast slice; give one or the other');
+    expect(lines(mixed.stderr)[0]).toBe(
+      'commodity-hindcast: --config builds the hindcast feature tables and --run-dir a forecast slice; give one or the other',
+    );
     expect(lines(mixed.stderr)[1]).toBe('usage: commodity-hindcast run features [options]');
 
     const half = await runBin(['run', 'features', '--run-dir', 'r', '--season-year', '2024'], { cwd });
     expect(half.code).toBe(2);
-    expect(lines(half.stderr)[0]).toBe('commodity-hindcast: a forecast slice needs --run-dir, --season-year and --init-date; missing --init-date');
+    expect(lines(half.stderr)[0]).toBe(
+      'commodity-hindcast: a forecast slice needs --run-dir, --season-year and --init-date; missing --init-date',
+    );
 
     const none = await runBin(['run', 'features'], { cwd });
     expect(none.code).toBe(2);
   });
 
   it('fails with exit 1 and one line naming INPUT_DATA_DIR when it is not set', async () => {
-    for (const args of [['example', 'init'], ['example', 'run'], ['rundir', 'list'], ['run', 'features', '--config', 'configs/c.yaml']]) {
+    for (const args of [
+      ['example', 'init'],
+      ['example', 'run'],
+      ['rundir', 'list'],
+      ['run', 'features', '--config', 'configs/c.yaml'],
+    ]) {
       const run = await runBin(args, { cwd });
       expect(run.code, args.join(' ')).toBe(1);
       expect(run.stdout).toBe('');
@@ -115,7 +140,9 @@ describe('the command line', () => {
   it('names a relative INPUT_DATA_DIR and shows the absolute one to use', async () => {
     const run = await runBin(['rundir', 'list'], { cwd, env: { INPUT_DATA_DIR: 'data' } });
     expect(run.code).toBe(1);
-    expect(lines(run.stderr)).toEqual([`commodity-hindcast: INPUT_DATA_DIR=data is a relative path; set it to an absolute path or an s3:// URI, e.g. export INPUT_DATA_DIR=${join(cwd, 'data')}`]);
+    expect(lines(run.stderr)).toEqual([
+      `commodity-hindcast: INPUT_DATA_DIR=data is a relative path; set it to an absolute path or an s3:// URI, e.g. export INPUT_DATA_DIR=${join(cwd, 'data')}`,
+    ]);
   });
 
   it('prints the stack under the cause line when COMMODITY_HINDCAST_DEBUG is set', async () => {

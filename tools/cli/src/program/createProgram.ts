@@ -22,11 +22,14 @@ Start with: ${CLI_NAME} example run --input-data-dir ./example-data`;
 /** The whole command tree. Verb groups register themselves; the root only names the program. */
 export function createProgram(context: CliContext): Command {
   const program = new Command(CLI_NAME)
-    .description('Yield hindcasts and forecasts from county crop data; every stage meets the others only in a run directory.')
+    .description(
+      'Yield hindcasts and forecasts from county crop data; every stage meets the others only in a run directory.',
+    )
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', ROOT_HELP_AFTER);
-  for (const register of [registerExampleCommands, registerDataCommands, registerRunCommands, registerRundirCommands]) register(program, context);
+  for (const register of [registerExampleCommands, registerDataCommands, registerRunCommands, registerRundirCommands])
+    register(program, context);
   return program;
 }
 

@@ -53,7 +53,10 @@ export function layoutCounties(options: ResolvedExampleOptions): ExampleCounty[]
     const stateIntercept = TREND_INTERCEPT_2010_KG_HA + state.yieldOffsetKgHa;
     const cells = gridCells(state, names.length);
     // Grid cells are dealt out in a shuffled order so alphabetical neighbours are not map neighbours.
-    const cellOrder = shuffle(stateRng, cells.map((_, i) => i));
+    const cellOrder = shuffle(
+      stateRng,
+      cells.map((_, i) => i),
+    );
     names.forEach((name, i) => {
       const fips = `${state.fips}${String(2 * i + 1).padStart(3, '0')}`;
       const rng = Prng.stream(options.seed, `county/${fips}`);
@@ -74,7 +77,9 @@ export function layoutCounties(options: ResolvedExampleOptions): ExampleCounty[]
         baseAreaHa: clamp(42_000 * Math.exp(0.45 * rng.normal()), 6_000, 140_000),
         areaGrowthPerYear: 0.004 + 0.003 * rng.normal(),
         trendInterceptKgHa:
-          stateIntercept + AWC_YIELD_KG_HA_PER_MM * (round(soilAwcMm, 1) - 190) + COUNTY_INTERCEPT_SD_KG_HA * rng.normal(),
+          stateIntercept +
+          AWC_YIELD_KG_HA_PER_MM * (round(soilAwcMm, 1) - 190) +
+          COUNTY_INTERCEPT_SD_KG_HA * rng.normal(),
         trendSlopeKgHaYr: stateSlope + COUNTY_SLOPE_SD_KG_HA_YR * rng.normal(),
       });
     });
@@ -84,7 +89,12 @@ export function layoutCounties(options: ResolvedExampleOptions): ExampleCounty[]
 
 /** `n` distinct names from the list, in alphabetical order (as FIPS county numbers are assigned). */
 function pickNames(rng: Prng, n: number): string[] {
-  const indices = shuffle(rng, COUNTY_NAMES.map((_, i) => i)).slice(0, n).sort((a, b) => a - b);
+  const indices = shuffle(
+    rng,
+    COUNTY_NAMES.map((_, i) => i),
+  )
+    .slice(0, n)
+    .sort((a, b) => a - b);
   return indices.map((i) => COUNTY_NAMES[i]!);
 }
 
@@ -107,7 +117,8 @@ function gridCells(state: CornBeltState, n: number): Cell[] {
   const height = (latHi - latLo) / rows;
   const cells: Cell[] = [];
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) cells.push({ lat: latLo + (r + 0.5) * height, lon: lonLo + (c + 0.5) * width, width, height });
+    for (let c = 0; c < cols; c++)
+      cells.push({ lat: latLo + (r + 0.5) * height, lon: lonLo + (c + 0.5) * width, width, height });
   }
   return cells;
 }

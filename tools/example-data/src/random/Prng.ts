@@ -92,7 +92,9 @@ export class Prng {
   /** A gamma draw with shape `k` > 0 and scale `theta` > 0 (mean k·θ, variance k·θ²). */
   gamma(k: number, theta: number): number {
     if (!(k > 0) || !(theta > 0)) {
-      throw new RangeError(`Prng.gamma: expected shape > 0 and scale > 0, got shape ${String(k)}, scale ${String(theta)}`);
+      throw new RangeError(
+        `Prng.gamma: expected shape > 0 and scale > 0, got shape ${String(k)}, scale ${String(theta)}`,
+      );
     }
     if (k < 1) {
       // Gamma(k) = Gamma(k + 1) · U^(1/k) (Marsaglia & Tsang, 2000, section 6); 1 − U avoids U = 0.

@@ -116,7 +116,11 @@ interface StateYear {
  * non-weather shock u in season year k (disease, hail, flooding): it depresses greenness from early July and
  * so shows in the NDVI that yields depend on.
  */
-export function generateDailyIndices(counties: readonly ExampleCounty[], shocks: Float64Array, options: ResolvedExampleOptions): DailyIndices {
+export function generateDailyIndices(
+  counties: readonly ExampleCounty[],
+  shocks: Float64Array,
+  options: ResolvedExampleOptions,
+): DailyIndices {
   const M = WEATHER_MODEL;
   const first = civilToEpochDay({ year: options.firstYear, month: 1, day: 1 });
   const last = civilToEpochDay({ year: options.lastYear, month: 12, day: 31 });
@@ -144,7 +148,8 @@ export function generateDailyIndices(counties: readonly ExampleCounty[], shocks:
     time[t] = day;
     yearIndex[t] = year - options.firstYear;
     fromJul1[t] = j;
-    clim[t] = M.tavgMean + M.tavgAmplitude * Math.cos(TWO_PI_YEAR * (doy - M.tavgPeakDoy)) + M.warmingPerYear * (year - 2010);
+    clim[t] =
+      M.tavgMean + M.tavgAmplitude * Math.cos(TWO_PI_YEAR * (doy - M.tavgPeakDoy)) + M.warmingPerYear * (year - 2010);
     anomalySd[t] = M.anomalySdBase + M.anomalySdAmplitude * Math.cos(TWO_PI_YEAR * (doy - 15));
     dtrClim[t] = M.dtrBase + M.dtrAmplitude * Math.cos(TWO_PI_YEAR * (doy - 120));
     summerWeight[t] = Math.exp(-(((doy - M.summerPeakDoy) / M.summerWidthDays) ** 2));
@@ -168,7 +173,17 @@ export function generateDailyIndices(counties: readonly ExampleCounty[], shocks:
   const regionRain = ar1(regionRng, nTime, pR);
 
   // State processes and the state's daily shifts, thresholds and rain amounts.
-  const stateDaily = new Map<string, { temp: Float64Array; tavgShift: Float64Array; dtrShift: Float64Array; rainThreshold: Float64Array; rainMean: Float64Array; rain: Float64Array }>();
+  const stateDaily = new Map<
+    string,
+    {
+      temp: Float64Array;
+      tavgShift: Float64Array;
+      dtrShift: Float64Array;
+      rainThreshold: Float64Array;
+      rainMean: Float64Array;
+      rain: Float64Array;
+    }
+  >();
   for (const state of CORN_BELT_STATES.slice(0, options.states)) {
     const rng = Prng.stream(options.seed, `weather/state/${state.fips}`);
     const temp = ar1(rng, nTime, phiS);
@@ -223,7 +238,10 @@ export function generateDailyIndices(counties: readonly ExampleCounty[], shocks:
 
       const anomaly = anomalySd[t]! * (wR * regionTemp[t]! + wS * sd.temp[t]! + wC * countyTemp);
       const tavg = clim[t]! + latShift + anomaly + sd.tavgShift[t]! + (rainy ? M.tavgWetDay : 0);
-      const dtr = Math.max(M.dtrMin, dtrClim[t]! + sd.dtrShift[t]! + (rainy ? M.dtrWetDay : 0) + M.dtrNoiseSd * rng.normal());
+      const dtr = Math.max(
+        M.dtrMin,
+        dtrClim[t]! + sd.dtrShift[t]! + (rainy ? M.dtrWetDay : 0) + M.dtrNoiseSd * rng.normal(),
+      );
       const tmax = tavg + dtr / 2;
 
       // Soil-water bucket and the crop's running stress.
@@ -238,7 +256,10 @@ export function generateDailyIndices(counties: readonly ExampleCounty[], shocks:
       const noise = M.ndviNoiseSd * rng.normal();
       const cloud = rng.uniform() < M.cloudChance ? cloudLo + (cloudHi - cloudLo) * rng.uniform() : 1;
       const green =
-        M.ndviBase - snow[t]! + M.ndviAmplitude * county.vigor * canopy[t]! * (1 - M.ndviStressCut * stress) - M.ndviShock * shock * shockWeight[t]!;
+        M.ndviBase -
+        snow[t]! +
+        M.ndviAmplitude * county.vigor * canopy[t]! * (1 - M.ndviStressCut * stress) -
+        M.ndviShock * shock * shockWeight[t]!;
       const ndvi = clamp01((green + noise) * cloud);
 
       const i = base + t;
@@ -270,7 +291,9 @@ function drawStateYears(options: ResolvedExampleOptions, nYears: number): Map<st
     const rain = drought ? -Math.abs(rainDraw) : rainDraw;
     for (const state of CORN_BELT_STATES) {
       const summerHeat = heat + M.summerHeatStateSd * rng.normal();
-      const summerRainFactor = Math.exp(M.summerRainHeatCoupling * summerHeat + rain + M.summerRainStateSd * rng.normal());
+      const summerRainFactor = Math.exp(
+        M.summerRainHeatCoupling * summerHeat + rain + M.summerRainStateSd * rng.normal(),
+      );
       const share = M.droughtStateMin + M.droughtStateSpread * rng.uniform();
       byState.get(state.fips)!.push({ summerHeat, summerRainFactor, droughtSeverity: severity[k]! * share });
     }

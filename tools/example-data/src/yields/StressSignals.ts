@@ -32,10 +32,18 @@ export function computeSeasonSignals(daily: DailyArrays, nCounties: number, year
   const t0 = daily.time[0]!;
   // The time axis is daily and contiguous, so a date's position is its offset from the first day.
   if (nTime === 0 || daily.time[nTime - 1]! - t0 !== nTime - 1) {
-    throw new RangeError(`computeSeasonSignals: expected a contiguous daily time axis, got ${nTime} days spanning ${nTime === 0 ? 0 : daily.time[nTime - 1]! - t0 + 1}`);
+    throw new RangeError(
+      `computeSeasonSignals: expected a contiguous daily time axis, got ${nTime} days spanning ${nTime === 0 ? 0 : daily.time[nTime - 1]! - t0 + 1}`,
+    );
   }
   const size = nCounties * years.length;
-  const signals: SeasonSignals = { nCounties, years, edd: new Float64Array(size), prcp: new Float64Array(size), ndvi: new Float64Array(size) };
+  const signals: SeasonSignals = {
+    nCounties,
+    years,
+    edd: new Float64Array(size),
+    prcp: new Float64Array(size),
+    ndvi: new Float64Array(size),
+  };
   years.forEach((year, k) => {
     const from = dateForSeasonDoy(EXAMPLE_CALENDAR, year, STRESS_WINDOW.firstSeasonDoy) - t0;
     const to = dateForSeasonDoy(EXAMPLE_CALENDAR, year, STRESS_WINDOW.lastSeasonDoy) - t0;

@@ -46,7 +46,11 @@ function trendKgHa(county: ExampleCounty, year: number): number {
 export function stressEffectKgHa(edd: number, prcp: number, ndvi: number): number {
   const M = YIELD_MODEL;
   const deficit = Math.max(0, M.prcpNormalMm - prcp);
-  return -M.eddCoefKgHa * (edd - M.eddRef) - M.deficitCoefKgHa * (deficit - M.deficitRefMm) + M.ndviCoefKgHa * (ndvi - M.ndviRef);
+  return (
+    -M.eddCoefKgHa * (edd - M.eddRef) -
+    M.deficitCoefKgHa * (deficit - M.deficitRefMm) +
+    M.ndviCoefKgHa * (ndvi - M.ndviRef)
+  );
 }
 
 /** Every county-year's parts, `[c * nYears + k]`: what the yield table was made from. */
@@ -91,7 +95,8 @@ export function generateYields(
       truth.trendKgHa[i] = trend;
       truth.stressKgHa[i] = stress;
       truth.noiseKgHa[i] = noise;
-      truth.yieldKgHa[i] = Math.round(10 * Math.max(YIELD_MODEL.floorShareOfTrend * trend, trend + stress + noise)) / 10;
+      truth.yieldKgHa[i] =
+        Math.round(10 * Math.max(YIELD_MODEL.floorShareOfTrend * trend, trend + stress + noise)) / 10;
       truth.withheld[i] = withheld ? 1 : 0;
       const area =
         county.baseAreaHa *

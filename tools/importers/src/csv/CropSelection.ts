@@ -23,14 +23,18 @@ export function selectCrop(input: CsvInput, column: string, wanted: string | und
   const found = [...crops.keys()].map((c) => JSON.stringify(c)).join(', ');
   if (wanted === undefined) {
     if (crops.size > 1) {
-      throw new ImportError(`${input.location}: column "${column}" holds several crops (${found}); choose one with the crop option`);
+      throw new ImportError(
+        `${input.location}: column "${column}" holds several crops (${found}); choose one with the crop option`,
+      );
     }
     const only = crops.keys().next().value;
     return { crop: only, keeps: () => true };
   }
   const crop = wanted.toLowerCase();
   if (input.rowCount > 0 && !crops.has(crop)) {
-    throw new ImportError(`${input.location}: column "${column}" has no row of crop ${JSON.stringify(wanted)} (found: ${found}); choose one of those`);
+    throw new ImportError(
+      `${input.location}: column "${column}" has no row of crop ${JSON.stringify(wanted)} (found: ${found}); choose one of those`,
+    );
   }
   return { crop, keeps: (row) => input.text(row, column).toLowerCase() === crop };
 }

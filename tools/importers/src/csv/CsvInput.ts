@@ -1,4 +1,9 @@
-import { civilToEpochDay, type EpochDay, isPlausibleDay, PLAUSIBLE_YEARS } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  civilToEpochDay,
+  type EpochDay,
+  isPlausibleDay,
+  PLAUSIBLE_YEARS,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { NotFoundError } from '@commodity-hindcast/rundir-contract/errors';
 import { describeCsvHeader, readCsv } from '@commodity-hindcast/rundir-contract/io';
 import { type Location, locationName } from '@commodity-hindcast/rundir-contract/location';
@@ -48,7 +53,10 @@ export class CsvInput {
       parsed = await readCsv(location);
     } catch (error) {
       if (error instanceof NotFoundError) {
-        throw new ImportError(`${location}: not found; expected the ${format} (columns ${required.join(', ')}) there — check the path`, { cause: error });
+        throw new ImportError(
+          `${location}: not found; expected the ${format} (columns ${required.join(', ')}) there — check the path`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -63,7 +71,9 @@ export class CsvInput {
     // A header without rows is a file cut short or exported from an empty query: importing it would replace a
     // table with an empty one and exit 0.
     if (input.rowCount === 0) {
-      throw new ImportError(`${location}: has a header and no data rows; expected the ${format} with at least one row — check the export`);
+      throw new ImportError(
+        `${location}: has a header and no data rows; expected the ${format} with at least one row — check the export`,
+      );
     }
     return input;
   }
@@ -85,7 +95,10 @@ export class CsvInput {
   /** The cell as written, trimmed. */
   text(row: number, column: string): string {
     const index = this.columns.get(column);
-    if (index === undefined) throw new ImportError(`${this.location}: column "${column}" is not in the header (found: ${describeCsvHeader(this.header)})`);
+    if (index === undefined)
+      throw new ImportError(
+        `${this.location}: column "${column}" is not in the header (found: ${describeCsvHeader(this.header)})`,
+      );
     return ((this.rows[row] as string[])[index] as string).trim();
   }
 
@@ -100,14 +113,28 @@ export class CsvInput {
   number(row: number, column: string): number | null {
     const value = this.text(row, column);
     if (value === '') return null;
-    if (!NUMBER.test(value)) this.fail(row, column, 'a number or an empty cell', JSON.stringify(value), 'write a plain decimal number, or leave the cell empty when the value is missing');
+    if (!NUMBER.test(value))
+      this.fail(
+        row,
+        column,
+        'a number or an empty cell',
+        JSON.stringify(value),
+        'write a plain decimal number, or leave the cell empty when the value is missing',
+      );
     return Number(value);
   }
 
   /** A number >= 0, or null for an empty cell. */
   nonNegative(row: number, column: string): number | null {
     const value = this.number(row, column);
-    if (value !== null && value < 0) this.fail(row, column, 'a number >= 0 or an empty cell', String(value), 'fix the sign, or leave the cell empty when the value is missing');
+    if (value !== null && value < 0)
+      this.fail(
+        row,
+        column,
+        'a number >= 0 or an empty cell',
+        String(value),
+        'fix the sign, or leave the cell empty when the value is missing',
+      );
     return value;
   }
 
@@ -133,10 +160,17 @@ export class CsvInput {
         // not a real calendar date (2023-02-30): reported below like any other bad date
       }
     }
-    if (day === undefined) return this.fail(row, column, `a calendar date ${format}`, JSON.stringify(value), 'fix the date');
+    if (day === undefined)
+      return this.fail(row, column, `a calendar date ${format}`, JSON.stringify(value), 'fix the date');
     if (!isPlausibleDay(day)) {
       const { min, max } = PLAUSIBLE_YEARS;
-      return this.fail(row, column, `a calendar date ${format} in the years ${min}-${max}`, JSON.stringify(value), `fix the date (a typo?)${this.implausibleHint}`);
+      return this.fail(
+        row,
+        column,
+        `a calendar date ${format} in the years ${min}-${max}`,
+        JSON.stringify(value),
+        `fix the date (a typo?)${this.implausibleHint}`,
+      );
     }
     return day;
   }
@@ -146,7 +180,11 @@ export class CsvInput {
     try {
       return this.date(row, column, format);
     } catch (error) {
-      if (error instanceof ImportError && error.message.includes(`in the years ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}, found`)) return undefined;
+      if (
+        error instanceof ImportError &&
+        error.message.includes(`in the years ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}, found`)
+      )
+        return undefined;
       throw error;
     }
   }
@@ -161,7 +199,9 @@ export class CsvInput {
 
   /** Throws the one-line ImportError for a bad cell. */
   fail(row: number, column: string, expected: string, found: string, fix: string): never {
-    throw new ImportError(`${this.location}: line ${this.line(row)}: column "${column}": expected ${expected}, found ${found}; ${fix}`);
+    throw new ImportError(
+      `${this.location}: line ${this.line(row)}: column "${column}": expected ${expected}, found ${found}; ${fix}`,
+    );
   }
 
   /** Throws a one-line ImportError about row `row` that is not about one cell. */

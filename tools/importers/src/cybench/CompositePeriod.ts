@@ -1,4 +1,11 @@
-import { addDays, civilToEpochDay, dayOfYear, daysInMonth, type EpochDay, epochDayToCivil } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  addDays,
+  civilToEpochDay,
+  dayOfYear,
+  daysInMonth,
+  type EpochDay,
+  epochDayToCivil,
+} from '@commodity-hindcast/rundir-contract/domain';
 
 /**
  * The days a composite covers, given the date the source files label it with (its first day). An index store
@@ -27,7 +34,8 @@ const isModisPeriodStart = (start: EpochDay): boolean => (dayOfYear(start) - 1) 
 const isDekadStart = (start: EpochDay): boolean => [1, 11, 21].includes(epochDayToCivil(start).day);
 
 export const MODIS_8_DAY: CompositePeriod = {
-  timeCoverage: '8-day composite ending on the time step (MODIS periods from day of year 1, 9, …, 361; the last of a year ends on 31 December)',
+  timeCoverage:
+    '8-day composite ending on the time step (MODIS periods from day of year 1, 9, …, 361; the last of a year ends on 31 December)',
   starts: 'the first day of a MODIS 8-day period (day of year 1, 9, 17, …, 361)',
   isPeriodStart: isModisPeriodStart,
   lastDay(start) {

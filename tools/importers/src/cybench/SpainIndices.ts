@@ -35,7 +35,9 @@ function ndviScale(max: number, min: number, where: string): IndexScale {
       refused: 'ndvi byte value outside the valid 50..250 (fill value, no composite)',
     };
   }
-  throw new ImportError(`${where}: column "ndvi" holds values from ${min} to ${max}, neither NDVI (−1..1) nor byte-scaled (0..255); convert the file to one of them`);
+  throw new ImportError(
+    `${where}: column "ndvi" holds values from ${min} to ${max}, neither NDVI (−1..1) nor byte-scaled (0..255); convert the file to one of them`,
+  );
 }
 
 /**
@@ -44,11 +46,14 @@ function ndviScale(max: number, min: number, where: string): IndexScale {
  * (every value within 0..1) is kept.
  */
 function fparScale(max: number, min: number, where: string): IndexScale {
-  if (min >= 0 && max <= 1) return { description: 'fAPAR fraction as given (the file is already 0..1)', convert: (v) => v, refused: '' };
+  if (min >= 0 && max <= 1)
+    return { description: 'fAPAR fraction as given (the file is already 0..1)', convert: (v) => v, refused: '' };
   if (min >= 0 && max <= 100) {
     return { description: 'fAPAR fraction = percent / 100', convert: (v) => v / 100, refused: '' };
   }
-  throw new ImportError(`${where}: column "fpar" holds values from ${min} to ${max}, neither a fraction (0..1) nor a percentage (0..100); convert the file to one of them`);
+  throw new ImportError(
+    `${where}: column "fpar" holds values from ${min} to ${max}, neither a fraction (0..1) nor a percentage (0..100); convert the file to one of them`,
+  );
 }
 
 /** One index file of the Spain set and how to read it. */
@@ -84,7 +89,12 @@ interface Observation {
  * are most of the file (it is then dated some other way, e.g. by last days, and relabelling would shift every
  * value), else kept as whole periods and listed in a note.
  */
-function checkPeriodStarts(input: CsvInput, period: CompositePeriod, starts: ReadonlyMap<EpochDay, number>, tally: ImportTally): void {
+function checkPeriodStarts(
+  input: CsvInput,
+  period: CompositePeriod,
+  starts: ReadonlyMap<EpochDay, number>,
+  tally: ImportTally,
+): void {
   const off = [...starts.entries()].filter(([start]) => !period.isPeriodStart(start)).sort(([a], [b]) => a - b);
   if (off.length === 0) return;
   const [firstDay, firstRow] = off[0] as [EpochDay, number];
@@ -93,8 +103,12 @@ function checkPeriodStarts(input: CsvInput, period: CompositePeriod, starts: Rea
       `${input.location}: column "date": ${off.length} of ${starts.size} dates are not ${period.starts} (e.g. line ${input.line(firstRow)}: ${epochDayToIso(firstDay)}); the importer reads each date as the first day of its composite — date the composites by their first day`,
     );
   }
-  const shown = off.slice(0, 5).map(([start]) => `${epochDayToIso(start)} → ${epochDayToIso(period.lastDay(start) as EpochDay)}`);
-  tally.note(`${input.name}: ${off.length} of ${starts.size} dates are not ${period.starts}, kept as whole periods ending on: ${shown.join(', ')}${off.length > 5 ? ', …' : ''}`);
+  const shown = off
+    .slice(0, 5)
+    .map(([start]) => `${epochDayToIso(start)} → ${epochDayToIso(period.lastDay(start) as EpochDay)}`);
+  tally.note(
+    `${input.name}: ${off.length} of ${starts.size} dates are not ${period.starts}, kept as whole periods ending on: ${shown.join(', ')}${off.length > 5 ? ', …' : ''}`,
+  );
 }
 
 /**
@@ -119,7 +133,10 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
     let max = Number.NEGATIVE_INFINITY;
     for (let row = 0; row < input.rowCount; row++) {
       if (!crop.keeps(row)) {
-        tally.drop(`crop is not ${crop.crop}`, `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`);
+        tally.drop(
+          `crop is not ${crop.crop}`,
+          `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
+        );
         continue;
       }
       const nuts3 = readSpainNuts3(input, row, 'adm_id');
@@ -134,7 +151,9 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
       const key = `${nuts3}/${start}`;
       const first = firstRowOf.get(key);
       if (first !== undefined) {
-        throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two ${variable} values for ${nuts3} on ${epochDayToIso(start)}; keep one`);
+        throw new ImportError(
+          `${input.location}: lines ${input.line(first)} and ${input.line(row)}: two ${variable} values for ${nuts3} on ${epochDayToIso(start)}; keep one`,
+        );
       }
       firstRowOf.set(key, row);
       // Two composites of different dates may end on the same day (an off-grid date before a year's last period).
@@ -156,7 +175,8 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
       raw.push({ row, geo: spainProvinceGeo(nuts3), start, day: lastDay, value });
     }
     checkPeriodStarts(input, period, starts, tally);
-    const scale = raw.length === 0 ? undefined : (variable === 'ndvi' ? ndviScale : fparScale)(max, min, input.location);
+    const scale =
+      raw.length === 0 ? undefined : (variable === 'ndvi' ? ndviScale : fparScale)(max, min, input.location);
     const observations: Observation[] = [];
     let firstStart = Number.POSITIVE_INFINITY;
     let lastStart = Number.NEGATIVE_INFINITY;
@@ -177,7 +197,11 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
         `${input.name}: composites dated ${span(firstStart, lastStart)} by their first day, stored at their last day ${span(period.lastDay(firstStart) as EpochDay, period.lastDay(lastStart) as EpochDay)} (${period.timeCoverage})`,
       );
     }
-    perVariable.push({ variable, scale: scale ?? { description: 'no values', convert: () => undefined, refused: '' }, observations });
+    perVariable.push({
+      variable,
+      scale: scale ?? { description: 'no values', convert: () => undefined, refused: '' },
+      observations,
+    });
   }
 
   const geos = [...new Set(perVariable.flatMap((v) => v.observations.map((o) => o.geo)))].sort(compareGeo);
@@ -188,8 +212,14 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
   const variables: Record<string, IndexVariable> = {};
   for (const { variable, scale, observations } of perVariable) {
     const data = new Float32Array(geos.length * nTime).fill(Number.NaN);
-    for (const o of observations) data[(geoIndex.get(o.geo) as number) * nTime + (dayIndex.get(o.day) as number)] = o.value;
-    variables[variable] = { data, units: '1', longName: `${LONG_NAMES[variable]}; ${scale.description}`, timeCoverage: SPAIN_PERIODS[variable].timeCoverage };
+    for (const o of observations)
+      data[(geoIndex.get(o.geo) as number) * nTime + (dayIndex.get(o.day) as number)] = o.value;
+    variables[variable] = {
+      data,
+      units: '1',
+      longName: `${LONG_NAMES[variable]}; ${scale.description}`,
+      timeCoverage: SPAIN_PERIODS[variable].timeCoverage,
+    };
   }
   return { geoIdentifiers: geos, time: Int32Array.from(days), variables, observedUntil: null, source };
 }

@@ -27,19 +27,28 @@ export function spainStaticFrame(files: readonly SpainStaticFile[], tally: Impor
     const own = input.header.filter((name) => !NOT_FEATURES.has(name));
     for (const column of own) {
       const other = owner.get(column);
-      if (other !== undefined) throw new ImportError(`${input.location}: line 1: column "${column}" is also in ${other}; rename it in one of the files`);
+      if (other !== undefined)
+        throw new ImportError(
+          `${input.location}: line 1: column "${column}" is also in ${other}; rename it in one of the files`,
+        );
       owner.set(column, input.name);
       columns.push(column);
     }
     const firstRowOf = new Map<string, number>();
     for (let row = 0; row < input.rowCount; row++) {
       if (!crop.keeps(row)) {
-        tally.drop(`crop is not ${crop.crop}`, `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`);
+        tally.drop(
+          `crop is not ${crop.crop}`,
+          `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
+        );
         continue;
       }
       const nuts3 = readSpainNuts3(input, row, 'adm_id');
       const first = firstRowOf.get(nuts3);
-      if (first !== undefined) throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for ${nuts3}; keep one`);
+      if (first !== undefined)
+        throw new ImportError(
+          `${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for ${nuts3}; keep one`,
+        );
       firstRowOf.set(nuts3, row);
       const geo = spainProvinceGeo(nuts3);
       let entry = values.get(geo);
@@ -48,11 +57,16 @@ export function spainStaticFrame(files: readonly SpainStaticFile[], tally: Impor
     }
   }
   const geos = [...values.keys()].sort(compareGeo);
-  const frame: Frame = { numRows: geos.length, columnNames: ['geo_identifier', ...columns], columns: { geo_identifier: geos } };
+  const frame: Frame = {
+    numRows: geos.length,
+    columnNames: ['geo_identifier', ...columns],
+    columns: { geo_identifier: geos },
+  };
   for (const column of columns) {
     const data = geos.map((g) => values.get(g)?.get(column) ?? null);
     const missing = data.filter((v) => v === null).length;
-    if (missing > 0) tally.note(`static column ${column}: ${missing} of ${geos.length} provinces without a value (null)`);
+    if (missing > 0)
+      tally.note(`static column ${column}: ${missing} of ${geos.length} provinces without a value (null)`);
     frame.columns[column] = missing === 0 ? Float64Array.from(data as number[]) : data;
   }
   return frame;

@@ -14,16 +14,32 @@ export const SPAIN_YIELD_COLUMNS = ['adm_id', 'harvest_year', 'yield', 'harvest_
  * (ES130 in 2020: 0, 0, 0) is no measurement and becomes null; the area of 0 stays.
  */
 export function spainYieldFrame(input: CsvInput, crop: CropSelection, tally: ImportTally): Frame {
-  const rows: { row: number; geo: string; nuts3: string; year: number; yieldKgHa: number | null; areaHa: number | null }[] = [];
+  const rows: {
+    row: number;
+    geo: string;
+    nuts3: string;
+    year: number;
+    yieldKgHa: number | null;
+    areaHa: number | null;
+  }[] = [];
   const firstRowOf = new Map<string, number>();
   let zeroYields = 0;
   for (let row = 0; row < input.rowCount; row++) {
     if (!crop.keeps(row)) {
-      tally.drop(`crop is not ${crop.crop}`, `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`);
+      tally.drop(
+        `crop is not ${crop.crop}`,
+        `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
+      );
       continue;
     }
     if (input.has('country_code') && input.text(row, 'country_code') !== 'ES') {
-      input.fail(row, 'country_code', '"ES" (this importer reads the Spain files)', JSON.stringify(input.text(row, 'country_code')), 'import only the Spanish rows');
+      input.fail(
+        row,
+        'country_code',
+        '"ES" (this importer reads the Spain files)',
+        JSON.stringify(input.text(row, 'country_code')),
+        'import only the Spanish rows',
+      );
     }
     const nuts3 = readSpainNuts3(input, row, 'adm_id');
     const year = input.year(row, 'harvest_year');
@@ -38,13 +54,18 @@ export function spainYieldFrame(input: CsvInput, crop: CropSelection, tally: Imp
     const key = `${nuts3}/${year}`;
     const first = firstRowOf.get(key);
     if (first !== undefined) {
-      throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for ${nuts3} in ${year}; keep one`);
+      throw new ImportError(
+        `${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for ${nuts3} in ${year}; keep one`,
+      );
     }
     firstRowOf.set(key, row);
     rows.push({ row, geo: spainProvinceGeo(nuts3), nuts3, year, yieldKgHa, areaHa });
   }
   rows.sort((a, b) => compareGeo(a.geo, b.geo) || a.year - b.year);
-  if (zeroYields > 0) tally.note(`${input.name}: ${zeroYields} yield${zeroYields === 1 ? '' : 's'} of 0 with no harvested area and no production read as missing (null)`);
+  if (zeroYields > 0)
+    tally.note(
+      `${input.name}: ${zeroYields} yield${zeroYields === 1 ? '' : 's'} of 0 with no harvested area and no production read as missing (null)`,
+    );
   return {
     numRows: rows.length,
     columnNames: ['geo_identifier', 'year', 'yield_kg_ha', 'area_harvested_ha', 'nuts3'],

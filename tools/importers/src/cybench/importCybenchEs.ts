@@ -63,12 +63,29 @@ export async function importCybenchEs(options: CybenchEsImportOptions): Promise<
   const statics = normalizeLocation(options.outputs.static);
   const tally = new ImportTally('cybench-es');
 
-  const yieldInput = await CsvInput.read(joinLocation(dir, names.yield), 'CY-Bench Spain yield CSV', SPAIN_YIELD_COLUMNS);
-  const ndviInput = await CsvInput.read(joinLocation(dir, names.ndvi), 'CY-Bench Spain NDVI CSV', ['adm_id', 'date', 'ndvi']);
-  const fparInput = await CsvInput.read(joinLocation(dir, names.fpar), 'CY-Bench Spain fAPAR CSV', ['adm_id', 'date', 'fpar']);
+  const yieldInput = await CsvInput.read(
+    joinLocation(dir, names.yield),
+    'CY-Bench Spain yield CSV',
+    SPAIN_YIELD_COLUMNS,
+  );
+  const ndviInput = await CsvInput.read(joinLocation(dir, names.ndvi), 'CY-Bench Spain NDVI CSV', [
+    'adm_id',
+    'date',
+    'ndvi',
+  ]);
+  const fparInput = await CsvInput.read(joinLocation(dir, names.fpar), 'CY-Bench Spain fAPAR CSV', [
+    'adm_id',
+    'date',
+    'fpar',
+  ]);
   const soilInput = await CsvInput.read(joinLocation(dir, names.soil), 'CY-Bench Spain soil CSV', ['adm_id']);
-  const locationInput = await CsvInput.read(joinLocation(dir, names.location), 'CY-Bench Spain location CSV', ['adm_id', 'latitude', 'longitude']);
-  for (const input of [yieldInput, ndviInput, fparInput, soilInput, locationInput]) tally.read({ location: input.location, rows: input.rowCount });
+  const locationInput = await CsvInput.read(joinLocation(dir, names.location), 'CY-Bench Spain location CSV', [
+    'adm_id',
+    'latitude',
+    'longitude',
+  ]);
+  for (const input of [yieldInput, ndviInput, fparInput, soilInput, locationInput])
+    tally.read({ location: input.location, rows: input.rowCount });
 
   // The yield file decides the crop; every other file must have it, so a wheat NDVI never meets maize yields.
   const yieldCrop = selectCrop(yieldInput, 'crop_name', options.crop);
@@ -98,6 +115,8 @@ export async function importCybenchEs(options: CybenchEsImportOptions): Promise<
   tally.wrote(await indexStoreOutput(indices, store));
   await writeParquet(statics, staticFrame, staticFeatureTableSchema);
   tally.wrote(await parquetOutput(statics, staticFrame.numRows));
-  tally.note(`crop ${crop ?? 'unspecified'}; ${yieldFrame.numRows} province-years, ${store.geoIdentifiers.length} provinces × ${store.time.length} time steps (last days of composites) in the index store`);
+  tally.note(
+    `crop ${crop ?? 'unspecified'}; ${yieldFrame.numRows} province-years, ${store.geoIdentifiers.length} provinces × ${store.time.length} time steps (last days of composites) in the index store`,
+  );
   return tally.report();
 }

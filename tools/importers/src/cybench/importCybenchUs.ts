@@ -40,7 +40,11 @@ const DEFAULT_EXCLUDED = ['yield'];
 export async function importCybenchUs(options: CybenchUsImportOptions): Promise<ImportReport> {
   const output = normalizeLocation(options.output);
   const tally = new ImportTally('cybench-us');
-  const ids = await CsvInput.read(normalizeLocation(options.idMap), 'CY-Bench US county id map', ['loc_id', 'geoid', 'county_name']);
+  const ids = await CsvInput.read(normalizeLocation(options.idMap), 'CY-Bench US county id map', [
+    'loc_id',
+    'geoid',
+    'county_name',
+  ]);
   const features = await CsvInput.read(normalizeLocation(options.features), 'CY-Bench US feature CSV', KEY_COLUMNS);
   tally.read({ location: features.location, rows: features.rowCount });
 
@@ -49,14 +53,20 @@ export async function importCybenchUs(options: CybenchUsImportOptions): Promise<
   for (let row = 0; row < ids.rowCount; row++) {
     const locId = ids.requiredText(row, 'loc_id', 'a CY-Bench location id (e.g. IA_STORY)');
     const seen = fipsOf.get(locId);
-    if (seen) ids.failRow(row, `loc_id ${JSON.stringify(locId)} appears again (first on line ${ids.line(seen.row)}); give each id one row`);
+    if (seen)
+      ids.failRow(
+        row,
+        `loc_id ${JSON.stringify(locId)} appears again (first on line ${ids.line(seen.row)}); give each id one row`,
+      );
     fipsOf.set(locId, { fips: readCountyFips(ids, row, 'geoid', 'state_alpha'), row });
   }
 
   const excluded = new Set(options.excludeColumns ?? DEFAULT_EXCLUDED);
   const featureColumns = features.header.filter((name) => !KEY_COLUMNS.includes(name) && !excluded.has(name));
   if (featureColumns.length === 0) {
-    throw new ImportError(`${features.location}: line 1: no feature column besides ${KEY_COLUMNS.join(', ')} and the excluded ${[...excluded].join(', ')}`);
+    throw new ImportError(
+      `${features.location}: line 1: no feature column besides ${KEY_COLUMNS.join(', ')} and the excluded ${[...excluded].join(', ')}`,
+    );
   }
 
   const counties = new UsCounties(ids.location, options.countyNameOverrides);
@@ -101,7 +111,9 @@ export async function importCybenchUs(options: CybenchUsImportOptions): Promise<
   await writeParquet(output, frame, seasonFeatureTableSchema);
   tally.wrote(await parquetOutput(output, frame.numRows));
 
-  tally.note(`${featureColumns.length} features for ${geos.size} counties; excluded columns: ${[...excluded].filter((c) => features.has(c)).join(', ') || 'none'}`);
+  tally.note(
+    `${featureColumns.length} features for ${geos.size} counties; excluded columns: ${[...excluded].filter((c) => features.has(c)).join(', ') || 'none'}`,
+  );
   if (nulls > 0) tally.note(`${nulls} empty feature cells kept as null`);
   const unused = counties.unusedOverrides();
   if (unused.length > 0) tally.note(`countyNameOverrides for FIPS not in the feature rows: ${unused.join(', ')}`);

@@ -12,7 +12,9 @@ import type { CountyNameOverrides } from './UsCounties.js';
  * - `yieldTable`: a yield table the NASS import wrote, through its `fips` auxiliary column — the exact
  *   identifiers of that table, so the two always join.
  */
-export type CountyNameSource = { nassCsv: Location; countyNameOverrides?: CountyNameOverrides } | { yieldTable: Location };
+export type CountyNameSource =
+  | { nassCsv: Location; countyNameOverrides?: CountyNameOverrides }
+  | { yieldTable: Location };
 
 export interface CountyGeoMap {
   /** County FIPS → geo identifier. */
@@ -24,7 +26,10 @@ export interface CountyGeoMap {
 export async function countyGeoMap(source: CountyNameSource): Promise<CountyGeoMap> {
   if ('nassCsv' in source) {
     const nass = await readNassCounties(source.nassCsv, source.countyNameOverrides);
-    return { geos: nass.geos, description: `county names from the NASS CSV ${nass.input.location} (${nass.geos.size} counties)` };
+    return {
+      geos: nass.geos,
+      description: `county names from the NASS CSV ${nass.input.location} (${nass.geos.size} counties)`,
+    };
   }
   const location = normalizeLocation(source.yieldTable);
   const table = await readParquet(location, yieldTableSchema);
@@ -43,11 +48,15 @@ export async function countyGeoMap(source: CountyNameSource): Promise<CountyGeoM
     if (fips === null || fips === undefined) continue;
     const known = geos.get(fips);
     if (known !== undefined && known !== geo) {
-      throw new ImportError(`${location}: row ${i}: FIPS ${fips} is ${geo}, but an earlier row gives it ${known}; the table mixes two namings — re-import it`);
+      throw new ImportError(
+        `${location}: row ${i}: FIPS ${fips} is ${geo}, but an earlier row gives it ${known}; the table mixes two namings — re-import it`,
+      );
     }
     const other = fipsOf.get(geo);
     if (other !== undefined && other !== fips) {
-      throw new ImportError(`${location}: row ${i}: ${geo} has FIPS ${fips} and ${other}; the table merges two counties — re-import it`);
+      throw new ImportError(
+        `${location}: row ${i}: ${geo} has FIPS ${fips} and ${other}; the table merges two counties — re-import it`,
+      );
     }
     geos.set(fips, geo);
     fipsOf.set(geo, fips);

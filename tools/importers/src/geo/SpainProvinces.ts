@@ -15,6 +15,13 @@ export function spainProvinceGeo(nuts3: string): GeoIdentifier {
 /** Reads a Spanish NUTS3 code (`ES111`) from a cell. */
 export function readSpainNuts3(input: CsvInput, row: number, column: string): string {
   const code = input.requiredText(row, column, 'a Spanish NUTS3 code (ES + 3 digits, e.g. ES111)');
-  if (!SPAIN_NUTS3.test(code)) input.fail(row, column, 'a Spanish NUTS3 code (ES + 3 digits, e.g. ES111)', JSON.stringify(code), 'fix the code or remove the row');
+  if (!SPAIN_NUTS3.test(code))
+    input.fail(
+      row,
+      column,
+      'a Spanish NUTS3 code (ES + 3 digits, e.g. ES111)',
+      JSON.stringify(code),
+      'fix the code or remove the row',
+    );
   return code;
 }

@@ -1,4 +1,9 @@
-import { type GeoIdentifier, geoIdentifier, US_STATE_BY_ALPHA, US_STATE_BY_FIPS } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  type GeoIdentifier,
+  geoIdentifier,
+  US_STATE_BY_ALPHA,
+  US_STATE_BY_FIPS,
+} from '@commodity-hindcast/rundir-contract/domain';
 import type { CsvInput } from '../csv/CsvInput.js';
 import { ImportError } from '../ImportError.js';
 import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
@@ -22,15 +27,34 @@ interface County {
  */
 export function readCountyFips(input: CsvInput, row: number, column: string, stateAlphaColumn?: string): string {
   const fips = input.requiredText(row, column, 'a 5-digit county FIPS code');
-  if (!FIPS.test(fips)) input.fail(row, column, 'a 5-digit county FIPS code (state + county, e.g. 19169)', JSON.stringify(fips), 'keep the leading zeros (01001, not 1001)');
+  if (!FIPS.test(fips))
+    input.fail(
+      row,
+      column,
+      'a 5-digit county FIPS code (state + county, e.g. 19169)',
+      JSON.stringify(fips),
+      'keep the leading zeros (01001, not 1001)',
+    );
   const state = US_STATE_BY_FIPS[fips.slice(0, 2)];
   if (state === undefined) {
-    input.fail(row, column, 'a FIPS code of one of the 50 states or DC', JSON.stringify(fips), `state code ${fips.slice(0, 2)} is not one of them; remove the row`);
+    input.fail(
+      row,
+      column,
+      'a FIPS code of one of the 50 states or DC',
+      JSON.stringify(fips),
+      `state code ${fips.slice(0, 2)} is not one of them; remove the row`,
+    );
   }
   if (stateAlphaColumn !== undefined && input.has(stateAlphaColumn)) {
     const alpha = input.text(row, stateAlphaColumn);
     if (US_STATE_BY_ALPHA[alpha] !== state) {
-      input.fail(row, stateAlphaColumn, `the USPS code of ${state} (FIPS ${fips} is in ${state})`, JSON.stringify(alpha), 'fix the state code or the FIPS code');
+      input.fail(
+        row,
+        stateAlphaColumn,
+        `the USPS code of ${state} (FIPS ${fips} is in ${state})`,
+        JSON.stringify(alpha),
+        'fix the state code or the FIPS code',
+      );
     }
   }
   return fips;
@@ -52,11 +76,16 @@ export class UsCounties {
   private readonly overrides: Map<string, string>;
   private readonly usedOverrides = new Set<string>();
 
-  constructor(private readonly where: string, overrides: CountyNameOverrides = {}) {
+  constructor(
+    private readonly where: string,
+    overrides: CountyNameOverrides = {},
+  ) {
     this.overrides = new Map();
     for (const [fips, name] of Object.entries(overrides)) {
       if (!FIPS.test(fips) || US_STATE_BY_FIPS[fips.slice(0, 2)] === undefined) {
-        throw new ImportError(`countyNameOverrides: key ${JSON.stringify(fips)} is not a 5-digit county FIPS code of a state or DC; use e.g. {"51760": "richmond city"}`);
+        throw new ImportError(
+          `countyNameOverrides: key ${JSON.stringify(fips)} is not a 5-digit county FIPS code of a state or DC; use e.g. {"51760": "richmond city"}`,
+        );
       }
       if (typeof name !== 'string' || name.trim() === '') {
         throw new ImportError(`countyNameOverrides["${fips}"]: expected a county name, found ${JSON.stringify(name)}`);
@@ -70,12 +99,23 @@ export class UsCounties {
     const seen = this.counties.get(fips);
     if (seen) {
       if (seen.name !== sourceName) {
-        input.fail(row, nameColumn, `"${seen.name}" as on ${seen.at} (the same FIPS ${fips})`, JSON.stringify(sourceName), 'give one FIPS code one name throughout the file');
+        input.fail(
+          row,
+          nameColumn,
+          `"${seen.name}" as on ${seen.at} (the same FIPS ${fips})`,
+          JSON.stringify(sourceName),
+          'give one FIPS code one name throughout the file',
+        );
       }
       return;
     }
     if (sourceName === '') input.fail(row, nameColumn, 'a county name', 'an empty cell', 'fill in the county name');
-    this.counties.set(fips, { fips, state: US_STATE_BY_FIPS[fips.slice(0, 2)] as string, name: sourceName, at: input.at(row) });
+    this.counties.set(fips, {
+      fips,
+      state: US_STATE_BY_FIPS[fips.slice(0, 2)] as string,
+      name: sourceName,
+      at: input.at(row),
+    });
   }
 
   get size(): number {

@@ -15,7 +15,10 @@ const COMBINED_COUNTY_NAME = /^OTHER \(COMBINED\) COUNTIES$/i;
 const COMBINED_REASON = 'NASS combined-counties row (OTHER (COMBINED) COUNTIES): not one county';
 
 function isCombinedCounties(input: CsvInput, row: number): boolean {
-  return COMBINED_COUNTY_NAME.test(input.text(row, 'county_name')) || COMBINED_COUNTY_CODES.has(input.text(row, 'geoid').slice(2));
+  return (
+    COMBINED_COUNTY_NAME.test(input.text(row, 'county_name')) ||
+    COMBINED_COUNTY_CODES.has(input.text(row, 'geoid').slice(2))
+  );
 }
 
 /** Checks a row's codes (FIPS, and state codes when present) and registers its county; returns the FIPS code. */
@@ -23,7 +26,14 @@ function registerCounty(input: CsvInput, row: number, counties: UsCounties): str
   const fips = readCountyFips(input, row, 'geoid', 'state_alpha');
   if (input.has('state_fips') && input.has('county_fips')) {
     const parts = `${input.text(row, 'state_fips')}${input.text(row, 'county_fips')}`;
-    if (parts !== fips) input.fail(row, 'geoid', `state_fips + county_fips (${parts})`, JSON.stringify(fips), 'make the three codes agree');
+    if (parts !== fips)
+      input.fail(
+        row,
+        'geoid',
+        `state_fips + county_fips (${parts})`,
+        JSON.stringify(fips),
+        'make the three codes agree',
+      );
   }
   counties.add(fips, input.text(row, 'county_name'), input, row, 'county_name');
   return fips;
@@ -92,11 +102,17 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
 
   for (let row = 0; row < input.rowCount; row++) {
     if (!selection.keeps(row)) {
-      options.onDrop?.(`crop is not ${selection.crop}`, `${input.at(row)}: crop ${JSON.stringify(input.text(row, 'crop'))}`);
+      options.onDrop?.(
+        `crop is not ${selection.crop}`,
+        `${input.at(row)}: crop ${JSON.stringify(input.text(row, 'crop'))}`,
+      );
       continue;
     }
     if (isCombinedCounties(input, row)) {
-      options.onDrop?.(COMBINED_REASON, `${input.at(row)}: ${input.text(row, 'geoid')} ${input.text(row, 'county_name')}`);
+      options.onDrop?.(
+        COMBINED_REASON,
+        `${input.at(row)}: ${input.text(row, 'geoid')} ${input.text(row, 'county_name')}`,
+      );
       continue;
     }
     const fips = registerCounty(input, row, counties);
@@ -106,9 +122,18 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
     const max = options.maxYieldBuAcre;
     if (max !== undefined && yieldBuAcre !== null && yieldBuAcre > max) {
       if (options.dropImplausible !== true) {
-        input.fail(row, 'yield_bu_per_acre', `a yield from 0 to ${Math.floor(max)} bu/ac (the physical limit)`, String(yieldBuAcre), 'fix the value (a unit mix-up?), or pass --drop-implausible to drop such rows');
+        input.fail(
+          row,
+          'yield_bu_per_acre',
+          `a yield from 0 to ${Math.floor(max)} bu/ac (the physical limit)`,
+          String(yieldBuAcre),
+          'fix the value (a unit mix-up?), or pass --drop-implausible to drop such rows',
+        );
       }
-      options.onDrop?.(`a yield above ${Math.floor(max)} bu/ac (the physical limit)`, `${input.at(row)}: ${yieldBuAcre}`);
+      options.onDrop?.(
+        `a yield above ${Math.floor(max)} bu/ac (the physical limit)`,
+        `${input.at(row)}: ${yieldBuAcre}`,
+      );
       continue;
     }
     const harvestedAcres = input.nonNegative(row, 'harvested_acres');
@@ -116,7 +141,11 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
     // A yield of 0 with nothing harvested and nothing produced is no measurement (the 499 such rows of the
     // national file have planted acres only: corn cut for silage or abandoned); a yield of 0 on harvested
     // acres is a real failure and is kept.
-    if (yieldBuAcre === 0 && !(harvestedAcres !== null && harvestedAcres > 0) && !(production !== null && production > 0)) {
+    if (
+      yieldBuAcre === 0 &&
+      !(harvestedAcres !== null && harvestedAcres > 0) &&
+      !(production !== null && production > 0)
+    ) {
       yieldBuAcre = null;
       zeroYieldsWithoutHarvest++;
     }
@@ -133,5 +162,12 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
   }
 
   const geos = counties.resolve();
-  return { input, crop: selection.crop, rows, geos, zeroYieldsWithoutHarvest, unusedOverrides: counties.unusedOverrides() };
+  return {
+    input,
+    crop: selection.crop,
+    rows,
+    geos,
+    zeroYieldsWithoutHarvest,
+    unusedOverrides: counties.unusedOverrides(),
+  };
 }

@@ -46,7 +46,9 @@ describe.skipIf(!input)(`importNass on the real NASS county file${skipNote(NASS)
     [2021, 176.7],
     [2023, 179.3],
   ])('recomputes the national corn yield of %i (%f bu/ac) from the table within 0.1 bu/ac', async (year, official) => {
-    const frame = await readParquet(output, yieldTableSchema, { columns: ['year', 'yield_kg_ha', 'area_harvested_ha'] });
+    const frame = await readParquet(output, yieldTableSchema, {
+      columns: ['year', 'yield_kg_ha', 'area_harvested_ha'],
+    });
     const years = frame.columns.year as ArrayLike<number>;
     const yields = frame.columns.yield_kg_ha as ArrayLike<number | null>;
     const areas = frame.columns.area_harvested_ha as ArrayLike<number | null>;
@@ -85,7 +87,13 @@ describe.skipIf(!input)(`importNass on the real NASS county file${skipNote(NASS)
        FROM read_parquet('${output}')`,
     );
     const text = await fs.readFile(input as string, 'utf8');
-    const distinctFips = new Set(text.split('\n').slice(1).filter((l) => l !== '').map((l) => l.slice(0, 5))).size;
+    const distinctFips = new Set(
+      text
+        .split('\n')
+        .slice(1)
+        .filter((l) => l !== '')
+        .map((l) => l.slice(0, 5)),
+    ).size;
     expect(distinctFips).toBe(2868);
     expect(counts).toEqual({ n: 190_056, keys: 190_056, geos: distinctFips, fips: distinctFips, pairs: distinctFips });
   });
@@ -94,7 +102,9 @@ describe.skipIf(!input)(`importNass on the real NASS county file${skipNote(NASS)
     const text = await fs.readFile(input as string, 'utf8');
     const story = text.split('\n').filter((line) => line.startsWith('19169,'));
     expect(story.length).toBeGreaterThan(50);
-    const rows = await db.rows(`SELECT year, yield_kg_ha, area_harvested_ha FROM read_parquet('${output}') WHERE fips = '19169' ORDER BY year`);
+    const rows = await db.rows(
+      `SELECT year, yield_kg_ha, area_harvested_ha FROM read_parquet('${output}') WHERE fips = '19169' ORDER BY year`,
+    );
     expect(rows.map((r) => r.year)).toEqual(story.map((line) => Number(line.split(',')[6])));
     for (const [i, line] of story.entries()) {
       const cells = line.split(',');

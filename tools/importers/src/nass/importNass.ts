@@ -1,4 +1,9 @@
-import { acresToHa, compareGeo, kgHaPerBuAcre, PLAUSIBLE_YIELD_KG_HA } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  acresToHa,
+  compareGeo,
+  kgHaPerBuAcre,
+  PLAUSIBLE_YIELD_KG_HA,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { writeParquet } from '@commodity-hindcast/rundir-contract/io';
 import { type Location, normalizeLocation } from '@commodity-hindcast/rundir-contract/location';
 import { type Frame, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
@@ -66,8 +71,11 @@ export async function importNass(options: NassImportOptions): Promise<ImportRepo
   tally.note(`${nass.geos.size} counties, crop ${nass.crop ?? 'unspecified'}, ${kgHaPerBu.toFixed(4)} kg/ha per bu/ac`);
   tally.note(`${noYield} rows without a yield and ${noArea} without a harvested area kept with nulls`);
   if (nass.zeroYieldsWithoutHarvest > 0) {
-    tally.note(`${nass.zeroYieldsWithoutHarvest} yield${nass.zeroYieldsWithoutHarvest === 1 ? '' : 's'} of 0 with no harvested area and no production read as missing (null)`);
+    tally.note(
+      `${nass.zeroYieldsWithoutHarvest} yield${nass.zeroYieldsWithoutHarvest === 1 ? '' : 's'} of 0 with no harvested area and no production read as missing (null)`,
+    );
   }
-  if (nass.unusedOverrides.length > 0) tally.note(`countyNameOverrides for FIPS not in the file: ${nass.unusedOverrides.join(', ')}`);
+  if (nass.unusedOverrides.length > 0)
+    tally.note(`countyNameOverrides for FIPS not in the file: ${nass.unusedOverrides.join(', ')}`);
   return tally.report();
 }

@@ -14,5 +14,11 @@ export async function indexStoreOutput(location: Location, data: IndexStoreData)
   for await (const entry of storeFor(location).list(location)) bytes += entry.size;
   const geos = data.geoIdentifiers.length;
   const timeSteps = data.time.length;
-  return { location, kind: 'index-store', rows: geos * timeSteps, bytes, shape: { geos, timeSteps, variables: Object.keys(data.variables) } };
+  return {
+    location,
+    kind: 'index-store',
+    rows: geos * timeSteps,
+    bytes,
+    shape: { geos, timeSteps, variables: Object.keys(data.variables) },
+  };
 }

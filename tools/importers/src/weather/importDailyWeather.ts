@@ -35,11 +35,41 @@ export interface DailyWeatherImportOptions {
 }
 
 /** Source column → stored variable (the names the example data and the indices builder use). */
-const VARIABLES: readonly { column: string; variable: string; units: string; longName: string; range: PlausibleRange }[] = [
-  { column: 'tmax_c', variable: 'tmax', units: 'degC', longName: 'daily maximum air temperature, county mean', range: PLAUSIBLE_WEATHER.temperature },
-  { column: 'tmin_c', variable: 'tmin', units: 'degC', longName: 'daily minimum air temperature, county mean', range: PLAUSIBLE_WEATHER.temperature },
-  { column: 'tavg_c', variable: 'tavg', units: 'degC', longName: 'daily mean air temperature, county mean', range: PLAUSIBLE_WEATHER.temperature },
-  { column: 'prcp_mm', variable: 'prcp', units: 'mm', longName: 'daily precipitation total, county mean', range: PLAUSIBLE_WEATHER.precipitation },
+const VARIABLES: readonly {
+  column: string;
+  variable: string;
+  units: string;
+  longName: string;
+  range: PlausibleRange;
+}[] = [
+  {
+    column: 'tmax_c',
+    variable: 'tmax',
+    units: 'degC',
+    longName: 'daily maximum air temperature, county mean',
+    range: PLAUSIBLE_WEATHER.temperature,
+  },
+  {
+    column: 'tmin_c',
+    variable: 'tmin',
+    units: 'degC',
+    longName: 'daily minimum air temperature, county mean',
+    range: PLAUSIBLE_WEATHER.temperature,
+  },
+  {
+    column: 'tavg_c',
+    variable: 'tavg',
+    units: 'degC',
+    longName: 'daily mean air temperature, county mean',
+    range: PLAUSIBLE_WEATHER.temperature,
+  },
+  {
+    column: 'prcp_mm',
+    variable: 'prcp',
+    units: 'mm',
+    longName: 'daily precipitation total, county mean',
+    range: PLAUSIBLE_WEATHER.precipitation,
+  },
 ];
 
 const IMPLAUSIBLE_RULE = `temperatures ${describeRange(PLAUSIBLE_WEATHER.temperature)}, precipitation ${describeRange(PLAUSIBLE_WEATHER.precipitation)}`;
@@ -55,7 +85,11 @@ const IMPLAUSIBLE_RULE = `temperatures ${describeRange(PLAUSIBLE_WEATHER.tempera
 export async function importDailyWeather(options: DailyWeatherImportOptions): Promise<ImportReport> {
   const output = normalizeLocation(options.output);
   const tally = new ImportTally('daily-weather');
-  const input = await CsvInput.read(normalizeLocation(options.input), 'daily county weather CSV', ['geoid', 'date', ...VARIABLES.map((v) => v.column)]);
+  const input = await CsvInput.read(normalizeLocation(options.input), 'daily county weather CSV', [
+    'geoid',
+    'date',
+    ...VARIABLES.map((v) => v.column),
+  ]);
   input.implausibleHint = ', or pass --drop-implausible to drop such rows';
   tally.read({ location: input.location, rows: input.rowCount });
   const names = await countyGeoMap(options.countyNames);
@@ -64,15 +98,23 @@ export async function importDailyWeather(options: DailyWeatherImportOptions): Pr
   const firstRowOf = new Map<string, number>();
   for (let row = 0; row < input.rowCount; row++) {
     const fips = readCountyFips(input, row, 'geoid');
-    const day = options.dropImplausible === true ? input.dateIfPlausible(row, 'date', 'YYYY-MM-DD') : input.date(row, 'date', 'YYYY-MM-DD');
+    const day =
+      options.dropImplausible === true
+        ? input.dateIfPlausible(row, 'date', 'YYYY-MM-DD')
+        : input.date(row, 'date', 'YYYY-MM-DD');
     if (day === undefined) {
-      tally.drop(`a date outside ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}`, `${input.at(row)}: ${input.text(row, 'date')}`);
+      tally.drop(
+        `a date outside ${PLAUSIBLE_YEARS.min}-${PLAUSIBLE_YEARS.max}`,
+        `${input.at(row)}: ${input.text(row, 'date')}`,
+      );
       continue;
     }
     const key = `${fips}/${day}`;
     const first = firstRowOf.get(key);
     if (first !== undefined) {
-      throw new ImportError(`${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for FIPS ${fips} on ${epochDayToIso(day)}; keep one`);
+      throw new ImportError(
+        `${input.location}: lines ${input.line(first)} and ${input.line(row)}: two rows for FIPS ${fips} on ${epochDayToIso(day)}; keep one`,
+      );
     }
     firstRowOf.set(key, row);
     const geo = names.geos.get(fips);
@@ -91,15 +133,26 @@ export async function importDailyWeather(options: DailyWeatherImportOptions): Pr
     if (implausible !== undefined) {
       const found = input.number(row, implausible.column) as number;
       if (options.dropImplausible !== true) {
-        input.fail(row, implausible.column, `a value from ${describeRange(implausible.range)}`, String(found), 'fix the value, or pass --drop-implausible to drop such rows');
+        input.fail(
+          row,
+          implausible.column,
+          `a value from ${describeRange(implausible.range)}`,
+          String(found),
+          'fix the value, or pass --drop-implausible to drop such rows',
+        );
       }
-      tally.drop(`a value outside its physical range (${IMPLAUSIBLE_RULE})`, `${input.at(row)}: ${implausible.column} ${found}`);
+      tally.drop(
+        `a value outside its physical range (${IMPLAUSIBLE_RULE})`,
+        `${input.at(row)}: ${implausible.column} ${found}`,
+      );
       continue;
     }
     kept.push({ row, geo, day });
   }
   if (kept.length === 0) {
-    throw new ImportError(`${input.location}: no row has a FIPS code that ${names.description} knows; check the county name source`);
+    throw new ImportError(
+      `${input.location}: no row has a FIPS code that ${names.description} knows; check the county name source`,
+    );
   }
 
   const geos = [...new Set(kept.map((k) => k.geo))].sort(compareGeo);
@@ -123,7 +176,13 @@ export async function importDailyWeather(options: DailyWeatherImportOptions): Pr
     }
     variables[variable] = { data, units, longName };
   }
-  const store: IndexStoreData = { geoIdentifiers: geos, time, variables, observedUntil: null, source: options.source ?? `daily county weather ${input.name}` };
+  const store: IndexStoreData = {
+    geoIdentifiers: geos,
+    time,
+    variables,
+    observedUntil: null,
+    source: options.source ?? `daily county weather ${input.name}`,
+  };
   await writeIndexStore(output, store);
   tally.wrote(await indexStoreOutput(output, store));
 

@@ -91,7 +91,10 @@ export class FaultProxy {
     const head = this.schedule ? `fault schedule seed ${this.schedule.seed}` : 'scripted faults';
     return [
       `${head}: ${this.events.length} requests, ${faults.length} faults`,
-      ...faults.map((e) => `  #${e.index} ${e.method} ${e.target}: ${e.fault}${e.status ? ` ${e.status}` : ''}${e.delayMs ? ` ${e.delayMs} ms` : ''}`),
+      ...faults.map(
+        (e) =>
+          `  #${e.index} ${e.method} ${e.target}: ${e.fault}${e.status ? ` ${e.status}` : ''}${e.delayMs ? ` ${e.delayMs} ms` : ''}`,
+      ),
     ].join('\n');
   }
 
@@ -222,7 +225,8 @@ export class FaultProxy {
       upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
       upstream.on('end', () => {
         const response = Buffer.concat(chunks);
-        if (response.indexOf('\r\n\r\n') < 0) reject(new Error(`upstream closed without a complete answer to ${request.method} ${request.target}`));
+        if (response.indexOf('\r\n\r\n') < 0)
+          reject(new Error(`upstream closed without a complete answer to ${request.method} ${request.target}`));
         else resolve(response);
       });
       upstream.on('error', reject);

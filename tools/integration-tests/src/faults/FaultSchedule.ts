@@ -56,7 +56,6 @@ export interface FaultScheduleOptions {
   kinds?: readonly Exclude<FaultKind, 'pass'>[];
 }
 
-
 /** FNV-1a of a string, 32 bits. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -99,11 +98,16 @@ export class FaultSchedule {
     this.seen.set(key, occurrence + 1);
     const random = mulberry32(fnv1a(`${this.seed}\n${key}\n${occurrence}`));
     const roll = random();
-    let kind: FaultKind = roll < this.faultRate ? (this.kinds[Math.floor(random() * this.kinds.length)] ?? 'pass') : 'pass';
+    let kind: FaultKind =
+      roll < this.faultRate ? (this.kinds[Math.floor(random() * this.kinds.length)] ?? 'pass') : 'pass';
     // A truncated body needs a body: a HEAD answer has none.
     if (kind === 'truncate-response' && request.method === 'HEAD') kind = 'reset-after';
     const failing = kind !== 'pass' && kind !== 'delay';
-    if (kind !== 'pass' && (this.injected >= this.maxFaults || (failing && (this.failingInARow.get(key) ?? 0) >= this.maxConsecutive))) kind = 'pass';
+    if (
+      kind !== 'pass' &&
+      (this.injected >= this.maxFaults || (failing && (this.failingInARow.get(key) ?? 0) >= this.maxConsecutive))
+    )
+      kind = 'pass';
     if (kind === 'pass') {
       this.failingInARow.delete(key);
       return { kind };

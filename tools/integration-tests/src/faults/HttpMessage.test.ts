@@ -9,7 +9,9 @@ describe('parseHttpRequest', () => {
     expect(parseHttpRequest(bytes(whole.slice(0, 20)))).toEqual({ state: 'partial' });
     expect(parseHttpRequest(bytes(whole.slice(0, whole.length - 2)))).toEqual({ state: 'head', expectContinue: false });
     const done = parseHttpRequest(bytes(whole));
-    expect(done.state === 'complete' && [done.request.method, done.request.target, done.request.body.toString()]).toEqual(['PUT', '/b/k', 'hello']);
+    expect(
+      done.state === 'complete' && [done.request.method, done.request.target, done.request.body.toString()],
+    ).toEqual(['PUT', '/b/k', 'hello']);
   });
 
   it('frames a chunked body through its zero chunk and trailers', () => {
@@ -27,11 +29,19 @@ describe('parseHttpRequest', () => {
   });
 
   it('sends upstream the same head without hop-by-hop headers, plus Connection: close', () => {
-    const parsed = parseHttpRequest(bytes('GET /b/k HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nExpect: 100-continue\r\nRange: bytes=0-9\r\n\r\n'));
-    if (parsed.state !== 'complete') throw new Error(parsed.state);
-    expect(upstreamRequestBytes(parsed.request).toString('latin1')).toBe('GET /b/k HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\nConnection: close\r\n\r\n');
-    expect(rewriteResponseHead(bytes('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n')).toString('latin1')).toBe(
-      'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n',
+    const parsed = parseHttpRequest(
+      bytes(
+        'GET /b/k HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nExpect: 100-continue\r\nRange: bytes=0-9\r\n\r\n',
+      ),
     );
+    if (parsed.state !== 'complete') throw new Error(parsed.state);
+    expect(upstreamRequestBytes(parsed.request).toString('latin1')).toBe(
+      'GET /b/k HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\nConnection: close\r\n\r\n',
+    );
+    expect(
+      rewriteResponseHead(
+        bytes('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n'),
+      ).toString('latin1'),
+    ).toBe('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n');
   });
 });

@@ -28,10 +28,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'exp
  */
 export function parseHttpRequest(bytes: Buffer): ParsedRequest {
   const headEnd = bytes.indexOf(HEAD_END);
-  if (headEnd < 0) return bytes.length > 64 * 1024 ? { state: 'invalid', reason: 'request head over 64 KiB' } : { state: 'partial' };
+  if (headEnd < 0)
+    return bytes.length > 64 * 1024 ? { state: 'invalid', reason: 'request head over 64 KiB' } : { state: 'partial' };
   const [requestLine = '', ...lines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
   const [method, target, version] = requestLine.split(' ');
-  if (!method || !target || !version?.startsWith('HTTP/1.')) return { state: 'invalid', reason: `bad request line ${JSON.stringify(requestLine)}` };
+  if (!method || !target || !version?.startsWith('HTTP/1.'))
+    return { state: 'invalid', reason: `bad request line ${JSON.stringify(requestLine)}` };
   const headerLines: [string, string][] = [];
   const headers = new Map<string, string>();
   for (const line of lines) {
@@ -49,7 +51,8 @@ export function parseHttpRequest(bytes: Buffer): ParsedRequest {
     bodyEnd = chunkedBodyEnd(bytes, bodyStart);
   } else {
     const length = Number(headers.get('content-length') ?? '0');
-    if (!Number.isSafeInteger(length) || length < 0) return { state: 'invalid', reason: `bad Content-Length ${headers.get('content-length')}` };
+    if (!Number.isSafeInteger(length) || length < 0)
+      return { state: 'invalid', reason: `bad Content-Length ${headers.get('content-length')}` };
     bodyEnd = bytes.length - bodyStart >= length ? bodyStart + length : undefined;
   }
   if (bodyEnd === undefined) return { state: 'head', expectContinue };
@@ -81,14 +84,18 @@ function chunkedBodyEnd(bytes: Buffer, start: number): number | undefined {
 /** The request as sent upstream: the same head minus hop-by-hop headers, plus `Connection: close`; the same body. */
 export function upstreamRequestBytes(request: HttpRequest): Buffer {
   const lines = [`${request.method} ${request.target} ${request.version}`];
-  for (const [name, value] of request.headerLines) if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
+  for (const [name, value] of request.headerLines)
+    if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
   lines.push('Connection: close', '', '');
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), request.body]);
 }
 
 /** A response head with its connection headers replaced by `Connection: close` (the proxy ends every connection). */
 export function rewriteResponseHead(head: Buffer): Buffer {
-  const [statusLine = '', ...lines] = head.toString('latin1').replace(/\r\n\r\n$/, '').split('\r\n');
+  const [statusLine = '', ...lines] = head
+    .toString('latin1')
+    .replace(/\r\n\r\n$/, '')
+    .split('\r\n');
   const kept = lines.filter((line) => !HOP_BY_HOP.has(line.slice(0, line.indexOf(':')).trim().toLowerCase()));
   return Buffer.from([statusLine, ...kept, 'Connection: close', '', ''].join('\r\n'), 'latin1');
 }

@@ -10,13 +10,19 @@ const TIME_FIELDS: Record<string, readonly string[]> = { 'metadata.json': ['crea
 
 /** A store that talks to the S3 test server directly, never through a fault proxy. */
 export function directStore(endpoint: string): S3Store {
-  return new S3Store({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  return new S3Store({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 }
 
 /** Creates a bucket on the test server (moto accepts an unsigned PUT). */
 export async function createBucket(endpoint: string, bucket: string): Promise<void> {
   const response = await fetch(`${endpoint}/${bucket}`, { method: 'PUT' });
-  if (!response.ok) throw new Error(`creating bucket ${bucket} on ${endpoint}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`creating bucket ${bucket} on ${endpoint}: HTTP ${response.status} ${await response.text()}`);
 }
 
 /**

@@ -12,7 +12,8 @@ const MIB = 1024 * 1024;
 const PASS: ScriptedFault = { kind: 'pass' };
 
 /** A conditional or plain single PUT of an object (not a part upload). */
-const isObjectPut = (request: HttpRequest): boolean => request.method === 'PUT' && !request.target.includes('uploadId=');
+const isObjectPut = (request: HttpRequest): boolean =>
+  request.method === 'PUT' && !request.target.includes('uploadId=');
 /** CompleteMultipartUpload: POST …?uploadId=… */
 const isComplete = (request: HttpRequest): boolean => request.method === 'POST' && request.target.includes('uploadId=');
 
@@ -28,7 +29,10 @@ describe.skipIf(skipReason !== '')(`S3Store writes whose answer is lost${skipRea
   const stores: S3Store[] = [];
 
   /** A store behind a proxy that applies `fault` to the first request `select` picks, and passes everything else. */
-  const storeWithFault = async (select: (request: HttpRequest) => boolean, fault: ScriptedFault): Promise<{ store: S3Store; proxy: FaultProxy }> => {
+  const storeWithFault = async (
+    select: (request: HttpRequest) => boolean,
+    fault: ScriptedFault,
+  ): Promise<{ store: S3Store; proxy: FaultProxy }> => {
     let fired = false;
     const url = new URL(s3Endpoint);
     const proxy = await FaultProxy.start({
@@ -40,7 +44,13 @@ describe.skipIf(skipReason !== '')(`S3Store writes whose answer is lost${skipRea
       },
     });
     const store = new S3Store(
-      { endpoint: proxy.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 5, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+      {
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        maxAttempts: 5,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      },
       { partSize: 5 * MIB, multipartThreshold: 5 * MIB },
     );
     proxies.push(proxy);

@@ -15,11 +15,24 @@ const inits = Array.from(pred.columns.init_date);
 const seasonInits = new Set(years.map((y, i) => `${y} ${inits[i]}`)).size;
 const rowsPerGeo = new Map();
 for (const geo of pred.columns.geo_identifier) rowsPerGeo.set(geo, (rowsPerGeo.get(geo) ?? 0) + 1);
-const fitYieldNulls = Array.from(fit.columns.yield_kg_ha).filter((v, i) => v === null || fit.nulls?.yield_kg_ha?.[i] === 1).length;
+const fitYieldNulls = Array.from(fit.columns.yield_kg_ha).filter(
+  (v, i) => v === null || fit.nulls?.yield_kg_ha?.[i] === 1,
+).length;
 console.log(
   JSON.stringify({
-    fit: { rows: fit.numRows, geos: distinct(fit, 'geo_identifier'), years: distinct(fit, 'year'), yieldNulls: fitYieldNulls },
-    pred: { rows: pred.numRows, geos: distinct(pred, 'geo_identifier'), years: distinct(pred, 'year'), seasonInits, rowsPerGeo: [...new Set(rowsPerGeo.values())] },
+    fit: {
+      rows: fit.numRows,
+      geos: distinct(fit, 'geo_identifier'),
+      years: distinct(fit, 'year'),
+      yieldNulls: fitYieldNulls,
+    },
+    pred: {
+      rows: pred.numRows,
+      geos: distinct(pred, 'geo_identifier'),
+      years: distinct(pred, 'year'),
+      seasonInits,
+      rowsPerGeo: [...new Set(rowsPerGeo.values())],
+    },
     metadataRows: { fit: metadata.tables?.fit?.rows, pred: metadata.tables?.pred?.rows },
   }),
 );

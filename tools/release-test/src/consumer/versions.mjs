@@ -8,7 +8,8 @@ const cliManifest = realpathSync(require.resolve('@commodity-hindcast/cli/packag
 const fromCli = createRequire(cliManifest);
 const versions = {};
 for (const name of process.argv.slice(2)) {
-  const manifest = name === '@commodity-hindcast/cli' ? cliManifest : realpathSync(fromCli.resolve(`${name}/package.json`));
+  const manifest =
+    name === '@commodity-hindcast/cli' ? cliManifest : realpathSync(fromCli.resolve(`${name}/package.json`));
   versions[name] = { version: fromCli(manifest).version, at: manifest };
 }
 console.log(JSON.stringify(versions));

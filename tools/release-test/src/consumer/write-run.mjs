@@ -30,7 +30,9 @@ for (const [name, variable] of Object.entries(all.variables)) {
   }
   variables[name] = { ...variable, data };
 }
-const cutoff = new Date(Date.parse(`${initDate}T00:00:00Z`) - config.commodity.lag_days * 86_400_000).toISOString().slice(0, 10);
+const cutoff = new Date(Date.parse(`${initDate}T00:00:00Z`) - config.commodity.lag_days * 86_400_000)
+  .toISOString()
+  .slice(0, 10);
 await writeIndexStore(runPath(runDir, forecastIndicesPath(slice)), {
   geoIdentifiers: all.geoIdentifiers,
   time: Int32Array.from(keep.map((t) => all.time[t])),

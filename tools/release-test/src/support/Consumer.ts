@@ -23,9 +23,19 @@ export class Consumer {
     dependencies: Record<string, string>,
   ): Promise<Consumer> {
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'release-test-consumer', private: true, type: 'module', dependencies }, null, 2)}\n`);
-    await writeFile(join(dir, '.npmrc'), `registry=${options.defaultRegistry}\n@commodity-hindcast:registry=${options.scopeRegistry}\n`);
-    const env = { ...options.env, npm_config_registry: options.defaultRegistry, npm_config_cache_dir: options.cacheDir };
+    await writeFile(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'release-test-consumer', private: true, type: 'module', dependencies }, null, 2)}\n`,
+    );
+    await writeFile(
+      join(dir, '.npmrc'),
+      `registry=${options.defaultRegistry}\n@commodity-hindcast:registry=${options.scopeRegistry}\n`,
+    );
+    const env = {
+      ...options.env,
+      npm_config_registry: options.defaultRegistry,
+      npm_config_cache_dir: options.cacheDir,
+    };
     return new Consumer(dir, env);
   }
 
@@ -35,7 +45,10 @@ export class Consumer {
 
   /** The installed `commodity-hindcast` bin; a non-zero exit is returned, not thrown. */
   cli(args: readonly string[], env: Record<string, string> = {}): Promise<ProcResult> {
-    return run(join(this.dir, 'node_modules', '.bin', 'commodity-hindcast'), args, { cwd: this.dir, env: { ...this.env, ...env } });
+    return run(join(this.dir, 'node_modules', '.bin', 'commodity-hindcast'), args, {
+      cwd: this.dir,
+      env: { ...this.env, ...env },
+    });
   }
 
   /** Runs one of `src/consumer/*.mjs` from this folder, so its imports resolve to what was installed here. */

@@ -28,9 +28,13 @@ export class ReleaseWorkspace {
   ) {}
 
   static async copy(source: string, dest: string, env: NodeJS.ProcessEnv): Promise<ReleaseWorkspace> {
-    const { stdout } = await promisify(execFile)('git', ['-C', source, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+      'git',
+      ['-C', source, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     for (const rel of stdout.split('\0')) {
       if (rel === '') continue;
       const from = join(source, rel);
@@ -77,8 +81,19 @@ export class ReleaseWorkspace {
         const dir = join(this.root, group, entry);
         const text = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
         if (text === undefined) continue;
-        const pkg = JSON.parse(text) as { name: string; version: string; private?: boolean; dependencies?: Record<string, string> };
-        result.set(pkg.name, { name: pkg.name, version: pkg.version, private: pkg.private === true, dir, dependencies: pkg.dependencies ?? {} });
+        const pkg = JSON.parse(text) as {
+          name: string;
+          version: string;
+          private?: boolean;
+          dependencies?: Record<string, string>;
+        };
+        result.set(pkg.name, {
+          name: pkg.name,
+          version: pkg.version,
+          private: pkg.private === true,
+          dir,
+          dependencies: pkg.dependencies ?? {},
+        });
       }
     }
     return result;

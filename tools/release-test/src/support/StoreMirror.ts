@@ -108,7 +108,11 @@ export class StoreMirror {
 }
 
 function notFound(what: string): { status: number; body: Buffer; type: string } {
-  return { status: 404, body: Buffer.from(JSON.stringify({ error: `${what} is not in the local store` })), type: 'application/json' };
+  return {
+    status: 404,
+    body: Buffer.from(JSON.stringify({ error: `${what} is not in the local store` })),
+    type: 'application/json',
+  };
 }
 
 /**
@@ -179,7 +183,9 @@ async function packDirectory(dir: string): Promise<Packed> {
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of ${dir} exited ${code}: ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of ${dir} exited ${code}: ${stderr.trim()}`)),
+    );
   });
   const tgz = gzipSync(tar);
   return {

@@ -78,7 +78,8 @@ export class Verdaccio {
       body: JSON.stringify({ name, password, email: `${name}@example.invalid` }),
     });
     const body = (await response.json()) as { token?: string; error?: string };
-    if (!response.ok || !body.token) throw new Error(`verdaccio ${this.url}: adding user ${name} failed (${response.status} ${body.error ?? ''})`);
+    if (!response.ok || !body.token)
+      throw new Error(`verdaccio ${this.url}: adding user ${name} failed (${response.status} ${body.error ?? ''})`);
     return body.token;
   }
 
@@ -86,14 +87,18 @@ export class Verdaccio {
   async versions(name: string): Promise<{ versions: string[]; latest: string | undefined }> {
     const response = await fetch(new URL(name.replace('/', '%2f'), this.url));
     if (response.status === 404) return { versions: [], latest: undefined };
-    const body = (await response.json()) as { versions?: Record<string, unknown>; 'dist-tags'?: Record<string, string> };
+    const body = (await response.json()) as {
+      versions?: Record<string, unknown>;
+      'dist-tags'?: Record<string, string>;
+    };
     return { versions: Object.keys(body.versions ?? {}), latest: body['dist-tags']?.latest };
   }
 
   /** The dependency maps of one published version, as the registry serves them to installers. */
   async dependencies(name: string, version: string): Promise<Record<string, string>> {
     const response = await fetch(new URL(`${name.replace('/', '%2f')}/${version}`, this.url));
-    if (!response.ok) throw new Error(`verdaccio ${this.url}: ${name}@${version} is not published (${response.status})`);
+    if (!response.ok)
+      throw new Error(`verdaccio ${this.url}: ${name}@${version} is not published (${response.status})`);
     const body = (await response.json()) as Record<string, Record<string, string> | undefined>;
     return { ...body.dependencies, ...body.optionalDependencies, ...body.peerDependencies };
   }

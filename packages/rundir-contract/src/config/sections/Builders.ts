@@ -22,7 +22,9 @@ export type BuilderKind = (typeof BUILDER_KINDS)[number];
  *   the harvest init date.
  * static and table take every numeric column unless `columns` lists them.
  */
-const variableName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: 'expected a variable name of letters, digits and "_", starting with a letter' });
+const variableName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+  error: 'expected a variable name of letters, digits and "_", starting with a letter',
+});
 const aggregateVariables = distinct(variableName, 'variable').min(1).optional();
 const aggregateName = name('aggregate name').optional();
 
@@ -31,12 +33,27 @@ export const AggregateSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sum'), variables: aggregateVariables, name: aggregateName }),
   z.strictObject({ kind: z.literal('min'), variables: aggregateVariables, name: aggregateName }),
   z.strictObject({ kind: z.literal('max'), variables: aggregateVariables, name: aggregateName }),
-  z.strictObject({ kind: z.literal('count_above'), threshold: z.number(), variables: aggregateVariables, name: aggregateName }),
-  z.strictObject({ kind: z.literal('gdd'), base: z.number(), cap: z.number().optional(), variables: aggregateVariables, name: aggregateName }),
+  z.strictObject({
+    kind: z.literal('count_above'),
+    threshold: z.number(),
+    variables: aggregateVariables,
+    name: aggregateName,
+  }),
+  z.strictObject({
+    kind: z.literal('gdd'),
+    base: z.number(),
+    cap: z.number().optional(),
+    variables: aggregateVariables,
+    name: aggregateName,
+  }),
 ]);
 export type IndicesAggregate = z.output<typeof AggregateSchema>;
 
-const WindowSchema = z.strictObject({ name: name('window name'), start_season_doy: seasonDoy, end_season_doy: seasonDoy });
+const WindowSchema = z.strictObject({
+  name: name('window name'),
+  start_season_doy: seasonDoy,
+  end_season_doy: seasonDoy,
+});
 export type SeasonWindow = z.output<typeof WindowSchema>;
 
 /** A number as a column-name part: `30` → `30`, `30.5` → `30p5`, `-2` → `m2`. */
@@ -49,7 +66,9 @@ export function aggregateLabel(aggregate: IndicesAggregate): string {
   if (aggregate.name !== undefined) return aggregate.name;
   if (aggregate.kind === 'count_above') return `count_above_${numberLabel(aggregate.threshold)}`;
   if (aggregate.kind === 'gdd') {
-    return aggregate.cap === undefined ? `gdd_${numberLabel(aggregate.base)}` : `gdd_${numberLabel(aggregate.base)}_${numberLabel(aggregate.cap)}`;
+    return aggregate.cap === undefined
+      ? `gdd_${numberLabel(aggregate.base)}`
+      : `gdd_${numberLabel(aggregate.base)}_${numberLabel(aggregate.cap)}`;
   }
   return aggregate.kind;
 }

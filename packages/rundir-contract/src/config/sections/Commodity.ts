@@ -12,7 +12,9 @@ export type Commodity = (typeof COMMODITIES)[number];
 export const CommodityBlock = z
   .strictObject({
     commodity: z.enum(COMMODITIES),
-    country_code: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 3166-1 alpha-3 country code in upper case, e.g. USA' }),
+    country_code: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 3166-1 alpha-3 country code in upper case, e.g. USA' }),
     season_start: z.strictObject({ month: integer(1, 12), day: integer(1, 31) }),
     season_start_year_offset: z.literal([0, -1]).default(0),
     harvest_season_doy: seasonDoy,
@@ -26,12 +28,20 @@ export const CommodityBlock = z
     // Last, so that filling the default in the transform below keeps the key order of the shape.
     hindcast_init_season_doys: z.array(seasonDoy).min(1).optional(),
   })
-  .transform((c) => ({ ...c, hindcast_init_season_doys: c.hindcast_init_season_doys ?? weeklyInitDoys(c.harvest_season_doy) }));
+  .transform((c) => ({
+    ...c,
+    hindcast_init_season_doys: c.hindcast_init_season_doys ?? weeklyInitDoys(c.harvest_season_doy),
+  }));
 
 /** The weekly grid (1, 8, 15, …) ending at harvest, from the same function the season calendar uses. */
 function weeklyInitDoys(harvestSeasonDoy: number): number[] {
   // zod runs transforms after failed bound checks too (they do not abort); the parse fails anyway then.
   if (!Number.isInteger(harvestSeasonDoy) || harvestSeasonDoy < 1 || harvestSeasonDoy > 366) return [];
   // Only the harvest day shapes the grid; the other calendar fields are placeholders here.
-  return hindcastInitDoys({ seasonStart: { month: 1, day: 1 }, seasonStartYearOffset: 0, harvestSeasonDoy, lagDays: 0 });
+  return hindcastInitDoys({
+    seasonStart: { month: 1, day: 1 },
+    seasonStartYearOffset: 0,
+    harvestSeasonDoy,
+    lagDays: 0,
+  });
 }

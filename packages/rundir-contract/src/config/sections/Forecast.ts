@@ -18,7 +18,12 @@ export function forecastBlock(path: z.ZodString, resolved: boolean) {
       .string()
       .superRefine((value, ctx) => {
         const problem = value === COMPUTED_CLIMATOLOGY ? undefined : pathProblem(value, resolved);
-        if (problem) ctx.addIssue({ code: 'custom', message: `expected "${COMPUTED_CLIMATOLOGY}" or a store location: ${problem}`, input: value });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected "${COMPUTED_CLIMATOLOGY}" or a store location: ${problem}`,
+            input: value,
+          });
       })
       .default(COMPUTED_CLIMATOLOGY),
   });

@@ -10,7 +10,10 @@ export type DetrendKind = (typeof DETREND_KINDS)[number];
 export type RegressionKind = (typeof REGRESSION_KINDS)[number];
 
 export const RidgeParamsSchema = z.strictObject({ alpha: z.number().positive().default(1) });
-export const PcaRidgeParamsSchema = z.strictObject({ n_components: integer(1), alpha: z.number().positive().default(1) });
+export const PcaRidgeParamsSchema = z.strictObject({
+  n_components: integer(1),
+  alpha: z.number().positive().default(1),
+});
 /** Histogram GBDT settings, named as in LightGBM so results can be compared with it on the same settings. */
 export const GbdtParamsSchema = z
   .strictObject({
@@ -29,16 +32,31 @@ export const GbdtParamsSchema = z
     early_stopping_years: integer(1).default(2),
   })
   .superRefine((p, ctx) => {
-    if (p.max_depth === 0) ctx.addIssue({ code: 'custom', path: ['max_depth'], message: 'expected -1 (no limit) or a depth >= 1, got 0', input: 0 });
+    if (p.max_depth === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_depth'],
+        message: 'expected -1 (no limit) or a depth >= 1, got 0',
+        input: 0,
+      });
     if (p.growth === 'depth_wise' && p.max_depth === -1) {
-      ctx.addIssue({ code: 'custom', path: ['max_depth'], message: 'depth_wise growth needs a depth limit; set max_depth >= 1', input: -1 });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_depth'],
+        message: 'depth_wise growth needs a depth limit; set max_depth >= 1',
+        input: -1,
+      });
     }
   });
 export type RidgeParams = z.output<typeof RidgeParamsSchema>;
 export type PcaRidgeParams = z.output<typeof PcaRidgeParamsSchema>;
 export type GbdtParams = z.output<typeof GbdtParamsSchema>;
 
-const REGRESSION_PARAMS = { ridge: RidgeParamsSchema, pca_ridge: PcaRidgeParamsSchema, gbdt: GbdtParamsSchema } as const;
+const REGRESSION_PARAMS = {
+  ridge: RidgeParamsSchema,
+  pca_ridge: PcaRidgeParamsSchema,
+  gbdt: GbdtParamsSchema,
+} as const;
 
 export const DetrendParamsSchema = z.strictObject({
   /** partial_pooling only: a fixed slope that replaces the estimated one (e.g. corn 1.6 bu/ac/yr ≈ 100 kg/ha/yr). */
@@ -84,8 +102,11 @@ export const ModelBlock = z
       const m = model as Record<string, unknown>;
       const kind = m.regression;
       if (typeof kind === 'string' && kind in REGRESSION_PARAMS) {
-        const result = REGRESSION_PARAMS[kind as RegressionKind].safeParse(m.regression_params ?? {}, { reportInput: true });
-        for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue, path: ['regression_params', ...issue.path] });
+        const result = REGRESSION_PARAMS[kind as RegressionKind].safeParse(m.regression_params ?? {}, {
+          reportInput: true,
+        });
+        for (const issue of result.error?.issues ?? [])
+          ctx.addIssue({ ...issue, path: ['regression_params', ...issue.path] });
       }
       const fixedSlope = (m.detrend_params as Record<string, unknown> | undefined)?.fixed_slope_kg_ha_per_year;
       if (fixedSlope !== undefined && typeof m.detrend === 'string' && m.detrend !== 'partial_pooling') {
@@ -111,10 +132,25 @@ export const ModelBlock = z
     // Key order as in the shape: detrend, detrend_params, regression, regression_params, weather_correction_weight.
     switch (m.regression) {
       case 'ridge':
-        return { ...common, regression: 'ridge', regression_params: params(RidgeParamsSchema), weather_correction_weight: weight };
+        return {
+          ...common,
+          regression: 'ridge',
+          regression_params: params(RidgeParamsSchema),
+          weather_correction_weight: weight,
+        };
       case 'pca_ridge':
-        return { ...common, regression: 'pca_ridge', regression_params: params(PcaRidgeParamsSchema), weather_correction_weight: weight };
+        return {
+          ...common,
+          regression: 'pca_ridge',
+          regression_params: params(PcaRidgeParamsSchema),
+          weather_correction_weight: weight,
+        };
       case 'gbdt':
-        return { ...common, regression: 'gbdt', regression_params: params(GbdtParamsSchema), weather_correction_weight: weight };
+        return {
+          ...common,
+          regression: 'gbdt',
+          regression_params: params(GbdtParamsSchema),
+          weather_correction_weight: weight,
+        };
     }
   });

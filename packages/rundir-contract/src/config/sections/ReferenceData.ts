@@ -12,7 +12,13 @@ export function referenceDataBlock(path: z.ZodString) {
       entries.forEach((entry, index) => {
         const first = seen.get(entry.kind);
         if (first === undefined) seen.set(entry.kind, index);
-        else ctx.addIssue({ code: 'custom', path: [index, 'kind'], message: `a second ${entry.kind} benchmark (the first is [${first}]); configure one per kind`, input: entry.kind });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'kind'],
+            message: `a second ${entry.kind} benchmark (the first is [${first}]); configure one per kind`,
+            input: entry.kind,
+          });
       });
     })
     .default([]);

@@ -63,5 +63,10 @@ export function contextFromPath(relativePath: string): Omit<CheckContext, 'path'
 
 /** `included_geo_identifiers.txt` as a set (one identifier a line); its own format is checked where it is read. */
 export function parseIncludedGeos(text: string): Set<string> {
-  return new Set(text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== ''));
+  return new Set(
+    text
+      .split('\n')
+      .map((line) => line.replace(/\r$/, ''))
+      .filter((line) => line !== ''),
+  );
 }

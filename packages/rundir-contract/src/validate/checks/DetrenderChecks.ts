@@ -13,21 +13,40 @@ export function checkDetrender(detrender: Detrender, ctx: CheckContext): Violati
   const out = new ViolationCollector(ctx.path);
   const country = ctx.config?.commodity.country_code;
   const kind = ctx.config?.model.detrend;
-  if (kind !== undefined && detrender.kind !== kind) out.add('kind', 'field "kind"', `${show(kind)} (model.detrend)`, show(detrender.kind));
-  if (detrender.origin_year !== ORIGIN_YEAR) out.add('origin', 'field "origin_year"', `${ORIGIN_YEAR}`, `${detrender.origin_year}`);
+  if (kind !== undefined && detrender.kind !== kind)
+    out.add('kind', 'field "kind"', `${show(kind)} (model.detrend)`, show(detrender.kind));
+  if (detrender.origin_year !== ORIGIN_YEAR)
+    out.add('origin', 'field "origin_year"', `${ORIGIN_YEAR}`, `${detrender.origin_year}`);
   const seen = new Map<string, number>();
   detrender.groups.forEach((group, i) => {
     const geo = group.geo_identifier;
     const first = seen.get(geo);
-    if (first !== undefined) out.add('unique', `field "groups[${i}].geo_identifier"`, 'each group once', `${show(geo)} again (first at groups[${first}])`);
+    if (first !== undefined)
+      out.add(
+        'unique',
+        `field "groups[${i}].geo_identifier"`,
+        'each group once',
+        `${show(geo)} again (first at groups[${first}])`,
+      );
     else seen.set(geo, i);
     const problems = ([0, 1, 2] as const).map((level) => geoProblem(geo, level, country));
-    if (problems.every((p) => p !== undefined)) out.add('geo', `field "groups[${i}].geo_identifier"`, `a geo identifier${country ? ` of ${country}` : ''}`, problems[0] as string);
+    if (problems.every((p) => p !== undefined))
+      out.add(
+        'geo',
+        `field "groups[${i}].geo_identifier"`,
+        `a geo identifier${country ? ` of ${country}` : ''}`,
+        problems[0] as string,
+      );
   });
   const national = [...seen.keys()].filter((geo) => /^ADM0:[A-Z]{3}$/.test(geo));
   const expected = country ? `ADM0:${country}` : undefined;
   if (expected ? !seen.has(expected) : national.length === 0) {
-    out.add('national', 'field "groups"', `a national group ${expected ?? 'ADM0:<ISO3>'} (the fallback of states without history)`, national.length === 0 ? 'none' : national.join(', '));
+    out.add(
+      'national',
+      'field "groups"',
+      `a national group ${expected ?? 'ADM0:<ISO3>'} (the fallback of states without history)`,
+      national.length === 0 ? 'none' : national.join(', '),
+    );
   }
   return out.violations;
 }

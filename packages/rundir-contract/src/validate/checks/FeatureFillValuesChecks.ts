@@ -7,7 +7,13 @@ export function checkFeatureFillValues(frame: Frame, ctx: CheckContext): Violati
   const out = new ViolationCollector(ctx.path);
   for (let i = 0; i < frame.numRows; i++) {
     const value = numberAt(frame, 'value', i);
-    if (!Number.isFinite(value)) out.add('finite', `row ${i} column "value"`, `a finite fill value for feature ${show(stringAt(frame, 'feature', i))}`, show(value));
+    if (!Number.isFinite(value))
+      out.add(
+        'finite',
+        `row ${i} column "value"`,
+        `a finite fill value for feature ${show(stringAt(frame, 'feature', i))}`,
+        show(value),
+      );
   }
   return out.violations;
 }

@@ -12,8 +12,10 @@ function cell(frame: Frame, column: string, row: number): number | string | bool
   return (data[row] ?? null) as number | string | boolean | null;
 }
 
-export const numberAt = (frame: Frame, column: string, row: number): number | null => cell(frame, column, row) as number | null;
-export const stringAt = (frame: Frame, column: string, row: number): string | null => cell(frame, column, row) as string | null;
+export const numberAt = (frame: Frame, column: string, row: number): number | null =>
+  cell(frame, column, row) as number | null;
+export const stringAt = (frame: Frame, column: string, row: number): string | null =>
+  cell(frame, column, row) as string | null;
 
 /** A date cell as ISO text, for messages. */
 export const isoAt = (frame: Frame, column: string, row: number): string => {

@@ -28,7 +28,18 @@ const row: MetricsRow = {
   county_mape_pct: 2.5,
   trend_rmse_kg_ha: 400,
   skill_vs_trend: 0.25,
-  intervals: [{ residual_mode: 'hindcast_oos_per_init_date', adm_level: 'ADM2', level: 0.8, n: 3, n_infinite: 0, coverage: 2 / 3, mean_width_kg_ha: 600, winkler_score: 700 }],
+  intervals: [
+    {
+      residual_mode: 'hindcast_oos_per_init_date',
+      adm_level: 'ADM2',
+      level: 0.8,
+      n: 3,
+      n_infinite: 0,
+      coverage: 2 / 3,
+      mean_width_kg_ha: 600,
+      winkler_score: 700,
+    },
+  ],
   wasde_forecast_kg_ha: null,
   wasde_report_date: null,
   n_wasde: 0,
@@ -55,7 +66,12 @@ describe('checkRawFoldMetrics', () => {
       levels: [0.8],
       rows: [
         { ...row, fold: 'all', county_mae_kg_ha: 400, skill_vs_trend: 1.5 },
-        { ...row, scope: 'overall', fold: 'all', intervals: [{ ...row.intervals[0]!, coverage: 1.2, n_infinite: 1, winkler_score: 10 }] },
+        {
+          ...row,
+          scope: 'overall',
+          fold: 'all',
+          intervals: [{ ...row.intervals[0]!, coverage: 1.2, n_infinite: 1, winkler_score: 10 }],
+        },
       ],
     };
     expect(checkRawFoldMetrics(broken, ctx).map(formatViolation)).toEqual([
@@ -81,7 +97,9 @@ describe('checkMetricsTable', () => {
   });
 
   it('names a wrong header, an unknown scope or metric, and a blank without a note', () => {
-    expect(checkMetricsTable(parseCsv('scope,value\nx,1\n', 't.csv'), { path: 't.csv' }).map(formatViolation)).toEqual([`t.csv: header: expected ${header}, found scope,value`]);
+    expect(checkMetricsTable(parseCsv('scope,value\nx,1\n', 't.csv'), { path: 't.csv' }).map(formatViolation)).toEqual([
+      `t.csv: header: expected ${header}, found scope,value`,
+    ]);
     const text = `${header}\nweekly,2018,,,,county_rmse,,,,300,kg/ha,\nfold,2018,,,,speed,,,,,kg/ha,\n`;
     expect(checkMetricsTable(parseCsv(text, 't.csv'), { path: 't.csv' }).map(formatViolation)).toEqual([
       't.csv: line 2 column "scope": expected one of fold_init, fold, season_day, overall, month, found "weekly"',

@@ -9,7 +9,12 @@ import { formatViolation } from './Violation.js';
 
 const config = fixtureConfig('/data');
 const calendar = calendarFromConfig(config.commodity);
-const GEOS = ['ADM0:USA/ADM1:iowa/ADM2:polk', 'ADM0:USA/ADM1:iowa/ADM2:story', 'ADM0:USA/ADM1:illinois/ADM2:mclean', 'ADM0:USA/ADM1:ohio/ADM2:wood'];
+const GEOS = [
+  'ADM0:USA/ADM1:iowa/ADM2:polk',
+  'ADM0:USA/ADM1:iowa/ADM2:story',
+  'ADM0:USA/ADM1:illinois/ADM2:mclean',
+  'ADM0:USA/ADM1:ohio/ADM2:wood',
+];
 const INITS = initDates(calendar, 2018);
 const path = 'preds/corn_usa/2018/walk_forward_preds.parquet';
 const ctx = { path, config, fold: '2018', includedGeos: new Set(GEOS) };
@@ -25,7 +30,17 @@ interface Row {
 function predictionFrame(rows: readonly Row[], year = 2018): Frame {
   return {
     numRows: rows.length,
-    columnNames: ['year', 'geo_identifier', 'init_date', 'fold', 'obs_yield_kg_ha', 'trend_kg_ha', 'sim_yield_kg_ha_detrended', 'sim_yield_kg_ha', 'area_harvested_ha'],
+    columnNames: [
+      'year',
+      'geo_identifier',
+      'init_date',
+      'fold',
+      'obs_yield_kg_ha',
+      'trend_kg_ha',
+      'sim_yield_kg_ha_detrended',
+      'sim_yield_kg_ha',
+      'area_harvested_ha',
+    ],
     columns: {
       year: Int32Array.from(rows, () => year),
       geo_identifier: rows.map((r) => GEOS[r.geo] as string),
@@ -53,25 +68,34 @@ const rows = fc.uniqueArray(
 
 describe('checkPredictions properties', () => {
   it('a random valid walk-forward frame has no violation', () => {
-    fc.assert(fc.property(rows, (r) => {
+    fc.assert(
+      fc.property(rows, (r) => {
         expect(checkPredictions(predictionFrame(r), 'walk_forward_preds', ctx)).toEqual([]);
-      }), { numRuns: 200 });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('moving one sim by more than the tolerance is exactly one violation, naming that row', () => {
     fc.assert(
-      fc.property(rows, fc.nat(), fc.double({ min: 1e-7, max: 1e-2, noNaN: true }), fc.boolean(), (r, pick, relative, up) => {
-        const frame = predictionFrame(r);
-        const row = pick % r.length;
-        const sim = frame.columns.sim_yield_kg_ha as Float64Array;
-        const before = sim[row] as number;
-        // Far beyond 1e-9 of the terms' magnitude (trend ≥ 1000), in either direction.
-        sim[row] = before + (up ? 1 : -1) * relative * 1000;
-        const violations = checkPredictions(frame, 'walk_forward_preds', ctx);
-        expect(violations).toHaveLength(1);
-        expect(violations[0]?.at).toBe(`row ${row} column "sim_yield_kg_ha"`);
-        expect(violations[0]?.found).toBe(String(sim[row]));
-      }),
+      fc.property(
+        rows,
+        fc.nat(),
+        fc.double({ min: 1e-7, max: 1e-2, noNaN: true }),
+        fc.boolean(),
+        (r, pick, relative, up) => {
+          const frame = predictionFrame(r);
+          const row = pick % r.length;
+          const sim = frame.columns.sim_yield_kg_ha as Float64Array;
+          const before = sim[row] as number;
+          // Far beyond 1e-9 of the terms' magnitude (trend ≥ 1000), in either direction.
+          sim[row] = before + (up ? 1 : -1) * relative * 1000;
+          const violations = checkPredictions(frame, 'walk_forward_preds', ctx);
+          expect(violations).toHaveLength(1);
+          expect(violations[0]?.at).toBe(`row ${row} column "sim_yield_kg_ha"`);
+          expect(violations[0]?.found).toBe(String(sim[row]));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -114,9 +138,13 @@ describe('checkPredictions', () => {
     const frame = predictionFrame(base, 2017);
     (frame.columns.fold as string[]).fill('2018');
     const violations = checkPredictions(frame, 'train_preds', { ...ctx, path: 'train' }).map(formatViolation);
-    expect(violations).toEqual([`train: row 0 column "init_date": expected 2017-10-01 (the harvest init date of 2017: train_preds holds fit rows only), found 2018-04-01 (3 rows in all)`]);
+    expect(violations).toEqual([
+      `train: row 0 column "init_date": expected 2017-10-01 (the harvest init date of 2017: train_preds holds fit rows only), found 2018-04-01 (3 rows in all)`,
+    ]);
     const late = predictionFrame(base, 2018);
-    expect(checkPredictions(late, 'train_preds', { ...ctx, path: 'train' }).map((v) => v.at)).toContain('row 0 column "year"');
+    expect(checkPredictions(late, 'train_preds', { ...ctx, path: 'train' }).map((v) => v.at)).toContain(
+      'row 0 column "year"',
+    );
   });
 
   it('forecast preds: the production fold at the slice season and init date', () => {

@@ -31,8 +31,18 @@ const conformal = (mode: string, scope: string, keys: string[], levels: number[]
 describe('checkConformal', () => {
   const ctx = { path: 'c.parquet', config, mode: 'hindcast_oos_per_init_date' };
   it('keys per-init-date rows by grid season days', () => {
-    expect(checkConformal(conformal('hindcast_oos_per_init_date', 'init_doy', ['120', '184'], [0.8, 0.95], [10, Infinity]), ctx)).toEqual([]);
-    expect(checkConformal(conformal('hindcast_oos_per_init_date', 'init_doy', ['07-29', '121'], [0.8, 0.8], [-1, 5]), ctx).map(formatViolation)).toEqual([
+    expect(
+      checkConformal(
+        conformal('hindcast_oos_per_init_date', 'init_doy', ['120', '184'], [0.8, 0.95], [10, Infinity]),
+        ctx,
+      ),
+    ).toEqual([]);
+    expect(
+      checkConformal(
+        conformal('hindcast_oos_per_init_date', 'init_doy', ['07-29', '121'], [0.8, 0.8], [-1, 5]),
+        ctx,
+      ).map(formatViolation),
+    ).toEqual([
       'c.parquet: row 0 column "key": expected a grid season day-of-year as an integer string (1, 8, 15, …, 184), found "07-29" (2 rows in all)',
       'c.parquet: row 0 column "half_width_kg_ha": expected a finite number >= 0, or +Infinity when the sample is too small, found -1',
     ]);
@@ -40,12 +50,20 @@ describe('checkConformal', () => {
 
   it('keys per-year rows by test years or production, pooled rows by all', () => {
     const perYear = { ...ctx, mode: 'hindcast_oos_per_year' };
-    expect(checkConformal(conformal('hindcast_oos_per_year', 'year', ['2019', 'production'], [0.8, 0.8], [1, 2]), perYear)).toEqual([]);
-    expect(checkConformal(conformal('hindcast_oos_per_year', 'year', ['2017'], [0.8], [1]), perYear).map((v) => `${v.at}: ${v.found}`)).toEqual(['row 0 column "key": "2017"']);
+    expect(
+      checkConformal(conformal('hindcast_oos_per_year', 'year', ['2019', 'production'], [0.8, 0.8], [1, 2]), perYear),
+    ).toEqual([]);
+    expect(
+      checkConformal(conformal('hindcast_oos_per_year', 'year', ['2017'], [0.8], [1]), perYear).map(
+        (v) => `${v.at}: ${v.found}`,
+      ),
+    ).toEqual(['row 0 column "key": "2017"']);
     const pooled = { ...ctx, mode: 'in_sample_pooled' };
-    expect(checkConformal(conformal('in_sample_pooled', 'pooled', ['120'], [0.8], [1]), pooled).map((v) => `${v.at}: ${v.expected}`)).toEqual([
-      'row 0 column "key": "all" (in_sample_pooled pools every residual)',
-    ]);
+    expect(
+      checkConformal(conformal('in_sample_pooled', 'pooled', ['120'], [0.8], [1]), pooled).map(
+        (v) => `${v.at}: ${v.expected}`,
+      ),
+    ).toEqual(['row 0 column "key": "all" (in_sample_pooled pools every residual)']);
   });
 });
 
@@ -69,12 +87,29 @@ describe('checkNational', () => {
     });
 
   it('bound columns are the configured levels, paired and ascending, bands around the corrected value and nested', () => {
-    expect(nationalBoundColumns([0.95, 0.8])).toEqual(['lower_80_kg_ha', 'upper_80_kg_ha', 'lower_95_kg_ha', 'upper_95_kg_ha']);
-    const good = { lower_80_kg_ha: [5900], upper_80_kg_ha: [6100], lower_95_kg_ha: [-Infinity], upper_95_kg_ha: [Infinity] };
+    expect(nationalBoundColumns([0.95, 0.8])).toEqual([
+      'lower_80_kg_ha',
+      'upper_80_kg_ha',
+      'lower_95_kg_ha',
+      'upper_95_kg_ha',
+    ]);
+    const good = {
+      lower_80_kg_ha: [5900],
+      upper_80_kg_ha: [6100],
+      lower_95_kg_ha: [-Infinity],
+      upper_95_kg_ha: [Infinity],
+    };
     expect(checkNational(national(good), ctx)).toEqual([]);
     const swapped = { lower_95_kg_ha: [5800], upper_95_kg_ha: [6200], lower_80_kg_ha: [5900], upper_80_kg_ha: [6100] };
-    expect(checkNational(national(swapped), ctx).map((v) => v.at)).toEqual(['bound columns after sim_yield_kg_ha_corrected']);
-    const narrower95 = { lower_80_kg_ha: [5900], upper_80_kg_ha: [6100], lower_95_kg_ha: [5950], upper_95_kg_ha: [6200] };
+    expect(checkNational(national(swapped), ctx).map((v) => v.at)).toEqual([
+      'bound columns after sim_yield_kg_ha_corrected',
+    ]);
+    const narrower95 = {
+      lower_80_kg_ha: [5900],
+      upper_80_kg_ha: [6100],
+      lower_95_kg_ha: [5950],
+      upper_95_kg_ha: [6200],
+    };
     expect(checkNational(national(narrower95), ctx).map(formatViolation)).toEqual([
       'n.parquet: row 0 columns "lower_95_kg_ha", "upper_95_kg_ha": expected a band containing the 80% band [5900, 6100], found [5950, 6200]',
     ]);
@@ -92,12 +127,22 @@ describe('checkNational', () => {
 describe('checkConformal properties', () => {
   const grid = hindcastInitDoys(calendarFromConfig(config.commodity)).map(String);
   const rows = fc.uniqueArray(
-    fc.record({ key: fc.constantFrom(...grid), level: fc.constantFrom(...CI_LEVELS), halfWidth: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Infinity)) }),
+    fc.record({
+      key: fc.constantFrom(...grid),
+      level: fc.constantFrom(...CI_LEVELS),
+      halfWidth: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Infinity)),
+    }),
     { selector: (r) => `${r.key} ${r.level}`, minLength: 1, maxLength: 30 },
   );
   const ctx = { path: 'c.parquet', config, mode: 'hindcast_oos_per_init_date' };
   const sidecar = (r: { key: string; level: number; halfWidth: number }[]) =>
-    conformal('hindcast_oos_per_init_date', 'init_doy', r.map((x) => x.key), r.map((x) => x.level), r.map((x) => x.halfWidth));
+    conformal(
+      'hindcast_oos_per_init_date',
+      'init_doy',
+      r.map((x) => x.key),
+      r.map((x) => x.level),
+      r.map((x) => x.halfWidth),
+    );
 
   it('a random valid per-init-date sidecar has no violation', () => {
     fc.assert(
@@ -115,7 +160,9 @@ describe('checkConformal properties', () => {
         const row = pick % r.length;
         (frame.columns.half_width_kg_ha as Float64Array)[row] = bad;
         const violations = checkConformal(frame, ctx);
-        expect(violations.map((v) => [v.at, v.found, v.count])).toEqual([[`row ${row} column "half_width_kg_ha"`, String(bad), undefined]]);
+        expect(violations.map((v) => [v.at, v.found, v.count])).toEqual([
+          [`row ${row} column "half_width_kg_ha"`, String(bad), undefined],
+        ]);
       }),
       { numRuns: 200 },
     );
@@ -129,7 +176,17 @@ describe('checkNational properties', () => {
     w80: fc.double({ min: 0, max: 2000, noNaN: true }),
     extra: fc.oneof(fc.double({ min: 0, max: 2000, noNaN: true }), fc.constant(Infinity)),
   });
-  const frameFor = ({ trend, detrended, w80, extra }: { trend: number; detrended: number; w80: number; extra: number }): Frame => {
+  const frameFor = ({
+    trend,
+    detrended,
+    w80,
+    extra,
+  }: {
+    trend: number;
+    detrended: number;
+    w80: number;
+    extra: number;
+  }): Frame => {
     const sim = trend + detrended;
     return frameOf({
       year: Int32Array.from([2019]),

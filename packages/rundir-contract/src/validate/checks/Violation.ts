@@ -52,7 +52,8 @@ export class ViolationCollector {
 }
 
 /** A number as a message shows it: `NaN`, `Infinity`, `5800.5`. */
-export const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : String(value));
+export const show = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : String(value);
 
 /** a and b agree within 1e-9 relative to the magnitude of the terms that made them (so 0 = 0 + 0 holds exactly). */
 export function agrees(a: number, b: number, scale = Math.max(Math.abs(a), Math.abs(b))): boolean {

@@ -14,7 +14,13 @@ import type { RunDirMarker } from '../../schemas/JsonArtifacts.js';
 import { JSON_SCHEMAS } from '../../schemas/JsonArtifacts.js';
 import { TABLE_SCHEMAS } from '../../schemas/Tables.js';
 import type { ValidationCheck } from '../ValidationReport.js';
-import { contextFromPath, CSV_CHECKS, DOCUMENT_CHECKS, parseIncludedGeos, TABLE_CHECKS } from '../checks/ArtifactChecks.js';
+import {
+  contextFromPath,
+  CSV_CHECKS,
+  DOCUMENT_CHECKS,
+  parseIncludedGeos,
+  TABLE_CHECKS,
+} from '../checks/ArtifactChecks.js';
 import type { CheckContext, Violation } from '../checks/Violation.js';
 import { errorMessage as message } from '../../errors/errorMessage.js';
 import type { ArtifactToRead } from './checkFiles.js';
@@ -22,7 +28,11 @@ import type { ArtifactToRead } from './checkFiles.js';
 // Files read at once: enough to hide S3 latency without holding many large Parquet files in memory.
 const READ_CONCURRENCY = 8;
 
-async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -49,8 +59,16 @@ export async function checkArtifacts(
   await forEachLimited(toRead, READ_CONCURRENCY, async ({ path, artifact }, index) => {
     try {
       const violations = await checkSchema(listing, path, artifact, { ...semantics, ...contextFromPath(path), path });
-      results[index] = violations === undefined ? [] : [{ path, artifact: artifact.id, check: 'schema', status: 'pass' }];
-      for (const v of violations ?? []) results[index].push({ path, artifact: artifact.id, check: 'semantic', status: 'fail', reason: describeViolation(v) });
+      results[index] =
+        violations === undefined ? [] : [{ path, artifact: artifact.id, check: 'schema', status: 'pass' }];
+      for (const v of violations ?? [])
+        results[index].push({
+          path,
+          artifact: artifact.id,
+          check: 'semantic',
+          status: 'fail',
+          reason: describeViolation(v),
+        });
     } catch (error) {
       results[index] = [{ path, artifact: artifact.id, check: 'schema', status: 'fail', reason: message(error) }];
     }
@@ -73,7 +91,12 @@ async function readIncludedGeos(listing: RunDirListing): Promise<{ includedGeos?
  * Reads one artifact, checks it against its schema (throwing the first schema error), then returns its semantic
  * violations; undefined when the format has nothing to check (HTML, SVG).
  */
-async function checkSchema(listing: RunDirListing, path: string, artifact: ArtifactDeclaration, ctx: CheckContext): Promise<Violation[] | undefined> {
+async function checkSchema(
+  listing: RunDirListing,
+  path: string,
+  artifact: ArtifactDeclaration,
+  ctx: CheckContext,
+): Promise<Violation[] | undefined> {
   const where = listing.location(path);
   const bytes = (): Promise<Uint8Array> => listing.store.read(where);
   switch (artifact.format) {

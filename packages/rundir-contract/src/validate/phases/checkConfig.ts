@@ -13,19 +13,35 @@ import type { AddCheck } from './CheckLog.js';
  * returned for the semantic checks is the one the stages ran with: config_train.yaml applied when a resume wrote one
  * (its own validity is checked with the other artifacts; an unusable one leaves config_resolved.yaml in force).
  */
-export async function checkConfig(listing: RunDirListing, marker: RunDirMarker | undefined, add: AddCheck): Promise<ResolvedConfig | undefined> {
+export async function checkConfig(
+  listing: RunDirListing,
+  marker: RunDirMarker | undefined,
+  add: AddCheck,
+): Promise<ResolvedConfig | undefined> {
   const { store } = listing;
   const configPath = configResolvedPath();
   let config: ResolvedConfig | undefined;
   if (!listing.has(configPath)) {
-    add(configPath, 'presence', 'fail', `missing: run creation writes it; without it no stage can run — create the run with 'commodity-hindcast run hindcast --config <config>'`, 'config_resolved');
+    add(
+      configPath,
+      'presence',
+      'fail',
+      `missing: run creation writes it; without it no stage can run — create the run with 'commodity-hindcast run hindcast --config <config>'`,
+      'config_resolved',
+    );
   } else {
     add(configPath, 'presence', 'pass', undefined, 'config_resolved');
     const where = listing.location(configPath);
     try {
       config = parseResolvedConfig(decodeUtf8(await store.read(where), where), where);
       if (marker && config.experiment_key !== marker.experiment_key) {
-        add(configPath, 'schema', 'fail', `experiment_key ${config.experiment_key} differs from ${marker.experiment_key} in _rundir.json; the config belongs to another experiment`, 'config_resolved');
+        add(
+          configPath,
+          'schema',
+          'fail',
+          `experiment_key ${config.experiment_key} differs from ${marker.experiment_key} in _rundir.json; the config belongs to another experiment`,
+          'config_resolved',
+        );
       } else add(configPath, 'schema', 'pass', undefined, 'config_resolved');
     } catch (error) {
       add(configPath, 'schema', 'fail', message(error), 'config_resolved');

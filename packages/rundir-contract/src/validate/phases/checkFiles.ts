@@ -19,7 +19,11 @@ export interface ArtifactToRead {
 }
 
 /** Every file: a known artifact under some manifest, or a warning; returns the artifacts whose schemas to check. */
-export async function checkFiles(listing: RunDirListing, key: string | undefined, add: AddCheck): Promise<ArtifactToRead[]> {
+export async function checkFiles(
+  listing: RunDirListing,
+  key: string | undefined,
+  add: AddCheck,
+): Promise<ArtifactToRead[]> {
   const toRead: ArtifactToRead[] = [];
   const seenStores = new Set<string>();
   for (const path of listing.paths) {
@@ -34,8 +38,16 @@ export async function checkFiles(listing: RunDirListing, key: string | undefined
       if (seenStores.has(root)) continue;
       seenStores.add(root);
       const unlisted: string[] = [];
-      for (const file of listing.filesAt(root)) if (!(await listing.entryFor(file))) unlisted.push(file.slice(root.length + 1));
-      if (unlisted.length > 0) add(root, 'manifest', 'fail', `${NOT_UNDER_MANIFEST} (${unlisted.length} file${unlisted.length === 1 ? '' : 's'} of the store unlisted: ${unlisted.slice(0, 3).join(', ')}${unlisted.length > 3 ? ', …' : ''})`, artifact.id);
+      for (const file of listing.filesAt(root))
+        if (!(await listing.entryFor(file))) unlisted.push(file.slice(root.length + 1));
+      if (unlisted.length > 0)
+        add(
+          root,
+          'manifest',
+          'fail',
+          `${NOT_UNDER_MANIFEST} (${unlisted.length} file${unlisted.length === 1 ? '' : 's'} of the store unlisted: ${unlisted.slice(0, 3).join(', ')}${unlisted.length > 3 ? ', …' : ''})`,
+          artifact.id,
+        );
     } else if (!(await listing.entryFor(path))) {
       add(path, 'manifest', 'fail', NOT_UNDER_MANIFEST, artifact.id);
     }

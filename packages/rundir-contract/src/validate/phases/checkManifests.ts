@@ -16,7 +16,11 @@ export interface ValidManifest {
  * size and sha256 against the manifest that vouches for it (unless `checksums` is false); an entry superseded by a
  * newer manifest is not checked, so the validator passes exactly the files the readers trust (manifest/TrustRule.ts).
  */
-export async function checkManifests(listing: RunDirListing, checksums: boolean, add: AddCheck): Promise<ValidManifest[]> {
+export async function checkManifests(
+  listing: RunDirListing,
+  checksums: boolean,
+  add: AddCheck,
+): Promise<ValidManifest[]> {
   const valid: ValidManifest[] = [];
   for (const listed of await listing.manifests()) {
     if (!listed.manifest) {
@@ -31,7 +35,8 @@ export async function checkManifests(listing: RunDirListing, checksums: boolean,
           }
           add(listed.path, 'version', 'fail', reason, 'manifest');
         } else add(listed.path, 'manifest', 'fail', listed.problem, 'manifest');
-      } else add(listed.path, 'schema', 'fail', `${listed.problem}; the stage that wrote it must run again`, 'manifest');
+      } else
+        add(listed.path, 'schema', 'fail', `${listed.problem}; the stage that wrote it must run again`, 'manifest');
       continue;
     }
     const { manifest } = listed;
@@ -43,7 +48,12 @@ export async function checkManifests(listing: RunDirListing, checksums: boolean,
     for (const file of manifest.files) {
       if ((await listing.entryFor(file.path))?.manifest !== listed.path) continue;
       const check = await listing.check(file.path);
-      const problem = check.status === 'missing' ? `listed in ${listed.path} but missing` : check.status === 'changed' ? check.reason : undefined;
+      const problem =
+        check.status === 'missing'
+          ? `listed in ${listed.path} but missing`
+          : check.status === 'changed'
+            ? check.reason
+            : undefined;
       add(file.path, 'checksum', problem ? 'fail' : 'pass', problem, matchArtifact(file.path)?.id);
     }
   }

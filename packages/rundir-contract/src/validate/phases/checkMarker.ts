@@ -20,17 +20,28 @@ export async function checkMarker(runDir: Location, listing: RunDirListing, add:
   const { store } = listing;
   let marker: RunDirMarker | undefined;
   let contractVersion: string | undefined;
-  const found = (stop: boolean): MarkerFindings => ({ ...(marker ? { marker } : {}), ...(contractVersion ? { contractVersion } : {}), stop });
+  const found = (stop: boolean): MarkerFindings => ({
+    ...(marker ? { marker } : {}),
+    ...(contractVersion ? { contractVersion } : {}),
+    stop,
+  });
   const markerPath = rundirJsonPath();
   if (!listing.has(markerPath)) {
-    add(markerPath, 'presence', 'fail', `${runDir} has no _rundir.json — is this a run directory? Create one with 'commodity-hindcast run hindcast'`, 'rundir');
+    add(
+      markerPath,
+      'presence',
+      'fail',
+      `${runDir} has no _rundir.json — is this a run directory? Create one with 'commodity-hindcast run hindcast'`,
+      'rundir',
+    );
     if (listing.paths.length === 0) return found(true);
   } else {
     add(markerPath, 'presence', 'pass', undefined, 'rundir');
     const where = listing.location(markerPath);
     try {
       const raw = parseJson(decodeUtf8(await store.read(where), where), where, z.unknown());
-      const version = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).contract_version : undefined;
+      const version =
+        typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).contract_version : undefined;
       try {
         assertSupportedContractVersion(version, where);
         add(markerPath, 'version', 'pass', undefined, 'rundir');
@@ -44,7 +55,13 @@ export async function checkMarker(runDir: Location, listing: RunDirListing, add:
       add(markerPath, 'schema', 'pass', undefined, 'rundir');
       const name = locationName(runDir);
       if (marker.run_id !== name) {
-        add(markerPath, 'schema', 'warn', `run_id ${marker.run_id} differs from the directory name ${name}: the run directory was renamed or copied`, 'rundir');
+        add(
+          markerPath,
+          'schema',
+          'warn',
+          `run_id ${marker.run_id} differs from the directory name ${name}: the run directory was renamed or copied`,
+          'rundir',
+        );
       }
     } catch (error) {
       add(markerPath, 'schema', 'fail', message(error), 'rundir');

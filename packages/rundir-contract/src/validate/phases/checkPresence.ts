@@ -9,13 +9,26 @@ import type { AddCheck } from './CheckLog.js';
 import type { ValidManifest } from './checkManifests.js';
 
 /** Presence: every required artifact of each completed stage. */
-export function checkPresence(runDir: Location, listing: RunDirListing, valid: readonly ValidManifest[], key: string, config: ResolvedConfig | undefined, add: AddCheck): void {
+export function checkPresence(
+  runDir: Location,
+  listing: RunDirListing,
+  valid: readonly ValidManifest[],
+  key: string,
+  config: ResolvedConfig | undefined,
+  add: AddCheck,
+): void {
   for (const e of expectations(valid, key, config)) {
     const present = e.pattern ? listing.paths.some((p) => e.pattern?.test(p)) : listing.filesAt(e.path).length > 0;
     if (present) add(e.path, 'presence', 'pass', undefined, e.artifact.id);
     else {
       const command = commandThatMakes(e.artifact, runDir, e.fold ? { fold: e.fold } : {});
-      add(e.path, 'presence', 'fail', `missing, though ${e.manifest} says stage ${e.stage} completed; rerun ${command}`, e.artifact.id);
+      add(
+        e.path,
+        'presence',
+        'fail',
+        `missing, though ${e.manifest} says stage ${e.stage} completed; rerun ${command}`,
+        e.artifact.id,
+      );
     }
   }
 }
@@ -39,7 +52,10 @@ interface Expectation {
 }
 
 /** Substitutes known placeholders of a declaration pattern; the rest become one-segment wildcards. */
-function instantiate(artifact: ArtifactDeclaration, values: Record<string, string>): { path: string; pattern?: RegExp } {
+function instantiate(
+  artifact: ArtifactDeclaration,
+  values: Record<string, string>,
+): { path: string; pattern?: RegExp } {
   const path = artifact.pattern.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
   if (!/\{\w+\}/.test(path)) return { path };
   const escaped = path.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+');
@@ -52,17 +68,34 @@ function instantiate(artifact: ArtifactDeclaration, values: Record<string, strin
  * and year data only for test years), slice artifacts for `forecast/<sy>/<init>`, and for a stage-level manifest
  * its run-wide artifacts, a sidecar per configured residual mode and a file per fold.
  */
-function expectations(manifests: readonly { path: string; manifest: Manifest }[], key: string, config: ResolvedConfig | undefined): Expectation[] {
+function expectations(
+  manifests: readonly { path: string; manifest: Manifest }[],
+  key: string,
+  config: ResolvedConfig | undefined,
+): Expectation[] {
   const out = new Map<string, Expectation>();
-  const fitFolds = manifests.filter((m) => m.manifest.stage === 'fit' && m.manifest.scope !== null && isFold(m.manifest.scope)).map((m) => m.manifest.scope as string);
+  const fitFolds = manifests
+    .filter((m) => m.manifest.stage === 'fit' && m.manifest.scope !== null && isFold(m.manifest.scope))
+    .map((m) => m.manifest.scope as string);
   const folds = [...new Set([...(config?.experiment_protocol.test_years.map(String) ?? []), ...fitFolds])];
-  const add = (artifact: ArtifactDeclaration, values: Record<string, string>, m: { path: string; manifest: Manifest }): void => {
+  const add = (
+    artifact: ArtifactDeclaration,
+    values: Record<string, string>,
+    m: { path: string; manifest: Manifest },
+  ): void => {
     const levels = artifact.pattern.includes('{level}') ? ['0', '1', '2'] : [undefined];
     for (const level of levels) {
       const { path, pattern } = instantiate(artifact, level === undefined ? values : { ...values, level });
       if (out.has(path)) continue;
       const fold = values.fold;
-      out.set(path, { artifact, path, ...(pattern ? { pattern } : {}), stage: m.manifest.stage, manifest: m.path, ...(fold ? { fold } : {}) });
+      out.set(path, {
+        artifact,
+        path,
+        ...(pattern ? { pattern } : {}),
+        stage: m.manifest.stage,
+        manifest: m.path,
+        ...(fold ? { fold } : {}),
+      });
     }
   };
   for (const m of manifests) {
@@ -78,7 +111,8 @@ function expectations(manifests: readonly { path: string; manifest: Manifest }[]
     for (const a of written.filter((a) => a.scope === 'run')) add(a, { key }, m);
     if (scope !== null) {
       const testYearOnly = new Set(['walk_forward_preds', 'year_data']);
-      for (const a of written.filter((a) => a.scope === 'fold' && !(scope === 'production' && testYearOnly.has(a.id)))) add(a, { key, fold: scope }, m);
+      for (const a of written.filter((a) => a.scope === 'fold' && !(scope === 'production' && testYearOnly.has(a.id))))
+        add(a, { key, fold: scope }, m);
       continue;
     }
     for (const a of written.filter((a) => a.scope === 'mode')) {

@@ -39,7 +39,9 @@ describe('binFeatures', () => {
   });
 
   it('rejects infinite feature values with the column and row', () => {
-    expect(() => binFeatures([Float64Array.of(1, Infinity)], 2, Int32Array.of(0, 1), 255)).toThrow('feature column 0 row 1 is Infinity');
+    expect(() => binFeatures([Float64Array.of(1, Infinity)], 2, Int32Array.of(0, 1), 255)).toThrow(
+      'feature column 0 row 1 is Infinity',
+    );
   });
 });
 

@@ -95,7 +95,10 @@ export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Arra
       out[r] = MISSING_BIN;
       continue;
     }
-    if (x === Infinity || x === -Infinity) throw new RangeError(`trainGbdt: feature column ${feature} row ${r} is ${x}; features must be finite or NaN (missing)`);
+    if (x === Infinity || x === -Infinity)
+      throw new RangeError(
+        `trainGbdt: feature column ${feature} row ${r} is ${x}; features must be finite or NaN (missing)`,
+      );
     const cell = (x - lo) * scale;
     let b = cell <= 0 ? 0 : cell >= GRID ? start[GRID]! : start[Math.floor(cell)]!;
     // The grid is a guess: step down while the cut below still holds x, up while x exceeds the cut.
@@ -122,7 +125,12 @@ export function binOf(upper: Float64Array, x: number): number {
  * Bins every row of `columns`, with boundaries taken from `fitRows` only (the training rows: validation rows
  * are binned with the same boundaries but never shape them).
  */
-export function binFeatures(columns: readonly Float64Array[], nRows: number, fitRows: Int32Array, maxBin: number): BinnedFeatures {
+export function binFeatures(
+  columns: readonly Float64Array[],
+  nRows: number,
+  fitRows: Int32Array,
+  maxBin: number,
+): BinnedFeatures {
   const nFeatures = columns.length;
   const bins = new Uint8Array(nRows * nFeatures);
   const upper: Float64Array[] = [];

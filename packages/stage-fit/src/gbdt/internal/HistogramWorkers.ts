@@ -106,15 +106,28 @@ export class HistogramWorkers {
 
   /** A histogram in the shared arena (for the tree grower's pool). */
   readonly allocateHistogram = (length: number): Float64Array => {
-    if (length !== this.histLength || this.allocated >= this.capacity) throw new Error('gbdt: histogram arena exhausted');
+    if (length !== this.histLength || this.allocated >= this.capacity)
+      throw new Error('gbdt: histogram arena exhausted');
     return new Float64Array(this.arena, this.allocated++ * this.histLength * 8, this.histLength);
   };
 
   /** Builds the histogram of rows[start..end) (rows must be `this.rows`, hist one of the arena's). */
   build(rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean): void {
-    if (rows !== this.rows || hist.buffer !== this.arena) throw new Error('gbdt: worker histograms need the shared row list and arena');
+    if (rows !== this.rows || hist.buffer !== this.arena)
+      throw new Error('gbdt: worker histograms need the shared row list and arena');
     if (end - start < MIN_PARALLEL_ROWS) {
-      buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, 0, this.nFeatures, withCounts);
+      buildHistogramBlock(
+        this.bins,
+        this.nFeatures,
+        this.gradients,
+        rows,
+        start,
+        end,
+        hist,
+        0,
+        this.nFeatures,
+        withCounts,
+      );
       return;
     }
     const slot = hist.byteOffset / (this.histLength * 8);
@@ -138,7 +151,10 @@ export class HistogramWorkers {
       const t0 = Date.now();
       while (Atomics.load(c, at) !== seq) {
         Atomics.wait(c, at, Atomics.load(c, at), 1000);
-        if (Date.now() - t0 > WORKER_TIMEOUT_MS) throw new Error(`gbdt: histogram worker ${j} has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`);
+        if (Date.now() - t0 > WORKER_TIMEOUT_MS)
+          throw new Error(
+            `gbdt: histogram worker ${j} has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
+          );
       }
       if (c[j * SLOTS + FAILED] === 1) throw new Error(`gbdt: histogram worker ${j} failed; retry with jobs = 1`);
     }

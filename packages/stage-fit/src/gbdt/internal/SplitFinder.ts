@@ -100,6 +100,7 @@ export function findBestSplit(
   }
   // A split whose training rows had no missing value still needs a direction for missing values met later:
   // the side that took more rows.
-  if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0) out.defaultLeft = out.leftCount >= count - out.leftCount;
+  if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0)
+    out.defaultLeft = out.leftCount >= count - out.leftCount;
   return out;
 }

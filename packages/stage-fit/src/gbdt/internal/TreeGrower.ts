@@ -11,7 +11,13 @@ import { copyCounts, subtractHistogram } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
 /** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
-export type HistogramBuilder = (rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean) => void;
+export type HistogramBuilder = (
+  rows: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+  withCounts: boolean,
+) => void;
 
 export interface GrowthRules extends SplitRules {
   readonly numLeaves: number;
@@ -108,7 +114,12 @@ export function growTree(
         continue;
       }
       const p = leaves[pick]!;
-      if (rules.depthWise ? l.depth < p.depth || (l.depth === p.depth && l.split.gain > p.split.gain) : l.split.gain > p.split.gain) pick = i;
+      if (
+        rules.depthWise
+          ? l.depth < p.depth || (l.depth === p.depth && l.split.gain > p.split.gain)
+          : l.split.gain > p.split.gain
+      )
+        pick = i;
     }
     if (pick < 0) break;
     const parent = leaves[pick]!;
@@ -133,7 +144,8 @@ export function growTree(
       r += 1 - toLeft;
     }
     rows.set(scratch.subarray(0, r), l);
-    if (l - parent.start !== s.leftCount) throw new Error(`gbdt: partition put ${l - parent.start} rows left, the histogram said ${s.leftCount}`);
+    if (l - parent.start !== s.leftCount)
+      throw new Error(`gbdt: partition put ${l - parent.start} rows left, the histogram said ${s.leftCount}`);
 
     const node = parent.node;
     const ln = feature.length;
@@ -156,13 +168,32 @@ export function growTree(
     }
 
     const depth = parent.depth + 1;
-    const leftLeaf: Leaf = { node: ln, start: parent.start, end: l, depth, sumG: s.leftSumG, hist: null, split: noSplit() };
-    const rightLeaf: Leaf = { node: rn, start: l, end: parent.end, depth, sumG: parent.sumG - s.leftSumG, hist: null, split: noSplit() };
+    const leftLeaf: Leaf = {
+      node: ln,
+      start: parent.start,
+      end: l,
+      depth,
+      sumG: s.leftSumG,
+      hist: null,
+      split: noSplit(),
+    };
+    const rightLeaf: Leaf = {
+      node: rn,
+      start: l,
+      end: parent.end,
+      depth,
+      sumG: parent.sumG - s.leftSumG,
+      hist: null,
+      split: noSplit(),
+    };
     leaves[pick] = leftLeaf;
     leaves.push(rightLeaf);
 
     if (leaves.length < rules.numLeaves) {
-      const [small, large] = leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
+      const [small, large] =
+        leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start
+          ? [leftLeaf, rightLeaf]
+          : [rightLeaf, leftLeaf];
       const splitSmall = canSplit(small.end - small.start, depth);
       const splitLarge = canSplit(large.end - large.start, depth);
       if (splitSmall || splitLarge) {
@@ -175,7 +206,8 @@ export function growTree(
         }
         if (splitSmall) small.hist = h;
         else pool.give(h);
-        for (const c of [small, large]) if (c.hist) findBestSplit(c.hist, valueBins, features, c.sumG, c.end - c.start, rules, c.split);
+        for (const c of [small, large])
+          if (c.hist) findBestSplit(c.hist, valueBins, features, c.sumG, c.end - c.start, rules, c.split);
       }
     }
     pool.give(parent.hist);

@@ -16,7 +16,10 @@ export function formatImportSummary(report: ImportReport): string {
   const rows: [string, string][] = [
     ...report.inputs.map((input): [string, string] => ['read', `${input.location} (${formatCount(input.rows)} rows)`]),
     ...report.outputs.map((output): [string, string] => ['wrote', describeOutput(output)]),
-    ...report.dropped.map((d): [string, string] => ['dropped', `${formatCount(d.count)} ${d.reason}${d.examples[0] ? ` (e.g. ${d.examples[0]})` : ''}`]),
+    ...report.dropped.map((d): [string, string] => [
+      'dropped',
+      `${formatCount(d.count)} ${d.reason}${d.examples[0] ? ` (e.g. ${d.examples[0]})` : ''}`,
+    ]),
     ...report.notes.map((note): [string, string] => ['note', note]),
   ];
   return [

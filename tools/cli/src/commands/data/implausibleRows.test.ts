@@ -19,7 +19,8 @@ interface Report {
 }
 
 let root: string;
-const run = (args: string[]) => runBin(['data', 'import', 'daily-weather', ...args, '--county-names', 'corn_county.csv'], { cwd: root });
+const run = (args: string[]) =>
+  runBin(['data', 'import', 'daily-weather', ...args, '--county-names', 'corn_county.csv'], { cwd: root });
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-plausible-'));
   await writeFile(join(root, 'corn_county.csv'), `${NASS_CSV}\n`);
@@ -30,7 +31,12 @@ afterAll(async () => {
 
 // Issue 7, case 5: one `9999-12-31` in a daily weather CSV made a 2.9-million-step store (2.1 GB) and exited 0.
 describe('data import daily-weather refuses implausible rows', () => {
-  const typo = [HEADER, '19169,2020-08-01,30.5,18.25,24.0,0.0,8', '19169,9999-12-31,31.0,19.0,25.0,12.5,8', '19153,2020-08-02,28.5,17.0,22.75,3.5,9'].join('\n');
+  const typo = [
+    HEADER,
+    '19169,2020-08-01,30.5,18.25,24.0,0.0,8',
+    '19169,9999-12-31,31.0,19.0,25.0,12.5,8',
+    '19153,2020-08-02,28.5,17.0,22.75,3.5,9',
+  ].join('\n');
 
   it('a date outside 1800-2200 fails with one line naming the file, line and value, and writes nothing', async () => {
     await writeFile(join(root, 'typo.csv'), `${typo}\n`);
@@ -46,12 +52,21 @@ describe('data import daily-weather refuses implausible rows', () => {
     const result = await run(['typo.csv', '--out', 'dropped.zarr', '--drop-implausible', '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report).toMatchObject({ rowsRead: 3, rowsWritten: 2, dropped: [{ reason: 'a date outside 1800-2200', count: 1 }] });
+    expect(report).toMatchObject({
+      rowsRead: 3,
+      rowsWritten: 2,
+      dropped: [{ reason: 'a date outside 1800-2200', count: 1 }],
+    });
     expect(report.outputs[0]?.shape).toMatchObject({ geos: 2, timeSteps: 2 });
   });
 
   it('a temperature or precipitation outside its physical range fails naming the file, line and range', async () => {
-    const rows = [HEADER, '19169,2020-08-01,30.5,18.25,24.0,0.0,8', '19153,2020-08-02,28.5,17.0,22.75,-3.5,9', '19153,2020-08-03,86.0,17.0,22.75,3.5,9'];
+    const rows = [
+      HEADER,
+      '19169,2020-08-01,30.5,18.25,24.0,0.0,8',
+      '19153,2020-08-02,28.5,17.0,22.75,-3.5,9',
+      '19153,2020-08-03,86.0,17.0,22.75,3.5,9',
+    ];
     await writeFile(join(root, 'physical.csv'), `${rows.join('\n')}\n`);
     const refused = await run(['physical.csv', '--out', 'physical.zarr']);
     expect(refused.code).toBe(1);
@@ -63,7 +78,10 @@ describe('data import daily-weather refuses implausible rows', () => {
     const report = JSON.parse(dropped.stdout) as Report;
     expect(report).toMatchObject({ rowsRead: 3, rowsWritten: 1 });
     expect(report.dropped).toEqual([
-      expect.objectContaining({ reason: 'a value outside its physical range (temperatures -90 to 60 °C, precipitation 0 to 2,000 mm/day)', count: 2 }),
+      expect.objectContaining({
+        reason: 'a value outside its physical range (temperatures -90 to 60 °C, precipitation 0 to 2,000 mm/day)',
+        count: 2,
+      }),
     ]);
   });
 });
@@ -77,8 +95,15 @@ describe('data import nass refuses a yield above the physical limit', () => {
     expect(lines(refused.stderr).slice(1)).toEqual([
       `commodity-hindcast: ${join(root, 'yields.csv')}: line 2: column "yield_bu_per_acre": expected a yield from 0 to 637 bu/ac (the physical limit), found 1905; fix the value (a unit mix-up?), or pass --drop-implausible to drop such rows`,
     ]);
-    const dropped = await runBin(['data', 'import', 'nass', 'yields.csv', '--out', 'y.parquet', '--drop-implausible', '--json'], { cwd: root });
+    const dropped = await runBin(
+      ['data', 'import', 'nass', 'yields.csv', '--out', 'y.parquet', '--drop-implausible', '--json'],
+      { cwd: root },
+    );
     expect(dropped.code).toBe(0);
-    expect(JSON.parse(dropped.stdout)).toMatchObject({ rowsRead: 2, rowsWritten: 1, dropped: [{ reason: 'a yield above 637 bu/ac (the physical limit)', count: 1 }] });
+    expect(JSON.parse(dropped.stdout)).toMatchObject({
+      rowsRead: 2,
+      rowsWritten: 1,
+      dropped: [{ reason: 'a yield above 637 bu/ac (the physical limit)', count: 1 }],
+    });
   });
 });

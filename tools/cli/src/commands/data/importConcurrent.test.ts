@@ -25,7 +25,17 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const importArgs = (csv: string): string[] => ['data', 'import', 'daily-weather', csv, '--county-names', 'names.csv', '--out', 'data/weather/indices.zarr', '--force'];
+const importArgs = (csv: string): string[] => [
+  'data',
+  'import',
+  'daily-weather',
+  csv,
+  '--county-names',
+  'names.csv',
+  '--out',
+  'data/weather/indices.zarr',
+  '--force',
+];
 
 /** Which CSV each variable of the store came from: its precipitation base (1 for a.csv, 5 for b.csv) or 'mixed'. */
 async function sources(): Promise<Record<string, string>> {
@@ -35,7 +45,7 @@ async function sources(): Promise<Record<string, string>> {
     // Every cell is base + offset + [0, 3.75]: below base 5 after the offset means a.csv (base 1), else b.csv.
     const offset = OFFSETS[name] ?? 0;
     const bases = new Set([...variable.data].map((v) => (v - offset < 5 ? 'a.csv' : 'b.csv')));
-    out[name] = bases.size === 1 ? [...bases][0] as string : 'mixed';
+    out[name] = bases.size === 1 ? ([...bases][0] as string) : 'mixed';
   }
   return out;
 }
@@ -48,14 +58,20 @@ describe('two data import daily-weather --force to one store at once', () => {
     const first = startBin(importArgs('a.csv'), { cwd: root, env: env() });
     let exited = false;
     void first.done.then(() => (exited = true));
-    const chunk = await waitFor(() => filesUnder(join(root, 'data/weather')).find((name) => /(^|\/)tmax\/c(\/\d+)+$/.test(name)), () => exited);
+    const chunk = await waitFor(
+      () => filesUnder(join(root, 'data/weather')).find((name) => /(^|\/)tmax\/c(\/\d+)+$/.test(name)),
+      () => exited,
+    );
     expect(chunk, 'import a.csv wrote a tmax chunk before it exited').toBeDefined();
     first.child.kill('SIGSTOP');
     const second = startBin(importArgs('b.csv'), { cwd: root, env: env() });
     let secondExited = false;
     void second.done.then(() => (secondExited = true));
     const until = Date.now() + 3000;
-    await waitFor(() => (secondExited ? true : undefined), () => Date.now() > until);
+    await waitFor(
+      () => (secondExited ? true : undefined),
+      () => Date.now() > until,
+    );
     first.child.kill('SIGCONT');
     const [firstResult, secondResult] = await Promise.all([first.done, second.done]);
     expect(firstResult.code, firstResult.stderr).toBe(0);
@@ -69,20 +85,38 @@ describe('two data import daily-weather --force to one store at once', () => {
 describe('two data import daily-weather without --force to one store at once', () => {
   it('one writes the store and the other is refused in one line (the import checks and writes under its lease)', async () => {
     const out = 'data/weather-once/indices.zarr';
-    const args = (csv: string): string[] => ['data', 'import', 'daily-weather', csv, '--county-names', 'names.csv', '--out', out];
+    const args = (csv: string): string[] => [
+      'data',
+      'import',
+      'daily-weather',
+      csv,
+      '--county-names',
+      'names.csv',
+      '--out',
+      out,
+    ];
     // Import a.csv is stopped once it holds its output (a lease or a staging folder beside it), import b.csv starts
     // meanwhile; a.csv goes on after b.csv has ended or had 3 s to get there.
     const first = startBin(args('a.csv'), { cwd: root, env: env() });
     let firstExited = false;
     void first.done.then(() => (firstExited = true));
-    const holding = await waitFor(() => filesUnder(join(root, 'data/weather-once')).find((name) => /^\.(lease|staging)-/.test(name.split('/')[0] as string)), () => firstExited);
+    const holding = await waitFor(
+      () =>
+        filesUnder(join(root, 'data/weather-once')).find((name) =>
+          /^\.(lease|staging)-/.test(name.split('/')[0] as string),
+        ),
+      () => firstExited,
+    );
     expect(holding, 'import a.csv started writing before it exited').toBeDefined();
     first.child.kill('SIGSTOP');
     const second = startBin(args('b.csv'), { cwd: root, env: env() });
     let secondExited = false;
     void second.done.then(() => (secondExited = true));
     const deadline = Date.now() + 3000;
-    await waitFor(() => (secondExited ? true : undefined), () => Date.now() > deadline);
+    await waitFor(
+      () => (secondExited ? true : undefined),
+      () => Date.now() > deadline,
+    );
     first.child.kill('SIGCONT');
     const [a, b] = await Promise.all([first.done, second.done]);
 

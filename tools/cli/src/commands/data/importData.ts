@@ -8,7 +8,12 @@ import {
   type ImportReport,
 } from '@commodity-hindcast/importers';
 import { inputDataDirFromEnv } from '@commodity-hindcast/rundir-contract/config';
-import { joinLocation, locationName, parentLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
+import {
+  joinLocation,
+  locationName,
+  parentLocation,
+  type Location,
+} from '@commodity-hindcast/rundir-contract/location';
 import { storeFor, withLease } from '@commodity-hindcast/rundir-contract/store';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
@@ -56,7 +61,9 @@ export interface DailyWeatherFlags extends ImportFlags {
 
 /** `--out` resolved against the working directory, else `relative` under INPUT_DATA_DIR (which must then be set). */
 function outputLocation(flags: ImportFlags, relative: string, context: CliContext): Location {
-  return flags.out === undefined ? joinLocation(inputDataDirFromEnv(context.env), relative) : resolveLocation(flags.out, context.cwd);
+  return flags.out === undefined
+    ? joinLocation(inputDataDirFromEnv(context.env), relative)
+    : resolveLocation(flags.out, context.cwd);
 }
 
 /** Whether a location is a folder (local) or prefix (S3) with something in it. */
@@ -74,7 +81,9 @@ async function refuseExisting(locations: readonly Location[], force: boolean): P
     if ((await store.exists(location)) || (await hasEntries(location))) present.push(location);
   }
   if (present.length > 0) {
-    throw new CommandError(`${present.join(', ')} already exist${present.length === 1 ? 's' : ''}; pass --force to replace ${present.length === 1 ? 'it' : 'them'}, or --out another location`);
+    throw new CommandError(
+      `${present.join(', ')} already exist${present.length === 1 ? 's' : ''}; pass --force to replace ${present.length === 1 ? 'it' : 'them'}, or --out another location`,
+    );
   }
 }
 
@@ -89,7 +98,13 @@ async function underLeases(locations: readonly Location[], work: () => Promise<v
   return withLease(first, () => underLeases(rest, work));
 }
 
-async function runImport(name: ImporterName, flags: ImportFlags, context: CliContext, describe: string, work: () => Promise<ImportReport>): Promise<void> {
+async function runImport(
+  name: ImporterName,
+  flags: ImportFlags,
+  context: CliContext,
+  describe: string,
+  work: () => Promise<ImportReport>,
+): Promise<void> {
   const output = new Output(context, flags.json);
   output.progress(`${name}: importing ${describe}…`);
   const started = performance.now();
@@ -118,7 +133,12 @@ export async function importNassCommand(csv: string, flags: NassFlags, context: 
 }
 
 /** `data import cybench-us <features-csv> <id-map-csv>`: CY-Bench US features → season feature table. */
-export async function importCybenchUsCommand(featuresCsv: string, idMapCsv: string, flags: CybenchUsFlags, context: CliContext): Promise<void> {
+export async function importCybenchUsCommand(
+  featuresCsv: string,
+  idMapCsv: string,
+  flags: CybenchUsFlags,
+  context: CliContext,
+): Promise<void> {
   const features = resolveLocation(featuresCsv, context.cwd);
   const idMap = resolveLocation(idMapCsv, context.cwd);
   const out = outputLocation(flags, DEFAULT_OUTPUTS['cybench-us'], context);
@@ -130,7 +150,9 @@ export async function importCybenchUsCommand(featuresCsv: string, idMapCsv: stri
         idMap,
         output: out,
         ...(flags.exclude === undefined ? {} : { excludeColumns: flags.exclude }),
-        ...(flags.joinYieldTable === undefined ? {} : { joinYieldTable: resolveLocation(flags.joinYieldTable, context.cwd) }),
+        ...(flags.joinYieldTable === undefined
+          ? {}
+          : { joinYieldTable: resolveLocation(flags.joinYieldTable, context.cwd) }),
         ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
       }),
     );
@@ -138,10 +160,18 @@ export async function importCybenchUsCommand(featuresCsv: string, idMapCsv: stri
 }
 
 /** `data import cybench-es <folder>`: CY-Bench Spain maize → yields, indices.zarr and static table in one folder. */
-export async function importCybenchEsCommand(folder: string, flags: CybenchEsFlags, context: CliContext): Promise<void> {
+export async function importCybenchEsCommand(
+  folder: string,
+  flags: CybenchEsFlags,
+  context: CliContext,
+): Promise<void> {
   const sourceDir = resolveLocation(folder, context.cwd);
   const out = outputLocation(flags, DEFAULT_OUTPUTS['cybench-es'], context);
-  const outputs = { yields: joinLocation(out, 'yields.parquet'), indices: joinLocation(out, 'indices.zarr'), static: joinLocation(out, 'static.parquet') };
+  const outputs = {
+    yields: joinLocation(out, 'yields.parquet'),
+    indices: joinLocation(out, 'indices.zarr'),
+    static: joinLocation(out, 'static.parquet'),
+  };
   await underLeases(Object.values(outputs), async () => {
     await refuseExisting(Object.values(outputs), flags.force === true);
     await runImport('cybench-es', flags, context, `${sourceDir} → ${out}`, () =>
@@ -156,14 +186,22 @@ export async function importCybenchEsCommand(folder: string, flags: CybenchEsFla
  * imports of different sources do not overwrite one another. County names come from `--county-names` (a NASS CSV,
  * or a yield table the NASS import wrote), by default the NASS import's yield table under INPUT_DATA_DIR.
  */
-export async function importDailyWeatherCommand(csv: string, flags: DailyWeatherFlags, context: CliContext): Promise<void> {
+export async function importDailyWeatherCommand(
+  csv: string,
+  flags: DailyWeatherFlags,
+  context: CliContext,
+): Promise<void> {
   const input = resolveLocation(csv, context.cwd);
   const out = outputLocation(flags, `data/${sourceFolderName(input)}/indices.zarr`, context);
   const names =
-    flags.countyNames === undefined ? joinLocation(inputDataDirFromEnv(context.env), DEFAULT_COUNTY_NAMES) : resolveLocation(flags.countyNames, context.cwd);
+    flags.countyNames === undefined
+      ? joinLocation(inputDataDirFromEnv(context.env), DEFAULT_COUNTY_NAMES)
+      : resolveLocation(flags.countyNames, context.cwd);
   if (flags.countyNames === undefined && !(await storeFor(names).exists(names))) {
     if (await hasEntries(names)) {
-      throw new CommandError(`${names} is a directory, not the NASS import's yield table; remove it and run 'commodity-hindcast data import nass <corn_county.csv>', or pass --county-names <NASS CSV or yield table>`);
+      throw new CommandError(
+        `${names} is a directory, not the NASS import's yield table; remove it and run 'commodity-hindcast data import nass <corn_county.csv>', or pass --county-names <NASS CSV or yield table>`,
+      );
     }
     throw new CommandError(
       `daily-weather needs county names and ${names} (the NASS import's yield table) does not exist; run 'commodity-hindcast data import nass <corn_county.csv>' first, or pass --county-names <NASS CSV or yield table>`,
@@ -171,11 +209,19 @@ export async function importDailyWeatherCommand(csv: string, flags: DailyWeather
   }
   const countyNames = names.endsWith('.parquet')
     ? { yieldTable: names }
-    : { nassCsv: names, ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }) };
+    : {
+        nassCsv: names,
+        ...(flags.countyNameOverride === undefined ? {} : { countyNameOverrides: flags.countyNameOverride }),
+      };
   await underLeases([out], async () => {
     await refuseExisting([out], flags.force === true);
     await runImport('daily-weather', flags, context, `${input} → ${out} (county names from ${names})`, () =>
-      importDailyWeather({ input, output: out, countyNames, ...(flags.dropImplausible === true ? { dropImplausible: true } : {}) }),
+      importDailyWeather({
+        input,
+        output: out,
+        countyNames,
+        ...(flags.dropImplausible === true ? { dropImplausible: true } : {}),
+      }),
     );
   });
 }

@@ -12,8 +12,15 @@ export function exampleHeadline(report: WriteExampleReport): string {
 /** The written files, one aligned row each: name, location, size and rows. */
 export function exampleFileRows(report: WriteExampleReport): [string, string][] {
   return report.files.map((file) => {
-    const name = file.path.split('/').pop()?.replace(/\.(parquet|zarr|yaml)$/, '') ?? file.path;
-    const rows = file.rows === undefined ? '' : `, ${formatCount(file.rows)} ${file.path.endsWith('.zarr') ? 'values per variable' : 'rows'}`;
+    const name =
+      file.path
+        .split('/')
+        .pop()
+        ?.replace(/\.(parquet|zarr|yaml)$/, '') ?? file.path;
+    const rows =
+      file.rows === undefined
+        ? ''
+        : `, ${formatCount(file.rows)} ${file.path.endsWith('.zarr') ? 'values per variable' : 'rows'}`;
     return [name === 'example_corn_usa' ? 'config' : name, `${file.location} (${formatBytes(file.bytes)}${rows})`];
   });
 }

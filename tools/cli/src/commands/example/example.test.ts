@@ -13,14 +13,28 @@ interface ExampleRunJson {
   inputDataDir: string;
   config: string;
   experimentKey: string;
-  example?: { counties: number; years: number[]; yieldRows: number; withheldYields: number; files: { path: string; location: string; bytes: number }[] };
-  features: { mode: string; skipped: boolean; rows: { fit: number; pred: number }; features: string[]; years: number[]; paths: { fit: string; pred: string; metadata: string } };
+  example?: {
+    counties: number;
+    years: number[];
+    yieldRows: number;
+    withheldYields: number;
+    files: { path: string; location: string; bytes: number }[];
+  };
+  features: {
+    mode: string;
+    skipped: boolean;
+    rows: { fit: number; pred: number };
+    features: string[];
+    years: number[];
+    paths: { fit: string; pred: string; metadata: string };
+  };
 }
 
 let root: string;
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
-const query = async (sql: string): Promise<Record<string, unknown>[]> => (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+const query = async (sql: string): Promise<Record<string, unknown>[]> =>
+  (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-example-'));
@@ -39,16 +53,24 @@ describe('example run (the README main command)', () => {
   const data = (): string => join(root, 'data');
 
   beforeAll(async () => {
-    first = await runBin(['example', 'run', '--input-data-dir', 'data', ...SMALL, '--features-only', '--json'], { cwd: root });
+    first = await runBin(['example', 'run', '--input-data-dir', 'data', ...SMALL, '--features-only', '--json'], {
+      cwd: root,
+    });
     result = JSON.parse(first.stdout) as ExampleRunJson;
   });
 
   it('exits 0 with one JSON document on stdout and progress on stderr', () => {
     expect(first.code).toBe(0);
-    expect(result).toMatchObject({ inputDataDir: data(), config: join(data(), 'configs/example_corn_usa.yaml'), experimentKey: 'corn_usa' });
+    expect(result).toMatchObject({
+      inputDataDir: data(),
+      config: join(data(), 'configs/example_corn_usa.yaml'),
+      experimentKey: 'corn_usa',
+    });
     expect(lines(first.stderr)).toEqual([
       `example: generating into ${data()}…`,
-      expect.stringMatching(/^example: 6 counties in 1 state, seasons 2008-2016 \(9 seasons\), 54 yield rows \(\d+ withheld\) \(/),
+      expect.stringMatching(
+        /^example: 6 counties in 1 state, seasons 2008-2016 \(9 seasons\), 54 yield rows \(\d+ withheld\) \(/,
+      ),
       'features: corn_usa: building the fit and pred tables…',
       expect.stringMatching(/^features: done in /),
     ]);
@@ -58,20 +80,28 @@ describe('example run (the README main command)', () => {
     const { fit, pred } = result.features.paths;
     expect(fit).toBe(join(data(), 'features/corn_usa/fit.parquet'));
     expect(pred).toBe(join(data(), 'features/corn_usa/pred.parquet'));
-    const [fitCount] = await query(`select count(*)::int as n, list(distinct year order by year) as years from '${fit}'`);
-    const [predCount] = await query(`select count(*)::int as n, list(distinct year order by year) as years from '${pred}'`);
+    const [fitCount] = await query(
+      `select count(*)::int as n, list(distinct year order by year) as years from '${fit}'`,
+    );
+    const [predCount] = await query(
+      `select count(*)::int as n, list(distinct year order by year) as years from '${pred}'`,
+    );
     expect(fitCount?.n).toBe(result.features.rows.fit);
     expect(predCount?.n).toBe(result.features.rows.pred);
     expect(fitCount?.years).toEqual(result.features.years);
     expect(result.features.years).toEqual([2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016]);
     const columns = (await query(`describe select * from '${fit}'`)).map((r) => r.column_name);
-    expect(columns).toEqual(expect.arrayContaining(['year', 'geo_identifier', 'init_date', 'yield_kg_ha', ...result.features.features]));
+    expect(columns).toEqual(
+      expect.arrayContaining(['year', 'geo_identifier', 'init_date', 'yield_kg_ha', ...result.features.features]),
+    );
     expect(result.features.features.length).toBeGreaterThan(10);
 
     // Independently of the stage: one fit row per reported county-year yield, carrying that yield; one pred row per
     // county-year (withheld yields included) per init date of its season.
     const yields = join(data(), 'data/example/yields.parquet');
-    const [input] = await query(`select count(yield_kg_ha)::int as reported, count(*)::int as county_years from '${yields}'`);
+    const [input] = await query(
+      `select count(yield_kg_ha)::int as reported, count(*)::int as county_years from '${yields}'`,
+    );
     expect(result.example?.withheldYields).toBe((input?.county_years as number) - (input?.reported as number));
     expect(fitCount?.n).toBe(input?.reported);
     const [expectedPred] = await query(
@@ -86,10 +116,17 @@ describe('example run (the README main command)', () => {
 
   it('reports the example files it wrote, with their real sizes', async () => {
     const files = result.example?.files ?? [];
-    expect(files.map((f) => f.path)).toEqual(['data/example/yields.parquet', 'data/example/indices.zarr', 'data/example/static.parquet', 'configs/example_corn_usa.yaml']);
+    expect(files.map((f) => f.path)).toEqual([
+      'data/example/yields.parquet',
+      'data/example/indices.zarr',
+      'data/example/static.parquet',
+      'configs/example_corn_usa.yaml',
+    ]);
     const yields = files[0]!;
     expect(yields.bytes).toBe((await stat(yields.location)).size);
-    expect(await readFile(join(data(), 'configs/example_corn_usa.yaml'), 'utf8')).toMatch(/^experiment_name: example_corn_usa$/m);
+    expect(await readFile(join(data(), 'configs/example_corn_usa.yaml'), 'utf8')).toMatch(
+      /^experiment_name: example_corn_usa$/m,
+    );
   });
 
   it('a second run reuses the example and finds the features up to date; the text summary names rows, features, years and files', async () => {
@@ -99,7 +136,9 @@ describe('example run (the README main command)', () => {
     const out = lines(again.stdout);
     expect(out[0]).toBe(`example: reused from ${data()}`);
     expect(out[1]).toBe('features of corn_usa: up to date (same inputs and config)');
-    expect(out).toContain(`  rows      ${result.features.rows.fit} fit, ${result.features.rows.pred.toLocaleString('en-US')} pred`);
+    expect(out).toContain(
+      `  rows      ${result.features.rows.fit} fit, ${result.features.rows.pred.toLocaleString('en-US')} pred`,
+    );
     expect(out).toContain(`  features  ${result.features.features.length}`);
     expect(out).toContain('  years     2008-2016 (9 seasons)');
     expect(out).toContain(`  fit       ${result.features.paths.fit}`);
@@ -123,8 +162,19 @@ describe('example init', () => {
     const env = { INPUT_DATA_DIR: dir };
     const made = await runBin(['example', 'init', ...SMALL, '--seed', '3', '--json'], { cwd: root, env });
     expect(made.code).toBe(0);
-    const report = JSON.parse(made.stdout) as { inputDataDir: string; configLocation: string; counties: number; states: number; years: number[] };
-    expect(report).toMatchObject({ inputDataDir: dir, configLocation: join(dir, 'configs/example_corn_usa.yaml'), counties: 6, states: 1 });
+    const report = JSON.parse(made.stdout) as {
+      inputDataDir: string;
+      configLocation: string;
+      counties: number;
+      states: number;
+      years: number[];
+    };
+    expect(report).toMatchObject({
+      inputDataDir: dir,
+      configLocation: join(dir, 'configs/example_corn_usa.yaml'),
+      counties: 6,
+      states: 1,
+    });
     expect(report.years).toEqual([2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016]);
     expect(await readFile(report.configLocation, 'utf8')).toMatch(/^random_seed: 3$/m);
 
@@ -138,13 +188,20 @@ describe('example init', () => {
 
     const replaced = await runBin(['example', 'init', ...SMALL, '--force'], { cwd: root, env });
     expect(replaced.code).toBe(0);
-    expect(lines(replaced.stdout)[0]).toMatch(/^example: 6 counties in 1 state, seasons 2008-2016 \(9 seasons\), 54 yield rows/);
-    expect(replaced.stdout).toContain(`next: INPUT_DATA_DIR=${dir} commodity-hindcast run features --config ${join(dir, 'configs/example_corn_usa.yaml')}`);
+    expect(lines(replaced.stdout)[0]).toMatch(
+      /^example: 6 counties in 1 state, seasons 2008-2016 \(9 seasons\), 54 yield rows/,
+    );
+    expect(replaced.stdout).toContain(
+      `next: INPUT_DATA_DIR=${dir} commodity-hindcast run features --config ${join(dir, 'configs/example_corn_usa.yaml')}`,
+    );
     expect(await readFile(report.configLocation, 'utf8')).toMatch(/^random_seed: 42$/m);
   });
 
   it('refuses out-of-range generator options with the generator one-line message', async () => {
-    const run = await runBin(['example', 'init', '--input-data-dir', 'bad', '--states', '11', '--first-year', '2020', '--last-year', '2020'], { cwd: root });
+    const run = await runBin(
+      ['example', 'init', '--input-data-dir', 'bad', '--states', '11', '--first-year', '2020', '--last-year', '2020'],
+      { cwd: root },
+    );
     expect(run.code).toBe(1);
     const causes = lines(run.stderr).filter((l) => l.startsWith('commodity-hindcast: '));
     expect(causes).toEqual([

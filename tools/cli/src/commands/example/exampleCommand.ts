@@ -17,7 +17,9 @@ export const registerExampleCommands: RegisterVerb = (program, context) => {
   addExampleFlags(
     example
       .command('run')
-      .description('generate the example (or reuse a complete one), build its feature tables, then run the hindcast and one in-season forecast in a new run directory; prints the summary and where the report is'),
+      .description(
+        'generate the example (or reuse a complete one), build its feature tables, then run the hindcast and one in-season forecast in a new run directory; prints the summary and where the report is',
+      ),
   )
     .option('--features-only', 'stop after the feature tables (no run directory)')
     .addHelpText('after', '\nExample:\n  commodity-hindcast example run --input-data-dir ./example-data')

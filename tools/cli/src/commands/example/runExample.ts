@@ -64,8 +64,11 @@ export async function runExample(flags: ExampleFlags, context: CliContext): Prom
   const started = performance.now();
   // Regenerated data have a new digest, so the stage rebuilds by itself; --force also rebuilds unchanged inputs.
   const result = await runFeaturesStage({ mode: 'hindcast', config, force: flags.force === true });
-  if (result.mode !== 'hindcast') throw new CommandError(`the features stage answered a hindcast run with a ${result.mode} result`);
-  output.progress(`features: ${result.skipped ? 'up to date' : 'done'} in ${formatDuration(performance.now() - started)}`);
+  if (result.mode !== 'hindcast')
+    throw new CommandError(`the features stage answered a hindcast run with a ${result.mode} result`);
+  output.progress(
+    `features: ${result.skipped ? 'up to date' : 'done'} in ${formatDuration(performance.now() - started)}`,
+  );
 
   let pipeline: PipelineResult | undefined;
   if (flags.featuresOnly !== true) {

@@ -32,7 +32,12 @@ export interface HindcastStagesOptions {
   force?: boolean;
 }
 
-async function step<T>(output: Output, stage: string, work: () => Promise<T>, describe: (result: T) => { skipped: boolean; note: string }): Promise<StepOutcome> {
+async function step<T>(
+  output: Output,
+  stage: string,
+  work: () => Promise<T>,
+  describe: (result: T) => { skipped: boolean; note: string },
+): Promise<StepOutcome> {
   output.progress(`${stage}: running…`);
   const started = performance.now();
   const result = await work();
@@ -45,74 +50,157 @@ async function step<T>(output: Output, stage: string, work: () => Promise<T>, de
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 /** FIT, PREDICT, POSTPROCESS, EVALUATE and DELIVER on a run directory (hindcast mode), in order. */
-export async function runHindcastStages(runDir: Location, options: HindcastStagesOptions, output: Output): Promise<StepOutcome[]> {
+export async function runHindcastStages(
+  runDir: Location,
+  options: HindcastStagesOptions,
+  output: Output,
+): Promise<StepOutcome[]> {
   const force = options.force === true;
   const outcomes: StepOutcome[] = [];
   outcomes.push(
-    await step(output, 'fit', () => runFit({ runDir, force, ...(options.jobs ? { jobs: options.jobs } : {}) }), (r) => {
-      const fitted = r.folds.filter((f) => !f.skipped).length;
-      return { skipped: fitted === 0, note: `${plural(r.folds.length, 'fold')} (${fitted} fitted), ${plural(r.universe, 'county', 'counties')} in the universe` };
-    }),
+    await step(
+      output,
+      'fit',
+      () => runFit({ runDir, force, ...(options.jobs ? { jobs: options.jobs } : {}) }),
+      (r) => {
+        const fitted = r.folds.filter((f) => !f.skipped).length;
+        return {
+          skipped: fitted === 0,
+          note: `${plural(r.folds.length, 'fold')} (${fitted} fitted), ${plural(r.universe, 'county', 'counties')} in the universe`,
+        };
+      },
+    ),
   );
   outcomes.push(
-    await step(output, 'predict', () => runPredict({ mode: 'hindcast', runDir, force }), (r) => {
-      const folds = r.mode === 'hindcast' ? r.folds : [];
-      const predicted = folds.filter((f) => !f.skipped).length;
-      return { skipped: predicted === 0, note: `${plural(folds.length, 'fold')} (${predicted} predicted)` };
-    }),
+    await step(
+      output,
+      'predict',
+      () => runPredict({ mode: 'hindcast', runDir, force }),
+      (r) => {
+        const folds = r.mode === 'hindcast' ? r.folds : [];
+        const predicted = folds.filter((f) => !f.skipped).length;
+        return { skipped: predicted === 0, note: `${plural(folds.length, 'fold')} (${predicted} predicted)` };
+      },
+    ),
   );
   outcomes.push(
-    await step(output, 'postprocess', () => runPostprocess({ mode: 'hindcast', runDir, force }), (r) => ({
-      skipped: r.skipped,
-      note: r.mode === 'hindcast' ? `${plural(r.calibrations.length, 'calibration')}, national series ${r.national}` : '',
-    })),
+    await step(
+      output,
+      'postprocess',
+      () => runPostprocess({ mode: 'hindcast', runDir, force }),
+      (r) => ({
+        skipped: r.skipped,
+        note:
+          r.mode === 'hindcast' ? `${plural(r.calibrations.length, 'calibration')}, national series ${r.national}` : '',
+      }),
+    ),
   );
-  outcomes.push(await step(output, 'evaluate', () => runEvaluate({ runDir, force }), (r) => ({ skipped: r.skipped, note: `report ${r.report}` })));
   outcomes.push(
-    await step(output, 'deliver', () => runDeliver({ runDir, force }), (r) => {
-      for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-      return { skipped: r.skipped, note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)` };
-    }),
+    await step(
+      output,
+      'evaluate',
+      () => runEvaluate({ runDir, force }),
+      (r) => ({ skipped: r.skipped, note: `report ${r.report}` }),
+    ),
+  );
+  outcomes.push(
+    await step(
+      output,
+      'deliver',
+      () => runDeliver({ runDir, force }),
+      (r) => {
+        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
+        return {
+          skipped: r.skipped,
+          note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)`,
+        };
+      },
+    ),
   );
   return outcomes;
 }
 
 /** FORECAST, then FEATURES, PREDICT, POSTPROCESS and DELIVER in forecast mode, for one slice. */
-export async function runForecastSlice(runDir: Location, slice: SliceRef, options: { force?: boolean }, output: Output): Promise<StepOutcome[]> {
+export async function runForecastSlice(
+  runDir: Location,
+  slice: SliceRef,
+  options: { force?: boolean },
+  output: Output,
+): Promise<StepOutcome[]> {
   const force = options.force === true;
   const { seasonYear, initDate } = slice;
   const tag = `${seasonYear}/${initDate}`;
   const outcomes: StepOutcome[] = [];
   outcomes.push(
-    await step(output, `forecast ${tag}`, () => runForecast({ runDir, seasonYear, initDate, force }), (r) => ({
-      skipped: r.skipped,
-      note: r.indices ? `observed to ${r.observedUntil ?? '-'}, ${r.climatologySteps} climatology steps to harvest` : 'no index store to extend',
-    })),
+    await step(
+      output,
+      `forecast ${tag}`,
+      () => runForecast({ runDir, seasonYear, initDate, force }),
+      (r) => ({
+        skipped: r.skipped,
+        note: r.indices
+          ? `observed to ${r.observedUntil ?? '-'}, ${r.climatologySteps} climatology steps to harvest`
+          : 'no index store to extend',
+      }),
+    ),
   );
   outcomes.push(
-    await step(output, `features ${tag}`, () => runFeatures({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({
-      skipped: r.skipped,
-      note: r.mode === 'forecast' ? `${plural(r.rows, 'row')}` : '',
-    })),
+    await step(
+      output,
+      `features ${tag}`,
+      () => runFeatures({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      (r) => ({
+        skipped: r.skipped,
+        note: r.mode === 'forecast' ? `${plural(r.rows, 'row')}` : '',
+      }),
+    ),
   );
-  outcomes.push(await step(output, `predict ${tag}`, () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({ skipped: 'skipped' in r ? Boolean(r.skipped) : false, note: '' })));
-  outcomes.push(await step(output, `postprocess ${tag}`, () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force }), (r) => ({ skipped: r.skipped, note: '' })));
   outcomes.push(
-    await step(output, `deliver ${tag}`, () => runDeliver({ runDir, seasonYear, initDate, force }), (r) => {
-      for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-      return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
-    }),
+    await step(
+      output,
+      `predict ${tag}`,
+      () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      (r) => ({ skipped: 'skipped' in r ? Boolean(r.skipped) : false, note: '' }),
+    ),
+  );
+  outcomes.push(
+    await step(
+      output,
+      `postprocess ${tag}`,
+      () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      (r) => ({ skipped: r.skipped, note: '' }),
+    ),
+  );
+  outcomes.push(
+    await step(
+      output,
+      `deliver ${tag}`,
+      () => runDeliver({ runDir, seasonYear, initDate, force }),
+      (r) => {
+        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
+        return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
+      },
+    ),
   );
   return outcomes;
 }
 
 /** FIT of the production fold alone (what forecasts use), on a run directory. */
-export async function runProductionFit(runDir: Location, options: { force?: boolean }, output: Output): Promise<StepOutcome[]> {
+export async function runProductionFit(
+  runDir: Location,
+  options: { force?: boolean },
+  output: Output,
+): Promise<StepOutcome[]> {
   const force = options.force === true;
   return [
-    await step(output, 'fit production', () => runFit({ runDir, force, fold: 'production' }), (r) => ({
-      skipped: r.folds.every((f) => f.skipped),
-      note: `${plural(r.universe, 'county', 'counties')} in the universe`,
-    })),
+    await step(
+      output,
+      'fit production',
+      () => runFit({ runDir, force, fold: 'production' }),
+      (r) => ({
+        skipped: r.folds.every((f) => f.skipped),
+        note: `${plural(r.universe, 'county', 'counties')} in the universe`,
+      }),
+    ),
   ];
 }

@@ -10,7 +10,10 @@ const store = (): string => join(root, 'data/example/indices.zarr');
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-incomplete-'));
   env = { INPUT_DATA_DIR: root };
-  const init = await runBin(['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'], { cwd: root, env });
+  const init = await runBin(
+    ['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'],
+    { cwd: root, env },
+  );
   expect(init.code).toBe(0);
 });
 afterAll(async () => {
@@ -29,7 +32,9 @@ describe('run features on an index store with a lost chunk', () => {
     const causes = lines(run.stderr).filter((l) => l.startsWith('commodity-hindcast: '));
     // /dev/zero lies outside INPUT_DATA_DIR: the link is refused before anything is read (the reader would refuse a
     // character device too).
-    expect(causes).toEqual([expect.stringContaining(`${chunk} is a symbolic link to /dev/zero, outside INPUT_DATA_DIR`)]);
+    expect(causes).toEqual([
+      expect.stringContaining(`${chunk} is a symbolic link to /dev/zero, outside INPUT_DATA_DIR`),
+    ]);
   });
 
   it('a missing chunk fails with one line naming the store, the array and the chunk, and writes no feature table', async () => {

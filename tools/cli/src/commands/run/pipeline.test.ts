@@ -46,7 +46,9 @@ describe('example run: features, hindcast and one forecast slice', () => {
       'postprocess',
       'evaluate',
       'deliver',
-      ...['forecast', 'features', 'predict', 'postprocess', 'deliver'].map((s) => `${s} 2024/${pipeline.slices[0]?.initDate}`),
+      ...['forecast', 'features', 'predict', 'postprocess', 'deliver'].map(
+        (s) => `${s} 2024/${pipeline.slices[0]?.initDate}`,
+      ),
     ]);
     expect(pipeline.steps.every((s) => !s.skipped)).toBe(true);
     const validate = await runBin(['rundir', 'validate', pipeline.runDir, '--json'], { cwd: root, env });
@@ -59,7 +61,11 @@ describe('example run: features, hindcast and one forecast slice', () => {
     expect(html).toContain('<svg');
     const delivery = (await readdir(join(pipeline.runDir, 'delivery'))).sort();
     expect(delivery).toHaveLength(3);
-    expect(delivery.map((f) => f.replace(/_\d{8}\.csv$/, ''))).toEqual(['Treefera_corn_usa_ADM0_Hindcast', 'Treefera_corn_usa_ADM1_Hindcast', 'Treefera_corn_usa_ADM2_Hindcast']);
+    expect(delivery.map((f) => f.replace(/_\d{8}\.csv$/, ''))).toEqual([
+      'Treefera_corn_usa_ADM0_Hindcast',
+      'Treefera_corn_usa_ADM1_Hindcast',
+      'Treefera_corn_usa_ADM2_Hindcast',
+    ]);
   });
 
   it('run hindcast --run-dir resumes: every stage whose manifest verifies is skipped', async () => {
@@ -76,7 +82,22 @@ describe('example run: features, hindcast and one forecast slice', () => {
   });
 
   it('two forecast slices in parallel child processes both complete and the run still validates', async () => {
-    const run = await runBin(['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2024', '--init-dates', '2024-06-03,2024-08-05', '--jobs', '2', '--json'], { cwd: root, env });
+    const run = await runBin(
+      [
+        'run',
+        'forecast',
+        '--run-dir',
+        pipeline.runDir,
+        '--season-year',
+        '2024',
+        '--init-dates',
+        '2024-06-03,2024-08-05',
+        '--jobs',
+        '2',
+        '--json',
+      ],
+      { cwd: root, env },
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as PipelineJson;
     expect(result.slices.map((s) => s.initDate)).toEqual(['2024-06-03', '2024-08-05']);
@@ -91,7 +112,10 @@ describe('example run: features, hindcast and one forecast slice', () => {
 
 describe('run forecast: bad input is one line, exit 1 or 2, nothing written', () => {
   it('an init date outside the season', async () => {
-    const run = await runBin(['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2024', '--init-date', '2024-01-15'], { cwd: root, env });
+    const run = await runBin(
+      ['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2024', '--init-date', '2024-01-15'],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(1);
     expect(oneLine(run)).toHaveLength(1);
     expect(oneLine(run)[0]).toMatch(/2024-01-15/);
@@ -99,31 +123,48 @@ describe('run forecast: bad input is one line, exit 1 or 2, nothing written', ()
   });
 
   it('a season year beyond the data', async () => {
-    const run = await runBin(['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2031', '--init-date', '2031-07-01'], { cwd: root, env });
+    const run = await runBin(
+      ['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2031', '--init-date', '2031-07-01'],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(1);
     expect(oneLine(run)).toHaveLength(1);
     expect(await readdir(join(pipeline.runDir, 'forecast'))).not.toContain('2031');
   });
 
   it('a run without a production fold names the command that makes it', async () => {
-    const created = await runBin(['rundir', 'create', '--config', join(root, 'data/configs/example_corn_usa.yaml'), '--json'], { cwd: root, env });
+    const created = await runBin(
+      ['rundir', 'create', '--config', join(root, 'data/configs/example_corn_usa.yaml'), '--json'],
+      { cwd: root, env },
+    );
     expect(created.code, created.stderr).toBe(0);
     const empty = (JSON.parse(created.stdout) as { runDir: string }).runDir;
-    const run = await runBin(['run', 'forecast', '--run-dir', empty, '--season-year', '2024', '--init-date', '2024-07-01'], { cwd: root, env });
+    const run = await runBin(
+      ['run', 'forecast', '--run-dir', empty, '--season-year', '2024', '--init-date', '2024-07-01'],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(1);
     expect(oneLine(run)).toHaveLength(1);
-    expect(oneLine(run)[0]).toMatch(/^commodity-hindcast: preflight forecast .* is missing; make it with 'commodity-hindcast run \w+ --run-dir /);
+    expect(oneLine(run)[0]).toMatch(
+      /^commodity-hindcast: preflight forecast .* is missing; make it with 'commodity-hindcast run \w+ --run-dir /,
+    );
     expect(await readdir(empty)).not.toContain('forecast');
   });
 
   it('a run directory that is not one', async () => {
-    const run = await runBin(['run', 'forecast', '--run-dir', join(root, 'nowhere'), '--season-year', '2024', '--init-date', '2024-07-01'], { cwd: root, env });
+    const run = await runBin(
+      ['run', 'forecast', '--run-dir', join(root, 'nowhere'), '--season-year', '2024', '--init-date', '2024-07-01'],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(1);
     expect(oneLine(run)).toHaveLength(1);
   });
 
   it('a usage mistake exits 2', async () => {
-    const run = await runBin(['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2024'], { cwd: root, env });
+    const run = await runBin(['run', 'forecast', '--run-dir', pipeline.runDir, '--season-year', '2024'], {
+      cwd: root,
+      env,
+    });
     expect(run.code).toBe(2);
   });
 });

@@ -9,7 +9,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-features-'));
   env = { INPUT_DATA_DIR: root };
-  const init = await runBin(['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'], { cwd: root, env });
+  const init = await runBin(
+    ['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'],
+    { cwd: root, env },
+  );
   expect(init.code).toBe(0);
 });
 afterAll(async () => {
@@ -18,25 +21,57 @@ afterAll(async () => {
 
 describe('run features --config', () => {
   it('builds the tables, then finds them up to date, and --force rebuilds', async () => {
-    const built = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--json'], { cwd: root, env });
+    const built = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--json'], {
+      cwd: root,
+      env,
+    });
     expect(built.code).toBe(0);
-    const result = JSON.parse(built.stdout) as { mode: string; skipped: boolean; rows: { fit: number; pred: number }; years: number[]; digest: string };
+    const result = JSON.parse(built.stdout) as {
+      mode: string;
+      skipped: boolean;
+      rows: { fit: number; pred: number };
+      years: number[];
+      digest: string;
+    };
     expect(result).toMatchObject({ mode: 'hindcast', skipped: false, years: [2010, 2011, 2012, 2013, 2014, 2015] });
     expect(result.rows.fit).toBeGreaterThan(0);
     expect(lines(built.stderr)[0]).toBe('features: corn_usa: 3 builders (yields, weather, soil), seasons 2010-2015…');
 
-    const again = await runBin(['run', 'features', '--config', join(root, 'configs/example_corn_usa.yaml')], { cwd: '/', env });
+    const again = await runBin(['run', 'features', '--config', join(root, 'configs/example_corn_usa.yaml')], {
+      cwd: '/',
+      env,
+    });
     expect(again.code).toBe(0);
-    expect(lines(again.stdout)[0]).toBe('features of corn_usa: up to date (built from the same inputs and config; --force rebuilds)');
-    expect(again.stdout).toContain(`  rows      ${result.rows.fit} fit, ${result.rows.pred.toLocaleString('en-US')} pred`);
+    expect(lines(again.stdout)[0]).toBe(
+      'features of corn_usa: up to date (built from the same inputs and config; --force rebuilds)',
+    );
+    expect(again.stdout).toContain(
+      `  rows      ${result.rows.fit} fit, ${result.rows.pred.toLocaleString('en-US')} pred`,
+    );
 
-    const forced = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--force', '--json'], { cwd: root, env });
+    const forced = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--force', '--json'], {
+      cwd: root,
+      env,
+    });
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ skipped: false, digest: result.digest, rows: result.rows });
   });
 
   it('applies --set over the YAML (a different feature range changes the years built)', async () => {
-    const run = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--set', 'feature_start_year=2012', '--set', 'experiment_protocol.test_years=[2014,2015]', '--json'], { cwd: root, env });
+    const run = await runBin(
+      [
+        'run',
+        'features',
+        '--config',
+        'configs/example_corn_usa.yaml',
+        '--set',
+        'feature_start_year=2012',
+        '--set',
+        'experiment_protocol.test_years=[2014,2015]',
+        '--json',
+      ],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { years: number[] }).years).toEqual([2012, 2013, 2014, 2015]);
   });
@@ -45,10 +80,15 @@ describe('run features --config', () => {
     const config = join(root, 'configs/broken.yaml');
     const text = await readFile(join(root, 'configs/example_corn_usa.yaml'), 'utf8');
     await writeFile(config, text.replace(/^experiment_name: .*$/m, 'experiment_name: 12'));
-    const run = await runBin(['run', 'features', '--config', config, '--set', 'model.regression=lasso'], { cwd: root, env });
+    const run = await runBin(['run', 'features', '--config', config, '--set', 'model.regression=lasso'], {
+      cwd: root,
+      env,
+    });
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toHaveLength(1);
-    expect(lines(run.stderr)[0]).toMatch(new RegExp(`^commodity-hindcast: ${config}: invalid configuration \\(2 problems\\): `));
+    expect(lines(run.stderr)[0]).toMatch(
+      new RegExp(`^commodity-hindcast: ${config}: invalid configuration \\(2 problems\\): `),
+    );
     expect(run.stderr).toContain('experiment_name: expected a string, got 12');
     expect(run.stderr).toContain('(set by flag model.regression)');
   });
@@ -56,13 +96,18 @@ describe('run features --config', () => {
   it('fails with one line when the config file does not exist', async () => {
     const run = await runBin(['run', 'features', '--config', 'configs/nope.yaml'], { cwd: root, env });
     expect(run.code).toBe(1);
-    expect(lines(run.stderr)).toEqual([`commodity-hindcast: ${join(root, 'configs/nope.yaml')}: config file not found; check the --config path (a local path or an s3:// URI)`]);
+    expect(lines(run.stderr)).toEqual([
+      `commodity-hindcast: ${join(root, 'configs/nope.yaml')}: config file not found; check the --config path (a local path or an s3:// URI)`,
+    ]);
   });
 });
 
 describe('run features (forecast mode)', () => {
   it('fails with the contract one-line cause when the run directory does not exist', async () => {
-    const run = await runBin(['run', 'features', '--run-dir', 'runs/none', '--season-year', '2025', '--init-date', '2025-07-01'], { cwd: root, env });
+    const run = await runBin(
+      ['run', 'features', '--run-dir', 'runs/none', '--season-year', '2025', '--init-date', '2025-07-01'],
+      { cwd: root, env },
+    );
     expect(run.code).toBe(1);
     const stderr = lines(run.stderr);
     expect(stderr[0]).toBe(`features: forecast slice 2025/2025-07-01 of ${join(root, 'runs/none')}…`);

@@ -16,7 +16,10 @@ const OTHER = ['--set', 'feature_start_year=2012', '--set', 'experiment_protocol
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cli-features-concurrent-'));
   env = { INPUT_DATA_DIR: root };
-  const init = await runBin(['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'], { cwd: root, env });
+  const init = await runBin(
+    ['example', 'init', '--states', '1', '--counties-per-state', '4', '--first-year', '2010', '--last-year', '2015'],
+    { cwd: root, env },
+  );
   expect(init.code).toBe(0);
 });
 afterAll(async () => {
@@ -26,8 +29,14 @@ afterAll(async () => {
 /** What identifies one build: both tables' sha256 and the settings digest metadata.json records. */
 async function signature(): Promise<{ fit: string; pred: string; digest: string; vouched: boolean }> {
   const dir = join(root, 'features/corn_usa');
-  const sha = async (name: string): Promise<string> => createHash('sha256').update(await readFile(join(dir, name))).digest('hex');
-  const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as { digest: string; tables: Record<string, { file: string; sha256: string }> };
+  const sha = async (name: string): Promise<string> =>
+    createHash('sha256')
+      .update(await readFile(join(dir, name)))
+      .digest('hex');
+  const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as {
+    digest: string;
+    tables: Record<string, { file: string; sha256: string }>;
+  };
   const [fit, pred] = [await sha('fit.parquet'), await sha('pred.parquet')];
   const vouched = metadata.tables.fit?.sha256 === fit && metadata.tables.pred?.sha256 === pred;
   return { fit, pred, digest: metadata.digest, vouched };
@@ -35,7 +44,9 @@ async function signature(): Promise<{ fit: string; pred: string; digest: string;
 
 describe('two run features --force at once', () => {
   it('leave the tables and metadata.json whole from one of the runs, never a mix', async () => {
-    expect((await runBin(['run', 'features', '--config', CONFIG, '--force', ...OTHER], { cwd: root, env })).code).toBe(0);
+    expect((await runBin(['run', 'features', '--config', CONFIG, '--force', ...OTHER], { cwd: root, env })).code).toBe(
+      0,
+    );
     const other = await signature();
     expect((await runBin(['run', 'features', '--config', CONFIG, '--force'], { cwd: root, env })).code).toBe(0);
     const plain = await signature();
@@ -47,7 +58,10 @@ describe('two run features --force at once', () => {
     const first = startBin(['run', 'features', '--config', CONFIG, '--force', ...OTHER], { cwd: root, env });
     let exited = false;
     void first.done.then(() => (exited = true));
-    const table = await waitFor(() => filesUnder(join(root, 'features')).find((name) => name.endsWith('fit.parquet')), () => exited);
+    const table = await waitFor(
+      () => filesUnder(join(root, 'features')).find((name) => name.endsWith('fit.parquet')),
+      () => exited,
+    );
     expect(table, 'run 1 wrote fit.parquet before it exited').toBeDefined();
     first.child.kill('SIGSTOP');
     const second = await runBin(['run', 'features', '--config', CONFIG, '--force'], { cwd: root, env });

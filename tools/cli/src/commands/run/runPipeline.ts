@@ -45,7 +45,11 @@ export interface PipelineResult {
 const CREATED_BY = CLI_PACKAGE;
 
 async function configFrom(flags: PipelineFlags, context: CliContext): Promise<ResolvedConfig> {
-  return loadConfig({ configPath: resolveLocation(flags.config as string, context.cwd), env: context.env, flags: flags.set ?? {} });
+  return loadConfig({
+    configPath: resolveLocation(flags.config as string, context.cwd),
+    env: context.env,
+    flags: flags.set ?? {},
+  });
 }
 
 /** FEATURES for a config (skipped when its tables are up to date), as a pipeline step. */
@@ -63,10 +67,17 @@ async function featuresStep(config: ResolvedConfig, force: boolean, output: Outp
  * go to config_train.yaml), else a new one created from `--config` — after FEATURES, so a config whose data do
  * not build leaves no empty run behind.
  */
-async function openRun(flags: PipelineFlags, command: Command, context: CliContext, output: Output): Promise<{ runDir: Location; runId: string; experimentKey: string; changed: string[]; steps: StepOutcome[] }> {
+async function openRun(
+  flags: PipelineFlags,
+  command: Command,
+  context: CliContext,
+  output: Output,
+): Promise<{ runDir: Location; runId: string; experimentKey: string; changed: string[]; steps: StepOutcome[] }> {
   const force = flags.force === true;
-  if (flags.config === undefined && flags.runDir === undefined) usageError(command, 'give --config C (a new run) or --run-dir D (resume a run)');
-  if (flags.set !== undefined && flags.config === undefined) usageError(command, '--set overrides a config given with --config');
+  if (flags.config === undefined && flags.runDir === undefined)
+    usageError(command, 'give --config C (a new run) or --run-dir D (resume a run)');
+  if (flags.set !== undefined && flags.config === undefined)
+    usageError(command, '--set overrides a config given with --config');
   const steps: StepOutcome[] = [];
   if (flags.runDir !== undefined) {
     const runDir = resolveLocation(flags.runDir, context.cwd);
@@ -77,7 +88,8 @@ async function openRun(flags: PipelineFlags, command: Command, context: CliConte
       steps.push(await featuresStep(config, force, output));
       const resumed = await resumeRunDir(runDir, config);
       changed = resumed.changed;
-      if (changed.length > 0) output.progress(`resume: changed settings recorded in config_train.yaml: ${changed.join(', ')}`);
+      if (changed.length > 0)
+        output.progress(`resume: changed settings recorded in config_train.yaml: ${changed.join(', ')}`);
     }
     output.progress(`run: resuming ${existing.runId}`);
     return { runDir, runId: existing.runId, experimentKey: existing.experimentKey, changed, steps };
@@ -93,7 +105,10 @@ async function openRun(flags: PipelineFlags, command: Command, context: CliConte
 export function defaultSlice(config: ResolvedConfig): { seasonYear: number; initDate: string } {
   const seasonYear = config.feature_end_year;
   const dates = initDates(calendarFromConfig(config.commodity), seasonYear);
-  if (dates.length === 0) throw new CommandError(`${config.experiment_key}: the season calendar has no init dates for ${seasonYear}; pass --season-year and --init-date`);
+  if (dates.length === 0)
+    throw new CommandError(
+      `${config.experiment_key}: the season calendar has no init dates for ${seasonYear}; pass --season-year and --init-date`,
+    );
   return { seasonYear, initDate: epochDayToIso(dates[Math.floor(dates.length / 2)] as number) };
 }
 
@@ -102,18 +117,39 @@ function finish(output: Output, result: PipelineResult): void {
 }
 
 /** `run hindcast`: FEATURES, then FIT → PREDICT → POSTPROCESS → EVALUATE → DELIVER; resumes with --run-dir. */
-export async function runHindcast(flags: PipelineFlags, command: Command, context: CliContext): Promise<PipelineResult> {
+export async function runHindcast(
+  flags: PipelineFlags,
+  command: Command,
+  context: CliContext,
+): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
-  const steps = [...opened.steps, ...(await runHindcastStages(opened.runDir, { force: flags.force === true, ...(flags.jobs ? { jobs: flags.jobs } : {}) }, output))];
-  const result: PipelineResult = { ...opened, steps, slices: [], ...artifacts(opened.runDir), ms: performance.now() - started };
+  const steps = [
+    ...opened.steps,
+    ...(await runHindcastStages(
+      opened.runDir,
+      { force: flags.force === true, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
+      output,
+    )),
+  ];
+  const result: PipelineResult = {
+    ...opened,
+    steps,
+    slices: [],
+    ...artifacts(opened.runDir),
+    ms: performance.now() - started,
+  };
   finish(output, result);
   return result;
 }
 
 /** `run fit-production`: the production fold only (a new run from --config, or an existing run). */
-export async function runFitProduction(flags: PipelineFlags, command: Command, context: CliContext): Promise<PipelineResult> {
+export async function runFitProduction(
+  flags: PipelineFlags,
+  command: Command,
+  context: CliContext,
+): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
@@ -128,25 +164,50 @@ export async function runAll(flags: PipelineFlags, command: Command, context: Cl
   const output = new Output(context, flags.json);
   const started = performance.now();
   if (flags.config === undefined) usageError(command, 'run all needs --config C');
-  if ((flags.seasonYear === undefined) !== (flags.initDate === undefined)) usageError(command, 'give both --season-year and --init-date, or neither (the middle init date of the last feature season)');
+  if ((flags.seasonYear === undefined) !== (flags.initDate === undefined))
+    usageError(
+      command,
+      'give both --season-year and --init-date, or neither (the middle init date of the last feature season)',
+    );
   const opened = await openRun(flags, command, context, output);
   const force = flags.force === true;
-  const steps = [...opened.steps, ...(await runHindcastStages(opened.runDir, { force, ...(flags.jobs ? { jobs: flags.jobs } : {}) }, output))];
+  const steps = [
+    ...opened.steps,
+    ...(await runHindcastStages(opened.runDir, { force, ...(flags.jobs ? { jobs: flags.jobs } : {}) }, output)),
+  ];
   const config = await configFrom(flags, context);
-  const slice = flags.seasonYear !== undefined ? { seasonYear: flags.seasonYear, initDate: flags.initDate as string } : defaultSlice(config);
+  const slice =
+    flags.seasonYear !== undefined
+      ? { seasonYear: flags.seasonYear, initDate: flags.initDate as string }
+      : defaultSlice(config);
   steps.push(...(await runForecastSlice(opened.runDir, slice, { force }, output)));
-  const result: PipelineResult = { ...opened, steps, slices: [slice], ...artifacts(opened.runDir), ms: performance.now() - started };
+  const result: PipelineResult = {
+    ...opened,
+    steps,
+    slices: [slice],
+    ...artifacts(opened.runDir),
+    ms: performance.now() - started,
+  };
   finish(output, result);
   return result;
 }
 
 /** `run forecast`: one slice in this process, or several (`--init-dates`) in up to `--jobs` child processes. */
-export async function runForecast(flags: PipelineFlags, command: Command, context: CliContext): Promise<PipelineResult> {
+export async function runForecast(
+  flags: PipelineFlags,
+  command: Command,
+  context: CliContext,
+): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
   const started = performance.now();
-  if (flags.runDir === undefined) usageError(command, 'run forecast needs --run-dir D (a run with a production fold: run hindcast or run fit-production first)');
+  if (flags.runDir === undefined)
+    usageError(
+      command,
+      'run forecast needs --run-dir D (a run with a production fold: run hindcast or run fit-production first)',
+    );
   if (flags.seasonYear === undefined) usageError(command, 'run forecast needs --season-year Y');
-  if ((flags.initDate === undefined) === (flags.initDates === undefined)) usageError(command, 'give --init-date D or --init-dates A,B,C');
+  if ((flags.initDate === undefined) === (flags.initDates === undefined))
+    usageError(command, 'give --init-date D or --init-dates A,B,C');
   const runDir = resolveLocation(flags.runDir, context.cwd);
   const existing = await ExperimentResult.fromRunDir(runDir);
   const force = flags.force === true;
@@ -158,20 +219,48 @@ export async function runForecast(flags: PipelineFlags, command: Command, contex
   } else {
     steps = await forecastInChildren(runDir, slices, Math.max(1, flags.jobs ?? 1), force, context, output);
   }
-  const result: PipelineResult = { runDir, runId: existing.runId, experimentKey: existing.experimentKey, changed: [], steps, slices, delivery: runPath(runDir, 'delivery'), ms: performance.now() - started };
+  const result: PipelineResult = {
+    runDir,
+    runId: existing.runId,
+    experimentKey: existing.experimentKey,
+    changed: [],
+    steps,
+    slices,
+    delivery: runPath(runDir, 'delivery'),
+    ms: performance.now() - started,
+  };
   finish(output, result);
   return result;
 }
 
 /** Each slice in its own `commodity-hindcast run forecast` process, at most `jobs` at once; slices are independent. */
-async function forecastInChildren(runDir: Location, slices: { seasonYear: number; initDate: string }[], jobs: number, force: boolean, context: CliContext, output: Output): Promise<StepOutcome[]> {
+async function forecastInChildren(
+  runDir: Location,
+  slices: { seasonYear: number; initDate: string }[],
+  jobs: number,
+  force: boolean,
+  context: CliContext,
+  output: Output,
+): Promise<StepOutcome[]> {
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url));
   const queue = [...slices];
   const steps: StepOutcome[] = [];
   const failures: string[] = [];
   const worker = async (): Promise<void> => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
-      const args = [bin, 'run', 'forecast', '--run-dir', runDir, '--season-year', String(slice.seasonYear), '--init-date', slice.initDate, '--json', ...(force ? ['--force'] : [])];
+      const args = [
+        bin,
+        'run',
+        'forecast',
+        '--run-dir',
+        runDir,
+        '--season-year',
+        String(slice.seasonYear),
+        '--init-date',
+        slice.initDate,
+        '--json',
+        ...(force ? ['--force'] : []),
+      ];
       const tag = `${slice.seasonYear}/${slice.initDate}`;
       output.progress(`forecast ${tag}: started in a child process`);
       const { code, stdout, stderr } = await child(args, context);
@@ -185,13 +274,18 @@ async function forecastInChildren(runDir: Location, slices: { seasonYear: number
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, slices.length) }, () => worker()));
-  if (failures.length > 0) throw new CommandError(`${failures.length} of ${slices.length} forecast slices failed: ${failures.join('; ')}`);
+  if (failures.length > 0)
+    throw new CommandError(`${failures.length} of ${slices.length} forecast slices failed: ${failures.join('; ')}`);
   return steps;
 }
 
 function child(args: string[], context: CliContext): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: context.cwd, env: context.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, args, {
+      cwd: context.cwd,
+      env: context.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -206,7 +300,10 @@ function artifacts(runDir: Location): { report: Location; delivery: Location } {
 }
 
 export function formatPipeline(result: PipelineResult): string {
-  const rows: [string, string][] = result.steps.map((s) => [s.stage, `${s.skipped ? 'up to date' : 'done'} ${formatDuration(s.ms)}${s.note ? ` — ${s.note}` : ''}`]);
+  const rows: [string, string][] = result.steps.map((s) => [
+    s.stage,
+    `${s.skipped ? 'up to date' : 'done'} ${formatDuration(s.ms)}${s.note ? ` — ${s.note}` : ''}`,
+  ]);
   const lines = [`run ${result.runId} (${result.experimentKey}) in ${formatDuration(result.ms)}`, formatTable(rows)];
   if (result.changed.length > 0) lines.push(`changed settings: ${result.changed.join(', ')} (config_train.yaml)`);
   lines.push(`run dir   ${result.runDir}`);

@@ -41,23 +41,38 @@ async function loadStage(stage: RerunStage): Promise<StageModule> {
 }
 
 /** The plain options a stage's `run` takes, from the command's flags (only a location and plain values cross). */
-function stageOptions(stage: RerunStage, flags: RunStageFlags, command: Command, context: CliContext): Record<string, unknown> {
+function stageOptions(
+  stage: RerunStage,
+  flags: RunStageFlags,
+  command: Command,
+  context: CliContext,
+): Record<string, unknown> {
   const runDir = resolveLocation(flags.runDir, context.cwd);
   const force = flags.force === true;
   const slice = flags.seasonYear !== undefined || flags.initDate !== undefined;
   if (slice && (flags.seasonYear === undefined || flags.initDate === undefined)) {
     usageError(command, 'a forecast slice needs both --season-year and --init-date');
   }
-  if (slice && (stage === 'fit' || stage === 'evaluate')) usageError(command, `run ${stage} has no forecast mode; leave out --season-year and --init-date`);
-  if (flags.fold !== undefined && stage !== 'fit' && stage !== 'predict') usageError(command, `--fold is an option of run fit and run predict, not of run ${stage}`);
-  if (flags.jobs !== undefined && stage !== 'fit') usageError(command, `--jobs is an option of run fit, not of run ${stage}`);
+  if (slice && (stage === 'fit' || stage === 'evaluate'))
+    usageError(command, `run ${stage} has no forecast mode; leave out --season-year and --init-date`);
+  if (flags.fold !== undefined && stage !== 'fit' && stage !== 'predict')
+    usageError(command, `--fold is an option of run fit and run predict, not of run ${stage}`);
+  if (flags.jobs !== undefined && stage !== 'fit')
+    usageError(command, `--jobs is an option of run fit, not of run ${stage}`);
   const sliceOptions = slice ? { seasonYear: flags.seasonYear, initDate: flags.initDate } : {};
   switch (stage) {
     case 'fit':
-      return { runDir, force, ...(flags.fold !== undefined ? { fold: flags.fold } : {}), ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}) };
+      return {
+        runDir,
+        force,
+        ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
+        ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+      };
     case 'predict':
     case 'postprocess':
-      return slice ? { mode: 'forecast', runDir, force, ...sliceOptions } : { mode: 'hindcast', runDir, force, ...(flags.fold !== undefined ? { fold: flags.fold } : {}) };
+      return slice
+        ? { mode: 'forecast', runDir, force, ...sliceOptions }
+        : { mode: 'hindcast', runDir, force, ...(flags.fold !== undefined ? { fold: flags.fold } : {}) };
     case 'evaluate':
       return { runDir, force };
     case 'deliver':
@@ -66,7 +81,12 @@ function stageOptions(stage: RerunStage, flags: RunStageFlags, command: Command,
 }
 
 /** `run fit|predict|postprocess|evaluate|deliver --run-dir D`: one stage against an existing run directory. */
-export async function runStage(stage: RerunStage, flags: RunStageFlags, command: Command, context: CliContext): Promise<void> {
+export async function runStage(
+  stage: RerunStage,
+  flags: RunStageFlags,
+  command: Command,
+  context: CliContext,
+): Promise<void> {
   const output = new Output(context, flags.json);
   const options = stageOptions(stage, flags, command, context);
   const module = await loadStage(stage);

@@ -66,7 +66,9 @@ export async function readRunDirOverview(location: Location): Promise<RunDirOver
   }
   const stages: StageProgress[] = STAGES.map((stage) => {
     const entry = done.get(stage);
-    return entry ? { stage, scopes: entry.scopes.sort(compareScopes), lastFinishedAt: entry.lastFinishedAt } : { stage, scopes: [] };
+    return entry
+      ? { stage, scopes: entry.scopes.sort(compareScopes), lastFinishedAt: entry.lastFinishedAt }
+      : { stage, scopes: [] };
   });
 
   const byFolder: Record<string, number> = {};
@@ -97,6 +99,7 @@ export async function readRunDirOverview(location: Location): Promise<RunDirOver
 
 /** The whole-run scope first, then folds (years ascending, production last), then forecast slices by date. */
 function compareScopes(a: string | null, b: string | null): number {
-  const rank = (s: string | null): string => (s === null ? '0' : /^\d{4}$/.test(s) ? `1${s}` : s === 'production' ? '2' : `3${s}`);
+  const rank = (s: string | null): string =>
+    s === null ? '0' : /^\d{4}$/.test(s) ? `1${s}` : s === 'production' ? '2' : `3${s}`;
   return rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0;
 }

@@ -14,7 +14,14 @@ export interface CreateFlags {
 /** `rundir create --config C`: a new run directory (marker, config_resolved.yaml, manifest); prints its location. */
 export async function createRunDirCommand(flags: CreateFlags, context: CliContext): Promise<void> {
   const output = new Output(context, flags.json);
-  const config = await loadConfig({ configPath: resolveLocation(flags.config, context.cwd), env: context.env, flags: flags.set ?? {} });
+  const config = await loadConfig({
+    configPath: resolveLocation(flags.config, context.cwd),
+    env: context.env,
+    flags: flags.set ?? {},
+  });
   const created = await createRunDir(config, { createdBy: CLI_PACKAGE });
-  output.result({ runDir: created.runDir, runId: created.runId, experimentKey: config.experiment_key }, () => created.runDir);
+  output.result(
+    { runDir: created.runDir, runId: created.runId, experimentKey: config.experiment_key },
+    () => created.runDir,
+  );
 }

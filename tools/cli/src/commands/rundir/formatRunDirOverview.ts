@@ -37,7 +37,14 @@ function stageLine(progress: StageProgress): string {
 export function formatRunDirOverview(overview: RunDirOverview): string {
   const folds = overview.folds.filter((f) => f !== 'production').map(Number);
   const foldText =
-    overview.folds.length === 0 ? 'none' : [folds.length > 0 ? describeYears(folds) : undefined, overview.folds.includes('production') ? 'production' : undefined].filter(Boolean).join(', ');
+    overview.folds.length === 0
+      ? 'none'
+      : [
+          folds.length > 0 ? describeYears(folds) : undefined,
+          overview.folds.includes('production') ? 'production' : undefined,
+        ]
+          .filter(Boolean)
+          .join(', ');
   const lines = [
     formatTable(
       [
@@ -50,7 +57,13 @@ export function formatRunDirOverview(overview: RunDirOverview): string {
         ['calibrations', overview.calibrations.length === 0 ? 'none' : overview.calibrations.join(', ')],
         [
           'files',
-          `${overview.files.count}${overview.files.count === 0 ? '' : ` (${Object.entries(overview.files.byFolder).map(([folder, n]) => `${folder} ${n}`).join(', ')})`}`,
+          `${overview.files.count}${
+            overview.files.count === 0
+              ? ''
+              : ` (${Object.entries(overview.files.byFolder)
+                  .map(([folder, n]) => `${folder} ${n}`)
+                  .join(', ')})`
+          }`,
         ],
       ],
       '',
@@ -60,7 +73,14 @@ export function formatRunDirOverview(overview: RunDirOverview): string {
   ];
   if (overview.forecastSlices.length > 0) {
     lines.push('forecast slices:');
-    lines.push(formatTable(overview.forecastSlices.map((s) => [`${s.seasonYear}/${s.initDate}`, s.stagesDone.length === 0 ? 'no stage done' : s.stagesDone.join(', ')])));
+    lines.push(
+      formatTable(
+        overview.forecastSlices.map((s) => [
+          `${s.seasonYear}/${s.initDate}`,
+          s.stagesDone.length === 0 ? 'no stage done' : s.stagesDone.join(', '),
+        ]),
+      ),
+    );
   }
   if (overview.unusableManifests.length > 0) {
     lines.push(`unusable manifests (${overview.unusableManifests.length}):`);

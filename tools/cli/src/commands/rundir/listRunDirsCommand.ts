@@ -6,11 +6,13 @@ import type { CliContext } from '../../program/CliContext.js';
 import { formatBytes, formatCount } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 
-
 /** `rundir list [--base B]`: run directories under B (default `$INPUT_DATA_DIR/runs`, the default run_dir_base). */
 export async function listRunDirsCommand(flags: { base?: string; json?: boolean }, context: CliContext): Promise<void> {
   const output = new Output(context, flags.json);
-  const base = flags.base === undefined ? joinLocation(inputDataDirFromEnv(context.env), 'runs') : resolveLocation(flags.base, context.cwd);
+  const base =
+    flags.base === undefined
+      ? joinLocation(inputDataDirFromEnv(context.env), 'runs')
+      : resolveLocation(flags.base, context.cwd);
   const index = await listRunDirs(base);
   output.result(index, () => formatRunDirIndex(index));
 }
@@ -26,6 +28,11 @@ function formatRunDirIndex(index: RunDirIndex): string {
     formatBytes(run.bytes),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
-  return [`${index.runs.length} run director${index.runs.length === 1 ? 'y' : 'ies'} under ${index.base}, newest first:`, line(header), ...rows.map(line)].join('\n');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
+  return [
+    `${index.runs.length} run director${index.runs.length === 1 ? 'y' : 'ies'} under ${index.base}, newest first:`,
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
 }

@@ -18,7 +18,10 @@ export interface PruneFlags {
 /** `rundir prune --older-than 30d [--base B] [--keep-last N] [--grace 1h] [--dry-run]`. */
 export async function pruneRunDirsCommand(flags: PruneFlags, context: CliContext): Promise<void> {
   const output = new Output(context, flags.json);
-  const base = flags.base === undefined ? joinLocation(inputDataDirFromEnv(context.env), 'runs') : resolveLocation(flags.base, context.cwd);
+  const base =
+    flags.base === undefined
+      ? joinLocation(inputDataDirFromEnv(context.env), 'runs')
+      : resolveLocation(flags.base, context.cwd);
   const result = await pruneRunDirs(base, {
     olderThanMs: flags.olderThan,
     ...(flags.keepLast !== undefined ? { keepLast: flags.keepLast } : {}),
@@ -26,7 +29,16 @@ export async function pruneRunDirsCommand(flags: PruneFlags, context: CliContext
     dryRun: flags.dryRun === true,
   });
   output.result(
-    { ...result, decisions: result.decisions.map(({ run, ...decision }) => ({ runId: run.runId, location: run.location, files: run.files, bytes: run.bytes, ...decision })) },
+    {
+      ...result,
+      decisions: result.decisions.map(({ run, ...decision }) => ({
+        runId: run.runId,
+        location: run.location,
+        files: run.files,
+        bytes: run.bytes,
+        ...decision,
+      })),
+    },
     () => formatPrune(result),
   );
 }
@@ -45,11 +57,16 @@ function formatPrune(result: PruneResult): string {
   const verb = result.dryRun ? 'would delete' : 'deleted';
   const lines = [
     `${result.base}: ${verb} ${formatCount(deleting.length)} of ${formatCount(result.decisions.length)} run director${result.decisions.length === 1 ? 'y' : 'ies'} (${formatBytes(bytes)}), kept ${formatCount(kept)}`,
-    ...result.decisions.map((d) => `  ${d.action === 'delete' ? (result.dryRun ? 'would delete' : 'deleted') : 'kept'}  ${d.run.runId}  last written ${d.lastWrite?.replace('.000Z', 'Z') ?? 'unknown'}: ${REASONS[d.reason]}`),
+    ...result.decisions.map(
+      (d) =>
+        `  ${d.action === 'delete' ? (result.dryRun ? 'would delete' : 'deleted') : 'kept'}  ${d.run.runId}  last written ${d.lastWrite?.replace('.000Z', 'Z') ?? 'unknown'}: ${REASONS[d.reason]}`,
+    ),
   ];
   if (result.dryRun) lines.push('dry run: nothing was deleted');
   else if (result.removedTemporaries > 0 || result.abortedUploads > 0) {
-    lines.push(`also removed ${formatCount(result.removedTemporaries)} stale temporary entr${result.removedTemporaries === 1 ? 'y' : 'ies'} and aborted ${formatCount(result.abortedUploads)} multipart upload(s) left by crashed writers`);
+    lines.push(
+      `also removed ${formatCount(result.removedTemporaries)} stale temporary entr${result.removedTemporaries === 1 ? 'y' : 'ies'} and aborted ${formatCount(result.abortedUploads)} multipart upload(s) left by crashed writers`,
+    );
   }
   return lines.join('\n');
 }

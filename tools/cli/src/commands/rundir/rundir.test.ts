@@ -27,7 +27,9 @@ describe('rundir validate', () => {
   it('exits 0 and says VALID for a fresh run directory', async () => {
     const run = await runBin(['rundir', 'validate', older], { cwd: root });
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)[0]).toMatch(new RegExp(`^VALID ${older} \\(run 20240801_093000_corn_usa, contract \\d+\\.\\d+\\.\\d+\\): 0 failed`));
+    expect(lines(run.stdout)[0]).toMatch(
+      new RegExp(`^VALID ${older} \\(run 20240801_093000_corn_usa, contract \\d+\\.\\d+\\.\\d+\\): 0 failed`),
+    );
   });
 
   it('exits 1 for a folder that is not a run directory, with the report on stdout and one line on stderr', async () => {
@@ -37,7 +39,9 @@ describe('rundir validate', () => {
     expect(run.code).toBe(1);
     expect(lines(run.stdout)[0]).toBe(`INVALID ${empty}: 1 failed, 0 warnings, 0 passed`);
     expect(run.stdout).toContain('has no _rundir.json');
-    expect(lines(run.stderr).at(-1)).toBe(`commodity-hindcast: ${empty} is not a valid run directory: 1 check failed; the report on stdout lists them`);
+    expect(lines(run.stderr).at(-1)).toBe(
+      `commodity-hindcast: ${empty} is not a valid run directory: 1 check failed; the report on stdout lists them`,
+    );
   });
 
   it('exits 1 when a file changed after its stage completed, and --json gives the same verdict as one document', async () => {
@@ -49,9 +53,14 @@ describe('rundir validate', () => {
 
     const json = await runBin(['rundir', 'validate', tampered, '--json'], { cwd: root });
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { ok: boolean; checks: { path: string; check: string; status: string }[] };
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      checks: { path: string; check: string; status: string }[];
+    };
     expect(report.ok).toBe(false);
-    expect(report.checks).toContainEqual(expect.objectContaining({ path: 'config_resolved.yaml', check: 'checksum', status: 'fail' }));
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ path: 'config_resolved.yaml', check: 'checksum', status: 'fail' }),
+    );
     await rm(tampered, { recursive: true });
   });
 });
@@ -66,15 +75,25 @@ describe('rundir show', () => {
     expect(out).toContain('key           corn_usa');
     expect(out).toContain('folds         2018-2019, production');
     expect(out.find((l) => l.trimStart().startsWith('create '))).toMatch(/done: run; last finished /);
-    expect(out.find((l) => l.trimStart().startsWith('fit '))).toBe('  fit          done: 2 folds (2018-2019), production; last finished 2025-01-02T03:07:30.000Z');
+    expect(out.find((l) => l.trimStart().startsWith('fit '))).toBe(
+      '  fit          done: 2 folds (2018-2019), production; last finished 2025-01-02T03:07:30.000Z',
+    );
     expect(out.find((l) => l.trimStart().startsWith('predict '))).toBe('  predict      not run');
   });
 
   it('--json gives the overview as one document', async () => {
     const run = await runBin(['rundir', 'show', newer, '--json'], { cwd: root });
     expect(run.code).toBe(0);
-    const overview = JSON.parse(run.stdout) as Record<string, unknown> & { stages: { stage: string; scopes: (string | null)[] }[]; files: { count: number } };
-    expect(overview).toMatchObject({ runId: '20250102_030405_corn_usa', experimentKey: 'corn_usa', folds: ['2018', '2019', 'production'], forecastSlices: [] });
+    const overview = JSON.parse(run.stdout) as Record<string, unknown> & {
+      stages: { stage: string; scopes: (string | null)[] }[];
+      files: { count: number };
+    };
+    expect(overview).toMatchObject({
+      runId: '20250102_030405_corn_usa',
+      experimentKey: 'corn_usa',
+      folds: ['2018', '2019', 'production'],
+      forecastSlices: [],
+    });
     expect(overview.stages.find((s) => s.stage === 'fit')?.scopes).toEqual(['2018', '2019', 'production']);
     // _rundir.json, config_resolved.yaml, the create manifest, and per fold a detrender and a manifest.
     expect(overview.files.count).toBe(3 + 3 * 2);
@@ -95,7 +114,11 @@ describe('rundir list', () => {
     expect(run.code).toBe(0);
     const out = lines(run.stdout);
     expect(out[0]).toBe(`3 run directories under ${join(root, 'runs')}, newest first:`);
-    expect(out.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['20250102_030405_corn_usa', '20240801_093000_corn_usa', '20230101_000000_corn_usa']);
+    expect(out.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([
+      '20250102_030405_corn_usa',
+      '20240801_093000_corn_usa',
+      '20230101_000000_corn_usa',
+    ]);
     expect(out[4]).toContain('(no _rundir.json)');
     expect(out[2]).toMatch(/2025-01-02T03:04:05Z\s+corn_usa\s+9\s+/);
   });
@@ -103,7 +126,10 @@ describe('rundir list', () => {
   it('--base and --json: one document with parsed ids', async () => {
     const run = await runBin(['rundir', 'list', '--base', 'runs', '--json'], { cwd: root });
     expect(run.code).toBe(0);
-    const index = JSON.parse(run.stdout) as { base: string; runs: { runId: string; createdAt?: string; experimentKey?: string; hasMarker: boolean }[] };
+    const index = JSON.parse(run.stdout) as {
+      base: string;
+      runs: { runId: string; createdAt?: string; experimentKey?: string; hasMarker: boolean }[];
+    };
     expect(index.base).toBe(join(root, 'runs'));
     expect(index.runs.map((r) => [r.runId, r.createdAt, r.experimentKey, r.hasMarker])).toEqual([
       ['20250102_030405_corn_usa', '2025-01-02T03:04:05.000Z', 'corn_usa', true],

@@ -11,7 +11,9 @@ export const registerRundirCommands: RegisterVerb = (program, context) => {
 
   rundir
     .command('validate')
-    .description('check a run directory against the contract: presence, schemas, manifests, checksums, version; exits 1 when it fails')
+    .description(
+      'check a run directory against the contract: presence, schemas, manifests, checksums, version; exits 1 when it fails',
+    )
     .argument('<D>', 'the run directory')
     .option('--json', 'print the report as one JSON document')
     .option('--verbose', 'list passing checks too')
@@ -24,7 +26,9 @@ export const registerRundirCommands: RegisterVerb = (program, context) => {
 
   rundir
     .command('show')
-    .description('show a run directory: run id, key, creation, stages done (from manifests), folds, forecast slices, files')
+    .description(
+      'show a run directory: run id, key, creation, stages done (from manifests), folds, forecast slices, files',
+    )
     .argument('<D>', 'the run directory')
     .option('--json', 'print the overview as one JSON document')
     .action(async (location: string, flags: { json?: boolean }) => {
@@ -44,11 +48,23 @@ export const registerRundirCommands: RegisterVerb = (program, context) => {
 
   rundir
     .command('prune')
-    .description('delete the run directories of a base last written before a cut-off (local or S3); keeps runs another process may be writing')
-    .addOption(new Option('--older-than <duration>', 'delete runs last written longer ago than this, e.g. 30d, 12h, 2w').argParser(parseDuration).makeOptionMandatory())
+    .description(
+      'delete the run directories of a base last written before a cut-off (local or S3); keeps runs another process may be writing',
+    )
+    .addOption(
+      new Option('--older-than <duration>', 'delete runs last written longer ago than this, e.g. 30d, 12h, 2w')
+        .argParser(parseDuration)
+        .makeOptionMandatory(),
+    )
     .option('--base <B>', 'where the runs are (default: $INPUT_DATA_DIR/runs)')
-    .addOption(new Option('--keep-last <N>', 'keep the newest N runs of each experiment key, however old').argParser(parseCount))
-    .addOption(new Option('--grace <duration>', 'never delete a run written within this period (default 1h)').argParser(parseDuration))
+    .addOption(
+      new Option('--keep-last <N>', 'keep the newest N runs of each experiment key, however old').argParser(parseCount),
+    )
+    .addOption(
+      new Option('--grace <duration>', 'never delete a run written within this period (default 1h)').argParser(
+        parseDuration,
+      ),
+    )
     .option('--dry-run', 'say what would be deleted, delete nothing')
     .option('--json', 'print the result as one JSON document')
     .addHelpText(
@@ -69,7 +85,9 @@ Examples:
 
   rundir
     .command('create')
-    .description('create an empty run directory for a config under its run_dir_base and print its location (to run the stages one by one)')
+    .description(
+      'create an empty run directory for a config under its run_dir_base and print its location (to run the stages one by one)',
+    )
     .requiredOption('--config <C>', 'experiment config (local path or s3:// URI)')
     .option('--set <field=value>', 'override a config field, repeatable', collectConfigOverride)
     .option('--json', 'print the result as one JSON document')

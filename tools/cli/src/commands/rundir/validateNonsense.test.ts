@@ -32,13 +32,19 @@ describe('rundir validate on the nonsense run directory of issue 6', () => {
     const run = await runBin(['rundir', 'validate', runDir], { cwd: root });
     expect(run.code).toBe(1);
     const out = lines(run.stdout);
-    expect(out[0]).toMatch(new RegExp(`^INVALID ${runDir} \\(run \\d{8}_\\d{6}_corn_usa, contract 1\\.0\\.0\\): 13 failed, 0 warnings, \\d+ passed$`));
+    expect(out[0]).toMatch(
+      new RegExp(
+        `^INVALID ${runDir} \\(run \\d{8}_\\d{6}_corn_usa, contract 1\\.0\\.0\\): 13 failed, 0 warnings, \\d+ passed$`,
+      ),
+    );
     const failures = out.slice(1).map((line) => {
       const m = /^ {2}FAIL semantic (\S+) \[[a-z_]+\]: (.*)$/.exec(line);
       return m ? `${m[1]}: ${m[2]}` : `unexpected line: ${line}`;
     });
     expect(expected).toHaveLength(13);
     expect(failures.sort()).toEqual([...expected].sort());
-    expect(lines(run.stderr).at(-1)).toBe(`commodity-hindcast: ${runDir} is not a valid run directory: 13 checks failed; the report on stdout lists them`);
+    expect(lines(run.stderr).at(-1)).toBe(
+      `commodity-hindcast: ${runDir} is not a valid run directory: 13 checks failed; the report on stdout lists them`,
+    );
   });
 });

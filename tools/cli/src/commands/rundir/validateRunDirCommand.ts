@@ -15,7 +15,11 @@ export interface ValidateFlags {
  * `rundir validate D`: the contract's validator; the report goes to stdout (text or JSON) and a failing report
  * exits 1 with a one-line verdict on stderr, so scripts can branch on the exit code alone.
  */
-export async function validateRunDirCommand(location: string, flags: ValidateFlags, context: CliContext): Promise<void> {
+export async function validateRunDirCommand(
+  location: string,
+  flags: ValidateFlags,
+  context: CliContext,
+): Promise<void> {
   const output = new Output(context, flags.json);
   const runDir = resolveLocation(location, context.cwd);
   output.progress(`validate: checking ${runDir}${flags.checksums ? ' (with checksums)' : ''}…`);
@@ -23,6 +27,8 @@ export async function validateRunDirCommand(location: string, flags: ValidateFla
   output.result(report, () => formatValidationReport(report, { verbose: flags.verbose === true }));
   if (!report.ok) {
     const { fail } = report.summary;
-    throw new CommandError(`${report.runDir} is not a valid run directory: ${fail} check${fail === 1 ? '' : 's'} failed; the report on stdout lists them`);
+    throw new CommandError(
+      `${report.runDir} is not a valid run directory: ${fail} check${fail === 1 ? '' : 's'} failed; the report on stdout lists them`,
+    );
   }
 }

@@ -18,7 +18,13 @@ export function arrowTypeFor(type: ColumnType): DataType {
 }
 
 /** Rows [start, end) of a column as Arrow data. */
-export function toArrowData(data: ColumnData, mask: Uint8Array | undefined, type: ColumnType, start: number, end: number): Data {
+export function toArrowData(
+  data: ColumnData,
+  mask: Uint8Array | undefined,
+  type: ColumnType,
+  start: number,
+  end: number,
+): Data {
   const n = end - start;
   switch (type) {
     case 'int32': {
@@ -68,7 +74,9 @@ function withValidity<T extends Int32Array | Float64Array>(
   const n = end - start;
   if (data instanceof ArrayType) {
     const values = data.subarray(start, end) as T;
-    return mask ? { values, ...validityOfMask(mask.subarray(start, end)) } : { values, nullBitmap: undefined, nullCount: 0 };
+    return mask
+      ? { values, ...validityOfMask(mask.subarray(start, end)) }
+      : { values, nullBitmap: undefined, nullCount: 0 };
   }
   const source = data as ArrayLike<number | null>;
   const values = new ArrayType(n);

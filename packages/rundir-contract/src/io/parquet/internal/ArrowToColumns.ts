@@ -3,7 +3,6 @@ import type { ColumnData, ColumnSpec } from '../../../schemas/TableSchema.js';
 import { decodeStrings } from './Utf8Decoding.js';
 import { isSet, nullsOf } from './ValidityBitmap.js';
 
-
 export function toColumn(chunks: readonly Data[], spec: ColumnSpec, numRows: number, where: string): ColumnData {
   const nullCount = chunks.reduce((sum, chunk) => sum + chunk.nullCount, 0);
   switch (spec.type) {
@@ -53,7 +52,10 @@ export function hasNulls(chunks: readonly Data[]): boolean {
 }
 
 /** Typed values plus a null mask (1 = null); a null's value is NaN in a Float64Array and 0 in an Int32Array. */
-export function maskedNumbers<T extends Int32Array | Float64Array>(chunks: readonly Data[], out: T): { values: T; mask: Uint8Array } {
+export function maskedNumbers<T extends Int32Array | Float64Array>(
+  chunks: readonly Data[],
+  out: T,
+): { values: T; mask: Uint8Array } {
   const mask = new Uint8Array(out.length);
   const fill = out instanceof Float64Array ? Number.NaN : 0;
   let position = 0;
@@ -79,9 +81,9 @@ function numbersWithNulls(chunks: readonly Data[], numRows: number): Array<numbe
   for (const chunk of chunks) {
     const values = chunk.values as Int32Array | Float64Array;
     const nulls = nullsOf(chunk);
-    for (let i = 0; i < chunk.length; i++) out[position + i] = isSet(nulls, chunk.offset + i) ? (values[i] as number) : null;
+    for (let i = 0; i < chunk.length; i++)
+      out[position + i] = isSet(nulls, chunk.offset + i) ? (values[i] as number) : null;
     position += chunk.length;
   }
   return out;
 }
-

@@ -4,7 +4,13 @@ import { type Data, DataType, DateUnit, Precision, tableFromIPC } from 'apache-a
 import { readParquet as readParquetWasm, readSchema as readSchemaWasm } from 'parquet-wasm';
 import { SchemaError } from '../../../errors/ContractError.js';
 import type { ColumnSpec, ColumnType, Frame, NullRepresentation, TableSchema } from '../../../schemas/TableSchema.js';
-import { columnSpecFor, describeColumnType, missingColumnMessage, PARQUET_TYPE_NAMES, unexpectedColumnMessage } from '../../ColumnSpecs.js';
+import {
+  columnSpecFor,
+  describeColumnType,
+  missingColumnMessage,
+  PARQUET_TYPE_NAMES,
+  unexpectedColumnMessage,
+} from '../../ColumnSpecs.js';
 import { assertKeyUnique } from '../../FrameKey.js';
 import { assertNoNaN, nullsMessage } from '../../FrameValidation.js';
 import { hasNulls, maskedNumbers, toColumn } from './ArrowToColumns.js';
@@ -27,7 +33,6 @@ export interface DecodeParquetOptions {
   nan?: 'refuse' | 'allow';
 }
 
-
 // Rows per Arrow batch when reading. parquet-rs defaults to 1,024, which splits a 1M-row file into ~1,000 batches
 // and costs several times the decode itself; one batch per row group (parquet-rs writes up to 1,048,576 rows per
 // group) keeps the columns contiguous without over-allocating for small files.
@@ -35,8 +40,12 @@ const READ_BATCH_ROWS = 1 << 20;
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1", at both ends of every Parquet file
 
-
-export function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: string, { columns, nulls: representation = 'array', nan = 'refuse' }: DecodeParquetOptions): Frame {
+export function decodeFrame(
+  bytes: Uint8Array,
+  schema: TableSchema,
+  where: string,
+  { columns, nulls: representation = 'array', nan = 'refuse' }: DecodeParquetOptions,
+): Frame {
   assertParquetBytes(bytes, where);
   const fileSchema = readable(where, () => tableFromIPC(readSchemaWasm(bytes).intoIPCStream()).schema);
   const fileFields = new Map(fileSchema.fields.map((field) => [field.name, field]));
@@ -54,15 +63,24 @@ export function decodeFrame(bytes: Uint8Array, schema: TableSchema, where: strin
   }
 
   const table = readable(where, () =>
-    tableFromIPC(readParquetWasm(bytes, { columns: specs.map((spec) => spec.name), batchSize: READ_BATCH_ROWS }).intoIPCStream()),
+    tableFromIPC(
+      readParquetWasm(bytes, { columns: specs.map((spec) => spec.name), batchSize: READ_BATCH_ROWS }).intoIPCStream(),
+    ),
   );
   const numRows = table.numRows;
   const frame: Frame = { numRows, columnNames: specs.map((spec) => spec.name), columns: {} };
   for (const spec of specs) {
     const chunks = table.getChild(spec.name)?.data ?? [];
     assertNoNulls(chunks, spec, where);
-    if (representation === 'mask' && (spec.type === 'int32' || spec.type === 'date' || spec.type === 'double') && hasNulls(chunks)) {
-      const { values, mask } = maskedNumbers(chunks, spec.type === 'double' ? new Float64Array(numRows) : new Int32Array(numRows));
+    if (
+      representation === 'mask' &&
+      (spec.type === 'int32' || spec.type === 'date' || spec.type === 'double') &&
+      hasNulls(chunks)
+    ) {
+      const { values, mask } = maskedNumbers(
+        chunks,
+        spec.type === 'double' ? new Float64Array(numRows) : new Int32Array(numRows),
+      );
       frame.columns[spec.name] = values;
       (frame.nulls ??= {})[spec.name] = mask;
     } else {
@@ -96,10 +114,16 @@ function assertNoNulls(chunks: readonly Data[], spec: ColumnSpec, where: string)
 }
 
 /** The columns to read: all of the schema's (and the file's extra columns when allowed), or the requested ones. */
-function selectSpecs(schema: TableSchema, where: string, fileColumns: readonly string[], columns: readonly string[] | undefined): ColumnSpec[] {
+function selectSpecs(
+  schema: TableSchema,
+  where: string,
+  fileColumns: readonly string[],
+  columns: readonly string[] | undefined,
+): ColumnSpec[] {
   if (columns) {
     const repeated = columns.find((name, i) => columns.indexOf(name) !== i);
-    if (repeated !== undefined) throw new SchemaError(`${where}: column "${repeated}" is requested twice; list it once`);
+    if (repeated !== undefined)
+      throw new SchemaError(`${where}: column "${repeated}" is requested twice; list it once`);
     return columns.map((name) => {
       const spec = columnSpecFor(schema, name);
       if (!spec) throw new SchemaError(unexpectedColumnMessage(schema, where, name));
@@ -121,8 +145,12 @@ function selectSpecs(schema: TableSchema, where: string, fileColumns: readonly s
 function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'an empty file';
   const head = bytes.subarray(0, 64);
-  const text = head.every((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f) || byte >= 0x80);
-  return text ? `text (${bytes.length} bytes; a CSV or another text file?)` : `other binary data (${bytes.length} bytes)`;
+  const text = head.every(
+    (byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f) || byte >= 0x80,
+  );
+  return text
+    ? `text (${bytes.length} bytes; a CSV or another text file?)`
+    : `other binary data (${bytes.length} bytes)`;
 }
 
 function assertParquetBytes(bytes: Uint8Array, where: string): void {
@@ -146,7 +174,9 @@ function readable<T>(where: string, read: () => T): T {
     return read();
   } catch (error) {
     const reason = errorMessage(error);
-    throw new SchemaError(`${where} is not a readable Parquet file (truncated or corrupt): ${reason}; rewrite it`, { cause: error });
+    throw new SchemaError(`${where} is not a readable Parquet file (truncated or corrupt): ${reason}; rewrite it`, {
+      cause: error,
+    });
   }
 }
 

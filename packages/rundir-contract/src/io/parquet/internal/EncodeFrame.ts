@@ -20,7 +20,12 @@ export interface PreparedFrame {
 }
 
 /** validateFrame's column checks, then the shared parts of the encoding; string columns are interned once. */
-export function prepareFrame(frame: Frame, schema: TableSchema, where: string, compression: ParquetCompression): PreparedFrame {
+export function prepareFrame(
+  frame: Frame,
+  schema: TableSchema,
+  where: string,
+  compression: ParquetCompression,
+): PreparedFrame {
   // Interned first, so that validation checks each distinct string once rather than every row.
   const interned = new Map<string, InternedStrings>();
   for (const name of frame.columnNames) {
@@ -35,11 +40,23 @@ export function prepareFrame(frame: Frame, schema: TableSchema, where: string, c
   // Dictionary encoding pays off for strings (few distinct geos, folds) but, tried on every column, costs most of
   // the write time on doubles, whose dictionaries overflow and fall back to plain anyway.
   const dictionaryColumns = specs.filter((spec) => spec.type === 'utf8').map((spec) => spec.name);
-  return { frame, specs, fields, arrowSchema: new Schema(fields), interned, settings: { compression, dictionaryColumns } };
+  return {
+    frame,
+    specs,
+    fields,
+    arrowSchema: new Schema(fields),
+    interned,
+    settings: { compression, dictionaryColumns },
+  };
 }
 
 /** validateFrame, then encode on this thread as one row group (up to parquet-rs's 1,048,576 rows a group). */
-export function encodeCheckedFrame(frame: Frame, schema: TableSchema, where: string, compression: ParquetCompression): Uint8Array {
+export function encodeCheckedFrame(
+  frame: Frame,
+  schema: TableSchema,
+  where: string,
+  compression: ParquetCompression,
+): Uint8Array {
   const prepared = prepareFrame(frame, schema, where, compression);
   assertKeyUnique(frame, schema, where, prepared.interned);
   const ipc = arrowIpc(prepared, 0, frame.numRows);
@@ -47,7 +64,11 @@ export function encodeCheckedFrame(frame: Frame, schema: TableSchema, where: str
 }
 
 /** Rows [start, end) of a prepared frame as an Arrow IPC stream (typed columns are viewed, not copied). */
-export function arrowIpc({ frame, specs, fields, arrowSchema, interned }: PreparedFrame, start: number, end: number): Uint8Array {
+export function arrowIpc(
+  { frame, specs, fields, arrowSchema, interned }: PreparedFrame,
+  start: number,
+  end: number,
+): Uint8Array {
   const children = specs.map((spec) => {
     const strings = interned.get(spec.name);
     if (strings) return internedUtf8Data(strings, start, end);
@@ -63,4 +84,3 @@ function orderedSpecs(columnNames: readonly string[], schema: TableSchema): Colu
   const extras = columnNames.filter((name) => !own.has(name)).map((name) => columnSpecFor(schema, name) as ColumnSpec);
   return [...schema.columns, ...extras];
 }
-

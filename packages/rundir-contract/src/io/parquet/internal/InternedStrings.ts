@@ -96,8 +96,14 @@ export function internedUtf8Data(strings: InternedStrings, start: number, end: n
     const to = starts[code + 1] as number;
     for (let from = starts[code] as number; from < to; from++) data[at++] = dictionary[from] as number;
   }
-  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined, valueOffsets, data });
+  return makeData({
+    type: new Utf8(),
+    length: n,
+    nullCount,
+    nullBitmap: nullCount > 0 ? nullBitmap : undefined,
+    valueOffsets,
+    data,
+  });
 }
-
 
 const textEncoder = new TextEncoder();

@@ -54,7 +54,10 @@ export async function encodeCheckedFrameInParallel(
     await Promise.allSettled(encoded);
     if (error instanceof ContractError) throw error;
     const reason = errorMessage(error);
-    throw new ContractError(`${where}: encoding row groups on worker threads failed (${reason}); retry, or write with { parallel: false }`, { cause: error });
+    throw new ContractError(
+      `${where}: encoding row groups on worker threads failed (${reason}); retry, or write with { parallel: false }`,
+      { cause: error },
+    );
   }
 }
 
@@ -83,4 +86,3 @@ function defaultPartRows({ frame, specs, interned }: PreparedFrame, workers: num
   const byBytes = Math.floor(PART_TARGET_BYTES / Math.max(1, bytesPerRow));
   return Math.max(PART_MIN_ROWS, Math.min(Math.ceil(frame.numRows / (PARTS_PER_WORKER * workers)), byBytes));
 }
-

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, TableSchema } from '../../../schemas/TableSchema.js';
 import { decodeParquet, encodeParquet } from '../../Parquet.js';
 import { concatParquetParts, ParquetConcatError } from './ParquetConcat.js';
-import { decodeThriftStruct, isStruct, thriftInt, thriftListField, thriftStructField, type ThriftStruct } from './ThriftCompact.js';
+import {
+  decodeThriftStruct,
+  isStruct,
+  thriftInt,
+  thriftListField,
+  thriftStructField,
+  type ThriftStruct,
+} from './ThriftCompact.js';
 
 const schema: TableSchema = {
   name: 'parts',
@@ -52,7 +59,8 @@ function footerOf(file: Uint8Array): ThriftStruct {
   return decodeThriftStruct(file.subarray(0, file.length - 8), file.length - 8 - length).struct;
 }
 
-const structs = (list: { items: unknown[] } | undefined): ThriftStruct[] => (list?.items ?? []).filter((item): item is ThriftStruct => isStruct(item as ThriftStruct));
+const structs = (list: { items: unknown[] } | undefined): ThriftStruct[] =>
+  (list?.items ?? []).filter((item): item is ThriftStruct => isStruct(item as ThriftStruct));
 
 describe('concatParquetParts', () => {
   let dir: string;
@@ -82,7 +90,11 @@ describe('concatParquetParts', () => {
     expect(back.nulls?.x).toEqual(whole.nulls?.x);
     expect(back.nulls?.day).toEqual(whole.nulls?.day);
     const x = back.columns.x as Float64Array;
-    expect(Array.from(x).every((v, i) => (whole.nulls?.x?.[i] ? Number.isNaN(v) : Object.is(v, (whole.columns.x as Float64Array)[i])))).toBe(true);
+    expect(
+      Array.from(x).every((v, i) =>
+        whole.nulls?.x?.[i] ? Number.isNaN(v) : Object.is(v, (whole.columns.x as Float64Array)[i]),
+      ),
+    ).toBe(true);
 
     // DuckDB (its own reader) sees the row groups, their sizes, and the same rows as in a file written whole.
     const location = path.join(dir, 'joined.parquet');
@@ -90,7 +102,9 @@ describe('concatParquetParts', () => {
     await fs.writeFile(location, joined);
     await fs.writeFile(single, encodeParquet(whole, schema));
     const groups = (
-      await db.runAndReadAll(`SELECT row_group_id::INTEGER AS id, row_group_num_rows::INTEGER AS n FROM parquet_metadata('${location}') GROUP BY ALL ORDER BY id`)
+      await db.runAndReadAll(
+        `SELECT row_group_id::INTEGER AS id, row_group_num_rows::INTEGER AS n FROM parquet_metadata('${location}') GROUP BY ALL ORDER BY id`,
+      )
     ).getRowObjectsJS();
     expect(groups).toEqual([
       { id: 0, n: 3000 },
@@ -108,7 +122,11 @@ describe('concatParquetParts', () => {
     const expectedNans = Array.from({ length: 12000 }, (_, i) => i % 13 === 0 && i % 7 !== 0).filter(Boolean).length;
     expect(diff).toEqual({ extra: 0, missing: 0, n: 12000, x_nulls: expectedNulls, x_nans: expectedNans });
     // Row-group statistics travel with their groups: DuckDB prunes on them and still finds the right rows.
-    const [filtered] = (await db.runAndReadAll(`SELECT count(*)::INTEGER AS n, min("row")::INTEGER AS lo FROM '${location}' WHERE "row" >= 7000 AND "row" < 7600`)).getRowObjectsJS();
+    const [filtered] = (
+      await db.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n, min("row")::INTEGER AS lo FROM '${location}' WHERE "row" >= 7000 AND "row" < 7600`,
+      )
+    ).getRowObjectsJS();
     expect(filtered).toEqual({ n: 600, lo: 7000 });
   });
 
@@ -155,7 +173,9 @@ describe('concatParquetParts', () => {
     const [first, second] = parts() as [Uint8Array, Uint8Array];
     expect(concatParquetParts([first])).toBe(first);
     expect(() => concatParquetParts([])).toThrow(new ParquetConcatError('no parts to join'));
-    expect(() => concatParquetParts([first, second.subarray(0, second.length - 1)])).toThrow('part 1 is not a Parquet file');
+    expect(() => concatParquetParts([first, second.subarray(0, second.length - 1)])).toThrow(
+      'part 1 is not a Parquet file',
+    );
     const other: TableSchema = { name: 'other', columns: [{ name: 'row', type: 'int32', nullable: false }] };
     const otherPart = encodeParquet({ numRows: 1, columnNames: ['row'], columns: { row: Int32Array.of(1) } }, other);
     expect(() => concatParquetParts([first, otherPart])).toThrow('part 1 has another schema than part 0');

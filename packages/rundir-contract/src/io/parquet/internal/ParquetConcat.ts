@@ -25,7 +25,8 @@ export function concatParquetParts(parts: readonly Uint8Array[]): Uint8Array {
   const files = parts.map((bytes, k) => parsePart(bytes, k));
   const first = files[0] as PartFile;
   for (const file of files) {
-    if (!sameBytes(file.schema, first.schema)) throw new ParquetConcatError(`part ${file.index} has another schema than part 0`);
+    if (!sameBytes(file.schema, first.schema))
+      throw new ParquetConcatError(`part ${file.index} has another schema than part 0`);
   }
 
   // Row-group bytes of part k go to outputs[k] at `position`; every offset of its footer moves by the same delta.
@@ -59,9 +60,15 @@ export function concatParquetParts(parts: readonly Uint8Array[]): Uint8Array {
         const length = thriftInt(chunk, 5);
         if (offset === undefined || length === undefined) continue;
         const { struct: index, end } = decodeThriftStruct(file.bytes.subarray(0, offset + length), offset);
-        if (end !== offset + length) throw new ParquetConcatError(`part ${file.index}: an offset index ends at ${end}, its column chunk says ${offset + length}`);
+        if (end !== offset + length)
+          throw new ParquetConcatError(
+            `part ${file.index}: an offset index ends at ${end}, its column chunk says ${offset + length}`,
+          );
         for (const location of thriftListField(index, 1)?.items ?? []) {
-          if (!isStruct(location)) throw new ParquetConcatError(`part ${file.index}: an offset index holds a page location that is not a struct`);
+          if (!isStruct(location))
+            throw new ParquetConcatError(
+              `part ${file.index}: an offset index holds a page location that is not a struct`,
+            );
           setThriftInt(location, 1, (thriftInt(location, 1) ?? 0) + file.shift);
         }
         const encoded = encodeThriftStruct(index);
@@ -91,7 +98,10 @@ export function concatParquetParts(parts: readonly Uint8Array[]): Uint8Array {
       field.id === 3
         ? { ...field, value: BigInt(numRows) }
         : field.id === 4
-          ? { ...field, value: { kind: 'list', type: ThriftType.LIST, elementType: ThriftType.STRUCT, items: rowGroups } }
+          ? {
+              ...field,
+              value: { kind: 'list', type: ThriftType.LIST, elementType: ThriftType.STRUCT, items: rowGroups },
+            }
           : field,
     ),
   };
@@ -139,10 +149,12 @@ function parsePart(bytes: Uint8Array, index: number): PartFile {
   }
   const footerLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getUint32(0, true);
   const footerStart = n - 8 - footerLength;
-  if (footerStart < MAGIC.length) throw new ParquetConcatError(`part ${index}: footer length ${footerLength} exceeds the file`);
+  if (footerStart < MAGIC.length)
+    throw new ParquetConcatError(`part ${index}: footer length ${footerLength} exceeds the file`);
   const { struct: footer, end } = decodeThriftStruct(bytes.subarray(0, n - 8), footerStart);
   if (end !== n - 8) throw new ParquetConcatError(`part ${index}: footer ends at ${end}, expected ${n - 8}`);
-  if (thriftField(footer, 8) !== undefined) throw new ParquetConcatError(`part ${index} is encrypted; encrypted parts cannot be joined`);
+  if (thriftField(footer, 8) !== undefined)
+    throw new ParquetConcatError(`part ${index} is encrypted; encrypted parts cannot be joined`);
   const schema = thriftField(footer, 2);
   if (!schema) throw new ParquetConcatError(`part ${index}: footer has no schema`);
   const rowGroups = (thriftListField(footer, 4)?.items ?? []).map((group) => {
@@ -156,13 +168,17 @@ function parsePart(bytes: Uint8Array, index: number): PartFile {
     for (const chunk of columnChunks(group)) {
       const meta = thriftStructField(chunk, 3);
       if (!meta) throw new ParquetConcatError(`part ${index}: a column chunk has no metadata`);
-      if (thriftField(chunk, 1) !== undefined) throw new ParquetConcatError(`part ${index}: a column chunk lives in another file`);
-      if (thriftField(meta, 14) !== undefined) throw new ParquetConcatError(`part ${index} has bloom filters, which joining does not move`);
+      if (thriftField(chunk, 1) !== undefined)
+        throw new ParquetConcatError(`part ${index}: a column chunk lives in another file`);
+      if (thriftField(meta, 14) !== undefined)
+        throw new ParquetConcatError(`part ${index} has bloom filters, which joining does not move`);
       const starts = [9, 10, 11].map((id) => thriftInt(meta, id)).filter((v): v is number => v !== undefined && v > 0);
       const start = Math.min(...starts);
       const end = start + (thriftInt(meta, 7) ?? Number.NaN);
       if (!(start >= MAGIC.length && end <= footerStart)) {
-        throw new ParquetConcatError(`part ${index}: a column chunk spans bytes ${start}-${end}, outside the file's data (4-${footerStart})`);
+        throw new ParquetConcatError(
+          `part ${index}: a column chunk spans bytes ${start}-${end}, outside the file's data (4-${footerStart})`,
+        );
       }
       dataEnd = Math.max(dataEnd, end);
       for (const id of [4, 6]) {
@@ -171,8 +187,19 @@ function parsePart(bytes: Uint8Array, index: number): PartFile {
       }
     }
   }
-  if (indexStart < dataEnd) throw new ParquetConcatError(`part ${index}: a page index starts at ${indexStart}, inside the column chunks (which end at ${dataEnd})`);
-  return { index, bytes, footer, schema: encodeThriftStruct({ kind: 'struct', fields: [schema] }), rowGroups, dataEnd, shift: 0 };
+  if (indexStart < dataEnd)
+    throw new ParquetConcatError(
+      `part ${index}: a page index starts at ${indexStart}, inside the column chunks (which end at ${dataEnd})`,
+    );
+  return {
+    index,
+    bytes,
+    footer,
+    schema: encodeThriftStruct({ kind: 'struct', fields: [schema] }),
+    rowGroups,
+    dataEnd,
+    shift: 0,
+  };
 }
 
 function columnChunks(group: ThriftStruct): ThriftStruct[] {

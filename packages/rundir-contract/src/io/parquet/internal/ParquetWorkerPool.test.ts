@@ -20,19 +20,27 @@ describe('ParquetWorkerPool', () => {
 
   it('encodes parts concurrently on its workers, each to a Parquet file of its rows', async () => {
     const parts = Array.from({ length: 5 }, (_, k) => Float64Array.from({ length: 1000 + k }, (_, i) => k * 1e6 + i));
-    const files = await Promise.all(parts.map((values) => pool.encode(ipcOf(values), { compression: 'zstd', dictionaryColumns: [] })));
+    const files = await Promise.all(
+      parts.map((values) => pool.encode(ipcOf(values), { compression: 'zstd', dictionaryColumns: [] })),
+    );
     files.forEach((file, k) => expect(valuesOf(file)).toEqual(Array.from(parts[k] as Float64Array)));
   });
 
   it("fails a part the worker cannot encode with parquet-wasm's reason, and keeps working", async () => {
     const ipc = ipcOf(Float64Array.from({ length: 100 }, (_, i) => i));
     const truncated = ipc.slice(0, ipc.length - 500);
-    await expect(pool.encode(truncated, { compression: 'snappy', dictionaryColumns: [] })).rejects.toThrow('Io error: failed to fill whole buffer');
-    expect(valuesOf(await pool.encode(ipcOf(Float64Array.of(1, 2)), { compression: 'snappy', dictionaryColumns: [] }))).toEqual([1, 2]);
+    await expect(pool.encode(truncated, { compression: 'snappy', dictionaryColumns: [] })).rejects.toThrow(
+      'Io error: failed to fill whole buffer',
+    );
+    expect(
+      valuesOf(await pool.encode(ipcOf(Float64Array.of(1, 2)), { compression: 'snappy', dictionaryColumns: [] })),
+    ).toEqual([1, 2]);
   });
 
   it('starts new workers after close', async () => {
     await pool.close();
-    expect(valuesOf(await pool.encode(ipcOf(Float64Array.of(3)), { compression: 'none', dictionaryColumns: [] }))).toEqual([3]);
+    expect(
+      valuesOf(await pool.encode(ipcOf(Float64Array.of(3)), { compression: 'none', dictionaryColumns: [] })),
+    ).toEqual([3]);
   });
 });

@@ -11,7 +11,10 @@ export class RepeatedStrings {
   private slot = 0;
   private enabled = true;
 
-  constructor(private readonly bytes: Uint8Array, rows: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    rows: number,
+  ) {
     const capacity = 2 ** Math.min(16, Math.ceil(Math.log2(2 * rows + 2)));
     this.mask = capacity - 1;
     this.starts = new Float64Array(capacity).fill(-1);

@@ -125,7 +125,10 @@ class Reader {
   at: number;
   private depth = 0;
 
-  constructor(private readonly bytes: Uint8Array, offset: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    offset: number,
+  ) {
     this.at = offset;
   }
 
@@ -176,7 +179,8 @@ class Reader {
         const elementType = header & 0x0f;
         const size = header >> 4 === 0x0f ? Number(this.varint()) : header >> 4;
         const items: ThriftValue[] = [];
-        for (let i = 0; i < size; i++) items.push(elementType === ThriftType.STRUCT ? this.struct() : this.value(elementType));
+        for (let i = 0; i < size; i++)
+          items.push(elementType === ThriftType.STRUCT ? this.struct() : this.value(elementType));
         return { kind: 'list', type, elementType, items };
       }
       case ThriftType.MAP: {
@@ -212,12 +216,14 @@ class Reader {
   }
 
   private byte(): number {
-    if (this.at >= this.bytes.length) throw new ThriftError(`truncated: needed a byte at ${this.at} of ${this.bytes.length}`);
+    if (this.at >= this.bytes.length)
+      throw new ThriftError(`truncated: needed a byte at ${this.at} of ${this.bytes.length}`);
     return this.bytes[this.at++] as number;
   }
 
   private skip(n: number): void {
-    if (n < 0 || this.at + n > this.bytes.length) throw new ThriftError(`truncated: needed ${n} bytes at ${this.at} of ${this.bytes.length}`);
+    if (n < 0 || this.at + n > this.bytes.length)
+      throw new ThriftError(`truncated: needed ${n} bytes at ${this.at} of ${this.bytes.length}`);
     this.at += n;
   }
 }
@@ -238,7 +244,12 @@ class Writer {
     let last = 0;
     for (const field of struct.fields) {
       const delta = field.id - last;
-      const type = field.type === ThriftType.TRUE || field.type === ThriftType.FALSE ? (field.value ? ThriftType.TRUE : ThriftType.FALSE) : field.type;
+      const type =
+        field.type === ThriftType.TRUE || field.type === ThriftType.FALSE
+          ? field.value
+            ? ThriftType.TRUE
+            : ThriftType.FALSE
+          : field.type;
       if (delta > 0 && delta <= 15) this.byte((delta << 4) | type);
       else {
         this.byte(type);
@@ -341,5 +352,5 @@ class Writer {
 
 function unzigzag(n: bigint): bigint {
   // (n << 1) ^ (n >> 63) for 64-bit two's complement, as an unsigned bigint.
-  return n >= 0n ? n << 1n : ((-n) << 1n) - 1n;
+  return n >= 0n ? n << 1n : (-n << 1n) - 1n;
 }

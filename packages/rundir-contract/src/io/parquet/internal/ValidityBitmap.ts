@@ -28,7 +28,6 @@ export function validityOfMask(mask: Uint8Array): { nullBitmap: Uint8Array | und
   return nullCount === 0 ? { nullBitmap: undefined, nullCount: 0 } : { nullBitmap, nullCount };
 }
 
-
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
   let bits = 0;
   for (let v = byte; v > 0; v >>= 1) bits += v & 1;
@@ -52,4 +51,3 @@ export function isValid(chunk: Data, i: number): boolean {
 export function isSet(bitmap: Uint8Array | undefined, bit: number): boolean {
   return bitmap === undefined || ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) !== 0;
 }
-
