@@ -6,7 +6,7 @@ import { parseCsv } from '@commodity-hindcast/rundir-contract/io';
 import { buildRunDir, fixtureConfig, type BuiltRunDir } from '@commodity-hindcast/rundir-contract/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeYieldTable } from './__fixtures__/YieldTable.js';
-import { DeliverExportError } from './DeliverError.js';
+import { DeliverError, DeliverExportError } from './DeliverError.js';
 import { run } from './DeliverStage.js';
 
 const now = () => new Date('2024-08-02T10:00:00Z');
@@ -204,6 +204,23 @@ describe('yield_range', () => {
     expect(result.warnings).toContain(
       `ADM2: ${clipped} mean(s) outside commodity.yield_range [50, 150] bu_acre clipped to it (bands moved with them)`,
     );
+  });
+
+  it('with delivery.out_of_range: refuse, fails in one line naming the first row outside and writes nothing', async () => {
+    const built = await fresh((c) => ({
+      ...c,
+      commodity: { ...c.commodity, yield_range: [50, 150] as [number, number] },
+      delivery: { ...c.delivery, out_of_range: 'refuse' as const },
+    }));
+    const error = await run({ runDir: built.runDir, now }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliverError);
+    const message = (error as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(
+      /^ADM\d \(\d{4}, \d{4}-\d{2}-\d{2}, ADM0:USA[^)]*\): mean \d+\.\d{2} bu_acre is outside commodity\.yield_range \[50, 150\] \(\d+ row\(s\) in all\); fix the prediction or set delivery\.out_of_range: clip/,
+    );
+    await expect(fs.readdir(path.join(built.runDir, 'delivery'))).rejects.toThrow();
+    await expect(fs.access(path.join(built.runDir, '_manifests/deliver.json'))).rejects.toThrow();
   });
 });
 

@@ -1,5 +1,10 @@
 import type { ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
-import { calendarFromConfig, deliveryUnitToKgHa, type AdmLevel } from '@commodity-hindcast/rundir-contract/domain';
+import {
+  calendarFromConfig,
+  deliveryUnitToKgHa,
+  kgHaToDeliveryUnit,
+  type AdmLevel,
+} from '@commodity-hindcast/rundir-contract/domain';
 import { readCsv, readParquet, readWasdeTable } from '@commodity-hindcast/rundir-contract/io';
 import {
   forecastDeliveryPath,
@@ -27,7 +32,7 @@ import { preflight } from '@commodity-hindcast/rundir-contract/validate';
 import { BandLookup } from './compute/BandLookup.js';
 import { clipMeans } from './compute/Clipping.js';
 import type { CountyRow } from './compute/CountyRow.js';
-import type { DeliveryPoint } from './compute/DeliveryPoint.js';
+import { type DeliveryPoint, pointKey } from './compute/DeliveryPoint.js';
 import { dropFrozenTail } from './compute/FrozenTail.js';
 import { enforceNarrowing } from './compute/Narrowing.js';
 import { DeliverError } from './DeliverError.js';
@@ -209,7 +214,17 @@ export async function run(options: DeliverRunOptions): Promise<DeliverRunResult>
   const unit = config.commodity.delivery_unit;
   const bushel = config.commodity.bushel_weight_lbs;
   const [lo, hi] = config.commodity.yield_range;
-  const clip = clipMeans(points, [deliveryUnitToKgHa(lo, unit, bushel), deliveryUnitToKgHa(hi, unit, bushel)]);
+  const rangeKgHa: [number, number] = [deliveryUnitToKgHa(lo, unit, bushel), deliveryUnitToKgHa(hi, unit, bushel)];
+  if (config.delivery.out_of_range === 'refuse') {
+    const outside = points.filter((p) => p.meanKgHa < rangeKgHa[0] || p.meanKgHa > rangeKgHa[1]);
+    const first = outside[0];
+    if (first) {
+      throw new DeliverError(
+        `${pointKey(first)}: mean ${kgHaToDeliveryUnit(first.meanKgHa, unit, bushel).toFixed(2)} ${unit} is outside commodity.yield_range [${lo}, ${hi}] (${outside.length} row(s) in all); fix the prediction or set delivery.out_of_range: clip to clip and count them`,
+      );
+    }
+  }
+  const clip = clipMeans(points, rangeKgHa);
   points = clip.points;
   clip.clipped.forEach((n, level) => {
     if (n > 0)

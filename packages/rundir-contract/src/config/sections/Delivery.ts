@@ -16,6 +16,8 @@ export function deliveryBlock(path: z.ZodString) {
     ci_levels: distinct(z.literal(CI_LEVELS), 'level').min(1).default([0.8, 0.95]),
     enforce_ci_narrowing: z.boolean().default(true),
     drop_frozen_tail: z.boolean().default(true),
+    /** A mean outside `commodity.yield_range`: `clip` moves it (and its bands) to the nearer end and counts it; `refuse` fails DELIVER naming the row. */
+    out_of_range: z.enum(['clip', 'refuse']).default('clip'),
     /** MODEL_INGESTION_PATH in the environment overrides it. */
     export_path: path.optional(),
   });
