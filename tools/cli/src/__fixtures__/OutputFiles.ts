@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Every file under `dir` (hidden ones too), as POSIX paths relative to it, sorted. */
+/**
+ * Every file under `dir` (hidden ones too), as POSIX paths relative to it, sorted. A writer may be running: a name
+ * listed but renamed or removed before its stat (a temporary file being published) is left out, not an error.
+ */
 export function filesUnder(dir: string): string[] {
   let names: string[];
   try {
@@ -10,7 +13,7 @@ export function filesUnder(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((name) => statSync(join(dir, name)).isFile()).sort();
+  return names.filter((name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true).sort();
 }
 
 /** sha256 of every file under `dir`, keyed by relative path. */
