@@ -12,6 +12,7 @@ import { validateDocument } from './Json.js';
 import { boundedQueue } from './ChunkQueue.js';
 import { ChunkBytesSchema, requireCompleteStore } from './IndexStoreCompleteness.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
+import { CHUNK_CONCURRENCY, describeShape, openArray, readChunks, toGeoMajor } from './ZarrArrays.js';
 
 /** One index variable: a geo × time grid of float32 values, NaN where missing. */
 export interface IndexVariable {
@@ -58,8 +59,6 @@ export const TIME_UNITS = 'days since 1970-01-01';
 const TIME_ARRAY = 'time';
 const DIMENSION_NAMES = ['geo', 'time'] as const;
 const TARGET_CHUNK_VALUES = 2 ** 20;
-// Enough requests in flight to hide S3 latency, few enough not to hold hundreds of chunks in memory at once.
-const CHUNK_CONCURRENCY = 16;
 // Variable names become array paths (and URL-resolved by zarrita), so keep them to plain identifiers.
 const VARIABLE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 // What a Zarr store (v2 or v3) may hold: metadata documents and chunk keys (`c/0/1`, `0.1`).
@@ -286,56 +285,6 @@ async function writeZarr(
 
   // Last: the completeness record, every chunk written and its size, in the root metadata (see IndexStoreCompleteness).
   await zarr.create(root, { attributes: { ...rootAttributes(data), chunk_bytes: adapter.writtenChunks() } });
-}
-
-function describeShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-async function openArray(
-  root: zarr.Location<ZarrStoreAdapter>,
-  name: string,
-  location: Location,
-  why: string,
-): Promise<zarr.Array<zarr.DataType, ZarrStoreAdapter>> {
-  try {
-    return await zarr.open(root.resolve(name), { kind: 'array' });
-  } catch (error) {
-    if (zarr.isZarritaError(error, 'NotFoundError') || zarr.isZarritaError(error, 'InvalidMetadataError')) {
-      throw new SchemaError(
-        `${location}: array "${name}" ${why} is missing or unreadable (no ${name}/zarr.json or ${name}/.zarray: ${error.message}); rewrite the store with writeIndexStore`,
-      );
-    }
-    throw error;
-  }
-}
-
-async function readChunks<D extends zarr.DataType>(
-  array: zarr.Array<D, ZarrStoreAdapter>,
-  location: Location,
-  name: string,
-): Promise<zarr.Chunk<D>> {
-  try {
-    return await zarr.get(array, null, { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) });
-  } catch (error) {
-    if (zarr.isZarritaError(error)) {
-      throw new SchemaError(
-        `${location}: array "${name}": cannot decode its chunks (${error.message}); the store is damaged, rewrite it`,
-      );
-    }
-    throw error;
-  }
-}
-
-/** A [geo, time] chunk in any memory order (v2 stores may be Fortran-ordered) as a geo-major Float32Array. */
-function toGeoMajor(chunk: zarr.Chunk<'float32'>, nGeo: number, nTime: number): Float32Array {
-  const [geoStride, timeStride] = chunk.stride as [number, number];
-  if ((geoStride === nTime || nGeo <= 1) && (timeStride === 1 || nTime <= 1)) return chunk.data;
-  const out = new Float32Array(nGeo * nTime);
-  for (let g = 0; g < nGeo; g++) {
-    for (let t = 0; t < nTime; t++) out[g * nTime + t] = chunk.data[g * geoStride + t * timeStride] as number;
-  }
-  return out;
 }
 
 /**

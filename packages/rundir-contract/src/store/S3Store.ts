@@ -15,17 +15,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomUUID } from 'node:crypto';
-import { ContractError, InvalidLocationError, NotFoundError } from '../errors/ContractError.js';
+import { ContractError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
-import {
-  DEFAULT_S3_CLIENT_SETTINGS,
-  S3_SETTINGS_ENV,
-  s3ClientConfigFor,
-  s3ClientSettingsFromEnv,
-} from './S3ClientSettings.js';
+import { DEFAULT_S3_CLIENT_SETTINGS, s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 import { isHiddenWriterEntry } from './WriterTag.js';
-import { errorMessage } from '../errors/errorMessage.js';
+import {
+  DeadlineExceeded,
+  errorName,
+  httpStatus,
+  isMissingKey,
+  objectAddress,
+  s3Failure,
+  toBytes,
+} from './S3Failure.js';
 
 export interface S3StoreOptions {
   /** Part size for multipart uploads, in bytes (S3's minimum is 5 MiB). Default 8 MiB. */
@@ -54,71 +57,6 @@ const BODY_ATTEMPTS = 3;
 const CREATE_TOKEN = 'create-token';
 
 type GetInput = { Bucket: string; Key: string; Range?: string };
-
-function toBytes(data: Uint8Array | string): Uint8Array {
-  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-}
-
-function httpStatus(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}
-
-function isMissingKey(error: unknown): boolean {
-  const name = errorName(error);
-  return name === 'NoSuchKey' || name === 'NotFound' || (httpStatus(error) === 404 && name !== 'NoSuchBucket');
-}
-
-/** Wraps an SDK error into a one-line ContractError that names the location and what to check. */
-export function s3Failure(action: string, location: Location, error: unknown): ContractError {
-  if (error instanceof DeadlineExceeded) {
-    return new ContractError(
-      `S3 ${action} ${location} failed: no answer within ${error.deadlineMs} ms (${S3_SETTINGS_ENV.deadlineMs}); check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) and the network, or raise ${S3_SETTINGS_ENV.deadlineMs}`,
-      { cause: error },
-    );
-  }
-  const name = errorName(error) ?? 'Error';
-  const status = httpStatus(error);
-  const detail = errorMessage(error).replace(/\s+/g, ' ').trim();
-  let hint = 'check the S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), the network and the region (AWS_REGION)';
-  const attempts = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
-  if (/Timeout|ECONNRESET|ECONNREFUSED|socket hang up/i.test(`${name} ${detail}`)) {
-    hint = `no answer${attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: ${hint}; timeouts and retries are set by COMMODITY_HINDCAST_S3_TIMEOUT_MS, COMMODITY_HINDCAST_S3_CONNECT_TIMEOUT_MS, COMMODITY_HINDCAST_S3_MAX_ATTEMPTS and COMMODITY_HINDCAST_S3_DEADLINE_MS`;
-  }
-  if (name === 'NoSuchBucket') hint = 'the bucket does not exist: create it or fix the location';
-  else if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|Credentials/i.test(name)) {
-    hint = 'check the AWS credentials (AWS_ACCESS_KEY_ID / AWS_PROFILE) and their permissions on the bucket';
-  }
-  return new ContractError(
-    `S3 ${action} ${location} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}; ${hint}`,
-    {
-      cause: error,
-    },
-  );
-}
-
-/** A request aborted because it ran past the store's deadline (every attempt included). */
-class DeadlineExceeded extends Error {
-  constructor(
-    readonly deadlineMs: number,
-    cause: unknown,
-  ) {
-    super(`no answer within ${deadlineMs} ms`, { cause });
-    this.name = 'DeadlineExceeded';
-  }
-}
-
-/** A location that names an object (not a bucket root). */
-function objectAddress(location: Location): S3Address {
-  const address = parseS3Uri(location);
-  if (address.key === '') {
-    throw new InvalidLocationError(`${location} names a bucket, not an object; give s3://bucket/key`);
-  }
-  return address;
-}
 
 /**
  * The S3 store. Puts are whole-object (a reader sees the old object or the new one), objects above the

@@ -11,7 +11,8 @@ import { ContractError } from '../errors/ContractError.js';
 import { errorMessage } from '../errors/errorMessage.js';
 import { formatS3Uri, parseS3Uri, type Location } from '../location/Location.js';
 import { leaseIsStale, parseLeaseRecord } from './LeaseRecord.js';
-import { s3Failure, type S3Store } from './S3Store.js';
+import { s3Failure } from './S3Failure.js';
+import type { S3Store } from './S3Store.js';
 import { isHiddenWriterEntry, parseTempEntryName, writerAlive } from './WriterTag.js';
 
 export interface S3TemporariesOptions {
