@@ -1,4 +1,4 @@
-import { parentGeo } from '@commodity-hindcast/rundir-contract/domain';
+import { aggregate, epochDayToIso, isoToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import type { ResidualMode } from '@commodity-hindcast/rundir-contract/layout';
 import type { CountyRow, EvaluationInputs, NationalRow } from '../load/EvaluationInputs.js';
 
@@ -138,43 +138,37 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
 }
 
 /**
- * Area-weighted state (ADM1) predictions and observations per fold and init date over the counties with a positive
- * area: the prediction over all of them, the observation over those with one (as the contract's aggregation skips
- * unknown values); a state without any observed county is left out.
+ * Area-weighted state (ADM1) predictions and observations per fold and init date, by the contract's `aggregate`
+ * (the aggregation POSTPROCESS and DELIVER use): the prediction over every county with a positive area, the
+ * observation over those with one (unknown values skipped); a state without any observed county is left out.
  */
 export function stateAggregates(rows: readonly CountyRow[]): (Cell & { state: string; pred: number; obs: number })[] {
-  const groups = new Map<string, CountyRow[]>();
-  for (const r of rows) {
-    if (!(r.area > 0) || !Number.isFinite(r.area)) continue;
-    const key = `${r.fold}|${r.initDate}|${parentGeo(r.geo, 1)}`;
-    const group = groups.get(key);
-    if (group) group.push(r);
-    else groups.set(key, [r]);
-  }
+  const seasonDoy = new Map<string, number>();
+  for (const r of rows) seasonDoy.set(`${r.fold}|${r.initDate}`, r.seasonDoy);
+  const states = aggregate(
+    {
+      year: rows.map((r) => r.fold),
+      init_date: rows.map((r) => isoToEpochDay(r.initDate)),
+      geo_identifier: rows.map((r) => r.geo),
+      area_harvested_ha: rows.map((r) => r.area),
+      values: { pred: rows.map((r) => r.sim), obs: rows.map((r) => r.obs) },
+    },
+    'ADM1',
+    { weight: 'area' },
+  );
   const out: (Cell & { state: string; pred: number; obs: number })[] = [];
-  for (const group of groups.values()) {
-    const first = group[0] as CountyRow;
-    let area = 0;
-    let pred = 0;
-    let knownArea = 0;
-    let obs = 0;
-    for (const r of group) {
-      area += r.area;
-      pred += r.area * r.sim;
-      if (r.obs !== null) {
-        knownArea += r.area;
-        obs += r.area * r.obs;
-      }
-    }
-    if (knownArea > 0)
-      out.push({
-        fold: first.fold,
-        initDate: first.initDate,
-        seasonDoy: first.seasonDoy,
-        state: parentGeo(first.geo, 1),
-        pred: pred / area,
-        obs: obs / knownArea,
-      });
+  for (const s of states) {
+    const { pred, obs } = s.values;
+    if (pred === null || obs === null) continue;
+    const initDate = epochDayToIso(s.init_date);
+    out.push({
+      fold: s.year,
+      initDate,
+      seasonDoy: seasonDoy.get(`${s.year}|${initDate}`) as number,
+      state: s.geo_identifier,
+      pred,
+      obs,
+    });
   }
   return out;
 }
