@@ -19,10 +19,14 @@ export type ContractErrorCode =
   | 'STORAGE_FULL'
   | 'READ_ONLY_STORAGE'
   | 'LEASE_HELD'
+  // A lease holder whose lease ran out (or was taken over) before it finished publishing.
+  | 'LEASE_LOST'
   | 'EVALUATION'
   // Parquet internals: a footer that does not decode, parts that cannot be joined.
   | 'THRIFT'
   | 'PARQUET_CONCAT'
+  // A Parquet page whose bytes do not match the CRC-32 in its page header.
+  | 'PAGE_CHECKSUM'
   // The conformance kit (the `/testing` entry).
   | 'CONFORMANCE'
   | 'CONFORMANCE_SETUP'

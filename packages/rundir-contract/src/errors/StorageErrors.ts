@@ -43,6 +43,21 @@ export class LeaseHeldError extends ContractError {
   }
 }
 
+/**
+ * A writer whose lease on `target` ran out, or was taken over, before it finished publishing: it stops before its
+ * next write, so the writer that holds the lease now publishes whole.
+ */
+export class LeaseLostError extends ContractError {
+  override readonly name = 'LeaseLostError';
+  override readonly code: ContractErrorCode = 'LEASE_LOST';
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Turns ENOSPC / EDQUOT / EROFS into the typed one-line errors above; anything else is returned as it is. */
 export function storageError(location: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;

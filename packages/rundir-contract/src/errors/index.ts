@@ -13,6 +13,6 @@ export {
   SemanticError,
   UnsupportedContractVersionError,
 } from './ContractError.js';
-export { LeaseHeldError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';
+export { LeaseHeldError, LeaseLostError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';
 export { errorMessage } from './errorMessage.js';
 export type { ContractErrorCode, SemanticViolation } from './ContractError.js';

@@ -70,10 +70,13 @@ export class S3Store implements Store {
   private readonly multipartThreshold: number;
   private readonly queueSize: number;
   private readonly deadlineMs: number;
+  /** See Store.requestDeadlineMs: every request is aborted past it. */
+  readonly requestDeadlineMs: number;
 
   constructor(client: S3Client | S3ClientConfig = {}, options: S3StoreOptions = {}) {
     this.client = client instanceof S3Client ? client : new S3Client(client);
     this.deadlineMs = options.deadlineMs ?? DEFAULT_S3_CLIENT_SETTINGS.deadlineMs;
+    this.requestDeadlineMs = this.deadlineMs;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     if (this.partSize < 5 * MIB) {
       throw new ContractError(

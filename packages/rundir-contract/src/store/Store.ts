@@ -27,6 +27,12 @@ export interface WriteOptions {
 }
 
 export interface Store {
+  /**
+   * The longest one request may take, retries included, in ms, where the store bounds it (S3). A lease holder stops
+   * writing once less than this (plus a clock allowance) is left of its lease, so none of its writes can land after
+   * the lease has expired and been taken over.
+   */
+  readonly requestDeadlineMs?: number;
   read(location: Location): Promise<Uint8Array>;
   /** Reads `length` bytes from `offset` (used for Parquet footers and Zarr chunks). */
   readRange(location: Location, offset: number, length: number): Promise<Uint8Array>;
