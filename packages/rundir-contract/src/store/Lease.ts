@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LeaseHeldError } from '../errors/StorageErrors.js';
+import { LeaseHeldError, LeaseLostError } from '../errors/StorageErrors.js';
 import { NotFoundError } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
 import { leaseIsStale, leaseLocation, parseLeaseRecord, type LeaseRecord } from './LeaseRecord.js';
@@ -24,7 +24,7 @@ const DEFAULT_WAIT_MS = 2 * 60_000;
 
 // The lease objects held by the work that `withLease` runs, so that a nested acquire of the same lease (an import
 // that holds its output's lease and then publishes it, which leases it too) joins it instead of waiting for itself.
-const heldByWork = new AsyncLocalStorage<ReadonlySet<Location>>();
+const heldByWork = new AsyncLocalStorage<ReadonlyMap<Location, Lease>>();
 
 /** A held lease on one target. Release it in a `finally`; a holder killed without releasing leaves it to expire. */
 export class Lease {
@@ -34,7 +34,36 @@ export class Lease {
     private readonly store: Store,
     /** True when the enclosing `withLease` already holds it: release leaves it to that one. */
     readonly nested = false,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Fencing before a write: fails with one line naming the target unless at least `marginMs` of the lease is left
+   * by this host's clock. A holder that stops writing `marginMs` before its expiry, where `marginMs` covers its
+   * longest request, has no write in flight when another writer may take the lease over.
+   */
+  assertTimeLeft(marginMs: number): void {
+    const left = Date.parse(this.record.expires_at) - this.now();
+    if (left < marginMs) {
+      throw new LeaseLostError(
+        this.record.target,
+        `${this.record.target} was not published: this writer's lease ${this.location} ${left > 0 ? `had only ${Math.round(left / 1000)} s left` : 'expired'} before it finished (another writer may publish it now); run it again`,
+      );
+    }
+  }
+
+  /** As `assertTimeLeft`, and the lease object is still this holder's (not taken over or removed). */
+  async assertHeld(marginMs: number): Promise<void> {
+    this.assertTimeLeft(marginMs);
+    const current = await readRecord(this.store, this.location);
+    if (current?.token !== this.record.token) {
+      throw new LeaseLostError(
+        this.record.target,
+        `${this.record.target} was not published: this writer's lease ${this.location} was taken over by ${current ? `process ${current.pid} on ${current.hostname ?? current.host}` : 'no one (it was removed)'} before it finished; run it again`,
+      );
+    }
+    this.assertTimeLeft(marginMs);
+  }
 
   /** Deletes the lease object if it is still ours (a holder that overran its expiry may have been taken over). */
   async release(): Promise<void> {
@@ -66,23 +95,8 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
   const location = leaseLocation(target);
   const started = now();
-  if (heldByWork.getStore()?.has(location)) {
-    const at = new Date(now()).toISOString();
-    return new Lease(
-      location,
-      {
-        target,
-        token: 'nested',
-        host: HOST_TAG,
-        hostname: hostname(),
-        pid: process.pid,
-        acquired_at: at,
-        expires_at: at,
-      },
-      store,
-      true,
-    );
-  }
+  const outer = heldByWork.getStore()?.get(location);
+  if (outer !== undefined) return new Lease(location, outer.record, store, true, now);
   for (let attempt = 0; ; attempt++) {
     const at = now();
     const record: LeaseRecord = {
@@ -103,7 +117,7 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
         error.message = error.message.split(location).join(target);
       throw error;
     }
-    if (created === 'created') return new Lease(location, record, store);
+    if (created === 'created') return new Lease(location, record, store, false, now);
     const holder = await readRecord(store, location);
     if (holder === undefined) continue; // released between our create and our read: try again at once
     if (leaseIsStale(holder, at)) {
@@ -126,16 +140,18 @@ export async function acquireLease(target: Location, options: AcquireLeaseOption
 
 /**
  * Runs `work` while holding the lease of `target`, releasing it however `work` ends. Inside `work`, the same lease
- * (a publish of the same target) is joined rather than waited for.
+ * (a publish of the same target) is joined rather than waited for; `work` gets the lease, to fence its writes.
  */
 export async function withLease<T>(
   target: Location,
-  work: () => Promise<T>,
+  work: (lease: Lease) => Promise<T>,
   options: AcquireLeaseOptions = {},
 ): Promise<T> {
   const lease = await acquireLease(target, options);
   try {
-    return await heldByWork.run(new Set([...(heldByWork.getStore() ?? []), lease.location]), work);
+    const held = new Map(heldByWork.getStore() ?? []);
+    if (!lease.nested) held.set(lease.location, lease);
+    return await heldByWork.run(held, () => work(lease));
   } finally {
     await lease.release();
   }

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { ReadOnlyStorageError, StorageFullError, storageError } from '../errors/StorageErrors.js';
+import { LeaseLostError, ReadOnlyStorageError, StorageFullError, storageError } from '../errors/StorageErrors.js';
 import { joinLocation, locationName, parentLocation, relativeLocation, type Location } from '../location/Location.js';
-import { withLease, type AcquireLeaseOptions } from './Lease.js';
+import { withLease, type AcquireLeaseOptions, type Lease } from './Lease.js';
 import { LocalStore } from './LocalStore.js';
 import { removeLocalTemporaries } from './LocalTemporaries.js';
 import type { Store } from './Store.js';
@@ -14,10 +14,20 @@ export interface StageOptions {
   lease?: Omit<AcquireLeaseOptions, 'store'>;
   /**
    * Paths (relative to the target) that vouch for the rest, such as `metadata.json` or a Zarr root `zarr.json`.
-   * Where publishing cannot be one rename (S3), they are removed first and written last.
+   * Where publishing cannot be one rename (S3), they are removed first and written last. Default: `metadata.json`
+   * and `zarr.json` at the top of the target.
    */
   commitFiles?: readonly string[];
+  /**
+   * Where publishing is a copy (S3): how much of the lease must be left before each write, in ms. Default: the
+   * store's request deadline (120 s when it has none) plus 10 s for clocks that differ between hosts.
+   */
+  fenceMs?: number;
 }
+
+const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
+const CLOCK_ALLOWANCE_MS = 10_000;
+const DEFAULT_COMMIT_FILES = ['metadata.json', 'zarr.json'];
 
 const STALE_MS = 60 * 60_000;
 
@@ -31,8 +41,11 @@ function isErrno(error: unknown, code: string): boolean {
  * `publish()` replaces `target` under the target's lease:
  * - local: rename the old folder away to `.trash-…`, rename the staging folder onto the target, remove the trash —
  *   readers see the old folder, then briefly none, then the new one, never a mix;
- * - other stores (S3): delete the old objects (commit files first), copy the staged objects (commit files last),
- *   delete the staging prefix.
+ * - other stores (S3): delete the old objects (commit files first), copy the staged objects (commit files last,
+ *   each by create-if-absent), delete the staging prefix. Every write is fenced by the lease: it is made only while
+ *   more of the lease is left than the store's request deadline (plus a clock allowance), and the commit files only
+ *   after reading back that the lease object is still this writer's. A writer whose lease ran out mid-publish stops
+ *   with one line (LeaseLostError) before a write that could land after a takeover, and leaves no commit file.
  * Two writers of one target each publish whole, one after the other: the last one wins, never a mix.
  */
 export class StagedDirectory {
@@ -70,7 +83,7 @@ export class StagedDirectory {
   async publish(): Promise<void> {
     const lease = { ...this.options.lease, store: this.store };
     if (this.store instanceof LocalStore) await withLease(this.target, () => this.renameIntoPlace(), lease);
-    else await withLease(this.target, () => this.copyIntoPlace(), lease);
+    else await withLease(this.target, (held) => this.copyIntoPlace(held), lease);
   }
 
   /** Removes the staging folder (on failure, or when nothing is to be published). */
@@ -99,8 +112,10 @@ export class StagedDirectory {
     if (moved) await fs.rm(trash, { recursive: true, force: true });
   }
 
-  private async copyIntoPlace(): Promise<void> {
-    const commit = new Set(this.options.commitFiles ?? []);
+  private async copyIntoPlace(lease: Lease): Promise<void> {
+    const fence =
+      this.options.fenceMs ?? (this.store.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS) + CLOCK_ALLOWANCE_MS;
+    const commit = new Set(this.options.commitFiles ?? DEFAULT_COMMIT_FILES);
     const staged: string[] = [];
     for await (const entry of this.store.list(this.location))
       staged.push(relativeLocation(this.location, entry.location) ?? entry.location);
@@ -108,9 +123,31 @@ export class StagedDirectory {
     for await (const entry of this.store.list(this.target))
       old.push(relativeLocation(this.target, entry.location) ?? entry.location);
     const commitFirst = (a: string, b: string): number => Number(commit.has(b)) - Number(commit.has(a));
-    for (const rel of old.sort(commitFirst)) await this.store.delete(joinLocation(this.target, ...rel.split('/')));
-    for (const rel of staged.sort((a, b) => -commitFirst(a, b))) {
-      await this.store.write(joinLocation(this.target, ...rel.split('/')), await this.store.read(this.path(rel)));
+    for (const rel of old.sort(commitFirst)) {
+      lease.assertTimeLeft(fence);
+      await this.store.delete(joinLocation(this.target, ...rel.split('/')));
+    }
+    let checked = false;
+    const ordered = staged.sort((a, b) => -commitFirst(a, b));
+    for (const [index, rel] of ordered.entries()) {
+      const bytes = await this.store.read(this.path(rel));
+      const location = joinLocation(this.target, ...rel.split('/'));
+      // The lease object is read back once, before the first commit file (or the last object when there is none).
+      if (!checked && (commit.has(rel) || index === ordered.length - 1)) {
+        await lease.assertHeld(fence);
+        checked = true;
+      }
+      lease.assertTimeLeft(fence);
+      if (!commit.has(rel)) {
+        await this.store.write(location, bytes);
+        continue;
+      }
+      if ((await this.store.createIfAbsent(location, bytes)) === 'exists') {
+        throw new LeaseLostError(
+          this.target,
+          `${this.target} was not published: ${location} was written by another writer meanwhile; run it again`,
+        );
+      }
     }
     await this.store.deletePrefix(this.location);
   }
