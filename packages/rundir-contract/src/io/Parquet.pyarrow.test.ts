@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkForwardPredsSchema } from '../schemas/Tables.js';
 import type { Frame } from '../schemas/TableSchema.js';
-import { writeParquet } from './Parquet.js';
+import { readParquet, writeParquet } from './Parquet.js';
 
 // A second, independent reader (Apache Arrow's C++ Parquet reader through pyarrow) for the files the contract
 // writes, in particular the multi-row-group files the parallel writer assembles by rewriting footers.
@@ -17,8 +17,8 @@ import json, math, sys
 import pyarrow.parquet as pq
 import pyarrow.compute as pc
 path = sys.argv[1]
-f = pq.ParquetFile(path)
-t = pq.read_table(path)
+f = pq.ParquetFile(path, page_checksum_verification=True)
+t = pq.read_table(path, page_checksum_verification=True)
 out = {
   "types": {field.name: str(field.type) for field in t.schema},
   "nullable": {field.name: field.nullable for field in t.schema},
@@ -33,7 +33,7 @@ out = {
   "sim_sum": pc.sum(t["sim_yield_kg_ha"]).as_py(),
   "geo_distinct": len(pc.unique(t["geo_identifier"])),
   "last_geo": t["geo_identifier"][t.num_rows - 1].as_py(),
-  "rows_2019": pq.read_table(path, filters=[("year", "=", 2019)]).num_rows,
+  "rows_2019": pq.read_table(path, filters=[("year", "=", 2019)], page_checksum_verification=True).num_rows,
 }
 print(json.dumps(out))
 `;
@@ -146,6 +146,48 @@ describe(`Parquet read by pyarrow${SKIP}`, () => {
       expect(out.geo_distinct).toBe(3000);
       expect(out.last_geo).toBe('ADM0:USA/ADM1:iowa/ADM2:county 2999 é');
       expect(out.rows_2019).toBe(rows2019);
+    },
+  );
+
+  it.skipIf(!hasPyarrow)(
+    'pyarrow verifies the page checksums: it reads the file, and refuses it with one bit flipped in a page',
+    async () => {
+      const file = path.join(dir, 'flipped.parquet');
+      const n = 20_000;
+      const frame = predictions();
+      const small: Frame = {
+        numRows: n,
+        columnNames: frame.columnNames,
+        columns: Object.fromEntries(
+          Object.entries(frame.columns).map(([name, values]) => [name, (values as Float64Array).slice(0, n)]),
+        ),
+        nulls: { obs_yield_kg_ha: frame.nulls!.obs_yield_kg_ha!.slice(0, n) },
+      };
+      await writeParquet(file, small, walkForwardPredsSchema, { parallel: false });
+      // Flip one bit in the last byte of the sim_yield_kg_ha column chunk (the end of its last page's values).
+      const flip = `
+import sys
+import pyarrow.parquet as pq
+path = sys.argv[1]
+pq.read_table(path, page_checksum_verification=True)
+meta = pq.ParquetFile(path).metadata.row_group(0)
+column = next(meta.column(i) for i in range(meta.num_columns) if meta.column(i).path_in_schema == "sim_yield_kg_ha")
+end = (column.dictionary_page_offset or column.data_page_offset) + column.total_compressed_size
+data = bytearray(open(path, "rb").read())
+data[end - 1] ^= 0x04
+open(path, "wb").write(bytes(data))
+try:
+    pq.read_table(path, page_checksum_verification=True)
+    print("read")
+except OSError as error:
+    print("refused:", error)
+`;
+      const run = spawnSync('python3', ['-c', flip, file], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/^refused: .*CRC/);
+      await expect(readParquet(file, walkForwardPredsSchema)).rejects.toThrow(
+        /page \d+ of column "sim_yield_kg_ha" \(row group 0, byte \d+\) fails its CRC-32 check/,
+      );
     },
   );
 });

@@ -15,6 +15,7 @@ import { assertKeyUnique } from '../../FrameKey.js';
 import { assertNoNaN, nullsMessage } from '../../FrameValidation.js';
 import { hasNulls, maskedNumbers, toColumn } from './ArrowToColumns.js';
 import { isValid } from './ValidityBitmap.js';
+import { PageChecksumError, verifyPageChecksums } from './PageChecksums.js';
 import { errorMessage } from '../../../errors/errorMessage.js';
 
 export interface DecodeParquetOptions {
@@ -48,6 +49,8 @@ export function decodeFrame(
 ): Frame {
   assertParquetBytes(bytes, where);
   const fileSchema = readable(where, () => tableFromIPC(readSchemaWasm(bytes).intoIPCStream()).schema);
+  // Every page that carries a CRC-32 is checked before any is decoded: a flipped bit is an error, not a value.
+  readable(where, () => verifyPageChecksums(bytes, where), PageChecksumError);
   const fileFields = new Map(fileSchema.fields.map((field) => [field.name, field]));
 
   const specs = selectSpecs(schema, where, [...fileFields.keys()], columns);
@@ -169,10 +172,11 @@ function assertParquetBytes(bytes: Uint8Array, where: string): void {
 }
 
 /** Runs a parquet-wasm call, turning its errors (bad footer, bad page, bad compression) into one SchemaError. */
-function readable<T>(where: string, read: () => T): T {
+function readable<T>(where: string, read: () => T, passThrough?: new (...args: never[]) => Error): T {
   try {
     return read();
   } catch (error) {
+    if (passThrough && error instanceof passThrough) throw error;
     const reason = errorMessage(error);
     throw new SchemaError(`${where} is not a readable Parquet file (truncated or corrupt): ${reason}; rewrite it`, {
       cause: error,

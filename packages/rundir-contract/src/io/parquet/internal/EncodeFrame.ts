@@ -7,6 +7,7 @@ import { validateColumns } from '../../FrameValidation.js';
 import { arrowTypeFor, toArrowData } from './ArrowColumns.js';
 import { internedUtf8Data, type InternedStrings, internStrings } from './InternedStrings.js';
 import { type ParquetCompression, type PartSettings, writerProperties, writerSteps } from './WriterProperties.js';
+import { addPageChecksums } from './PageChecksums.js';
 
 /** A validated frame with what every part of its encoding shares: on-disk column order, Arrow schema, strings. */
 export interface PreparedFrame {
@@ -60,7 +61,9 @@ export function encodeCheckedFrame(
   const prepared = prepareFrame(frame, schema, where, compression);
   assertKeyUnique(frame, schema, where, prepared.interned);
   const ipc = arrowIpc(prepared, 0, frame.numRows);
-  return writeParquetWasm(WasmTable.fromIPCStream(ipc), writerProperties(writerSteps(prepared.settings)));
+  return addPageChecksums(
+    writeParquetWasm(WasmTable.fromIPCStream(ipc), writerProperties(writerSteps(prepared.settings))),
+  );
 }
 
 /** Rows [start, end) of a prepared frame as an Arrow IPC stream (typed columns are viewed, not copied). */

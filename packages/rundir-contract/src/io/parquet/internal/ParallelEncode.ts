@@ -3,6 +3,7 @@ import type { TableSchema, Frame } from '../../../schemas/TableSchema.js';
 import { assertKeyUnique } from '../../FrameKey.js';
 import { arrowIpc, prepareFrame, type PreparedFrame } from './EncodeFrame.js';
 import { concatParquetParts } from './ParquetConcat.js';
+import { addPageChecksums } from './PageChecksums.js';
 import type { ParquetWorkerPool } from './ParquetWorkerPool.js';
 import type { ParquetCompression } from './WriterProperties.js';
 import { errorMessage } from '../../../errors/errorMessage.js';
@@ -48,7 +49,8 @@ export async function encodeCheckedFrameInParallel(
       encoded.push(part);
     }
     if (!keyChecked) assertKeyUnique(frame, schema, where, prepared.interned);
-    return concatParquetParts(await Promise.all(encoded));
+    // Page checksums are added to the joined file (joining copies pages, so they could be added to the parts).
+    return addPageChecksums(concatParquetParts(await Promise.all(encoded)));
   } catch (error) {
     // Let the parts in flight finish (their failures are this one's consequences) before reporting the first error.
     await Promise.allSettled(encoded);
