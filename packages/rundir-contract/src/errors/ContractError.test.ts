@@ -16,7 +16,13 @@ import {
   UnsupportedContractVersionError,
 } from './ContractError.js';
 import { errorMessage } from './errorMessage.js';
-import { LeaseHeldError, ReadOnlyStorageError, StorageFullError, storageError } from './StorageErrors.js';
+import {
+  LeaseHeldError,
+  LeaseLostError,
+  ReadOnlyStorageError,
+  StorageFullError,
+  storageError,
+} from './StorageErrors.js';
 
 describe('ContractError codes', () => {
   it.each([
@@ -35,6 +41,7 @@ describe('ContractError codes', () => {
     [new StorageFullError('/x', 'ENOSPC'), 'STORAGE_FULL', 'StorageFullError'],
     [new ReadOnlyStorageError('/x'), 'READ_ONLY_STORAGE', 'ReadOnlyStorageError'],
     [new LeaseHeldError('/x', 'm'), 'LEASE_HELD', 'LeaseHeldError'],
+    [new LeaseLostError('/x', 'm'), 'LEASE_LOST', 'LeaseLostError'],
     [
       new ConformanceError({ stage: 'features', mode: 'build', ok: false, failures: ['f'], results: [] }),
       'CONFORMANCE',

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeaseHeldError } from '../errors/StorageErrors.js';
+import { LeaseHeldError, LeaseLostError } from '../errors/StorageErrors.js';
 import { acquireLease, withLease } from './Lease.js';
 import { leaseLocation, type LeaseRecord } from './LeaseRecord.js';
 import { HOST_TAG } from './WriterTag.js';
@@ -121,6 +121,49 @@ describe('acquireLease on a store that cannot be reached', () => {
     } as unknown as import('./Store.js').Store;
     await expect(acquireLease(target, { store: unreachable })).rejects.toThrow(
       `S3 create-if-absent of ${target} failed: no answer`,
+    );
+  });
+});
+
+describe('lease fencing', () => {
+  it('assertTimeLeft and assertHeld pass while the lease is its own with time left, and fail in one line after', async () => {
+    const target = nodePath.join(root, 'fenced', 'out');
+    let clock = Date.now();
+    await withLease(
+      target,
+      async (lease) => {
+        lease.assertTimeLeft(5_000);
+        await lease.assertHeld(5_000);
+        clock += 8_000; // 2 s of the 10 s lease left
+        expect(() => lease.assertTimeLeft(5_000)).toThrow(LeaseLostError);
+        clock -= 8_000;
+        // Taken over: another writer's record now sits in the lease object.
+        await writeLease(target, { token: 'theirs', pid: 4242, hostname: 'other-host' });
+        const error = await lease.assertHeld(5_000).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(LeaseLostError);
+        expect((error as Error).message).toMatch(
+          /^.*fenced\/out was not published: .* taken over by process 4242 on other-host/,
+        );
+        expect((error as Error).message.split('\n')).toHaveLength(1);
+        await fs.rm(leaseLocation(target));
+      },
+      { ttlMs: 10_000, now: () => clock },
+    );
+  });
+
+  it('a nested lease fences with the outer lease’s expiry', async () => {
+    const target = nodePath.join(root, 'fenced', 'nested');
+    let clock = Date.now();
+    await withLease(
+      target,
+      async () => {
+        const inner = await acquireLease(target, { now: () => clock });
+        expect(inner.nested).toBe(true);
+        inner.assertTimeLeft(5_000);
+        clock += 6_000;
+        expect(() => inner.assertTimeLeft(5_000)).toThrow(/expired|left/);
+      },
+      { ttlMs: 10_000, now: () => clock },
     );
   });
 });
