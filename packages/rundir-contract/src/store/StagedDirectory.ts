@@ -27,6 +27,8 @@ export interface StageOptions {
 
 const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
 const CLOCK_ALLOWANCE_MS = 10_000;
+// acquireLease's default lease length.
+const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
 const DEFAULT_COMMIT_FILES = ['metadata.json', 'zarr.json'];
 
 const STALE_MS = 60 * 60_000;
@@ -83,7 +85,11 @@ export class StagedDirectory {
   async publish(): Promise<void> {
     const lease = { ...this.options.lease, store: this.store };
     if (this.store instanceof LocalStore) await withLease(this.target, () => this.renameIntoPlace(), lease);
-    else await withLease(this.target, (held) => this.copyIntoPlace(held), lease);
+    else {
+      // A lease at least four fences long, so that a raised request deadline still leaves time to copy.
+      const ttlMs = lease.ttlMs ?? Math.max(DEFAULT_LEASE_TTL_MS, 4 * this.fence());
+      await withLease(this.target, (held) => this.copyIntoPlace(held), { ...lease, ttlMs });
+    }
   }
 
   /** Removes the staging folder (on failure, or when nothing is to be published). */
@@ -112,9 +118,13 @@ export class StagedDirectory {
     if (moved) await fs.rm(trash, { recursive: true, force: true });
   }
 
+  /** How much of the lease must be left before each write of the S3 publish (see StageOptions.fenceMs). */
+  private fence(): number {
+    return this.options.fenceMs ?? (this.store.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS) + CLOCK_ALLOWANCE_MS;
+  }
+
   private async copyIntoPlace(lease: Lease): Promise<void> {
-    const fence =
-      this.options.fenceMs ?? (this.store.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS) + CLOCK_ALLOWANCE_MS;
+    const fence = this.fence();
     const commit = new Set(this.options.commitFiles ?? DEFAULT_COMMIT_FILES);
     const staged: string[] = [];
     for await (const entry of this.store.list(this.location))
