@@ -77,8 +77,8 @@ interface Scratch {
 }
 
 /**
- * Adds every tree's leaf value to `out[i]` for the `count` rows from `start`, tree by tree. A plain function of its
- * arguments (not a closure over the forest), so V8 optimises one copy for every compiled model.
+ * Adds every tree's leaf value to `out[i]` for the `count` rows from `start`, tree by tree. Plain functions of their
+ * arguments (not closures over the forest), so V8 optimises one copy for every compiled model.
  */
 function addTrees(
   forest: FlatForest,
@@ -88,15 +88,25 @@ function addTrees(
   scratch: Scratch,
   out: Float64Array,
 ): void {
-  const { roots, feature, threshold, missingRight, children, leafValue } = forest;
+  const { roots, feature, threshold, missingRight, leafValue } = forest;
   const { rows, stackNode, stackLo, stackHi, stackHalf } = scratch;
   for (let t = 0; t < roots.length; t++) {
-    for (let i = 0; i < count; i++) rows[i] = start + i;
-    let sp = 1;
-    stackNode[0] = roots[t] as number;
-    stackLo[0] = 0;
-    stackHi[0] = count;
-    stackHalf[0] = 0;
+    const root = roots[t] as number;
+    if (root < 0) {
+      const value = leafValue[~root] as number;
+      for (let i = start; i < start + count; i++) out[i] = (out[i] as number) + value;
+      continue;
+    }
+    // The root splits the block's rows straight from their index range into the upper half of `rows`.
+    const rootMid = splitRange(
+      rows,
+      columns[feature[root] as number] as Float64Array,
+      threshold[root] as number,
+      missingRight[root] as number,
+      start,
+      count,
+    );
+    let sp = pushChildren(forest, scratch, 0, root, 0, rootMid, count, BLOCK_ROWS);
     while (sp > 0) {
       sp--;
       const node = stackNode[sp] as number;
@@ -136,23 +146,72 @@ function addTrees(
           right -= goRight;
         }
       }
-      const mid = left - to;
-      if (mid < hi) {
-        stackNode[sp] = children[2 * node + 1] as number;
-        stackLo[sp] = mid;
-        stackHi[sp] = hi;
-        stackHalf[sp] = to;
-        sp++;
-      }
-      if (mid > lo) {
-        stackNode[sp] = children[2 * node] as number;
-        stackLo[sp] = lo;
-        stackHi[sp] = mid;
-        stackHalf[sp] = to;
-        sp++;
-      }
+      sp = pushChildren(forest, scratch, sp, node, lo, left - to, hi, to);
     }
   }
+}
+
+/** The root's split of rows start … start + count − 1 into rows[BLOCK_ROWS …]: returns how many went left. */
+function splitRange(
+  rows: Int32Array,
+  column: Float64Array,
+  split: number,
+  missingRight: number,
+  start: number,
+  count: number,
+): number {
+  let left = BLOCK_ROWS;
+  let right = BLOCK_ROWS + count - 1;
+  if (missingRight === 0) {
+    for (let i = start; i < start + count; i++) {
+      const goRight = +((column[i] as number) > split);
+      rows[left] = i;
+      rows[right] = i;
+      left += 1 - goRight;
+      right -= goRight;
+    }
+  } else {
+    for (let i = start; i < start + count; i++) {
+      const goRight = +!((column[i] as number) <= split);
+      rows[left] = i;
+      rows[right] = i;
+      left += 1 - goRight;
+      right -= goRight;
+    }
+  }
+  return left - BLOCK_ROWS;
+}
+
+/**
+ * Pushes the children of split `node` whose rows lo … mid − 1 went left and mid … hi − 1 right, in half `half` of
+ * `rows` (an empty side is skipped), the left one on top; returns the new stack size.
+ */
+function pushChildren(
+  forest: FlatForest,
+  scratch: Scratch,
+  sp: number,
+  node: number,
+  lo: number,
+  mid: number,
+  hi: number,
+  half: number,
+): number {
+  const { stackNode, stackLo, stackHi, stackHalf } = scratch;
+  if (mid < hi) {
+    stackNode[sp] = forest.children[2 * node + 1] as number;
+    stackLo[sp] = mid;
+    stackHi[sp] = hi;
+    stackHalf[sp] = half;
+    sp++;
+  }
+  if (mid > lo) {
+    stackNode[sp] = forest.children[2 * node] as number;
+    stackLo[sp] = lo;
+    stackHi[sp] = mid;
+    stackHalf[sp] = half;
+    sp++;
+  }
+  return sp;
 }
 
 /**
