@@ -187,6 +187,13 @@ describe('FIT never sees the test year', () => {
       expect(Math.max(...(preds.columns.year as Int32Array))).toBe(2017);
       const detrender = await readJson(runPath(base.runDir, detrenderPath(key, '2018')), DetrenderSchema);
       expect(new Set(detrender.groups.map((g) => g.n_years))).toEqual(new Set([8])); // 2010–2017
+      const model = await readJson(runPath(base.runDir, modelPath(key, '2018')), ModelSchema);
+      if (model.kind === 'gbdt') {
+        // Early stopping engaged (it held out 2016–2017, the default early_stopping_years 2), so the rows it scored
+        // are among those the perturbation of year ≥ 2018 left alone and the perturbation of 2017 moved.
+        expect(model.params.rounds as number).toBeLessThan(60);
+        expect(model.trees.length).toBe(model.params.best_iteration);
+      }
     },
   );
 });
@@ -238,6 +245,17 @@ describe('FIT refuses bad input in one line', () => {
     const { runDir, config } = await scenario({ edit: (rows) => rows.filter((r) => r.year <= 2018) });
     expect(await oneLine(run({ runDir }))).toBe(
       `experiment_protocol.test_years: 2019 is outside the feature years of ${config.features_dir}/${config.experiment_key} (2010–2018); test years inside the built features, or rebuild the features with feature_start_year/feature_end_year covering 2019`,
+    );
+  });
+
+  it('a feature value that is not finite, which would make the in-sample predictions NaN', async () => {
+    const { runDir } = await scenario({
+      edit: (rows) =>
+        rows.map((r, i) => (i === 7 ? { ...r, features: [Number.POSITIVE_INFINITY, r.features[1] as number] } : r)),
+    });
+    // Fixture row 7: the second county of the second year (six counties a year, from 2010).
+    expect(await oneLine(run({ runDir, fold: '2018' }))).toMatch(
+      /fit\.parquet: feature "gdd_jul" is Infinity at row 7 \(ADM0:USA\/ADM1:illinois\/ADM2:mclean, 2011\); a feature value must be finite or missing/,
     );
   });
 

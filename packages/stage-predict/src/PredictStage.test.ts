@@ -273,6 +273,26 @@ describe('PREDICT refuses bad inputs in one line', () => {
     );
   });
 
+  it('a model.json whose shape is not of this contract major (trees as node objects), naming the file', async () => {
+    const ctx = await scenario();
+    const location = runPath(ctx.runDir, modelPath('corn_usa', 2018));
+    // As a later major might write it: one object per node instead of the parallel arrays of TreeSchema.
+    const other = {
+      kind: 'gbdt',
+      feature_columns: ['gdd_jul', 'precip_jun'],
+      base_score: 100,
+      learning_rate: 0.1,
+      params: {},
+      trees: [{ nodes: [{ feature: 0, threshold: 40, left: 1, right: 2, default_left: false }] }],
+    };
+    await storeFor(location).write(location, `${JSON.stringify(other, null, 2)}\n`);
+    await recordFeaturesInFit(ctx, ['2018']);
+    const error = await failure(run({ mode: 'hindcast', runDir: ctx.runDir, fold: '2018' }));
+    expect(error.name).toBe('SchemaError');
+    expect(error.message.startsWith(`${location}: field "trees[0].feature": expected array`)).toBe(true);
+    expect(error.message).toMatch(/field "trees\[0\]": unexpected field "nodes"/);
+  });
+
   it('feature tables rebuilt since FIT (another digest)', async () => {
     const ctx = await scenario();
     await writeFeatureTables(

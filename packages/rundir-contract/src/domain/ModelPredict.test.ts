@@ -177,6 +177,53 @@ describe('gbdt', () => {
     );
   });
 
+  it('is bit-identical to a row-by-row walk over blocks of rows, on thresholds hit exactly, ±Infinity and one-leaf trees', () => {
+    const rand = mulberry32(23);
+    const p = 6;
+    const forest = randomForest(rand, p, 60, 31);
+    // A tree that is one leaf, and one whose split sends everything but NaN left (threshold +Infinity).
+    forest.trees.push(
+      { feature: [-1], threshold: [0], left: [0], right: [0], default_left: [false], value: [0.125] },
+      {
+        feature: [2, -1, -1],
+        threshold: [Number.POSITIVE_INFINITY, 0, 0],
+        left: [1, 0, 0],
+        right: [2, 0, 0],
+        default_left: [false, false, false],
+        value: [0, -0.3, 0.7],
+      },
+    );
+    const thresholds = forest.trees.flatMap((tree) =>
+      tree.threshold.filter((_, k) => (tree.feature[k] as number) >= 0),
+    );
+    // 5000 rows: two full blocks of the evaluator and a partial one. A third of the values sit exactly on a threshold.
+    const rows = Array.from({ length: 5000 }, () =>
+      Array.from({ length: p }, () => {
+        const u = rand();
+        if (u < 0.1) return Number.NaN;
+        if (u < 0.12) return rand() < 0.5 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+        if (u < 0.45) return thresholds[Math.floor(rand() * thresholds.length)] as number;
+        return rand();
+      }),
+    );
+    const got = compileModel(forest)(frameOf(forest.feature_columns, rows));
+    let mismatches = 0;
+    rows.forEach((row, i) => {
+      // The documented order: base_score, then each tree's leaf in tree order.
+      let expected = forest.base_score;
+      for (const tree of forest.trees) expected += walk(tree, 0, row);
+      if (!Object.is(got[i], expected)) mismatches++;
+    });
+    expect(mismatches).toBe(0);
+    expect(got.length).toBe(5000);
+  });
+
+  it('refuses a feature column shorter than the frame', () => {
+    const frame = frameOf(['x0', 'x1'], [[1, 2]]);
+    const short: FeatureFrame = { ...frame, numRows: 2 };
+    expect(() => predict(handForest, short, 'm.json')).toThrow(/^m\.json: feature "x0" has 1 values for 2 rows/);
+  });
+
   it('refuses malformed trees before walking them', () => {
     const cycle: Tree = {
       feature: [0, 0],

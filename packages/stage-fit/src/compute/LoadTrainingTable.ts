@@ -59,6 +59,17 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
     }
     return out;
   };
+  // A feature is a number or missing: ±Infinity would reach the regressors' sums as NaN far from its cause.
+  const featureDoubles = (name: string): Float64Array => {
+    const out = doubles(name);
+    const bad = out.findIndex((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY);
+    if (bad >= 0) {
+      throw new FitError(
+        `${where}: feature "${name}" is ${out[bad]} at row ${bad} (${geoColumn[bad]}, ${(frame.columns.year as ArrayLike<number>)[bad]}); a feature value must be finite or missing — check the features builder and rebuild the features`,
+      );
+    }
+    return out;
+  };
   const ints = (name: string): Int32Array =>
     frame.columns[name] instanceof Int32Array
       ? (frame.columns[name] as Int32Array)
@@ -75,7 +86,7 @@ export function trainingTableFromFrame(frame: Frame, featureNames: readonly stri
     obs: doubles('yield_kg_ha'),
     area: AREA_COLUMN in frame.columns ? doubles(AREA_COLUMN) : new Float64Array(n).fill(Number.NaN),
     featureNames: [...featureNames],
-    features: featureNames.map(doubles),
+    features: featureNames.map(featureDoubles),
   };
 }
 
