@@ -31,7 +31,7 @@ const MIN_PARALLEL_ROWS = 4096;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const build = ${buildHistogramBlock.toString()};
-const { bins, nFeatures, gradients, rows, arena, histLength, control, index } = workerData;
+const { bins, stride, gradients, rows, arena, histLength, control, index } = workerData;
 const ctrl = new Int32Array(control);
 const at = index * ${SLOTS};
 let seen = 0;
@@ -41,7 +41,7 @@ for (;;) {
   if (ctrl[at + ${STOP}] === 1) break;
   try {
     const hist = new Float64Array(arena, ctrl[at + ${HIST}] * histLength * 8, histLength);
-    build(new Uint8Array(bins), nFeatures, new Float64Array(gradients), new Int32Array(rows),
+    build(new Uint8Array(bins), stride, new Float64Array(gradients), new Int32Array(rows),
       ctrl[at + ${START}], ctrl[at + ${END}], hist, ctrl[at + ${F_START}], ctrl[at + ${F_END}], ctrl[at + ${COUNTS}] === 1);
   } catch (e) {
     ctrl[at + ${FAILED}] = 1;
@@ -56,6 +56,7 @@ export class HistogramWorkers {
   readonly rows: Int32Array;
   private readonly bins: Uint8Array;
   private readonly nFeatures: number;
+  private readonly stride: number;
   private readonly histLength: number;
   private readonly arena: SharedArrayBuffer;
   private readonly capacity: number;
@@ -69,6 +70,7 @@ export class HistogramWorkers {
   /** `maxHistograms`: how many histograms can be alive at once (leaves + 1). */
   constructor(binned: BinnedFeatures, nRows: number, jobs: number, maxHistograms: number) {
     this.nFeatures = binned.nFeatures;
+    this.stride = binned.rowStride;
     const binsShared = new SharedArrayBuffer(binned.bins.length);
     this.bins = new Uint8Array(binsShared);
     this.bins.set(binned.bins);
@@ -81,16 +83,15 @@ export class HistogramWorkers {
     this.arena = new SharedArrayBuffer(this.histLength * 8 * maxHistograms);
     const controlShared = new SharedArrayBuffer(jobs * SLOTS * 4);
     this.control = new Int32Array(controlShared);
-    this.blocks = Array.from({ length: jobs }, (_, j): [number, number] => [
-      Math.floor((j * this.nFeatures) / jobs),
-      Math.floor(((j + 1) * this.nFeatures) / jobs),
-    ]);
+    // Blocks start on multiples of 4 features, so every thread reads its bins a word at a time.
+    const cut = (j: number) => Math.min(this.nFeatures, 4 * Math.round((j * this.stride) / 4 / jobs));
+    this.blocks = Array.from({ length: jobs }, (_, j): [number, number] => [cut(j), cut(j + 1)]);
     for (let j = 1; j < jobs; j++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
           bins: binsShared,
-          nFeatures: this.nFeatures,
+          stride: this.stride,
           gradients: gradientsShared,
           rows: rowsShared,
           arena: this.arena,
@@ -118,7 +119,7 @@ export class HistogramWorkers {
     if (end - start < MIN_PARALLEL_ROWS) {
       buildHistogramBlock(
         this.bins,
-        this.nFeatures,
+        this.stride,
         this.gradients,
         rows,
         start,
@@ -145,7 +146,7 @@ export class HistogramWorkers {
       Atomics.notify(c, at + SEQ);
     }
     const [f0, f1] = this.blocks[0]!;
-    buildHistogramBlock(this.bins, this.nFeatures, this.gradients, rows, start, end, hist, f0, f1, withCounts);
+    buildHistogramBlock(this.bins, this.stride, this.gradients, rows, start, end, hist, f0, f1, withCounts);
     for (let j = 1; j <= this.workers.length; j++) {
       const at = j * SLOTS + DONE;
       const t0 = Date.now();
