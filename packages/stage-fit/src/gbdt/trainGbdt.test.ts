@@ -111,6 +111,14 @@ describe('trainGbdt', () => {
     expect(other.trees).not.toEqual(a.trees);
   });
 
+  it('gives the same trees with 3 threads claiming 3 feature chunks (13 features, missing values)', () => {
+    const { X, y } = nonlinear(9_000, 6);
+    const u = uniform(7);
+    const wide = [...X, ...X.map((c) => Float64Array.from(c, (v) => (u() < 0.1 ? NaN : v * u()))), X[0]!, X[1]!, X[2]!];
+    const params = { ...small, n_estimators: 8 };
+    expect(trainGbdt(wide, y, params, { jobs: 3 }).trees).toEqual(trainGbdt(wide, y, params).trees);
+  });
+
   it('stops early at the best validation round and keeps exactly those trees', () => {
     // Few noisy training rows, deep trees, high learning rate: validation RMSE turns upward.
     const { X, y } = nonlinear(600, 6, 3);

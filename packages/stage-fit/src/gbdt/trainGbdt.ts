@@ -88,7 +88,7 @@ export function trainGbdt(
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
       : (rs, start, end, hist, withCounts) =>
-          buildHistogramBlock(binned.bins, nFeatures, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+          buildHistogramBlock(binned.bins, binned.rowStride, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
@@ -167,11 +167,11 @@ function addBinnedTree(
   pred: Float64Array,
 ): void {
   const { feature, left, right, default_left: defaultLeft, value } = tree;
-  const { bins, nFeatures } = binned;
+  const { columns } = binned;
   for (const r of rows) {
     let n = 0;
     while (feature[n]! >= 0) {
-      const b = bins[r * nFeatures + feature[n]!]!;
+      const b = columns[feature[n]!]![r]!;
       n = (b === MISSING_BIN ? defaultLeft[n]! : b <= splitBin[n]!) ? left[n]! : right[n]!;
     }
     pred[r]! += value[n]!;

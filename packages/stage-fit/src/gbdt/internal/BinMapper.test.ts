@@ -35,7 +35,23 @@ describe('binFeatures', () => {
     expect(Array.from(binned.upper[0]!)).toEqual([1.5, 2.5]);
     expect(binned.valueBins[0]).toBe(3);
     // row 4 (100) was not a fit row: it falls in the last value bin
-    expect(Array.from(binned.bins)).toEqual([0, 1, 2, MISSING_BIN, 2]);
+    expect(Array.from(binned.columns[0]!)).toEqual([0, 1, 2, MISSING_BIN, 2]);
+    // row-major, each row padded to a multiple of 4 bytes with zeros
+    expect(binned.rowStride).toBe(4);
+    expect(Array.from(binned.bins)).toEqual([0, 1, 2, MISSING_BIN, 2].flatMap((b) => [b, 0, 0, 0]));
+  });
+
+  it('lays rows out at rowStride with every feature at its offset', () => {
+    const cols = Array.from({ length: 6 }, (_, f) => Float64Array.from({ length: 9 }, (_, r) => (r * (f + 1)) % 7));
+    const binned = binFeatures(
+      cols,
+      9,
+      Int32Array.from({ length: 9 }, (_, r) => r),
+      255,
+    );
+    expect(binned.rowStride).toBe(8);
+    for (let f = 0; f < 6; f++)
+      for (let r = 0; r < 9; r++) expect(binned.bins[r * 8 + f]).toBe(binOf(binned.upper[f]!, cols[f]![r]!));
   });
 
   it('rejects infinite feature values with the column and row', () => {

@@ -17,7 +17,9 @@ const SAMPLE_LIMIT = 200_000;
 export interface BinnedFeatures {
   readonly nRows: number;
   readonly nFeatures: number;
-  /** Row-major bins: row r, feature f at `r * nFeatures + f` (histogram building reads whole rows). */
+  /** Bytes per row of `bins`: the feature count rounded up to a multiple of 4 (rows start on word boundaries). */
+  readonly rowStride: number;
+  /** Row-major bins: row r, feature f at `r * rowStride + f` (histogram building reads whole rows); padding 0. */
   readonly bins: Uint8Array;
   /** The same bins column by column (partitioning a leaf reads one feature of many rows). */
   readonly columns: readonly Uint8Array[];
@@ -132,7 +134,8 @@ export function binFeatures(
   maxBin: number,
 ): BinnedFeatures {
   const nFeatures = columns.length;
-  const bins = new Uint8Array(nRows * nFeatures);
+  const rowStride = Math.ceil(nFeatures / 4) * 4;
+  const bins = new Uint8Array(nRows * rowStride);
   const upper: Float64Array[] = [];
   const valueBins = new Int32Array(nFeatures);
   const binnedColumns: Uint8Array[] = [];
@@ -151,7 +154,7 @@ export function binFeatures(
     const column = new Uint8Array(nRows);
     binColumn(cuts, col, column, f);
     binnedColumns.push(column);
-    for (let r = 0, o = f; r < nRows; r++, o += nFeatures) bins[o] = column[r]!;
+    for (let r = 0, o = f; r < nRows; r++, o += rowStride) bins[o] = column[r]!;
   }
-  return { nRows, nFeatures, bins, columns: binnedColumns, upper, valueBins };
+  return { nRows, nFeatures, rowStride, bins, columns: binnedColumns, upper, valueBins };
 }

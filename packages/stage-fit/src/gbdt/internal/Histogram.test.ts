@@ -34,6 +34,38 @@ describe('gradient histograms', () => {
     }
   });
 
+  it('reads padded rows four bins per word and gives the direct tally, for whole and partial feature blocks', () => {
+    const nRows = 300;
+    const nFeatures = 10;
+    const stride = 12; // rows padded to a multiple of 4 bytes: the word path, plus a 2-feature tail
+    const { bins, gradients } = fixture(nRows, stride);
+    const rows = Int32Array.from({ length: nRows }, (_, i) => i).filter((r) => r % 4 !== 1);
+    const tally = (f: number, counts: boolean) => {
+      const out = new Float64Array(2 * 256);
+      for (const r of rows) {
+        out[2 * bins[r * stride + f]!]! += gradients[r]!;
+        if (counts) out[2 * bins[r * stride + f]! + 1]! += 1;
+      }
+      return Array.from(out);
+    };
+    for (const [fStart, fEnd] of [
+      [0, 10],
+      [4, 10],
+      [0, 8],
+    ] as const) {
+      for (const counts of [true, false]) {
+        const hist = new Float64Array(histogramLength(nFeatures)).fill(99);
+        buildHistogramBlock(bins, stride, gradients, rows, 0, rows.length, hist, fStart, fEnd, counts);
+        for (let f = fStart; f < fEnd; f++) {
+          const got = Array.from(hist.subarray(f * FEATURE_SLOTS, (f + 1) * FEATURE_SLOTS));
+          expect(counts ? got : got.filter((_, k) => k % 2 === 0)).toEqual(
+            counts ? tally(f, true) : tally(f, false).filter((_, k) => k % 2 === 0),
+          );
+        }
+      }
+    }
+  });
+
   it('parent − smaller child equals the larger child built directly (histogram subtraction)', () => {
     const nRows = 2000;
     const nFeatures = 9;

@@ -7,7 +7,7 @@
 import type { GbdtTree } from '../GbdtModel.js';
 import type { BinnedFeatures } from './BinMapper.js';
 import { MISSING_BIN } from './BinMapper.js';
-import { copyCounts, subtractHistogram } from './Histogram.js';
+import { copyCounts } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
 /** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
@@ -199,15 +199,15 @@ export function growTree(
       if (splitSmall || splitLarge) {
         const h = pool.take();
         buildHistogram(rows, small.start, small.end, h, true);
+        if (splitSmall) findBestSplit(h, valueBins, features, small.sumG, small.end - small.start, rules, small.split);
         if (splitLarge) {
-          subtractHistogram(parent.hist!, h);
+          // The larger child's histogram is the parent's minus the smaller one's, subtracted inside the scan.
           large.hist = parent.hist;
           parent.hist = null;
+          findBestSplit(large.hist!, valueBins, features, large.sumG, large.end - large.start, rules, large.split, h);
         }
         if (splitSmall) small.hist = h;
         else pool.give(h);
-        for (const c of [small, large])
-          if (c.hist) findBestSplit(c.hist, valueBins, features, c.sumG, c.end - c.start, rules, c.split);
       }
     }
     pool.give(parent.hist);
