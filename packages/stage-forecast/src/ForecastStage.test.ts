@@ -5,6 +5,7 @@ import { resolveConfigText, type ResolvedConfig } from '@commodity-hindcast/rund
 import { civilToEpochDay } from '@commodity-hindcast/rundir-contract/domain';
 import { readIndexStore, writeIndexStore, type IndexStoreData } from '@commodity-hindcast/rundir-contract/io';
 import { forecastIndicesPath, runPath } from '@commodity-hindcast/rundir-contract/layout';
+import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { joinLocation, type Location } from '@commodity-hindcast/rundir-contract/location';
 import {
   buildRunDir,
@@ -13,6 +14,7 @@ import {
   REFERENCE_CONFIG_YAML,
   runStageConformance,
 } from '@commodity-hindcast/rundir-contract/testing';
+import { validateRunDir } from '@commodity-hindcast/rundir-contract/validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORECAST_STAGE, run } from './ForecastStage.js';
 
@@ -109,5 +111,22 @@ describe('FORECAST on local disk', () => {
     await expect(run({ runDir, seasonYear: 2023, initDate: '2023-08-01' })).rejects.toThrow(
       /forecast\.obs_indices \(.*indices\.zarr\): the data ends on 2020-12-31, before season 2023 starts \(2023-04-01\); forecast a season the data reaches, or extend the index store/,
     );
+  });
+
+  it('a config whose features come from season tables: the slice has no index store, and the run still validates', async () => {
+    const config = resolveConfigText(REFERENCE_CONFIG_YAML, {
+      where: 'season-table config',
+      env: { INPUT_DATA_DIR: root },
+      flags: {},
+    });
+    const { runDir } = await buildRunDir(root, { config, stages: ['fit', 'predict', 'postprocess'] });
+    const result = await run({ runDir, ...SLICE });
+    expect(result.skipped).toBe(false);
+    expect(result.indices).toBeUndefined();
+    const opened = await ExperimentResult.fromRunDir(runDir);
+    expect(opened.files.some((f) => f.includes('indices.zarr'))).toBe(false);
+    const report = await validateRunDir(runDir);
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(failed, JSON.stringify(failed)).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
-import { COMPUTED_CLIMATOLOGY, type ResolvedConfig } from '@commodity-hindcast/rundir-contract/config';
+import {
+  COMPUTED_CLIMATOLOGY,
+  type ResolvedConfig,
+  sliceHasIndexStore,
+} from '@commodity-hindcast/rundir-contract/config';
 import { errorMessage } from '@commodity-hindcast/rundir-contract/errors';
 import {
   calendarFromConfig,
@@ -202,6 +206,7 @@ interface IndexSources {
  * other builders). Several distinct index stores need `forecast.obs_indices`: a slice has one store.
  */
 function indexSources(config: ResolvedConfig): IndexSources | undefined {
+  if (!sliceHasIndexStore(config)) return undefined;
   const forecast = config.forecast;
   const climatology =
     forecast && forecast.climatology !== COMPUTED_CLIMATOLOGY ? { climatology: forecast.climatology } : {};
@@ -209,7 +214,6 @@ function indexSources(config: ResolvedConfig): IndexSources | undefined {
     return { observed: forecast.obs_indices, observedField: 'forecast.obs_indices', ...climatology };
   const stores = Object.entries(config.builders).filter(([, builder]) => builder.kind === 'indices');
   const distinct = [...new Set(stores.map(([, builder]) => builder.filepath))];
-  if (distinct.length === 0) return undefined;
   if (distinct.length > 1) {
     throw new ForecastError(
       `builders: ${stores.map(([name]) => name).join(', ')} read ${distinct.length} different index stores, but a forecast slice has one; set forecast.obs_indices to the store with every variable`,

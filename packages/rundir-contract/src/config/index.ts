@@ -45,6 +45,7 @@ export type {
   RidgeParams,
   SeasonWindow,
 } from './ExperimentConfig.js';
+export { sliceHasIndexStore } from './SliceIndexStore.js';
 export {
   ENV_PREFIX,
   inputDataDirFromEnv,

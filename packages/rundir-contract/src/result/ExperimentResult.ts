@@ -196,7 +196,7 @@ export class ExperimentResult {
     }
     return [...seen.keys()].sort().map((k) => {
       const ref = seen.get(k) as SliceRef;
-      return new ForecastSlice(ref.seasonYear, ref.initDate, this.experimentKey, this.listing);
+      return new ForecastSlice(ref.seasonYear, ref.initDate, this.experimentKey, this.listing, () => this.config());
     });
   }
 

@@ -1,3 +1,5 @@
+import type { ResolvedConfig } from '../config/ExperimentConfig.js';
+import { sliceHasIndexStore } from '../config/SliceIndexStore.js';
 import { decodeParquet } from '../io/Parquet.js';
 import { ARTIFACTS, artifactById } from '../layout/Artifacts.js';
 import {
@@ -46,6 +48,8 @@ export class ForecastSlice implements SliceRef {
     readonly initDate: string,
     readonly experimentKey: string,
     private readonly listing: RunDirListing,
+    /** The run's config, when known: a config without a source for observations gives the slice no index store. */
+    private readonly config?: () => Promise<ResolvedConfig>,
   ) {
     const at = (relative: string): Location => listing.location(relative);
     this.scope = forecastScope(this);
@@ -65,13 +69,16 @@ export class ForecastSlice implements SliceRef {
 
   /**
    * True when every stage of the forecast pipeline (FORECAST, FEATURES, PREDICT, POSTPROCESS, DELIVER) wrote its
-   * manifest for this slice, those manifests list the slice's required artifacts, and every listed file still matches.
+   * manifest for this slice, those manifests list the slice's required artifacts (the index store only when the
+   * config has one: sliceHasIndexStore), and every listed file still matches.
    */
   async isComplete(): Promise<boolean> {
+    // An unreadable config expects the index store (the stricter reading).
+    const indices = this.config ? await this.config().then(sliceHasIndexStore, () => true) : true;
     for (const stage of SLICE_STAGES) {
-      const expected = ARTIFACTS.filter((a) => a.scope === 'slice' && a.required && a.writtenBy === stage).flatMap(
-        (a) => this.pathsOf(a.id),
-      );
+      const expected = ARTIFACTS.filter(
+        (a) => a.scope === 'slice' && a.required && a.writtenBy === stage && (indices || a.id !== 'forecast_indices'),
+      ).flatMap((a) => this.pathsOf(a.id));
       if (!(await this.listing.isStageComplete(stage, this.scope, expected))) return false;
     }
     return true;

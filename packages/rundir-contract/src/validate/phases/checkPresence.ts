@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config/ExperimentConfig.js';
+import { sliceHasIndexStore } from '../../config/SliceIndexStore.js';
 import { ARTIFACTS, type ArtifactDeclaration } from '../../layout/Artifacts.js';
 import type { StageName } from '../../layout/RunLayout.js';
 import type { Location } from '../../location/Location.js';
@@ -104,7 +105,10 @@ function expectations(
     const written = ARTIFACTS.filter((a) => a.writtenBy === stage && a.required && a.id !== 'manifest');
     const slice = scope === null ? undefined : sliceScope(scope);
     if (slice) {
-      for (const a of written.filter((a) => a.scope === 'slice')) add(a, { key, ...slice }, m);
+      // A slice has an index store only when the config gives its observations a source (sliceHasIndexStore).
+      const noIndices = config !== undefined && !sliceHasIndexStore(config);
+      for (const a of written.filter((a) => a.scope === 'slice' && !(noIndices && a.id === 'forecast_indices')))
+        add(a, { key, ...slice }, m);
       continue;
     }
     if (scope !== null && !isFold(scope)) continue;
