@@ -30,7 +30,11 @@ export interface HindcastStagesOptions {
   jobs?: number;
   /** Recompute stages whose manifests vouch for the same inputs. */
   force?: boolean;
+  /** A fixed clock for manifests and delivery dates (SOURCE_DATE_EPOCH); default the real one. */
+  now?: () => Date;
 }
+
+const clockOf = (options: { now?: () => Date }): { now?: () => Date } => (options.now ? { now: options.now } : {});
 
 async function step<T>(
   output: Output,
@@ -56,12 +60,13 @@ export async function runHindcastStages(
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
   const outcomes: StepOutcome[] = [];
   outcomes.push(
     await step(
       output,
       'fit',
-      () => runFit({ runDir, force, ...(options.jobs ? { jobs: options.jobs } : {}) }),
+      () => runFit({ runDir, force, ...clock, ...(options.jobs ? { jobs: options.jobs } : {}) }),
       (r) => {
         const fitted = r.folds.filter((f) => !f.skipped).length;
         return {
@@ -75,7 +80,7 @@ export async function runHindcastStages(
     await step(
       output,
       'predict',
-      () => runPredict({ mode: 'hindcast', runDir, force }),
+      () => runPredict({ mode: 'hindcast', runDir, force, ...clock }),
       (r) => {
         const folds = r.mode === 'hindcast' ? r.folds : [];
         const predicted = folds.filter((f) => !f.skipped).length;
@@ -87,7 +92,7 @@ export async function runHindcastStages(
     await step(
       output,
       'postprocess',
-      () => runPostprocess({ mode: 'hindcast', runDir, force }),
+      () => runPostprocess({ mode: 'hindcast', runDir, force, ...clock }),
       (r) => ({
         skipped: r.skipped,
         note:
@@ -99,7 +104,7 @@ export async function runHindcastStages(
     await step(
       output,
       'evaluate',
-      () => runEvaluate({ runDir, force }),
+      () => runEvaluate({ runDir, force, ...clock }),
       (r) => ({ skipped: r.skipped, note: `report ${r.report}` }),
     ),
   );
@@ -107,7 +112,7 @@ export async function runHindcastStages(
     await step(
       output,
       'deliver',
-      () => runDeliver({ runDir, force }),
+      () => runDeliver({ runDir, force, ...clock }),
       (r) => {
         for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
         return {
@@ -124,10 +129,11 @@ export async function runHindcastStages(
 export async function runForecastSlice(
   runDir: Location,
   slice: SliceRef,
-  options: { force?: boolean },
+  options: { force?: boolean; now?: () => Date },
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
   const { seasonYear, initDate } = slice;
   const tag = `${seasonYear}/${initDate}`;
   const outcomes: StepOutcome[] = [];
@@ -135,7 +141,7 @@ export async function runForecastSlice(
     await step(
       output,
       `forecast ${tag}`,
-      () => runForecast({ runDir, seasonYear, initDate, force }),
+      () => runForecast({ runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({
         skipped: r.skipped,
         note: r.indices
@@ -159,7 +165,7 @@ export async function runForecastSlice(
     await step(
       output,
       `predict ${tag}`,
-      () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({ skipped: 'skipped' in r ? Boolean(r.skipped) : false, note: '' }),
     ),
   );
@@ -167,7 +173,7 @@ export async function runForecastSlice(
     await step(
       output,
       `postprocess ${tag}`,
-      () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({ skipped: r.skipped, note: '' }),
     ),
   );
@@ -175,7 +181,7 @@ export async function runForecastSlice(
     await step(
       output,
       `deliver ${tag}`,
-      () => runDeliver({ runDir, seasonYear, initDate, force }),
+      () => runDeliver({ runDir, seasonYear, initDate, force, ...clock }),
       (r) => {
         for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
         return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
@@ -188,15 +194,16 @@ export async function runForecastSlice(
 /** FIT of the production fold alone (what forecasts use), on a run directory. */
 export async function runProductionFit(
   runDir: Location,
-  options: { force?: boolean },
+  options: { force?: boolean; now?: () => Date },
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
   return [
     await step(
       output,
       'fit production',
-      () => runFit({ runDir, force, fold: 'production' }),
+      () => runFit({ runDir, force, fold: 'production', ...clock }),
       (r) => ({
         skipped: r.folds.every((f) => f.skipped),
         note: `${plural(r.universe, 'county', 'counties')} in the universe`,

@@ -12,6 +12,7 @@ import { run as runFeaturesStage } from '@commodity-hindcast/stage-features';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
 import { CommandError } from '../../program/CommandError.js';
+import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration, formatTable } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 import { usageError } from '../../program/Verb.js';
@@ -74,6 +75,7 @@ async function openRun(
   output: Output,
 ): Promise<{ runDir: Location; runId: string; experimentKey: string; changed: string[]; steps: StepOutcome[] }> {
   const force = flags.force === true;
+  const clock = clockOption(context.env);
   if (flags.config === undefined && flags.runDir === undefined)
     usageError(command, 'give --config C (a new run) or --run-dir D (resume a run)');
   if (flags.set !== undefined && flags.config === undefined)
@@ -86,7 +88,7 @@ async function openRun(
     if (flags.config !== undefined) {
       const config = await configFrom(flags, context);
       steps.push(await featuresStep(config, force, output));
-      const resumed = await resumeRunDir(runDir, config);
+      const resumed = await resumeRunDir(runDir, config, clock);
       changed = resumed.changed;
       if (changed.length > 0)
         output.progress(`resume: changed settings recorded in config_train.yaml: ${changed.join(', ')}`);
@@ -96,7 +98,7 @@ async function openRun(
   }
   const config = await configFrom(flags, context);
   steps.push(await featuresStep(config, force, output));
-  const created = await createRunDir(config, { createdBy: CREATED_BY });
+  const created = await createRunDir(config, { createdBy: CREATED_BY, ...(clock.now ? { now: clock.now() } : {}) });
   output.progress(`run: created ${created.runDir}`);
   return { runDir: created.runDir, runId: created.runId, experimentKey: config.experiment_key, changed: [], steps };
 }
@@ -123,13 +125,14 @@ export async function runHindcast(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
   const steps = [
     ...opened.steps,
     ...(await runHindcastStages(
       opened.runDir,
-      { force: flags.force === true, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
+      { force: flags.force === true, ...clock, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
       output,
     )),
   ];
@@ -151,9 +154,13 @@ export async function runFitProduction(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
-  const steps = [...opened.steps, ...(await runProductionFit(opened.runDir, { force: flags.force === true }, output))];
+  const steps = [
+    ...opened.steps,
+    ...(await runProductionFit(opened.runDir, { force: flags.force === true, ...clock }, output)),
+  ];
   const result: PipelineResult = { ...opened, steps, slices: [], ms: performance.now() - started };
   finish(output, result);
   return result;
@@ -162,6 +169,7 @@ export async function runFitProduction(
 /** `run all`: FEATURES, the hindcast, and a forecast for one in-season init date. */
 export async function runAll(flags: PipelineFlags, command: Command, context: CliContext): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   if (flags.config === undefined) usageError(command, 'run all needs --config C');
   if ((flags.seasonYear === undefined) !== (flags.initDate === undefined))
@@ -173,14 +181,18 @@ export async function runAll(flags: PipelineFlags, command: Command, context: Cl
   const force = flags.force === true;
   const steps = [
     ...opened.steps,
-    ...(await runHindcastStages(opened.runDir, { force, ...(flags.jobs ? { jobs: flags.jobs } : {}) }, output)),
+    ...(await runHindcastStages(
+      opened.runDir,
+      { force, ...clock, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
+      output,
+    )),
   ];
   const config = await configFrom(flags, context);
   const slice =
     flags.seasonYear !== undefined
       ? { seasonYear: flags.seasonYear, initDate: flags.initDate as string }
       : defaultSlice(config);
-  steps.push(...(await runForecastSlice(opened.runDir, slice, { force }, output)));
+  steps.push(...(await runForecastSlice(opened.runDir, slice, { force, ...clock }, output)));
   const result: PipelineResult = {
     ...opened,
     steps,
@@ -199,6 +211,7 @@ export async function runForecast(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   if (flags.runDir === undefined)
     usageError(
@@ -215,7 +228,12 @@ export async function runForecast(
   const slices = dates.map((initDate) => ({ seasonYear: flags.seasonYear as number, initDate }));
   let steps: StepOutcome[];
   if (slices.length === 1) {
-    steps = await runForecastSlice(runDir, slices[0] as { seasonYear: number; initDate: string }, { force }, output);
+    steps = await runForecastSlice(
+      runDir,
+      slices[0] as { seasonYear: number; initDate: string },
+      { force, ...clock },
+      output,
+    );
   } else {
     steps = await forecastInChildren(runDir, slices, Math.max(1, flags.jobs ?? 1), force, context, output);
   }
