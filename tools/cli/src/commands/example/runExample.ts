@@ -14,7 +14,7 @@ import { CommandError } from '../../program/CommandError.js';
 import { Output } from '../../program/Output.js';
 import { hindcastFeatureRows } from '../run/FeaturesSummary.js';
 import { runForecastSlice, runHindcastStages } from '../run/Pipeline.js';
-import { defaultSlice, formatPipeline, type PipelineResult } from '../run/runPipeline.js';
+import { defaultSlice, evaluationOf, formatPipeline, type PipelineResult } from '../run/runPipeline.js';
 import { describeExampleOptions, exampleOptions, type ExampleFlags } from './ExampleFlags.js';
 import { exampleFileRows, exampleHeadline } from './ExampleSummary.js';
 
@@ -89,6 +89,7 @@ export async function runExample(flags: ExampleFlags, context: CliContext): Prom
       slices: [slice],
       report: runPath(created.runDir, reportHtmlPath()),
       delivery: runPath(created.runDir, 'delivery'),
+      ...(await evaluationOf(created.runDir, output)),
       ms: performance.now() - pipelineStarted,
     };
   }

@@ -1,5 +1,6 @@
-import type { SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import type { SliceRef, StageName } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { run as runDeliver } from '@commodity-hindcast/stage-deliver';
 import { run as runEvaluate } from '@commodity-hindcast/stage-evaluate';
 import { run as runFeatures } from '@commodity-hindcast/stage-features';
@@ -7,8 +8,8 @@ import { run as runFit } from '@commodity-hindcast/stage-fit';
 import { run as runForecast } from '@commodity-hindcast/stage-forecast';
 import { run as runPostprocess } from '@commodity-hindcast/stage-postprocess';
 import { run as runPredict } from '@commodity-hindcast/stage-predict';
-import { formatDuration } from '../../program/HumanUnits.js';
 import type { Output } from '../../program/Output.js';
+import { watchFolds } from './FoldWatch.js';
 
 /**
  * The stages composed through the run directory only: each step gets a location and plain options, reads what
@@ -36,19 +37,49 @@ export interface HindcastStagesOptions {
 
 const clockOf = (options: { now?: () => Date }): { now?: () => Date } => (options.now ? { now: options.now } : {});
 
+/** Fold progress for a step: the folder of fold manifests to watch, and how many folds there are. */
+interface FoldProgress {
+  runDir: Location;
+  stage: StageName;
+  total?: number;
+}
+
 async function step<T>(
   output: Output,
   stage: string,
   work: () => Promise<T>,
-  describe: (result: T) => { skipped: boolean; note: string },
+  describe: (result: T) => { skipped: boolean; note: string; warnings?: readonly string[] },
+  folds?: FoldProgress,
 ): Promise<StepOutcome> {
-  output.progress(`${stage}: running…`);
+  const progress = output.step(stage);
+  if (folds?.total) progress.total(folds.total);
+  const watch = folds && output.showsProgress ? await watchFolds(folds.runDir, folds.stage, progress) : undefined;
   const started = performance.now();
-  const result = await work();
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await watch?.stop();
+    progress.abort();
+    throw error;
+  }
+  await watch?.stop();
   const ms = performance.now() - started;
-  const { skipped, note } = describe(result);
-  output.progress(`${stage}: ${skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}${note ? ` — ${note}` : ''}`);
+  const { skipped, note, warnings } = describe(result);
+  progress.end(skipped, ms, note);
+  for (const warning of warnings ?? []) output.progress(`${stage}: warning: ${warning}`);
   return { stage, skipped, ms, note };
+}
+
+/** How many test years the run's effective config has (fold progress bars); undefined when it cannot be read. */
+async function testYearCount(runDir: Location, output: Output): Promise<number | undefined> {
+  if (!output.showsProgress) return undefined;
+  try {
+    const config = await (await ExperimentResult.fromRunDir(runDir)).effectiveConfig();
+    return config.experiment_protocol.test_years.length;
+  } catch {
+    return undefined;
+  }
 }
 
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
@@ -61,6 +92,7 @@ export async function runHindcastStages(
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
   const clock = clockOf(options);
+  const testYears = await testYearCount(runDir, output);
   const outcomes: StepOutcome[] = [];
   outcomes.push(
     await step(
@@ -74,6 +106,7 @@ export async function runHindcastStages(
           note: `${plural(r.folds.length, 'fold')} (${fitted} fitted), ${plural(r.universe, 'county', 'counties')} in the universe`,
         };
       },
+      { runDir, stage: 'fit', ...(testYears !== undefined ? { total: testYears + 1 } : {}) },
     ),
   );
   outcomes.push(
@@ -86,6 +119,7 @@ export async function runHindcastStages(
         const predicted = folds.filter((f) => !f.skipped).length;
         return { skipped: predicted === 0, note: `${plural(folds.length, 'fold')} (${predicted} predicted)` };
       },
+      { runDir, stage: 'predict', ...(testYears !== undefined ? { total: testYears } : {}) },
     ),
   );
   outcomes.push(
@@ -113,13 +147,11 @@ export async function runHindcastStages(
       output,
       'deliver',
       () => runDeliver({ runDir, force, ...clock }),
-      (r) => {
-        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-        return {
-          skipped: r.skipped,
-          note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)`,
-        };
-      },
+      (r) => ({
+        skipped: r.skipped,
+        note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)`,
+        warnings: r.warnings,
+      }),
     ),
   );
   return outcomes;
@@ -182,10 +214,7 @@ export async function runForecastSlice(
       output,
       `deliver ${tag}`,
       () => runDeliver({ runDir, seasonYear, initDate, force, ...clock }),
-      (r) => {
-        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-        return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
-      },
+      (r) => ({ skipped: r.skipped, note: `${plural(r.files.length, 'file')}`, warnings: r.warnings }),
     ),
   );
   return outcomes;

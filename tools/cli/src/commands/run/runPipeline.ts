@@ -16,6 +16,7 @@ import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration, formatTable } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 import { usageError } from '../../program/Verb.js';
+import { type EvaluationSummary, formatEvaluation, readEvaluationSummary } from './EvaluationSummary.js';
 import { runHindcastStages, runForecastSlice, runProductionFit, type StepOutcome } from './Pipeline.js';
 
 export interface PipelineFlags {
@@ -40,6 +41,8 @@ export interface PipelineResult {
   slices: { seasonYear: number; initDate: string }[];
   report?: Location;
   delivery?: Location;
+  /** The hindcast's national errors from EVALUATE's metrics (after a hindcast). */
+  evaluation?: EvaluationSummary;
   ms: number;
 }
 
@@ -55,11 +58,18 @@ async function configFrom(flags: PipelineFlags, context: CliContext): Promise<Re
 
 /** FEATURES for a config (skipped when its tables are up to date), as a pipeline step. */
 async function featuresStep(config: ResolvedConfig, force: boolean, output: Output): Promise<StepOutcome> {
-  output.progress(`features: ${config.experiment_key}…`);
+  const progress = output.step('features');
   const started = performance.now();
-  const result = await runFeaturesStage({ mode: 'hindcast', config, force });
+  let result: Awaited<ReturnType<typeof runFeaturesStage>>;
+  try {
+    result = await runFeaturesStage({ mode: 'hindcast', config, force });
+  } catch (error) {
+    progress.abort();
+    throw error;
+  }
   const ms = performance.now() - started;
-  output.progress(`features: ${result.skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}`);
+  const note = result.skipped ? 'same inputs and config' : config.experiment_key;
+  progress.end(result.skipped, ms, note);
   return { stage: 'features', skipped: result.skipped, ms, note: '' };
 }
 
@@ -141,6 +151,7 @@ export async function runHindcast(
     steps,
     slices: [],
     ...artifacts(opened.runDir),
+    ...(await evaluationOf(opened.runDir, output)),
     ms: performance.now() - started,
   };
   finish(output, result);
@@ -198,6 +209,7 @@ export async function runAll(flags: PipelineFlags, command: Command, context: Cl
     steps,
     slices: [slice],
     ...artifacts(opened.runDir),
+    ...(await evaluationOf(opened.runDir, output)),
     ms: performance.now() - started,
   };
   finish(output, result);
@@ -264,6 +276,9 @@ async function forecastInChildren(
   const queue = [...slices];
   const steps: StepOutcome[] = [];
   const failures: string[] = [];
+  const progress = output.step(`forecast ${slices.length} slices, ${jobs} at once`);
+  progress.total(slices.length);
+  const started = performance.now();
   const worker = async (): Promise<void> => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
       const args = [
@@ -280,7 +295,6 @@ async function forecastInChildren(
         ...(force ? ['--force'] : []),
       ];
       const tag = `${slice.seasonYear}/${slice.initDate}`;
-      output.progress(`forecast ${tag}: started in a child process`);
       const { code, stdout, stderr } = await child(args, context);
       if (code !== 0) {
         failures.push(`${tag}: ${stderr.trim().split('\n').at(-1) ?? `exit ${code}`}`);
@@ -288,10 +302,11 @@ async function forecastInChildren(
       }
       const done = JSON.parse(stdout) as PipelineResult;
       steps.push(...done.steps);
-      output.progress(`forecast ${tag}: done in ${formatDuration(done.ms)}`);
+      progress.item(tag, done.ms);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, slices.length) }, () => worker()));
+  progress.end(false, performance.now() - started, failures.length > 0 ? `${failures.length} failed` : '');
   if (failures.length > 0)
     throw new CommandError(`${failures.length} of ${slices.length} forecast slices failed: ${failures.join('; ')}`);
   return steps;
@@ -313,6 +328,17 @@ function child(args: string[], context: CliContext): Promise<{ code: number; std
   });
 }
 
+/** The evaluation summary for the result; a run whose metrics cannot be read says so and goes on without it. */
+export async function evaluationOf(runDir: Location, output: Output): Promise<{ evaluation?: EvaluationSummary }> {
+  try {
+    const evaluation = await readEvaluationSummary(runDir);
+    return evaluation ? { evaluation } : {};
+  } catch (error) {
+    output.progress(`summary: no national errors (${error instanceof Error ? error.message : String(error)})`);
+    return {};
+  }
+}
+
 function artifacts(runDir: Location): { report: Location; delivery: Location } {
   return { report: runPath(runDir, reportHtmlPath()), delivery: runPath(runDir, 'delivery') };
 }
@@ -324,6 +350,8 @@ export function formatPipeline(result: PipelineResult): string {
   ]);
   const lines = [`run ${result.runId} (${result.experimentKey}) in ${formatDuration(result.ms)}`, formatTable(rows)];
   if (result.changed.length > 0) lines.push(`changed settings: ${result.changed.join(', ')} (config_train.yaml)`);
+  for (const [label, value] of result.evaluation ? formatEvaluation(result.evaluation) : [])
+    lines.push(`${label.padEnd(9)} ${value}`);
   lines.push(`run dir   ${result.runDir}`);
   if (result.report) lines.push(`report    ${result.report}`);
   if (result.delivery) lines.push(`delivery  ${result.delivery}`);
