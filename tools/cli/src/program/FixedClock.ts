@@ -6,7 +6,7 @@ import { CommandError } from './CommandError.js';
  * `finished_at`, delivery dates — is that instant, so two runs of the same inputs are byte-identical (the kill -9
  * resume test compares them). Unset: the real clock.
  */
-export const FIXED_TIME_VARIABLE = 'SOURCE_DATE_EPOCH';
+const FIXED_TIME_VARIABLE = 'SOURCE_DATE_EPOCH';
 
 /** The fixed clock from the environment, or undefined when the variable is unset or empty. */
 export function fixedClock(env: NodeJS.ProcessEnv): (() => Date) | undefined {

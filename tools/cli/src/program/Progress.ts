@@ -24,11 +24,11 @@ export interface StepProgress {
 
 const SILENT_STEP: StepProgress = { total: () => {}, item: () => {}, end: () => {}, abort: () => {} };
 
-export function endLine(step: string, skipped: boolean, ms: number, note: string): string {
+function endLine(step: string, skipped: boolean, ms: number, note: string): string {
   return `${step}: ${skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}${note ? ` — ${note}` : ''}`;
 }
 
-export function itemLine(step: string, label: string, ms: number | undefined, done: number, total: number): string {
+function itemLine(step: string, label: string, ms: number | undefined, done: number, total: number): string {
   const count = total > 0 ? ` (${done}/${total})` : '';
   return `${step} ${label}: done${ms === undefined ? '' : ` in ${formatDuration(ms)}`}${count}`;
 }

@@ -13,7 +13,8 @@ export interface NationalError {
 /**
  * What the final human summary says about the hindcast's accuracy, read from EVALUATE's
  * `metrics/raw_fold_metrics.json` through the contract: the folds, the national error of the last fold and of all
- * folds, and WASDE's error over the same init dates of the last fold where a WASDE benchmark is configured.
+ * folds, and WASDE's error over the init dates of the last fold where a WASDE forecast was in force (when a WASDE
+ * benchmark is configured).
  */
 export interface EvaluationSummary {
   /** Test years evaluated, ascending. */
