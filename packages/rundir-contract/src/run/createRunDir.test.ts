@@ -51,6 +51,25 @@ describe('createRunDir', () => {
     expect(await fs.readFile(firstConfig, 'utf8')).toBe('edited by hand\n');
   });
 
+  it('with a fixed clock, two creations in separate bases are byte-identical (marker and create manifest)', async () => {
+    const read = async (base: string): Promise<string[]> => {
+      const created = await createRunDir(fixtureConfig(nodePath.join(root, 'fixed')), { now: NOW });
+      const dir = created.runDir;
+      const texts = await Promise.all(
+        ['_rundir.json', '_manifests/create.json'].map((f) => fs.readFile(nodePath.join(dir, f), 'utf8')),
+      );
+      await fs.rename(dir, nodePath.join(root, base));
+      return texts;
+    };
+    const [first, second] = [await read('fixed-a'), await read('fixed-b')];
+    expect(second).toEqual(first);
+    expect(JSON.parse(first[0] as string).created_at).toBe(NOW.toISOString());
+    expect(JSON.parse(first[1] as string)).toMatchObject({
+      started_at: NOW.toISOString(),
+      finished_at: NOW.toISOString(),
+    });
+  });
+
   it('never overwrites a config_resolved.yaml already at the run id it claims', async () => {
     const config = fixtureConfig(nodePath.join(root, 'stray'));
     const strayDir = nodePath.join(root, 'stray', 'runs', '20240801_093000_corn_usa');

@@ -11,7 +11,10 @@ import type { ResolvedConfig } from '../config/ExperimentConfig.js';
 import { writeManifest } from '../manifest/Manifest.js';
 
 export interface CreateRunDirOptions {
-  /** The creation instant (default now); the run id uses its UTC second. */
+  /**
+   * The creation instant (default now); the run id uses its UTC second. When given, it is also the marker's
+   * `created_at` and the create manifest's times, so a run created with a fixed clock is byte-reproducible.
+   */
   now?: Date;
   /** `package@version` of the creator (default this contract package). */
   createdBy?: string;
@@ -49,7 +52,7 @@ export async function createRunDir(config: ResolvedConfig, options: CreateRunDir
       contract_version: CONTRACT_VERSION,
       run_id: runId,
       experiment_key: experimentKey,
-      created_at: new Date().toISOString(),
+      created_at: (options.now ?? new Date()).toISOString(),
       created_by: options.createdBy ?? CONTRACT_PACKAGE,
     });
     const outcome = await store.createIfAbsent(
@@ -72,6 +75,7 @@ export async function createRunDir(config: ResolvedConfig, options: CreateRunDir
         version: CONTRACT_PACKAGE.slice(CONTRACT_PACKAGE.lastIndexOf('@') + 1),
       },
       startedAt: start,
+      ...(options.now ? { finishedAt: options.now } : {}),
       files: [rundirJsonPath(), configResolvedPath()],
       store,
     });

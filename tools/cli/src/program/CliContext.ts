@@ -8,6 +8,8 @@ export interface CliContext {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stderr when it is a terminal: progress draws a live bar there; absent, progress is plain lines. */
+  stderrTerminal?: NodeJS.WriteStream;
 }
 
 /** The real process. */
@@ -17,5 +19,6 @@ export function processContext(): CliContext {
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    ...(process.stderr.isTTY ? { stderrTerminal: process.stderr } : {}),
   };
 }

@@ -7,13 +7,14 @@ import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
 import { storeFor } from '@commodity-hindcast/rundir-contract/store';
 import { run as runFeaturesStage, type FeaturesRunResult } from '@commodity-hindcast/stage-features';
 import type { CliContext } from '../../program/CliContext.js';
+import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration, formatTable } from '../../program/HumanUnits.js';
 import { envWithInputDataDir, inputDataDir } from '../../program/InputDataDir.js';
 import { CommandError } from '../../program/CommandError.js';
 import { Output } from '../../program/Output.js';
 import { hindcastFeatureRows } from '../run/FeaturesSummary.js';
 import { runForecastSlice, runHindcastStages } from '../run/Pipeline.js';
-import { defaultSlice, formatPipeline, type PipelineResult } from '../run/runPipeline.js';
+import { defaultSlice, evaluationOf, formatPipeline, type PipelineResult } from '../run/runPipeline.js';
 import { describeExampleOptions, exampleOptions, type ExampleFlags } from './ExampleFlags.js';
 import { exampleFileRows, exampleHeadline } from './ExampleSummary.js';
 
@@ -40,6 +41,7 @@ export interface ExampleRunResult {
  */
 export async function runExample(flags: ExampleFlags, context: CliContext): Promise<ExampleRunResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const root = inputDataDir(flags.inputDataDir, context);
   const configLocation = joinLocation(root, EXAMPLE_PATHS.config);
   const options = exampleOptions(flags);
@@ -73,11 +75,11 @@ export async function runExample(flags: ExampleFlags, context: CliContext): Prom
   let pipeline: PipelineResult | undefined;
   if (flags.featuresOnly !== true) {
     const pipelineStarted = performance.now();
-    const created = await createRunDir(config, { createdBy: CLI_PACKAGE });
+    const created = await createRunDir(config, { createdBy: CLI_PACKAGE, ...(clock.now ? { now: clock.now() } : {}) });
     output.progress(`run: created ${created.runDir}`);
-    const steps = await runHindcastStages(created.runDir, { force: false }, output);
+    const steps = await runHindcastStages(created.runDir, { force: false, ...clock }, output);
     const slice = defaultSlice(config);
-    steps.push(...(await runForecastSlice(created.runDir, slice, { force: false }, output)));
+    steps.push(...(await runForecastSlice(created.runDir, slice, { force: false, ...clock }, output)));
     pipeline = {
       runDir: created.runDir,
       runId: created.runId,
@@ -87,6 +89,7 @@ export async function runExample(flags: ExampleFlags, context: CliContext): Prom
       slices: [slice],
       report: runPath(created.runDir, reportHtmlPath()),
       delivery: runPath(created.runDir, 'delivery'),
+      ...(await evaluationOf(created.runDir, output)),
       ms: performance.now() - pipelineStarted,
     };
   }

@@ -1,5 +1,6 @@
-import type { SliceRef } from '@commodity-hindcast/rundir-contract/layout';
+import type { SliceRef, StageName } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { run as runDeliver } from '@commodity-hindcast/stage-deliver';
 import { run as runEvaluate } from '@commodity-hindcast/stage-evaluate';
 import { run as runFeatures } from '@commodity-hindcast/stage-features';
@@ -7,8 +8,8 @@ import { run as runFit } from '@commodity-hindcast/stage-fit';
 import { run as runForecast } from '@commodity-hindcast/stage-forecast';
 import { run as runPostprocess } from '@commodity-hindcast/stage-postprocess';
 import { run as runPredict } from '@commodity-hindcast/stage-predict';
-import { formatDuration } from '../../program/HumanUnits.js';
 import type { Output } from '../../program/Output.js';
+import { watchFolds } from './FoldWatch.js';
 
 /**
  * The stages composed through the run directory only: each step gets a location and plain options, reads what
@@ -30,21 +31,55 @@ export interface HindcastStagesOptions {
   jobs?: number;
   /** Recompute stages whose manifests vouch for the same inputs. */
   force?: boolean;
+  /** A fixed clock for manifests and delivery dates (SOURCE_DATE_EPOCH); default the real one. */
+  now?: () => Date;
+}
+
+const clockOf = (options: { now?: () => Date }): { now?: () => Date } => (options.now ? { now: options.now } : {});
+
+/** Fold progress for a step: the folder of fold manifests to watch, and how many folds there are. */
+interface FoldProgress {
+  runDir: Location;
+  stage: StageName;
+  total?: number;
 }
 
 async function step<T>(
   output: Output,
   stage: string,
   work: () => Promise<T>,
-  describe: (result: T) => { skipped: boolean; note: string },
+  describe: (result: T) => { skipped: boolean; note: string; warnings?: readonly string[] },
+  folds?: FoldProgress,
 ): Promise<StepOutcome> {
-  output.progress(`${stage}: running…`);
+  const progress = output.step(stage);
+  if (folds?.total) progress.total(folds.total);
+  const watch = folds && output.showsProgress ? await watchFolds(folds.runDir, folds.stage, progress) : undefined;
   const started = performance.now();
-  const result = await work();
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await watch?.stop();
+    progress.abort();
+    throw error;
+  }
+  await watch?.stop();
   const ms = performance.now() - started;
-  const { skipped, note } = describe(result);
-  output.progress(`${stage}: ${skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}${note ? ` — ${note}` : ''}`);
+  const { skipped, note, warnings } = describe(result);
+  progress.end(skipped, ms, note);
+  for (const warning of warnings ?? []) output.progress(`${stage}: warning: ${warning}`);
   return { stage, skipped, ms, note };
+}
+
+/** How many test years the run's effective config has (fold progress bars); undefined when it cannot be read. */
+async function testYearCount(runDir: Location, output: Output): Promise<number | undefined> {
+  if (!output.showsProgress) return undefined;
+  try {
+    const config = await (await ExperimentResult.fromRunDir(runDir)).effectiveConfig();
+    return config.experiment_protocol.test_years.length;
+  } catch {
+    return undefined;
+  }
 }
 
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
@@ -56,12 +91,14 @@ export async function runHindcastStages(
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
+  const testYears = await testYearCount(runDir, output);
   const outcomes: StepOutcome[] = [];
   outcomes.push(
     await step(
       output,
       'fit',
-      () => runFit({ runDir, force, ...(options.jobs ? { jobs: options.jobs } : {}) }),
+      () => runFit({ runDir, force, ...clock, ...(options.jobs ? { jobs: options.jobs } : {}) }),
       (r) => {
         const fitted = r.folds.filter((f) => !f.skipped).length;
         return {
@@ -69,25 +106,27 @@ export async function runHindcastStages(
           note: `${plural(r.folds.length, 'fold')} (${fitted} fitted), ${plural(r.universe, 'county', 'counties')} in the universe`,
         };
       },
+      { runDir, stage: 'fit', ...(testYears !== undefined ? { total: testYears + 1 } : {}) },
     ),
   );
   outcomes.push(
     await step(
       output,
       'predict',
-      () => runPredict({ mode: 'hindcast', runDir, force }),
+      () => runPredict({ mode: 'hindcast', runDir, force, ...clock }),
       (r) => {
         const folds = r.mode === 'hindcast' ? r.folds : [];
         const predicted = folds.filter((f) => !f.skipped).length;
         return { skipped: predicted === 0, note: `${plural(folds.length, 'fold')} (${predicted} predicted)` };
       },
+      { runDir, stage: 'predict', ...(testYears !== undefined ? { total: testYears } : {}) },
     ),
   );
   outcomes.push(
     await step(
       output,
       'postprocess',
-      () => runPostprocess({ mode: 'hindcast', runDir, force }),
+      () => runPostprocess({ mode: 'hindcast', runDir, force, ...clock }),
       (r) => ({
         skipped: r.skipped,
         note:
@@ -99,7 +138,7 @@ export async function runHindcastStages(
     await step(
       output,
       'evaluate',
-      () => runEvaluate({ runDir, force }),
+      () => runEvaluate({ runDir, force, ...clock }),
       (r) => ({ skipped: r.skipped, note: `report ${r.report}` }),
     ),
   );
@@ -107,14 +146,12 @@ export async function runHindcastStages(
     await step(
       output,
       'deliver',
-      () => runDeliver({ runDir, force }),
-      (r) => {
-        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-        return {
-          skipped: r.skipped,
-          note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)`,
-        };
-      },
+      () => runDeliver({ runDir, force, ...clock }),
+      (r) => ({
+        skipped: r.skipped,
+        note: `${plural(r.files.length, 'file')} (${r.rows.join(' / ')} rows at ADM0 / ADM1 / ADM2)`,
+        warnings: r.warnings,
+      }),
     ),
   );
   return outcomes;
@@ -124,10 +161,11 @@ export async function runHindcastStages(
 export async function runForecastSlice(
   runDir: Location,
   slice: SliceRef,
-  options: { force?: boolean },
+  options: { force?: boolean; now?: () => Date },
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
   const { seasonYear, initDate } = slice;
   const tag = `${seasonYear}/${initDate}`;
   const outcomes: StepOutcome[] = [];
@@ -135,7 +173,7 @@ export async function runForecastSlice(
     await step(
       output,
       `forecast ${tag}`,
-      () => runForecast({ runDir, seasonYear, initDate, force }),
+      () => runForecast({ runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({
         skipped: r.skipped,
         note: r.indices
@@ -159,7 +197,7 @@ export async function runForecastSlice(
     await step(
       output,
       `predict ${tag}`,
-      () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      () => runPredict({ mode: 'forecast', runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({ skipped: 'skipped' in r ? Boolean(r.skipped) : false, note: '' }),
     ),
   );
@@ -167,7 +205,7 @@ export async function runForecastSlice(
     await step(
       output,
       `postprocess ${tag}`,
-      () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      () => runPostprocess({ mode: 'forecast', runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({ skipped: r.skipped, note: '' }),
     ),
   );
@@ -175,11 +213,8 @@ export async function runForecastSlice(
     await step(
       output,
       `deliver ${tag}`,
-      () => runDeliver({ runDir, seasonYear, initDate, force }),
-      (r) => {
-        for (const warning of r.warnings) output.progress(`deliver: warning: ${warning}`);
-        return { skipped: r.skipped, note: `${plural(r.files.length, 'file')}` };
-      },
+      () => runDeliver({ runDir, seasonYear, initDate, force, ...clock }),
+      (r) => ({ skipped: r.skipped, note: `${plural(r.files.length, 'file')}`, warnings: r.warnings }),
     ),
   );
   return outcomes;
@@ -188,15 +223,16 @@ export async function runForecastSlice(
 /** FIT of the production fold alone (what forecasts use), on a run directory. */
 export async function runProductionFit(
   runDir: Location,
-  options: { force?: boolean },
+  options: { force?: boolean; now?: () => Date },
   output: Output,
 ): Promise<StepOutcome[]> {
   const force = options.force === true;
+  const clock = clockOf(options);
   return [
     await step(
       output,
       'fit production',
-      () => runFit({ runDir, force, fold: 'production' }),
+      () => runFit({ runDir, force, fold: 'production', ...clock }),
       (r) => ({
         skipped: r.folds.every((f) => f.skipped),
         note: `${plural(r.universe, 'county', 'counties')} in the universe`,

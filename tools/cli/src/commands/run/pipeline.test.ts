@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, runBin, type CliRun } from '../../__fixtures__/CliProcess.js';
+import { filesUnder } from '../../__fixtures__/OutputFiles.js';
 
 // The whole pipeline through the built bin, as a user runs it: `example run` (the README's main command) on a
 // small example (2 states × 5 counties, 30 seasons), then a resume, parallel forecasts and the bad-input cases.
@@ -66,6 +68,50 @@ describe('example run: features, hindcast and one forecast slice', () => {
       'Treefera_corn_usa_ADM1_Hindcast',
       'Treefera_corn_usa_ADM2_Hindcast',
     ]);
+  });
+
+  it('--json is silent on stderr: the one JSON document is all there is', () => {
+    expect(first.stderr).toBe('');
+  });
+
+  it('not on a terminal: plain progress lines on stderr, one per stage and per fold, then the summary on stdout', async () => {
+    const run = await runBin(['run', 'hindcast', '--run-dir', pipeline.runDir, '--force'], { cwd: root, env });
+    expect(run.code, run.stderr).toBe(0);
+    const progress = lines(run.stderr);
+    const stages = ['fit', 'predict', 'postprocess', 'evaluate', 'deliver'];
+    // Each stage: its start line, its end line with the elapsed time, in pipeline order.
+    const ends = progress.filter((l) => /^\w+: (done|up to date) in [\d.]+ (ms|s)/.test(l)).map((l) => l.split(':')[0]);
+    expect(ends).toEqual(stages);
+    expect(progress.filter((l) => l.endsWith(': running…'))).toEqual(stages.map((s) => `${s}: running…`));
+    // Each fold of FIT (10 test years and production) and of PREDICT (10 test years): one line, counted.
+    const years = Array.from({ length: 10 }, (_, i) => String(2015 + i));
+    const foldLines = (stage: string): string[] =>
+      progress
+        .filter((l) => l.startsWith(`${stage} `) && !l.includes(': running'))
+        .map((l) => l.split(':')[0] as string);
+    expect(foldLines('fit').sort()).toEqual([...years, 'production'].map((f) => `fit ${f}`).sort());
+    expect(foldLines('predict').sort()).toEqual(years.map((f) => `predict ${f}`));
+    expect(progress.filter((l) => l.startsWith('fit ')).at(-1)).toMatch(/^fit \w+: done in [\d.]+ (ms|s) \(11\/11\)$/);
+    expect(run.stdout).toMatch(/^run \d{8}_\d{6}_corn_usa \(corn_usa\) in /);
+  });
+
+  it('the final summary: run id, folds, the national error of the last fold (no WASDE in the example), report and delivery', async () => {
+    const run = await runBin(['run', 'hindcast', '--run-dir', pipeline.runDir], { cwd: root, env });
+    expect(run.code, run.stderr).toBe(0);
+    const metrics = JSON.parse(await readFile(join(pipeline.runDir, 'metrics/raw_fold_metrics.json'), 'utf8')) as {
+      wasde: unknown;
+      rows: { scope: string; fold: string; national_rmse_delivery_unit: number; national_rmspe_pct: number }[];
+    };
+    expect(metrics.wasde).toBeNull();
+    const last = metrics.rows.find((r) => r.scope === 'fold' && r.fold === '2024');
+    const out = lines(run.stdout);
+    expect(out[0]).toContain(`run ${pipeline.runId} (corn_usa)`);
+    expect(out).toContain('folds     10 test years (2015–2024) and production');
+    expect(out).toContain(
+      `national  last fold 2024: RMSE ${last?.national_rmse_delivery_unit.toFixed(1)} bu/ac, RMSPE ${last?.national_rmspe_pct.toFixed(1)} % over 28 init dates; WASDE not configured (reference_data)`,
+    );
+    expect(out).toContain(`report    ${pipeline.report}`);
+    expect(out).toContain(`delivery  ${join(pipeline.runDir, 'delivery')}`);
   });
 
   it('run hindcast --run-dir resumes: every stage whose manifest verifies is skipped', async () => {
@@ -158,6 +204,23 @@ describe('run forecast: bad input is one line, exit 1 or 2, nothing written', ()
     );
     expect(run.code).toBe(1);
     expect(oneLine(run)).toHaveLength(1);
+    expect(existsSync(join(root, 'nowhere'))).toBe(false);
+  });
+
+  it('a missing INPUT_DATA_DIR: run all and run hindcast name the variable, and write nothing', async () => {
+    const config = join(root, 'data/configs/example_corn_usa.yaml');
+    const before = filesUnder(root);
+    for (const args of [
+      ['run', 'all', '--config', config],
+      ['run', 'hindcast', '--config', config],
+    ]) {
+      const run = await runBin(args, { cwd: root });
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(oneLine(run)).toHaveLength(1);
+      expect(oneLine(run)[0]).toMatch(/^commodity-hindcast: INPUT_DATA_DIR is not set; set it to the data root/);
+    }
+    expect(filesUnder(root)).toEqual(before);
   });
 
   it('a usage mistake exits 2', async () => {

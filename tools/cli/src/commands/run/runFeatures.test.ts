@@ -35,13 +35,14 @@ describe('run features --config', () => {
     };
     expect(result).toMatchObject({ mode: 'hindcast', skipped: false, years: [2010, 2011, 2012, 2013, 2014, 2015] });
     expect(result.rows.fit).toBeGreaterThan(0);
-    expect(lines(built.stderr)[0]).toBe('features: corn_usa: 3 builders (yields, weather, soil), seasons 2010-2015…');
+    expect(built.stderr, '--json: no progress on stderr').toBe('');
 
     const again = await runBin(['run', 'features', '--config', join(root, 'configs/example_corn_usa.yaml')], {
       cwd: '/',
       env,
     });
     expect(again.code).toBe(0);
+    expect(lines(again.stderr)[0]).toBe('features: corn_usa: 3 builders (yields, weather, soil), seasons 2010-2015…');
     expect(lines(again.stdout)[0]).toBe(
       'features of corn_usa: up to date (built from the same inputs and config; --force rebuilds)',
     );

@@ -12,9 +12,11 @@ import { run as runFeaturesStage } from '@commodity-hindcast/stage-features';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
 import { CommandError } from '../../program/CommandError.js';
+import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration, formatTable } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 import { usageError } from '../../program/Verb.js';
+import { type EvaluationSummary, formatEvaluation, readEvaluationSummary } from './EvaluationSummary.js';
 import { runHindcastStages, runForecastSlice, runProductionFit, type StepOutcome } from './Pipeline.js';
 
 export interface PipelineFlags {
@@ -39,6 +41,8 @@ export interface PipelineResult {
   slices: { seasonYear: number; initDate: string }[];
   report?: Location;
   delivery?: Location;
+  /** The hindcast's national errors from EVALUATE's metrics (after a hindcast). */
+  evaluation?: EvaluationSummary;
   ms: number;
 }
 
@@ -54,11 +58,18 @@ async function configFrom(flags: PipelineFlags, context: CliContext): Promise<Re
 
 /** FEATURES for a config (skipped when its tables are up to date), as a pipeline step. */
 async function featuresStep(config: ResolvedConfig, force: boolean, output: Output): Promise<StepOutcome> {
-  output.progress(`features: ${config.experiment_key}…`);
+  const progress = output.step('features');
   const started = performance.now();
-  const result = await runFeaturesStage({ mode: 'hindcast', config, force });
+  let result: Awaited<ReturnType<typeof runFeaturesStage>>;
+  try {
+    result = await runFeaturesStage({ mode: 'hindcast', config, force });
+  } catch (error) {
+    progress.abort();
+    throw error;
+  }
   const ms = performance.now() - started;
-  output.progress(`features: ${result.skipped ? 'up to date' : 'done'} in ${formatDuration(ms)}`);
+  const note = result.skipped ? 'same inputs and config' : config.experiment_key;
+  progress.end(result.skipped, ms, note);
   return { stage: 'features', skipped: result.skipped, ms, note: '' };
 }
 
@@ -74,6 +85,7 @@ async function openRun(
   output: Output,
 ): Promise<{ runDir: Location; runId: string; experimentKey: string; changed: string[]; steps: StepOutcome[] }> {
   const force = flags.force === true;
+  const clock = clockOption(context.env);
   if (flags.config === undefined && flags.runDir === undefined)
     usageError(command, 'give --config C (a new run) or --run-dir D (resume a run)');
   if (flags.set !== undefined && flags.config === undefined)
@@ -86,7 +98,7 @@ async function openRun(
     if (flags.config !== undefined) {
       const config = await configFrom(flags, context);
       steps.push(await featuresStep(config, force, output));
-      const resumed = await resumeRunDir(runDir, config);
+      const resumed = await resumeRunDir(runDir, config, clock);
       changed = resumed.changed;
       if (changed.length > 0)
         output.progress(`resume: changed settings recorded in config_train.yaml: ${changed.join(', ')}`);
@@ -96,7 +108,7 @@ async function openRun(
   }
   const config = await configFrom(flags, context);
   steps.push(await featuresStep(config, force, output));
-  const created = await createRunDir(config, { createdBy: CREATED_BY });
+  const created = await createRunDir(config, { createdBy: CREATED_BY, ...(clock.now ? { now: clock.now() } : {}) });
   output.progress(`run: created ${created.runDir}`);
   return { runDir: created.runDir, runId: created.runId, experimentKey: config.experiment_key, changed: [], steps };
 }
@@ -123,13 +135,14 @@ export async function runHindcast(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
   const steps = [
     ...opened.steps,
     ...(await runHindcastStages(
       opened.runDir,
-      { force: flags.force === true, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
+      { force: flags.force === true, ...clock, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
       output,
     )),
   ];
@@ -138,6 +151,7 @@ export async function runHindcast(
     steps,
     slices: [],
     ...artifacts(opened.runDir),
+    ...(await evaluationOf(opened.runDir, output)),
     ms: performance.now() - started,
   };
   finish(output, result);
@@ -151,9 +165,13 @@ export async function runFitProduction(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   const opened = await openRun(flags, command, context, output);
-  const steps = [...opened.steps, ...(await runProductionFit(opened.runDir, { force: flags.force === true }, output))];
+  const steps = [
+    ...opened.steps,
+    ...(await runProductionFit(opened.runDir, { force: flags.force === true, ...clock }, output)),
+  ];
   const result: PipelineResult = { ...opened, steps, slices: [], ms: performance.now() - started };
   finish(output, result);
   return result;
@@ -162,6 +180,7 @@ export async function runFitProduction(
 /** `run all`: FEATURES, the hindcast, and a forecast for one in-season init date. */
 export async function runAll(flags: PipelineFlags, command: Command, context: CliContext): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   if (flags.config === undefined) usageError(command, 'run all needs --config C');
   if ((flags.seasonYear === undefined) !== (flags.initDate === undefined))
@@ -173,19 +192,24 @@ export async function runAll(flags: PipelineFlags, command: Command, context: Cl
   const force = flags.force === true;
   const steps = [
     ...opened.steps,
-    ...(await runHindcastStages(opened.runDir, { force, ...(flags.jobs ? { jobs: flags.jobs } : {}) }, output)),
+    ...(await runHindcastStages(
+      opened.runDir,
+      { force, ...clock, ...(flags.jobs ? { jobs: flags.jobs } : {}) },
+      output,
+    )),
   ];
   const config = await configFrom(flags, context);
   const slice =
     flags.seasonYear !== undefined
       ? { seasonYear: flags.seasonYear, initDate: flags.initDate as string }
       : defaultSlice(config);
-  steps.push(...(await runForecastSlice(opened.runDir, slice, { force }, output)));
+  steps.push(...(await runForecastSlice(opened.runDir, slice, { force, ...clock }, output)));
   const result: PipelineResult = {
     ...opened,
     steps,
     slices: [slice],
     ...artifacts(opened.runDir),
+    ...(await evaluationOf(opened.runDir, output)),
     ms: performance.now() - started,
   };
   finish(output, result);
@@ -199,6 +223,7 @@ export async function runForecast(
   context: CliContext,
 ): Promise<PipelineResult> {
   const output = new Output(context, flags.json);
+  const clock = clockOption(context.env);
   const started = performance.now();
   if (flags.runDir === undefined)
     usageError(
@@ -215,7 +240,12 @@ export async function runForecast(
   const slices = dates.map((initDate) => ({ seasonYear: flags.seasonYear as number, initDate }));
   let steps: StepOutcome[];
   if (slices.length === 1) {
-    steps = await runForecastSlice(runDir, slices[0] as { seasonYear: number; initDate: string }, { force }, output);
+    steps = await runForecastSlice(
+      runDir,
+      slices[0] as { seasonYear: number; initDate: string },
+      { force, ...clock },
+      output,
+    );
   } else {
     steps = await forecastInChildren(runDir, slices, Math.max(1, flags.jobs ?? 1), force, context, output);
   }
@@ -246,6 +276,9 @@ async function forecastInChildren(
   const queue = [...slices];
   const steps: StepOutcome[] = [];
   const failures: string[] = [];
+  const progress = output.step(`forecast ${slices.length} slices, ${jobs} at once`);
+  progress.total(slices.length);
+  const started = performance.now();
   const worker = async (): Promise<void> => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
       const args = [
@@ -262,7 +295,6 @@ async function forecastInChildren(
         ...(force ? ['--force'] : []),
       ];
       const tag = `${slice.seasonYear}/${slice.initDate}`;
-      output.progress(`forecast ${tag}: started in a child process`);
       const { code, stdout, stderr } = await child(args, context);
       if (code !== 0) {
         failures.push(`${tag}: ${stderr.trim().split('\n').at(-1) ?? `exit ${code}`}`);
@@ -270,10 +302,11 @@ async function forecastInChildren(
       }
       const done = JSON.parse(stdout) as PipelineResult;
       steps.push(...done.steps);
-      output.progress(`forecast ${tag}: done in ${formatDuration(done.ms)}`);
+      progress.item(tag, done.ms);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, slices.length) }, () => worker()));
+  progress.end(false, performance.now() - started, failures.length > 0 ? `${failures.length} failed` : '');
   if (failures.length > 0)
     throw new CommandError(`${failures.length} of ${slices.length} forecast slices failed: ${failures.join('; ')}`);
   return steps;
@@ -295,6 +328,17 @@ function child(args: string[], context: CliContext): Promise<{ code: number; std
   });
 }
 
+/** The evaluation summary for the result; a run whose metrics cannot be read says so and goes on without it. */
+export async function evaluationOf(runDir: Location, output: Output): Promise<{ evaluation?: EvaluationSummary }> {
+  try {
+    const evaluation = await readEvaluationSummary(runDir);
+    return evaluation ? { evaluation } : {};
+  } catch (error) {
+    output.progress(`summary: no national errors (${error instanceof Error ? error.message : String(error)})`);
+    return {};
+  }
+}
+
 function artifacts(runDir: Location): { report: Location; delivery: Location } {
   return { report: runPath(runDir, reportHtmlPath()), delivery: runPath(runDir, 'delivery') };
 }
@@ -306,6 +350,8 @@ export function formatPipeline(result: PipelineResult): string {
   ]);
   const lines = [`run ${result.runId} (${result.experimentKey}) in ${formatDuration(result.ms)}`, formatTable(rows)];
   if (result.changed.length > 0) lines.push(`changed settings: ${result.changed.join(', ')} (config_train.yaml)`);
+  for (const [label, value] of result.evaluation ? formatEvaluation(result.evaluation) : [])
+    lines.push(`${label.padEnd(9)} ${value}`);
   lines.push(`run dir   ${result.runDir}`);
   if (result.report) lines.push(`report    ${result.report}`);
   if (result.delivery) lines.push(`delivery  ${result.delivery}`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
+import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 import { usageError } from '../../program/Verb.js';
@@ -88,7 +89,10 @@ export async function runStage(
   context: CliContext,
 ): Promise<void> {
   const output = new Output(context, flags.json);
-  const options = stageOptions(stage, flags, command, context);
+  const options: Record<string, unknown> = {
+    ...stageOptions(stage, flags, command, context),
+    ...clockOption(context.env),
+  };
   const module = await loadStage(stage);
   output.progress(`${stage}: ${String(options.runDir)}…`);
   const started = performance.now();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,7 @@ describe('rundir prune', () => {
     expect(lines(missing.stderr)).toEqual([
       `commodity-hindcast: ${join(root, 'nowhere')}: the runs base does not exist; give the folder that holds the run directories (--base)`,
     ]);
+    expect(existsSync(join(root, 'nowhere')), 'nothing written').toBe(false);
     const bad = await runBin(['rundir', 'prune', '--older-than', '30 days'], {
       cwd: root,
       env: { INPUT_DATA_DIR: root },
