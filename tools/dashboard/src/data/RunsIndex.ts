@@ -1,0 +1,82 @@
+import type { Location } from '@commodity-hindcast/rundir-contract/location';
+import { listRunDirs, type ListedRunDir, type RunDirIndex } from '@commodity-hindcast/rundir-contract/run';
+import type { Store } from '@commodity-hindcast/rundir-contract/store';
+import { readRunSummary, type RunSummary } from './RunSummary.js';
+
+export interface RunsIndexOptions {
+  /** How long one listing of the base is reused before the base is listed again (default 5 s). */
+  listingTtlMs?: number;
+  /** How many run summaries are read at once (default 8). */
+  concurrency?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/**
+ * The runs of a base, cached twice: the listing of the base for a short TTL, and each run's summary for as long as
+ * the run's listing fingerprint (files, bytes, newest modification) is unchanged. A stage writes its manifest last,
+ * so a new or rewritten manifest changes the fingerprint and only that run is read again.
+ */
+export class RunsIndex {
+  private listed: { at: number; index: Promise<RunDirIndex> } | undefined;
+  private readonly summaries = new Map<string, { fingerprint: string; summary: Promise<RunSummary> }>();
+  private readonly ttl: number;
+  private readonly concurrency: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly base: Location,
+    readonly store: Store,
+    options: RunsIndexOptions = {},
+  ) {
+    this.ttl = options.listingTtlMs ?? 5000;
+    this.concurrency = options.concurrency ?? 8;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The base's run directories, newest first (listed again once the TTL has passed). */
+  listing(): Promise<RunDirIndex> {
+    const now = this.now();
+    if (!this.listed || now - this.listed.at > this.ttl) {
+      const index = listRunDirs(this.base, { store: this.store });
+      this.listed = { at: now, index };
+      // A failed listing is not kept: the next request lists again.
+      index.catch(() => {
+        if (this.listed?.index === index) this.listed = undefined;
+      });
+    }
+    return this.listed.index;
+  }
+
+  /** One run directory by its folder name, or undefined when the base has none of that name. */
+  async find(runId: string): Promise<ListedRunDir | undefined> {
+    return (await this.listing()).runs.find((r) => r.runId === runId);
+  }
+
+  /** The summary of every run, newest first; unchanged runs come from the cache. */
+  async allSummaries(): Promise<RunSummary[]> {
+    const { runs } = await this.listing();
+    const live = new Set(runs.map((r) => r.runId));
+    for (const runId of this.summaries.keys()) if (!live.has(runId)) this.summaries.delete(runId);
+    const out: RunSummary[] = new Array(runs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < runs.length) {
+        const i = next++;
+        out[i] = await this.summary(runs[i] as ListedRunDir);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, runs.length) }, worker));
+    return out;
+  }
+
+  /** The summary of one listed run. */
+  summary(listed: ListedRunDir): Promise<RunSummary> {
+    const fingerprint = `${listed.files}:${listed.bytes}:${listed.lastModifiedAt ?? ''}:${listed.hasMarker}`;
+    const cached = this.summaries.get(listed.runId);
+    if (cached && cached.fingerprint === fingerprint) return cached.summary;
+    const summary = readRunSummary(listed, this.store);
+    this.summaries.set(listed.runId, { fingerprint, summary });
+    return summary;
+  }
+}
