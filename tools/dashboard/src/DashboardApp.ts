@@ -3,8 +3,7 @@ import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import { Hono, type Context } from 'hono';
 import { chartsBundle } from './Assets.js';
-import { readCompareData } from './data/CompareData.js';
-import { readRunDetail } from './data/RunDetail.js';
+import { compareData } from './data/CompareData.js';
 import { RunsIndex, type RunsIndexOptions } from './data/RunsIndex.js';
 import { readSeasonData } from './data/SeasonData.js';
 import { html } from './html/Html.js';
@@ -73,7 +72,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.get('/runs/:runId', async (c) => {
     const listed = await index.find(c.req.param('runId'));
     if (!listed) return notFound(c, `No run directory ${c.req.param('runId')} under ${base}.`);
-    return c.html(runPage(await readRunDetail(listed.runId, listed.location, store)));
+    return c.html(runPage(await index.detail(listed)));
   });
 
   app.get('/runs/:runId/files/*', async (c) => {
@@ -112,7 +111,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const ids = runs.map((r) => r.runId);
     if (!c.req.query('a') && !c.req.query('b')) return c.html(compareFormPage(ids));
     if (!a || !b) return c.html(compareFormPage(ids, 'Choose two run directories of this base.'), 404);
-    return c.html(comparePage(await readCompareData(a, b, store)));
+    const [left, right] = await Promise.all([index.detail(a), index.detail(b)]);
+    return c.html(comparePage(compareData(left, right)));
   });
 
   app.notFound((c) => notFound(c));

@@ -1,7 +1,5 @@
-import type { ListedRunDir } from '@commodity-hindcast/rundir-contract/run';
-import type { Store } from '@commodity-hindcast/rundir-contract/store';
 import { configDifferences } from './FlatConfig.js';
-import { readRunDetail, type RunDetail } from './RunDetail.js';
+import type { RunDetail } from './RunDetail.js';
 import type { Settled } from './Settle.js';
 
 export interface CompareData {
@@ -11,12 +9,8 @@ export interface CompareData {
   differences: Settled<{ path: string; a?: string; b?: string }[]>;
 }
 
-/** Two runs side by side: each read as its own page is, and their config difference. */
-export async function readCompareData(a: ListedRunDir, b: ListedRunDir, store: Store): Promise<CompareData> {
-  const [left, right] = await Promise.all([
-    readRunDetail(a.runId, a.location, store),
-    readRunDetail(b.runId, b.location, store),
-  ]);
+/** Two runs side by side: each as its own page reads it, and their config difference. */
+export function compareData(left: RunDetail, right: RunDetail): CompareData {
   const differences: CompareData['differences'] =
     left.config?.ok && right.config?.ok
       ? { ok: true, value: configDifferences(left.config.value, right.config.value) }

@@ -1,6 +1,7 @@
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { listRunDirs, type ListedRunDir, type RunDirIndex } from '@commodity-hindcast/rundir-contract/run';
 import type { Store } from '@commodity-hindcast/rundir-contract/store';
+import { readRunDetail, type RunDetail } from './RunDetail.js';
 import { readRunSummary, type RunSummary } from './RunSummary.js';
 
 export interface RunsIndexOptions {
@@ -20,6 +21,7 @@ export interface RunsIndexOptions {
 export class RunsIndex {
   private listed: { at: number; index: Promise<RunDirIndex> } | undefined;
   private readonly summaries = new Map<string, { fingerprint: string; summary: Promise<RunSummary> }>();
+  private readonly details = new Map<string, { fingerprint: string; detail: Promise<RunDetail> }>();
   private readonly ttl: number;
   private readonly concurrency: number;
   private readonly now: () => number;
@@ -58,6 +60,7 @@ export class RunsIndex {
     const { runs } = await this.listing();
     const live = new Set(runs.map((r) => r.runId));
     for (const runId of this.summaries.keys()) if (!live.has(runId)) this.summaries.delete(runId);
+    for (const runId of this.details.keys()) if (!live.has(runId)) this.details.delete(runId);
     const out: RunSummary[] = new Array(runs.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -70,13 +73,28 @@ export class RunsIndex {
     return out;
   }
 
+  /** The page of one listed run (full validation: the slow part), kept like the summaries. */
+  detail(listed: ListedRunDir): Promise<RunDetail> {
+    const fingerprint = fingerprintOf(listed);
+    const cached = this.details.get(listed.runId);
+    if (cached && cached.fingerprint === fingerprint) return cached.detail;
+    const detail = readRunDetail(listed.runId, listed.location, this.store);
+    this.details.set(listed.runId, { fingerprint, detail });
+    return detail;
+  }
+
   /** The summary of one listed run. */
   summary(listed: ListedRunDir): Promise<RunSummary> {
-    const fingerprint = `${listed.files}:${listed.bytes}:${listed.lastModifiedAt ?? ''}:${listed.hasMarker}`;
+    const fingerprint = fingerprintOf(listed);
     const cached = this.summaries.get(listed.runId);
     if (cached && cached.fingerprint === fingerprint) return cached.summary;
     const summary = readRunSummary(listed, this.store);
     this.summaries.set(listed.runId, { fingerprint, summary });
     return summary;
   }
+}
+
+/** What changes when any file of a run is added, removed or rewritten (a stage writes its manifest last). */
+function fingerprintOf(listed: ListedRunDir): string {
+  return `${listed.files}:${listed.bytes}:${listed.lastModifiedAt ?? ''}:${listed.hasMarker}`;
 }

@@ -84,7 +84,7 @@ export interface SeasonPoint {
  */
 export function seasonSpec(points: SeasonPoint[], wasde: SeasonPoint[], observed: number | undefined): Spec {
   const toggle = legendToggle('series');
-  const x = { field: 'initDate', type: 'temporal', title: 'init date' };
+  const x = { field: 'initDate', type: 'temporal', title: 'init date', scale: { padding: 24 } };
   const y = { type: 'quantitative', title: 'national yield (kg/ha)', scale: { zero: false } };
   const color = { field: 'series', type: 'nominal', title: 'series' };
   const layers: Spec[] = [

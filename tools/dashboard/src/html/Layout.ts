@@ -24,6 +24,7 @@ export function layout(title: string, body: SafeHtml, options: { charts?: boolea
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${title} · commodity-hindcast dashboard</title>
 <style>${STYLE}</style>
 </head>
