@@ -1,50 +1,16 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, chartsDrawn, watchedPage } from './__fixtures__/Browser.js';
 import { buildExampleRunsBase, type ExampleRunsBase } from './__fixtures__/ExampleRunsBase.js';
 import { startDashboard, type RunningDashboard } from './DashboardServer.js';
 
-// Debian's chromium, or CHROMIUM_PATH. Without one the test is skipped, and says so.
-const CHROMIUM = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-].find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 if (!CHROMIUM)
   console.warn(
     'SKIPPED: the dashboard browser test needs a chromium (apt-get install chromium, or set CHROMIUM_PATH); none found',
   );
-// Screenshots are kept here as test artifacts (git-ignored).
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
-
-/** A page that records console errors and failed requests (any status ≥ 400 or a network failure). */
-async function watchedPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return { page, problems };
-}
-
-/** Waits until every chart of the page was drawn (or gave up, which the console error then reports). */
-async function chartsDrawn(page: Page): Promise<number> {
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('[data-chart]')].every((e) => e.getAttribute('data-rendered') === 'true'),
-    undefined,
-    { timeout: 30_000 },
-  );
-  return page.locator('[data-chart] svg').count();
-}
 
 describe.skipIf(!CHROMIUM)('the dashboard in headless Chromium', () => {
   let root: string;
