@@ -24,9 +24,9 @@ export interface DashboardAppOptions extends RunsIndexOptions {
   log?: (line: string) => void;
 }
 
-// Pages load their own script and styles only; vega compiles chart expressions with Function, hence unsafe-eval.
+// Pages load their own script and styles only (charts evaluate expressions with vega's interpreter, no eval).
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 // A file of a run directory is shown as a document of its own, never with the dashboard's privileges.
 const FILE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 

@@ -6,7 +6,7 @@ import { validateRunDir, type ValidationReport } from '@commodity-hindcast/rundi
 import { flattenConfig } from './FlatConfig.js';
 import { settle, type Settled } from './Settle.js';
 
-export const REPORT_PATH = 'reports/report.html';
+const REPORT_PATH = 'reports/report.html';
 
 /** Everything the page of one run shows; each part read on its own, so one broken part leaves the others. */
 export interface RunDetail {

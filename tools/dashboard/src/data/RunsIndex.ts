@@ -5,7 +5,7 @@ import { readRunDetail, type RunDetail } from './RunDetail.js';
 import { readRunSummary, type RunSummary } from './RunSummary.js';
 
 export interface RunsIndexOptions {
-  /** How long one listing of the base is reused before the base is listed again (default 5 s). */
+  /** How long one listing of the base is fresh; past it the base is listed again in the background (default 5 s). */
   listingTtlMs?: number;
   /** How many run summaries are read at once (default 8). */
   concurrency?: number;
@@ -14,12 +14,13 @@ export interface RunsIndexOptions {
 }
 
 /**
- * The runs of a base, cached twice: the listing of the base for a short TTL, and each run's summary for as long as
+ * The runs of a base, cached twice: the listing of the base for a short TTL (then refreshed in the background), and each run's summary for as long as
  * the run's listing fingerprint (files, bytes, newest modification) is unchanged. A stage writes its manifest last,
  * so a new or rewritten manifest changes the fingerprint and only that run is read again.
  */
 export class RunsIndex {
-  private listed: { at: number; index: Promise<RunDirIndex> } | undefined;
+  private current: { at: number; index: RunDirIndex } | undefined;
+  private pending: Promise<RunDirIndex> | undefined;
   private readonly summaries = new Map<string, { fingerprint: string; summary: Promise<RunSummary> }>();
   private readonly details = new Map<string, { fingerprint: string; detail: Promise<RunDetail> }>();
   private readonly ttl: number;
@@ -36,18 +37,30 @@ export class RunsIndex {
     this.now = options.now ?? Date.now;
   }
 
-  /** The base's run directories, newest first (listed again once the TTL has passed). */
-  listing(): Promise<RunDirIndex> {
-    const now = this.now();
-    if (!this.listed || now - this.listed.at > this.ttl) {
-      const index = listRunDirs(this.base, { store: this.store });
-      this.listed = { at: now, index };
-      // A failed listing is not kept: the next request lists again.
-      index.catch(() => {
-        if (this.listed?.index === index) this.listed = undefined;
+  /**
+   * The base's run directories, newest first. Past the TTL the cached listing is still answered at once while the
+   * base is listed again in the background (stale while revalidating): listing a large base means a stat per file,
+   * too slow for every page. `fresh` waits for a new listing instead.
+   */
+  async listing(options: { fresh?: boolean } = {}): Promise<RunDirIndex> {
+    if (!this.current || options.fresh) return this.relist();
+    if (this.now() - this.current.at > this.ttl)
+      this.relist().catch(() => {
+        // The stale listing stands; the next request past the TTL tries again.
       });
-    }
-    return this.listed.index;
+    return this.current.index;
+  }
+
+  private relist(): Promise<RunDirIndex> {
+    this.pending ??= listRunDirs(this.base, { store: this.store })
+      .then((index) => {
+        this.current = { at: this.now(), index };
+        return index;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
   }
 
   /** One run directory by its folder name, or undefined when the base has none of that name. */

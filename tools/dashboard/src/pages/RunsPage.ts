@@ -3,7 +3,7 @@ import { formatNumber, html, query, type SafeHtml } from '../html/Html.js';
 import { layout } from '../html/Layout.js';
 import { runHref } from './Links.js';
 
-export const RUNS_PAGE_SIZE = 50;
+const RUNS_PAGE_SIZE = 50;
 
 export interface RunsPageInput {
   base: string;

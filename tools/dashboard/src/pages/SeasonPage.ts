@@ -6,7 +6,7 @@ import { layout, problem } from '../html/Layout.js';
 import { runHref } from './Links.js';
 
 /** The seasons a runs base holds forecasts for: (experiment key, season year) with its runs and slices. */
-export function seasonChoices(summaries: readonly RunSummary[]): { key: string; year: number; slices: number }[] {
+function seasonChoices(summaries: readonly RunSummary[]): { key: string; year: number; slices: number }[] {
   const found = new Map<string, { key: string; year: number; slices: number }>();
   for (const s of summaries)
     for (const slice of s.slices) {
