@@ -25,7 +25,12 @@ export function startDashboard(options: DashboardServerOptions): Promise<Running
       const shown = host.includes(':') ? `[${host}]` : host;
       resolve({
         url: redact(`http://${shown}:${info.port}`),
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Browsers keep connections alive: end them, or close() waits for their timeout.
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
       });
     });
     server.once('error', reject);
