@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { registerDashboardCommand } from '../commands/dashboard/dashboardCommand.js';
 import { registerDataCommands } from '../commands/data/dataCommand.js';
 import { registerExampleCommands } from '../commands/example/exampleCommand.js';
 import { registerRunCommands } from '../commands/run/runCommand.js';
@@ -28,7 +29,13 @@ export function createProgram(context: CliContext): Command {
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', ROOT_HELP_AFTER);
-  for (const register of [registerExampleCommands, registerDataCommands, registerRunCommands, registerRundirCommands])
+  for (const register of [
+    registerExampleCommands,
+    registerDataCommands,
+    registerRunCommands,
+    registerRundirCommands,
+    registerDashboardCommand,
+  ])
     register(program, context);
   return program;
 }
