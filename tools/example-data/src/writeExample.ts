@@ -88,30 +88,19 @@ export async function writeExample(
   const written = performance.now();
 
   const nTime = data.daily.time.length;
+  /** A written file: its location, path, size (`bytes` of its location) and, for a table, its rows. */
+  const writtenFile = async (path: string, bytes: (location: Location) => Promise<number>, rows?: number) => ({
+    location: at(path),
+    path,
+    bytes: await bytes(at(path)),
+    ...(rows === undefined ? {} : { rows }),
+  });
+  const size = (location: Location) => sizeOf(store, location);
   const files: WrittenFile[] = [
-    {
-      location: at(EXAMPLE_PATHS.yields),
-      path: EXAMPLE_PATHS.yields,
-      bytes: await sizeOf(store, at(EXAMPLE_PATHS.yields)),
-      rows: data.yieldTable.numRows,
-    },
-    {
-      location: at(EXAMPLE_PATHS.indices),
-      path: EXAMPLE_PATHS.indices,
-      bytes: await treeSize(store, at(EXAMPLE_PATHS.indices)),
-      rows: data.counties.length * nTime,
-    },
-    {
-      location: at(EXAMPLE_PATHS.static),
-      path: EXAMPLE_PATHS.static,
-      bytes: await sizeOf(store, at(EXAMPLE_PATHS.static)),
-      rows: data.staticTable.numRows,
-    },
-    {
-      location: at(EXAMPLE_PATHS.config),
-      path: EXAMPLE_PATHS.config,
-      bytes: await sizeOf(store, at(EXAMPLE_PATHS.config)),
-    },
+    await writtenFile(EXAMPLE_PATHS.yields, size, data.yieldTable.numRows),
+    await writtenFile(EXAMPLE_PATHS.indices, (location) => treeSize(store, location), data.counties.length * nTime),
+    await writtenFile(EXAMPLE_PATHS.static, size, data.staticTable.numRows),
+    await writtenFile(EXAMPLE_PATHS.config, size),
   ];
   return {
     inputDataDir: root,

@@ -171,3 +171,9 @@ export class SemanticError extends SchemaError {
     );
   }
 }
+
+/** A stage bin's command line that cannot be run: the bin prints the message and its usage, and exits 2. */
+export class UsageError extends ContractError {
+  override readonly name: string = 'UsageError';
+  override readonly code: ContractErrorCode = 'USAGE';
+}

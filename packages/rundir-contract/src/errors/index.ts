@@ -12,6 +12,7 @@ export {
   SchemaError,
   SemanticError,
   UnsupportedContractVersionError,
+  UsageError,
 } from './ContractError.js';
 export { LeaseHeldError, LeaseLostError, ReadOnlyStorageError, StorageFullError } from './StorageErrors.js';
 export { errorMessage } from './errorMessage.js';

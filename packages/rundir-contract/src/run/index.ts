@@ -6,3 +6,5 @@ export { listRunDirs } from './listRunDirs.js';
 export type { ListedRunDir, ListRunDirsOptions, RunDirIndex } from './listRunDirs.js';
 export { PRUNE_GRACE_MS, pruneRunDirs } from './pruneRunDirs.js';
 export type { PruneDecision, PruneOptions, PruneReason, PruneResult } from './pruneRunDirs.js';
+export { runStageBin, stageArgs } from './runStageBin.js';
+export type { StageArgValues, StageBin, StageBinCommand, StageBinOutput } from './runStageBin.js';

@@ -8,9 +8,9 @@ const nullable = (frame: Frame, name: string, i: number): number | null => {
   return v === null || v === undefined || Number.isNaN(v) ? null : v;
 };
 
-/** Prediction rows (walk-forward or a slice's) as county rows; the contract's reader has checked types and keys. */
-export function countyRows(frame: Frame): CountyRow[] {
-  const out: CountyRow[] = [];
+/** The columns every prediction table has (rundir-layout.md), with the table's own columns from `rest`. */
+function predictionRows<T extends object>(frame: Frame, rest: (i: number) => T) {
+  const out: (Omit<CountyRow, 'sim' | 'area'> & T)[] = [];
   for (let i = 0; i < frame.numRows; i++) {
     out.push({
       year: cell<number>(frame, 'year', i),
@@ -18,12 +18,19 @@ export function countyRows(frame: Frame): CountyRow[] {
       geo: cell<string>(frame, 'geo_identifier', i),
       fold: cell<string>(frame, 'fold', i),
       obs: nullable(frame, 'obs_yield_kg_ha', i),
-      sim: cell<number>(frame, 'sim_yield_kg_ha', i),
       detrended: cell<number>(frame, 'sim_yield_kg_ha_detrended', i),
-      area: nullable(frame, 'area_harvested_ha', i),
+      ...rest(i),
     });
   }
   return out;
+}
+
+/** Prediction rows (walk-forward or a slice's) as county rows; the contract's reader has checked types and keys. */
+export function countyRows(frame: Frame): CountyRow[] {
+  return predictionRows(frame, (i) => ({
+    sim: cell<number>(frame, 'sim_yield_kg_ha', i),
+    area: nullable(frame, 'area_harvested_ha', i),
+  }));
 }
 
 /** One row of a national series (rundir-layout.md → National series), bounds by `lower_<pct>_kg_ha` column. */
@@ -52,22 +59,12 @@ export function nationalRows(
     for (const name of [lower, upper]) if (!frame.columnNames.includes(name)) missing(name);
     return { lower, upper };
   });
-  const out: NationalRow[] = [];
-  for (let i = 0; i < frame.numRows; i++) {
-    out.push({
-      year: cell<number>(frame, 'year', i),
-      initDate: epochDayToIso(cell<number>(frame, 'init_date', i)),
-      fold: cell<string>(frame, 'fold', i),
-      geo: cell<string>(frame, 'geo_identifier', i),
-      obs: nullable(frame, 'obs_yield_kg_ha', i),
-      detrended: cell<number>(frame, 'sim_yield_kg_ha_detrended', i),
-      corrected: cell<number>(frame, 'sim_yield_kg_ha_corrected', i),
-      // A null bound (a writer without ±Infinity) is NaN here, which the delivery schema then refuses by row key.
-      bounds: columns.map((c) => ({
-        lower: nullable(frame, c.lower, i) ?? NaN,
-        upper: nullable(frame, c.upper, i) ?? NaN,
-      })),
-    });
-  }
-  return out;
+  return predictionRows(frame, (i) => ({
+    corrected: cell<number>(frame, 'sim_yield_kg_ha_corrected', i),
+    // A null bound (a writer without ±Infinity) is NaN here, which the delivery schema then refuses by row key.
+    bounds: columns.map((c) => ({
+      lower: nullable(frame, c.lower, i) ?? NaN,
+      upper: nullable(frame, c.upper, i) ?? NaN,
+    })),
+  }));
 }

@@ -73,6 +73,28 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
     for (const calibration of inputs.calibrations) {
       const { mode } = calibration;
       const adm0 = mode === primary || calibration.admLevels.includes('ADM0');
+      /** The prediction ± the level's half-width, for every row at an ADM level the calibration covers. */
+      const bandsAround = (
+        admLevel: string,
+        rows: readonly (Cell & { pred: number; obs: number })[],
+        level: number,
+      ) => {
+        if (!calibration.admLevels.includes(admLevel)) return;
+        for (const r of rows) {
+          const hw = calibration.halfWidth(admLevel, level, r.initDate, r.fold);
+          visit({
+            fold: r.fold,
+            initDate: r.initDate,
+            seasonDoy: r.seasonDoy,
+            mode,
+            admLevel,
+            level,
+            lower: r.pred - hw,
+            upper: r.pred + hw,
+            obs: r.obs,
+          });
+        }
+      };
       for (const level of inputs.levels) {
         if (adm0) {
           for (const r of national) {
@@ -94,38 +116,8 @@ export function collectObservations(inputs: EvaluationInputs): Observations {
             });
           }
         }
-        if (calibration.admLevels.includes('ADM2')) {
-          for (const r of counties) {
-            const hw = calibration.halfWidth('ADM2', level, r.initDate, r.fold);
-            visit({
-              fold: r.fold,
-              initDate: r.initDate,
-              seasonDoy: r.seasonDoy,
-              mode,
-              admLevel: 'ADM2',
-              level,
-              lower: r.pred - hw,
-              upper: r.pred + hw,
-              obs: r.obs,
-            });
-          }
-        }
-        if (calibration.admLevels.includes('ADM1')) {
-          for (const s of states) {
-            const hw = calibration.halfWidth('ADM1', level, s.initDate, s.fold);
-            visit({
-              fold: s.fold,
-              initDate: s.initDate,
-              seasonDoy: s.seasonDoy,
-              mode,
-              admLevel: 'ADM1',
-              level,
-              lower: s.pred - hw,
-              upper: s.pred + hw,
-              obs: s.obs,
-            });
-          }
-        }
+        bandsAround('ADM2', counties, level);
+        bandsAround('ADM1', states, level);
       }
     }
   };

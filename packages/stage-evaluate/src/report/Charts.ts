@@ -37,17 +37,34 @@ const CONFIG = {
 };
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** A chart with nothing to plot still renders: its one mark says what is missing. */
-function emptyChart(message: string): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    width: WIDTH,
-    height: 80,
-    config: CONFIG,
-    data: { values: [{ message }] },
-    mark: { type: 'text', fontSize: 13, color: '#7a4b00' },
-    encoding: { text: { field: 'message', type: 'nominal' } },
-  };
+/** A Vega-Lite spec: the shared schema, width and look, `height` and the chart's own data, marks and encodings. */
+function specOf(height: number, body: Record<string, unknown>): TopLevelSpec {
+  return { $schema: SCHEMA, width: WIDTH, height, config: CONFIG, ...body } as TopLevelSpec;
+}
+
+/**
+ * A chart, or, when there is nothing to plot (`empty` given), the chart under its empty title that still renders:
+ * its one mark says what is missing.
+ */
+function chart(
+  name: ChartName,
+  caption: string,
+  empty: { title: string; message: string } | undefined,
+  title: string,
+  body: () => Record<string, unknown>,
+): Chart {
+  if (empty)
+    return {
+      name,
+      title: empty.title,
+      caption,
+      spec: specOf(80, {
+        data: { values: [{ message: empty.message }] },
+        mark: { type: 'text', fontSize: 13, color: '#7a4b00' },
+        encoding: { text: { field: 'message', type: 'nominal' } },
+      }),
+    };
+  return { name, title, caption, spec: specOf(HEIGHT, body()) };
 }
 
 export function buildCharts(data: ReportData): Chart[] {
@@ -88,22 +105,14 @@ function nationalByYear(data: ReportData): Chart {
   ]
     .filter(Boolean)
     .join(' ');
-  if (points.length === 0)
-    return {
-      name: 'national_by_year',
-      title: 'National yield by year',
-      caption,
-      spec: emptyChart('No national rows: the hindcast has no test year to show'),
-    };
-  return {
-    name: 'national_by_year',
-    title: 'National yield by year: predicted vs observed',
+  return chart(
+    'national_by_year',
     caption,
-    spec: {
-      $schema: SCHEMA,
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
+    points.length === 0
+      ? { title: 'National yield by year', message: 'No national rows: the hindcast has no test year to show' }
+      : undefined,
+    'National yield by year: predicted vs observed',
+    () => ({
       layer: [
         ...(bands.length > 0
           ? [
@@ -140,8 +149,8 @@ function nationalByYear(data: ReportData): Chart {
         },
       ],
       resolve: { scale: { color: 'independent' } },
-    } as TopLevelSpec,
-  };
+    }),
+  );
 }
 
 const WASDE_SERIES = 'WASDE (latest report on or before the date)';
@@ -157,22 +166,14 @@ function errorByInitDate(data: ReportData): Chart {
   });
   const wasdeNote = data.wasdeNote;
   const caption = `National error through the season: the root mean square percentage error over the test years at each init date, ours (bias-corrected, against the modelled counties' observed yield) beside WASDE's (against WASDE's final yield). ${wasdeNote}`;
-  if (values.length === 0)
-    return {
-      name: 'error_by_init_date',
-      title: 'National error by init date',
-      caption,
-      spec: emptyChart('No national observation at any init date: nothing to score'),
-    };
-  return {
-    name: 'error_by_init_date',
-    title: 'National error by init date, ours vs WASDE',
+  return chart(
+    'error_by_init_date',
     caption,
-    spec: {
-      $schema: SCHEMA,
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
+    values.length === 0
+      ? { title: 'National error by init date', message: 'No national observation at any init date: nothing to score' }
+      : undefined,
+    'National error by init date, ours vs WASDE',
+    () => ({
       data: { values },
       mark: { type: 'line', point: true },
       encoding: {
@@ -188,38 +189,30 @@ function errorByInitDate(data: ReportData): Chart {
           },
         },
       },
-    } as TopLevelSpec,
-  };
+    }),
+  );
 }
 
 function countyErrorDistribution(data: ReportData): Chart {
   const unit = data.unitLabel;
   const values = data.countyErrors.map((r) => ({ error: r.error }));
   const caption = `County errors (predicted − observed, ${unit}) at each test year's last init date, all folds pooled: ${values.length.toLocaleString('en-US')} county-years.`;
-  if (values.length === 0)
-    return {
-      name: 'county_error_distribution',
-      title: 'County error distribution',
-      caption,
-      spec: emptyChart('No county observation at the last init date: nothing to score'),
-    };
-  return {
-    name: 'county_error_distribution',
-    title: 'County error distribution at the end of the season',
+  return chart(
+    'county_error_distribution',
     caption,
-    spec: {
-      $schema: SCHEMA,
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
+    values.length === 0
+      ? { title: 'County error distribution', message: 'No county observation at the last init date: nothing to score' }
+      : undefined,
+    'County error distribution at the end of the season',
+    () => ({
       data: { values },
       mark: { type: 'bar', color: '#4c78a8' },
       encoding: {
         x: { field: 'error', type: 'quantitative', bin: { maxbins: 40 }, title: `county error (${unit})` },
         y: { aggregate: 'count', type: 'quantitative', title: 'county-years' },
       },
-    } as TopLevelSpec,
-  };
+    }),
+  );
 }
 
 function coverageVsNominal(data: ReportData): Chart {
@@ -230,22 +223,14 @@ function coverageVsNominal(data: ReportData): Chart {
   const diagonal = data.metrics.levels.map((level) => ({ level, coverage: level }));
   const caption =
     'Empirical coverage of the bands against their nominal level, every test year and init date pooled, per residual mode and ADM level; the dashed line is perfect calibration. An infinite band covers, so levels with too few residuals read high.';
-  if (values.length === 0)
-    return {
-      name: 'coverage_vs_nominal',
-      title: 'Coverage vs nominal level',
-      caption,
-      spec: emptyChart('No observation inside any band to score'),
-    };
-  return {
-    name: 'coverage_vs_nominal',
-    title: 'Interval coverage vs nominal level, per residual mode',
+  return chart(
+    'coverage_vs_nominal',
     caption,
-    spec: {
-      $schema: SCHEMA,
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
+    values.length === 0
+      ? { title: 'Coverage vs nominal level', message: 'No observation inside any band to score' }
+      : undefined,
+    'Interval coverage vs nominal level, per residual mode',
+    () => ({
       layer: [
         {
           data: { values: diagonal },
@@ -265,8 +250,8 @@ function coverageVsNominal(data: ReportData): Chart {
           },
         },
       ],
-    } as TopLevelSpec,
-  };
+    }),
+  );
 }
 
 function skillPerFold(data: ReportData): Chart {
@@ -275,22 +260,14 @@ function skillPerFold(data: ReportData): Chart {
     .map((r) => ({ fold: r.fold, skill: r.skill_vs_trend as number }));
   const missing = data.metrics.rows.filter((r) => r.scope === 'fold' && r.skill_vs_trend === null).map((r) => r.fold);
   const caption = `County skill against the trend-only prediction of the same detrender, 1 − RMSE_model / RMSE_trend, every init date of the test year pooled: above 0 the model beats the trend.${missing.length > 0 ? ` No county observation in ${missing.join(', ')}.` : ''}`;
-  if (values.length === 0)
-    return {
-      name: 'skill_per_fold',
-      title: 'Skill per fold',
-      caption,
-      spec: emptyChart('No county observation in any fold: no skill to show'),
-    };
-  return {
-    name: 'skill_per_fold',
-    title: 'Skill against the trend, per test year',
+  return chart(
+    'skill_per_fold',
     caption,
-    spec: {
-      $schema: SCHEMA,
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
+    values.length === 0
+      ? { title: 'Skill per fold', message: 'No county observation in any fold: no skill to show' }
+      : undefined,
+    'Skill against the trend, per test year',
+    () => ({
       data: { values },
       mark: { type: 'bar' },
       encoding: {
@@ -298,6 +275,6 @@ function skillPerFold(data: ReportData): Chart {
         y: { field: 'skill', type: 'quantitative', title: 'skill vs trend' },
         color: { condition: { test: 'datum.skill < 0', value: '#e45756' }, value: '#54a24b' },
       },
-    } as TopLevelSpec,
-  };
+    }),
+  );
 }

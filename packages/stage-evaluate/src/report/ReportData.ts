@@ -3,14 +3,17 @@ import type { RawFoldMetrics } from '@commodity-hindcast/rundir-contract/schemas
 import type { EvaluationInputs } from '../load/EvaluationInputs.js';
 import { unitLabel } from './Format.js';
 
-/** What the report shows, in the delivery unit where people read yields. */
-export interface ReportData {
+export interface RunInfo {
   runId: string;
   experimentKey: string;
   createdAt: string;
   runContractVersion: string;
   stagePackage: string;
   contractPackage: string;
+}
+
+/** What the report shows, in the delivery unit where people read yields. */
+export interface ReportData extends RunInfo {
   inputs: EvaluationInputs;
   metrics: RawFoldMetrics;
   primaryMode: string;
@@ -29,15 +32,6 @@ export interface ReportData {
   /** County errors at each test year's last init date (delivery unit). */
   countyErrors: { fold: number; geo: string; error: number; pred: number; obs: number }[];
   wasdeNote: string;
-}
-
-export interface RunInfo {
-  runId: string;
-  experimentKey: string;
-  createdAt: string;
-  runContractVersion: string;
-  stagePackage: string;
-  contractPackage: string;
 }
 
 // A reference season far from any leap-day question for a plot axis: its dates only label season days.

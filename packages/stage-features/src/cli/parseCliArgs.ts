@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ContractError, type ContractErrorCode, errorMessage } from '@commodity-hindcast/rundir-contract/errors';
+import { errorMessage, UsageError } from '@commodity-hindcast/rundir-contract/errors';
 import type { FeaturesRunOptions } from '../FeaturesStage.js';
 
 export const USAGE = [
@@ -7,11 +7,8 @@ export const USAGE = [
   '       commodity-hindcast-features --run-dir D --season-year Y --init-date YYYY-MM-DD [--force] [--json]',
 ].join('\n');
 
-/** A command line that cannot be run; the bin prints it with the usage and exits 2. */
-export class UsageError extends ContractError {
-  override readonly name = 'UsageError';
-  override readonly code: ContractErrorCode = 'USAGE';
-}
+/** A command line that cannot be run (the contract's `UsageError`); the bin prints it with the usage and exits 2. */
+export { UsageError };
 
 export type CliCommand = { help: true } | { help: false; json: boolean; options: FeaturesRunOptions };
 

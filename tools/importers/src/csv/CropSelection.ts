@@ -5,7 +5,8 @@ import { ImportError } from '../ImportError.js';
 export interface CropSelection {
   /** The crop kept (as the file writes it), or undefined when the file has no crop column. */
   crop: string | undefined;
-  keeps(row: number): boolean;
+  /** Whether the import keeps `row`; when not, `onDrop` hears why (`crop is not …`) and where (the row, its crop). */
+  keeps(row: number, onDrop?: (reason: string, detail: string) => void): boolean;
 }
 
 /**
@@ -14,7 +15,15 @@ export interface CropSelection {
  * several is an error that lists them, so two crops are never mixed in one yield table by accident.
  */
 export function selectCrop(input: CsvInput, column: string, wanted: string | undefined): CropSelection {
-  if (!input.has(column)) return { crop: wanted, keeps: () => true };
+  const selection = (crop: string | undefined, isKept: (row: number) => boolean): CropSelection => ({
+    crop,
+    keeps: (row, onDrop) => {
+      if (isKept(row)) return true;
+      onDrop?.(`crop is not ${crop}`, `${input.at(row)}: ${column} ${JSON.stringify(input.text(row, column))}`);
+      return false;
+    },
+  });
+  if (!input.has(column)) return selection(wanted, () => true);
   const crops = new Map<string, number>();
   for (let row = 0; row < input.rowCount; row++) {
     const crop = input.text(row, column).toLowerCase();
@@ -28,7 +37,7 @@ export function selectCrop(input: CsvInput, column: string, wanted: string | und
       );
     }
     const only = crops.keys().next().value;
-    return { crop: only, keeps: () => true };
+    return selection(only, () => true);
   }
   const crop = wanted.toLowerCase();
   if (input.rowCount > 0 && !crops.has(crop)) {
@@ -36,5 +45,5 @@ export function selectCrop(input: CsvInput, column: string, wanted: string | und
       `${input.location}: column "${column}" has no row of crop ${JSON.stringify(wanted)} (found: ${found}); choose one of those`,
     );
   }
-  return { crop, keeps: (row) => input.text(row, column).toLowerCase() === crop };
+  return selection(crop, (row) => input.text(row, column).toLowerCase() === crop);
 }

@@ -132,13 +132,7 @@ export function spainIndexStore(files: readonly SpainIndexFile[], tally: ImportT
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let row = 0; row < input.rowCount; row++) {
-      if (!crop.keeps(row)) {
-        tally.drop(
-          `crop is not ${crop.crop}`,
-          `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
-        );
-        continue;
-      }
+      if (!crop.keeps(row, (reason, detail) => tally.drop(reason, detail))) continue;
       const nuts3 = readSpainNuts3(input, row, 'adm_id');
       const start = input.date(row, 'date', 'YYYYMMDD');
       const lastDay = period.lastDay(start);

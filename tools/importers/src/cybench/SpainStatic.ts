@@ -36,13 +36,7 @@ export function spainStaticFrame(files: readonly SpainStaticFile[], tally: Impor
     }
     const firstRowOf = new Map<string, number>();
     for (let row = 0; row < input.rowCount; row++) {
-      if (!crop.keeps(row)) {
-        tally.drop(
-          `crop is not ${crop.crop}`,
-          `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
-        );
-        continue;
-      }
+      if (!crop.keeps(row, (reason, detail) => tally.drop(reason, detail))) continue;
       const nuts3 = readSpainNuts3(input, row, 'adm_id');
       const first = firstRowOf.get(nuts3);
       if (first !== undefined)

@@ -25,13 +25,7 @@ export function spainYieldFrame(input: CsvInput, crop: CropSelection, tally: Imp
   const firstRowOf = new Map<string, number>();
   let zeroYields = 0;
   for (let row = 0; row < input.rowCount; row++) {
-    if (!crop.keeps(row)) {
-      tally.drop(
-        `crop is not ${crop.crop}`,
-        `${input.at(row)}: crop_name ${JSON.stringify(input.text(row, 'crop_name'))}`,
-      );
-      continue;
-    }
+    if (!crop.keeps(row, (reason, detail) => tally.drop(reason, detail))) continue;
     if (input.has('country_code') && input.text(row, 'country_code') !== 'ES') {
       input.fail(
         row,

@@ -101,13 +101,7 @@ export async function readNassCountyCsv(location: Location, options: ReadNassOpt
   let zeroYieldsWithoutHarvest = 0;
 
   for (let row = 0; row < input.rowCount; row++) {
-    if (!selection.keeps(row)) {
-      options.onDrop?.(
-        `crop is not ${selection.crop}`,
-        `${input.at(row)}: crop ${JSON.stringify(input.text(row, 'crop'))}`,
-      );
-      continue;
-    }
+    if (!selection.keeps(row, options.onDrop)) continue;
     if (isCombinedCounties(input, row)) {
       options.onDrop?.(
         COMBINED_REASON,
