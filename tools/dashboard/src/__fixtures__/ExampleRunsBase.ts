@@ -10,7 +10,7 @@ const CLI = new URL('../../../cli/dist/bin.js', import.meta.url).pathname;
 
 export interface ExampleRunsBase {
   base: string;
-  /** The example pipeline's run (hindcast + two forecast slices), or the kit's run when the CLI is not built. */
+  /** The example pipeline's run (hindcast + two forecast slices). */
   exampleRunId: string;
   /** A conformance-kit run with metrics, beside it, so compare has two runs. */
   kitRunId: string;
@@ -22,27 +22,17 @@ export interface ExampleRunsBase {
 
 /**
  * A runs base under `root/data/runs`: the example pipeline (`example run`, 2 states × 5 counties) plus a second
- * forecast slice through the built CLI, and a conformance-kit run beside it. Without a built CLI (tools/cli/dist,
- * which this package cannot depend on: the CLI depends on it) the kit builds both runs instead.
+ * forecast slice through the built CLI, and a conformance-kit run beside it. The CLI (tools/cli/dist) cannot be a
+ * dependency of this package (the CLI depends on it), so turbo.json builds it before this package's tests.
  */
 export async function buildExampleRunsBase(root: string): Promise<ExampleRunsBase> {
   const dataRoot = join(root, 'data');
   const kit = await buildRunDir(dataRoot, { now: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)) });
   await writeMetrics(kit, FOLDS_A, 0.375);
-  if (!existsSync(CLI)) {
-    const second = await buildRunDir(dataRoot, {
-      now: new Date(Date.UTC(2024, 0, 3, 3, 4, 5)),
-      slice: { seasonYear: 2020, initDate: '2020-09-01' },
-    });
-    return {
-      base: join(dataRoot, 'runs'),
-      exampleRunId: second.runId,
-      kitRunId: kit.runId,
-      key: kit.config.experiment_key,
-      seasonYear: 2020,
-      how: `conformance-kit runs only: ${CLI} is not built (build @commodity-hindcast/cli for the example pipeline)`,
-    };
-  }
+  if (!existsSync(CLI))
+    throw new Error(
+      `${CLI} is not built: build the CLI first (pnpm turbo run build --filter=@commodity-hindcast/cli); the browser test runs over the example pipeline's runs (turbo builds it before this package's tests)`,
+    );
   const env = { ...process.env, INPUT_DATA_DIR: dataRoot };
   const example = JSON.parse(
     (
