@@ -36,6 +36,8 @@ export type FeaturesRunOptions =
       force?: boolean;
       /** The store to write through (default: features_dir's). */
       store?: Store;
+      /** The clock for `metadata.json`'s `created_at` (default the real one; fixed for reproducible runs). */
+      now?: () => Date;
     }
   | {
       mode: 'forecast';
@@ -45,6 +47,8 @@ export type FeaturesRunOptions =
       force?: boolean;
       /** The store to write through (default: the run directory's). */
       store?: Store;
+      /** The clock for the slice manifest's times (default the real one; fixed for reproducible runs). */
+      now?: () => Date;
     };
 
 export type FeaturesRunResult =
@@ -60,6 +64,7 @@ export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResul
       initDate: options.initDate,
       force: options.force ?? false,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     return { mode: 'forecast', ...summary };
   }
@@ -72,6 +77,7 @@ export async function run(options: FeaturesRunOptions): Promise<FeaturesRunResul
     ...(await buildFeatures(config, {
       force: options.force ?? false,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.now ? { now: options.now } : {}),
     })),
   };
 }

@@ -186,7 +186,7 @@ export async function runForecastSlice(
     await step(
       output,
       `features ${tag}`,
-      () => runFeatures({ mode: 'forecast', runDir, seasonYear, initDate, force }),
+      () => runFeatures({ mode: 'forecast', runDir, seasonYear, initDate, force, ...clock }),
       (r) => ({
         skipped: r.skipped,
         note: r.mode === 'forecast' ? `${plural(r.rows, 'row')}` : '',

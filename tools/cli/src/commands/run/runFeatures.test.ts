@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,18 @@ describe('run features --config', () => {
     });
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ skipped: false, digest: result.digest, rows: result.rows });
+  });
+
+  it('SOURCE_DATE_EPOCH dates metadata.json, as it dates every other artifact of a reproducible run', async () => {
+    const fixed = await runBin(['run', 'features', '--config', 'configs/example_corn_usa.yaml', '--force', '--json'], {
+      cwd: root,
+      env: { ...env, SOURCE_DATE_EPOCH: '1733310000' },
+    });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const metadata = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('metadata.json'));
+    expect(metadata).toHaveLength(1);
+    const written = JSON.parse(await readFile(join(root, metadata[0] as string), 'utf8')) as { created_at: string };
+    expect(written.created_at).toBe('2024-12-04T11:00:00.000Z');
   });
 
   it('applies --set over the YAML (a different feature range changes the years built)', async () => {

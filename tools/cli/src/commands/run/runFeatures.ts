@@ -3,6 +3,7 @@ import { loadConfig } from '@commodity-hindcast/rundir-contract/config';
 import { run as runFeaturesStage, type FeaturesRunResult } from '@commodity-hindcast/stage-features';
 import { resolveLocation } from '../../program/ArgumentParsers.js';
 import type { CliContext } from '../../program/CliContext.js';
+import { clockOption } from '../../program/FixedClock.js';
 import { formatDuration } from '../../program/HumanUnits.js';
 import { Output } from '../../program/Output.js';
 import { usageError } from '../../program/Verb.js';
@@ -49,7 +50,12 @@ export async function runFeatures(flags: RunFeaturesFlags, command: Command, con
     output.progress(
       `features: ${experimentKey}: ${builders.length} builders (${builders.join(', ')}), seasons ${config.feature_start_year}-${config.feature_end_year}…`,
     );
-    result = await runFeaturesStage({ mode: 'hindcast', config, force: flags.force === true });
+    result = await runFeaturesStage({
+      mode: 'hindcast',
+      config,
+      force: flags.force === true,
+      ...clockOption(context.env),
+    });
   } else {
     if (givenForecast.length === 0) {
       usageError(
@@ -78,6 +84,7 @@ export async function runFeatures(flags: RunFeaturesFlags, command: Command, con
       seasonYear: flags.seasonYear as number,
       initDate: flags.initDate as string,
       force: flags.force === true,
+      ...clockOption(context.env),
     });
   }
   output.progress(

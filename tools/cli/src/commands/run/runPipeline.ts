@@ -57,12 +57,17 @@ async function configFrom(flags: PipelineFlags, context: CliContext): Promise<Re
 }
 
 /** FEATURES for a config (skipped when its tables are up to date), as a pipeline step. */
-async function featuresStep(config: ResolvedConfig, force: boolean, output: Output): Promise<StepOutcome> {
+async function featuresStep(
+  config: ResolvedConfig,
+  force: boolean,
+  output: Output,
+  clock: { now?: () => Date },
+): Promise<StepOutcome> {
   const progress = output.step('features');
   const started = performance.now();
   let result: Awaited<ReturnType<typeof runFeaturesStage>>;
   try {
-    result = await runFeaturesStage({ mode: 'hindcast', config, force });
+    result = await runFeaturesStage({ mode: 'hindcast', config, force, ...clock });
   } catch (error) {
     progress.abort();
     throw error;
@@ -97,7 +102,7 @@ async function openRun(
     let changed: string[] = [];
     if (flags.config !== undefined) {
       const config = await configFrom(flags, context);
-      steps.push(await featuresStep(config, force, output));
+      steps.push(await featuresStep(config, force, output, clock));
       const resumed = await resumeRunDir(runDir, config, clock);
       changed = resumed.changed;
       if (changed.length > 0)
@@ -107,7 +112,7 @@ async function openRun(
     return { runDir, runId: existing.runId, experimentKey: existing.experimentKey, changed, steps };
   }
   const config = await configFrom(flags, context);
-  steps.push(await featuresStep(config, force, output));
+  steps.push(await featuresStep(config, force, output, clock));
   const created = await createRunDir(config, { createdBy: CREATED_BY, ...(clock.now ? { now: clock.now() } : {}) });
   output.progress(`run: created ${created.runDir}`);
   return { runDir: created.runDir, runId: created.runId, experimentKey: config.experiment_key, changed: [], steps };
