@@ -1,3 +1,4 @@
+import { rawFoldMetricsPath, reportHtmlPath } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { ExperimentResult, type StageStatus } from '@commodity-hindcast/rundir-contract/result';
 import type { RawFoldMetrics } from '@commodity-hindcast/rundir-contract/schemas';
@@ -6,7 +7,7 @@ import { validateRunDir, type ValidationReport } from '@commodity-hindcast/rundi
 import { flattenConfig } from './FlatConfig.js';
 import { settle, type Settled } from './Settle.js';
 
-const REPORT_PATH = 'reports/report.html';
+const REPORT_PATH = reportHtmlPath();
 
 /** Everything the page of one run shows; each part read on its own, so one broken part leaves the others. */
 export interface RunDetail {
@@ -41,9 +42,9 @@ export async function readRunDetail(runId: string, location: Location, store: St
     settle(() => validateRunDir(location, { store })),
     settle(() => result.includedGeoIdentifiers()),
   ]);
-  const metrics = result.files.includes('metrics/raw_fold_metrics.json')
+  const metrics = result.files.includes(rawFoldMetricsPath())
     ? await settle(() => result.readMetrics())
-    : ({ ok: false, problem: 'no metrics/raw_fold_metrics.json: EVALUATE has not run' } as const);
+    : ({ ok: false, problem: `no ${rawFoldMetricsPath()}: EVALUATE has not run` } as const);
   const slices = [];
   for (const slice of result.forecastSlices()) {
     const complete = await settle(() => slice.isComplete());

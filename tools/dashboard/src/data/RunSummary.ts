@@ -1,3 +1,4 @@
+import { rawFoldMetricsPath } from '@commodity-hindcast/rundir-contract/layout';
 import type { Location } from '@commodity-hindcast/rundir-contract/location';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import type { ListedRunDir } from '@commodity-hindcast/rundir-contract/run';
@@ -72,7 +73,7 @@ export async function readRunSummary(listed: ListedRunDir, store: Store): Promis
   } catch (error) {
     summary.problems.push(`validation: ${describeError(error)}`);
   }
-  if (result.files.includes('metrics/raw_fold_metrics.json')) {
+  if (result.files.includes(rawFoldMetricsPath())) {
     try {
       const metrics = await result.readMetrics();
       summary.headlineSkill = metrics.rows.find((r) => r.scope === 'overall')?.skill_vs_trend ?? null;

@@ -1,5 +1,6 @@
 import { wasdeFinalYield, wasdeForecastAsOf, type WasdeQuery } from '@commodity-hindcast/rundir-contract/domain';
 import { readWasdeTable } from '@commodity-hindcast/rundir-contract/io';
+import { nationalPath } from '@commodity-hindcast/rundir-contract/layout';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import type { Frame } from '@commodity-hindcast/rundir-contract/schemas';
 import type { Store } from '@commodity-hindcast/rundir-contract/store';
@@ -91,7 +92,7 @@ export async function readSeasonData(
           data.problems.push(`${run.runId} ${slice.scope}: ${describeError(error)}`);
         }
       }
-      if (data.observed === undefined && result.files.includes('postprocessed/national.parquet'))
+      if (data.observed === undefined && result.files.includes(nationalPath()))
         data.observed = await observedInHindcast(result, year);
       if (!wasdeQuery) {
         const config = await result.effectiveConfig();
