@@ -3,7 +3,13 @@ import { binFeatures, MISSING_BIN, type BinnedFeatures } from './internal/BinMap
 import { buildHistogramBlock, histogramLength } from './internal/Histogram.js';
 import { HistogramWorkers } from './internal/HistogramWorkers.js';
 import { SeededRandom } from './internal/Random.js';
-import { growTree, HistogramPool, type GrowthRules, type HistogramBuilder } from './internal/TreeGrower.js';
+import {
+  growTree,
+  HistogramPool,
+  type GrowthRules,
+  type HistogramBuilder,
+  type RootHistogram,
+} from './internal/TreeGrower.js';
 
 export interface GbdtTrainOptions {
   /**
@@ -96,7 +102,10 @@ export function trainGbdt(
     const featureCount = p.colsample_bytree < 1 ? Math.max(1, Math.round(nFeatures * p.colsample_bytree)) : nFeatures;
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f);
 
-    let rootCounts: Float64Array | null = null;
+    // Without row subsampling every tree's root holds the same rows: its histogram is kept from tree to tree,
+    // carried forward by the leaves' values when every feature is a candidate (see RootHistogram).
+    const root: RootHistogram | null =
+      bagSize === nTrain ? { hist: null, carry: featureCount === nFeatures, rebuild: false } : null;
     const trees: GbdtTree[] = [];
     const validRmse: number[] = [];
     const trainRmse: number[] = [];
@@ -109,22 +118,8 @@ export function trainGbdt(
         for (let i = 0; i < bagSize; i++) rows[i] = trainRows[picked[i]!]!;
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
-      // Without row subsampling every tree's root holds the same rows: its bin counts are kept from the first.
-      const grown = growTree(
-        binned,
-        gradients,
-        rows,
-        bagSize,
-        scratch,
-        features,
-        rules,
-        build,
-        pool,
-        rootCounts,
-        (h) => {
-          if (bagSize === nTrain && !rootCounts) rootCounts = Float64Array.from(h);
-        },
-      );
+      if (root) root.rebuild = round % ROOT_REBUILD_ROUNDS === 0;
+      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, root);
       trees.push(grown.tree);
 
       const value = grown.tree.value;
@@ -157,6 +152,12 @@ export function trainGbdt(
     workers?.close();
   }
 }
+
+/**
+ * A carried root's gradient sums are rebuilt from the rows every this many rounds, so the rounding of the
+ * carried sums cannot build up without bound (over 300 rounds of the bench it stayed below 1e-12 and changed no split).
+ */
+const ROOT_REBUILD_ROUNDS = 50;
 
 /** Adds one tree's output to `pred` for `rows`, routing by bins (the same routing as raw thresholds). */
 function addBinnedTree(

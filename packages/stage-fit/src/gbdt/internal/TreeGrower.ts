@@ -7,7 +7,7 @@
 import type { GbdtTree } from '../GbdtModel.js';
 import type { BinnedFeatures } from './BinMapper.js';
 import { MISSING_BIN } from './BinMapper.js';
-import { copyCounts } from './Histogram.js';
+import { copyCounts, FEATURE_SLOTS } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
 /** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
@@ -35,12 +35,28 @@ export interface GrownTree {
   readonly leaves: readonly { node: number; start: number; end: number }[];
 }
 
+/**
+ * The root histogram kept from tree to tree when every tree's root holds the same rows (no row subsampling).
+ * A row's gradient grows by exactly the value of its leaf, so root(t+1) = root(t) + Σ_leaves value · counts(leaf)
+ * (`carry`): the root is built once. Otherwise (`carry` false) only its bin counts are kept and each tree builds
+ * the gradient sums. With `rebuild` this tree's root gradient sums are built from the rows even when carried
+ * (bounding the floating-point drift of the carried sums).
+ */
+export interface RootHistogram {
+  /** The current root's (Σ gradient, count) pairs; null before the first tree. */
+  hist: Float64Array | null;
+  carry: boolean;
+  rebuild: boolean;
+}
+
 interface Leaf {
   node: number;
   start: number;
   end: number;
   depth: number;
   sumG: number;
+  /** The leaf's output: −sumG/(count+λ)·learning_rate. */
+  value: number;
   hist: Float64Array | null;
   split: SplitCandidate;
 }
@@ -73,9 +89,8 @@ export function growTree(
   rules: GrowthRules,
   buildHistogram: HistogramBuilder,
   pool: HistogramPool,
-  /** The root's count slots when the root rows are the same every tree (no row subsampling), else null. */
-  rootCounts: Float64Array | null = null,
-  onRootHistogram?: (hist: Float64Array) => void,
+  /** The root rows are the same every tree (no row subsampling): the root histogram kept between trees. */
+  root: RootHistogram | null = null,
 ): GrownTree {
   const { columns, upper, valueBins } = binned;
   const goesLeft = new Uint8Array(256);
@@ -91,17 +106,30 @@ export function growTree(
   for (let i = 0; i < rowCount; i++) rootG += gradients[rows[i]!]!;
   const canSplit = (count: number, depth: number) =>
     count >= 2 * Math.max(1, rules.minDataInLeaf) && (rules.maxDepth <= 0 || depth < rules.maxDepth);
+  const leafValue = (sumG: number, count: number) => (-sumG / (count + rules.lambdaL2)) * rules.learningRate;
+  const carry = root?.carry === true ? root : null;
 
-  const leaves: Leaf[] = [{ node: 0, start: 0, end: rowCount, depth: 0, sumG: rootG, hist: null, split: noSplit() }];
-  if (canSplit(rowCount, 0) && rules.numLeaves > 1) {
+  const rootValue = leafValue(rootG, rowCount);
+  const leaves: Leaf[] = [
+    { node: 0, start: 0, end: rowCount, depth: 0, sumG: rootG, value: rootValue, hist: null, split: noSplit() },
+  ];
+  if (carry || (canSplit(rowCount, 0) && rules.numLeaves > 1)) {
     const hist = pool.take();
-    if (rootCounts) {
+    if (!root) buildHistogram(rows, 0, rowCount, hist, true);
+    else if (!root.hist) {
+      buildHistogram(rows, 0, rowCount, hist, true);
+      root.hist = Float64Array.from(hist);
+    } else if (carry && !root.rebuild) hist.set(root.hist);
+    else {
       buildHistogram(rows, 0, rowCount, hist, false);
-      copyCounts(rootCounts, hist);
-    } else buildHistogram(rows, 0, rowCount, hist, true);
-    onRootHistogram?.(hist);
+      copyCounts(root.hist, hist);
+      if (carry) root.hist.set(hist);
+    }
     leaves[0]!.hist = hist;
-    findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
+    // The next root: this one plus Σ_leaves value · counts(leaf), accumulated split by split below.
+    if (carry) addScaledCounts(carry.hist!, valueBins, hist, rootValue, null, 0);
+    if (canSplit(rowCount, 0) && rules.numLeaves > 1)
+      findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
   }
 
   while (leaves.length < rules.numLeaves) {
@@ -174,6 +202,7 @@ export function growTree(
       end: l,
       depth,
       sumG: s.leftSumG,
+      value: leafValue(s.leftSumG, l - parent.start),
       hist: null,
       split: noSplit(),
     };
@@ -183,22 +212,26 @@ export function growTree(
       end: parent.end,
       depth,
       sumG: parent.sumG - s.leftSumG,
+      value: leafValue(parent.sumG - s.leftSumG, parent.end - l),
       hist: null,
       split: noSplit(),
     };
     leaves[pick] = leftLeaf;
     leaves.push(rightLeaf);
 
-    if (leaves.length < rules.numLeaves) {
-      const [small, large] =
-        leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start
-          ? [leftLeaf, rightLeaf]
-          : [rightLeaf, leftLeaf];
-      const splitSmall = canSplit(small.end - small.start, depth);
-      const splitLarge = canSplit(large.end - large.start, depth);
+    const growing = leaves.length < rules.numLeaves;
+    const [small, large] =
+      leftLeaf.end - leftLeaf.start <= rightLeaf.end - rightLeaf.start ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
+    const splitSmall = growing && canSplit(small.end - small.start, depth);
+    const splitLarge = growing && canSplit(large.end - large.start, depth);
+    if (carry || splitSmall || splitLarge) {
+      const h = pool.take();
+      buildHistogram(rows, small.start, small.end, h, true);
+      // The parent's rows now take the children's values: + (v_large − v_parent)·counts(parent)
+      // + (v_small − v_large)·counts(small), as counts(large) = counts(parent) − counts(small).
+      if (carry)
+        addScaledCounts(carry.hist!, valueBins, parent.hist!, large.value - parent.value, h, small.value - large.value);
       if (splitSmall || splitLarge) {
-        const h = pool.take();
-        buildHistogram(rows, small.start, small.end, h, true);
         if (splitSmall) findBestSplit(h, valueBins, features, small.sumG, small.end - small.start, rules, small.split);
         if (splitLarge) {
           // The larger child's histogram is the parent's minus the smaller one's, subtracted inside the scan.
@@ -208,7 +241,7 @@ export function growTree(
         }
         if (splitSmall) small.hist = h;
         else pool.give(h);
-      }
+      } else pool.give(h);
     }
     pool.give(parent.hist);
     parent.hist = null;
@@ -217,12 +250,38 @@ export function growTree(
   for (const leaf of leaves) {
     pool.give(leaf.hist);
     leaf.hist = null;
-    const count = leaf.end - leaf.start;
-    value[leaf.node] = (-leaf.sumG / (count + rules.lambdaL2)) * rules.learningRate;
+    value[leaf.node] = leaf.value;
   }
   return {
     tree: { feature, threshold, left, right, default_left: defaultLeft, value },
     splitBin: Int32Array.from(splitBin),
     leaves: leaves.map((x) => ({ node: x.node, start: x.start, end: x.end })),
   };
+}
+
+/**
+ * `target`'s gradient sums += a · counts(`hist`) + b · counts(`other`), over the value bins and the missing bin of
+ * every feature with ≥ 2 value bins (the others are never scanned, so their slots are never read).
+ */
+function addScaledCounts(
+  target: Float64Array,
+  valueBins: Int32Array,
+  hist: Float64Array,
+  a: number,
+  other: Float64Array | null,
+  b: number,
+): void {
+  for (let f = 0; f < valueBins.length; f++) {
+    const nb = valueBins[f]!;
+    if (nb < 2) continue;
+    const o = f * FEATURE_SLOTS;
+    const m = o + 2 * MISSING_BIN;
+    if (other) {
+      for (let k = o, e = o + 2 * nb; k < e; k += 2) target[k]! += a * hist[k + 1]! + b * other[k + 1]!;
+      target[m]! += a * hist[m + 1]! + b * other[m + 1]!;
+    } else {
+      for (let k = o, e = o + 2 * nb; k < e; k += 2) target[k]! += a * hist[k + 1]!;
+      target[m]! += a * hist[m + 1]!;
+    }
+  }
 }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { binFeatures, MISSING_BIN } from './BinMapper.js';
+import { buildHistogramBlock, FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import { growTree, HistogramPool, type GrowthRules, type HistogramBuilder, type RootHistogram } from './TreeGrower.js';
+
+function fixture(nRows: number, nFeatures: number) {
+  let s = 11;
+  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const X = Array.from({ length: nFeatures }, (_, f) =>
+    Float64Array.from({ length: nRows }, () => (f === 1 && u() < 0.2 ? NaN : f === 3 ? Math.round(u() * 5) : u())),
+  );
+  const y = Float64Array.from({ length: nRows }, (_, i) => Math.sin(6 * X[0]![i]!) + (Number.isNaN(X[1]![i]!) ? 1 : 0));
+  // Feature 2 is constant: one value bin, never scanned.
+  X[2]!.fill(0.5);
+  const rows = Int32Array.from({ length: nRows }, (_, i) => i);
+  const binned = binFeatures(X, nRows, rows, 63);
+  const gradients = Float64Array.from(y, (v) => -v);
+  const build: HistogramBuilder = (rs, start, end, hist, withCounts) =>
+    buildHistogramBlock(binned.bins, binned.rowStride, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+  return { binned, gradients, build };
+}
+
+const rules: GrowthRules = {
+  lambdaL2: 1,
+  minDataInLeaf: 5,
+  minSumHessianInLeaf: 1e-3,
+  minGainToSplit: 0,
+  numLeaves: 9,
+  maxDepth: -1,
+  depthWise: false,
+  learningRate: 0.3,
+};
+
+describe('tree growth with the root histogram carried between trees', () => {
+  it('carries the root forward by each leaf value times its counts: the next root as if built from the rows', () => {
+    const nRows = 700;
+    const nFeatures = 5;
+    const { binned, gradients, build } = fixture(nRows, nFeatures);
+    const features = Int32Array.from({ length: nFeatures }, (_, f) => f);
+    const pool = new HistogramPool(histogramLength(nFeatures));
+    const root: RootHistogram = { hist: null, carry: true, rebuild: false };
+    const fresh = { rows: new Int32Array(nRows), scratch: new Int32Array(nRows) };
+    const carried = { rows: new Int32Array(nRows), scratch: new Int32Array(nRows) };
+    for (let t = 0; t < 4; t++) {
+      fresh.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
+      carried.rows.set(fresh.rows);
+      const want = growTree(binned, gradients, fresh.rows, nRows, fresh.scratch, features, rules, build, pool, null);
+      const got = growTree(binned, gradients, carried.rows, nRows, carried.scratch, features, rules, build, pool, root);
+      expect(got.tree.feature).toEqual(want.tree.feature);
+      expect(got.tree.threshold).toEqual(want.tree.threshold);
+      got.tree.value.forEach((v, n) => expect(v).toBeCloseTo(want.tree.value[n]!, 12));
+      expect(got.leaves.length).toBeGreaterThan(4);
+
+      // A row's gradient (pred − y) grows by its leaf's value; the carried root must equal the rebuilt one.
+      for (const leaf of got.leaves)
+        for (let i = leaf.start; i < leaf.end; i++) gradients[carried.rows[i]!]! += got.tree.value[leaf.node]!;
+      const exact = new Float64Array(histogramLength(nFeatures));
+      build(carried.rows, 0, nRows, exact, true);
+      for (let f = 0; f < nFeatures; f++) {
+        const nb = binned.valueBins[f]!;
+        if (nb < 2) continue;
+        for (const b of [...Array.from({ length: nb }, (_, i) => i), MISSING_BIN]) {
+          const k = f * FEATURE_SLOTS + 2 * b;
+          expect(root.hist![k + 1]).toBe(exact[k + 1]);
+          expect(root.hist![k]).toBeCloseTo(exact[k]!, 10);
+        }
+      }
+    }
+  });
+});
