@@ -111,8 +111,9 @@ export function trainGbdt(
     const trainRmse: number[] = [];
     let bestRound = 0;
     let bestRmse = Infinity;
+    // Squared error's gradient, pred − y: updated with pred after each tree (one pass, with the training RMSE).
+    for (const r of trainRows) gradients[r] = pred[r]! - y[r]!;
     for (let round = 1; round <= p.n_estimators; round++) {
-      for (const r of trainRows) gradients[r] = pred[r]! - y[r]!;
       if (bagSize < nTrain) {
         const picked = rng.sample(nTrain, bagSize);
         for (let i = 0; i < bagSize; i++) rows[i] = trainRows[picked[i]!]!;
@@ -123,11 +124,28 @@ export function trainGbdt(
       trees.push(grown.tree);
 
       const value = grown.tree.value;
+      let squares = 0;
       if (bagSize === nTrain)
-        for (const leaf of grown.leaves)
-          for (let i = leaf.start; i < leaf.end; i++) pred[rows[i]!]! += value[leaf.node]!;
-      else addBinnedTree(grown.tree, grown.splitBin, binned, trainRows, pred);
-      trainRmse.push(rmse(pred, y, trainRows));
+        for (const leaf of grown.leaves) {
+          const v = value[leaf.node]!;
+          for (let i = leaf.start; i < leaf.end; i++) {
+            const r = rows[i]!;
+            const at = pred[r]! + v;
+            pred[r] = at;
+            const g = at - y[r]!;
+            gradients[r] = g;
+            squares += g * g;
+          }
+        }
+      else {
+        addBinnedTree(grown.tree, grown.splitBin, binned, trainRows, pred);
+        for (const r of trainRows) {
+          const g = pred[r]! - y[r]!;
+          gradients[r] = g;
+          squares += g * g;
+        }
+      }
+      trainRmse.push(Math.sqrt(squares / nTrain));
       if (validRows.length > 0) {
         addBinnedTree(grown.tree, grown.splitBin, binned, validRows, pred);
         const v = rmse(pred, y, validRows);
