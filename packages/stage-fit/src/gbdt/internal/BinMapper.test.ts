@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binBoundaries, binColumn, binFeatures, binOf, MISSING_BIN } from './BinMapper.js';
+import { binBoundaries, binColumn, binFeatures, binOf, MISSING_BIN, sortValues } from './BinMapper.js';
 
 describe('binBoundaries', () => {
   it('gives each distinct value its own bin when there are few, cutting at midpoints', () => {
@@ -71,5 +71,28 @@ describe('binColumn', () => {
     const out = new Uint8Array(probe.length);
     binColumn(cuts, probe, out, 0);
     for (let i = 0; i < probe.length; i++) expect(out[i]).toBe(binOf(cuts, probe[i]!));
+  });
+});
+
+describe('sortValues', () => {
+  it('orders values as Float64Array.prototype.sort does (negatives, ±0, ties, subnormals, huge), radix path included', () => {
+    let s = 5;
+    const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+    for (const n of [10, 3000, 20000]) {
+      const v = Float64Array.from({ length: n }, (_, i) => {
+        const k = i % 7;
+        if (k === 0) return Math.round(u() * 20) - 10;
+        if (k === 1) return i % 2 ? -0 : 0;
+        if (k === 2) return (u() - 0.5) * 1e300;
+        if (k === 3) return (u() - 0.5) * 5e-324 * 1000;
+        return (u() - 0.5) * 4;
+      });
+      const want = Float64Array.from(v).sort();
+      const got = sortValues(v);
+      expect(got.length).toBe(n);
+      expect(Array.from(got).findIndex((x, i) => !Object.is(x, want[i]))).toBe(-1);
+    }
+    // Every digit the same for all values: every pass skipped.
+    expect(Array.from(sortValues(new Float64Array(4000).fill(-1.5)))).toEqual(new Array(4000).fill(-1.5));
   });
 });

@@ -31,7 +31,7 @@ export interface BinnedFeatures {
 
 /** Bin boundaries of one feature from its non-missing training values (any order). */
 export function binBoundaries(values: Float64Array, maxBin: number): Float64Array {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortValues(values);
   const n = sorted.length;
   if (n === 0) return new Float64Array(0);
   const distinct = new Float64Array(n);
@@ -66,6 +66,58 @@ export function binBoundaries(values: Float64Array, maxBin: number): Float64Arra
     }
   }
   return Float64Array.from(cuts);
+}
+
+/**
+ * `values` (no NaN) in ascending order, the order of `Float64Array.prototype.sort` (−0 before +0), in a new array.
+ * Large arrays by a least-significant-digit radix sort of the bit patterns, 16 bits a pass (V8's sort took
+ * ~12 ms per 100k values, 5% of a bench fit); a pass whose digit is the same for every value is skipped.
+ */
+export function sortValues(values: Float64Array): Float64Array {
+  const n = values.length;
+  const out = Float64Array.from(values);
+  const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+  if (n < 2048 || !littleEndian) return out.sort();
+  const words = new Uint32Array(out.buffer);
+  // Keys ordered as the doubles are: a negative value's bits inverted, a positive one's sign bit set.
+  let hi = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = words[2 * i + 1]!;
+    const l = words[2 * i]!;
+    const negative = h >>> 31;
+    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    lo[i] = negative ? ~l >>> 0 : l;
+  }
+  let hiTo = new Uint32Array(n);
+  let loTo = new Uint32Array(n);
+  const count = new Int32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const keys = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & 0xffff]!++;
+    if (count[(keys[0]! >>> shift) & 0xffff] === n) continue;
+    for (let d = 0, at = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const to = count[(keys[i]! >>> shift) & 0xffff]!++;
+      hiTo[to] = hi[i]!;
+      loTo[to] = lo[i]!;
+    }
+    [hi, hiTo] = [hiTo, hi];
+    [lo, loTo] = [loTo, lo];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!;
+    const positive = h >>> 31;
+    words[2 * i + 1] = positive ? h & 0x7fffffff : ~h >>> 0;
+    words[2 * i] = positive ? lo[i]! : ~lo[i]! >>> 0;
+  }
+  return out;
 }
 
 /** A boundary t with a <= t < b (the midpoint, unless a and b are adjacent doubles). */
