@@ -25,8 +25,8 @@
  *
  * Method: features binned once (≤ max_bin quantile bins from the training rows; NaN in a bin of its own with a
  * learned default direction), (Σ gradient, count) histograms (hessian ≡ 1), histogram subtraction (build the
- * smaller child, subtract for the larger; without row subsampling the root's bin counts are kept from the first
- * tree), leaf-wise or depth-wise growth, shrinkage, L2 on leaves, base_score = mean of the training targets
+ * smaller child, subtract for the larger; without row or feature subsampling the root histogram is carried from
+ * tree to tree by the leaves' values instead of rebuilt), leaf-wise or depth-wise growth, shrinkage, L2 on leaves, base_score = mean of the training targets
  * (as LightGBM's boost_from_average).
  */
 import type { Model } from '@commodity-hindcast/rundir-contract/schemas';
