@@ -36,7 +36,8 @@ export function noSplit(): SplitCandidate {
  * With `smaller`, `hist` holds the PARENT's histogram and becomes this leaf's (the larger child's) by histogram
  * subtraction, feature by feature just before that feature is scanned (one pass over memory instead of two).
  * Only the scanned features — those in `features` with ≥ 2 value bins — are subtracted: the others are never read
- * in this tree (the candidate features are fixed per tree, and each tree's root histogram is built afresh).
+ * in this tree (the candidate features are fixed per tree; the root histogram carried between trees, see
+ * `RootHistogram`, is carried only when every feature is a candidate, and then reads only the scanned features).
  */
 export function findBestSplit(
   hist: Float64Array,
