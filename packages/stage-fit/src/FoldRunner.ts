@@ -1,4 +1,4 @@
-import { fitFold, type FoldFit, type FoldSettings } from './compute/fitFold.js';
+import type { FoldFit, FoldSettings } from './compute/fitFold.js';
 import type { TrainingTable } from './compute/TrainingTable.js';
 
 export interface FoldTask {
@@ -24,6 +24,8 @@ export interface FoldFitter {
  */
 export async function startFoldFitter(settings: FoldSettings, jobs: number, folds: number): Promise<FoldFitter> {
   if (jobs <= 1 || folds <= 1) {
+    // Imported here: with jobs > 1 this thread never fits, and need not load the regressors (ml-matrix, the GBDT).
+    const { fitFold } = await import('./compute/fitFold.js');
     return {
       async fit(tasks, write) {
         for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
