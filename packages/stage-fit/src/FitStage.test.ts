@@ -17,6 +17,7 @@ import {
   featureFillValuesPath,
   featuresFitPath,
   includedGeoIdentifiersPath,
+  manifestPath,
   modelPath,
   runPath,
   trainPredsPath,
@@ -239,6 +240,19 @@ describe('FIT refuses bad input in one line', () => {
     expect(await oneLine(run({ runDir }))).toBe(
       'fold 2012: 2 training years (2010, 2011), but detrend linear_state needs at least 3; move experiment_protocol.test_years later or feature_start_year earlier',
     );
+  });
+
+  it('with --jobs 2, the same line for the failing fold, after the other folds are fitted and written', async () => {
+    const { runDir } = await scenario({
+      yaml: REFERENCE_CONFIG_YAML.replace('test_years: [2018, 2019]', 'test_years: [2012, 2018]'),
+    });
+    expect(await oneLine(run({ runDir, jobs: 2 }))).toBe(
+      'fold 2012: 2 training years (2010, 2011), but detrend linear_state needs at least 3; move experiment_protocol.test_years later or feature_start_year earlier',
+    );
+    const store = storeFor(runDir);
+    expect(await store.exists(runPath(runDir, manifestPath('fit', '2012')))).toBe(false);
+    for (const fold of ['2018', 'production'])
+      expect(await store.exists(runPath(runDir, manifestPath('fit', fold))), fold).toBe(true);
   });
 
   it('a test year outside the feature years', async () => {

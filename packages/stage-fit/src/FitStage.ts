@@ -29,7 +29,7 @@ import { trainingTableFromFrame, yieldHistoryFromFrame } from './compute/LoadTra
 import { selectRows, type TrainingTable } from './compute/TrainingTable.js';
 import { selectUniverse } from './compute/Universe.js';
 import { FitError } from './FitError.js';
-import { fitFolds } from './FoldRunner.js';
+import { startFoldFitter } from './FoldRunner.js';
 import { writeFoldArtifacts } from './FoldArtifacts.js';
 import { STAGE_PACKAGE } from './PackageInfo.js';
 
@@ -122,69 +122,81 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
     upToDate.set(fold.label, skip);
   }
   const todo = folds.filter((f) => !upToDate.get(f.label));
-
-  const fitLocation = joinLocation(config.features_dir, featuresFitPath(key));
-  const frame = await readParquet(fitLocation, featuresFitSchema, { store: storeOf(fitLocation), nulls: 'mask' });
-  const table = trainingTableFromFrame(frame, metadata.feature_columns, fitLocation);
-  const protocol = config.experiment_protocol;
-  const universe = selectUniverse(table, {
-    cumulativeThreshold: protocol.production_cumulative_threshold,
-    recentYears: protocol.production_recent_years,
-    minHistoryYears: protocol.min_history_years,
-  });
-  const included = new Set(universe.geos);
-  const modelled = selectRows(table, (i) => included.has(table.geos[table.geo[i] as number] as string));
-  const trainRows = (fold: Fold): TrainingTable =>
-    selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
-  const counts = new Map(
-    folds.map((f) => [f.label, modelled.year.reduce((n, year) => (trainsFold(f, year) ? n + 1 : n), 0)]),
-  );
-  if (todo.length > 0) {
-    // The trends' yield history: the universe's counties in the yields builder's table, from detrend_params.start_year.
-    const yieldFrame = await readParquet(yields, yieldTableSchema, {
-      store: recorder.wrap(storeOf(yields)),
-      nulls: 'mask',
+  // Worker threads (jobs > 1) start now and load their code while this thread reads the inputs.
+  const fitter =
+    todo.length > 0 ? await startFoldFitter(foldSettings(config), options.jobs ?? 1, todo.length) : undefined;
+  try {
+    const fitLocation = joinLocation(config.features_dir, featuresFitPath(key));
+    const frame = await readParquet(fitLocation, featuresFitSchema, { store: storeOf(fitLocation), nulls: 'mask' });
+    const table = trainingTableFromFrame(frame, metadata.feature_columns, fitLocation);
+    const protocol = config.experiment_protocol;
+    const universe = selectUniverse(table, {
+      cumulativeThreshold: protocol.production_cumulative_threshold,
+      recentYears: protocol.production_recent_years,
+      minHistoryYears: protocol.min_history_years,
     });
-    const startYear = config.model.detrend_params.start_year ?? config.feature_start_year;
-    const history = yieldHistoryFromFrame(
-      yieldFrame,
-      { geos: included, startYear, endYear: config.feature_end_year },
-      yields,
+    const included = new Set(universe.geos);
+    const modelled = selectRows(table, (i) => included.has(table.geos[table.geo[i] as number] as string));
+    const trainRows = (fold: Fold): TrainingTable =>
+      selectRows(modelled, (i) => trainsFold(fold, modelled.year[i] as number));
+    const counts = new Map(
+      folds.map((f) => [f.label, modelled.year.reduce((n, year) => (trainsFold(f, year) ? n + 1 : n), 0)]),
     );
-    const historyRows = (fold: Fold): TrainingTable =>
-      selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
-    const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
-    await fitFolds(tasks, foldSettings(config), options.jobs ?? 1, async (fold, fit) => {
-      // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
-      const { startedAt } = await beginStage(runDir, 'fit', fold, {
-        store,
-        ...(options.now ? { now: options.now } : {}),
+    if (fitter) {
+      // The trends' yield history: the universe's counties in the yields builder's table, from detrend_params.start_year.
+      // Only the columns the trends need (the table may carry source codes, e.g. FIPS, as extra columns).
+      const yieldFrame = await readParquet(yields, yieldTableSchema, {
+        store: recorder.wrap(storeOf(yields)),
+        nulls: 'mask',
+        columns: YIELD_HISTORY_COLUMNS,
       });
-      await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store });
-      await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
-      const finishedAt = options.now?.() ?? new Date();
-      await writeManifest({
-        runDir,
-        stage: 'fit',
-        scope: fold,
-        package: STAGE_PACKAGE,
-        startedAt,
-        finishedAt,
-        files: expected(fold),
-        inputDigests: recorder.inputs,
-        store,
+      const startYear = config.model.detrend_params.start_year ?? config.feature_start_year;
+      const history = yieldHistoryFromFrame(
+        yieldFrame,
+        { geos: included, startYear, endYear: config.feature_end_year },
+        yields,
+      );
+      const historyRows = (fold: Fold): TrainingTable =>
+        selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
+      const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
+      await fitter.fit(tasks, async (fold, fit) => {
+        // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
+        const { startedAt } = await beginStage(runDir, 'fit', fold, {
+          store,
+          ...(options.now ? { now: options.now } : {}),
+        });
+        // The fold's files skip the flush to disk: the manifest, written durably after them, vouches for their sha256.
+        await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store, durable: false });
+        await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
+        const finishedAt = options.now?.() ?? new Date();
+        await writeManifest({
+          runDir,
+          stage: 'fit',
+          scope: fold,
+          package: STAGE_PACKAGE,
+          startedAt,
+          finishedAt,
+          files: expected(fold),
+          inputDigests: recorder.inputs,
+          store,
+        });
       });
-    });
+    }
+    return {
+      folds: folds.map((f) => ({
+        fold: f.label,
+        skipped: upToDate.get(f.label) === true,
+        trainRows: counts.get(f.label) as number,
+      })),
+      universe: universe.geos.length,
+    };
+  } finally {
+    await fitter?.close();
   }
-  return {
-    folds: folds.map((f) => ({
-      fold: f.label,
-      skipped: upToDate.get(f.label) === true,
-      trainRows: counts.get(f.label) as number,
-    })),
-    universe: universe.geos.length,
-  };
 }
+
+/** The yield table's columns the trends are fitted on. */
+const YIELD_HISTORY_COLUMNS = ['geo_identifier', 'year', 'yield_kg_ha', 'area_harvested_ha'];
 
 /** The yields builder's table (config.md: exactly one per config). */
 function yieldTableOf(config: ResolvedConfig): Location {

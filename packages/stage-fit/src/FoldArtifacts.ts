@@ -30,10 +30,10 @@ export interface FoldArtifactsInput {
 export async function writeFoldArtifacts(input: FoldArtifactsInput): Promise<void> {
   const { runDir, key, fold, fit, store } = input;
   const context = { config: input.config, fold, includedGeos: input.includedGeos };
-  await writeArtifactDocument(runPath(runDir, detrenderPath(key, fold)), 'detrender', fit.detrender, {
-    store,
-    context,
-  });
+  // No flush to disk before each file is published: the fold manifest, written durably after them, vouches for
+  // their size and sha256, so a file torn by a power loss fails verification instead of being trusted.
+  const options = { store, context, durable: false };
+  await writeArtifactDocument(runPath(runDir, detrenderPath(key, fold)), 'detrender', fit.detrender, options);
   const fill: Frame = {
     numRows: fit.fillValues.length,
     columnNames: ['feature', 'value', 'method'],
@@ -43,16 +43,13 @@ export async function writeFoldArtifacts(input: FoldArtifactsInput): Promise<voi
       method: fit.fillValues.map((f) => f.method),
     },
   };
-  await writeArtifactTable(runPath(runDir, featureFillValuesPath(key, fold)), 'feature_fill_values', fill, {
-    store,
-    context,
-  });
-  await writeArtifactDocument(runPath(runDir, modelPath(key, fold)), 'model', fit.model, { store, context });
+  await writeArtifactTable(runPath(runDir, featureFillValuesPath(key, fold)), 'feature_fill_values', fill, options);
+  await writeArtifactDocument(runPath(runDir, modelPath(key, fold)), 'model', fit.model, options);
   await writeArtifactTable(
     runPath(runDir, trainPredsPath(key, fold)),
     'train_preds',
     trainPredsFrame(fit.trainPreds, fold),
-    { store, context },
+    options,
   );
 }
 

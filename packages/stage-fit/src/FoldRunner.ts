@@ -1,4 +1,4 @@
-import { fitFold, type FoldFit, type FoldSettings } from './compute/fitFold.js';
+import type { FoldFit, FoldSettings } from './compute/fitFold.js';
 import type { TrainingTable } from './compute/TrainingTable.js';
 
 export interface FoldTask {
@@ -9,20 +9,30 @@ export interface FoldTask {
   history: TrainingTable;
 }
 
+/** Fits folds and hands each fit to `write`, one write at a time. */
+export interface FoldFitter {
+  fit(tasks: readonly FoldTask[], write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void>;
+  /** Stops the worker threads (if any). */
+  close(): Promise<void>;
+}
+
 /**
- * Fits the folds and hands each fit to `write` (one at a time, in fold order). With jobs > 1 the fits run on that
- * many worker threads; writes stay on this thread, through the store the stage was given.
+ * A fitter for `folds` folds. With jobs ≤ 1 (or one fold) it fits in this thread, in fold order. With jobs > 1 it
+ * starts that many worker threads now, so they load their modules while this thread still reads the inputs; the
+ * fits then run largest fold first and each is written as soon as it is ready (writes stay on this thread, through
+ * the store the stage was given).
  */
-export async function fitFolds(
-  tasks: readonly FoldTask[],
-  settings: FoldSettings,
-  jobs: number,
-  write: (fold: string, fit: FoldFit) => Promise<void>,
-): Promise<void> {
-  if (jobs <= 1 || tasks.length <= 1) {
-    for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
-    return;
+export async function startFoldFitter(settings: FoldSettings, jobs: number, folds: number): Promise<FoldFitter> {
+  if (jobs <= 1 || folds <= 1) {
+    // Imported here: with jobs > 1 this thread never fits, and need not load the regressors (ml-matrix, the GBDT).
+    const { fitFold } = await import('./compute/fitFold.js');
+    return {
+      async fit(tasks, write) {
+        for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
+      },
+      async close() {},
+    };
   }
-  const { fitFoldsInWorkers } = await import('./internal/FoldWorkerPool.js');
-  await fitFoldsInWorkers(tasks, settings, jobs, write);
+  const { startFoldWorkers } = await import('./internal/FoldWorkerPool.js');
+  return startFoldWorkers(settings, Math.min(jobs, folds));
 }

@@ -8,6 +8,11 @@ import { errorMessage } from '../errors/errorMessage.js';
 
 export interface GeoListIoOptions {
   store?: Store;
+  /**
+   * `false` when a manifest written after the list vouches for it (size and sha256): no flush to disk before it is
+   * published (the store's WriteOptions.durable). Default `true`.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -58,5 +63,9 @@ export async function writeGeoList(
   geos: Iterable<string>,
   options: GeoListIoOptions = {},
 ): Promise<void> {
-  await (options.store ?? storeFor(location)).write(location, formatGeoList(geos, location));
+  await (options.store ?? storeFor(location)).write(
+    location,
+    formatGeoList(geos, location),
+    options.durable === false ? { durable: false } : {},
+  );
 }

@@ -1,4 +1,4 @@
-import * as zarr from 'zarrita';
+import type * as zarr from 'zarrita';
 import { z } from 'zod';
 import { epochDayToIso } from '../domain/EpochDay.js';
 import { isPlausibleDay, PLAUSIBLE_YEARS } from '../domain/Plausibility.js';
@@ -13,6 +13,7 @@ import { boundedQueue } from './ChunkQueue.js';
 import { ChunkBytesSchema, requireCompleteStore } from './IndexStoreCompleteness.js';
 import { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
 import { CHUNK_CONCURRENCY, describeShape, openArray, readChunks, toGeoMajor } from './ZarrArrays.js';
+import { zarrita } from './Zarrita.js';
 
 /** One index variable: a geo × time grid of float32 values, NaN where missing. */
 export interface IndexVariable {
@@ -251,11 +252,12 @@ async function writeZarr(
   data: IndexStoreData,
   { nGeo, nTime, chunkGeo, chunkTime }: ZarrShape,
 ): Promise<void> {
+  const zr = await zarrita();
   const adapter = new ZarrStoreAdapter(store, location);
-  const root = zarr.root(adapter);
+  const root = zr.root(adapter);
   const setOptions = { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) };
 
-  const time = await zarr.create(root.resolve(TIME_ARRAY), {
+  const time = await zr.create(root.resolve(TIME_ARRAY), {
     shape: [nTime],
     chunkShape: [Math.max(1, nTime)],
     dtype: 'int32',
@@ -264,10 +266,10 @@ async function writeZarr(
     dimensionNames: ['time'],
     attributes: { units: TIME_UNITS },
   });
-  await zarr.set(time, null, { data: data.time, shape: [nTime], stride: [1] }, setOptions);
+  await zr.set(time, null, { data: data.time, shape: [nTime], stride: [1] }, setOptions);
 
   for (const [name, variable] of Object.entries(data.variables)) {
-    const array = await zarr.create(root.resolve(name), {
+    const array = await zr.create(root.resolve(name), {
       shape: [nGeo, nTime],
       chunkShape: [chunkGeo, chunkTime],
       dtype: 'float32',
@@ -280,11 +282,11 @@ async function writeZarr(
         ...(variable.timeCoverage === undefined ? {} : { time_coverage: variable.timeCoverage }),
       },
     });
-    await zarr.set(array, null, { data: variable.data, shape: [nGeo, nTime], stride: [nTime, 1] }, setOptions);
+    await zr.set(array, null, { data: variable.data, shape: [nGeo, nTime], stride: [nTime, 1] }, setOptions);
   }
 
   // Last: the completeness record, every chunk written and its size, in the root metadata (see IndexStoreCompleteness).
-  await zarr.create(root, { attributes: { ...rootAttributes(data), chunk_bytes: adapter.writtenChunks() } });
+  await zr.create(root, { attributes: { ...rootAttributes(data), chunk_bytes: adapter.writtenChunks() } });
 }
 
 /**
@@ -294,13 +296,14 @@ async function writeZarr(
  */
 export async function readIndexStore(location: Location, options: ReadIndexStoreOptions = {}): Promise<IndexStoreData> {
   const store = options.store ?? storeFor(location);
+  const zr = await zarrita();
   const adapter = new ZarrStoreAdapter(store, location);
-  const root = zarr.root(adapter);
+  const root = zr.root(adapter);
   let group: zarr.Group<ZarrStoreAdapter>;
   try {
-    group = await zarr.open(root, { kind: 'group' });
+    group = await zr.open(root, { kind: 'group' });
   } catch (error) {
-    if (zarr.isZarritaError(error, 'NotFoundError') || zarr.isZarritaError(error, 'InvalidMetadataError')) {
+    if (zr.isZarritaError(error, 'NotFoundError') || zr.isZarritaError(error, 'InvalidMetadataError')) {
       throw new NotFoundError(
         location,
         `${location} is not a Zarr index store: no root group (zarr.json for v3, .zgroup for v2) — ${error.message}; write it with writeIndexStore`,

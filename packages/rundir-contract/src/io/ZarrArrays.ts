@@ -1,8 +1,9 @@
-import * as zarr from 'zarrita';
+import type * as zarr from 'zarrita';
 import { SchemaError } from '../errors/ContractError.js';
 import type { Location } from '../location/Location.js';
 import { boundedQueue } from './ChunkQueue.js';
 import type { ZarrStoreAdapter } from './ZarrStoreAdapter.js';
+import { zarrita } from './Zarrita.js';
 
 // Reading an index store's arrays through zarrita: open, decode every chunk (bounded in flight), reorder to geo-major.
 
@@ -19,10 +20,11 @@ export async function openArray(
   location: Location,
   why: string,
 ): Promise<zarr.Array<zarr.DataType, ZarrStoreAdapter>> {
+  const zr = await zarrita();
   try {
-    return await zarr.open(root.resolve(name), { kind: 'array' });
+    return await zr.open(root.resolve(name), { kind: 'array' });
   } catch (error) {
-    if (zarr.isZarritaError(error, 'NotFoundError') || zarr.isZarritaError(error, 'InvalidMetadataError')) {
+    if (zr.isZarritaError(error, 'NotFoundError') || zr.isZarritaError(error, 'InvalidMetadataError')) {
       throw new SchemaError(
         `${location}: array "${name}" ${why} is missing or unreadable (no ${name}/zarr.json or ${name}/.zarray: ${error.message}); rewrite the store with writeIndexStore`,
       );
@@ -36,10 +38,11 @@ export async function readChunks<D extends zarr.DataType>(
   location: Location,
   name: string,
 ): Promise<zarr.Chunk<D>> {
+  const zr = await zarrita();
   try {
-    return await zarr.get(array, null, { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) });
+    return await zr.get(array, null, { createQueue: () => boundedQueue(CHUNK_CONCURRENCY) });
   } catch (error) {
-    if (zarr.isZarritaError(error)) {
+    if (zr.isZarritaError(error)) {
       throw new SchemaError(
         `${location}: array "${name}": cannot decode its chunks (${error.message}); the store is damaged, rewrite it`,
       );

@@ -7,6 +7,8 @@ import type { Model } from '../schemas/JsonArtifacts.js';
 import type { Frame } from '../schemas/TableSchema.js';
 import { fixtureConfig } from '../testing/index.js';
 import { writeArtifactDocument, writeArtifactTable, writeDeliveryCsv } from './writeArtifact.js';
+import { writeGeoList } from '../io/GeoList.js';
+import type { WriteOptions } from '../store/Store.js';
 
 const runDir = '/data/runs/20240801_000000_corn_usa';
 const config = fixtureConfig('/data');
@@ -94,6 +96,32 @@ describe('writeArtifactDocument', () => {
       { store, context: { config } },
     );
     expect(JSON.parse(new TextDecoder().decode(await store.read(location))).coefficients).toEqual([1, 2, 3]);
+  });
+
+  it('hands { durable: false } to the store when asked, and nothing otherwise', async () => {
+    const seen: (WriteOptions | undefined)[] = [];
+    const store = new (class extends MemoryStore {
+      override async write(location: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+        seen.push(options);
+        await super.write(location, data);
+      }
+    })();
+    const location = `${runDir}/models/corn_usa/2018/model.json`;
+    const model: Model = {
+      kind: 'ridge',
+      feature_columns: ['a'],
+      standardisation: { means: [0], scales: [1] },
+      alpha: 1,
+      intercept: 0,
+      coefficients: [1],
+    };
+    await writeArtifactDocument(location, 'model', model, { store, durable: false });
+    await writeArtifactDocument(location, 'model', model, { store });
+    await writeGeoList(`${runDir}/included_geo_identifiers.txt`, ['ADM0:USA/ADM1:iowa/ADM2:story'], {
+      store,
+      durable: false,
+    });
+    expect(seen).toEqual([{ durable: false }, {}, { durable: false }]);
   });
 });
 

@@ -23,7 +23,7 @@ export interface WriteArtifactOptions {
   /** Parquet page compression (tables only). */
   compression?: ParquetCompression;
   /**
-   * `false` for a table a manifest written after it vouches for (size and sha256): no flush to disk before it is
+   * `false` for an artifact a manifest written after it vouches for (size and sha256): no flush to disk before it is
    * published (the store's WriteOptions.durable). Default `true`.
    */
   durable?: boolean;
@@ -81,7 +81,11 @@ export async function writeArtifactDocument<T>(
   const parsed = validateDocument(`${location} (not written)`, document, schema);
   const ctx: CheckContext = { ...locate(location, artifactId), ...options.context, path: location };
   refuseViolations(location, DOCUMENT_CHECKS[artifactId]?.(parsed as never, ctx) ?? []);
-  await (options.store ?? storeFor(location)).write(location, formatJson(document));
+  await (options.store ?? storeFor(location)).write(
+    location,
+    formatJson(document),
+    options.durable === false ? { durable: false } : {},
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { FoldFit, FoldSettings } from '../compute/fitFold.js';
-import type { FoldTask } from '../FoldRunner.js';
+import type { FoldFitter, FoldTask } from '../FoldRunner.js';
 import { FitError } from '../FitError.js';
 
 /**
@@ -19,30 +19,40 @@ function workerFile(): string {
   );
 }
 
-/** Fits folds on `jobs` worker threads; results are written in fold order as soon as each one (and those before it) is ready. */
-export async function fitFoldsInWorkers(
-  tasks: readonly FoldTask[],
-  settings: FoldSettings,
-  jobs: number,
-  write: (fold: string, fit: FoldFit) => Promise<void>,
-): Promise<void> {
+/**
+ * Starts `threads` fold workers at once (each loads the fitting code while the caller reads the inputs). Folds are
+ * queued largest first (most training rows), so the last fit to finish is a small one; each fit is written as soon
+ * as it is ready, one write at a time. When a fold fails, the others still finish and are written, then the error
+ * of the first failing fold (in fold order) is thrown, whatever order the threads finished in.
+ */
+export function startFoldWorkers(settings: FoldSettings, threads: number): FoldFitter {
   // No inherited execArgv: a parent started with `--conditions source` (the tests) would make the built worker
   // resolve the contract to its TypeScript sources.
-  const pool = new Piscina({
-    filename: workerFile(),
-    maxThreads: jobs,
-    minThreads: Math.min(jobs, tasks.length),
-    execArgv: [],
-  });
-  try {
-    const pending = tasks.map(
-      (task) => pool.run({ table: task.table, history: task.history, settings, fold: task.fold }) as Promise<FoldFit>,
-    );
-    // Every fit is awaited (a rejection of a later fold is not left unhandled while an earlier one is written).
-    pending.forEach((p) => p.catch(() => undefined));
-    for (let i = 0; i < tasks.length; i++)
-      await write((tasks[i] as FoldTask).fold, await (pending[i] as Promise<FoldFit>));
-  } finally {
-    await pool.destroy();
-  }
+  const pool = new Piscina({ filename: workerFile(), maxThreads: threads, minThreads: threads, execArgv: [] });
+  return {
+    async fit(tasks: readonly FoldTask[], write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
+      const largestFirst = [...tasks].sort((a, b) => b.table.numRows - a.table.numRows);
+      let writing: Promise<void> = Promise.resolve();
+      const done = new Map<string, Promise<void>>();
+      for (const task of largestFirst) {
+        const fitted = pool.run({
+          table: task.table,
+          history: task.history,
+          settings,
+          fold: task.fold,
+        }) as Promise<FoldFit>;
+        done.set(
+          task.fold,
+          fitted.then((fit) => {
+            writing = writing.catch(() => undefined).then(() => write(task.fold, fit));
+            return writing;
+          }),
+        );
+      }
+      const outcomes = await Promise.allSettled(tasks.map((task) => done.get(task.fold) as Promise<void>));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    close: () => pool.destroy(),
+  };
 }

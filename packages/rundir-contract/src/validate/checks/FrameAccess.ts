@@ -32,6 +32,20 @@ export function geoProblem(geo: unknown, level: 0 | 1 | 2, country: string | und
   return undefined;
 }
 
+/**
+ * `geoProblem` for one level and country, remembered per identifier: a table repeats each geo on many rows (a fold's
+ * train preds, every init date of the walk-forward preds), and parsing each row's geo again dominated the check.
+ */
+export function geoProblemOf(level: 0 | 1 | 2, country: string | undefined): (geo: unknown) => string | undefined {
+  const known = new Map<unknown, string | undefined>();
+  return (geo) => {
+    if (known.has(geo)) return known.get(geo);
+    const problem = geoProblem(geo, level, country);
+    known.set(geo, problem);
+    return problem;
+  };
+}
+
 /** The season calendar of a config, or undefined when the config is absent. */
 export function calendarOf(config: ResolvedConfig | undefined): SeasonCalendar | undefined {
   return config ? calendarFromConfig(config.commodity) : undefined;

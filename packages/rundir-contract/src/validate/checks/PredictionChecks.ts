@@ -1,7 +1,7 @@
 import { epochDayToIso } from '../../domain/EpochDay.js';
 import { dateForSeasonDoy, initDates } from '../../domain/SeasonCalendar.js';
 import type { Frame } from '../../schemas/TableSchema.js';
-import { calendarOf, geoProblem, isoAt, numberAt, stringAt } from './FrameAccess.js';
+import { calendarOf, geoProblemOf, isoAt, numberAt, stringAt } from './FrameAccess.js';
 import { agrees, show, ViolationCollector, type CheckContext, type Violation } from './Violation.js';
 
 export type PredictionKind = 'train_preds' | 'walk_forward_preds' | 'forecast_preds';
@@ -34,6 +34,7 @@ export function checkPredictions(frame: Frame, kind: PredictionKind, ctx: CheckC
     if (!grid && calendar) gridByYear.set(year, (grid = new Set(initDates(calendar, year))));
     return grid ?? new Set();
   };
+  const geoProblem = geoProblemOf(2, country);
 
   for (let i = 0; i < frame.numRows; i++) {
     const row = `row ${i}`;
@@ -113,7 +114,7 @@ export function checkPredictions(frame: Frame, kind: PredictionKind, ctx: CheckC
     }
 
     const geo = stringAt(frame, 'geo_identifier', i);
-    const problem = geoProblem(geo, 2, country);
+    const problem = geoProblem(geo);
     if (problem)
       out.add(
         'geo',
