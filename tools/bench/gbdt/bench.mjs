@@ -17,12 +17,24 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
 const SEED = Number(process.env.BENCH_SEED ?? 0);
 /** BENCH_TWO_THREADS=0 skips the 2-thread pair (LightGBM's OpenMP threads crawl on an oversubscribed machine). */
 const TWO_THREADS = process.env.BENCH_TWO_THREADS !== '0';
-const settings = { num_leaves: 31, max_bin: 255, rounds: 300, learning_rate: 0.05, min_data_in_leaf: 20 };
+/**
+ * BENCH_THREADS=1: no LightGBM; ours with `jobs: 1` and `jobs: 2` alternating in this process (and, with
+ * BENCH_REF_SRC=<a gbdt source dir>, that trainer too), printing total CPU (every thread) and wall per run, the
+ * load average, and whether both give the same trees. BENCH_ROUNDS shortens the runs.
+ */
+const THREADS_ONLY = process.env.BENCH_THREADS === '1';
+const REF_SRC = process.env.BENCH_REF_SRC;
+const settings = {
+  num_leaves: 31,
+  max_bin: 255,
+  rounds: Number(process.env.BENCH_ROUNDS ?? 300),
+  learning_rate: 0.05,
+  min_data_in_leaf: 20,
+};
 
 /** Transpiles the trainer's sources (no build entry exists for the module on its own) into a temp dir. */
-async function loadTrainer() {
-  const src = join(here, '../../../packages/stage-fit/src/gbdt');
-  const out = join(tmpdir(), `gbdt-bench-${process.pid}`);
+async function loadTrainer(src = join(here, '../../../packages/stage-fit/src/gbdt'), name = 'bench') {
+  const out = join(tmpdir(), `gbdt-${name}-${process.pid}`);
   const walk = (dir, rel = '') => {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const r = join(rel, e.name);
@@ -111,10 +123,10 @@ writeFileSync(
   JSON.stringify({ n_train: ROWS, n_test: TEST_ROWS, n_features: FEATURES, ...settings }),
 );
 
-function ours(jobs) {
+function ours(jobs, train_ = trainGbdt) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const model = trainGbdt(
+  const model = train_(
     train.X,
     train.y,
     {
@@ -133,7 +145,51 @@ function ours(jobs) {
   let s = 0;
   for (let i = 0; i < TEST_ROWS; i++) s += (pred[i] - test.y[i]) ** 2;
   // cpuUsage counts every thread of the process, so with workers it is the sum over threads.
-  return { wall_s: wall, cpu_s: (cpu.user + cpu.system) / 1e6, rmse: Math.sqrt(s / TEST_ROWS) };
+  return { wall_s: wall, cpu_s: (cpu.user + cpu.system) / 1e6, rmse: Math.sqrt(s / TEST_ROWS), trees: model.trees };
+}
+
+if (THREADS_ONLY) {
+  const ref = REF_SRC ? (await loadTrainer(REF_SRC, 'ref')).trainGbdt : null;
+  console.log(
+    `GBDT threads bench (data seed ${SEED}): ${ROWS} rows × ${FEATURES}, ${settings.rounds} rounds, ${REPEATS} repeats (alternating)${ref ? `, reference ${REF_SRC}` : ''}`,
+  );
+  const sides = { j1: (t) => ours(1, t), j2: (t) => ours(2, t) };
+  const runs = { j1: [], j2: [], ref1: [], ref2: [] };
+  let same = true;
+  for (let r = 0; r < REPEATS; r++) {
+    const before = loadavg()[0];
+    const order = [...(ref ? ['ref1', 'ref2'] : []), 'j1', 'j2'];
+    if (r % 2 === 1) order.reverse();
+    for (const k of order)
+      runs[k].push({ ...sides[`j${k.at(-1)}`](k.startsWith('ref') ? ref : trainGbdt), load: before });
+    same &&= JSON.stringify(runs.j1.at(-1).trees) === JSON.stringify(runs.j2.at(-1).trees);
+    for (const v of Object.values(runs)) if (v.length > 0) v.at(-1).trees = undefined;
+    console.log(
+      `  repeat ${r + 1}: ${Object.entries(runs)
+        .filter(([, v]) => v.length > 0)
+        .map(([k, v]) => `${k} ${v.at(-1).wall_s.toFixed(2)}s wall / ${v.at(-1).cpu_s.toFixed(2)}s cpu`)
+        .join(', ')}  (load ${load()})`,
+    );
+  }
+  const med = (k, f, rs = runs[k]) => median(rs.map((x) => x[f]));
+  const pairs = (k1, k2) => runs[k2].map((x, i) => x.cpu_s / runs[k1][i].cpu_s);
+  const wallPairs = (k1, k2, maxLoad = Infinity) =>
+    runs[k2].flatMap((x, i) => (x.load < maxLoad ? [x.wall_s / runs[k1][i].wall_s] : []));
+  const fmt = (xs) => (xs.length > 0 ? `${median(xs).toFixed(3)} (n=${xs.length})` : 'none');
+  console.log(`jobs 2 = jobs 1, same trees: ${same}`);
+  console.log(`CPU jobs 2 / jobs 1 (median of per-repeat ratios): ${fmt(pairs('j1', 'j2'))}`);
+  console.log(
+    `wall jobs 2 / jobs 1: all ${fmt(wallPairs('j1', 'j2'))}; repeats started at load < 2: ${fmt(wallPairs('j1', 'j2', 2))}`,
+  );
+  console.log(`median jobs 1: ${med('j1', 'cpu_s').toFixed(2)}s cpu; jobs 2: ${med('j2', 'cpu_s').toFixed(2)}s cpu`);
+  if (ref) {
+    console.log(`CPU this / reference, jobs 1: ${fmt(pairs('ref1', 'j1'))}; jobs 2: ${fmt(pairs('ref2', 'j2'))}`);
+    console.log(
+      `reference: CPU jobs 2 / jobs 1 ${fmt(pairs('ref1', 'ref2'))}; wall ${fmt(wallPairs('ref1', 'ref2'))}, at load < 2 ${fmt(wallPairs('ref1', 'ref2', 2))}`,
+    );
+  }
+  console.log(`load average after: ${load()}`);
+  process.exit(0);
 }
 
 function lightgbm(threads) {

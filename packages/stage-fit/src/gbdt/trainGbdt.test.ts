@@ -1,8 +1,9 @@
 import { predict } from '@commodity-hindcast/rundir-contract/domain';
 import { ModelSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { Matrix, solve } from 'ml-matrix';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gbdtModelJson, predictGbdt, trainGbdt } from './index.js';
+import { HistogramWorkers } from './internal/HistogramWorkers.js';
 
 function uniform(seed: number): () => number {
   let s = seed;
@@ -111,7 +112,41 @@ describe('trainGbdt', () => {
     expect(other.trees).not.toEqual(a.trees);
   });
 
-  it('gives the same trees with 3 threads claiming 3 feature chunks (13 features, missing values)', () => {
+  it('gives the same trees with 2 threads without subsampling (kept root counts) and with validation rows', () => {
+    const { X, y } = nonlinear(12_000, 8);
+    const validRows = Array.from({ length: 2_000 }, (_, i) => 3 * i + 1);
+    const params = { ...small, n_estimators: 12, early_stopping_rounds: 3 };
+    const one = trainGbdt(X, y, params, { validRows });
+    const two = trainGbdt(X, y, params, { validRows, jobs: 2 });
+    expect(two.trees).toEqual(one.trees);
+    expect(two.valid_rmse).toEqual(one.valid_rmse);
+    expect(trainGbdt(X, y, params, { jobs: 2 }).trees).toEqual(trainGbdt(X, y, params).trees);
+  });
+
+  it('stops its worker threads when training fails midway', async () => {
+    const { X, y } = nonlinear(12_000, 9);
+    const build = HistogramWorkers.prototype.build;
+    let calls = 0;
+    const failing = vi.spyOn(HistogramWorkers.prototype, 'build').mockImplementation(function (
+      this: HistogramWorkers,
+      ...args
+    ) {
+      if (++calls === 40) throw new Error('injected failure');
+      build.apply(this, args);
+    });
+    const close = vi.spyOn(HistogramWorkers.prototype, 'close');
+    try {
+      expect(() => trainGbdt(X, y, { ...small, n_estimators: 20 }, { jobs: 2 })).toThrow(/injected failure/);
+      expect(calls).toBe(40);
+      expect(close).toHaveBeenCalledTimes(1);
+      await expect(close.mock.results[0]!.value).resolves.toBeUndefined(); // every worker thread has exited
+    } finally {
+      failing.mockRestore();
+      close.mockRestore();
+    }
+  });
+
+  it('gives the same trees with 3 threads (13 features, missing values)', () => {
     const { X, y } = nonlinear(9_000, 6);
     const u = uniform(7);
     const wide = [...X, ...X.map((c) => Float64Array.from(c, (v) => (u() < 0.1 ? NaN : v * u()))), X[0]!, X[1]!, X[2]!];

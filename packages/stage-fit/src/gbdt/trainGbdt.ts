@@ -1,7 +1,7 @@
 import { DEFAULT_GBDT_PARAMS, type GbdtParams, type GbdtTree } from './GbdtModel.js';
 import { binFeatures, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
-import { buildHistogramBlock, histogramLength } from './internal/Histogram.js';
-import { HistogramWorkers } from './internal/HistogramWorkers.js';
+import { histogramLength } from './internal/Histogram.js';
+import { HistogramWorkers, rowBlockHistogramBuilder } from './internal/HistogramWorkers.js';
 import { SeededRandom } from './internal/Random.js';
 import {
   growTree,
@@ -91,10 +91,10 @@ export function trainGbdt(
     const pool = workers
       ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram)
       : new HistogramPool(histogramLength(nFeatures));
+    // Large leaves in two row blocks with any `jobs` (the same sums): on two threads, or one after the other here.
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
-      : (rs, start, end, hist, withCounts) =>
-          buildHistogramBlock(binned.bins, binned.rowStride, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+      : rowBlockHistogramBuilder(binned, gradients);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
@@ -167,7 +167,7 @@ export function trainGbdt(
       params: p,
     };
   } finally {
-    workers?.close();
+    void workers?.close();
   }
 }
 

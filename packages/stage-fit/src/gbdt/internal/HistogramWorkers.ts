@@ -1,93 +1,160 @@
 /**
- * Histogram building across feature chunks on worker threads (one chunk per thread, claimed by whichever thread
- * gets to it first, so a descheduled worker's chunk is built here instead of waited for). Bins, gradients, the row-index list and every
- * histogram live in SharedArrayBuffers; the threads meet through `Atomics.wait/notify` on a small control
- * array, so a build costs a few microseconds of coordination and `trainGbdt` stays synchronous.
+ * Histogram building split by ROWS (LightGBM's row-wise multi-threading): a large leaf's row range is cut into
+ * two fixed blocks; each block's histogram is built from zero by one thread (the first into the target, the
+ * second into a spare buffer), then the spare is added into the target, that sum split by feature range across
+ * the threads. A feature split (the earlier design) let each thread read every row's cache line and gradient —
+ * the loop is bound by those loads — so two threads cost ~25% more CPU for little wall time; a row split reads
+ * each row once in all.
  *
- * Why not piscina: a piscina task is a message and a promise per histogram (thousands per model), and would
- * make the trainer asynchronous; a fork–join over shared memory is what this loop needs. Each feature's
- * histogram is built by one thread over the same rows in the same order, so results do not depend on `jobs`.
+ * Results do not depend on `jobs`: the blocks depend on the row range alone and the single-thread builder
+ * (`rowBlockHistogramBuilder`) builds the same blocks and adds them in the same order, so every sum is the same
+ * double. Bins, gradients, the row-index list and every histogram live in SharedArrayBuffers; the threads meet
+ * through `Atomics.wait/notify` on a small control array, so a build costs a few microseconds of coordination
+ * and `trainGbdt` stays synchronous. Why not piscina: a piscina task is a message and a promise per histogram
+ * (thousands per model), and would make the trainer asynchronous; a fork–join over shared memory is what this
+ * loop needs.
  */
 import { Worker } from 'node:worker_threads';
 import type { BinnedFeatures } from './BinMapper.js';
-import { buildHistogramBlock, histogramLength } from './Histogram.js';
+import { buildHistogramBlock, FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import type { HistogramBuilder } from './TreeGrower.js';
+
+/**
+ * Leaves with at least this many rows are built as two row blocks (with any `jobs`); smaller ones in one pass on
+ * the calling thread, where handing out work would cost more than it saves.
+ */
+export const ROW_SPLIT_MIN_ROWS = 4096;
+
+/** First row of the second block of rows[start..end): a function of the range alone. */
+function blockSplit(start: number, end: number): number {
+  return start + ((end - start) >> 1);
+}
+
+/** `hist[a..b) += spare[a..b)`: the blocks' sum, in the one fixed order (first block + second block). */
+function addInto(hist: Float64Array, spare: Float64Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) hist[i]! += spare[i]!;
+}
+
+/**
+ * The builder for `jobs: 1`: the same row blocks and the same sums as the worker threads, on this thread (the
+ * extra cost is clearing the spare and adding it, ~20k doubles per large leaf).
+ */
+export function rowBlockHistogramBuilder(binned: BinnedFeatures, gradients: Float64Array): HistogramBuilder {
+  const { bins, rowStride, nFeatures } = binned;
+  const length = histogramLength(nFeatures);
+  let spare: Float64Array | null = null;
+  return (rows, start, end, hist, withCounts) => {
+    if (end - start < ROW_SPLIT_MIN_ROWS) {
+      buildHistogramBlock(bins, rowStride, gradients, rows, start, end, hist, 0, nFeatures, withCounts);
+      return;
+    }
+    spare ??= new Float64Array(length);
+    const mid = blockSplit(start, end);
+    buildHistogramBlock(bins, rowStride, gradients, rows, start, mid, hist, 0, nFeatures, withCounts);
+    buildHistogramBlock(bins, rowStride, gradients, rows, mid, end, spare, 0, nFeatures, withCounts);
+    addInto(hist, spare, 0, length);
+  };
+}
 
 /**
  * Shared control words (Int32). A build publishes its parameters under a seqlock (`SEQ` odd while they are being
- * written), then every thread — this one included — claims feature chunks by compare-and-swap on the ticket
- * counter `NEXT` (chunk = ticket − `BASE`), so a worker the OS has not scheduled yet holds nothing up: this thread
- * builds the chunks nobody has claimed and waits only for chunks already in progress.
+ * written), then every thread — this one included — claims tasks by compare-and-swap on the ticket counter
+ * `NEXT` (task = ticket − `BASE`): task 0 builds the first row block, task 1 the second, tasks 2… add a feature
+ * range of the spare into the target once `BLOCKS` says both blocks are built. A worker the OS has not scheduled
+ * yet holds nothing up: this thread builds the blocks nobody has claimed and waits only for tasks in progress.
  */
 const SEQ = 0;
 const NEXT = 1;
 const BASE = 2;
 const START = 3;
-const END = 4;
-const HIST = 5;
-const COUNTS = 6;
-const DONE = 7;
-const STOP = 8;
-const FAILED = 9;
-const CONTROL_SLOTS = 10;
-/** A chunk in progress that has not finished in this long is taken as dead (its worker was killed). */
+const MID = 4;
+const END = 5;
+const HIST = 6;
+const COUNTS = 7;
+const DONE = 8;
+const BLOCKS = 9;
+const STOP = 10;
+const FAILED = 11;
+const CONTROL_SLOTS = 12;
+/** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
-/** Below this many rows a histogram is cheaper to build here than to hand out. */
-const MIN_PARALLEL_ROWS = 4096;
 
 /**
- * Claims and builds chunks of the published build until none is left (run by the workers and by this thread).
+ * Claims and runs tasks of the published build until none is left (run by the workers and by this thread).
  * Self-contained (workers run it from its source text), so it names the control slots by number:
- * 1 = NEXT, 7 = DONE, 9 = FAILED.
+ * 1 = NEXT, 8 = DONE, 9 = BLOCKS, 11 = FAILED. `waitBlocks` returns once both row blocks are built.
  */
-function claimChunks(
+function claimTasks(
   ctrl: Int32Array,
-  chunks: Int32Array,
   base: number,
-  run: (fStart: number, fEnd: number) => void,
+  nTasks: number,
+  buildBlock: (block: number) => void,
+  addRange: (chunk: number) => void,
+  waitBlocks: () => void,
 ): void {
-  const n = chunks.length - 1;
   for (;;) {
     const ticket = Atomics.load(ctrl, 1);
-    if (ticket - base >= n) return;
+    const task = ticket - base;
+    if (task >= nTasks) return;
     if (Atomics.compareExchange(ctrl, 1, ticket, ticket + 1) !== ticket) continue;
-    const c = ticket - base;
     try {
-      run(chunks[c]!, chunks[c + 1]!);
+      if (task < 2) buildBlock(task);
+      else {
+        waitBlocks();
+        addRange(task - 2);
+      }
     } catch {
-      Atomics.store(ctrl, 9, 1);
+      Atomics.store(ctrl, 11, 1);
     }
-    if (Atomics.add(ctrl, 7, 1) + 1 === n) Atomics.notify(ctrl, 7);
+    // A failed block counts as built, or the threads adding it would wait for ever (FAILED reports it).
+    if (task < 2 && Atomics.add(ctrl, 9, 1) + 1 === 2) Atomics.notify(ctrl, 9);
+    if (Atomics.add(ctrl, 8, 1) + 1 === nTasks) Atomics.notify(ctrl, 8);
   }
 }
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const build = ${buildHistogramBlock.toString()};
-const claimChunks = ${claimChunks.toString()};
-const { bins, stride, gradients, rows, arena, histLength, control, chunks } = workerData;
+const addInto = ${addInto.toString()};
+const claimTasks = ${claimTasks.toString()};
+const { bins, stride, nFeatures, gradients, rows, arena, histLength, spareSlot, control, ranges } = workerData;
 const ctrl = new Int32Array(control);
 const binsView = new Uint8Array(bins);
 const gradView = new Float64Array(gradients);
 const rowsView = new Int32Array(rows);
-const chunkView = new Int32Array(chunks);
+const spare = new Float64Array(arena, spareSlot * histLength * 8, histLength);
+const waitBlocks = () => {
+  for (let b = Atomics.load(ctrl, ${BLOCKS}); b < 2; b = Atomics.load(ctrl, ${BLOCKS})) Atomics.wait(ctrl, ${BLOCKS}, b);
+};
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
   // Seqlock read of the build's parameters: retry while they are being written or changed under us.
-  let s, base, start, end, slot, counts;
+  let s, base, start, mid, end, slot, counts;
   do {
     s = Atomics.load(ctrl, ${SEQ});
     if (s & 1) continue;
-    base = ctrl[${BASE}]; start = ctrl[${START}]; end = ctrl[${END}]; slot = ctrl[${HIST}]; counts = ctrl[${COUNTS}];
+    base = ctrl[${BASE}]; start = ctrl[${START}]; mid = ctrl[${MID}]; end = ctrl[${END}];
+    slot = ctrl[${HIST}]; counts = ctrl[${COUNTS}];
   } while ((s & 1) || Atomics.load(ctrl, ${SEQ}) !== s);
   seen = s;
   const hist = new Float64Array(arena, slot * histLength * 8, histLength);
-  claimChunks(ctrl, chunkView, base, (f0, f1) =>
-    build(binsView, stride, gradView, rowsView, start, end, hist, f0, f1, counts === 1));
+  claimTasks(
+    ctrl,
+    base,
+    2 + ranges.length - 1,
+    (block) =>
+      block === 0
+        ? build(binsView, stride, gradView, rowsView, start, mid, hist, 0, nFeatures, counts === 1)
+        : build(binsView, stride, gradView, rowsView, mid, end, spare, 0, nFeatures, counts === 1),
+    (chunk) => addInto(hist, spare, ranges[chunk], ranges[chunk + 1]),
+    waitBlocks,
+  );
 }
 `;
 
+/** `jobs > 1`: the row blocks of large leaves built on `jobs − 1` worker threads and this one. */
 export class HistogramWorkers {
   readonly gradients: Float64Array;
   readonly rows: Int32Array;
@@ -98,10 +165,12 @@ export class HistogramWorkers {
   private readonly arena: SharedArrayBuffer;
   private readonly capacity: number;
   private allocated = 0;
+  /** The second row block's histogram (the arena's last slot). */
+  private readonly spare: Float64Array;
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
-  /** Feature chunk boundaries (multiples of 4 features, so each chunk reads whole words): chunk c = [c, c+1). */
-  private readonly chunks: Int32Array;
+  /** Offsets (in doubles, at feature boundaries) of the spare's ranges added by one task each. */
+  private readonly ranges: number[];
   private seq = 0;
 
   /** `maxHistograms`: how many histograms can be alive at once (leaves + 1). */
@@ -117,28 +186,30 @@ export class HistogramWorkers {
     this.rows = new Int32Array(rowsShared);
     this.histLength = histogramLength(this.nFeatures);
     this.capacity = maxHistograms;
-    this.arena = new SharedArrayBuffer(this.histLength * 8 * maxHistograms);
+    this.arena = new SharedArrayBuffer(this.histLength * 8 * (maxHistograms + 1));
+    this.spare = new Float64Array(this.arena, maxHistograms * this.histLength * 8, this.histLength);
     const controlShared = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     this.control = new Int32Array(controlShared);
-    // One chunk per thread (whole words each): more chunks would read every row's cache lines more often (measured
-    // 17% more CPU with two per thread), and one is enough for this thread to take over a late worker's share.
-    const words = this.stride / 4;
-    const nChunks = Math.max(1, Math.min(jobs, words));
-    const chunksShared = new SharedArrayBuffer((nChunks + 1) * 4);
-    this.chunks = new Int32Array(chunksShared);
-    for (let c = 0; c <= nChunks; c++) this.chunks[c] = Math.min(this.nFeatures, 4 * Math.round((c * words) / nChunks));
+    // One range of the sum per thread (whole features), so both threads add once both blocks are built.
+    const nRanges = Math.max(1, Math.min(jobs, this.nFeatures));
+    this.ranges = Array.from(
+      { length: nRanges + 1 },
+      (_, r) => Math.round((r * this.nFeatures) / nRanges) * FEATURE_SLOTS,
+    );
     for (let j = 1; j < jobs; j++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
           bins: binsShared,
           stride: this.stride,
+          nFeatures: this.nFeatures,
           gradients: gradientsShared,
           rows: rowsShared,
           arena: this.arena,
           histLength: this.histLength,
+          spareSlot: maxHistograms,
           control: controlShared,
-          chunks: chunksShared,
+          ranges: this.ranges,
         },
       });
       worker.unref();
@@ -155,9 +226,9 @@ export class HistogramWorkers {
 
   /** Builds the histogram of rows[start..end) (rows must be `this.rows`, hist one of the arena's). */
   build(rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean): void {
-    if (rows !== this.rows || hist.buffer !== this.arena)
+    if (rows !== this.rows || hist.buffer !== this.arena || hist === this.spare)
       throw new Error('gbdt: worker histograms need the shared row list and arena');
-    if (end - start < MIN_PARALLEL_ROWS) {
+    if (end - start < ROW_SPLIT_MIN_ROWS) {
       buildHistogramBlock(
         this.bins,
         this.stride,
@@ -173,37 +244,53 @@ export class HistogramWorkers {
       return;
     }
     const c = this.control;
-    const n = this.chunks.length - 1;
+    const nTasks = 2 + this.ranges.length - 1;
+    const mid = blockSplit(start, end);
     // Publish under the seqlock: odd while writing. The previous build is complete, so no thread holds a ticket.
     Atomics.store(c, SEQ, ++this.seq * 2 - 1);
     const base = Atomics.load(c, NEXT);
     c[BASE] = base;
     c[START] = start;
+    c[MID] = mid;
     c[END] = end;
     c[HIST] = hist.byteOffset / (this.histLength * 8);
     c[COUNTS] = withCounts ? 1 : 0;
     Atomics.store(c, DONE, 0);
+    Atomics.store(c, BLOCKS, 0);
     Atomics.store(c, SEQ, this.seq * 2);
     Atomics.notify(c, SEQ);
-    claimChunks(c, this.chunks, base, (f0, f1) =>
-      buildHistogramBlock(this.bins, this.stride, this.gradients, rows, start, end, hist, f0, f1, withCounts),
-    );
     const t0 = Date.now();
-    for (let done = Atomics.load(c, DONE); done < n; done = Atomics.load(c, DONE)) {
-      Atomics.wait(c, DONE, done, 1000);
-      if (Date.now() - t0 > WORKER_TIMEOUT_MS)
-        throw new Error(
-          `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
-        );
-    }
+    const waitFor = (slot: number, target: number) => {
+      for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
+        Atomics.wait(c, slot, v, 1000);
+        if (Date.now() - t0 > WORKER_TIMEOUT_MS)
+          throw new Error(
+            `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
+          );
+      }
+    };
+    const { bins, stride, gradients, nFeatures, spare, ranges } = this;
+    claimTasks(
+      c,
+      base,
+      nTasks,
+      (block) =>
+        block === 0
+          ? buildHistogramBlock(bins, stride, gradients, rows, start, mid, hist, 0, nFeatures, withCounts)
+          : buildHistogramBlock(bins, stride, gradients, rows, mid, end, spare, 0, nFeatures, withCounts),
+      (chunk) => addInto(hist, spare, ranges[chunk]!, ranges[chunk + 1]!),
+      () => waitFor(BLOCKS, 2),
+    );
+    waitFor(DONE, nTasks);
     if (c[FAILED] === 1) throw new Error('gbdt: a histogram worker failed; retry with jobs = 1');
   }
 
-  close(): void {
+  /** Stops the workers; resolves once every thread has exited. */
+  close(): Promise<void> {
     const c = this.control;
     Atomics.store(c, STOP, 1);
     Atomics.store(c, SEQ, ++this.seq * 2);
     Atomics.notify(c, SEQ);
-    for (const w of this.workers) void w.terminate();
+    return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
   }
 }
