@@ -1,22 +1,15 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type DeleteObjectsCommandOutput,
-  type GetObjectCommandOutput,
-  type HeadObjectCommandOutput,
-  type ListObjectsV2CommandOutput,
-  PutObjectCommand,
+import type {
+  DeleteObjectsCommandOutput,
+  GetObjectCommandOutput,
+  HeadObjectCommandOutput,
+  ListObjectsV2CommandOutput,
   S3Client,
-  type S3ClientConfig,
+  S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { randomUUID } from 'node:crypto';
 import { ContractError, NotFoundError } from '../errors/ContractError.js';
 import { formatS3Uri, parseS3Uri, type Location, type S3Address } from '../location/Location.js';
+import { s3Sdk, storageSdk } from './AwsSdk.js';
 import { DEFAULT_S3_CLIENT_SETTINGS, s3ClientConfigFor, s3ClientSettingsFromEnv } from './S3ClientSettings.js';
 import type { CreateResult, Store, StoreEntry } from './Store.js';
 import { isHiddenWriterEntry } from './WriterTag.js';
@@ -74,7 +67,8 @@ export class S3Store implements Store {
   readonly requestDeadlineMs: number;
 
   constructor(client: S3Client | S3ClientConfig = {}, options: S3StoreOptions = {}) {
-    this.client = client instanceof S3Client ? client : new S3Client(client);
+    const { S3Client: Client } = s3Sdk();
+    this.client = client instanceof Client ? client : new Client(client);
     this.deadlineMs = options.deadlineMs ?? DEFAULT_S3_CLIENT_SETTINGS.deadlineMs;
     this.requestDeadlineMs = this.deadlineMs;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
@@ -194,7 +188,9 @@ export class S3Store implements Store {
   private async createdWith(location: Location, token: string): Promise<boolean> {
     const { bucket, key } = objectAddress(location);
     try {
-      const response = await this.send<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.send<HeadObjectCommandOutput>(
+        new (s3Sdk().HeadObjectCommand)({ Bucket: bucket, Key: key }),
+      );
       return response.Metadata?.[CREATE_TOKEN] === token;
     } catch (error) {
       if (isMissingKey(error)) return false;
@@ -210,7 +206,9 @@ export class S3Store implements Store {
     const { bucket, key } = parseS3Uri(location);
     if (key === '') return undefined;
     try {
-      const response = await this.send<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.send<HeadObjectCommandOutput>(
+        new (s3Sdk().HeadObjectCommand)({ Bucket: bucket, Key: key }),
+      );
       return response.ContentLength ?? 0;
     } catch (error) {
       if (isMissingKey(error)) return undefined;
@@ -233,7 +231,7 @@ export class S3Store implements Store {
   async delete(location: Location): Promise<void> {
     const { bucket, key } = objectAddress(location);
     try {
-      await this.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await this.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }));
     } catch (error) {
       if (isMissingKey(error)) return;
       throw s3Failure('delete of', location, error);
@@ -251,7 +249,10 @@ export class S3Store implements Store {
       let response;
       try {
         response = await this.send<DeleteObjectsCommandOutput>(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+          new (s3Sdk().DeleteObjectsCommand)({
+            Bucket: bucket,
+            Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          }),
         );
       } catch (error) {
         throw s3Failure('delete-prefix of', prefix, error);
@@ -283,7 +284,7 @@ export class S3Store implements Store {
       let page;
       try {
         page = await this.send<ListObjectsV2CommandOutput>(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }),
+          new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }),
         );
       } catch (error) {
         throw s3Failure('list of', prefix, error);
@@ -305,16 +306,19 @@ export class S3Store implements Store {
     for (let attempt = 1; ; attempt++) {
       let answered = false;
       try {
-        return await this.send<GetObjectCommandOutput, Uint8Array>(new GetObjectCommand(input), async (response) => {
-          answered = true;
-          const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
-          if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
-            throw new ContractError(
-              `the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`,
-            );
-          }
-          return bytes;
-        });
+        return await this.send<GetObjectCommandOutput, Uint8Array>(
+          new (s3Sdk().GetObjectCommand)(input),
+          async (response) => {
+            answered = true;
+            const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
+            if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
+              throw new ContractError(
+                `the answer ended after ${bytes.byteLength} of its ${response.ContentLength} bytes`,
+              );
+            }
+            return bytes;
+          },
+        );
       } catch (error) {
         // Only a body that broke off is retried here; a failed request was retried by the SDK already.
         if (!answered || error instanceof DeadlineExceeded || attempt >= BODY_ATTEMPTS) throw error;
@@ -331,14 +335,14 @@ export class S3Store implements Store {
   ): Promise<void> {
     const condition = { ...(ifAbsent ? { IfNoneMatch: '*' } : {}), ...(metadata ? { Metadata: metadata } : {}) };
     if (bytes.byteLength <= this.multipartThreshold) {
-      await this.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
+      await this.send(new (s3Sdk().PutObjectCommand)({ Bucket: bucket, Key: key, Body: bytes, ...condition }));
       return;
     }
     // Upload passes IfNoneMatch on to CompleteMultipartUpload, so the condition holds for big objects too.
     // A failed upload is aborted so no orphaned parts are billed: lib-storage does so itself with
     // leavePartsOnError false, but a failure of that abort (or of the create) is swallowed into the first error,
     // so the abort is sent once more here; a killed process's uploads are aborted later by removeStaleTemporaries.
-    const upload = new Upload({
+    const upload = new (storageSdk().Upload)({
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: bytes, ...condition },
       partSize: this.partSize,
@@ -351,7 +355,7 @@ export class S3Store implements Store {
       const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
       if (uploadId)
         await this.client
-          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+          .send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: bucket, Key: key, UploadId: uploadId }))
           .catch(() => undefined);
       throw error;
     }

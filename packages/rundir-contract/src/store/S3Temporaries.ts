@@ -1,12 +1,9 @@
-import {
-  AbortMultipartUploadCommand,
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type GetObjectCommandOutput,
-  type ListMultipartUploadsCommandOutput,
-  type ListObjectsV2CommandOutput,
+import type {
+  GetObjectCommandOutput,
+  ListMultipartUploadsCommandOutput,
+  ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
+import { s3Sdk } from './AwsSdk.js';
 import { ContractError } from '../errors/ContractError.js';
 import { errorMessage } from '../errors/errorMessage.js';
 import { formatS3Uri, parseS3Uri, type Location } from '../location/Location.js';
@@ -55,7 +52,7 @@ export async function abortStaleMultipartUploads(
     let page;
     try {
       page = await store.send<ListMultipartUploadsCommandOutput>(
-        new ListMultipartUploadsCommand({
+        new (s3Sdk().ListMultipartUploadsCommand)({
           Bucket: bucket,
           Prefix: prefix || undefined,
           KeyMarker: keyMarker,
@@ -69,7 +66,7 @@ export async function abortStaleMultipartUploads(
       if (!upload.Key || !upload.UploadId || (upload.Initiated && upload.Initiated.getTime() >= cutoff)) continue;
       try {
         await store.send(
-          new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+          new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
         );
       } catch (error) {
         if ((error as { name?: string }).name !== 'NoSuchUpload')
@@ -103,7 +100,7 @@ async function writerEntries(
     let page;
     try {
       page = await store.send<ListObjectsV2CommandOutput>(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+        new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
       );
     } catch (error) {
       throw failure('list of', location, error);
@@ -136,7 +133,7 @@ async function isStale(
   if (name.startsWith('.lease-')) {
     const response = await store
       .send<GetObjectCommandOutput, Uint8Array | undefined>(
-        new GetObjectCommand({ Bucket: bucket, Key: group.root }),
+        new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: group.root }),
         async (answer) => answer.Body?.transformToByteArray(),
       )
       .catch(() => undefined);
