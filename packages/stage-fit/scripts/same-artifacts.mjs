@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveConfigText } from '@commodity-hindcast/rundir-contract/config';
 import { createRunDir } from '@commodity-hindcast/rundir-contract/run';
+import { REGRESSION_PARAMS } from './regressionParams.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,11 +29,7 @@ if (!values.before) throw new Error('--before <reference build of dist/bin.js> i
 const configPath = positionals[0] ?? 'configs/corn_usa.yaml';
 const yaml = readFileSync(configPath, 'utf8');
 const after = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const PARAMS = {
-  ridge: '{alpha: 1.0}',
-  pca_ridge: '{n_components: 8, alpha: 1.0}',
-  gbdt: '{learning_rate: 0.05, n_estimators: 300, num_leaves: 31, min_data_in_leaf: 20}',
-};
+const PARAMS = REGRESSION_PARAMS;
 
 /** Every file under `dir` by relative path → sha256 (manifests without their times). */
 function digests(dir) {

@@ -37,6 +37,7 @@ import {
   featuresFitSchema,
   ModelSchema,
 } from '@commodity-hindcast/rundir-contract/schemas';
+import { REGRESSION_PARAMS } from './regressionParams.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -52,11 +53,7 @@ const { values, positionals } = parseArgs({
 const configPath = positionals[0] ?? 'configs/corn_usa.yaml';
 const yaml = readFileSync(configPath, 'utf8');
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const PARAMS = {
-  ridge: '{alpha: 1.0}',
-  pca_ridge: '{n_components: 8, alpha: 1.0}',
-  gbdt: '{learning_rate: 0.05, n_estimators: 300, num_leaves: 31, min_data_in_leaf: 20}',
-};
+const PARAMS = REGRESSION_PARAMS;
 
 const rows = [];
 for (const detrend of values.detrends.split(',')) {
