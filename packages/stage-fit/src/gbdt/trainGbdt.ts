@@ -1,6 +1,7 @@
 import { DEFAULT_GBDT_PARAMS, type GbdtParams, type GbdtTree } from './GbdtModel.js';
 import { binFeatures, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
 import { histogramLength } from './internal/Histogram.js';
+import { HistogramKernel } from './internal/HistogramKernel.js';
 import { HistogramWorkers, rowBlockHistogramBuilder } from './internal/HistogramWorkers.js';
 import { SeededRandom } from './internal/Random.js';
 import {
@@ -84,17 +85,16 @@ export function trainGbdt(
   };
   const nFeatures = X.length;
   const jobs = Math.max(1, Math.min(Math.trunc(options.jobs ?? 1), nFeatures));
-  const workers = jobs > 1 ? new HistogramWorkers(binned, nRows, jobs, p.num_leaves + 2) : null;
+  // Bins, gradients, the row list and the histograms (leaves + 1 alive at most, + 1 spare) in the kernel's memory.
+  const kernel = new HistogramKernel(binned, p.num_leaves + 2);
+  const workers = jobs > 1 ? new HistogramWorkers(kernel, jobs) : null;
   try {
-    const gradients = workers ? workers.gradients : new Float64Array(nRows);
-    const rows = workers ? workers.rows : new Int32Array(nRows);
-    const pool = workers
-      ? new HistogramPool(histogramLength(nFeatures), workers.allocateHistogram)
-      : new HistogramPool(histogramLength(nFeatures));
+    const { gradients, rows } = kernel;
+    const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
     // Large leaves in two row blocks with any `jobs` (the same sums): on two threads, or one after the other here.
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
-      : rowBlockHistogramBuilder(binned, gradients);
+      : rowBlockHistogramBuilder(kernel);
     const scratch = new Int32Array(nTrain);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);

@@ -1,114 +1,148 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistogramBlock, copyCounts, FEATURE_SLOTS, histogramLength, subtractHistogram } from './Histogram.js';
+import type { BinnedFeatures } from './BinMapper.js';
+import { copyCounts, FEATURE_SLOTS, histogramLength, subtractHistogram } from './Histogram.js';
+import { HistogramKernel } from './HistogramKernel.js';
 
-/** Integer gradients keep every sum exact, so subtraction and direct build must agree to the bit. */
-function fixture(nRows: number, nFeatures: number) {
-  const bins = new Uint8Array(nRows * nFeatures);
-  const gradients = new Float64Array(nRows);
+/**
+ * Random bins 0 … 255 (255 = missing) in rows of `stride` bytes, fractional gradients: a sum is exact only when
+ * it adds the same gradients in the same order as the tally.
+ */
+function fixture(nRows: number, nFeatures: number, stride: number, maxHistograms = 4) {
+  const bins = new Uint8Array(nRows * stride);
   let s = 7;
   const next = () => (s = (s * 48271) % 2147483647);
-  for (let i = 0; i < bins.length; i++) bins[i] = next() % 256;
-  for (let r = 0; r < nRows; r++) gradients[r] = (next() % 2001) - 1000;
-  return { bins, gradients };
+  for (let r = 0; r < nRows; r++) for (let f = 0; f < nFeatures; f++) bins[r * stride + f] = next() % 256;
+  const binned: BinnedFeatures = {
+    nRows,
+    nFeatures,
+    rowStride: stride,
+    bins,
+    columns: [],
+    upper: [],
+    valueBins: new Int32Array(nFeatures),
+  };
+  const kernel = new HistogramKernel(binned, maxHistograms);
+  for (let r = 0; r < nRows; r++) kernel.gradients[r] = (next() % 2001) / 997 - 1;
+  return { kernel, bins, gradients: kernel.gradients };
 }
 
-describe('gradient histograms', () => {
-  it('holds per feature and bin the gradient sum and the row count, checked against a direct tally', () => {
-    const nRows = 500;
-    const nFeatures = 7; // not a multiple of 4: exercises the remainder loop
-    const { bins, gradients } = fixture(nRows, nFeatures);
-    const rows = Int32Array.from({ length: nRows }, (_, i) => i).filter((r) => r % 3 !== 0);
-    const hist = new Float64Array(histogramLength(nFeatures)).fill(99); // stale values must be cleared
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, rows.length, hist, 0, nFeatures, true);
-    for (let f = 0; f < nFeatures; f++) {
-      const sum = new Float64Array(256);
-      const count = new Float64Array(256);
-      for (const r of rows) {
-        sum[bins[r * nFeatures + f]!]! += gradients[r]!;
-        count[bins[r * nFeatures + f]!]! += 1;
-      }
-      for (let b = 0; b < 256; b++) {
-        expect(hist[f * FEATURE_SLOTS + 2 * b]).toBe(sum[b]);
-        expect(hist[f * FEATURE_SLOTS + 2 * b + 1]).toBe(count[b]);
-      }
+/** A plain tally, row by row in list order: feature f's (Σ gradient, count) per bin, as 512 doubles. */
+function tally(
+  bins: Uint8Array,
+  stride: number,
+  gradients: Float64Array,
+  rows: ArrayLike<number>,
+  f: number,
+  counts: boolean,
+) {
+  const out = new Float64Array(FEATURE_SLOTS);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[2 * bins[r * stride + f]!]! += gradients[r]!;
+    if (counts) out[2 * bins[r * stride + f]! + 1]! += 1;
+  }
+  return out;
+}
+
+function featureOf(hist: Float64Array, f: number) {
+  return hist.subarray(f * FEATURE_SLOTS, (f + 1) * FEATURE_SLOTS);
+}
+
+describe('the histogram kernel', () => {
+  it('holds per feature and bin the gradient sum and row count of the direct tally, for any feature range and stride', () => {
+    // Strides 4k (word reads plus a byte tail), an odd stride (unaligned words), feature ranges starting off a word.
+    for (const [nFeatures, stride] of [
+      [7, 8],
+      [10, 12],
+      [9, 9],
+      [1, 4],
+      [4, 4],
+    ] as const) {
+      const nRows = 600;
+      const { kernel, bins, gradients } = fixture(nRows, nFeatures, stride);
+      const subset = Array.from({ length: nRows }, (_, i) => i).filter((r) => r % 3 !== 1);
+      kernel.rows.set(subset);
+      const hist = kernel.allocateHistogram(kernel.histLength);
+      const at = kernel.histogramPointer(hist);
+      const ranges = [
+        [0, nFeatures],
+        [1, nFeatures],
+        [Math.min(3, nFeatures - 1), nFeatures - 1 > 3 ? nFeatures - 1 : nFeatures],
+      ];
+      for (const [fStart, fEnd] of ranges)
+        for (const counts of [true, false])
+          for (const [start, end] of [
+            [0, subset.length],
+            [5, 6],
+            [17, 17],
+          ]) {
+            hist.fill(99); // stale values inside the range are cleared, outside it kept
+            kernel.build(start!, end!, at, counts, fStart, fEnd);
+            const rows = subset.slice(start, end);
+            for (let f = 0; f < nFeatures; f++) {
+              const got = featureOf(hist, f);
+              if (f < fStart! || f >= fEnd!) expect(got.every((v) => v === 99)).toBe(true);
+              else expect(got).toEqual(tally(bins, stride, gradients, rows, f, counts));
+            }
+          }
     }
   });
 
-  it('reads padded rows four bins per word and gives the direct tally, for whole and partial feature blocks', () => {
-    const nRows = 300;
-    const nFeatures = 10;
-    const stride = 12; // rows padded to a multiple of 4 bytes: the word path, plus a 2-feature tail
-    const { bins, gradients } = fixture(nRows, stride);
-    const rows = Int32Array.from({ length: nRows }, (_, i) => i).filter((r) => r % 4 !== 1);
-    const tally = (f: number, counts: boolean) => {
-      const out = new Float64Array(2 * 256);
-      for (const r of rows) {
-        out[2 * bins[r * stride + f]!]! += gradients[r]!;
-        if (counts) out[2 * bins[r * stride + f]! + 1]! += 1;
-      }
-      return Array.from(out);
-    };
-    for (const [fStart, fEnd] of [
-      [0, 10],
-      [4, 10],
-      [0, 8],
-    ] as const) {
-      for (const counts of [true, false]) {
-        const hist = new Float64Array(histogramLength(nFeatures)).fill(99);
-        buildHistogramBlock(bins, stride, gradients, rows, 0, rows.length, hist, fStart, fEnd, counts);
-        for (let f = fStart; f < fEnd; f++) {
-          const got = Array.from(hist.subarray(f * FEATURE_SLOTS, (f + 1) * FEATURE_SLOTS));
-          expect(counts ? got : got.filter((_, k) => k % 2 === 0)).toEqual(
-            counts ? tally(f, true) : tally(f, false).filter((_, k) => k % 2 === 0),
-          );
-        }
-      }
+  it('adds whole histograms lane by lane as the scalar loop does', () => {
+    const { kernel } = fixture(10, 5, 8, 2);
+    const a = kernel.allocateHistogram(kernel.histLength);
+    const b = kernel.allocateHistogram(kernel.histLength);
+    let s = 3;
+    for (let k = 0; k < a.length; k++) {
+      s = (s * 48271) % 2147483647;
+      a[k] = s / 1e7 - 100;
+      b[k] = 1 / (1 + (s % 97));
     }
+    const expected = Float64Array.from(a, (v, k) => v + b[k]!);
+    kernel.kernel.add(kernel.histogramPointer(a), kernel.histogramPointer(b), a.length);
+    expect(a).toEqual(expected);
   });
 
   it('parent − smaller child equals the larger child built directly (histogram subtraction)', () => {
     const nRows = 2000;
     const nFeatures = 9;
-    const { bins, gradients } = fixture(nRows, nFeatures);
-    const parentRows = Int32Array.from({ length: nRows }, (_, i) => i);
-    const small = parentRows.filter((r) => bins[r * nFeatures + 2]! < 80);
-    const large = parentRows.filter((r) => bins[r * nFeatures + 2]! >= 80);
-    const parent = new Float64Array(histogramLength(nFeatures));
-    const smallHist = new Float64Array(histogramLength(nFeatures));
-    const largeHist = new Float64Array(histogramLength(nFeatures));
-    buildHistogramBlock(bins, nFeatures, gradients, parentRows, 0, nRows, parent, 0, nFeatures, true);
-    buildHistogramBlock(bins, nFeatures, gradients, small, 0, small.length, smallHist, 0, nFeatures, true);
-    buildHistogramBlock(bins, nFeatures, gradients, large, 0, large.length, largeHist, 0, nFeatures, true);
-    subtractHistogram(parent, smallHist);
-    expect(Array.from(parent)).toEqual(Array.from(largeHist));
-  });
-
-  it('builds feature blocks independently: two halves make the whole', () => {
-    const nRows = 300;
-    const nFeatures = 10;
-    const { bins, gradients } = fixture(nRows, nFeatures);
-    const rows = Int32Array.from({ length: nRows }, (_, i) => i);
-    const whole = new Float64Array(histogramLength(nFeatures));
-    const halves = new Float64Array(histogramLength(nFeatures));
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, whole, 0, nFeatures, true);
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 0, 5, true);
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, halves, 5, 10, true);
-    expect(Array.from(halves)).toEqual(Array.from(whole));
+    const { kernel, bins } = fixture(nRows, nFeatures, 12);
+    for (let r = 0; r < nRows; r++) kernel.gradients[r] = Math.round(kernel.gradients[r]! * 1000); // exact sums
+    const small = Array.from({ length: nRows }, (_, i) => i).filter((r) => bins[r * 12 + 2]! < 80);
+    const large = Array.from({ length: nRows }, (_, i) => i).filter((r) => bins[r * 12 + 2]! >= 80);
+    const [parent, smallHist, largeHist] = [0, 1, 2].map(() => kernel.allocateHistogram(kernel.histLength));
+    kernel.rows.set([...small, ...large]);
+    kernel.build(0, nRows, kernel.histogramPointer(parent!), true);
+    kernel.build(0, small.length, kernel.histogramPointer(smallHist!), true);
+    kernel.build(small.length, nRows, kernel.histogramPointer(largeHist!), true);
+    subtractHistogram(parent!, smallHist!);
+    expect(parent).toEqual(largeHist);
   });
 
   it('a gradient-only build plus counts kept from an earlier build equals a full build', () => {
     const nRows = 400;
-    const nFeatures = 6;
-    const { bins, gradients } = fixture(nRows, nFeatures);
-    const rows = Int32Array.from({ length: nRows }, (_, i) => i);
-    const full = new Float64Array(histogramLength(nFeatures));
-    const earlier = new Float64Array(histogramLength(nFeatures));
-    const partial = new Float64Array(histogramLength(nFeatures));
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, full, 0, nFeatures, true);
-    const other = gradients.map((g) => -2 * g); // an earlier tree: other gradients, same rows
-    buildHistogramBlock(bins, nFeatures, other, rows, 0, nRows, earlier, 0, nFeatures, true);
-    buildHistogramBlock(bins, nFeatures, gradients, rows, 0, nRows, partial, 0, nFeatures, false);
-    copyCounts(earlier, partial);
-    expect(Array.from(partial)).toEqual(Array.from(full));
+    const { kernel } = fixture(nRows, 6, 8);
+    kernel.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
+    const [full, earlier, partial] = [0, 1, 2].map(() => kernel.allocateHistogram(kernel.histLength));
+    kernel.build(0, nRows, kernel.histogramPointer(full!), true);
+    const gradients = Float64Array.from(kernel.gradients);
+    kernel.gradients.set(gradients.map((g) => -2 * g)); // an earlier tree: other gradients, same rows
+    kernel.build(0, nRows, kernel.histogramPointer(earlier!), true);
+    kernel.gradients.set(gradients);
+    kernel.build(0, nRows, kernel.histogramPointer(partial!), false);
+    for (let k = 1; k < partial!.length; k += 2) expect(partial![k]).toBe(0);
+    copyCounts(earlier!, partial!);
+    expect(partial).toEqual(full);
+  });
+
+  it('refuses row and feature ranges outside its memory, and histograms outside it', () => {
+    const { kernel } = fixture(50, 5, 8, 1);
+    const hist = kernel.allocateHistogram(kernel.histLength);
+    const at = kernel.histogramPointer(hist);
+    expect(() => kernel.allocateHistogram(kernel.histLength)).toThrow(/memory exhausted/);
+    expect(() => kernel.build(0, 51, at, true)).toThrow(/out of range/);
+    expect(() => kernel.build(3, 2, at, true)).toThrow(/out of range/);
+    expect(() => kernel.build(0, 5, at, true, 2, 6)).toThrow(/out of range/);
+    expect(() => kernel.histogramPointer(new Float64Array(histogramLength(5)))).toThrow(/outside the kernel memory/);
   });
 });

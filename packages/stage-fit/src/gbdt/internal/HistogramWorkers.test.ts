@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binFeatures } from './BinMapper.js';
-import { buildHistogramBlock, histogramLength } from './Histogram.js';
+import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import { HistogramKernel } from './HistogramKernel.js';
 import { HistogramWorkers, ROW_SPLIT_MIN_ROWS, rowBlockHistogramBuilder } from './HistogramWorkers.js';
 
 /** 9 features (two whole words and a tail byte), some missing; fractional gradients, so sums depend on order. */
@@ -18,17 +19,42 @@ function fixture(nRows: number) {
   return { binned, gradients, rows };
 }
 
+/** A kernel holding the fixture's gradients and rows. */
+function kernelOf(f: ReturnType<typeof fixture>, maxHistograms: number) {
+  const kernel = new HistogramKernel(f.binned, maxHistograms);
+  kernel.gradients.set(f.gradients);
+  kernel.rows.set(f.rows);
+  return kernel;
+}
+
+/** Rows [start, end) of the list in one pass, by a plain tally: (Σ gradient, count) per feature and bin. */
+function onePass(f: ReturnType<typeof fixture>, start: number, end: number, withCounts: boolean) {
+  const { bins, rowStride, nFeatures } = f.binned;
+  const out = new Float64Array(histogramLength(nFeatures));
+  for (let i = start; i < end; i++) {
+    const r = f.rows[i]!;
+    for (let k = 0; k < nFeatures; k++) {
+      const at = k * FEATURE_SLOTS + 2 * bins[r * rowStride + k]!;
+      out[at]! += f.gradients[r]!;
+      if (withCounts) out[at + 1]! += 1;
+    }
+  }
+  return out;
+}
+
 describe('row-split histogram workers', () => {
   it('give the single-thread builder’s histograms bit for bit, above and below the row-split threshold', async () => {
     const nRows = 3 * ROW_SPLIT_MIN_ROWS;
-    const { binned, gradients, rows } = fixture(nRows);
-    const length = histogramLength(binned.nFeatures);
-    const single = rowBlockHistogramBuilder(binned, gradients);
-    const workers = new HistogramWorkers(binned, nRows, 2, 4);
+    const f = fixture(nRows);
+    const { rows } = f;
+    const oneKernel = kernelOf(f, 2);
+    const single = rowBlockHistogramBuilder(oneKernel);
+    const expected = oneKernel.allocateHistogram(oneKernel.histLength);
+    const kernel = kernelOf(f, 4);
+    const workers = new HistogramWorkers(kernel, 2);
     try {
-      workers.gradients.set(gradients);
-      workers.rows.set(rows);
-      const hist = workers.allocateHistogram(length);
+      const length = kernel.histLength;
+      const hist = kernel.allocateHistogram(length);
       // Whole leaf, a leaf just above the threshold, one just below (built here in one pass), with/without counts.
       const cases: [number, number, boolean][] = [
         [0, rows.length, true],
@@ -38,14 +64,13 @@ describe('row-split histogram workers', () => {
         [0, rows.length, true], // again after a build without counts: the spare is cleared each time
       ];
       for (const [start, end, withCounts] of cases) {
-        const expected = new Float64Array(length).fill(5);
-        single(rows, start, end, expected, withCounts);
+        expected.fill(5);
+        single(oneKernel.rows, start, end, expected, withCounts);
         hist.fill(5);
-        workers.build(workers.rows, start, end, hist, withCounts);
+        workers.build(kernel.rows, start, end, hist, withCounts);
         expect(hist).toEqual(expected);
         // Against one pass over all rows: the same counts, gradient sums equal up to rounding.
-        const direct = new Float64Array(length);
-        buildHistogramBlock(binned.bins, binned.rowStride, gradients, rows, start, end, direct, 0, 9, withCounts);
+        const direct = onePass(f, start, end, withCounts);
         for (let k = 0; k < length; k++) expect(hist[k]).toBeCloseTo(direct[k]!, 9);
         if (end - start < ROW_SPLIT_MIN_ROWS) expect(hist).toEqual(direct);
       }
@@ -56,17 +81,16 @@ describe('row-split histogram workers', () => {
 
   it('gives the same sums with 3 threads as with 1', async () => {
     const nRows = 2 * ROW_SPLIT_MIN_ROWS + 3;
-    const { binned, gradients, rows } = fixture(nRows);
-    const length = histogramLength(binned.nFeatures);
-    const expected = new Float64Array(length);
-    rowBlockHistogramBuilder(binned, gradients)(rows, 0, rows.length, expected, true);
-    const workers = new HistogramWorkers(binned, nRows, 3, 2);
+    const f = fixture(nRows);
+    const oneKernel = kernelOf(f, 1);
+    const expected = oneKernel.allocateHistogram(oneKernel.histLength);
+    rowBlockHistogramBuilder(oneKernel)(oneKernel.rows, 0, f.rows.length, expected, true);
+    const kernel = kernelOf(f, 2);
+    const workers = new HistogramWorkers(kernel, 3);
     try {
-      workers.gradients.set(gradients);
-      workers.rows.set(rows);
-      const hist = workers.allocateHistogram(length);
+      const hist = kernel.allocateHistogram(kernel.histLength);
       for (let k = 0; k < 20; k++) {
-        workers.build(workers.rows, 0, rows.length, hist, true);
+        workers.build(kernel.rows, 0, f.rows.length, hist, true);
         expect(hist).toEqual(expected);
       }
     } finally {
@@ -74,12 +98,34 @@ describe('row-split histogram workers', () => {
     }
   });
 
-  it('refuses buffers outside the shared arena, and close() ends every thread', async () => {
-    const { binned } = fixture(ROW_SPLIT_MIN_ROWS);
-    const workers = new HistogramWorkers(binned, ROW_SPLIT_MIN_ROWS, 2, 1);
-    const hist = workers.allocateHistogram(histogramLength(binned.nFeatures));
-    expect(() => workers.allocateHistogram(histogramLength(binned.nFeatures))).toThrow(/arena exhausted/);
-    expect(() => workers.build(new Int32Array(ROW_SPLIT_MIN_ROWS), 0, 10, hist, true)).toThrow(/shared row list/);
+  it('reports a task that failed on any thread, then builds again', async () => {
+    const f = fixture(2 * ROW_SPLIT_MIN_ROWS);
+    const kernel = kernelOf(f, 1);
+    const workers = new HistogramWorkers(kernel, 2);
+    try {
+      const hist = kernel.allocateHistogram(kernel.histLength);
+      const expected = onePass(f, 0, ROW_SPLIT_MIN_ROWS, true);
+      // A row index past the memory in the second block: the kernel traps on whichever thread builds it.
+      kernel.rows[ROW_SPLIT_MIN_ROWS - 3] = 2 ** 28;
+      expect(() => workers.build(kernel.rows, 0, ROW_SPLIT_MIN_ROWS, hist, true)).toThrow(/worker failed/);
+      kernel.rows.set(f.rows.subarray(0, ROW_SPLIT_MIN_ROWS));
+      workers.build(kernel.rows, 0, ROW_SPLIT_MIN_ROWS, hist, true);
+      for (let k = 0; k < hist.length; k++) expect(hist[k]).toBeCloseTo(expected[k]!, 9);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('refuses buffers outside the kernel memory, and close() ends every thread', async () => {
+    const f = fixture(ROW_SPLIT_MIN_ROWS);
+    const kernel = kernelOf(f, 1);
+    const workers = new HistogramWorkers(kernel, 2);
+    const hist = kernel.allocateHistogram(kernel.histLength);
+    expect(() => workers.build(new Int32Array(ROW_SPLIT_MIN_ROWS), 0, 10, hist, true)).toThrow(/kernel’s row list/);
+    expect(() => workers.build(kernel.rows, 0, 10, kernel.spare, true)).toThrow(/kernel’s row list/);
+    expect(() => workers.build(kernel.rows, 0, 10, new Float64Array(kernel.histLength), true)).toThrow(
+      /outside the kernel memory/,
+    );
     await expect(workers.close()).resolves.toBeUndefined();
   });
 });

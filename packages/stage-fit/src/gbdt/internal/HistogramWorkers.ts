@@ -8,15 +8,16 @@
  *
  * Results do not depend on `jobs`: the blocks depend on the row range alone and the single-thread builder
  * (`rowBlockHistogramBuilder`) builds the same blocks and adds them in the same order, so every sum is the same
- * double. Bins, gradients, the row-index list and every histogram live in SharedArrayBuffers; the threads meet
+ * double. Bins, gradients, the row-index list and every histogram live in the histogram kernel's shared memory,
+ * and every thread runs the kernel's WebAssembly module on it (`HistogramKernel.ts`); the threads meet
  * through `Atomics.wait/notify` on a small control array, so a build costs a few microseconds of coordination
  * and `trainGbdt` stays synchronous. Why not piscina: a piscina task is a message and a promise per histogram
  * (thousands per model), and would make the trainer asynchronous; a fork–join over shared memory is what this
  * loop needs.
  */
 import { Worker } from 'node:worker_threads';
-import type { BinnedFeatures } from './BinMapper.js';
-import { buildHistogramBlock, FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import { FEATURE_SLOTS } from './Histogram.js';
+import type { HistogramKernel } from './HistogramKernel.js';
 import type { HistogramBuilder } from './TreeGrower.js';
 
 /**
@@ -30,29 +31,29 @@ function blockSplit(start: number, end: number): number {
   return start + ((end - start) >> 1);
 }
 
-/** `hist[a..b) += spare[a..b)`: the blocks' sum, in the one fixed order (first block + second block). */
-function addInto(hist: Float64Array, spare: Float64Array, a: number, b: number): void {
-  for (let i = a; i < b; i++) hist[i]! += spare[i]!;
+/** Checks that the grower builds from the kernel's row list into one of its histograms; returns its address. */
+function target(kernel: HistogramKernel, rows: Int32Array, hist: Float64Array): number {
+  if (rows !== kernel.rows || hist === kernel.spare)
+    throw new Error('gbdt: histograms are built from the kernel’s row list into its histograms');
+  return kernel.histogramPointer(hist);
 }
 
 /**
  * The builder for `jobs: 1`: the same row blocks and the same sums as the worker threads, on this thread (the
  * extra cost is clearing the spare and adding it, ~20k doubles per large leaf).
  */
-export function rowBlockHistogramBuilder(binned: BinnedFeatures, gradients: Float64Array): HistogramBuilder {
-  const { bins, rowStride, nFeatures } = binned;
-  const length = histogramLength(nFeatures);
-  let spare: Float64Array | null = null;
+export function rowBlockHistogramBuilder(kernel: HistogramKernel): HistogramBuilder {
+  const spare = kernel.histogramPointer(kernel.spare);
   return (rows, start, end, hist, withCounts) => {
+    const at = target(kernel, rows, hist);
     if (end - start < ROW_SPLIT_MIN_ROWS) {
-      buildHistogramBlock(bins, rowStride, gradients, rows, start, end, hist, 0, nFeatures, withCounts);
+      kernel.build(start, end, at, withCounts);
       return;
     }
-    spare ??= new Float64Array(length);
     const mid = blockSplit(start, end);
-    buildHistogramBlock(bins, rowStride, gradients, rows, start, mid, hist, 0, nFeatures, withCounts);
-    buildHistogramBlock(bins, rowStride, gradients, rows, mid, end, spare, 0, nFeatures, withCounts);
-    addInto(hist, spare, 0, length);
+    kernel.build(start, mid, at, withCounts);
+    kernel.build(mid, end, spare, withCounts);
+    kernel.kernel.add(at, spare, kernel.histLength);
   };
 }
 
@@ -114,15 +115,10 @@ function claimTasks(
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const build = ${buildHistogramBlock.toString()};
-const addInto = ${addInto.toString()};
 const claimTasks = ${claimTasks.toString()};
-const { bins, stride, nFeatures, gradients, rows, arena, histLength, spareSlot, control, ranges } = workerData;
+const { module, memory, layout, stride, nFeatures, histLength, spare, control, ranges } = workerData;
+const { build, add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const binsView = new Uint8Array(bins);
-const gradView = new Float64Array(gradients);
-const rowsView = new Int32Array(rows);
-const spare = new Float64Array(arena, spareSlot * histLength * 8, histLength);
 const waitBlocks = () => {
   for (let b = Atomics.load(ctrl, ${BLOCKS}); b < 2; b = Atomics.load(ctrl, ${BLOCKS})) Atomics.wait(ctrl, ${BLOCKS}, b);
 };
@@ -131,83 +127,61 @@ for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
   // Seqlock read of the build's parameters: retry while they are being written or changed under us.
-  let s, base, start, mid, end, slot, counts;
+  let s, base, start, mid, end, hist, counts;
   do {
     s = Atomics.load(ctrl, ${SEQ});
     if (s & 1) continue;
     base = ctrl[${BASE}]; start = ctrl[${START}]; mid = ctrl[${MID}]; end = ctrl[${END}];
-    slot = ctrl[${HIST}]; counts = ctrl[${COUNTS}];
+    hist = ctrl[${HIST}]; counts = ctrl[${COUNTS}];
   } while ((s & 1) || Atomics.load(ctrl, ${SEQ}) !== s);
   seen = s;
-  const hist = new Float64Array(arena, slot * histLength * 8, histLength);
   claimTasks(
     ctrl,
     base,
     2 + ranges.length - 1,
     (block) =>
       block === 0
-        ? build(binsView, stride, gradView, rowsView, start, mid, hist, 0, nFeatures, counts === 1)
-        : build(binsView, stride, gradView, rowsView, mid, end, spare, 0, nFeatures, counts === 1),
-    (chunk) => addInto(hist, spare, ranges[chunk], ranges[chunk + 1]),
+        ? build(layout.bins, stride, layout.gradients, layout.rows, start, mid, hist, 0, nFeatures, counts)
+        : build(layout.bins, stride, layout.gradients, layout.rows, mid, end, spare, 0, nFeatures, counts),
+    (chunk) => add(hist + ranges[chunk] * 8, spare + ranges[chunk] * 8, ranges[chunk + 1] - ranges[chunk]),
     waitBlocks,
   );
 }
 `;
 
-/** `jobs > 1`: the row blocks of large leaves built on `jobs − 1` worker threads and this one. */
+/**
+ * `jobs > 1`: the row blocks of large leaves built on `jobs − 1` worker threads and this one, each running the
+ * kernel's module on the kernel's memory.
+ */
 export class HistogramWorkers {
-  readonly gradients: Float64Array;
-  readonly rows: Int32Array;
-  private readonly bins: Uint8Array;
-  private readonly nFeatures: number;
-  private readonly stride: number;
-  private readonly histLength: number;
-  private readonly arena: SharedArrayBuffer;
-  private readonly capacity: number;
-  private allocated = 0;
-  /** The second row block's histogram (the arena's last slot). */
-  private readonly spare: Float64Array;
+  private readonly kernel: HistogramKernel;
+  private readonly spare: number;
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
   /** Offsets (in doubles, at feature boundaries) of the spare's ranges added by one task each. */
   private readonly ranges: number[];
   private seq = 0;
 
-  /** `maxHistograms`: how many histograms can be alive at once (leaves + 1). */
-  constructor(binned: BinnedFeatures, nRows: number, jobs: number, maxHistograms: number) {
-    this.nFeatures = binned.nFeatures;
-    this.stride = binned.rowStride;
-    const binsShared = new SharedArrayBuffer(binned.bins.length);
-    this.bins = new Uint8Array(binsShared);
-    this.bins.set(binned.bins);
-    const gradientsShared = new SharedArrayBuffer(nRows * 8);
-    this.gradients = new Float64Array(gradientsShared);
-    const rowsShared = new SharedArrayBuffer(nRows * 4);
-    this.rows = new Int32Array(rowsShared);
-    this.histLength = histogramLength(this.nFeatures);
-    this.capacity = maxHistograms;
-    this.arena = new SharedArrayBuffer(this.histLength * 8 * (maxHistograms + 1));
-    this.spare = new Float64Array(this.arena, maxHistograms * this.histLength * 8, this.histLength);
+  constructor(kernel: HistogramKernel, jobs: number) {
+    this.kernel = kernel;
+    this.spare = kernel.histogramPointer(kernel.spare);
     const controlShared = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     this.control = new Int32Array(controlShared);
     // One range of the sum per thread (whole features), so both threads add once both blocks are built.
-    const nRanges = Math.max(1, Math.min(jobs, this.nFeatures));
-    this.ranges = Array.from(
-      { length: nRanges + 1 },
-      (_, r) => Math.round((r * this.nFeatures) / nRanges) * FEATURE_SLOTS,
-    );
+    const { nFeatures } = kernel;
+    const nRanges = Math.max(1, Math.min(jobs, nFeatures));
+    this.ranges = Array.from({ length: nRanges + 1 }, (_, r) => Math.round((r * nFeatures) / nRanges) * FEATURE_SLOTS);
     for (let j = 1; j < jobs; j++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
-          bins: binsShared,
-          stride: this.stride,
-          nFeatures: this.nFeatures,
-          gradients: gradientsShared,
-          rows: rowsShared,
-          arena: this.arena,
-          histLength: this.histLength,
-          spareSlot: maxHistograms,
+          module: kernel.module,
+          memory: kernel.memory,
+          layout: kernel.layout,
+          stride: kernel.stride,
+          nFeatures,
+          histLength: kernel.histLength,
+          spare: this.spare,
           control: controlShared,
           ranges: this.ranges,
         },
@@ -217,32 +191,16 @@ export class HistogramWorkers {
     }
   }
 
-  /** A histogram in the shared arena (for the tree grower's pool). */
-  readonly allocateHistogram = (length: number): Float64Array => {
-    if (length !== this.histLength || this.allocated >= this.capacity)
-      throw new Error('gbdt: histogram arena exhausted');
-    return new Float64Array(this.arena, this.allocated++ * this.histLength * 8, this.histLength);
-  };
-
-  /** Builds the histogram of rows[start..end) (rows must be `this.rows`, hist one of the arena's). */
+  /** Builds the histogram of rows[start..end) (rows must be the kernel's row list, hist one of its histograms). */
   build(rows: Int32Array, start: number, end: number, hist: Float64Array, withCounts: boolean): void {
-    if (rows !== this.rows || hist.buffer !== this.arena || hist === this.spare)
-      throw new Error('gbdt: worker histograms need the shared row list and arena');
+    const kernel = this.kernel;
+    const at = target(kernel, rows, hist);
     if (end - start < ROW_SPLIT_MIN_ROWS) {
-      buildHistogramBlock(
-        this.bins,
-        this.stride,
-        this.gradients,
-        rows,
-        start,
-        end,
-        hist,
-        0,
-        this.nFeatures,
-        withCounts,
-      );
+      kernel.build(start, end, at, withCounts);
       return;
     }
+    if (!(0 <= start && end <= kernel.nRows))
+      throw new RangeError(`gbdt: histogram of rows [${start}, ${end}) out of range`);
     const c = this.control;
     const nTasks = 2 + this.ranges.length - 1;
     const mid = blockSplit(start, end);
@@ -253,10 +211,11 @@ export class HistogramWorkers {
     c[START] = start;
     c[MID] = mid;
     c[END] = end;
-    c[HIST] = hist.byteOffset / (this.histLength * 8);
+    c[HIST] = at;
     c[COUNTS] = withCounts ? 1 : 0;
     Atomics.store(c, DONE, 0);
     Atomics.store(c, BLOCKS, 0);
+    Atomics.store(c, FAILED, 0);
     Atomics.store(c, SEQ, this.seq * 2);
     Atomics.notify(c, SEQ);
     const t0 = Date.now();
@@ -269,16 +228,14 @@ export class HistogramWorkers {
           );
       }
     };
-    const { bins, stride, gradients, nFeatures, spare, ranges } = this;
+    const { spare, ranges } = this;
     claimTasks(
       c,
       base,
       nTasks,
-      (block) =>
-        block === 0
-          ? buildHistogramBlock(bins, stride, gradients, rows, start, mid, hist, 0, nFeatures, withCounts)
-          : buildHistogramBlock(bins, stride, gradients, rows, mid, end, spare, 0, nFeatures, withCounts),
-      (chunk) => addInto(hist, spare, ranges[chunk]!, ranges[chunk + 1]!),
+      (block) => (block === 0 ? kernel.build(start, mid, at, withCounts) : kernel.build(mid, end, spare, withCounts)),
+      (chunk) =>
+        kernel.kernel.add(at + ranges[chunk]! * 8, spare + ranges[chunk]! * 8, ranges[chunk + 1]! - ranges[chunk]!),
       () => waitFor(BLOCKS, 2),
     );
     waitFor(DONE, nTasks);

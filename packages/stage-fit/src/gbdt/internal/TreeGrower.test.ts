@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binFeatures, MISSING_BIN } from './BinMapper.js';
-import { buildHistogramBlock, FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
 import { growTree, HistogramPool, type GrowthRules, type HistogramBuilder, type RootHistogram } from './TreeGrower.js';
 
 function fixture(nRows: number, nFeatures: number) {
@@ -15,8 +15,16 @@ function fixture(nRows: number, nFeatures: number) {
   const rows = Int32Array.from({ length: nRows }, (_, i) => i);
   const binned = binFeatures(X, nRows, rows, 63);
   const gradients = Float64Array.from(y, (v) => -v);
-  const build: HistogramBuilder = (rs, start, end, hist, withCounts) =>
-    buildHistogramBlock(binned.bins, binned.rowStride, gradients, rs, start, end, hist, 0, nFeatures, withCounts);
+  // A plain tally (the kernel is tested on its own in Histogram.test.ts).
+  const build: HistogramBuilder = (rs, start, end, hist, withCounts) => {
+    hist.fill(0);
+    for (let i = start; i < end; i++)
+      for (let f = 0; f < nFeatures; f++) {
+        const at = f * FEATURE_SLOTS + 2 * binned.bins[rs[i]! * binned.rowStride + f]!;
+        hist[at]! += gradients[rs[i]!]!;
+        if (withCounts) hist[at + 1]! += 1;
+      }
+  };
   return { binned, gradients, build };
 }
 

@@ -1,0 +1,119 @@
+;; The GBDT trainer's histogram kernel (see HistogramKernel.ts for the memory layout and README.md for why).
+;; Compiled by scripts/build-wasm.mjs into HistogramKernelWasm.ts; a test checks that the committed bytes are
+;; this file's. Every pointer is a byte address in the imported shared memory; a histogram holds per feature 256
+;; (Σ gradient, count) pairs of f64, so 4096 bytes per feature and 16 per bin.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; Clears the histogram of features [fStart, fEnd) at $hist, then adds rows[start..end) to it: for each row r,
+  ;; gradient g = grad[r], each feature's bin b = bins[r*stride + f], pair (b) += (g, 1) — or only Σ gradient
+  ;; when $withCounts is 0. Rows are taken in order, so each slot's sum is the same double as any loop over the
+  ;; same rows in the same order. Bins are read four at a time as one little-endian word (byte j = feature
+  ;; fStart+4i+j), the features past the last whole word one byte each.
+  (func (export "build")
+    (param $bins i32) (param $stride i32) (param $grad i32) (param $rows i32)
+    (param $start i32) (param $end i32) (param $hist i32) (param $fStart i32) (param $fEnd i32)
+    (param $withCounts i32)
+    (local $i i32) (local $r i32) (local $g f64) (local $gv v128) (local $p i32) (local $pEnd i32)
+    (local $o i32) (local $k i32) (local $w i32) (local $tailEnd i32) (local $nWordBytes i32)
+    (memory.fill
+      (i32.add (local.get $hist) (i32.shl (local.get $fStart) (i32.const 12)))
+      (i32.const 0)
+      (i32.shl (i32.sub (local.get $fEnd) (local.get $fStart)) (i32.const 12)))
+    (local.set $nWordBytes
+      (i32.and (i32.sub (local.get $fEnd) (local.get $fStart)) (i32.const -4)))
+    (local.set $i (local.get $start))
+    (if (local.get $withCounts)
+      (then
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $end)))
+            (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+            ;; (g, 1): one 16-byte add per bin updates the pair.
+            (local.set $gv
+              (f64x2.replace_lane 0
+                (v128.const f64x2 0 1)
+                (f64.load (i32.add (local.get $grad) (i32.shl (local.get $r) (i32.const 3))))))
+            (local.set $p
+              (i32.add (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))) (local.get $fStart)))
+            (local.set $pEnd (i32.add (local.get $p) (local.get $nWordBytes)))
+            (local.set $o (i32.add (local.get $hist) (i32.shl (local.get $fStart) (i32.const 12))))
+            (block $wordsDone
+              (loop $wordLoop
+                (br_if $wordsDone (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $w (i32.load align=1 (local.get $p)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shl (local.get $w) (i32.const 4)) (i32.const 4080))))
+                (v128.store (local.get $k) (f64x2.add (v128.load (local.get $k)) (local.get $gv)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 4)) (i32.const 4080))))
+                (v128.store offset=4096 (local.get $k) (f64x2.add (v128.load offset=4096 (local.get $k)) (local.get $gv)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 12)) (i32.const 4080))))
+                (v128.store offset=8192 (local.get $k) (f64x2.add (v128.load offset=8192 (local.get $k)) (local.get $gv)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 20)) (i32.const 4080))))
+                (v128.store offset=12288 (local.get $k) (f64x2.add (v128.load offset=12288 (local.get $k)) (local.get $gv)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (local.set $o (i32.add (local.get $o) (i32.const 16384)))
+                (br $wordLoop)))
+            (local.set $tailEnd
+              (i32.add (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))) (local.get $fEnd)))
+            (block $tailDone
+              (loop $tailLoop
+                (br_if $tailDone (i32.ge_u (local.get $p) (local.get $tailEnd)))
+                (local.set $k (i32.add (local.get $o) (i32.shl (i32.load8_u (local.get $p)) (i32.const 4))))
+                (v128.store (local.get $k) (f64x2.add (v128.load (local.get $k)) (local.get $gv)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $o (i32.add (local.get $o) (i32.const 4096)))
+                (br $tailLoop)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rowLoop))))
+      (else
+        ;; Gradient sums only (the caller knows the counts).
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $end)))
+            (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $g (f64.load (i32.add (local.get $grad) (i32.shl (local.get $r) (i32.const 3)))))
+            (local.set $p
+              (i32.add (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))) (local.get $fStart)))
+            (local.set $pEnd (i32.add (local.get $p) (local.get $nWordBytes)))
+            (local.set $o (i32.add (local.get $hist) (i32.shl (local.get $fStart) (i32.const 12))))
+            (block $wordsDone
+              (loop $wordLoop
+                (br_if $wordsDone (i32.ge_u (local.get $p) (local.get $pEnd)))
+                (local.set $w (i32.load align=1 (local.get $p)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shl (local.get $w) (i32.const 4)) (i32.const 4080))))
+                (f64.store (local.get $k) (f64.add (f64.load (local.get $k)) (local.get $g)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 4)) (i32.const 4080))))
+                (f64.store offset=4096 (local.get $k) (f64.add (f64.load offset=4096 (local.get $k)) (local.get $g)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 12)) (i32.const 4080))))
+                (f64.store offset=8192 (local.get $k) (f64.add (f64.load offset=8192 (local.get $k)) (local.get $g)))
+                (local.set $k (i32.add (local.get $o) (i32.and (i32.shr_u (local.get $w) (i32.const 20)) (i32.const 4080))))
+                (f64.store offset=12288 (local.get $k) (f64.add (f64.load offset=12288 (local.get $k)) (local.get $g)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (local.set $o (i32.add (local.get $o) (i32.const 16384)))
+                (br $wordLoop)))
+            (local.set $tailEnd
+              (i32.add (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))) (local.get $fEnd)))
+            (block $tailDone
+              (loop $tailLoop
+                (br_if $tailDone (i32.ge_u (local.get $p) (local.get $tailEnd)))
+                (local.set $k (i32.add (local.get $o) (i32.shl (i32.load8_u (local.get $p)) (i32.const 4))))
+                (f64.store (local.get $k) (f64.add (f64.load (local.get $k)) (local.get $g)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $o (i32.add (local.get $o) (i32.const 4096)))
+                (br $tailLoop)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rowLoop))))))
+
+  ;; dst[0..n) += src[0..n) (f64, n even: a histogram range of whole features), two doubles per step. Each lane
+  ;; is one IEEE addition, as the scalar loop's.
+  (func (export "add") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $l))))
+)
