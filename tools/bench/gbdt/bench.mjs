@@ -150,19 +150,24 @@ function ours(jobs, train_ = trainGbdt) {
 
 if (THREADS_ONLY) {
   const ref = REF_SRC ? (await loadTrainer(REF_SRC, 'ref')).trainGbdt : null;
+  const med = (k, f, rs = runs[k]) => median(rs.map((x) => x[f]));
   console.log(
     `GBDT threads bench (data seed ${SEED}): ${ROWS} rows × ${FEATURES}, ${settings.rounds} rounds, ${REPEATS} repeats (alternating)${ref ? `, reference ${REF_SRC}` : ''}`,
   );
   const sides = { j1: (t) => ours(1, t), j2: (t) => ours(2, t) };
   const runs = { j1: [], j2: [], ref1: [], ref2: [] };
   let same = true;
+  let sameRef = true;
+  const trees = (k) => JSON.stringify(runs[k].at(-1).trees);
   for (let r = 0; r < REPEATS; r++) {
     const before = loadavg()[0];
-    const order = [...(ref ? ['ref1', 'ref2'] : []), 'j1', 'j2'];
+    // BENCH_TWO_THREADS=0: jobs 1 only (this trainer and the reference).
+    const order = [...(ref ? ['ref1', ...(TWO_THREADS ? ['ref2'] : [])] : []), 'j1', ...(TWO_THREADS ? ['j2'] : [])];
     if (r % 2 === 1) order.reverse();
     for (const k of order)
       runs[k].push({ ...sides[`j${k.at(-1)}`](k.startsWith('ref') ? ref : trainGbdt), load: before });
-    same &&= JSON.stringify(runs.j1.at(-1).trees) === JSON.stringify(runs.j2.at(-1).trees);
+    if (TWO_THREADS) same &&= trees('j1') === trees('j2');
+    if (ref) sameRef &&= trees('j1') === trees('ref1');
     for (const v of Object.values(runs)) if (v.length > 0) v.at(-1).trees = undefined;
     console.log(
       `  repeat ${r + 1}: ${Object.entries(runs)
@@ -171,17 +176,22 @@ if (THREADS_ONLY) {
         .join(', ')}  (load ${load()})`,
     );
   }
-  const med = (k, f, rs = runs[k]) => median(rs.map((x) => x[f]));
   const pairs = (k1, k2) => runs[k2].map((x, i) => x.cpu_s / runs[k1][i].cpu_s);
   const wallPairs = (k1, k2, maxLoad = Infinity) =>
     runs[k2].flatMap((x, i) => (x.load < maxLoad ? [x.wall_s / runs[k1][i].wall_s] : []));
   const fmt = (xs) => (xs.length > 0 ? `${median(xs).toFixed(3)} (n=${xs.length})` : 'none');
-  console.log(`jobs 2 = jobs 1, same trees: ${same}`);
+  console.log(`jobs 2 = jobs 1, same trees: ${TWO_THREADS ? same : 'not run'}`);
+  if (ref) console.log(`this = reference (jobs 1), same trees: ${sameRef}`);
+  console.log(
+    `held-out RMSE (jobs 1): ${med('j1', 'rmse').toFixed(5)}${ref ? `, reference ${med('ref1', 'rmse').toFixed(5)}` : ''}`,
+  );
   console.log(`CPU jobs 2 / jobs 1 (median of per-repeat ratios): ${fmt(pairs('j1', 'j2'))}`);
   console.log(
     `wall jobs 2 / jobs 1: all ${fmt(wallPairs('j1', 'j2'))}; repeats started at load < 2: ${fmt(wallPairs('j1', 'j2', 2))}`,
   );
-  console.log(`median jobs 1: ${med('j1', 'cpu_s').toFixed(2)}s cpu; jobs 2: ${med('j2', 'cpu_s').toFixed(2)}s cpu`);
+  console.log(
+    `median jobs 1: ${med('j1', 'cpu_s').toFixed(2)}s cpu${TWO_THREADS ? `; jobs 2: ${med('j2', 'cpu_s').toFixed(2)}s cpu` : ''}`,
+  );
   if (ref) {
     console.log(`CPU this / reference, jobs 1: ${fmt(pairs('ref1', 'j1'))}; jobs 2: ${fmt(pairs('ref2', 'j2'))}`);
     console.log(
