@@ -10,6 +10,7 @@ import {
   type GrowthRules,
   type HistogramBuilder,
   type RootHistogram,
+  type RowPartitioner,
 } from './internal/TreeGrower.js';
 
 export interface GbdtTrainOptions {
@@ -95,7 +96,8 @@ export function trainGbdt(
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
       : rowBlockHistogramBuilder(kernel);
-    const scratch = new Int32Array(nTrain);
+    const partition: RowPartitioner = (f, bin, missingLeft, start, end) =>
+      kernel.partition(f, bin, missingLeft, start, end);
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
     const bagSize = p.subsample < 1 ? Math.max(1, Math.round(nTrain * p.subsample)) : nTrain;
@@ -120,7 +122,7 @@ export function trainGbdt(
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
       if (root) root.rebuild = round % ROOT_REBUILD_ROUNDS === 0;
-      const grown = growTree(binned, gradients, rows, bagSize, scratch, features, rules, build, pool, root);
+      const grown = growTree(binned, gradients, rows, bagSize, partition, features, rules, build, pool, root);
       trees.push(grown.tree);
 
       const value = grown.tree.value;

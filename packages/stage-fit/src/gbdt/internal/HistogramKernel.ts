@@ -1,11 +1,11 @@
 /**
- * The histogram kernel: `HistogramKernel.wat` (WebAssembly; about half the CPU time of the same loop in
- * JavaScript, see the gbdt README) and the one memory it works in. Bins (row-major), gradients, the row-index
- * list and every histogram live in a shared `WebAssembly.Memory` sized once from the rows, features and leaves
+ * The trainer's WebAssembly kernel: `HistogramKernel.wat` (histogram building in about half the CPU time of the
+ * same loop in JavaScript, see the gbdt README; the stable partition of a leaf's rows) and the one memory it works
+ * in. Bins (row-major and column-major), gradients, the row-index list and every histogram live in a shared `WebAssembly.Memory` sized once from the rows, features and leaves
  * (it never grows, so views on it stay valid); its buffer is a SharedArrayBuffer, so worker threads instantiate
  * the same module on the same memory (`HistogramWorkers.ts`).
  */
-import type { BinnedFeatures } from './BinMapper.js';
+import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
 import { histogramLength } from './Histogram.js';
 import { HISTOGRAM_KERNEL_WASM } from './HistogramKernelWasm.js';
 
@@ -20,7 +20,12 @@ export interface KernelLayout {
   readonly histogramBytes: number;
   readonly gradients: number;
   readonly rows: number;
+  /** The partition's scratch row list (as long as `rows`) and its 256-byte bin → side table. */
+  readonly scratch: number;
+  readonly goesLeft: number;
+  /** Row-major bins (histograms), then column-major bins (`nRows` per feature; partitions). */
   readonly bins: number;
+  readonly columns: number;
   /** Bytes used; the memory is this rounded up to whole pages. */
   readonly bytes: number;
   readonly pages: number;
@@ -31,15 +36,18 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
   const histogramBytes = histogramLength(nFeatures) * 8;
   const gradients = histogramBytes * nHistograms;
   const rows = align(gradients + nRows * 8);
-  const bins = align(rows + nRows * 4);
-  const bytes = bins + nRows * rowStride;
+  const scratch = align(rows + nRows * 4);
+  const goesLeft = align(scratch + nRows * 4);
+  const bins = goesLeft + 256;
+  const columns = align(bins + nRows * rowStride);
+  const bytes = columns + nRows * nFeatures;
   const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
   if (pages > MAX_PAGES)
     throw new RangeError(
       `trainGbdt: ${nRows} rows × ${nFeatures} features need ${(bytes / 2 ** 30).toFixed(2)} GiB of histogram ` +
         'kernel memory, over WebAssembly’s 4 GiB; train on fewer rows (e.g. a sample) or fewer features',
     );
-  return { histograms: 0, histogramBytes, gradients, rows, bins, bytes, pages };
+  return { histograms: 0, histogramBytes, gradients, rows, scratch, goesLeft, bins, columns, bytes, pages };
 }
 
 /** The kernel's exports (see HistogramKernel.wat). */
@@ -57,6 +65,7 @@ export interface KernelExports {
     withCounts: number,
   ): void;
   add(dst: number, src: number, n: number): void;
+  partition(column: number, goesLeft: number, rows: number, start: number, end: number, scratch: number): number;
 }
 
 /** The WebAssembly API we use (the ES2023 lib and @types/node 20 declare none; `dom` is not this package's). */
@@ -85,6 +94,7 @@ export class HistogramKernel {
   readonly gradients: Float64Array;
   readonly rows: Int32Array;
   readonly bins: Uint8Array;
+  private readonly goesLeft: Uint8Array;
   /** The second row block's histogram (the last slot): not handed out. */
   readonly spare: Float64Array;
   readonly kernel: KernelExports;
@@ -110,6 +120,10 @@ export class HistogramKernel {
     this.rows = new Int32Array(this.buffer, this.layout.rows, nRows);
     this.bins = new Uint8Array(this.buffer, this.layout.bins, nRows * rowStride);
     this.bins.set(binned.bins.subarray(0, nRows * rowStride));
+    binned.columns.forEach((c, f) => {
+      new Uint8Array(this.buffer, this.layout.columns + f * nRows, nRows).set(c.subarray(0, nRows));
+    });
+    this.goesLeft = new Uint8Array(this.buffer, this.layout.goesLeft, 256);
     this.spare = this.histogramAt(maxHistograms);
   }
 
@@ -129,6 +143,27 @@ export class HistogramKernel {
     if (hist.buffer !== this.buffer || hist.length !== this.histLength)
       throw new Error('gbdt: a histogram outside the kernel memory');
     return hist.byteOffset;
+  }
+
+  /**
+   * Partitions rows[start..end) (this.rows) stably by feature `feature`: bins ≤ `bin` left, the missing bin
+   * left when `missingLeft`; returns the index of the first right row.
+   */
+  partition(feature: number, bin: number, missingLeft: boolean, start: number, end: number): number {
+    if (!(0 <= feature && feature < this.nFeatures && 0 <= start && start <= end && end <= this.nRows))
+      throw new RangeError(`gbdt: partition of rows [${start}, ${end}) by feature ${feature} out of range`);
+    const table = this.goesLeft;
+    for (let b = 0; b < 256; b++) table[b] = b <= bin ? 1 : 0;
+    table[MISSING_BIN] = missingLeft ? 1 : 0;
+    const { layout } = this;
+    return this.kernel.partition(
+      layout.columns + feature * this.nRows,
+      layout.goesLeft,
+      layout.rows,
+      start,
+      end,
+      layout.scratch,
+    );
   }
 
   /** Clears features [fStart, fEnd) of the histogram at `hist` and adds rows[start..end) (this.rows) to them. */

@@ -116,4 +116,32 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (br $l))))
+;; Stable partition of the row list rows[start..end) (i32 at $rows) by one feature's column of bins ($column,
+  ;; one byte per row) and a 256-byte table ($goesLeft: 1 = the bin goes left): the left rows compacted forward in
+  ;; order, the right rows through $scratch after them in order. Branch-free (both stores always happen, the
+  ;; side advances by the table): the direction is unpredictable. Returns the first right row's index.
+  (func (export "partition")
+    (param $column i32) (param $goesLeft i32) (param $rows i32) (param $start i32) (param $end i32)
+    (param $scratch i32) (result i32)
+    (local $p i32) (local $pEnd i32) (local $l i32) (local $s i32) (local $row i32) (local $left i32)
+    (local.set $p (i32.add (local.get $rows) (i32.shl (local.get $start) (i32.const 2))))
+    (local.set $pEnd (i32.add (local.get $rows) (i32.shl (local.get $end) (i32.const 2))))
+    (local.set $l (local.get $p))
+    (local.set $s (local.get $scratch))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pEnd)))
+        (local.set $row (i32.load (local.get $p)))
+        (local.set $left
+          (i32.shl
+            (i32.load8_u (i32.add (local.get $goesLeft) (i32.load8_u (i32.add (local.get $column) (local.get $row)))))
+            (i32.const 2)))
+        (i32.store (local.get $l) (local.get $row))
+        (i32.store (local.get $s) (local.get $row))
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $s (i32.add (local.get $s) (i32.sub (i32.const 4) (local.get $left))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $loop)))
+    (memory.copy (local.get $l) (local.get $scratch) (i32.sub (local.get $s) (local.get $scratch)))
+    (i32.shr_u (i32.sub (local.get $l) (local.get $rows)) (i32.const 2)))
 )

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { binFeatures, MISSING_BIN } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
-import { growTree, HistogramPool, type GrowthRules, type HistogramBuilder, type RootHistogram } from './TreeGrower.js';
+import {
+  growTree,
+  HistogramPool,
+  type GrowthRules,
+  type HistogramBuilder,
+  type RootHistogram,
+  type RowPartitioner,
+} from './TreeGrower.js';
 
 function fixture(nRows: number, nFeatures: number) {
   let s = 11;
@@ -28,6 +35,18 @@ function fixture(nRows: number, nFeatures: number) {
   return { binned, gradients, build };
 }
 
+/** A plain stable partition of `rows` (the kernel's is tested in HistogramKernel.test.ts). */
+function partitionerOf(binned: ReturnType<typeof fixture>['binned'], rows: Int32Array): RowPartitioner {
+  return (f, bin, missingLeft, start, end) => {
+    const column = binned.columns[f]!;
+    const left = (r: number) => (column[r] === MISSING_BIN ? missingLeft : column[r]! <= bin);
+    const part = Array.from(rows.subarray(start, end));
+    const lefts = part.filter(left);
+    rows.set([...lefts, ...part.filter((r) => !left(r))], start);
+    return start + lefts.length;
+  };
+}
+
 const rules: GrowthRules = {
   lambdaL2: 1,
   minDataInLeaf: 5,
@@ -47,13 +66,35 @@ describe('tree growth with the root histogram carried between trees', () => {
     const features = Int32Array.from({ length: nFeatures }, (_, f) => f);
     const pool = new HistogramPool(histogramLength(nFeatures));
     const root: RootHistogram = { hist: null, carry: true, rebuild: false };
-    const fresh = { rows: new Int32Array(nRows), scratch: new Int32Array(nRows) };
-    const carried = { rows: new Int32Array(nRows), scratch: new Int32Array(nRows) };
+    const fresh = { rows: new Int32Array(nRows) };
+    const carried = { rows: new Int32Array(nRows) };
     for (let t = 0; t < 4; t++) {
       fresh.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
       carried.rows.set(fresh.rows);
-      const want = growTree(binned, gradients, fresh.rows, nRows, fresh.scratch, features, rules, build, pool, null);
-      const got = growTree(binned, gradients, carried.rows, nRows, carried.scratch, features, rules, build, pool, root);
+      const want = growTree(
+        binned,
+        gradients,
+        fresh.rows,
+        nRows,
+        partitionerOf(binned, fresh.rows),
+        features,
+        rules,
+        build,
+        pool,
+        null,
+      );
+      const got = growTree(
+        binned,
+        gradients,
+        carried.rows,
+        nRows,
+        partitionerOf(binned, carried.rows),
+        features,
+        rules,
+        build,
+        pool,
+        root,
+      );
       expect(got.tree.feature).toEqual(want.tree.feature);
       expect(got.tree.threshold).toEqual(want.tree.threshold);
       got.tree.value.forEach((v, n) => expect(v).toBeCloseTo(want.tree.value[n]!, 12));

@@ -1,12 +1,11 @@
 /**
  * Grows one regression tree on binned features: leaf-wise (always split the leaf of largest gain) or
  * depth-wise (shallowest leaf first), up to `num_leaves` leaves and `max_depth`. Each leaf owns a contiguous
- * range of the row-index list, partitioned in place (stably, through a scratch list) when it splits; of the
+ * range of the row-index list, partitioned in place (stably, by the kernel) when it splits; of the
  * two children only the smaller one's histogram is built, the larger one's is the parent's minus it.
  */
 import type { GbdtTree } from '../GbdtModel.js';
-import type { BinnedFeatures } from './BinMapper.js';
-import { MISSING_BIN } from './BinMapper.js';
+import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
 import { copyCounts, FEATURE_SLOTS } from './Histogram.js';
 import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
@@ -18,6 +17,12 @@ export type HistogramBuilder = (
   hist: Float64Array,
   withCounts: boolean,
 ) => void;
+
+/**
+ * Partitions rows[start..end) of the row list stably: rows whose bin of `feature` is ≤ `bin` (the missing bin:
+ * when `missingLeft`) first; returns the index of the first right row.
+ */
+export type RowPartitioner = (feature: number, bin: number, missingLeft: boolean, start: number, end: number) => number;
 
 export interface GrowthRules extends SplitRules {
   readonly numLeaves: number;
@@ -84,7 +89,7 @@ export function growTree(
   gradients: Float64Array,
   rows: Int32Array,
   rowCount: number,
-  scratch: Int32Array,
+  partition: RowPartitioner,
   features: Int32Array,
   rules: GrowthRules,
   buildHistogram: HistogramBuilder,
@@ -92,8 +97,7 @@ export function growTree(
   /** The root rows are the same every tree (no row subsampling): the root histogram kept between trees. */
   root: RootHistogram | null = null,
 ): GrownTree {
-  const { columns, upper, valueBins } = binned;
-  const goesLeft = new Uint8Array(256);
+  const { upper, valueBins } = binned;
   const feature: number[] = [-1];
   const threshold: number[] = [0];
   const left: number[] = [-1];
@@ -153,25 +157,11 @@ export function growTree(
     const parent = leaves[pick]!;
     const s = parent.split;
 
-    // Stable in-place partition of the parent's rows: left rows compacted forward, right rows via scratch.
-    // Branch-free (both writes always happen, the side advances by a table lookup): the direction is
-    // unpredictable, and a stable order keeps later row accesses ascending in memory.
+    // Stable in-place partition of the parent's rows (a stable order keeps later row accesses ascending in memory).
     const f = s.feature;
     const bin = s.bin;
     const missLeft = s.defaultLeft;
-    for (let b = 0; b < 256; b++) goesLeft[b] = b === MISSING_BIN ? (missLeft ? 1 : 0) : b <= bin ? 1 : 0;
-    const column = columns[f]!;
-    let l = parent.start;
-    let r = 0;
-    for (let i = parent.start; i < parent.end; i++) {
-      const row = rows[i]!;
-      const toLeft = goesLeft[column[row]!]!;
-      rows[l] = row;
-      scratch[r] = row;
-      l += toLeft;
-      r += 1 - toLeft;
-    }
-    rows.set(scratch.subarray(0, r), l);
+    const l = partition(f, bin, missLeft, parent.start, parent.end);
     if (l - parent.start !== s.leftCount)
       throw new Error(`gbdt: partition put ${l - parent.start} rows left, the histogram said ${s.leftCount}`);
 
