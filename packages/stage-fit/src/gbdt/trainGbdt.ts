@@ -4,13 +4,14 @@ import { histogramLength } from './internal/Histogram.js';
 import { HistogramKernel } from './internal/HistogramKernel.js';
 import { HistogramWorkers, rowBlockHistogramBuilder } from './internal/HistogramWorkers.js';
 import { SeededRandom } from './internal/Random.js';
+import { findBestSplit } from './internal/SplitFinder.js';
 import {
   growTree,
   HistogramPool,
   type GrowthRules,
   type HistogramBuilder,
   type RootHistogram,
-  type RowPartitioner,
+  type GrowthKernel,
 } from './internal/TreeGrower.js';
 
 export interface GbdtTrainOptions {
@@ -96,8 +97,12 @@ export function trainGbdt(
     const build: HistogramBuilder = workers
       ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
       : rowBlockHistogramBuilder(kernel);
-    const partition: RowPartitioner = (f, bin, missingLeft, start, end) =>
-      kernel.partition(f, bin, missingLeft, start, end);
+    const ops: GrowthKernel = {
+      buildHistogram: build,
+      partition: (f, bin, missingLeft, start, end) => kernel.partition(f, bin, missingLeft, start, end),
+      findBestSplit: (hist, sumG, count, rules_, out, smaller) =>
+        findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
+    };
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);
     const bagSize = p.subsample < 1 ? Math.max(1, Math.round(nTrain * p.subsample)) : nTrain;
@@ -122,7 +127,8 @@ export function trainGbdt(
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
       if (root) root.rebuild = round % ROOT_REBUILD_ROUNDS === 0;
-      const grown = growTree(binned, gradients, rows, bagSize, partition, features, rules, build, pool, root);
+      kernel.setCandidates(features);
+      const grown = growTree(binned, gradients, rows, bagSize, ops, rules, pool, root);
       trees.push(grown.tree);
 
       const value = grown.tree.value;

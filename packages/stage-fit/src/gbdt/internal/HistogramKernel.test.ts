@@ -37,14 +37,26 @@ describe('the histogram kernel’s memory', () => {
     ] as const) {
       const l = kernelLayout(nRows, stride, nFeatures, nHist);
       expect(l.histogramBytes).toBe(nFeatures * FEATURE_SLOTS * 8);
-      expect(l.gradients).toBe(nHist * l.histogramBytes);
-      expect(l.rows).toBeGreaterThanOrEqual(l.gradients + nRows * 8);
-      expect(l.scratch).toBeGreaterThanOrEqual(l.rows + nRows * 4);
-      expect(l.goesLeft).toBeGreaterThanOrEqual(l.scratch + nRows * 4);
-      expect(l.bins).toBe(l.goesLeft + 256);
-      expect(l.columns).toBeGreaterThanOrEqual(l.bins + nRows * stride);
+      // [start, length] of each section in address order.
+      const sections = [
+        [l.goesLeft, 256],
+        [l.features, nFeatures * 4],
+        [l.valueBins, nFeatures * 4],
+        [l.splitOut, 4 * 48],
+        [l.histograms, nHist * l.histogramBytes],
+        [l.gradients, nRows * 8],
+        [l.rows, nRows * 4],
+        [l.scratch, nRows * 4],
+        [l.bins, nRows * stride],
+        [l.columns, nRows * nFeatures],
+      ] as const;
+      expect(l.goesLeft).toBe(0);
+      expect(l.histograms).toBeGreaterThan(0); // address 0 means "no histogram" to the split scan
+      sections.forEach(([at, length], i) => {
+        expect(at % 16).toBe(0);
+        if (i > 0) expect(at).toBeGreaterThanOrEqual(sections[i - 1]![0] + sections[i - 1]![1]);
+      });
       expect(l.bytes).toBe(l.columns + nRows * nFeatures);
-      for (const at of [l.gradients, l.rows, l.scratch, l.goesLeft, l.bins, l.columns]) expect(at % 16).toBe(0);
       expect(l.pages).toBe(Math.ceil(l.bytes / PAGE));
     }
   });
@@ -57,13 +69,13 @@ describe('the histogram kernel’s memory', () => {
   });
 
   it('builds and partitions the last row of a memory that ends exactly at a page boundary', () => {
-    // 1 feature: histograms 4096 bytes each, 2 of them, the side table 256 bytes; 8960 rows × (8 + 4 + 4 + 4 + 1)
-    // bytes fill the rest of 3 pages (the sections stay 16-byte aligned, as 16 | 8960 · 4).
-    const nRows = (3 * PAGE - 2 * 4096 - 256) / 21;
+    // 1 feature, rows of 4 bytes: the first row count ≥ 4096 whose memory ends exactly at a page boundary.
+    let nRows = 4096;
+    while (kernelLayout(nRows, 4, 1, 2).bytes % PAGE !== 0) nRows++;
+    const pages = kernelLayout(nRows, 4, 1, 2).bytes / PAGE;
     const binned = binnedOf(nRows, 1, 4, (r) => (r === nRows - 1 ? 255 : r % 7));
     const kernel = new HistogramKernel(binned, 1);
-    expect(kernel.layout.bytes).toBe(3 * PAGE);
-    expect(kernel.layout.pages).toBe(3);
+    expect(kernel.layout.pages).toBe(pages);
     kernel.rows.set([nRows - 1]);
     kernel.gradients[nRows - 1] = 2.5;
     const hist = kernel.allocateHistogram(histogramLength(1));

@@ -13,19 +13,27 @@ const PAGE_BYTES = 65_536;
 /** wasm32's limit: 65536 pages of 64 KiB = 4 GiB. */
 const MAX_PAGES = 65_536;
 
+/** Result records of the split scan (one per thread that scans a feature range) and their size. */
+const SPLIT_RECORDS = 4;
+const SPLIT_RECORD_BYTES = 48;
+
 /** Byte offsets of the kernel memory's sections (16-byte aligned: histogram pairs are read as 128-bit lanes). */
 export interface KernelLayout {
-  /** `nHistograms` histograms of `histogramBytes` each, from offset 0. */
+  /** `nHistograms` histograms of `histogramBytes` each. */
   readonly histograms: number;
   readonly histogramBytes: number;
   readonly gradients: number;
   readonly rows: number;
-  /** The partition's scratch row list (as long as `rows`) and its 256-byte bin → side table. */
+  /** The partition's scratch row list (as long as `rows`) and its 256-byte bin → side table (at address 0). */
   readonly scratch: number;
   readonly goesLeft: number;
   /** Row-major bins (histograms), then column-major bins (`nRows` per feature; partitions). */
   readonly bins: number;
   readonly columns: number;
+  /** The split scan's inputs (i32 per feature: a tree's candidate features, value bins) and its result records. */
+  readonly features: number;
+  readonly valueBins: number;
+  readonly splitOut: number;
   /** Bytes used; the memory is this rounded up to whole pages. */
   readonly bytes: number;
   readonly pages: number;
@@ -34,11 +42,16 @@ export interface KernelLayout {
 export function kernelLayout(nRows: number, rowStride: number, nFeatures: number, nHistograms: number): KernelLayout {
   const align = (x: number) => Math.ceil(x / 16) * 16;
   const histogramBytes = histogramLength(nFeatures) * 8;
-  const gradients = histogramBytes * nHistograms;
+  // The small sections first, so no histogram sits at address 0 (the scan's "no smaller histogram").
+  const goesLeft = 0;
+  const features = goesLeft + 256;
+  const valueBins = align(features + nFeatures * 4);
+  const splitOut = align(valueBins + nFeatures * 4);
+  const histograms = splitOut + SPLIT_RECORDS * SPLIT_RECORD_BYTES;
+  const gradients = histograms + histogramBytes * nHistograms;
   const rows = align(gradients + nRows * 8);
   const scratch = align(rows + nRows * 4);
-  const goesLeft = align(scratch + nRows * 4);
-  const bins = goesLeft + 256;
+  const bins = align(scratch + nRows * 4);
   const columns = align(bins + nRows * rowStride);
   const bytes = columns + nRows * nFeatures;
   const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
@@ -47,7 +60,21 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
       `trainGbdt: ${nRows} rows × ${nFeatures} features need ${(bytes / 2 ** 30).toFixed(2)} GiB of histogram ` +
         'kernel memory, over WebAssembly’s 4 GiB; train on fewer rows (e.g. a sample) or fewer features',
     );
-  return { histograms: 0, histogramBytes, gradients, rows, scratch, goesLeft, bins, columns, bytes, pages };
+  return {
+    histograms,
+    histogramBytes,
+    gradients,
+    rows,
+    scratch,
+    goesLeft,
+    bins,
+    features,
+    valueBins,
+    splitOut,
+    columns,
+    bytes,
+    pages,
+  };
 }
 
 /** The kernel's exports (see HistogramKernel.wat). */
@@ -66,6 +93,31 @@ export interface KernelExports {
   ): void;
   add(dst: number, src: number, n: number): void;
   partition(column: number, goesLeft: number, rows: number, start: number, end: number, scratch: number): number;
+  scan(
+    hist: number,
+    smaller: number,
+    features: number,
+    fiStart: number,
+    fiEnd: number,
+    valueBins: number,
+    sumG: number,
+    count: number,
+    lambda: number,
+    minCount: number,
+    parentScore: number,
+    best: number,
+    out: number,
+  ): void;
+}
+
+/** A split scan's result (see `scan` in HistogramKernel.wat). */
+export interface ScanResult {
+  gain: number;
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+  leftSumG: number;
+  leftCount: number;
 }
 
 /** The WebAssembly API we use (the ES2023 lib and @types/node 20 declare none; `dom` is not this package's). */
@@ -95,6 +147,11 @@ export class HistogramKernel {
   readonly rows: Int32Array;
   readonly bins: Uint8Array;
   private readonly goesLeft: Uint8Array;
+  private readonly candidates: Int32Array;
+  /** How many candidate features `setCandidates` set. */
+  candidateCount = 0;
+  private readonly splitF64: Float64Array;
+  private readonly splitI32: Int32Array;
   /** The second row block's histogram (the last slot): not handed out. */
   readonly spare: Float64Array;
   readonly kernel: KernelExports;
@@ -124,6 +181,10 @@ export class HistogramKernel {
       new Uint8Array(this.buffer, this.layout.columns + f * nRows, nRows).set(c.subarray(0, nRows));
     });
     this.goesLeft = new Uint8Array(this.buffer, this.layout.goesLeft, 256);
+    this.candidates = new Int32Array(this.buffer, this.layout.features, nFeatures);
+    new Int32Array(this.buffer, this.layout.valueBins, nFeatures).set(binned.valueBins);
+    this.splitF64 = new Float64Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 8);
+    this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 4);
     this.spare = this.histogramAt(maxHistograms);
   }
 
@@ -164,6 +225,69 @@ export class HistogramKernel {
       end,
       layout.scratch,
     );
+  }
+
+  /** Sets the candidate features that `scanSplits` reads (a tree's features). */
+  setCandidates(features: Int32Array): void {
+    if (features.length > this.nFeatures || features.some((f) => f < 0 || f >= this.nFeatures))
+      throw new RangeError('gbdt: candidate features out of range');
+    this.candidates.set(features);
+    this.candidateCount = features.length;
+  }
+
+  /**
+   * The best split over candidates [fiStart, fiEnd) (of `setCandidates`) whose gain beats `best`, into `out`
+   * (feature −1 when none does); with `smaller`, `hist` (the parent's) becomes parent − smaller for the scanned
+   * features. `record` picks the result slot (one per thread scanning at once).
+   */
+  scanSplits(
+    hist: number,
+    smaller: number,
+    fiStart: number,
+    fiEnd: number,
+    sumG: number,
+    count: number,
+    lambda: number,
+    minCount: number,
+    parentScore: number,
+    best: number,
+    out: ScanResult,
+    record = 0,
+  ): ScanResult {
+    const at = this.layout.splitOut + record * SPLIT_RECORD_BYTES;
+    this.kernel.scan(
+      hist,
+      smaller,
+      this.layout.features,
+      fiStart,
+      fiEnd,
+      this.layout.valueBins,
+      sumG,
+      count,
+      lambda,
+      minCount,
+      parentScore,
+      best,
+      at,
+    );
+    return this.readSplit(record, out);
+  }
+
+  /** Reads scan result record `record` into `out`. */
+  readSplit(record: number, out: ScanResult): ScanResult {
+    const f = (record * SPLIT_RECORD_BYTES) / 8;
+    const i = (record * SPLIT_RECORD_BYTES) / 4;
+    out.feature = this.splitI32[i + 6]!;
+    if (out.feature < 0) {
+      out.gain = -Infinity;
+      return out;
+    }
+    out.gain = this.splitF64[f]!;
+    out.leftSumG = this.splitF64[f + 1]!;
+    out.leftCount = this.splitF64[f + 2]!;
+    out.bin = this.splitI32[i + 7]!;
+    out.defaultLeft = this.splitI32[i + 8] === 1;
+    return out;
   }
 
   /** Clears features [fStart, fEnd) of the histogram at `hist` and adds rows[start..end) (this.rows) to them. */

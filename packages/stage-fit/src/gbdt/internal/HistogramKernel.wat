@@ -144,4 +144,108 @@
         (br $loop)))
     (memory.copy (local.get $l) (local.get $scratch) (i32.sub (local.get $s) (local.get $scratch)))
     (i32.shr_u (i32.sub (local.get $l) (local.get $rows)) (i32.const 2)))
+;; The best split of a leaf over candidate features features[fiStart..fiEnd) (i32 at $features; $valueBins: i32
+  ;; per feature): SplitFinder.ts's scan, the same arithmetic in the same order. With $smaller ≠ 0, $hist holds the
+  ;; parent's histogram and each scanned feature becomes this leaf's (parent − smaller) just before its scan.
+  ;; Writes the best candidate whose gain beats $best to $out: f64 gain, f64 left Σ gradient, f64 left count,
+  ;; i32 feature, i32 bin, i32 missing-left (feature −1 and gain −∞ when none does).
+  (func (export "scan")
+    (param $hist i32) (param $smaller i32) (param $features i32) (param $fiStart i32) (param $fiEnd i32)
+    (param $valueBins i32) (param $sumG f64) (param $count f64) (param $lambda f64) (param $minCount f64)
+    (param $parentScore f64) (param $best f64) (param $out i32)
+    (local $fi i32) (local $f i32) (local $nb i32) (local $o i32) (local $s i32) (local $k i32) (local $kEnd i32)
+    (local $b i32) (local $missG f64) (local $missC f64) (local $accG f64) (local $accC f64) (local $binC f64)
+    (local $restC f64) (local $rG f64) (local $gain f64) (local $lC f64) (local $rC f64) (local $lG f64)
+    (f64.store (local.get $out) (f64.const -inf))
+    (i32.store offset=24 (local.get $out) (i32.const -1))
+    (local.set $fi (local.get $fiStart))
+    (block $featuresDone
+      (loop $featureLoop
+        (br_if $featuresDone (i32.ge_s (local.get $fi) (local.get $fiEnd)))
+        (local.set $f (i32.load (i32.add (local.get $features) (i32.shl (local.get $fi) (i32.const 2)))))
+        (local.set $fi (i32.add (local.get $fi) (i32.const 1)))
+        (local.set $nb (i32.load (i32.add (local.get $valueBins) (i32.shl (local.get $f) (i32.const 2)))))
+        (br_if $featureLoop (i32.lt_s (local.get $nb) (i32.const 2)))
+        (local.set $o (i32.add (local.get $hist) (i32.shl (local.get $f) (i32.const 12))))
+        (if (local.get $smaller)
+          (then
+            (local.set $s (i32.add (local.get $smaller) (i32.shl (local.get $f) (i32.const 12))))
+            (local.set $k (local.get $o))
+            (local.set $kEnd (i32.add (local.get $o) (i32.shl (local.get $nb) (i32.const 4))))
+            (block $subDone
+              (loop $subLoop
+                (br_if $subDone (i32.ge_u (local.get $k) (local.get $kEnd)))
+                (v128.store (local.get $k) (f64x2.sub (v128.load (local.get $k)) (v128.load (local.get $s))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                (br $subLoop)))
+            (local.set $s (i32.add (local.get $smaller) (i32.shl (local.get $f) (i32.const 12))))
+            (v128.store offset=4080 (local.get $o)
+              (f64x2.sub (v128.load offset=4080 (local.get $o)) (v128.load offset=4080 (local.get $s))))))
+        (local.set $missG (f64.load offset=4080 (local.get $o)))
+        (local.set $missC (f64.load offset=4088 (local.get $o)))
+        (local.set $accG (f64.const 0))
+        (local.set $accC (f64.const 0))
+        (local.set $b (i32.const 0))
+        (local.set $k (local.get $o))
+        (block $binsDone
+          (loop $binLoop
+            (br_if $binsDone (i32.ge_s (local.get $b) (local.get $nb)))
+            (local.set $binC (f64.load offset=8 (local.get $k)))
+            ;; An empty bin repeats the previous boundary's partition (whose lower threshold already won any tie).
+            (if (f64.ne (local.get $binC) (f64.const 0))
+              (then
+                (local.set $accG (f64.add (local.get $accG) (f64.load (local.get $k))))
+                (local.set $accC (f64.add (local.get $accC) (local.get $binC)))
+                (local.set $restC (f64.sub (local.get $count) (local.get $accC)))
+                (br_if $binsDone (f64.lt (local.get $restC) (local.get $minCount)))
+                (if (f64.ge (local.get $accC) (local.get $minCount))
+                  (then
+                    (local.set $rG (f64.sub (local.get $sumG) (local.get $accG)))
+                    (local.set $gain
+                      (f64.sub
+                        (f64.add
+                          (f64.div (f64.mul (local.get $accG) (local.get $accG)) (f64.add (local.get $accC) (local.get $lambda)))
+                          (f64.div (f64.mul (local.get $rG) (local.get $rG)) (f64.add (local.get $restC) (local.get $lambda))))
+                        (local.get $parentScore)))
+                    (if (f64.gt (local.get $gain) (local.get $best))
+                      (then
+                        (local.set $best (local.get $gain))
+                        (f64.store (local.get $out) (local.get $gain))
+                        (f64.store offset=8 (local.get $out) (local.get $accG))
+                        (f64.store offset=16 (local.get $out) (local.get $accC))
+                        (i32.store offset=24 (local.get $out) (local.get $f))
+                        (i32.store offset=28 (local.get $out) (local.get $b))
+                        (i32.store offset=32 (local.get $out) (i32.const 0))))))
+                (if (i32.and
+                      (f64.gt (local.get $missC) (f64.const 0))
+                      (i32.lt_s (local.get $b) (i32.sub (local.get $nb) (i32.const 1))))
+                  (then
+                    (local.set $lC (f64.add (local.get $accC) (local.get $missC)))
+                    (local.set $rC (f64.sub (local.get $count) (local.get $lC)))
+                    (if (i32.and
+                          (f64.ge (local.get $lC) (local.get $minCount))
+                          (f64.ge (local.get $rC) (local.get $minCount)))
+                      (then
+                        (local.set $lG (f64.add (local.get $accG) (local.get $missG)))
+                        (local.set $rG (f64.sub (local.get $sumG) (local.get $lG)))
+                        (local.set $gain
+                          (f64.sub
+                            (f64.add
+                              (f64.div (f64.mul (local.get $lG) (local.get $lG)) (f64.add (local.get $lC) (local.get $lambda)))
+                              (f64.div (f64.mul (local.get $rG) (local.get $rG)) (f64.add (local.get $rC) (local.get $lambda))))
+                            (local.get $parentScore)))
+                        (if (f64.gt (local.get $gain) (local.get $best))
+                          (then
+                            (local.set $best (local.get $gain))
+                            (f64.store (local.get $out) (local.get $gain))
+                            (f64.store offset=8 (local.get $out) (local.get $lG))
+                            (f64.store offset=16 (local.get $out) (local.get $lC))
+                            (i32.store offset=24 (local.get $out) (local.get $f))
+                            (i32.store offset=28 (local.get $out) (local.get $b))
+                            (i32.store offset=32 (local.get $out) (i32.const 1))))))))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $binLoop)))
+        (br $featureLoop))))
 )

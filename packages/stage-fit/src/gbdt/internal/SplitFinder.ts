@@ -8,6 +8,7 @@
  */
 import { MISSING_BIN } from './BinMapper.js';
 import { FEATURE_SLOTS } from './Histogram.js';
+import type { HistogramKernel } from './HistogramKernel.js';
 
 export interface SplitRules {
   readonly lambdaL2: number;
@@ -35,14 +36,13 @@ export function noSplit(): SplitCandidate {
  *
  * With `smaller`, `hist` holds the PARENT's histogram and becomes this leaf's (the larger child's) by histogram
  * subtraction, feature by feature just before that feature is scanned (one pass over memory instead of two).
- * Only the scanned features — those in `features` with ≥ 2 value bins — are subtracted: the others are never read
+ * Only the scanned features — the kernel's candidates with ≥ 2 value bins — are subtracted: the others are never read
  * in this tree (the candidate features are fixed per tree; the root histogram carried between trees, see
  * `RootHistogram`, is carried only when every feature is a candidate, and then reads only the scanned features).
  */
 export function findBestSplit(
+  kernel: HistogramKernel,
   hist: Float64Array,
-  valueBins: Int32Array,
-  features: Int32Array,
   sumG: number,
   count: number,
   rules: SplitRules,
@@ -55,63 +55,21 @@ export function findBestSplit(
   out.feature = -1;
   if (count < 2 * minCount) return out;
   const parentScore = (sumG * sumG) / (count + lambdaL2);
-  let best = rules.minGainToSplit + 1e-15 * Math.max(1, parentScore);
-  for (let fi = 0; fi < features.length; fi++) {
-    const f = features[fi]!;
-    const nb = valueBins[f]!;
-    if (nb < 2) continue;
-    const o = f * FEATURE_SLOTS;
-    if (smaller) {
-      for (let k = o, e = o + 2 * nb; k < e; k++) hist[k]! -= smaller[k]!;
-      hist[o + 2 * MISSING_BIN]! -= smaller[o + 2 * MISSING_BIN]!;
-      hist[o + 2 * MISSING_BIN + 1]! -= smaller[o + 2 * MISSING_BIN + 1]!;
-    }
-    const missG = hist[o + 2 * MISSING_BIN]!;
-    const missC = hist[o + 2 * MISSING_BIN + 1]!;
-    let accG = 0;
-    let accC = 0;
-    // b runs to the last value bin: "every value left, missing right" isolates the missing rows.
-    for (let b = 0; b < nb; b++) {
-      const binC = hist[o + 2 * b + 1]!;
-      // An empty bin repeats the previous boundary's partition (whose lower threshold already won any tie).
-      if (binC === 0) continue;
-      accG += hist[o + 2 * b]!;
-      accC += binC;
-      const restC = count - accC; // right side when missing goes right
-      if (restC < minCount) break;
-      if (accC >= minCount) {
-        const rG = sumG - accG;
-        const gain = (accG * accG) / (accC + lambdaL2) + (rG * rG) / (restC + lambdaL2) - parentScore;
-        if (gain > best) {
-          best = gain;
-          out.gain = gain;
-          out.feature = f;
-          out.bin = b;
-          out.defaultLeft = false;
-          out.leftSumG = accG;
-          out.leftCount = accC;
-        }
-      }
-      if (missC > 0 && b < nb - 1) {
-        const lC = accC + missC;
-        const rC = count - lC;
-        if (lC >= minCount && rC >= minCount) {
-          const lG = accG + missG;
-          const rG = sumG - lG;
-          const gain = (lG * lG) / (lC + lambdaL2) + (rG * rG) / (rC + lambdaL2) - parentScore;
-          if (gain > best) {
-            best = gain;
-            out.gain = gain;
-            out.feature = f;
-            out.bin = b;
-            out.defaultLeft = true;
-            out.leftSumG = lG;
-            out.leftCount = lC;
-          }
-        }
-      }
-    }
-  }
+  const best = rules.minGainToSplit + 1e-15 * Math.max(1, parentScore);
+  // The candidates (of `kernel.setCandidates`) scanned by the kernel: see `scan` in HistogramKernel.wat.
+  kernel.scanSplits(
+    kernel.histogramPointer(hist),
+    smaller ? kernel.histogramPointer(smaller) : 0,
+    0,
+    kernel.candidateCount,
+    sumG,
+    count,
+    lambdaL2,
+    minCount,
+    parentScore,
+    best,
+    out,
+  );
   // A split whose training rows had no missing value still needs a direction for missing values met later:
   // the side that took more rows.
   if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0)

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { binFeatures, MISSING_BIN } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
+import { HistogramKernel } from './HistogramKernel.js';
+import { findBestSplit } from './SplitFinder.js';
 import {
+  type GrowthKernel,
   growTree,
   HistogramPool,
   type GrowthRules,
@@ -63,38 +66,24 @@ describe('tree growth with the root histogram carried between trees', () => {
     const nRows = 700;
     const nFeatures = 5;
     const { binned, gradients, build } = fixture(nRows, nFeatures);
-    const features = Int32Array.from({ length: nFeatures }, (_, f) => f);
-    const pool = new HistogramPool(histogramLength(nFeatures));
+    // The kernel scans splits (its histograms in its memory); histograms and partitions by the plain versions here.
+    const kernel = new HistogramKernel(binned, rules.numLeaves + 2);
+    kernel.setCandidates(Int32Array.from({ length: nFeatures }, (_, f) => f));
+    const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
+    const opsOf = (rows: Int32Array): GrowthKernel => ({
+      buildHistogram: build,
+      partition: partitionerOf(binned, rows),
+      findBestSplit: (hist, sumG, count, rules_, out, smaller) =>
+        findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
+    });
     const root: RootHistogram = { hist: null, carry: true, rebuild: false };
     const fresh = { rows: new Int32Array(nRows) };
     const carried = { rows: new Int32Array(nRows) };
     for (let t = 0; t < 4; t++) {
       fresh.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
       carried.rows.set(fresh.rows);
-      const want = growTree(
-        binned,
-        gradients,
-        fresh.rows,
-        nRows,
-        partitionerOf(binned, fresh.rows),
-        features,
-        rules,
-        build,
-        pool,
-        null,
-      );
-      const got = growTree(
-        binned,
-        gradients,
-        carried.rows,
-        nRows,
-        partitionerOf(binned, carried.rows),
-        features,
-        rules,
-        build,
-        pool,
-        root,
-      );
+      const want = growTree(binned, gradients, fresh.rows, nRows, opsOf(fresh.rows), rules, pool, null);
+      const got = growTree(binned, gradients, carried.rows, nRows, opsOf(carried.rows), rules, pool, root);
       expect(got.tree.feature).toEqual(want.tree.feature);
       expect(got.tree.threshold).toEqual(want.tree.threshold);
       got.tree.value.forEach((v, n) => expect(v).toBeCloseTo(want.tree.value[n]!, 12));

@@ -7,7 +7,7 @@
 import type { GbdtTree } from '../GbdtModel.js';
 import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
 import { copyCounts, FEATURE_SLOTS } from './Histogram.js';
-import { findBestSplit, noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
+import { noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
 /** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
 export type HistogramBuilder = (
@@ -23,6 +23,21 @@ export type HistogramBuilder = (
  * when `missingLeft`) first; returns the index of the first right row.
  */
 export type RowPartitioner = (feature: number, bin: number, missingLeft: boolean, start: number, end: number) => number;
+
+/** The kernel's operations on the row list and the histograms (`HistogramKernel`, `HistogramWorkers`). */
+export interface GrowthKernel {
+  readonly buildHistogram: HistogramBuilder;
+  readonly partition: RowPartitioner;
+  /** `findBestSplit` over the tree's candidate features (see SplitFinder.ts). */
+  readonly findBestSplit: (
+    hist: Float64Array,
+    sumG: number,
+    count: number,
+    rules: SplitRules,
+    out: SplitCandidate,
+    smaller?: Float64Array,
+  ) => SplitCandidate;
+}
 
 export interface GrowthRules extends SplitRules {
   readonly numLeaves: number;
@@ -89,15 +104,15 @@ export function growTree(
   gradients: Float64Array,
   rows: Int32Array,
   rowCount: number,
-  partition: RowPartitioner,
-  features: Int32Array,
+  /** Its `findBestSplit` scans the tree's candidate features. */
+  kernel: GrowthKernel,
   rules: GrowthRules,
-  buildHistogram: HistogramBuilder,
   pool: HistogramPool,
   /** The root rows are the same every tree (no row subsampling): the root histogram kept between trees. */
   root: RootHistogram | null = null,
 ): GrownTree {
   const { upper, valueBins } = binned;
+  const { buildHistogram, partition, findBestSplit } = kernel;
   const feature: number[] = [-1];
   const threshold: number[] = [0];
   const left: number[] = [-1];
@@ -132,8 +147,7 @@ export function growTree(
     leaves[0]!.hist = hist;
     // The next root: this one plus Σ_leaves value · counts(leaf), accumulated split by split below.
     if (carry) addScaledCounts(carry.hist!, valueBins, hist, rootValue, null, 0);
-    if (canSplit(rowCount, 0) && rules.numLeaves > 1)
-      findBestSplit(hist, valueBins, features, rootG, rowCount, rules, leaves[0]!.split);
+    if (canSplit(rowCount, 0) && rules.numLeaves > 1) findBestSplit(hist, rootG, rowCount, rules, leaves[0]!.split);
   }
 
   while (leaves.length < rules.numLeaves) {
@@ -222,12 +236,12 @@ export function growTree(
       if (carry)
         addScaledCounts(carry.hist!, valueBins, parent.hist!, large.value - parent.value, h, small.value - large.value);
       if (splitSmall || splitLarge) {
-        if (splitSmall) findBestSplit(h, valueBins, features, small.sumG, small.end - small.start, rules, small.split);
+        if (splitSmall) findBestSplit(h, small.sumG, small.end - small.start, rules, small.split);
         if (splitLarge) {
           // The larger child's histogram is the parent's minus the smaller one's, subtracted inside the scan.
           large.hist = parent.hist;
           parent.hist = null;
-          findBestSplit(large.hist!, valueBins, features, large.sumG, large.end - large.start, rules, large.split, h);
+          findBestSplit(large.hist!, large.sumG, large.end - large.start, rules, large.split, h);
         }
         if (splitSmall) small.hist = h;
         else pool.give(h);
