@@ -52,10 +52,11 @@ describe('the histogram kernel’s memory', () => {
       ] as const;
       expect(l.goesLeft).toBe(0);
       expect(l.histograms).toBeGreaterThan(0); // address 0 means "no histogram" to the split scan
-      sections.forEach(([at, length], i) => {
+      sections.forEach(([at], i) => {
         expect(at % 16).toBe(0);
         if (i > 0) expect(at).toBeGreaterThanOrEqual(sections[i - 1]![0] + sections[i - 1]![1]);
       });
+      expect(l.bytes).toBe(sections.at(-1)![0] + sections.at(-1)![1]);
       expect(l.bytes).toBe(l.columns + nRows * nFeatures);
       expect(l.pages).toBe(Math.ceil(l.bytes / PAGE));
     }
