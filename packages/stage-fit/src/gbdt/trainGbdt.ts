@@ -101,9 +101,7 @@ export function trainGbdt(
       buildHistogram: build,
       partition: (f, bin, missingLeft, start, end) => kernel.partition(f, bin, missingLeft, start, end),
       findBestSplit: (hist, sumG, count, rules_, out, smaller) =>
-        workers
-          ? findBestSplit(kernel, hist, sumG, count, rules_, out, smaller, workers.scan)
-          : findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
+        findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
     };
     const rng = new SeededRandom(p.seed);
     const pred = new Float64Array(nRows).fill(baseScore);

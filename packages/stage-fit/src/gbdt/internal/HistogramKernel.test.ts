@@ -42,7 +42,7 @@ describe('the histogram kernel’s memory', () => {
         [l.goesLeft, 256],
         [l.features, nFeatures * 4],
         [l.valueBins, nFeatures * 4],
-        [l.splitOut, 64 * 48],
+        [l.splitOut, 4 * 48],
         [l.histograms, nHist * l.histogramBytes],
         [l.gradients, nRows * 8],
         [l.rows, nRows * 4],

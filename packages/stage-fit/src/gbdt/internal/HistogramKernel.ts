@@ -14,8 +14,8 @@ const PAGE_BYTES = 65_536;
 const MAX_PAGES = 65_536;
 
 /** Result records of the split scan (one per thread that scans a feature range) and their size. */
-export const SPLIT_RECORDS = 64;
-export const SPLIT_RECORD_BYTES = 48;
+const SPLIT_RECORDS = 4;
+const SPLIT_RECORD_BYTES = 48;
 
 /** Byte offsets of the kernel memory's sections (16-byte aligned: histogram pairs are read as 128-bit lanes). */
 export interface KernelLayout {

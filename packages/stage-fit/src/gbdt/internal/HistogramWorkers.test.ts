@@ -3,7 +3,6 @@ import { binFeatures } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
 import { HistogramKernel } from './HistogramKernel.js';
 import { HistogramWorkers, ROW_SPLIT_MIN_ROWS, rowBlockHistogramBuilder } from './HistogramWorkers.js';
-import { findBestSplit, noSplit } from './SplitFinder.js';
 
 /** 9 features (two whole words and a tail byte), some missing; fractional gradients, so sums depend on order. */
 function fixture(nRows: number) {
@@ -128,58 +127,5 @@ describe('row-split histogram workers', () => {
       /outside the kernel memory/,
     );
     await expect(workers.close()).resolves.toBeUndefined();
-  });
-});
-
-describe('the split scan by feature ranges', () => {
-  it('finds the one-thread scan’s split on 2 and 3 threads, ties across ranges going to the lower feature', async () => {
-    const f0 = fixture(ROW_SPLIT_MIN_ROWS);
-    const nFeatures = f0.binned.nFeatures;
-    // Every feature scanned over 255 value bins, so copies of one feature's histogram tie exactly.
-    const f = { ...f0, binned: { ...f0.binned, valueBins: new Int32Array(nFeatures).fill(255) } };
-    for (const jobs of [2, 3]) {
-      const kernel = kernelOf(f, 3);
-      const workers = new HistogramWorkers(kernel, jobs);
-      try {
-        const [parent, smaller, copy] = [0, 1, 2].map(() => kernel.allocateHistogram(kernel.histLength));
-        const rules = { lambdaL2: 1, minDataInLeaf: 20, minSumHessianInLeaf: 1e-3, minGainToSplit: 0 };
-        // Leaf = all rows, smaller = every 3rd row; every feature a copy of feature 0 (same value bins): all tie.
-        kernel.rows.set(f.rows);
-        const n = f.rows.length;
-        const third = f.rows.filter((_, i) => i % 3 === 0);
-        kernel.build(0, n, kernel.histogramPointer(parent!), true);
-        kernel.rows.set(third);
-        kernel.build(0, third.length, kernel.histogramPointer(smaller!), true);
-        kernel.rows.set(f.rows);
-        for (const h of [parent!, smaller!])
-          for (let k = 1; k < nFeatures; k++) h.copyWithin(k * FEATURE_SLOTS, 0, FEATURE_SLOTS);
-        let sumG = 0;
-        for (const r of f.rows) sumG += f.gradients[r]!;
-        for (const candidates of [Int32Array.from({ length: nFeatures }, (_, k) => k), Int32Array.from([8, 2, 0, 5])]) {
-          kernel.setCandidates(candidates);
-          for (const withSmaller of [false, true]) {
-            copy!.set(parent!);
-            const one = findBestSplit(kernel, copy!, sumG, n, rules, noSplit(), withSmaller ? smaller : undefined);
-            const oneHist = Float64Array.from(copy!);
-            copy!.set(parent!);
-            const many = findBestSplit(
-              kernel,
-              copy!,
-              sumG,
-              n,
-              rules,
-              noSplit(),
-              withSmaller ? smaller : undefined,
-              workers.scan,
-            );
-            expect(many).toEqual(one);
-            expect(copy).toEqual(oneHist); // the same features subtracted
-            expect(one.feature).toBe(candidates[0]); // the tie's first candidate
-          }
-        }
-      } finally {
-        await workers.close();
-      }
-    }
   });
 });

@@ -17,8 +17,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FEATURE_SLOTS } from './Histogram.js';
-import { type HistogramKernel, SPLIT_RECORD_BYTES, SPLIT_RECORDS } from './HistogramKernel.js';
-import { type CandidateScan, noSplit } from './SplitFinder.js';
+import type { HistogramKernel } from './HistogramKernel.js';
 import type { HistogramBuilder } from './TreeGrower.js';
 
 /**
@@ -59,13 +58,11 @@ export function rowBlockHistogramBuilder(kernel: HistogramKernel): HistogramBuil
 }
 
 /**
- * Shared control words (Int32). A job — a histogram build or a split scan (`KIND`) — publishes its parameters
- * under a seqlock (`SEQ` odd while they are being written), then every thread — this one included — claims tasks
- * by compare-and-swap on the ticket counter `NEXT` (task = ticket − `BASE`). A build: task 0 builds the first row
- * block, task 1 the second, tasks 2… add a feature range of the spare into the target once `BLOCKS` says both
- * blocks are built. A scan: task t scans the t-th range of the candidate features into result record t. A worker
- * the OS has not scheduled yet holds nothing up: this thread runs the tasks nobody has claimed and waits only for
- * tasks in progress.
+ * Shared control words (Int32). A build publishes its parameters under a seqlock (`SEQ` odd while they are being
+ * written), then every thread — this one included — claims tasks by compare-and-swap on the ticket counter
+ * `NEXT` (task = ticket − `BASE`): task 0 builds the first row block, task 1 the second, tasks 2… add a feature
+ * range of the spare into the target once `BLOCKS` says both blocks are built. A worker the OS has not scheduled
+ * yet holds nothing up: this thread builds the blocks nobody has claimed and waits only for tasks in progress.
  */
 const SEQ = 0;
 const NEXT = 1;
@@ -79,34 +76,34 @@ const DONE = 8;
 const BLOCKS = 9;
 const STOP = 10;
 const FAILED = 11;
-const KIND = 12;
-const SMALLER = 13;
-const CONTROL_SLOTS = 14;
-const BUILD = 0;
-const SCAN = 1;
-/** A scan's double parameters (a Float64Array beside the control words): Σ gradient, count, λ, min count, score, best. */
-const SCAN_PARAMS = 6;
+const CONTROL_SLOTS = 12;
 /** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
-/**
- * Loads of the control words a thread makes before it sleeps (~10–30 µs): jobs come every few tens of µs while a
- * tree grows, and waking a sleeping thread costs about as much as a small job.
- */
-const SPIN = 4000;
 
 /**
- * Claims and runs tasks of the published job until none is left (run by the workers and by this thread).
+ * Claims and runs tasks of the published build until none is left (run by the workers and by this thread).
  * Self-contained (workers run it from its source text), so it names the control slots by number:
- * 1 = NEXT, 8 = DONE, 9 = BLOCKS, 11 = FAILED.
+ * 1 = NEXT, 8 = DONE, 9 = BLOCKS, 11 = FAILED. `waitBlocks` returns once both row blocks are built.
  */
-function claimTasks(ctrl: Int32Array, base: number, nTasks: number, run: (task: number) => void): void {
+function claimTasks(
+  ctrl: Int32Array,
+  base: number,
+  nTasks: number,
+  buildBlock: (block: number) => void,
+  addRange: (chunk: number) => void,
+  waitBlocks: () => void,
+): void {
   for (;;) {
     const ticket = Atomics.load(ctrl, 1);
     const task = ticket - base;
     if (task >= nTasks) return;
     if (Atomics.compareExchange(ctrl, 1, ticket, ticket + 1) !== ticket) continue;
     try {
-      run(task);
+      if (task < 2) buildBlock(task);
+      else {
+        waitBlocks();
+        addRange(task - 2);
+      }
     } catch {
       Atomics.store(ctrl, 11, 1);
     }
@@ -116,82 +113,64 @@ function claimTasks(ctrl: Int32Array, base: number, nTasks: number, run: (task: 
   }
 }
 
-/** Candidates [first, end) of scan range `r` of `n` ranges over `count` candidates (whole features). */
-function scanRange(count: number, n: number, r: number): number {
-  return Math.round((r * count) / n);
-}
-
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const claimTasks = ${claimTasks.toString()};
-const scanRange = ${scanRange.toString()};
-const { module, memory, layout, stride, nFeatures, spare, control, params, ranges, jobs, recordBytes } = workerData;
-const { build, add, scan } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { module, memory, layout, stride, nFeatures, histLength, spare, control, ranges } = workerData;
+const { build, add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const p = new Float64Array(params);
 const waitBlocks = () => {
   for (let b = Atomics.load(ctrl, ${BLOCKS}); b < 2; b = Atomics.load(ctrl, ${BLOCKS})) Atomics.wait(ctrl, ${BLOCKS}, b);
 };
 let seen = 0;
 for (;;) {
-  for (let i = 0; i < ${SPIN} && Atomics.load(ctrl, ${SEQ}) === seen; i++);
   Atomics.wait(ctrl, ${SEQ}, seen);
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
-  // Seqlock read of the job's parameters: retry while they are being written or changed under us.
-  let s, kind, base, start, mid, end, hist, counts, smaller, sumG, count, lambda, minCount, parentScore, best;
+  // Seqlock read of the build's parameters: retry while they are being written or changed under us.
+  let s, base, start, mid, end, hist, counts;
   do {
     s = Atomics.load(ctrl, ${SEQ});
     if (s & 1) continue;
-    kind = ctrl[${KIND}]; base = ctrl[${BASE}]; start = ctrl[${START}]; mid = ctrl[${MID}]; end = ctrl[${END}];
-    hist = ctrl[${HIST}]; counts = ctrl[${COUNTS}]; smaller = ctrl[${SMALLER}];
-    sumG = p[0]; count = p[1]; lambda = p[2]; minCount = p[3]; parentScore = p[4]; best = p[5];
+    base = ctrl[${BASE}]; start = ctrl[${START}]; mid = ctrl[${MID}]; end = ctrl[${END}];
+    hist = ctrl[${HIST}]; counts = ctrl[${COUNTS}];
   } while ((s & 1) || Atomics.load(ctrl, ${SEQ}) !== s);
   seen = s;
-  if (kind === ${SCAN})
-    claimTasks(ctrl, base, jobs, (t) =>
-      scan(hist, smaller, layout.features, scanRange(start, jobs, t), scanRange(start, jobs, t + 1), layout.valueBins,
-        sumG, count, lambda, minCount, parentScore, best, layout.splitOut + t * recordBytes));
-  else
-    claimTasks(ctrl, base, 2 + ranges.length - 1, (task) => {
-      if (task === 0) build(layout.bins, stride, layout.gradients, layout.rows, start, mid, hist, 0, nFeatures, counts);
-      else if (task === 1) build(layout.bins, stride, layout.gradients, layout.rows, mid, end, spare, 0, nFeatures, counts);
-      else {
-        waitBlocks();
-        add(hist + ranges[task - 2] * 8, spare + ranges[task - 2] * 8, ranges[task - 1] - ranges[task - 2]);
-      }
-    });
+  claimTasks(
+    ctrl,
+    base,
+    2 + ranges.length - 1,
+    (block) =>
+      block === 0
+        ? build(layout.bins, stride, layout.gradients, layout.rows, start, mid, hist, 0, nFeatures, counts)
+        : build(layout.bins, stride, layout.gradients, layout.rows, mid, end, spare, 0, nFeatures, counts),
+    (chunk) => add(hist + ranges[chunk] * 8, spare + ranges[chunk] * 8, ranges[chunk + 1] - ranges[chunk]),
+    waitBlocks,
+  );
 }
 `;
 
 /**
- * `jobs > 1`: the row blocks of large leaves built, and every split scan run by feature ranges, on `jobs − 1`
- * worker threads and this one, each running the kernel's module on the kernel's memory.
+ * `jobs > 1`: the row blocks of large leaves built on `jobs − 1` worker threads and this one, each running the
+ * kernel's module on the kernel's memory.
  */
 export class HistogramWorkers {
   private readonly kernel: HistogramKernel;
-  private readonly jobs: number;
   private readonly spare: number;
   private readonly control: Int32Array;
-  private readonly params: Float64Array;
   private readonly workers: Worker[] = [];
   /** Offsets (in doubles, at feature boundaries) of the spare's ranges added by one task each. */
   private readonly ranges: number[];
-  private readonly record = noSplit();
   private seq = 0;
 
   constructor(kernel: HistogramKernel, jobs: number) {
     this.kernel = kernel;
-    this.jobs = jobs;
     this.spare = kernel.histogramPointer(kernel.spare);
     const controlShared = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     this.control = new Int32Array(controlShared);
-    const paramsShared = new SharedArrayBuffer(SCAN_PARAMS * 8);
-    this.params = new Float64Array(paramsShared);
     // One range of the sum per thread (whole features), so both threads add once both blocks are built.
     const { nFeatures } = kernel;
     const nRanges = Math.max(1, Math.min(jobs, nFeatures));
     this.ranges = Array.from({ length: nRanges + 1 }, (_, r) => Math.round((r * nFeatures) / nRanges) * FEATURE_SLOTS);
-    if (jobs > SPLIT_RECORDS) throw new RangeError(`gbdt: at most ${SPLIT_RECORDS} threads`);
     for (let j = 1; j < jobs; j++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -201,51 +180,15 @@ export class HistogramWorkers {
           layout: kernel.layout,
           stride: kernel.stride,
           nFeatures,
+          histLength: kernel.histLength,
           spare: this.spare,
           control: controlShared,
-          params: paramsShared,
           ranges: this.ranges,
-          jobs,
-          recordBytes: SPLIT_RECORD_BYTES,
         },
       });
       worker.unref();
       this.workers.push(worker);
     }
-  }
-
-  /** Publishes a job under the seqlock (odd while writing; the previous job is complete, so no thread holds a ticket). */
-  private publish(kind: number, set: (c: Int32Array) => void): number {
-    const c = this.control;
-    Atomics.store(c, SEQ, ++this.seq * 2 - 1);
-    const base = Atomics.load(c, NEXT);
-    c[BASE] = base;
-    c[KIND] = kind;
-    set(c);
-    Atomics.store(c, DONE, 0);
-    Atomics.store(c, BLOCKS, 0);
-    Atomics.store(c, FAILED, 0);
-    Atomics.store(c, SEQ, this.seq * 2);
-    Atomics.notify(c, SEQ);
-    return base;
-  }
-
-  /** Waits until control word `slot` reaches `target`: spinning first, then sleeping, up to the timeout. */
-  private waitFor(slot: number, target: number, t0: number): void {
-    const c = this.control;
-    for (let i = 0; i < SPIN && Atomics.load(c, slot) < target; i++);
-    for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
-      Atomics.wait(c, slot, v, 1000);
-      if (Date.now() - t0 > WORKER_TIMEOUT_MS)
-        throw new Error(
-          `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
-        );
-    }
-  }
-
-  private finish(nTasks: number, t0: number): void {
-    this.waitFor(DONE, nTasks, t0);
-    if (this.control[FAILED] === 1) throw new Error('gbdt: a histogram worker failed; retry with jobs = 1');
   }
 
   /** Builds the histogram of rows[start..end) (rows must be the kernel's row list, hist one of its histograms). */
@@ -258,74 +201,46 @@ export class HistogramWorkers {
     }
     if (!(0 <= start && end <= kernel.nRows))
       throw new RangeError(`gbdt: histogram of rows [${start}, ${end}) out of range`);
+    const c = this.control;
     const nTasks = 2 + this.ranges.length - 1;
     const mid = blockSplit(start, end);
-    const base = this.publish(BUILD, (c) => {
-      c[START] = start;
-      c[MID] = mid;
-      c[END] = end;
-      c[HIST] = at;
-      c[COUNTS] = withCounts ? 1 : 0;
-    });
+    // Publish under the seqlock: odd while writing. The previous build is complete, so no thread holds a ticket.
+    Atomics.store(c, SEQ, ++this.seq * 2 - 1);
+    const base = Atomics.load(c, NEXT);
+    c[BASE] = base;
+    c[START] = start;
+    c[MID] = mid;
+    c[END] = end;
+    c[HIST] = at;
+    c[COUNTS] = withCounts ? 1 : 0;
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, BLOCKS, 0);
+    Atomics.store(c, FAILED, 0);
+    Atomics.store(c, SEQ, this.seq * 2);
+    Atomics.notify(c, SEQ);
     const t0 = Date.now();
-    const { spare, ranges } = this;
-    claimTasks(this.control, base, nTasks, (task) => {
-      if (task === 0) kernel.build(start, mid, at, withCounts);
-      else if (task === 1) kernel.build(mid, end, spare, withCounts);
-      else {
-        this.waitFor(BLOCKS, 2, t0);
-        const a = ranges[task - 2]!;
-        kernel.kernel.add(at + a * 8, spare + a * 8, ranges[task - 1]! - a);
+    const waitFor = (slot: number, target: number) => {
+      for (let v = Atomics.load(c, slot); v < target; v = Atomics.load(c, slot)) {
+        Atomics.wait(c, slot, v, 1000);
+        if (Date.now() - t0 > WORKER_TIMEOUT_MS)
+          throw new Error(
+            `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
+          );
       }
-    });
-    this.finish(nTasks, t0);
+    };
+    const { spare, ranges } = this;
+    claimTasks(
+      c,
+      base,
+      nTasks,
+      (block) => (block === 0 ? kernel.build(start, mid, at, withCounts) : kernel.build(mid, end, spare, withCounts)),
+      (chunk) =>
+        kernel.kernel.add(at + ranges[chunk]! * 8, spare + ranges[chunk]! * 8, ranges[chunk + 1]! - ranges[chunk]!),
+      () => waitFor(BLOCKS, 2),
+    );
+    waitFor(DONE, nTasks);
+    if (c[FAILED] === 1) throw new Error('gbdt: a histogram worker failed; retry with jobs = 1');
   }
-
-  /**
-   * The split scan (SplitFinder's `CandidateScan`) by feature ranges, one per thread; the ranges' best candidates
-   * are then taken in range order, a later one only when its gain is strictly higher: the candidate the one-thread
-   * scan meets first among the best, so the result does not depend on `jobs`.
-   */
-  readonly scan: CandidateScan = (hist, smaller, sumG, count, lambda, minCount, parentScore, best, out) => {
-    const { kernel, jobs } = this;
-    const nCandidates = kernel.candidateCount;
-    const p = this.params;
-    const base = this.publish(SCAN, (c) => {
-      c[START] = nCandidates;
-      c[HIST] = hist;
-      c[SMALLER] = smaller;
-      p[0] = sumG;
-      p[1] = count;
-      p[2] = lambda;
-      p[3] = minCount;
-      p[4] = parentScore;
-      p[5] = best;
-    });
-    const t0 = Date.now();
-    claimTasks(this.control, base, jobs, (t) => {
-      kernel.scanSplits(
-        hist,
-        smaller,
-        scanRange(nCandidates, jobs, t),
-        scanRange(nCandidates, jobs, t + 1),
-        sumG,
-        count,
-        lambda,
-        minCount,
-        parentScore,
-        best,
-        this.record,
-        t,
-      );
-    });
-    this.finish(jobs, t0);
-    out.feature = -1;
-    out.gain = -Infinity;
-    for (let t = 0; t < jobs; t++) {
-      const r = kernel.readSplit(t, this.record);
-      if (r.feature >= 0 && (out.feature < 0 || r.gain > out.gain)) Object.assign(out, r);
-    }
-  };
 
   /** Stops the workers; resolves once every thread has exited. */
   close(): Promise<void> {

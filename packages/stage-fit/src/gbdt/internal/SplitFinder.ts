@@ -27,23 +27,6 @@ export interface SplitCandidate {
   leftCount: number;
 }
 
-/**
- * Scans the kernel's candidate features of the histogram at address `hist` (`smaller`: 0 or the smaller child's,
- * see below) for the best split whose gain beats `best`, into `out` (feature −1 when none): `HistogramKernel`'s
- * `scanSplits` on this thread, or by feature ranges on several (`HistogramWorkers`).
- */
-export type CandidateScan = (
-  hist: number,
-  smaller: number,
-  sumG: number,
-  count: number,
-  lambda: number,
-  minCount: number,
-  parentScore: number,
-  best: number,
-  out: SplitCandidate,
-) => void;
-
 export function noSplit(): SplitCandidate {
   return { gain: -Infinity, feature: -1, bin: -1, defaultLeft: false, leftSumG: 0, leftCount: 0 };
 }
@@ -65,8 +48,6 @@ export function findBestSplit(
   rules: SplitRules,
   out: SplitCandidate,
   smaller?: Float64Array,
-  scan: CandidateScan = (h, sm, g, c, lambda, minCount, parentScore, best, o) =>
-    kernel.scanSplits(h, sm, 0, kernel.candidateCount, g, c, lambda, minCount, parentScore, best, o),
 ): SplitCandidate {
   const { lambdaL2, minDataInLeaf } = rules;
   const minCount = Math.max(minDataInLeaf, 1, rules.minSumHessianInLeaf);
@@ -76,9 +57,11 @@ export function findBestSplit(
   const parentScore = (sumG * sumG) / (count + lambdaL2);
   const best = rules.minGainToSplit + 1e-15 * Math.max(1, parentScore);
   // The candidates (of `kernel.setCandidates`) scanned by the kernel: see `scan` in HistogramKernel.wat.
-  scan(
+  kernel.scanSplits(
     kernel.histogramPointer(hist),
     smaller ? kernel.histogramPointer(smaller) : 0,
+    0,
+    kernel.candidateCount,
     sumG,
     count,
     lambdaL2,
