@@ -51,7 +51,7 @@ export interface FitRunOptions {
   runDir: Location;
   /** One fold only (a test year or `production`); default every fold. */
   fold?: string;
-  /** Folds fitted at once on worker threads (default 1: in this thread). */
+  /** Folds fitted at once, on worker threads (default 1); a single fold is fitted in this thread. */
   jobs?: number;
   /** Refit folds whose manifest vouches for the same inputs. */
   force?: boolean;
@@ -122,7 +122,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
     upToDate.set(fold.label, skip);
   }
   const todo = folds.filter((f) => !upToDate.get(f.label));
-  // Worker threads (jobs > 1) start now and load their code while this thread reads the inputs.
+  // Worker threads (more than one fold to fit) start now and load their code while this thread reads the inputs.
   const fitter =
     todo.length > 0 ? await startFoldFitter(foldSettings(config), options.jobs ?? 1, todo.length) : undefined;
   try {

@@ -7,7 +7,7 @@ import { FitError } from '../FitError.js';
 
 /**
  * The built worker (dist/FoldWorker.js). Under the tests' `source` condition this module is the .ts source and the
- * worker is taken from the package's dist, so `jobs > 1` needs `pnpm --filter @commodity-hindcast/stage-fit build`.
+ * worker is taken from the package's dist, so fitting several folds needs `pnpm --filter @commodity-hindcast/stage-fit build`.
  */
 function workerFile(): string {
   const beside = new URL('./FoldWorker.js', import.meta.url);
@@ -15,7 +15,7 @@ function workerFile(): string {
   const dist = new URL('../../dist/FoldWorker.js', import.meta.url);
   if (existsSync(fileURLToPath(dist))) return fileURLToPath(dist);
   throw new FitError(
-    '--jobs > 1: the fold worker (dist/FoldWorker.js) is not built; build stage-fit first or run with --jobs 1',
+    'the fold worker (dist/FoldWorker.js) is not built; build stage-fit first, or fit one fold at a time with --fold',
   );
 }
 
