@@ -158,7 +158,11 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
       );
       const historyRows = (fold: Fold): TrainingTable =>
         selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
-      const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
+      const tasks = todo.map((fold) => ({
+        fold: fold.label,
+        trainRows: counts.get(fold.label) as number,
+        select: () => ({ table: trainRows(fold), history: historyRows(fold) }),
+      }));
       await fitter.fit(tasks, async (fold, fit) => {
         // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
         const { startedAt } = await beginStage(runDir, 'fit', fold, {

@@ -3,6 +3,13 @@ import type { TrainingTable } from './compute/TrainingTable.js';
 
 export interface FoldTask {
   fold: string;
+  /** How many fit rows the fold trains on (workers fit the largest folds first). */
+  trainRows: number;
+  /** The fold's rows, selected when its fit is queued: the first fit starts before the other folds are selected. */
+  select(): FoldRows;
+}
+
+export interface FoldRows {
   /** The fold's fit rows (features and target). */
   table: TrainingTable;
   /** The yield history the fold's detrender is fitted on. */
@@ -28,7 +35,10 @@ export async function startFoldFitter(settings: FoldSettings, jobs: number, fold
     const { fitFold } = await import('./compute/fitFold.js');
     return {
       async fit(tasks, write) {
-        for (const task of tasks) await write(task.fold, fitFold(task.table, task.history, settings, task.fold));
+        for (const task of tasks) {
+          const { table, history } = task.select();
+          await write(task.fold, fitFold(table, history, settings, task.fold));
+        }
       },
       async close() {},
     };

@@ -31,16 +31,13 @@ export function startFoldWorkers(settings: FoldSettings, threads: number): FoldF
   const pool = new Piscina({ filename: workerFile(), maxThreads: threads, minThreads: threads, execArgv: [] });
   return {
     async fit(tasks: readonly FoldTask[], write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
-      const largestFirst = [...tasks].sort((a, b) => b.table.numRows - a.table.numRows);
+      const largestFirst = [...tasks].sort((a, b) => b.trainRows - a.trainRows);
       let writing: Promise<void> = Promise.resolve();
       const done = new Map<string, Promise<void>>();
       for (const task of largestFirst) {
-        const fitted = pool.run({
-          table: task.table,
-          history: task.history,
-          settings,
-          fold: task.fold,
-        }) as Promise<FoldFit>;
+        // Posted at once to an idle worker: the next folds are selected while it fits this one.
+        const { table, history } = task.select();
+        const fitted = pool.run({ table, history, settings, fold: task.fold }) as Promise<FoldFit>;
         done.set(
           task.fold,
           fitted.then((fit) => {
