@@ -23,6 +23,7 @@ import {
   trainPredsPath,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
+import { verifyManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import {
   DetrenderSchema,
   featureFillValuesSchema,
@@ -84,6 +85,9 @@ describe('FIT', () => {
       await storeFor(runDir).read(runPath(runDir, includedGeoIdentifiersPath())),
     );
     expect(included).toBe(`${[...COUNTIES].sort().join('\n')}\n`);
+    // Each manifest lists the digests of the bytes as written (not read back): they match the files.
+    for (const fold of ['2018', '2019', 'production'])
+      expect(await verifyManifest(runDir, 'fit', fold), fold).toMatchObject({ ok: true, checked: 5 });
 
     const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
     const calendar = calendarFromConfig(config.commodity);

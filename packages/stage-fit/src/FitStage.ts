@@ -16,7 +16,7 @@ import { joinLocation, normalizeLocation, type Location } from '@commodity-hindc
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { featuresFitSchema, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
-import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
+import { DigestingStore, storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import {
   featureTablesDigest,
   featureTablesLocation,
@@ -169,9 +169,14 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
           store,
           ...(options.now ? { now: options.now } : {}),
         });
-        // The fold's files skip the flush to disk: the manifest, written durably after them, vouches for their sha256.
-        await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store, durable: false });
-        await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
+        // The fold's files skip the flush to disk: the manifest, written durably after them, vouches for their sha256,
+        // taken from the bytes as they are written (not read back).
+        const writes = new DigestingStore(store);
+        await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, {
+          store: writes,
+          durable: false,
+        });
+        await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store: writes });
         const finishedAt = options.now?.() ?? new Date();
         await writeManifest({
           runDir,
@@ -181,6 +186,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
           startedAt,
           finishedAt,
           files: expected(fold),
+          written: [...writes.written.values()],
           inputDigests: recorder.inputs,
           store,
         });
