@@ -23,6 +23,7 @@ import {
   trainPredsPath,
 } from '@commodity-hindcast/rundir-contract/layout';
 import { joinLocation } from '@commodity-hindcast/rundir-contract/location';
+import { verifyManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import {
   DetrenderSchema,
   featureFillValuesSchema,
@@ -84,6 +85,9 @@ describe('FIT', () => {
       await storeFor(runDir).read(runPath(runDir, includedGeoIdentifiersPath())),
     );
     expect(included).toBe(`${[...COUNTIES].sort().join('\n')}\n`);
+    // Each manifest lists the digests of the bytes as written (not read back): they match the files.
+    for (const fold of ['2018', '2019', 'production'])
+      expect(await verifyManifest(runDir, 'fit', fold), fold).toMatchObject({ ok: true, checked: 5 });
 
     const preds = await readParquet(runPath(runDir, trainPredsPath(key, '2019')), trainPredsSchema);
     const calendar = calendarFromConfig(config.commodity);
@@ -146,14 +150,18 @@ describe('FIT', () => {
     },
   );
 
-  it('fits folds on worker threads with --jobs 2 to the same bytes as in this thread', async () => {
+  it('fits folds on one or two worker threads to the same bytes as one fold at a time in this thread', async () => {
+    const here = await scenario();
     const one = await scenario();
     const two = await scenario();
+    for (const fold of ['2018', '2019', 'production']) await run({ runDir: here.runDir, fold });
     await run({ runDir: one.runDir, jobs: 1 });
     await run({ runDir: two.runDir, jobs: 2 });
     for (const fold of ['2018', '2019', 'production']) {
-      for (const file of FOLD_FILES(one.config.experiment_key, fold))
-        expect(await bytesOf(two.runDir, file), file).toBe(await bytesOf(one.runDir, file));
+      for (const file of FOLD_FILES(here.config.experiment_key, fold)) {
+        expect(await bytesOf(one.runDir, file), file).toBe(await bytesOf(here.runDir, file));
+        expect(await bytesOf(two.runDir, file), file).toBe(await bytesOf(here.runDir, file));
+      }
     }
   });
 });
@@ -242,18 +250,21 @@ describe('FIT refuses bad input in one line', () => {
     );
   });
 
-  it('with --jobs 2, the same line for the failing fold, after the other folds are fitted and written', async () => {
-    const { runDir } = await scenario({
-      yaml: REFERENCE_CONFIG_YAML.replace('test_years: [2018, 2019]', 'test_years: [2012, 2018]'),
-    });
-    expect(await oneLine(run({ runDir, jobs: 2 }))).toBe(
-      'fold 2012: 2 training years (2010, 2011), but detrend linear_state needs at least 3; move experiment_protocol.test_years later or feature_start_year earlier',
-    );
-    const store = storeFor(runDir);
-    expect(await store.exists(runPath(runDir, manifestPath('fit', '2012')))).toBe(false);
-    for (const fold of ['2018', 'production'])
-      expect(await store.exists(runPath(runDir, manifestPath('fit', fold))), fold).toBe(true);
-  });
+  it.each([1, 2])(
+    'with --jobs %i, the same line for the failing fold, after the other folds are fitted and written',
+    async (jobs) => {
+      const { runDir } = await scenario({
+        yaml: REFERENCE_CONFIG_YAML.replace('test_years: [2018, 2019]', 'test_years: [2012, 2018]'),
+      });
+      expect(await oneLine(run({ runDir, jobs }))).toBe(
+        'fold 2012: 2 training years (2010, 2011), but detrend linear_state needs at least 3; move experiment_protocol.test_years later or feature_start_year earlier',
+      );
+      const store = storeFor(runDir);
+      expect(await store.exists(runPath(runDir, manifestPath('fit', '2012')))).toBe(false);
+      for (const fold of ['2018', 'production'])
+        expect(await store.exists(runPath(runDir, manifestPath('fit', fold))), fold).toBe(true);
+    },
+  );
 
   it('a test year outside the feature years', async () => {
     const { runDir, config } = await scenario({ edit: (rows) => rows.filter((r) => r.year <= 2018) });

@@ -16,7 +16,7 @@ import { joinLocation, normalizeLocation, type Location } from '@commodity-hindc
 import { beginStage, InputRecorder, stageUpToDate, writeManifest } from '@commodity-hindcast/rundir-contract/manifest';
 import { ExperimentResult } from '@commodity-hindcast/rundir-contract/result';
 import { featuresFitSchema, yieldTableSchema } from '@commodity-hindcast/rundir-contract/schemas';
-import { storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
+import { DigestingStore, storeFor, type Store } from '@commodity-hindcast/rundir-contract/store';
 import {
   featureTablesDigest,
   featureTablesLocation,
@@ -51,7 +51,7 @@ export interface FitRunOptions {
   runDir: Location;
   /** One fold only (a test year or `production`); default every fold. */
   fold?: string;
-  /** Folds fitted at once on worker threads (default 1: in this thread). */
+  /** Folds fitted at once, on worker threads (default 1); a single fold is fitted in this thread. */
   jobs?: number;
   /** Refit folds whose manifest vouches for the same inputs. */
   force?: boolean;
@@ -122,7 +122,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
     upToDate.set(fold.label, skip);
   }
   const todo = folds.filter((f) => !upToDate.get(f.label));
-  // Worker threads (jobs > 1) start now and load their code while this thread reads the inputs.
+  // Worker threads (more than one fold to fit) start now and load their code while this thread reads the inputs.
   const fitter =
     todo.length > 0 ? await startFoldFitter(foldSettings(config), options.jobs ?? 1, todo.length) : undefined;
   try {
@@ -158,16 +158,25 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
       );
       const historyRows = (fold: Fold): TrainingTable =>
         selectRows(history, (i) => trainsFold(fold, history.year[i] as number));
-      const tasks = todo.map((fold) => ({ fold: fold.label, table: trainRows(fold), history: historyRows(fold) }));
+      const tasks = todo.map((fold) => ({
+        fold: fold.label,
+        trainRows: counts.get(fold.label) as number,
+        select: () => ({ table: trainRows(fold), history: historyRows(fold) }),
+      }));
       await fitter.fit(tasks, async (fold, fit) => {
         // From here the fold's old output no longer counts: a crash leaves nothing complete-looking.
         const { startedAt } = await beginStage(runDir, 'fit', fold, {
           store,
           ...(options.now ? { now: options.now } : {}),
         });
-        // The fold's files skip the flush to disk: the manifest, written durably after them, vouches for their sha256.
-        await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, { store, durable: false });
-        await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store });
+        // The fold's files skip the flush to disk: the manifest, written durably after them, vouches for their sha256,
+        // taken from the bytes as they are written (not read back).
+        const writes = new DigestingStore(store);
+        await writeGeoList(runPath(runDir, includedGeoIdentifiersPath()), universe.geos, {
+          store: writes,
+          durable: false,
+        });
+        await writeFoldArtifacts({ runDir, key, fold, fit, config, includedGeos: included, store: writes });
         const finishedAt = options.now?.() ?? new Date();
         await writeManifest({
           runDir,
@@ -177,6 +186,7 @@ export async function run(options: FitRunOptions): Promise<FitRunResult> {
           startedAt,
           finishedAt,
           files: expected(fold),
+          written: [...writes.written.values()],
           inputDigests: recorder.inputs,
           store,
         });

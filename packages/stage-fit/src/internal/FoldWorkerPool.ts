@@ -7,7 +7,7 @@ import { FitError } from '../FitError.js';
 
 /**
  * The built worker (dist/FoldWorker.js). Under the tests' `source` condition this module is the .ts source and the
- * worker is taken from the package's dist, so `jobs > 1` needs `pnpm --filter @commodity-hindcast/stage-fit build`.
+ * worker is taken from the package's dist, so fitting several folds needs `pnpm --filter @commodity-hindcast/stage-fit build`.
  */
 function workerFile(): string {
   const beside = new URL('./FoldWorker.js', import.meta.url);
@@ -15,7 +15,7 @@ function workerFile(): string {
   const dist = new URL('../../dist/FoldWorker.js', import.meta.url);
   if (existsSync(fileURLToPath(dist))) return fileURLToPath(dist);
   throw new FitError(
-    '--jobs > 1: the fold worker (dist/FoldWorker.js) is not built; build stage-fit first or run with --jobs 1',
+    'the fold worker (dist/FoldWorker.js) is not built; build stage-fit first, or fit one fold at a time with --fold',
   );
 }
 
@@ -31,16 +31,13 @@ export function startFoldWorkers(settings: FoldSettings, threads: number): FoldF
   const pool = new Piscina({ filename: workerFile(), maxThreads: threads, minThreads: threads, execArgv: [] });
   return {
     async fit(tasks: readonly FoldTask[], write: (fold: string, fit: FoldFit) => Promise<void>): Promise<void> {
-      const largestFirst = [...tasks].sort((a, b) => b.table.numRows - a.table.numRows);
+      const largestFirst = [...tasks].sort((a, b) => b.trainRows - a.trainRows);
       let writing: Promise<void> = Promise.resolve();
       const done = new Map<string, Promise<void>>();
       for (const task of largestFirst) {
-        const fitted = pool.run({
-          table: task.table,
-          history: task.history,
-          settings,
-          fold: task.fold,
-        }) as Promise<FoldFit>;
+        // Posted at once to an idle worker: the next folds are selected while it fits this one.
+        const { table, history } = task.select();
+        const fitted = pool.run({ table, history, settings, fold: task.fold }) as Promise<FoldFit>;
         done.set(
           task.fold,
           fitted.then((fit) => {

@@ -1,3 +1,4 @@
+import { isGeoIdentifier, parseGeoIdentifier } from '../../domain/GeoIdentifier.js';
 import type { Detrender } from '../../schemas/JsonArtifacts.js';
 import { geoProblem } from './FrameAccess.js';
 import { show, ViolationCollector, type CheckContext, type Violation } from './Violation.js';
@@ -29,13 +30,14 @@ export function checkDetrender(detrender: Detrender, ctx: CheckContext): Violati
         `${show(geo)} again (first at groups[${first}])`,
       );
     else seen.set(geo, i);
-    const problems = ([0, 1, 2] as const).map((level) => geoProblem(geo, level, country));
-    if (problems.every((p) => p !== undefined))
+    // A group of any level (nation, state, county) of the country; parsed once, the message only for a bad one.
+    const parsed = isGeoIdentifier(geo) ? parseGeoIdentifier(geo) : undefined;
+    if (!(parsed && parsed.level <= 2 && (country === undefined || parsed.country === country)))
       out.add(
         'geo',
         `field "groups[${i}].geo_identifier"`,
         `a geo identifier${country ? ` of ${country}` : ''}`,
-        problems[0] as string,
+        geoProblem(geo, 0, country) as string,
       );
   });
   const national = [...seen.keys()].filter((geo) => /^ADM0:[A-Z]{3}$/.test(geo));

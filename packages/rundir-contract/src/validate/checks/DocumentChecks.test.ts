@@ -110,6 +110,21 @@ describe('checkDetrender', () => {
       'm.json: field "groups": expected a national group ADM0:USA (the fallback of states without history), found none',
     ]);
   });
+
+  it('takes groups of every level of the country, and names what is wrong with any other', () => {
+    const county = { ...detrender.groups[1]!, geo_identifier: 'ADM0:USA/ADM1:iowa/ADM2:story' };
+    expect(checkDetrender({ ...detrender, groups: [...detrender.groups, county] }, ctx)).toEqual([]);
+    const others = ['ADM0:BRA', 'ADM0:USA/ADM1:Iowa', 'iowa'].map((geo) => ({ ...county, geo_identifier: geo }));
+    expect(lines(checkDetrender({ ...detrender, groups: [...detrender.groups, ...others] }, ctx))).toEqual([
+      'm.json: field "groups[2].geo_identifier": expected a geo identifier of USA, found "ADM0:BRA" (country BRA) (3 rows in all)',
+    ]);
+    for (const geo of ['ADM0:USA/ADM1:Iowa', 'iowa']) {
+      const bad = { ...detrender, groups: [...detrender.groups, { ...county, geo_identifier: geo }] };
+      expect(lines(checkDetrender(bad, ctx))).toEqual([
+        `m.json: field "groups[2].geo_identifier": expected a geo identifier of USA, found ${JSON.stringify(geo)} (not a geo identifier)`,
+      ]);
+    }
+  });
 });
 
 describe('checkBiasCorrector', () => {
