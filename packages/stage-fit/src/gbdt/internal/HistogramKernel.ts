@@ -8,6 +8,7 @@
 import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
 import { histogramLength } from './Histogram.js';
 import { HISTOGRAM_KERNEL_WASM } from './HistogramKernelWasm.js';
+import type { SplitCandidate } from './SplitFinder.js';
 
 const PAGE_BYTES = 65_536;
 /** wasm32's limit: 65536 pages of 64 KiB = 4 GiB. */
@@ -108,16 +109,6 @@ export interface KernelExports {
     best: number,
     out: number,
   ): void;
-}
-
-/** A split scan's result (see `scan` in HistogramKernel.wat). */
-export interface ScanResult {
-  gain: number;
-  feature: number;
-  bin: number;
-  defaultLeft: boolean;
-  leftSumG: number;
-  leftCount: number;
 }
 
 /** The WebAssembly API we use (the ES2023 lib and @types/node 20 declare none; `dom` is not this package's). */
@@ -251,9 +242,9 @@ export class HistogramKernel {
     minCount: number,
     parentScore: number,
     best: number,
-    out: ScanResult,
+    out: SplitCandidate,
     record = 0,
-  ): ScanResult {
+  ): SplitCandidate {
     const at = this.layout.splitOut + record * SPLIT_RECORD_BYTES;
     this.kernel.scan(
       hist,
@@ -274,7 +265,7 @@ export class HistogramKernel {
   }
 
   /** Reads scan result record `record` into `out`. */
-  readSplit(record: number, out: ScanResult): ScanResult {
+  readSplit(record: number, out: SplitCandidate): SplitCandidate {
     const f = (record * SPLIT_RECORD_BYTES) / 8;
     const i = (record * SPLIT_RECORD_BYTES) / 4;
     out.feature = this.splitI32[i + 6]!;
