@@ -91,7 +91,8 @@ export function trainGbdt(
   const kernel = new HistogramKernel(binned, p.num_leaves + 2);
   const workers = jobs > 1 ? new HistogramWorkers(kernel, jobs) : null;
   try {
-    const { gradients, rows } = kernel;
+    const { gradients, rows, pred } = kernel;
+    kernel.y.set(y);
     const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
     // Large leaves in two row blocks with any `jobs` (the same sums): on two threads, or one after the other here.
     const build: HistogramBuilder = workers
@@ -104,7 +105,7 @@ export function trainGbdt(
         findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
     };
     const rng = new SeededRandom(p.seed);
-    const pred = new Float64Array(nRows).fill(baseScore);
+    pred.fill(baseScore);
     const bagSize = p.subsample < 1 ? Math.max(1, Math.round(nTrain * p.subsample)) : nTrain;
     const featureCount = p.colsample_bytree < 1 ? Math.max(1, Math.round(nFeatures * p.colsample_bytree)) : nFeatures;
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f);
@@ -118,7 +119,8 @@ export function trainGbdt(
     const trainRmse: number[] = [];
     let bestRound = 0;
     let bestRmse = Infinity;
-    // Squared error's gradient, pred − y: updated with pred after each tree (one pass, with the training RMSE).
+    // Squared error's gradient, pred − y: updated with pred after each tree (one pass, with the training RMSE; in
+    // the kernel when every training row is in the tree, leaf by leaf over the leaves' row ranges).
     for (const r of trainRows) gradients[r] = pred[r]! - y[r]!;
     for (let round = 1; round <= p.n_estimators; round++) {
       if (bagSize < nTrain) {
@@ -134,17 +136,10 @@ export function trainGbdt(
       const value = grown.tree.value;
       let squares = 0;
       if (bagSize === nTrain)
-        for (const leaf of grown.leaves) {
-          const v = value[leaf.node]!;
-          for (let i = leaf.start; i < leaf.end; i++) {
-            const r = rows[i]!;
-            const at = pred[r]! + v;
-            pred[r] = at;
-            const g = at - y[r]!;
-            gradients[r] = g;
-            squares += g * g;
-          }
-        }
+        squares = kernel.updateLeaves(
+          grown.leaves,
+          grown.leaves.map((leaf) => value[leaf.node]!),
+        );
       else {
         addBinnedTree(grown.tree, grown.splitBin, binned, trainRows, pred);
         for (const r of trainRows) {

@@ -17,6 +17,8 @@ const MAX_PAGES = 65_536;
 /** Result records of the split scan (one per thread that scans a feature range) and their size. */
 const SPLIT_RECORDS = 4;
 const SPLIT_RECORD_BYTES = 48;
+/** A leaf record of the per-round update: i32 start, i32 end (of the row list), f64 value. */
+const LEAF_RECORD_BYTES = 16;
 
 /** Byte offsets of the kernel memory's sections (16-byte aligned: histogram pairs are read as 128-bit lanes). */
 export interface KernelLayout {
@@ -35,6 +37,11 @@ export interface KernelLayout {
   readonly features: number;
   readonly valueBins: number;
   readonly splitOut: number;
+  /** The per-round update's leaf records (`nHistograms` of them: a tree has fewer leaves than histograms). */
+  readonly leaves: number;
+  /** Predictions (every row, validation rows too) and the target, f64 per row, beside the gradients. */
+  readonly pred: number;
+  readonly y: number;
   /** Bytes used; the memory is this rounded up to whole pages. */
   readonly bytes: number;
   readonly pages: number;
@@ -48,9 +55,12 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
   const features = goesLeft + 256;
   const valueBins = align(features + nFeatures * 4);
   const splitOut = align(valueBins + nFeatures * 4);
-  const histograms = splitOut + SPLIT_RECORDS * SPLIT_RECORD_BYTES;
+  const leaves = splitOut + SPLIT_RECORDS * SPLIT_RECORD_BYTES;
+  const histograms = leaves + nHistograms * LEAF_RECORD_BYTES;
   const gradients = histograms + histogramBytes * nHistograms;
-  const rows = align(gradients + nRows * 8);
+  const pred = align(gradients + nRows * 8);
+  const y = align(pred + nRows * 8);
+  const rows = align(y + nRows * 8);
   const scratch = align(rows + nRows * 4);
   const bins = align(scratch + nRows * 4);
   const columns = align(bins + nRows * rowStride);
@@ -72,6 +82,9 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
     features,
     valueBins,
     splitOut,
+    leaves,
+    pred,
+    y,
     columns,
     bytes,
     pages,
@@ -109,6 +122,7 @@ export interface KernelExports {
     best: number,
     out: number,
   ): void;
+  update(pred: number, y: number, gradients: number, rows: number, leaves: number, nLeaves: number): number;
 }
 
 /** The WebAssembly API we use (the ES2023 lib and @types/node 20 declare none; `dom` is not this package's). */
@@ -135,6 +149,9 @@ export class HistogramKernel {
   readonly stride: number;
   readonly histLength: number;
   readonly gradients: Float64Array;
+  /** Every row's prediction and target (`update`; the trainer fills both). */
+  readonly pred: Float64Array;
+  readonly y: Float64Array;
   readonly rows: Int32Array;
   readonly bins: Uint8Array;
   private readonly goesLeft: Uint8Array;
@@ -143,6 +160,8 @@ export class HistogramKernel {
   candidateCount = 0;
   private readonly splitF64: Float64Array;
   private readonly splitI32: Int32Array;
+  private readonly leafF64: Float64Array;
+  private readonly leafI32: Int32Array;
   /** The second row block's histogram (the last slot): not handed out. */
   readonly spare: Float64Array;
   readonly kernel: KernelExports;
@@ -165,6 +184,8 @@ export class HistogramKernel {
     this.module = kernelModule();
     this.kernel = new wasm.Instance(this.module, { env: { memory } }).exports as KernelExports;
     this.gradients = new Float64Array(this.buffer, this.layout.gradients, nRows);
+    this.pred = new Float64Array(this.buffer, this.layout.pred, nRows);
+    this.y = new Float64Array(this.buffer, this.layout.y, nRows);
     this.rows = new Int32Array(this.buffer, this.layout.rows, nRows);
     this.bins = new Uint8Array(this.buffer, this.layout.bins, nRows * rowStride);
     this.bins.set(binned.bins.subarray(0, nRows * rowStride));
@@ -176,7 +197,28 @@ export class HistogramKernel {
     new Int32Array(this.buffer, this.layout.valueBins, nFeatures).set(binned.valueBins);
     this.splitF64 = new Float64Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 8);
     this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 4);
+    this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, ((maxHistograms + 1) * LEAF_RECORD_BYTES) / 8);
+    this.leafI32 = new Int32Array(this.buffer, this.layout.leaves, ((maxHistograms + 1) * LEAF_RECORD_BYTES) / 4);
     this.spare = this.histogramAt(maxHistograms);
+  }
+
+  /**
+   * The per-round update after a tree grown on every training row: for each leaf in order (its range of
+   * this.rows and its value) and each of its rows in order, pred += value, gradient = pred − y; returns the sum
+   * of the squared gradients (in that order).
+   */
+  updateLeaves(leaves: readonly { start: number; end: number }[], values: ArrayLike<number>): number {
+    if (leaves.length * LEAF_RECORD_BYTES > this.leafF64.byteLength)
+      throw new RangeError(`gbdt: ${leaves.length} leaves, over the kernel's leaf records`);
+    leaves.forEach((leaf, i) => {
+      if (!(0 <= leaf.start && leaf.start <= leaf.end && leaf.end <= this.nRows))
+        throw new RangeError(`gbdt: leaf rows [${leaf.start}, ${leaf.end}) out of range`);
+      this.leafI32[4 * i] = leaf.start;
+      this.leafI32[4 * i + 1] = leaf.end;
+      this.leafF64[2 * i + 1] = values[i]!;
+    });
+    const { layout } = this;
+    return this.kernel.update(layout.pred, layout.y, layout.gradients, layout.rows, layout.leaves, leaves.length);
   }
 
   private histogramAt(slot: number): Float64Array {
