@@ -1,5 +1,5 @@
 import { DEFAULT_GBDT_PARAMS, type GbdtParams, type GbdtTree } from './GbdtModel.js';
-import { binFeatures, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
+import { binFeatures, binShape, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
 import { histogramLength } from './internal/Histogram.js';
 import { HistogramKernel } from './internal/HistogramKernel.js';
 import { HistogramWorkers, rowBlockHistogramBuilder } from './internal/HistogramWorkers.js';
@@ -70,7 +70,6 @@ export function trainGbdt(
   const nTrain = trainRows.length;
   if (nTrain === 0) throw new RangeError('trainGbdt: no training rows (every row is a validation row)');
 
-  const binned = binFeatures(X, nRows, trainRows, p.max_bin);
   let baseScore = 0;
   for (const r of trainRows) baseScore += y[r]!;
   baseScore /= nTrain;
@@ -87,10 +86,13 @@ export function trainGbdt(
   };
   const nFeatures = X.length;
   const jobs = Math.max(1, Math.min(Math.trunc(options.jobs ?? 1), nFeatures));
-  // Bins, gradients, the row list and the histograms (leaves + 1 alive at most, + 1 spare) in the kernel's memory.
-  const kernel = new HistogramKernel(binned, p.num_leaves + 2);
+  // Bins, gradients, the row list and the histograms (leaves + 1 alive at most, + 1 spare) in the kernel's memory;
+  // the features are binned straight into it.
+  const kernel = new HistogramKernel(binShape(nRows, nFeatures), p.num_leaves + 2);
   const workers = jobs > 1 ? new HistogramWorkers(kernel, jobs) : null;
   try {
+    const binned = binFeatures(X, nRows, trainRows, p.max_bin, kernel.binTarget());
+    kernel.setValueBins(binned.valueBins);
     const { gradients, rows, pred } = kernel;
     kernel.y.set(y);
     const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);

@@ -54,6 +54,28 @@ describe('binFeatures', () => {
       for (let r = 0; r < 9; r++) expect(binned.bins[r * 8 + f]).toBe(binOf(binned.upper[f]!, cols[f]![r]!));
   });
 
+  it('bins into a given target (the kernel memory) exactly as into new arrays, across row blocks', () => {
+    const nRows = 9001;
+    const cols = Array.from({ length: 7 }, (_, f) =>
+      Float64Array.from({ length: nRows }, (_, r) => (r % (f + 5) === 0 ? Number.NaN : Math.sin(r * (f + 1)) * 1e3)),
+    );
+    const fitRows = Int32Array.from({ length: 7000 }, (_, i) => (i * 7) % nRows);
+    const fresh = binFeatures(cols, nRows, fitRows, 63);
+    const target = {
+      bins: new Uint8Array(nRows * 8),
+      columns: Array.from({ length: 7 }, () => new Uint8Array(nRows)),
+    };
+    const into = binFeatures(cols, nRows, fitRows, 63, target);
+    expect(into.bins).toBe(target.bins);
+    expect(into.columns).toBe(target.columns);
+    expect(into.bins).toEqual(fresh.bins);
+    expect(into.columns).toEqual(fresh.columns);
+    expect(into.upper).toEqual(fresh.upper);
+    expect(into.valueBins).toEqual(fresh.valueBins);
+    for (let f = 0; f < 7; f++)
+      for (let r = 0; r < nRows; r += 97) expect(into.bins[r * 8 + f]).toBe(binOf(into.upper[f]!, cols[f]![r]!));
+  });
+
   it('rejects infinite feature values with the column and row', () => {
     expect(() => binFeatures([Float64Array.of(1, Infinity)], 2, Int32Array.of(0, 1), 255)).toThrow(
       'feature column 0 row 1 is Infinity',

@@ -146,7 +146,7 @@ export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Arra
     const x = col[r]!;
     // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
     if (x !== x) {
-      out[r] = MISSING_BIN;
+      out[r] = 255; // MISSING_BIN, as a literal: worker threads run this function from its source text
       continue;
     }
     if (x === Infinity || x === -Infinity)
@@ -175,24 +175,44 @@ export function binOf(upper: Float64Array, x: number): number {
   return lo;
 }
 
+/** The shape of binned features: rows, features and the row-major stride. */
+export interface BinShape {
+  readonly nRows: number;
+  readonly nFeatures: number;
+  readonly rowStride: number;
+}
+
+export function binShape(nRows: number, nFeatures: number): BinShape {
+  return { nRows, nFeatures, rowStride: Math.ceil(nFeatures / 4) * 4 };
+}
+
+/** Where binned features are written (e.g. the histogram kernel's memory): row-major bins and one column each. */
+export interface BinTarget {
+  readonly bins: Uint8Array;
+  readonly columns: readonly Uint8Array[];
+}
+
+/** Every how many fit rows a value enters the boundary sample. */
+export function sampleStep(nFitRows: number): number {
+  return Math.max(1, Math.floor(nFitRows / SAMPLE_LIMIT));
+}
+
 /**
- * Bins every row of `columns`, with boundaries taken from `fitRows` only (the training rows: validation rows
- * are binned with the same boundaries but never shape them).
+ * Bins features [fStart, fEnd) of `columns` column by column into `out` (one Uint8Array per feature), with
+ * boundaries from every `step`-th of `fitRows`; reports each feature's cuts and sample size to `done`.
+ * Self-contained apart from the functions it calls by name (a worker thread runs it from its source text).
  */
-export function binFeatures(
+export function binColumns(
   columns: readonly Float64Array[],
-  nRows: number,
   fitRows: Int32Array,
+  step: number,
   maxBin: number,
-): BinnedFeatures {
-  const nFeatures = columns.length;
-  const rowStride = Math.ceil(nFeatures / 4) * 4;
-  const bins = new Uint8Array(nRows * rowStride);
-  const upper: Float64Array[] = [];
-  const valueBins = new Int32Array(nFeatures);
-  const binnedColumns: Uint8Array[] = [];
-  const step = Math.max(1, Math.floor(fitRows.length / SAMPLE_LIMIT));
-  for (let f = 0; f < nFeatures; f++) {
+  fStart: number,
+  fEnd: number,
+  out: readonly Uint8Array[],
+  done: (feature: number, cuts: Float64Array, sampled: number) => void,
+): void {
+  for (let f = fStart; f < fEnd; f++) {
     const col = columns[f]!;
     const sample = new Float64Array(Math.ceil(fitRows.length / step));
     let m = 0;
@@ -201,12 +221,53 @@ export function binFeatures(
       if (!Number.isNaN(v)) sample[m++] = v;
     }
     const cuts = binBoundaries(sample.subarray(0, m), maxBin);
-    upper.push(cuts);
-    valueBins[f] = m === 0 ? 0 : cuts.length + 1;
-    const column = new Uint8Array(nRows);
-    binColumn(cuts, col, column, f);
-    binnedColumns.push(column);
-    for (let r = 0, o = f; r < nRows; r++, o += rowStride) bins[o] = column[r]!;
+    binColumn(cuts, col, out[f]!, f);
+    done(f, cuts, m);
   }
-  return { nRows, nFeatures, rowStride, bins, columns: binnedColumns, upper, valueBins };
+}
+
+/**
+ * Copies rows [rowStart, rowEnd) of the column-major bins into the row-major ones (`rowStride` bytes a row), in
+ * blocks of rows so each block's rows stay in cache while every column is read.
+ */
+export function fillRowMajor(
+  columns: readonly Uint8Array[],
+  bins: Uint8Array,
+  rowStride: number,
+  rowStart: number,
+  rowEnd: number,
+): void {
+  const BLOCK = 4096;
+  for (let r0 = rowStart; r0 < rowEnd; r0 += BLOCK) {
+    const r1 = Math.min(rowEnd, r0 + BLOCK);
+    columns.forEach((column, f) => {
+      for (let r = r0, o = r0 * rowStride + f; r < r1; r++, o += rowStride) bins[o] = column[r]!;
+    });
+  }
+}
+
+/**
+ * Bins every row of `columns`, with boundaries taken from `fitRows` only (the training rows: validation rows
+ * are binned with the same boundaries but never shape them); into `target` when given (its row-major padding
+ * must be 0), else into new arrays.
+ */
+export function binFeatures(
+  columns: readonly Float64Array[],
+  nRows: number,
+  fitRows: Int32Array,
+  maxBin: number,
+  target?: BinTarget,
+): BinnedFeatures {
+  const shape = binShape(nRows, columns.length);
+  const { nFeatures, rowStride } = shape;
+  const bins = target?.bins ?? new Uint8Array(nRows * rowStride);
+  const binned = target?.columns ?? Array.from({ length: nFeatures }, () => new Uint8Array(nRows));
+  const upper: Float64Array[] = new Array(nFeatures);
+  const valueBins = new Int32Array(nFeatures);
+  binColumns(columns, fitRows, sampleStep(fitRows.length), maxBin, 0, nFeatures, binned, (f, cuts, m) => {
+    upper[f] = cuts;
+    valueBins[f] = m === 0 ? 0 : cuts.length + 1;
+  });
+  fillRowMajor(binned, bins, rowStride, 0, nRows);
+  return { ...shape, bins, columns: binned, upper, valueBins };
 }

@@ -5,7 +5,7 @@
  * (it never grows, so views on it stay valid); its buffer is a SharedArrayBuffer, so worker threads instantiate
  * the same module on the same memory (`HistogramWorkers.ts`).
  */
-import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
+import { type BinnedFeatures, type BinShape, type BinTarget, MISSING_BIN } from './BinMapper.js';
 import { histogramLength } from './Histogram.js';
 import { HISTOGRAM_KERNEL_WASM } from './HistogramKernelWasm.js';
 import type { SplitCandidate } from './SplitFinder.js';
@@ -154,6 +154,9 @@ export class HistogramKernel {
   readonly y: Float64Array;
   readonly rows: Int32Array;
   readonly bins: Uint8Array;
+  /** Column-major bins, one view per feature. */
+  readonly columns: readonly Uint8Array[];
+  private readonly valueBins: Int32Array;
   private readonly goesLeft: Uint8Array;
   private readonly candidates: Int32Array;
   /** How many candidate features `setCandidates` set. */
@@ -169,9 +172,12 @@ export class HistogramKernel {
   private readonly capacity: number;
   private allocated = 0;
 
-  /** Copies `binned`'s row-major bins in; `maxHistograms`: how many histograms can be alive at once. */
-  constructor(binned: BinnedFeatures, maxHistograms: number) {
-    const { nRows, nFeatures, rowStride } = binned;
+  /**
+   * The memory for bins of `shape`, to be binned into (`binTarget`, then `setValueBins`), or with `binned`'s bins
+   * copied in; `maxHistograms`: how many histograms can be alive at once.
+   */
+  constructor(shape: BinShape | BinnedFeatures, maxHistograms: number) {
+    const { nRows, nFeatures, rowStride } = shape;
     this.nRows = nRows;
     this.nFeatures = nFeatures;
     this.stride = rowStride;
@@ -188,13 +194,18 @@ export class HistogramKernel {
     this.y = new Float64Array(this.buffer, this.layout.y, nRows);
     this.rows = new Int32Array(this.buffer, this.layout.rows, nRows);
     this.bins = new Uint8Array(this.buffer, this.layout.bins, nRows * rowStride);
-    this.bins.set(binned.bins.subarray(0, nRows * rowStride));
-    binned.columns.forEach((c, f) => {
-      new Uint8Array(this.buffer, this.layout.columns + f * nRows, nRows).set(c.subarray(0, nRows));
-    });
+    this.columns = Array.from(
+      { length: nFeatures },
+      (_, f) => new Uint8Array(this.buffer, this.layout.columns + f * nRows, nRows),
+    );
     this.goesLeft = new Uint8Array(this.buffer, this.layout.goesLeft, 256);
     this.candidates = new Int32Array(this.buffer, this.layout.features, nFeatures);
-    new Int32Array(this.buffer, this.layout.valueBins, nFeatures).set(binned.valueBins);
+    this.valueBins = new Int32Array(this.buffer, this.layout.valueBins, nFeatures);
+    if ('bins' in shape) {
+      this.bins.set(shape.bins.subarray(0, nRows * rowStride));
+      shape.columns.forEach((c, f) => this.columns[f]!.set(c.subarray(0, nRows)));
+      this.valueBins.set(shape.valueBins);
+    }
     this.splitF64 = new Float64Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 8);
     this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 4);
     this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, ((maxHistograms + 1) * LEAF_RECORD_BYTES) / 8);
@@ -219,6 +230,16 @@ export class HistogramKernel {
     });
     const { layout } = this;
     return this.kernel.update(layout.pred, layout.y, layout.gradients, layout.rows, layout.leaves, leaves.length);
+  }
+
+  /** Where to bin the features into (fresh memory: the row padding is 0). */
+  binTarget(): BinTarget {
+    return { bins: this.bins, columns: this.columns };
+  }
+
+  /** Sets each feature's number of value bins (the split scan reads them) once binned into `binTarget`. */
+  setValueBins(valueBins: Int32Array): void {
+    this.valueBins.set(valueBins);
   }
 
   private histogramAt(slot: number): Float64Array {
