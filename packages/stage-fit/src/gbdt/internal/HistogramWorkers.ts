@@ -86,7 +86,9 @@ const STOP = 10;
 const FAILED = 11;
 /** The worker's binning: 0 in progress, 1 done, 2 failed. */
 const BINNED = 12;
-const CONTROL_SLOTS = 13;
+/** 1 once this thread has copied the worker's raw columns (while the worker starts). */
+const BIN_INPUT = 13;
+const CONTROL_SLOTS = 14;
 /** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
 
@@ -132,6 +134,7 @@ const ctrl = new Int32Array(control);
 if (binning) {
   // Features [fStart, fEnd) binned into the kernel memory's columns; their cuts and sample sizes into shared arrays.
   try {
+    Atomics.wait(ctrl, ${BIN_INPUT}, 0);
     const { raw, nRows, fitRows, step, maxBin, fStart, fEnd, cuts, nCuts, sampled } = binning;
     const columns = [];
     const out = [];
@@ -249,6 +252,12 @@ export class HistogramWorkers {
       worker.unref();
       this.workers.push(worker);
     }
+    // The worker's inputs are copied while it starts (~25 ms), not before.
+    if (this.binning) {
+      copyBinInput(kernel.nRows, this.binning, this.binning.worker);
+      Atomics.store(this.control, BIN_INPUT, 1);
+      Atomics.notify(this.control, BIN_INPUT);
+    }
   }
 
   /**
@@ -352,17 +361,14 @@ export class HistogramWorkers {
 }
 
 /**
- * The worker's share of `binning`: the last features (fewer than half, as it starts ~25 ms after this thread),
- * their raw columns and the fit rows copied into shared memory.
+ * The worker's share of `binning`: the last features (half, rounded down: it starts ~25 ms after this thread),
+ * with shared memory for their raw columns and the fit rows (`copyBinInput`) and for its results.
  */
 function workerBinning(nRows: number, binning: FeatureBinning): WorkerBinning {
   const nFeatures = binning.columns.length;
   const fStart = Math.min(nFeatures, Math.ceil(nFeatures / 2));
   const raw = new SharedArrayBuffer(Math.max(1, (nFeatures - fStart) * nRows * 8));
-  for (let f = fStart; f < nFeatures; f++)
-    new Float64Array(raw, (f - fStart) * nRows * 8, nRows).set(binning.columns[f]!);
   const fitRows = new SharedArrayBuffer(Math.max(4, binning.fitRows.length * 4));
-  new Int32Array(fitRows).set(binning.fitRows);
   return {
     raw,
     nRows,
@@ -375,4 +381,10 @@ function workerBinning(nRows: number, binning: FeatureBinning): WorkerBinning {
     nCuts: new SharedArrayBuffer(nFeatures * 4),
     sampled: new SharedArrayBuffer(nFeatures * 4),
   };
+}
+
+function copyBinInput(nRows: number, binning: FeatureBinning, worker: WorkerBinning): void {
+  for (let f = worker.fStart; f < worker.fEnd; f++)
+    new Float64Array(worker.raw, (f - worker.fStart) * nRows * 8, nRows).set(binning.columns[f]!);
+  new Int32Array(worker.fitRows).set(binning.fitRows);
 }
