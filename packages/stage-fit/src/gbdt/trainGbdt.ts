@@ -89,11 +89,9 @@ export function trainGbdt(
   // Bins, gradients, the row list and the histograms (leaves + 1 alive at most, + 1 spare) in the kernel's memory;
   // the features are binned straight into it.
   const kernel = new HistogramKernel(binShape(nRows, nFeatures), p.num_leaves + 2);
-  // With `jobs > 1` the first worker bins half the features while this thread bins the rest (the same bins).
-  const workers =
-    jobs > 1 ? new HistogramWorkers(kernel, jobs, { columns: X, fitRows: trainRows, maxBin: p.max_bin }) : null;
+  const workers = jobs > 1 ? new HistogramWorkers(kernel, jobs) : null;
   try {
-    const binned = workers ? workers.binFeatures() : binFeatures(X, nRows, trainRows, p.max_bin, kernel.binTarget());
+    const binned = binFeatures(X, nRows, trainRows, p.max_bin, kernel.binTarget());
     kernel.setValueBins(binned.valueBins);
     const { gradients, rows, pred } = kernel;
     kernel.y.set(y);

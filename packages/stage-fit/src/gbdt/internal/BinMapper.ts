@@ -271,11 +271,3 @@ export function binFeatures(
   fillRowMajor(binned, bins, rowStride, 0, nRows);
   return { ...shape, bins, columns: binned, upper, valueBins };
 }
-
-/**
- * The source text of {@link binColumns} and the functions it calls, for a worker thread (`HistogramWorkers.ts`),
- * each declared under its own name (which a bundler may have changed; the calls inside are changed alike).
- */
-export const BIN_COLUMNS_SOURCE = [binColumns, binBoundaries, sortValues, between, binColumn]
-  .map((fn) => fn.toString())
-  .join('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binFeatures, binShape } from './BinMapper.js';
+import { binFeatures } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
 import { HistogramKernel } from './HistogramKernel.js';
 import { HistogramWorkers, ROW_SPLIT_MIN_ROWS, rowBlockHistogramBuilder } from './HistogramWorkers.js';
@@ -127,58 +127,5 @@ describe('row-split histogram workers', () => {
       /outside the kernel memory/,
     );
     await expect(workers.close()).resolves.toBeUndefined();
-  });
-});
-
-describe('binning on two threads', () => {
-  it('gives the one-thread bins, columns, boundaries and value-bin counts (2 and 3 threads)', async () => {
-    const nRows = 10_007;
-    let s = 5;
-    const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
-    // 11 features: continuous, few distinct values, missing values, one all-missing in the fit rows.
-    const X = Array.from({ length: 11 }, (_, f) =>
-      Float64Array.from({ length: nRows }, (_, r) =>
-        f === 9 && r < 9000
-          ? NaN
-          : f % 3 === 0 && u() < 0.1
-            ? NaN
-            : f % 4 === 1
-              ? Math.round(u() * 20)
-              : u() * 1e4 - 5e3,
-      ),
-    );
-    const fitRows = Int32Array.from({ length: 9000 }, (_, i) => i);
-    const plain = binFeatures(X, nRows, fitRows, 255);
-    for (const jobs of [2, 3]) {
-      const kernel = new HistogramKernel(binShape(nRows, 11), 3);
-      const workers = new HistogramWorkers(kernel, jobs, { columns: X, fitRows, maxBin: 255 });
-      try {
-        const binned = workers.binFeatures();
-        expect(binned.valueBins).toEqual(plain.valueBins);
-        expect(binned.valueBins[9]).toBe(0);
-        expect(binned.upper).toEqual(plain.upper);
-        expect(Array.from(binned.bins)).toEqual(Array.from(plain.bins));
-        binned.columns.forEach((c, f) => expect(Array.from(c)).toEqual(Array.from(plain.columns[f]!)));
-        expect(binned.bins.buffer).toBe(kernel.bins.buffer);
-      } finally {
-        await workers.close();
-      }
-    }
-  });
-
-  it('reports an infinite value in the worker’s features as the one-thread binning does', async () => {
-    const X = Array.from({ length: 4 }, () => Float64Array.from({ length: 100 }, (_, r) => r));
-    X[3]![42] = -Infinity;
-    const kernel = new HistogramKernel(binShape(100, 4), 3);
-    const workers = new HistogramWorkers(kernel, 2, {
-      columns: X,
-      fitRows: Int32Array.from({ length: 100 }, (_, i) => i),
-      maxBin: 255,
-    });
-    try {
-      expect(() => workers.binFeatures()).toThrow('feature column 3 row 42 is -Infinity');
-    } finally {
-      await workers.close();
-    }
   });
 });

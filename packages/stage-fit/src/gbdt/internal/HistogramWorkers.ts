@@ -16,14 +16,6 @@
  * loop needs.
  */
 import { Worker } from 'node:worker_threads';
-import {
-  BIN_COLUMNS_SOURCE,
-  type BinnedFeatures,
-  binColumns,
-  binShape,
-  fillRowMajor,
-  sampleStep,
-} from './BinMapper.js';
 import { FEATURE_SLOTS } from './Histogram.js';
 import type { HistogramKernel } from './HistogramKernel.js';
 import type { HistogramBuilder } from './TreeGrower.js';
@@ -84,11 +76,7 @@ const DONE = 8;
 const BLOCKS = 9;
 const STOP = 10;
 const FAILED = 11;
-/** The worker's binning: 0 in progress, 1 done, 2 failed. */
-const BINNED = 12;
-/** 1 once this thread has copied the worker's raw columns (while the worker starts). */
-const BIN_INPUT = 13;
-const CONTROL_SLOTS = 14;
+const CONTROL_SLOTS = 12;
 /** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
 
@@ -128,35 +116,9 @@ function claimTasks(
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const claimTasks = ${claimTasks.toString()};
-${BIN_COLUMNS_SOURCE}
-const { module, memory, layout, stride, nFeatures, histLength, spare, control, ranges, binning } = workerData;
-const ctrl = new Int32Array(control);
-if (binning) {
-  // Features [fStart, fEnd) binned into the kernel memory's columns; their cuts and sample sizes into shared arrays.
-  try {
-    Atomics.wait(ctrl, ${BIN_INPUT}, 0);
-    const { raw, nRows, fitRows, step, maxBin, fStart, fEnd, cuts, nCuts, sampled } = binning;
-    const columns = [];
-    const out = [];
-    for (let f = fStart; f < fEnd; f++) {
-      columns[f] = new Float64Array(raw, (f - fStart) * nRows * 8, nRows);
-      out[f] = new Uint8Array(memory.buffer, layout.columns + f * nRows, nRows);
-    }
-    const cutsOut = new Float64Array(cuts);
-    const nCutsOut = new Int32Array(nCuts);
-    const sampledOut = new Int32Array(sampled);
-    binColumns(columns, new Int32Array(fitRows), step, maxBin, fStart, fEnd, out, (f, c, m) => {
-      cutsOut.set(c, f * 256);
-      nCutsOut[f] = c.length;
-      sampledOut[f] = m;
-    });
-    Atomics.store(ctrl, ${BINNED}, 1);
-  } catch {
-    Atomics.store(ctrl, ${BINNED}, 2);
-  }
-  Atomics.notify(ctrl, ${BINNED});
-}
+const { module, memory, layout, stride, nFeatures, histLength, spare, control, ranges } = workerData;
 const { build, add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctrl = new Int32Array(control);
 const waitBlocks = () => {
   for (let b = Atomics.load(ctrl, ${BLOCKS}); b < 2; b = Atomics.load(ctrl, ${BLOCKS})) Atomics.wait(ctrl, ${BLOCKS}, b);
 };
@@ -187,34 +149,11 @@ for (;;) {
 }
 `;
 
-/** Features to bin on two threads (`HistogramWorkers.binFeatures`): raw columns, the fit rows, `max_bin`. */
-export interface FeatureBinning {
-  readonly columns: readonly Float64Array[];
-  readonly fitRows: Int32Array;
-  readonly maxBin: number;
-}
-
-/** The worker's share of the binning: features [fStart, fEnd) and the shared arrays it reads and writes. */
-interface WorkerBinning {
-  readonly raw: SharedArrayBuffer;
-  readonly nRows: number;
-  readonly fitRows: SharedArrayBuffer;
-  readonly step: number;
-  readonly maxBin: number;
-  readonly fStart: number;
-  readonly fEnd: number;
-  readonly cuts: SharedArrayBuffer;
-  readonly nCuts: SharedArrayBuffer;
-  readonly sampled: SharedArrayBuffer;
-}
-
 /**
  * `jobs > 1`: the row blocks of large leaves built on `jobs − 1` worker threads and this one, each running the
- * kernel's module on the kernel's memory. With `binning`, the first worker bins the last features into the
- * kernel memory as soon as it starts, while this thread bins the others (`binFeatures`).
+ * kernel's module on the kernel's memory.
  */
 export class HistogramWorkers {
-  private readonly binning: (FeatureBinning & { worker: WorkerBinning }) | null;
   private readonly kernel: HistogramKernel;
   private readonly spare: number;
   private readonly control: Int32Array;
@@ -223,7 +162,7 @@ export class HistogramWorkers {
   private readonly ranges: number[];
   private seq = 0;
 
-  constructor(kernel: HistogramKernel, jobs: number, binning?: FeatureBinning) {
+  constructor(kernel: HistogramKernel, jobs: number) {
     this.kernel = kernel;
     this.spare = kernel.histogramPointer(kernel.spare);
     const controlShared = new SharedArrayBuffer(CONTROL_SLOTS * 4);
@@ -232,7 +171,6 @@ export class HistogramWorkers {
     const { nFeatures } = kernel;
     const nRanges = Math.max(1, Math.min(jobs, nFeatures));
     this.ranges = Array.from({ length: nRanges + 1 }, (_, r) => Math.round((r * nFeatures) / nRanges) * FEATURE_SLOTS);
-    this.binning = binning && jobs > 1 ? { ...binning, worker: workerBinning(kernel.nRows, binning) } : null;
     for (let j = 1; j < jobs; j++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -246,57 +184,11 @@ export class HistogramWorkers {
           spare: this.spare,
           control: controlShared,
           ranges: this.ranges,
-          binning: j === 1 ? this.binning?.worker : undefined,
         },
       });
       worker.unref();
       this.workers.push(worker);
     }
-    // The worker's inputs are copied while it starts (~25 ms), not before.
-    if (this.binning) {
-      copyBinInput(kernel.nRows, this.binning, this.binning.worker);
-      Atomics.store(this.control, BIN_INPUT, 1);
-      Atomics.notify(this.control, BIN_INPUT);
-    }
-  }
-
-  /**
-   * Bins the constructor's `binning` into the kernel memory (as `binFeatures` into `kernel.binTarget()`, the
-   * same bins): the first features on this thread while the worker bins the rest, then the row-major bins here.
-   */
-  binFeatures(): BinnedFeatures {
-    const { kernel, binning, control: c } = this;
-    if (!binning) throw new Error('gbdt: the workers were started without features to bin');
-    const { nRows, nFeatures } = kernel;
-    const shape = binShape(nRows, nFeatures);
-    const upper: Float64Array[] = new Array(nFeatures);
-    const valueBins = new Int32Array(nFeatures);
-    const done = (f: number, cuts: Float64Array, m: number) => {
-      upper[f] = cuts;
-      valueBins[f] = m === 0 ? 0 : cuts.length + 1;
-    };
-    const { columns, fitRows, maxBin, worker } = binning;
-    const step = sampleStep(fitRows.length);
-    binColumns(columns, fitRows, step, maxBin, 0, worker.fStart, kernel.columns, done);
-    const t0 = Date.now();
-    for (let v = Atomics.load(c, BINNED); v === 0; v = Atomics.load(c, BINNED)) {
-      Atomics.wait(c, BINNED, 0, 1000);
-      if (Date.now() - t0 > WORKER_TIMEOUT_MS)
-        throw new Error(
-          `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
-        );
-    }
-    if (Atomics.load(c, BINNED) === 2)
-      // The worker failed (e.g. an infinite value): bin its features here, which reports the error itself.
-      binColumns(columns, fitRows, step, maxBin, worker.fStart, worker.fEnd, kernel.columns, done);
-    else {
-      const cuts = new Float64Array(worker.cuts);
-      const nCuts = new Int32Array(worker.nCuts);
-      const sampled = new Int32Array(worker.sampled);
-      for (let f = worker.fStart; f < worker.fEnd; f++) done(f, cuts.slice(f * 256, f * 256 + nCuts[f]!), sampled[f]!);
-    }
-    fillRowMajor(kernel.columns, kernel.bins, shape.rowStride, 0, nRows);
-    return { ...shape, bins: kernel.bins, columns: kernel.columns, upper, valueBins };
   }
 
   /** Builds the histogram of rows[start..end) (rows must be the kernel's row list, hist one of its histograms). */
@@ -358,33 +250,4 @@ export class HistogramWorkers {
     Atomics.notify(c, SEQ);
     return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
   }
-}
-
-/**
- * The worker's share of `binning`: the last features (half, rounded down: it starts ~25 ms after this thread),
- * with shared memory for their raw columns and the fit rows (`copyBinInput`) and for its results.
- */
-function workerBinning(nRows: number, binning: FeatureBinning): WorkerBinning {
-  const nFeatures = binning.columns.length;
-  const fStart = Math.min(nFeatures, Math.ceil(nFeatures / 2));
-  const raw = new SharedArrayBuffer(Math.max(1, (nFeatures - fStart) * nRows * 8));
-  const fitRows = new SharedArrayBuffer(Math.max(4, binning.fitRows.length * 4));
-  return {
-    raw,
-    nRows,
-    fitRows,
-    step: sampleStep(binning.fitRows.length),
-    maxBin: binning.maxBin,
-    fStart,
-    fEnd: nFeatures,
-    cuts: new SharedArrayBuffer(nFeatures * 256 * 8),
-    nCuts: new SharedArrayBuffer(nFeatures * 4),
-    sampled: new SharedArrayBuffer(nFeatures * 4),
-  };
-}
-
-function copyBinInput(nRows: number, binning: FeatureBinning, worker: WorkerBinning): void {
-  for (let f = worker.fStart; f < worker.fEnd; f++)
-    new Float64Array(worker.raw, (f - worker.fStart) * nRows * 8, nRows).set(binning.columns[f]!);
-  new Int32Array(worker.fitRows).set(binning.fitRows);
 }
