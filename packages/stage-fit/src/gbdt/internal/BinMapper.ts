@@ -146,7 +146,7 @@ export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Arra
     const x = col[r]!;
     // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
     if (x !== x) {
-      out[r] = 255; // MISSING_BIN, as a literal: worker threads run this function from its source text
+      out[r] = MISSING_BIN;
       continue;
     }
     if (x === Infinity || x === -Infinity)
@@ -193,16 +193,15 @@ export interface BinTarget {
 }
 
 /** Every how many fit rows a value enters the boundary sample. */
-export function sampleStep(nFitRows: number): number {
+function sampleStep(nFitRows: number): number {
   return Math.max(1, Math.floor(nFitRows / SAMPLE_LIMIT));
 }
 
 /**
  * Bins features [fStart, fEnd) of `columns` column by column into `out` (one Uint8Array per feature), with
  * boundaries from every `step`-th of `fitRows`; reports each feature's cuts and sample size to `done`.
- * Self-contained apart from the functions it calls by name (a worker thread runs it from its source text).
  */
-export function binColumns(
+function binColumns(
   columns: readonly Float64Array[],
   fitRows: Int32Array,
   step: number,
@@ -230,7 +229,7 @@ export function binColumns(
  * Copies rows [rowStart, rowEnd) of the column-major bins into the row-major ones (`rowStride` bytes a row), in
  * blocks of rows so each block's rows stay in cache while every column is read.
  */
-export function fillRowMajor(
+function fillRowMajor(
   columns: readonly Uint8Array[],
   bins: Uint8Array,
   rowStride: number,
