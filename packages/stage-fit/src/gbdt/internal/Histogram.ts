@@ -16,8 +16,3 @@ export function histogramLength(nFeatures: number): number {
 export function copyCounts(from: Float64Array, to: Float64Array): void {
   for (let i = 1; i < to.length; i += 2) to[i] = from[i]!;
 }
-
-/** `larger = parent − smaller`, in place in the parent's buffer (histogram subtraction). */
-export function subtractHistogram(parent: Float64Array, smaller: Float64Array): void {
-  for (let i = 0; i < parent.length; i++) parent[i]! -= smaller[i]!;
-}
