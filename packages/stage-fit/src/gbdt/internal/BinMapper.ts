@@ -192,53 +192,14 @@ export interface BinTarget {
   readonly columns: readonly Uint8Array[];
 }
 
-/** Every how many fit rows a value enters the boundary sample. */
-function sampleStep(nFitRows: number): number {
-  return Math.max(1, Math.floor(nFitRows / SAMPLE_LIMIT));
-}
-
 /**
- * Bins features [fStart, fEnd) of `columns` column by column into `out` (one Uint8Array per feature), with
- * boundaries from every `step`-th of `fitRows`; reports each feature's cuts and sample size to `done`.
+ * Copies the column-major bins into the row-major ones (`rowStride` bytes a row), in blocks of rows so each block's
+ * rows stay in cache while every column is read.
  */
-function binColumns(
-  columns: readonly Float64Array[],
-  fitRows: Int32Array,
-  step: number,
-  maxBin: number,
-  fStart: number,
-  fEnd: number,
-  out: readonly Uint8Array[],
-  done: (feature: number, cuts: Float64Array, sampled: number) => void,
-): void {
-  for (let f = fStart; f < fEnd; f++) {
-    const col = columns[f]!;
-    const sample = new Float64Array(Math.ceil(fitRows.length / step));
-    let m = 0;
-    for (let i = 0; i < fitRows.length; i += step) {
-      const v = col[fitRows[i]!]!;
-      if (!Number.isNaN(v)) sample[m++] = v;
-    }
-    const cuts = binBoundaries(sample.subarray(0, m), maxBin);
-    binColumn(cuts, col, out[f]!, f);
-    done(f, cuts, m);
-  }
-}
-
-/**
- * Copies rows [rowStart, rowEnd) of the column-major bins into the row-major ones (`rowStride` bytes a row), in
- * blocks of rows so each block's rows stay in cache while every column is read.
- */
-function fillRowMajor(
-  columns: readonly Uint8Array[],
-  bins: Uint8Array,
-  rowStride: number,
-  rowStart: number,
-  rowEnd: number,
-): void {
+function fillRowMajor(columns: readonly Uint8Array[], bins: Uint8Array, rowStride: number, nRows: number): void {
   const BLOCK = 4096;
-  for (let r0 = rowStart; r0 < rowEnd; r0 += BLOCK) {
-    const r1 = Math.min(rowEnd, r0 + BLOCK);
+  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+    const r1 = Math.min(nRows, r0 + BLOCK);
     columns.forEach((column, f) => {
       for (let r = r0, o = r0 * rowStride + f; r < r1; r++, o += rowStride) bins[o] = column[r]!;
     });
@@ -261,12 +222,22 @@ export function binFeatures(
   const { nFeatures, rowStride } = shape;
   const bins = target?.bins ?? new Uint8Array(nRows * rowStride);
   const binned = target?.columns ?? Array.from({ length: nFeatures }, () => new Uint8Array(nRows));
-  const upper: Float64Array[] = new Array(nFeatures);
+  const upper: Float64Array[] = [];
   const valueBins = new Int32Array(nFeatures);
-  binColumns(columns, fitRows, sampleStep(fitRows.length), maxBin, 0, nFeatures, binned, (f, cuts, m) => {
-    upper[f] = cuts;
+  const step = Math.max(1, Math.floor(fitRows.length / SAMPLE_LIMIT));
+  for (let f = 0; f < nFeatures; f++) {
+    const col = columns[f]!;
+    const sample = new Float64Array(Math.ceil(fitRows.length / step));
+    let m = 0;
+    for (let i = 0; i < fitRows.length; i += step) {
+      const v = col[fitRows[i]!]!;
+      if (!Number.isNaN(v)) sample[m++] = v;
+    }
+    const cuts = binBoundaries(sample.subarray(0, m), maxBin);
+    binColumn(cuts, col, binned[f]!, f);
+    upper.push(cuts);
     valueBins[f] = m === 0 ? 0 : cuts.length + 1;
-  });
-  fillRowMajor(binned, bins, rowStride, 0, nRows);
+  }
+  fillRowMajor(binned, bins, rowStride, nRows);
   return { ...shape, bins, columns: binned, upper, valueBins };
 }
