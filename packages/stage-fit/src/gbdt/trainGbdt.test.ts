@@ -3,7 +3,7 @@ import { ModelSchema } from '@commodity-hindcast/rundir-contract/schemas';
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it, vi } from 'vitest';
 import { gbdtModelJson, predictGbdt, trainGbdt } from './index.js';
-import { HistogramWorkers } from './internal/HistogramWorkers.js';
+import { HistogramThreads } from './internal/HistogramThreads.js';
 
 function uniform(seed: number): () => number {
   let s = seed;
@@ -125,16 +125,16 @@ describe('trainGbdt', () => {
 
   it('stops its worker threads when training fails midway', async () => {
     const { X, y } = nonlinear(12_000, 9);
-    const build = HistogramWorkers.prototype.build;
+    const step = HistogramThreads.prototype.step;
     let calls = 0;
-    const failing = vi.spyOn(HistogramWorkers.prototype, 'build').mockImplementation(function (
-      this: HistogramWorkers,
-      ...args
+    const failing = vi.spyOn(HistogramThreads.prototype, 'step').mockImplementation(function (
+      this: HistogramThreads,
+      ...args: Parameters<HistogramThreads['step']>
     ) {
       if (++calls === 40) throw new Error('injected failure');
-      build.apply(this, args);
+      step.apply(this, args);
     });
-    const close = vi.spyOn(HistogramWorkers.prototype, 'close');
+    const close = vi.spyOn(HistogramThreads.prototype, 'close');
     try {
       expect(() => trainGbdt(X, y, { ...small, n_estimators: 20 }, { jobs: 2 })).toThrow(/injected failure/);
       expect(calls).toBe(40);

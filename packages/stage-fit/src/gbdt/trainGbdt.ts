@@ -2,14 +2,12 @@ import { DEFAULT_GBDT_PARAMS, type GbdtParams, type GbdtTree } from './GbdtModel
 import { binFeatures, binShape, MISSING_BIN, type BinnedFeatures } from './internal/BinMapper.js';
 import { histogramLength } from './internal/Histogram.js';
 import { HistogramKernel } from './internal/HistogramKernel.js';
-import { HistogramWorkers, rowBlockHistogramBuilder } from './internal/HistogramWorkers.js';
+import { HistogramThreads } from './internal/HistogramThreads.js';
 import { SeededRandom } from './internal/Random.js';
-import { findBestSplit } from './internal/SplitFinder.js';
 import {
   growTree,
   HistogramPool,
   type GrowthRules,
-  type HistogramBuilder,
   type RootHistogram,
   type GrowthKernel,
 } from './internal/TreeGrower.js';
@@ -20,7 +18,7 @@ export interface GbdtTrainOptions {
    * never used to place bin boundaries. Without them every round runs and `best_iteration = n_estimators`.
    */
   validRows?: ArrayLike<number>;
-  /** Threads for histogram building (this one included); 1 (default) runs on this thread only. */
+  /** Threads for the histograms and split scans, by feature ranges (this one included); 1 (default): this one only. */
   jobs?: number;
 }
 
@@ -86,25 +84,19 @@ export function trainGbdt(
   };
   const nFeatures = X.length;
   const jobs = Math.max(1, Math.min(Math.trunc(options.jobs ?? 1), nFeatures));
-  // Bins, gradients, the row list and the histograms (leaves + 1 alive at most, + 1 spare) in the kernel's memory;
-  // the features are binned straight into it.
-  const kernel = new HistogramKernel(binShape(nRows, nFeatures), p.num_leaves + 2);
-  const workers = jobs > 1 ? new HistogramWorkers(kernel, jobs) : null;
+  // Bins, gradients, the row list and the histograms (a tree's leaves + 1 alive at most, + the kept root) in the
+  // kernel's memory; the features are binned straight into it.
+  const kernel = new HistogramKernel(binShape(nRows, nFeatures), p.num_leaves + 2, jobs);
+  const threads = new HistogramThreads(kernel, jobs);
   try {
     const binned = binFeatures(X, nRows, trainRows, p.max_bin, kernel.binTarget());
     kernel.setValueBins(binned.valueBins);
     const { gradients, rows, pred } = kernel;
     kernel.y.set(y);
     const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
-    // Large leaves in two row blocks with any `jobs` (the same sums): on two threads, or one after the other here.
-    const build: HistogramBuilder = workers
-      ? (rs, start, end, hist, withCounts) => workers.build(rs, start, end, hist, withCounts)
-      : rowBlockHistogramBuilder(kernel);
     const ops: GrowthKernel = {
-      buildHistogram: build,
       partition: (f, bin, missingLeft, start, end) => kernel.partition(f, bin, missingLeft, start, end),
-      findBestSplit: (hist, sumG, count, rules_, out, smaller) =>
-        findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
+      step: (s, rules_) => threads.step(s, rules_),
     };
     const rng = new SeededRandom(p.seed);
     pred.fill(baseScore);
@@ -131,7 +123,7 @@ export function trainGbdt(
       } else rows.set(trainRows);
       const features = featureCount < nFeatures ? rng.sample(nFeatures, featureCount) : allFeatures;
       if (root) root.rebuild = round % ROOT_REBUILD_ROUNDS === 0;
-      kernel.setCandidates(features);
+      threads.setCandidates(features);
       const grown = growTree(binned, gradients, rows, bagSize, ops, rules, pool, root);
       trees.push(grown.tree);
 
@@ -172,7 +164,7 @@ export function trainGbdt(
       params: p,
     };
   } finally {
-    void workers?.close();
+    void threads.close();
   }
 }
 

@@ -88,19 +88,38 @@ describe('the histogram kernel', () => {
     }
   });
 
-  it('adds whole histograms lane by lane as the scalar loop does', () => {
-    const { kernel } = fixture(10, 5, 8, 2);
-    const a = kernel.allocateHistogram(kernel.histLength);
-    const b = kernel.allocateHistogram(kernel.histLength);
+  it('carries gradient sums by scaled counts as the JavaScript loop does, only where the scan reads', () => {
+    const nFeatures = 6;
+    const { kernel } = fixture(10, nFeatures, 8, 3);
+    // Value bins per feature: 0 and 1 are never scanned (left alone), 255 reaches the missing bin's slot.
+    const valueBins = Int32Array.of(3, 0, 1, 255, 17, 2);
+    kernel.setValueBins(valueBins);
+    const [target, hist, other] = [0, 1, 2].map(() => kernel.allocateHistogram(kernel.histLength)) as Float64Array[];
     let s = 3;
-    for (let k = 0; k < a.length; k++) {
-      s = (s * 48271) % 2147483647;
-      a[k] = s / 1e7 - 100;
-      b[k] = 1 / (1 + (s % 97));
+    const next = () => (s = (s * 48271) % 2147483647);
+    for (const h of [target!, hist!, other!]) for (let k = 0; k < h.length; k++) h[k] = next() / 1e7 - 100;
+    const expect_ = (a: number, b: number, withOther: boolean, fStart: number, fEnd: number) => {
+      const want = Float64Array.from(target!);
+      for (let f = fStart; f < fEnd; f++) {
+        if (valueBins[f]! < 2) continue;
+        for (const bin of [...Array.from({ length: valueBins[f]! }, (_, i) => i), 255]) {
+          const k = f * FEATURE_SLOTS + 2 * bin;
+          want[k]! += withOther ? a * hist![k + 1]! + b * other![k + 1]! : a * hist![k + 1]!;
+        }
+      }
+      return want;
+    };
+    const [t, h, o] = [target!, hist!, other!].map((x) => kernel.histogramPointer(x));
+    for (const [a, b, withOther, fStart, fEnd] of [
+      [0.37, -1.3e-3, true, 0, nFeatures],
+      [-2.5, 0, false, 0, nFeatures],
+      [1 / 3, 7, true, 2, 5],
+    ] as const) {
+      const want = expect_(a, b, withOther, fStart, fEnd);
+      kernel.scaleCounts(t!, h!, a, withOther ? o! : 0, b, fStart, fEnd);
+      expect(target).toEqual(want);
     }
-    const expected = Float64Array.from(a, (v, k) => v + b[k]!);
-    kernel.kernel.add(kernel.histogramPointer(a), kernel.histogramPointer(b), a.length);
-    expect(a).toEqual(expected);
+    expect(() => kernel.scaleCounts(t!, h!, 1, 0, 0, 2, nFeatures + 1)).toThrow(/out of range/);
   });
 
   it('parent − smaller child equals the larger child built directly (histogram subtraction)', () => {

@@ -30,19 +30,19 @@ describe('the histogram kernel’s memory', () => {
   });
 
   it('lays out histograms, gradients, rows and bins without overlap, 16-byte aligned, in whole pages', () => {
-    for (const [nRows, stride, nFeatures, nHist] of [
-      [1, 4, 1, 1],
-      [100_000, 40, 40, 34],
-      [7, 12, 9, 3],
+    for (const [nRows, stride, nFeatures, nHist, records] of [
+      [1, 4, 1, 1, 2],
+      [100_000, 40, 40, 34, 4],
+      [7, 12, 9, 3, 6],
     ] as const) {
-      const l = kernelLayout(nRows, stride, nFeatures, nHist);
+      const l = kernelLayout(nRows, stride, nFeatures, nHist, records);
       expect(l.histogramBytes).toBe(nFeatures * FEATURE_SLOTS * 8);
       // [start, length] of each section in address order.
       const sections = [
         [l.goesLeft, 256],
         [l.features, nFeatures * 4],
         [l.valueBins, nFeatures * 4],
-        [l.splitOut, 4 * 48],
+        [l.splitOut, records * 48],
         [l.leaves, nHist * 16],
         [l.histograms, nHist * l.histogramBytes],
         [l.gradients, nRows * 8],

@@ -14,8 +14,7 @@ const PAGE_BYTES = 65_536;
 /** wasm32's limit: 65536 pages of 64 KiB = 4 GiB. */
 const MAX_PAGES = 65_536;
 
-/** Result records of the split scan (one per thread that scans a feature range) and their size. */
-const SPLIT_RECORDS = 4;
+/** Bytes of one result record of the split scan (two per thread: one per child scanned at once). */
 const SPLIT_RECORD_BYTES = 48;
 /** A leaf record of the per-round update: i32 start, i32 end (of the row list), f64 value. */
 const LEAF_RECORD_BYTES = 16;
@@ -33,10 +32,12 @@ export interface KernelLayout {
   /** Row-major bins (histograms), then column-major bins (`nRows` per feature; partitions). */
   readonly bins: number;
   readonly columns: number;
-  /** The split scan's inputs (i32 per feature: a tree's candidate features, value bins) and its result records. */
+  /** The split scan's inputs (i32 per feature: a tree's candidate features, value bins) and its result records
+   * (`records` of them). */
   readonly features: number;
   readonly valueBins: number;
   readonly splitOut: number;
+  readonly records: number;
   /** The per-round update's leaf records (`nHistograms` of them: a tree has fewer leaves than histograms). */
   readonly leaves: number;
   /** Predictions (every row, validation rows too) and the target, f64 per row, beside the gradients. */
@@ -47,7 +48,13 @@ export interface KernelLayout {
   readonly pages: number;
 }
 
-export function kernelLayout(nRows: number, rowStride: number, nFeatures: number, nHistograms: number): KernelLayout {
+export function kernelLayout(
+  nRows: number,
+  rowStride: number,
+  nFeatures: number,
+  nHistograms: number,
+  records = 2,
+): KernelLayout {
   const align = (x: number) => Math.ceil(x / 16) * 16;
   const histogramBytes = histogramLength(nFeatures) * 8;
   // The small sections first, so no histogram sits at address 0 (the scan's "no smaller histogram").
@@ -55,7 +62,7 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
   const features = goesLeft + 256;
   const valueBins = align(features + nFeatures * 4);
   const splitOut = align(valueBins + nFeatures * 4);
-  const leaves = splitOut + SPLIT_RECORDS * SPLIT_RECORD_BYTES;
+  const leaves = splitOut + records * SPLIT_RECORD_BYTES;
   const histograms = leaves + nHistograms * LEAF_RECORD_BYTES;
   const gradients = histograms + histogramBytes * nHistograms;
   const pred = align(gradients + nRows * 8);
@@ -82,6 +89,7 @@ export function kernelLayout(nRows: number, rowStride: number, nFeatures: number
     features,
     valueBins,
     splitOut,
+    records,
     leaves,
     pred,
     y,
@@ -105,7 +113,16 @@ export interface KernelExports {
     fEnd: number,
     withCounts: number,
   ): void;
-  add(dst: number, src: number, n: number): void;
+  scaleCounts(
+    target: number,
+    hist: number,
+    a: number,
+    other: number,
+    b: number,
+    fStart: number,
+    fEnd: number,
+    valueBins: number,
+  ): void;
   partition(column: number, goesLeft: number, rows: number, start: number, end: number, scratch: number): number;
   scan(
     hist: number,
@@ -158,32 +175,32 @@ export class HistogramKernel {
   readonly columns: readonly Uint8Array[];
   private readonly valueBins: Int32Array;
   private readonly goesLeft: Uint8Array;
-  private readonly candidates: Int32Array;
-  /** How many candidate features `setCandidates` set. */
-  candidateCount = 0;
+  private readonly candidateSlots: Int32Array;
   private readonly splitF64: Float64Array;
   private readonly splitI32: Int32Array;
   private readonly leafF64: Float64Array;
   private readonly leafI32: Int32Array;
-  /** The second row block's histogram (the last slot): not handed out. */
-  readonly spare: Float64Array;
   readonly kernel: KernelExports;
   private readonly buffer: SharedArrayBuffer;
   private readonly capacity: number;
   private allocated = 0;
 
+  /** The candidate features of `setCandidates`, ascending (the scan's order). */
+  candidates = new Int32Array(0);
+
   /**
    * The memory for bins of `shape`, to be binned into (`binTarget`, then `setValueBins`), or with `binned`'s bins
-   * copied in; `maxHistograms`: how many histograms can be alive at once.
+   * copied in; `maxHistograms`: how many histograms can be alive at once; `threads`: how many threads scan at once
+   * (each has two result records).
    */
-  constructor(shape: BinShape | BinnedFeatures, maxHistograms: number) {
+  constructor(shape: BinShape | BinnedFeatures, maxHistograms: number, threads = 1) {
     const { nRows, nFeatures, rowStride } = shape;
     this.nRows = nRows;
     this.nFeatures = nFeatures;
     this.stride = rowStride;
     this.histLength = histogramLength(nFeatures);
     this.capacity = maxHistograms;
-    this.layout = kernelLayout(nRows, rowStride, nFeatures, maxHistograms + 1);
+    this.layout = kernelLayout(nRows, rowStride, nFeatures, maxHistograms, 2 * threads);
     const memory = new wasm.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared: true });
     this.memory = memory;
     this.buffer = memory.buffer;
@@ -199,18 +216,18 @@ export class HistogramKernel {
       (_, f) => new Uint8Array(this.buffer, this.layout.columns + f * nRows, nRows),
     );
     this.goesLeft = new Uint8Array(this.buffer, this.layout.goesLeft, 256);
-    this.candidates = new Int32Array(this.buffer, this.layout.features, nFeatures);
+    this.candidateSlots = new Int32Array(this.buffer, this.layout.features, nFeatures);
     this.valueBins = new Int32Array(this.buffer, this.layout.valueBins, nFeatures);
     if ('bins' in shape) {
       this.bins.set(shape.bins.subarray(0, nRows * rowStride));
       shape.columns.forEach((c, f) => this.columns[f]!.set(c.subarray(0, nRows)));
       this.valueBins.set(shape.valueBins);
     }
-    this.splitF64 = new Float64Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 8);
-    this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, (SPLIT_RECORDS * SPLIT_RECORD_BYTES) / 4);
-    this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, ((maxHistograms + 1) * LEAF_RECORD_BYTES) / 8);
-    this.leafI32 = new Int32Array(this.buffer, this.layout.leaves, ((maxHistograms + 1) * LEAF_RECORD_BYTES) / 4);
-    this.spare = this.histogramAt(maxHistograms);
+    const recordBytes = this.layout.records * SPLIT_RECORD_BYTES;
+    this.splitF64 = new Float64Array(this.buffer, this.layout.splitOut, recordBytes / 8);
+    this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, recordBytes / 4);
+    this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 8);
+    this.leafI32 = new Int32Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 4);
   }
 
   /**
@@ -253,7 +270,7 @@ export class HistogramKernel {
     return this.histogramAt(this.allocated++);
   };
 
-  /** The byte address of a histogram handed out by `allocateHistogram` (or the spare). */
+  /** The byte address of a histogram handed out by `allocateHistogram`. */
   histogramPointer(hist: Float64Array): number {
     if (hist.buffer !== this.buffer || hist.length !== this.histLength)
       throw new Error('gbdt: a histogram outside the kernel memory');
@@ -281,12 +298,17 @@ export class HistogramKernel {
     );
   }
 
-  /** Sets the candidate features that `scanSplits` reads (a tree's features). */
+  /**
+   * Sets the candidate features that `scanSplits` reads (a tree's features), in ascending order: the scan meets
+   * them in feature order, so ties go to the lowest feature and a thread's feature range is a range of candidates.
+   */
   setCandidates(features: Int32Array): void {
     if (features.length > this.nFeatures || features.some((f) => f < 0 || f >= this.nFeatures))
       throw new RangeError('gbdt: candidate features out of range');
-    this.candidates.set(features);
-    this.candidateCount = features.length;
+    const sorted = Int32Array.from(features).sort();
+    if (sorted.some((f, i) => i > 0 && f === sorted[i - 1])) throw new RangeError('gbdt: a candidate feature repeated');
+    this.candidateSlots.set(sorted);
+    this.candidates = sorted;
   }
 
   /**
@@ -342,6 +364,24 @@ export class HistogramKernel {
     out.bin = this.splitI32[i + 7]!;
     out.defaultLeft = this.splitI32[i + 8] === 1;
     return out;
+  }
+
+  /**
+   * `target`'s gradient sums += a · counts(`hist`) + b · counts(`other`) (or a · counts(`hist`) without `other`) for
+   * features [fStart, fEnd) with ≥ 2 value bins (the others are never scanned): byte addresses of histograms.
+   */
+  scaleCounts(
+    target: number,
+    hist: number,
+    a: number,
+    other: number,
+    b: number,
+    fStart = 0,
+    fEnd = this.nFeatures,
+  ): void {
+    if (!(0 <= fStart && fStart <= fEnd && fEnd <= this.nFeatures))
+      throw new RangeError(`gbdt: features [${fStart}, ${fEnd}) out of range`);
+    this.kernel.scaleCounts(target, hist, a, other, b, fStart, fEnd, this.layout.valueBins);
   }
 
   /** Clears features [fStart, fEnd) of the histogram at `hist` and adds rows[start..end) (this.rows) to them. */

@@ -104,18 +104,46 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $rowLoop))))))
 
-  ;; dst[0..n) += src[0..n) (f64, n even: a histogram range of whole features), two doubles per step. Each lane
-  ;; is one IEEE addition, as the scalar loop's.
-  (func (export "add") (param $dst i32) (param $src i32) (param $n i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
-        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (br $l))))
+  ;; The carried root's gradient sums (see RootHistogram in TreeGrower.ts): for features [fStart, fEnd) with ≥ 2
+  ;; value bins ($valueBins: i32 per feature), over their value bins and the missing bin,
+  ;; target.g += a·hist.count + b·other.count ($other ≠ 0) or target.g += a·hist.count ($other = 0), with
+  ;; TreeGrower's JavaScript operations in its order: (a·h + b·o) first, then the sum.
+  (func (export "scaleCounts")
+    (param $target i32) (param $hist i32) (param $a f64) (param $other i32) (param $b f64)
+    (param $fStart i32) (param $fEnd i32) (param $valueBins i32)
+    (local $f i32) (local $nb i32) (local $o i32) (local $k i32) (local $kEnd i32) (local $last i32)
+    (local.set $f (local.get $fStart))
+    (block $featuresDone
+      (loop $featureLoop
+        (br_if $featuresDone (i32.ge_s (local.get $f) (local.get $fEnd)))
+        (local.set $nb (i32.load (i32.add (local.get $valueBins) (i32.shl (local.get $f) (i32.const 2)))))
+        (local.set $o (i32.shl (local.get $f) (i32.const 12)))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br_if $featureLoop (i32.lt_s (local.get $nb) (i32.const 2)))
+        ;; Value bins 0 … nb−1, then the missing bin (offset 4080): $k walks byte offsets within the feature.
+        (local.set $k (local.get $o))
+        (local.set $kEnd (i32.add (local.get $o) (i32.shl (local.get $nb) (i32.const 4))))
+        (local.set $last (i32.add (local.get $o) (i32.const 4080)))
+        (block $binsDone
+          (loop $binLoop
+            (if (local.get $other)
+              (then
+                (f64.store (i32.add (local.get $target) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $target) (local.get $k)))
+                    (f64.add
+                      (f64.mul (local.get $a) (f64.load offset=8 (i32.add (local.get $hist) (local.get $k))))
+                      (f64.mul (local.get $b) (f64.load offset=8 (i32.add (local.get $other) (local.get $k))))))))
+              (else
+                (f64.store (i32.add (local.get $target) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $target) (local.get $k)))
+                    (f64.mul (local.get $a) (f64.load offset=8 (i32.add (local.get $hist) (local.get $k))))))))
+            (br_if $binsDone (i32.eq (local.get $k) (local.get $last)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (if (i32.ge_u (local.get $k) (local.get $kEnd)) (then (local.set $k (local.get $last))))
+            (br $binLoop)))
+        (br $featureLoop))))
 ;; Stable partition of the row list rows[start..end) (i32 at $rows) by one feature's column of bins ($column,
   ;; one byte per row) and a 256-byte table ($goesLeft: 1 = the bin goes left): the left rows compacted forward in
   ;; order, the right rows through $scratch after them in order. Branch-free (both stores always happen, the

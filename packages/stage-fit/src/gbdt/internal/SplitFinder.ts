@@ -31,8 +31,35 @@ export function noSplit(): SplitCandidate {
   return { gain: -Infinity, feature: -1, bin: -1, defaultLeft: false, leftSumG: 0, leftCount: 0 };
 }
 
+/** What the kernel's scan of one leaf needs beyond its histogram: the rules as numbers, and the gain to beat. */
+export interface ScanBounds {
+  readonly minCount: number;
+  readonly parentScore: number;
+  /** A split's gain must exceed this (min_gain_to_split, plus a rounding margin). */
+  readonly best: number;
+}
+
+/** The scan bounds of a leaf of `count` rows and gradient sum `sumG`; null when it is too small to split. */
+export function scanBounds(sumG: number, count: number, rules: SplitRules): ScanBounds | null {
+  const minCount = Math.max(rules.minDataInLeaf, 1, rules.minSumHessianInLeaf);
+  if (count < 2 * minCount) return null;
+  const parentScore = (sumG * sumG) / (count + rules.lambdaL2);
+  return { minCount, parentScore, best: rules.minGainToSplit + 1e-15 * Math.max(1, parentScore) };
+}
+
 /**
- * Ties keep the first candidate met (lowest feature, lowest bin, missing-right before missing-left): deterministic.
+ * After the scan: a split whose training rows had no missing value still needs a direction for missing values met
+ * later — the side that took more rows (`hist`: the leaf's histogram).
+ */
+export function settleMissingDirection(hist: Float64Array, count: number, out: SplitCandidate): SplitCandidate {
+  if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0)
+    out.defaultLeft = out.leftCount >= count - out.leftCount;
+  return out;
+}
+
+/**
+ * The best split of a leaf on this thread (see `HistogramThreads.step` for the same over threads). Ties keep the
+ * first candidate met (lowest feature, lowest bin, missing-right before missing-left): deterministic.
  *
  * With `smaller`, `hist` holds the PARENT's histogram and becomes this leaf's (the larger child's) by histogram
  * subtraction, feature by feature just before that feature is scanned (one pass over memory instead of two).
@@ -49,30 +76,23 @@ export function findBestSplit(
   out: SplitCandidate,
   smaller?: Float64Array,
 ): SplitCandidate {
-  const { lambdaL2, minDataInLeaf } = rules;
-  const minCount = Math.max(minDataInLeaf, 1, rules.minSumHessianInLeaf);
   out.gain = -Infinity;
   out.feature = -1;
-  if (count < 2 * minCount) return out;
-  const parentScore = (sumG * sumG) / (count + lambdaL2);
-  const best = rules.minGainToSplit + 1e-15 * Math.max(1, parentScore);
+  const bounds = scanBounds(sumG, count, rules);
+  if (!bounds) return out;
   // The candidates (of `kernel.setCandidates`) scanned by the kernel: see `scan` in HistogramKernel.wat.
   kernel.scanSplits(
     kernel.histogramPointer(hist),
     smaller ? kernel.histogramPointer(smaller) : 0,
     0,
-    kernel.candidateCount,
+    kernel.candidates.length,
     sumG,
     count,
-    lambdaL2,
-    minCount,
-    parentScore,
-    best,
+    rules.lambdaL2,
+    bounds.minCount,
+    bounds.parentScore,
+    bounds.best,
     out,
   );
-  // A split whose training rows had no missing value still needs a direction for missing values met later:
-  // the side that took more rows.
-  if (out.feature >= 0 && hist[out.feature * FEATURE_SLOTS + 2 * MISSING_BIN + 1]! === 0)
-    out.defaultLeft = out.leftCount >= count - out.leftCount;
-  return out;
+  return settleMissingDirection(hist, count, out);
 }

@@ -1,14 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { binFeatures, MISSING_BIN } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
 import { HistogramKernel } from './HistogramKernel.js';
-import { findBestSplit } from './SplitFinder.js';
+import { HistogramThreads } from './HistogramThreads.js';
 import {
   type GrowthKernel,
   growTree,
   HistogramPool,
   type GrowthRules,
-  type HistogramBuilder,
   type RootHistogram,
   type RowPartitioner,
 } from './TreeGrower.js';
@@ -26,13 +25,13 @@ function fixture(nRows: number, nFeatures: number) {
   const binned = binFeatures(X, nRows, rows, 63);
   const gradients = Float64Array.from(y, (v) => -v);
   // A plain tally (the kernel is tested on its own in Histogram.test.ts).
-  const build: HistogramBuilder = (rs, start, end, hist, withCounts) => {
+  const build = (rs: Int32Array, start: number, end: number, hist: Float64Array) => {
     hist.fill(0);
     for (let i = start; i < end; i++)
       for (let f = 0; f < nFeatures; f++) {
         const at = f * FEATURE_SLOTS + 2 * binned.bins[rs[i]! * binned.rowStride + f]!;
         hist[at]! += gradients[rs[i]!]!;
-        if (withCounts) hist[at + 1]! += 1;
+        hist[at + 1]! += 1;
       }
   };
   return { binned, gradients, build };
@@ -61,39 +60,46 @@ const rules: GrowthRules = {
   learningRate: 0.3,
 };
 
+const open: HistogramThreads[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
 describe('tree growth with the root histogram carried between trees', () => {
   it('carries the root forward by each leaf value times its counts: the next root as if built from the rows', () => {
     const nRows = 700;
     const nFeatures = 5;
     const { binned, gradients, build } = fixture(nRows, nFeatures);
-    // The kernel scans splits (its histograms in its memory); histograms and partitions by the plain versions here.
-    const kernel = new HistogramKernel(binned, rules.numLeaves + 2);
-    kernel.setCandidates(Int32Array.from({ length: nFeatures }, (_, f) => f));
-    const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
-    const opsOf = (rows: Int32Array): GrowthKernel => ({
-      buildHistogram: build,
-      partition: partitionerOf(binned, rows),
-      findBestSplit: (hist, sumG, count, rules_, out, smaller) =>
-        findBestSplit(kernel, hist, sumG, count, rules_, out, smaller),
-    });
+    // Each side its own kernel (row list, gradients, histograms); the carried side's steps on two threads.
+    const sideOf = (jobs: number) => {
+      const kernel = new HistogramKernel(binned, rules.numLeaves + 2, jobs);
+      const threads = new HistogramThreads(kernel, jobs);
+      open.push(threads);
+      const pool = new HistogramPool(histogramLength(nFeatures), kernel.allocateHistogram);
+      const ops: GrowthKernel = { partition: partitionerOf(binned, kernel.rows), step: (s, r) => threads.step(s, r) };
+      return { kernel, pool, ops };
+    };
+    const fresh = sideOf(1);
+    const carried = sideOf(2);
     const root: RootHistogram = { hist: null, carry: true, rebuild: false };
-    const fresh = { rows: new Int32Array(nRows) };
-    const carried = { rows: new Int32Array(nRows) };
     for (let t = 0; t < 4; t++) {
-      fresh.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
-      carried.rows.set(fresh.rows);
-      const want = growTree(binned, gradients, fresh.rows, nRows, opsOf(fresh.rows), rules, pool, null);
-      const got = growTree(binned, gradients, carried.rows, nRows, opsOf(carried.rows), rules, pool, root);
+      for (const side of [fresh, carried]) {
+        side.kernel.rows.set(Int32Array.from({ length: nRows }, (_, i) => i));
+        side.kernel.gradients.set(gradients);
+      }
+      const want = growTree(binned, gradients, fresh.kernel.rows, nRows, fresh.ops, rules, fresh.pool, null);
+      const got = growTree(binned, gradients, carried.kernel.rows, nRows, carried.ops, rules, carried.pool, root);
       expect(got.tree.feature).toEqual(want.tree.feature);
       expect(got.tree.threshold).toEqual(want.tree.threshold);
       got.tree.value.forEach((v, n) => expect(v).toBeCloseTo(want.tree.value[n]!, 12));
       expect(got.leaves.length).toBeGreaterThan(4);
 
       // A row's gradient (pred − y) grows by its leaf's value; the carried root must equal the rebuilt one.
+      const rows = carried.kernel.rows;
       for (const leaf of got.leaves)
-        for (let i = leaf.start; i < leaf.end; i++) gradients[carried.rows[i]!]! += got.tree.value[leaf.node]!;
+        for (let i = leaf.start; i < leaf.end; i++) gradients[rows[i]!]! += got.tree.value[leaf.node]!;
       const exact = new Float64Array(histogramLength(nFeatures));
-      build(carried.rows, 0, nRows, exact, true);
+      build(rows, 0, nRows, exact);
       for (let f = 0; f < nFeatures; f++) {
         const nb = binned.valueBins[f]!;
         if (nb < 2) continue;

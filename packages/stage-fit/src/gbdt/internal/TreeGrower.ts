@@ -5,18 +5,37 @@
  * two children only the smaller one's histogram is built, the larger one's is the parent's minus it.
  */
 import type { GbdtTree } from '../GbdtModel.js';
-import { type BinnedFeatures, MISSING_BIN } from './BinMapper.js';
-import { copyCounts, FEATURE_SLOTS } from './Histogram.js';
+import type { BinnedFeatures } from './BinMapper.js';
+import { copyCounts } from './Histogram.js';
 import { noSplit, type SplitCandidate, type SplitRules } from './SplitFinder.js';
 
-/** Builds the histogram of rows[start..end) into `hist` (on this thread or across workers); counts optional. */
-export type HistogramBuilder = (
-  rows: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-  withCounts: boolean,
-) => void;
+/** A leaf's scan: its gradient sum and row count, and where its best split goes. */
+export interface ScanRequest {
+  readonly sumG: number;
+  readonly count: number;
+  readonly out: SplitCandidate;
+}
+
+/**
+ * One step of histogram work, done feature by feature in this order (so by feature ranges on several threads,
+ * `HistogramThreads`): build `hist` from rows[build.start..build.end) of the row list (counts optional); carry
+ * `carry.target`'s gradient sums += a · counts(`from`) + b · counts(`other`) (see RootHistogram); scan `hist` for
+ * its best split; scan `scanRest.parent` − `hist` (the larger child: `parent` becomes its histogram). Each part is
+ * optional. A scan's result follows `findBestSplit` (SplitFinder.ts): ties go to the lowest feature and bin.
+ */
+export interface HistogramStep {
+  readonly hist: Float64Array;
+  readonly build?: { readonly start: number; readonly end: number; readonly withCounts: boolean };
+  readonly carry?: {
+    readonly target: Float64Array;
+    readonly from: Float64Array;
+    readonly a: number;
+    readonly other: Float64Array | null;
+    readonly b: number;
+  };
+  readonly scan?: ScanRequest;
+  readonly scanRest?: ScanRequest & { readonly parent: Float64Array };
+}
 
 /**
  * Partitions rows[start..end) of the row list stably: rows whose bin of `feature` is ≤ `bin` (the missing bin:
@@ -24,19 +43,11 @@ export type HistogramBuilder = (
  */
 export type RowPartitioner = (feature: number, bin: number, missingLeft: boolean, start: number, end: number) => number;
 
-/** The kernel's operations on the row list and the histograms (`HistogramKernel`, `HistogramWorkers`). */
+/** The kernel's operations on the row list and the histograms (`HistogramKernel`, `HistogramThreads`). */
 export interface GrowthKernel {
-  readonly buildHistogram: HistogramBuilder;
   readonly partition: RowPartitioner;
-  /** `findBestSplit` over the tree's candidate features (see SplitFinder.ts). */
-  readonly findBestSplit: (
-    hist: Float64Array,
-    sumG: number,
-    count: number,
-    rules: SplitRules,
-    out: SplitCandidate,
-    smaller?: Float64Array,
-  ) => SplitCandidate;
+  /** Runs a step of histogram work over the tree's candidate features. */
+  readonly step: (step: HistogramStep, rules: SplitRules) => void;
 }
 
 export interface GrowthRules extends SplitRules {
@@ -111,8 +122,8 @@ export function growTree(
   /** The root rows are the same every tree (no row subsampling): the root histogram kept between trees. */
   root: RootHistogram | null = null,
 ): GrownTree {
-  const { upper, valueBins } = binned;
-  const { buildHistogram, partition, findBestSplit } = kernel;
+  const { upper } = binned;
+  const { partition, step } = kernel;
   const feature: number[] = [-1];
   const threshold: number[] = [0];
   const left: number[] = [-1];
@@ -134,20 +145,31 @@ export function growTree(
   ];
   if (carry || (canSplit(rowCount, 0) && rules.numLeaves > 1)) {
     const hist = pool.take();
-    if (!root) buildHistogram(rows, 0, rowCount, hist, true);
+    const all = { start: 0, end: rowCount };
+    if (!root) step({ hist, build: { ...all, withCounts: true } }, rules);
     else if (!root.hist) {
-      buildHistogram(rows, 0, rowCount, hist, true);
-      root.hist = Float64Array.from(hist);
+      step({ hist, build: { ...all, withCounts: true } }, rules);
+      root.hist = pool.take();
+      root.hist.set(hist);
     } else if (carry && !root.rebuild) hist.set(root.hist);
     else {
-      buildHistogram(rows, 0, rowCount, hist, false);
+      step({ hist, build: { ...all, withCounts: false } }, rules);
       copyCounts(root.hist, hist);
       if (carry) root.hist.set(hist);
     }
     leaves[0]!.hist = hist;
-    // The next root: this one plus Σ_leaves value · counts(leaf), accumulated split by split below.
-    if (carry) addScaledCounts(carry.hist!, valueBins, hist, rootValue, null, 0);
-    if (canSplit(rowCount, 0) && rules.numLeaves > 1) findBestSplit(hist, rootG, rowCount, rules, leaves[0]!.split);
+    step(
+      {
+        hist,
+        // The next root: this one plus Σ_leaves value · counts(leaf), accumulated split by split below.
+        carry: carry ? { target: carry.hist!, from: hist, a: rootValue, other: null, b: 0 } : undefined,
+        scan:
+          canSplit(rowCount, 0) && rules.numLeaves > 1
+            ? { sumG: rootG, count: rowCount, out: leaves[0]!.split }
+            : undefined,
+      },
+      rules,
+    );
   }
 
   while (leaves.length < rules.numLeaves) {
@@ -230,22 +252,35 @@ export function growTree(
     const splitLarge = growing && canSplit(large.end - large.start, depth);
     if (carry || splitSmall || splitLarge) {
       const h = pool.take();
-      buildHistogram(rows, small.start, small.end, h, true);
-      // The parent's rows now take the children's values: + (v_large − v_parent)·counts(parent)
-      // + (v_small − v_large)·counts(small), as counts(large) = counts(parent) − counts(small).
-      if (carry)
-        addScaledCounts(carry.hist!, valueBins, parent.hist!, large.value - parent.value, h, small.value - large.value);
-      if (splitSmall || splitLarge) {
-        if (splitSmall) findBestSplit(h, small.sumG, small.end - small.start, rules, small.split);
-        if (splitLarge) {
+      step(
+        {
+          hist: h,
+          build: { start: small.start, end: small.end, withCounts: true },
+          // The parent's rows now take the children's values: + (v_large − v_parent)·counts(parent)
+          // + (v_small − v_large)·counts(small), as counts(large) = counts(parent) − counts(small).
+          carry: carry
+            ? {
+                target: carry.hist!,
+                from: parent.hist!,
+                a: large.value - parent.value,
+                other: h,
+                b: small.value - large.value,
+              }
+            : undefined,
+          scan: splitSmall ? { sumG: small.sumG, count: small.end - small.start, out: small.split } : undefined,
           // The larger child's histogram is the parent's minus the smaller one's, subtracted inside the scan.
-          large.hist = parent.hist;
-          parent.hist = null;
-          findBestSplit(large.hist!, large.sumG, large.end - large.start, rules, large.split, h);
-        }
-        if (splitSmall) small.hist = h;
-        else pool.give(h);
-      } else pool.give(h);
+          scanRest: splitLarge
+            ? { parent: parent.hist!, sumG: large.sumG, count: large.end - large.start, out: large.split }
+            : undefined,
+        },
+        rules,
+      );
+      if (splitLarge) {
+        large.hist = parent.hist;
+        parent.hist = null;
+      }
+      if (splitSmall) small.hist = h;
+      else pool.give(h);
     }
     pool.give(parent.hist);
     parent.hist = null;
@@ -261,31 +296,4 @@ export function growTree(
     splitBin: Int32Array.from(splitBin),
     leaves: leaves.map((x) => ({ node: x.node, start: x.start, end: x.end })),
   };
-}
-
-/**
- * `target`'s gradient sums += a · counts(`hist`) + b · counts(`other`), over the value bins and the missing bin of
- * every feature with ≥ 2 value bins (the others are never scanned, so their slots are never read).
- */
-function addScaledCounts(
-  target: Float64Array,
-  valueBins: Int32Array,
-  hist: Float64Array,
-  a: number,
-  other: Float64Array | null,
-  b: number,
-): void {
-  for (let f = 0; f < valueBins.length; f++) {
-    const nb = valueBins[f]!;
-    if (nb < 2) continue;
-    const o = f * FEATURE_SLOTS;
-    const m = o + 2 * MISSING_BIN;
-    if (other) {
-      for (let k = o, e = o + 2 * nb; k < e; k += 2) target[k]! += a * hist[k + 1]! + b * other[k + 1]!;
-      target[m]! += a * hist[m + 1]! + b * other[m + 1]!;
-    } else {
-      for (let k = o, e = o + 2 * nb; k < e; k += 2) target[k]! += a * hist[k + 1]!;
-      target[m]! += a * hist[m + 1]!;
-    }
-  }
 }

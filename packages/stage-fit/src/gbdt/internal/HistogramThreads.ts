@@ -1,0 +1,356 @@
+/**
+ * A tree's histogram work on `jobs` threads, split by FEATURES: thread t owns a fixed range of the features, and
+ * for each step of the grower (see `HistogramStep` in TreeGrower.ts) it builds its features of the smaller child's
+ * histogram, carries the kept root's sums for them, and scans them in both children (the larger child by
+ * subtracting, inside the scan, from the parent's histogram). A histogram's feature range is written and read by
+ * the same thread, so histograms never move between cores; only the row list, gradients and bins (read) and the
+ * scan results (two 48-byte records per thread) do. The earlier design split large leaves by ROWS, with one
+ * thread's block added into the other's and the scan on one thread: every histogram crossed cores, the scan
+ * stayed serial, and two threads were no faster than one (see the gbdt README).
+ *
+ * Results do not depend on `jobs`: each feature's sums and scan are the same operations in the same order on
+ * whichever thread, and the threads' best splits are merged in feature order (a later range wins only with a
+ * strictly greater gain, as in one scan over every feature). Every thread runs the kernel's WebAssembly module on
+ * its shared memory (`HistogramKernel.ts`). The workers spin on a small control array between steps (a tree's
+ * steps come tens of microseconds apart; a futex wake-up costs as much as a small step) and sleep after a while;
+ * `trainGbdt` stays synchronous. Why not piscina: a piscina task is a message and a promise per step (thousands per
+ * model), and would make the trainer asynchronous; a fork–join over shared memory is what this loop needs.
+ */
+import { Worker } from 'node:worker_threads';
+import type { HistogramKernel, KernelExports, KernelLayout } from './HistogramKernel.js';
+import { noSplit, scanBounds, settleMissingDirection, type SplitCandidate, type SplitRules } from './SplitFinder.js';
+import type { HistogramStep } from './TreeGrower.js';
+
+/**
+ * Int32 control slots. A step publishes its parameters and then `SEQ` (odd while they are being written); every
+ * thread — this one included — claims tasks by compare-and-swap on the ticket counter `NEXT` (task = ticket − `BASE`,
+ * task t = feature range t). A worker the OS has not scheduled holds nothing up: this thread runs the tasks nobody
+ * has claimed and waits only for tasks in progress. Per thread t from `RANGES` + 4t: its features [f0, f1) and its
+ * candidates [c0, c1) (indices into the kernel's ascending candidate list).
+ */
+const I = {
+  SEQ: 0,
+  NEXT: 1,
+  BASE: 2,
+  TASKS: 3,
+  DONE: 4,
+  FAILED: 5,
+  STOP: 6,
+  SLEEPERS: 7,
+  FLAGS: 8,
+  START: 9,
+  END: 10,
+  HIST: 11,
+  COUNTS: 12,
+  CARRY_TARGET: 13,
+  CARRY_FROM: 14,
+  CARRY_OTHER: 15,
+  PARENT: 16,
+  RANGES: 17,
+} as const;
+/** Float64 control slots: the carry's factors and both scans' numbers. */
+const D = {
+  A: 0,
+  B: 1,
+  LAMBDA: 2,
+  MIN_COUNT: 3,
+  SUM_G: 4,
+  COUNT: 5,
+  SCORE: 6,
+  BEST: 7,
+  REST_SUM_G: 8,
+  REST_COUNT: 9,
+  REST_SCORE: 10,
+  REST_BEST: 11,
+  SLOTS: 12,
+} as const;
+/** Step flags. */
+const BUILD = 1;
+const CARRY = 2;
+const SCAN = 4;
+const SCAN_REST = 8;
+/** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
+const WORKER_TIMEOUT_MS = 300_000;
+/** Loads of the control array a waiting thread spins for before it sleeps (~0.5 ms). */
+const SPINS = 200_000;
+
+/**
+ * Thread `t`'s part of the published step. Self-contained (workers run it from its source text): the slots come in
+ * as `i` and `d`, the flags are 1 = build, 2 = carry, 4 = scan, 8 = scan the rest. Thread t writes the scan
+ * result records (48 bytes each, see HistogramKernel.ts) 2t (scan) and 2t + 1 (rest).
+ */
+function runTask(
+  k: KernelExports,
+  l: KernelLayout,
+  stride: number,
+  ci: Int32Array,
+  cd: Float64Array,
+  t: number,
+  i: typeof I,
+  d: typeof D,
+): void {
+  const r = i.RANGES + 4 * t;
+  const f0 = ci[r]!;
+  const f1 = ci[r + 1]!;
+  const flags = ci[i.FLAGS]!;
+  const hist = ci[i.HIST]!;
+  if (flags & 1) k.build(l.bins, stride, l.gradients, l.rows, ci[i.START]!, ci[i.END]!, hist, f0, f1, ci[i.COUNTS]!);
+  if (flags & 2)
+    k.scaleCounts(ci[i.CARRY_TARGET]!, ci[i.CARRY_FROM]!, cd[d.A]!, ci[i.CARRY_OTHER]!, cd[d.B]!, f0, f1, l.valueBins);
+  const out = l.splitOut + 96 * t;
+  if (flags & 4)
+    k.scan(
+      hist,
+      0,
+      l.features,
+      ci[r + 2]!,
+      ci[r + 3]!,
+      l.valueBins,
+      cd[d.SUM_G]!,
+      cd[d.COUNT]!,
+      cd[d.LAMBDA]!,
+      cd[d.MIN_COUNT]!,
+      cd[d.SCORE]!,
+      cd[d.BEST]!,
+      out,
+    );
+  if (flags & 8)
+    k.scan(
+      ci[i.PARENT]!,
+      hist,
+      l.features,
+      ci[r + 2]!,
+      ci[r + 3]!,
+      l.valueBins,
+      cd[d.REST_SUM_G]!,
+      cd[d.REST_COUNT]!,
+      cd[d.LAMBDA]!,
+      cd[d.MIN_COUNT]!,
+      cd[d.REST_SCORE]!,
+      cd[d.REST_BEST]!,
+      out + 48,
+    );
+}
+
+/**
+ * Claims and runs tasks of the published step until none is left (run by the workers and by this thread).
+ * Self-contained (workers run it from its source text). A failed task sets `FAILED` and still counts as done.
+ */
+function claimTasks(ci: Int32Array, i: typeof I, base: number, nTasks: number, run: (task: number) => void): void {
+  for (;;) {
+    const ticket = Atomics.load(ci, i.NEXT);
+    const task = ticket - base;
+    if (task >= nTasks) return;
+    if (Atomics.compareExchange(ci, i.NEXT, ticket, ticket + 1) !== ticket) continue;
+    try {
+      run(task);
+    } catch {
+      Atomics.store(ci, i.FAILED, 1);
+    }
+    if (Atomics.add(ci, i.DONE, 1) + 1 === nTasks) Atomics.notify(ci, i.DONE);
+  }
+}
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const claimTasks = ${claimTasks.toString()};
+const runTask = ${runTask.toString()};
+const { module, memory, layout, stride, control, values, I, D, spins } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ci = new Int32Array(control);
+const cd = new Float64Array(values);
+let seen = 0;
+for (;;) {
+  // Spin for the next step a while, then sleep (the publisher wakes sleepers).
+  for (let n = 0; Atomics.load(ci, I.SEQ) === seen; n++) {
+    if (n < spins) continue;
+    Atomics.add(ci, I.SLEEPERS, 1);
+    Atomics.wait(ci, I.SEQ, seen);
+    Atomics.sub(ci, I.SLEEPERS, 1);
+    n = 0;
+  }
+  if (Atomics.load(ci, I.STOP) === 1) break;
+  // Seqlock read of the step's tickets: retry while they are being written or changed under us.
+  let s, base, nTasks;
+  do {
+    s = Atomics.load(ci, I.SEQ);
+    if (s & 1) continue;
+    base = ci[I.BASE];
+    nTasks = ci[I.TASKS];
+  } while ((s & 1) || Atomics.load(ci, I.SEQ) !== s);
+  seen = s;
+  claimTasks(ci, I, base, nTasks, (t) => runTask(k, layout, stride, ci, cd, t, I, D));
+}
+`;
+
+/**
+ * The histogram steps of a tree on `jobs` threads: this one and `jobs − 1` workers, each running the kernel's
+ * module on the kernel's memory (`jobs: 1` runs every step here, with the same operations).
+ */
+export class HistogramThreads {
+  private readonly kernel: HistogramKernel;
+  private readonly ci: Int32Array;
+  private readonly cd: Float64Array;
+  private readonly workers: Worker[] = [];
+  private readonly nTasks: number;
+  private seq = 0;
+  private readonly result = noSplit();
+
+  constructor(kernel: HistogramKernel, jobs: number) {
+    this.kernel = kernel;
+    const { nFeatures } = kernel;
+    this.nTasks = Math.max(1, Math.min(jobs, nFeatures));
+    if (kernel.layout.records < 2 * this.nTasks)
+      throw new RangeError(`gbdt: the kernel has scan records for ${kernel.layout.records / 2} threads, not ${jobs}`);
+    const control = new SharedArrayBuffer((I.RANGES + 4 * this.nTasks) * 4);
+    const values = new SharedArrayBuffer(D.SLOTS * 8);
+    this.ci = new Int32Array(control);
+    this.cd = new Float64Array(values);
+    // Features in equal ranges, one per thread; every candidate until `setCandidates` says otherwise.
+    for (let t = 0; t < this.nTasks; t++) {
+      this.ci[I.RANGES + 4 * t] = Math.round((t * nFeatures) / this.nTasks);
+      this.ci[I.RANGES + 4 * t + 1] = Math.round(((t + 1) * nFeatures) / this.nTasks);
+    }
+    this.setCandidates(Int32Array.from({ length: nFeatures }, (_, f) => f));
+    for (let j = 1; j < this.nTasks; j++) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          module: kernel.module,
+          memory: kernel.memory,
+          layout: kernel.layout,
+          stride: kernel.stride,
+          control,
+          values,
+          I,
+          D,
+          spins: SPINS,
+        },
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** A tree's candidate features (any order; the kernel keeps them ascending), and each thread's share of them. */
+  setCandidates(features: Int32Array): void {
+    const { kernel, ci } = this;
+    kernel.setCandidates(features);
+    const sorted = kernel.candidates;
+    const lowerBound = (f: number) => {
+      let c = 0;
+      while (c < sorted.length && sorted[c]! < f) c++;
+      return c;
+    };
+    for (let t = 0; t < this.nTasks; t++) {
+      const r = I.RANGES + 4 * t;
+      ci[r + 2] = lowerBound(ci[r]!);
+      ci[r + 3] = lowerBound(ci[r + 1]!);
+    }
+  }
+
+  /** Runs one step of the grower (see `HistogramStep`); histograms must be the kernel's, the rows its row list. */
+  step(s: HistogramStep, rules: SplitRules): void {
+    const { kernel, ci, cd } = this;
+    let flags = 0;
+    ci[I.HIST] = kernel.histogramPointer(s.hist);
+    if (s.build) {
+      const { start, end } = s.build;
+      if (!(0 <= start && start <= end && end <= kernel.nRows))
+        throw new RangeError(`gbdt: histogram of rows [${start}, ${end}) out of range`);
+      flags |= BUILD;
+      ci[I.START] = start;
+      ci[I.END] = end;
+      ci[I.COUNTS] = s.build.withCounts ? 1 : 0;
+    }
+    if (s.carry) {
+      flags |= CARRY;
+      ci[I.CARRY_TARGET] = kernel.histogramPointer(s.carry.target);
+      ci[I.CARRY_FROM] = kernel.histogramPointer(s.carry.from);
+      ci[I.CARRY_OTHER] = s.carry.other ? kernel.histogramPointer(s.carry.other) : 0;
+      cd[D.A] = s.carry.a;
+      cd[D.B] = s.carry.b;
+    }
+    cd[D.LAMBDA] = rules.lambdaL2;
+    const scan = s.scan && this.bounds(s.scan.sumG, s.scan.count, rules, s.scan.out, D.SUM_G);
+    if (scan) flags |= SCAN;
+    const rest = s.scanRest && this.bounds(s.scanRest.sumG, s.scanRest.count, rules, s.scanRest.out, D.REST_SUM_G);
+    if (rest) {
+      flags |= SCAN_REST;
+      ci[I.PARENT] = kernel.histogramPointer(s.scanRest!.parent);
+    }
+    if (flags === 0) return;
+    ci[I.FLAGS] = flags;
+    this.runTasks();
+    if (scan) this.merge(0, s.hist, s.scan!.count, s.scan!.out);
+    if (rest) this.merge(1, s.scanRest!.parent, s.scanRest!.count, s.scanRest!.out);
+  }
+
+  /** Writes a scan's numbers at `at` (SUM_G or REST_SUM_G) and clears `out`; false when the leaf cannot split. */
+  private bounds(sumG: number, count: number, rules: SplitRules, out: SplitCandidate, at: number): boolean {
+    out.gain = -Infinity;
+    out.feature = -1;
+    const b = scanBounds(sumG, count, rules);
+    if (!b) return false;
+    const { cd } = this;
+    cd[D.MIN_COUNT] = b.minCount;
+    cd[at] = sumG;
+    cd[at + 1] = count;
+    cd[at + 2] = b.parentScore;
+    cd[at + 3] = b.best;
+    return true;
+  }
+
+  /** The best of the threads' records `which` (0: scan, 1: rest), in feature order, into `out`. */
+  private merge(which: number, hist: Float64Array, count: number, out: SplitCandidate): void {
+    const r = this.result;
+    for (let t = 0; t < this.nTasks; t++) {
+      this.kernel.readSplit(2 * t + which, r);
+      if (r.feature >= 0 && (out.feature < 0 || r.gain > out.gain)) Object.assign(out, r);
+    }
+    settleMissingDirection(hist, count, out);
+  }
+
+  /** Publishes the step (with workers), runs the tasks nobody else claims, and waits for the rest. */
+  private runTasks(): void {
+    const { ci, cd, nTasks } = this;
+    const k = this.kernel.kernel;
+    const l = this.kernel.layout;
+    const stride = this.kernel.stride;
+    if (this.workers.length === 0) {
+      runTask(k, l, stride, ci, cd, 0, I, D);
+      return;
+    }
+    // Publish under the seqlock: odd while writing. The previous step is complete, so no thread holds a ticket.
+    Atomics.store(ci, I.SEQ, ++this.seq * 2 - 1);
+    const base = Atomics.load(ci, I.NEXT);
+    ci[I.BASE] = base;
+    ci[I.TASKS] = nTasks;
+    Atomics.store(ci, I.DONE, 0);
+    Atomics.store(ci, I.FAILED, 0);
+    Atomics.store(ci, I.SEQ, this.seq * 2);
+    if (Atomics.load(ci, I.SLEEPERS) > 0) Atomics.notify(ci, I.SEQ);
+    claimTasks(ci, I, base, nTasks, (t) => runTask(k, l, stride, ci, cd, t, I, D));
+    // Spin for the tasks in progress, then sleep in 1 ms waits (a worker may be descheduled on a busy machine).
+    let v = Atomics.load(ci, I.DONE);
+    for (let n = 0; v < nTasks && n < SPINS; n++) v = Atomics.load(ci, I.DONE);
+    const t0 = Date.now();
+    for (; v < nTasks; v = Atomics.load(ci, I.DONE)) {
+      Atomics.wait(ci, I.DONE, v, 1);
+      if (Date.now() - t0 > WORKER_TIMEOUT_MS)
+        throw new Error(
+          `gbdt: a histogram worker has not answered for ${WORKER_TIMEOUT_MS / 1000} s; retry with jobs = 1`,
+        );
+    }
+    if (ci[I.FAILED] === 1) throw new Error('gbdt: a histogram thread failed; retry with jobs = 1');
+  }
+
+  /** Stops the workers; resolves once every thread has exited. */
+  close(): Promise<void> {
+    const { ci } = this;
+    Atomics.store(ci, I.STOP, 1);
+    Atomics.store(ci, I.SEQ, ++this.seq * 2);
+    Atomics.notify(ci, I.SEQ);
+    return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+  }
+}
