@@ -112,7 +112,7 @@ export interface KernelExports {
     fStart: number,
     fEnd: number,
     withCounts: number,
-  ): void;
+  ): number;
   scaleCounts(
     target: number,
     hist: number,
