@@ -113,6 +113,7 @@ export interface KernelExports {
     fEnd: number,
     withCounts: number,
   ): number;
+  add(dst: number, src: number, n: number): void;
   scaleCounts(
     target: number,
     hist: number,
@@ -180,6 +181,8 @@ export class HistogramKernel {
   private readonly splitI32: Int32Array;
   private readonly leafF64: Float64Array;
   private readonly leafI32: Int32Array;
+  /** The second row block's histogram (the last slot, not handed out): see `HistogramThreads`. */
+  readonly spare: Float64Array;
   readonly kernel: KernelExports;
   private readonly buffer: SharedArrayBuffer;
   private readonly capacity: number;
@@ -200,7 +203,7 @@ export class HistogramKernel {
     this.stride = rowStride;
     this.histLength = histogramLength(nFeatures);
     this.capacity = maxHistograms;
-    this.layout = kernelLayout(nRows, rowStride, nFeatures, maxHistograms, 2 * threads);
+    this.layout = kernelLayout(nRows, rowStride, nFeatures, maxHistograms + 1, 2 * threads);
     const memory = new wasm.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared: true });
     this.memory = memory;
     this.buffer = memory.buffer;
@@ -228,6 +231,7 @@ export class HistogramKernel {
     this.splitI32 = new Int32Array(this.buffer, this.layout.splitOut, recordBytes / 4);
     this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 8);
     this.leafI32 = new Int32Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 4);
+    this.spare = this.histogramAt(maxHistograms);
   }
 
   /**
@@ -270,7 +274,7 @@ export class HistogramKernel {
     return this.histogramAt(this.allocated++);
   };
 
-  /** The byte address of a histogram handed out by `allocateHistogram`. */
+  /** The byte address of a histogram handed out by `allocateHistogram` (or the spare). */
   histogramPointer(hist: Float64Array): number {
     if (hist.buffer !== this.buffer || hist.length !== this.histLength)
       throw new Error('gbdt: a histogram outside the kernel memory');

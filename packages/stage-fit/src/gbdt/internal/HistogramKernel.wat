@@ -138,6 +138,19 @@
     (local.get $touched))
 
 
+  ;; dst[0..n) += src[0..n) (f64, n even: a histogram range of whole features), two doubles per step. Each lane
+  ;; is one IEEE addition, as the scalar loop's.
+  (func (export "add") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $l))))
+
   ;; The carried root's gradient sums (see RootHistogram in TreeGrower.ts): for features [fStart, fEnd) with ≥ 2
   ;; value bins ($valueBins: i32 per feature), over their value bins and the missing bin,
   ;; target.g += a·hist.count + b·other.count ($other ≠ 0) or target.g += a·hist.count ($other = 0), with

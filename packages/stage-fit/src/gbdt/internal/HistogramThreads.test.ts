@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { binFeatures } from './BinMapper.js';
 import { FEATURE_SLOTS, histogramLength } from './Histogram.js';
 import { HistogramKernel } from './HistogramKernel.js';
-import { HistogramThreads } from './HistogramThreads.js';
+import { HistogramThreads, ROW_SPLIT_MIN_ROWS } from './HistogramThreads.js';
 import { findBestSplit, noSplit, type SplitRules } from './SplitFinder.js';
 
 /** 9 features (two whole words and a tail byte), some missing; fractional gradients, so sums depend on order. */
@@ -44,11 +44,11 @@ afterEach(async () => {
 });
 
 /** A kernel with the fixture and its threads; `histograms` of the kernel's. */
-function setup(f: ReturnType<typeof fixture>, jobs: number, histograms = 4) {
+function setup(f: ReturnType<typeof fixture>, jobs: number, histograms = 4, rowSplitBytes?: number) {
   const kernel = new HistogramKernel(f.binned, histograms, jobs);
   kernel.gradients.set(f.gradients);
   kernel.rows.set(f.rows);
-  const threads = new HistogramThreads(kernel, jobs);
+  const threads = new HistogramThreads(kernel, jobs, rowSplitBytes);
   open.push(threads);
   const hists = Array.from({ length: histograms }, () => kernel.allocateHistogram(kernel.histLength));
   return { kernel, threads, hists };
@@ -58,8 +58,14 @@ function setup(f: ReturnType<typeof fixture>, jobs: number, histograms = 4) {
  * A leaf's steps as the grower runs them: the parent's histogram built and scanned, a child of `small` rows built,
  * the kept root carried by both, the child scanned and the parent − child scanned. Returns every number written.
  */
-function steps(f: ReturnType<typeof fixture>, jobs: number, candidates: Int32Array, small: number) {
-  const { threads, hists } = setup(f, jobs);
+function steps(
+  f: ReturnType<typeof fixture>,
+  jobs: number,
+  candidates: Int32Array,
+  small: number,
+  rowSplitBytes?: number,
+) {
+  const { threads, hists } = setup(f, jobs, 4, rowSplitBytes);
   const [parent, child, root] = hists as [Float64Array, Float64Array, Float64Array];
   threads.setCandidates(candidates);
   const sumOf = (start: number, end: number) => {
@@ -147,6 +153,32 @@ describe('histogram threads by feature ranges', () => {
       expect(one.parentSplit.feature).toBe(winner);
       for (const jobs of [2, 3]) expect(steps(f, jobs, candidates, 1000)).toEqual(one);
     }
+  });
+
+  it('build large leaves in two row blocks when the bins outgrow the caches: the same on 1, 2 and 3 threads', () => {
+    const f = fixture(N);
+    const all = Int32Array.from({ length: 9 }, (_, k) => k);
+    const n = f.rows.length;
+    const small = ROW_SPLIT_MIN_ROWS + 7;
+    // Bins of any size count as outgrowing the caches here: the parent and the child are built in row blocks.
+    const one = steps(f, 1, all, small, 0);
+    const blocks = (start: number, end: number) => {
+      const mid = start + ((end - start) >> 1);
+      const [a, b] = [onePass(f, start, mid, true), onePass(f, mid, end, true)];
+      return Float64Array.from(a, (v, k) => v + b[k]!);
+    };
+    expect(one.child).toEqual(blocks(0, small));
+    expect(one.child).not.toEqual(onePass(f, 0, small, true)); // the blocks' sums round differently: they were used
+    for (let k = 1; k < one.child.length; k += 2) expect(one.child[k]).toBe(onePass(f, 0, small, true)[k]);
+    // The parent after the scan of the rest: its blocks' histogram minus the child's, for every scanned feature.
+    const parent = blocks(0, n);
+    const rest = Float64Array.from(parent, (v, k) => v - one.child[k]!);
+    for (let feature = 0; feature < 9; feature++)
+      if (f.binned.valueBins[feature]! >= 2)
+        for (let k = feature * 512; k < feature * 512 + 512; k++) expect(one.parent[k]).toBe(rest[k]);
+    for (const jobs of [2, 3]) expect(steps(f, jobs, all, small, 0)).toEqual(one);
+    // Below the row threshold, one pass.
+    expect(steps(f, 2, all, ROW_SPLIT_MIN_ROWS - 1, 0).child).toEqual(onePass(f, 0, ROW_SPLIT_MIN_ROWS - 1, true));
   });
 
   it('report a task that failed on any thread, then run again', () => {

@@ -46,7 +46,12 @@ const I = {
   CARRY_FROM: 14,
   CARRY_OTHER: 15,
   PARENT: 16,
-  RANGES: 17,
+  MID: 17,
+  SPARE: 18,
+  BLOCKS: 19,
+  BLOCKS_DONE: 20,
+  N_FEATURES: 21,
+  RANGES: 22,
 } as const;
 /** Float64 control slots: the carry's factors and both scans' numbers. */
 const D = {
@@ -69,14 +74,35 @@ const BUILD = 1;
 const CARRY = 2;
 const SCAN = 4;
 const SCAN_REST = 8;
+const ROW_BLOCKS = 16;
+
+/**
+ * When the row-major bins outgrow the caches (over this many bytes: 1M rows × 40 features is 40 MB), a leaf's rows
+ * are scattered over memory and each row read is a miss; with feature ranges every thread would read every row.
+ * Then the smaller child's histogram, when it has at least `ROW_SPLIT_MIN_ROWS` rows, is built in two row blocks
+ * — every feature, the first half of the rows into the histogram and the second into a spare — and each thread
+ * adds the spare into its own feature range before its carry and scans: each row is read once in all (LightGBM's
+ * row-wise threads). With any `jobs`, so the sums, and the trees, do not depend on `jobs`.
+ */
+export const ROW_SPLIT_MIN_BIN_BYTES = 16 * 2 ** 20;
+export const ROW_SPLIT_MIN_ROWS = 4096;
 /** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
 /** Loads of the control array a waiting thread spins for before it sleeps (~0.5 ms). */
 const SPINS = 200_000;
 
+/** Row block `b` (0 or 1) of the published step's build: every feature. Self-contained, as `runTask`. */
+function runBlock(k: KernelExports, l: KernelLayout, stride: number, ci: Int32Array, b: number, i: typeof I): void {
+  const from = b === 0 ? ci[i.START]! : ci[i.MID]!;
+  const to = b === 0 ? ci[i.MID]! : ci[i.END]!;
+  const into = b === 0 ? ci[i.HIST]! : ci[i.SPARE]!;
+  k.build(l.bins, stride, l.gradients, l.rows, from, to, into, 0, ci[i.N_FEATURES]!, ci[i.COUNTS]!);
+}
+
 /**
  * Thread `t`'s part of the published step. Self-contained (workers run it from its source text): the slots come in
- * as `i` and `d`, the flags are 1 = build, 2 = carry, 4 = scan, 8 = scan the rest. Thread t writes the scan
+ * as `i` and `d`, the flags are 1 = build, 2 = carry, 4 = scan, 8 = scan the rest, 16 = the build was done in row
+ * blocks (this range adds the second block's sums). Thread t writes the scan
  * result records (48 bytes each, see HistogramKernel.ts) 2t (scan) and 2t + 1 (rest).
  */
 function runTask(
@@ -94,7 +120,9 @@ function runTask(
   const f1 = ci[r + 1]!;
   const flags = ci[i.FLAGS]!;
   const hist = ci[i.HIST]!;
-  if (flags & 1) k.build(l.bins, stride, l.gradients, l.rows, ci[i.START]!, ci[i.END]!, hist, f0, f1, ci[i.COUNTS]!);
+  if (flags & 16) k.add(hist + f0 * 4096, ci[i.SPARE]! + f0 * 4096, (f1 - f0) * 512);
+  else if (flags & 1)
+    k.build(l.bins, stride, l.gradients, l.rows, ci[i.START]!, ci[i.END]!, hist, f0, f1, ci[i.COUNTS]!);
   if (flags & 2)
     k.scaleCounts(ci[i.CARRY_TARGET]!, ci[i.CARRY_FROM]!, cd[d.A]!, ci[i.CARRY_OTHER]!, cd[d.B]!, f0, f1, l.valueBins);
   const out = l.splitOut + 96 * t;
@@ -133,20 +161,36 @@ function runTask(
 }
 
 /**
- * Claims and runs tasks of the published step until none is left (run by the workers and by this thread).
- * Self-contained (workers run it from its source text). A failed task sets `FAILED` and still counts as done.
+ * Claims and runs tasks of the published step until none is left (run by the workers and by this thread): tasks
+ * below `nBlocks` are row blocks, the others wait until every block is built. Self-contained (workers run it from
+ * its source text). A failed task sets `FAILED` and still counts as done (a failed block as built).
  */
-function claimTasks(ci: Int32Array, i: typeof I, base: number, nTasks: number, run: (task: number) => void): void {
+function claimTasks(
+  ci: Int32Array,
+  i: typeof I,
+  base: number,
+  nTasks: number,
+  nBlocks: number,
+  timeoutMs: number,
+  run: (task: number) => void,
+): void {
   for (;;) {
     const ticket = Atomics.load(ci, i.NEXT);
     const task = ticket - base;
     if (task >= nTasks) return;
     if (Atomics.compareExchange(ci, i.NEXT, ticket, ticket + 1) !== ticket) continue;
     try {
+      // A block is claimed by a running thread, so it ends; a killed worker's block ends in the timeout.
+      const t0 = Date.now();
+      for (let b = Atomics.load(ci, i.BLOCKS_DONE), n = 0; task >= nBlocks && b < nBlocks; n++) {
+        if ((n & 0xffff) === 0xffff && Date.now() - t0 > timeoutMs) throw new Error('row block timed out');
+        b = Atomics.load(ci, i.BLOCKS_DONE);
+      }
       run(task);
     } catch {
       Atomics.store(ci, i.FAILED, 1);
     }
+    if (task < nBlocks) Atomics.add(ci, i.BLOCKS_DONE, 1);
     if (Atomics.add(ci, i.DONE, 1) + 1 === nTasks) Atomics.notify(ci, i.DONE);
   }
 }
@@ -155,7 +199,8 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const claimTasks = ${claimTasks.toString()};
 const runTask = ${runTask.toString()};
-const { module, memory, layout, stride, control, values, I, D, spins } = workerData;
+const runBlock = ${runBlock.toString()};
+const { module, memory, layout, stride, control, values, I, D, spins, timeoutMs } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ci = new Int32Array(control);
 const cd = new Float64Array(values);
@@ -171,15 +216,18 @@ for (;;) {
   }
   if (Atomics.load(ci, I.STOP) === 1) break;
   // Seqlock read of the step's tickets: retry while they are being written or changed under us.
-  let s, base, nTasks;
+  let s, base, nTasks, nBlocks;
   do {
     s = Atomics.load(ci, I.SEQ);
     if (s & 1) continue;
     base = ci[I.BASE];
     nTasks = ci[I.TASKS];
+    nBlocks = ci[I.BLOCKS];
   } while ((s & 1) || Atomics.load(ci, I.SEQ) !== s);
   seen = s;
-  claimTasks(ci, I, base, nTasks, (t) => runTask(k, layout, stride, ci, cd, t, I, D));
+  claimTasks(ci, I, base, nTasks, nBlocks, timeoutMs, (t) =>
+    t < nBlocks ? runBlock(k, layout, stride, ci, t, I) : runTask(k, layout, stride, ci, cd, t - nBlocks, I, D),
+  );
 }
 `;
 
@@ -193,10 +241,13 @@ export class HistogramThreads {
   private readonly cd: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly nTasks: number;
+  /** Whether large builds go in row blocks (`ROW_SPLIT_MIN_BIN_BYTES`). */
+  private readonly rowSplit: boolean;
   private seq = 0;
   private readonly result = noSplit();
 
-  constructor(kernel: HistogramKernel, jobs: number) {
+  /** `rowSplitMinBinBytes`: see `ROW_SPLIT_MIN_BIN_BYTES` (tests lower it). */
+  constructor(kernel: HistogramKernel, jobs: number, rowSplitMinBinBytes = ROW_SPLIT_MIN_BIN_BYTES) {
     this.kernel = kernel;
     const { nFeatures } = kernel;
     this.nTasks = Math.max(1, Math.min(jobs, nFeatures));
@@ -206,6 +257,9 @@ export class HistogramThreads {
     const values = new SharedArrayBuffer(D.SLOTS * 8);
     this.ci = new Int32Array(control);
     this.cd = new Float64Array(values);
+    this.ci[I.N_FEATURES] = nFeatures;
+    this.ci[I.SPARE] = kernel.histogramPointer(kernel.spare);
+    this.rowSplit = kernel.nRows * kernel.stride > rowSplitMinBinBytes;
     // Features in equal ranges, one per thread; every candidate until `setCandidates` says otherwise.
     for (let t = 0; t < this.nTasks; t++) {
       this.ci[I.RANGES + 4 * t] = Math.round((t * nFeatures) / this.nTasks);
@@ -225,6 +279,7 @@ export class HistogramThreads {
           I,
           D,
           spins: SPINS,
+          timeoutMs: WORKER_TIMEOUT_MS,
         },
       });
       worker.unref();
@@ -259,7 +314,9 @@ export class HistogramThreads {
       if (!(0 <= start && start <= end && end <= kernel.nRows))
         throw new RangeError(`gbdt: histogram of rows [${start}, ${end}) out of range`);
       flags |= BUILD;
+      if (this.rowSplit && end - start >= ROW_SPLIT_MIN_ROWS) flags |= ROW_BLOCKS;
       ci[I.START] = start;
+      ci[I.MID] = start + ((end - start) >> 1);
       ci[I.END] = end;
       ci[I.COUNTS] = s.build.withCounts ? 1 : 0;
     }
@@ -281,7 +338,7 @@ export class HistogramThreads {
     }
     if (flags === 0) return;
     ci[I.FLAGS] = flags;
-    this.runTasks();
+    this.runTasks(flags & ROW_BLOCKS ? 2 : 0);
     if (scan) this.merge(0, s.hist, s.scan!.count, s.scan!.out);
     if (rest) this.merge(1, s.scanRest!.parent, s.scanRest!.count, s.scanRest!.out);
   }
@@ -311,13 +368,18 @@ export class HistogramThreads {
     settleMissingDirection(hist, count, out);
   }
 
-  /** Publishes the step (with workers), runs the tasks nobody else claims, and waits for the rest. */
-  private runTasks(): void {
-    const { ci, cd, nTasks } = this;
+  /**
+   * Publishes the step (with workers), runs the tasks nobody else claims, and waits for the rest: `nBlocks` row
+   * blocks first (0 or 2, whatever `jobs` is), then one task per feature range.
+   */
+  private runTasks(nBlocks: number): void {
+    const { ci, cd } = this;
+    const nTasks = nBlocks + this.nTasks;
     const k = this.kernel.kernel;
     const l = this.kernel.layout;
     const stride = this.kernel.stride;
     if (this.workers.length === 0) {
+      for (let b = 0; b < nBlocks; b++) runBlock(k, l, stride, ci, b, I);
       runTask(k, l, stride, ci, cd, 0, I, D);
       return;
     }
@@ -326,11 +388,15 @@ export class HistogramThreads {
     const base = Atomics.load(ci, I.NEXT);
     ci[I.BASE] = base;
     ci[I.TASKS] = nTasks;
+    ci[I.BLOCKS] = nBlocks;
+    Atomics.store(ci, I.BLOCKS_DONE, 0);
     Atomics.store(ci, I.DONE, 0);
     Atomics.store(ci, I.FAILED, 0);
     Atomics.store(ci, I.SEQ, this.seq * 2);
     if (Atomics.load(ci, I.SLEEPERS) > 0) Atomics.notify(ci, I.SEQ);
-    claimTasks(ci, I, base, nTasks, (t) => runTask(k, l, stride, ci, cd, t, I, D));
+    claimTasks(ci, I, base, nTasks, nBlocks, WORKER_TIMEOUT_MS, (t) =>
+      t < nBlocks ? runBlock(k, l, stride, ci, t, I) : runTask(k, l, stride, ci, cd, t - nBlocks, I, D),
+    );
     // Spin for the tasks in progress, then sleep in 1 ms waits (a worker may be descheduled on a busy machine).
     let v = Atomics.load(ci, I.DONE);
     for (let n = 0; v < nTasks && n < SPINS; n++) v = Atomics.load(ci, I.DONE);
