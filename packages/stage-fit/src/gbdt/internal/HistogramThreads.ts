@@ -53,7 +53,7 @@ const I = {
   N_FEATURES: 21,
   RANGES: 22,
 } as const;
-/** Float64 control slots: the carry's factors and both scans' numbers. */
+/** Float64 control slots: the carry's factors and both scans' numbers (sum, count, score, best in this order). */
 const D = {
   A: 0,
   B: 1,
@@ -125,39 +125,25 @@ function runTask(
     k.build(l.bins, stride, l.gradients, l.rows, ci[i.START]!, ci[i.END]!, hist, f0, f1, ci[i.COUNTS]!);
   if (flags & 2)
     k.scaleCounts(ci[i.CARRY_TARGET]!, ci[i.CARRY_FROM]!, cd[d.A]!, ci[i.CARRY_OTHER]!, cd[d.B]!, f0, f1, l.valueBins);
-  const out = l.splitOut + 96 * t;
-  if (flags & 4)
+  // A scan of `h` (minus `smaller`) with the numbers at `at` (SUM_G or REST_SUM_G: sum, count, score, best).
+  const scan = (h: number, smaller: number, at: number, record: number) =>
     k.scan(
-      hist,
-      0,
+      h,
+      smaller,
       l.features,
       ci[r + 2]!,
       ci[r + 3]!,
       l.valueBins,
-      cd[d.SUM_G]!,
-      cd[d.COUNT]!,
+      cd[at]!,
+      cd[at + 1]!,
       cd[d.LAMBDA]!,
       cd[d.MIN_COUNT]!,
-      cd[d.SCORE]!,
-      cd[d.BEST]!,
-      out,
+      cd[at + 2]!,
+      cd[at + 3]!,
+      l.splitOut + 48 * record,
     );
-  if (flags & 8)
-    k.scan(
-      ci[i.PARENT]!,
-      hist,
-      l.features,
-      ci[r + 2]!,
-      ci[r + 3]!,
-      l.valueBins,
-      cd[d.REST_SUM_G]!,
-      cd[d.REST_COUNT]!,
-      cd[d.LAMBDA]!,
-      cd[d.MIN_COUNT]!,
-      cd[d.REST_SCORE]!,
-      cd[d.REST_BEST]!,
-      out + 48,
-    );
+  if (flags & 4) scan(hist, 0, d.SUM_G, 2 * t);
+  if (flags & 8) scan(ci[i.PARENT]!, hist, d.REST_SUM_G, 2 * t + 1);
 }
 
 /**
