@@ -84,7 +84,7 @@ const ROW_BLOCKS = 16;
  * adds the spare into its own feature range before its carry and scans: each row is read once in all (LightGBM's
  * row-wise threads). With any `jobs`, so the sums, and the trees, do not depend on `jobs`.
  */
-export const ROW_SPLIT_MIN_BIN_BYTES = 16 * 2 ** 20;
+const ROW_SPLIT_MIN_BIN_BYTES = 16 * 2 ** 20;
 export const ROW_SPLIT_MIN_ROWS = 4096;
 /** A task in progress that has not finished in this long is taken as dead (its worker was killed). */
 const WORKER_TIMEOUT_MS = 300_000;
