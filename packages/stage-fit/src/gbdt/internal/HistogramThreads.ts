@@ -6,7 +6,8 @@
  * the same thread, so histograms never move between cores; only the row list, gradients and bins (read) and the
  * scan results (two 48-byte records per thread) do. The earlier design split large leaves by ROWS, with one
  * thread's block added into the other's and the scan on one thread: every histogram crossed cores, the scan
- * stayed serial, and two threads were no faster than one (see the gbdt README).
+ * stayed serial, and two threads were no faster than one (see the gbdt README). Row blocks come back only when
+ * the bins outgrow the caches (`ROW_SPLIT_MIN_BIN_BYTES`), for the large builds, before the ranges' tasks.
  *
  * Results do not depend on `jobs`: each feature's sums and scan are the same operations in the same order on
  * whichever thread, and the threads' best splits are merged in feature order (a later range wins only with a
@@ -23,8 +24,8 @@ import type { HistogramStep } from './TreeGrower.js';
 
 /**
  * Int32 control slots. A step publishes its parameters and then `SEQ` (odd while they are being written); every
- * thread — this one included — claims tasks by compare-and-swap on the ticket counter `NEXT` (task = ticket − `BASE`,
- * task t = feature range t). A worker the OS has not scheduled holds nothing up: this thread runs the tasks nobody
+ * thread — this one included — claims tasks by compare-and-swap on the ticket counter `NEXT` (task = ticket − `BASE`:
+ * first `BLOCKS` row blocks, 0 or 2, counted in `BLOCKS_DONE`; then one task per feature range). A worker the OS has not scheduled holds nothing up: this thread runs the tasks nobody
  * has claimed and waits only for tasks in progress. Per thread t from `RANGES` + 4t: its features [f0, f1) and its
  * candidates [c0, c1) (indices into the kernel's ascending candidate list).
  */
