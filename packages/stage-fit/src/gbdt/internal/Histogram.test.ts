@@ -98,7 +98,7 @@ describe('the histogram kernel', () => {
     let s = 3;
     const next = () => (s = (s * 48271) % 2147483647);
     for (const h of [target!, hist!, other!]) for (let k = 0; k < h.length; k++) h[k] = next() / 1e7 - 100;
-    const expect_ = (a: number, b: number, withOther: boolean, fStart: number, fEnd: number) => {
+    const wanted = (a: number, b: number, withOther: boolean, fStart: number, fEnd: number) => {
       const want = Float64Array.from(target!);
       for (let f = fStart; f < fEnd; f++) {
         if (valueBins[f]! < 2) continue;
@@ -115,7 +115,7 @@ describe('the histogram kernel', () => {
       [-2.5, 0, false, 0, nFeatures],
       [1 / 3, 7, true, 2, 5],
     ] as const) {
-      const want = expect_(a, b, withOther, fStart, fEnd);
+      const want = wanted(a, b, withOther, fStart, fEnd);
       kernel.scaleCounts(t!, h!, a, withOther ? o! : 0, b, fStart, fEnd);
       expect(target).toEqual(want);
     }

@@ -24,9 +24,10 @@ import type { HistogramStep } from './TreeGrower.js';
 
 /**
  * Int32 control slots. A step publishes its parameters and then `SEQ` (odd while they are being written); every
- * thread — this one included — claims tasks by compare-and-swap on the ticket counter `NEXT` (task = ticket − `BASE`:
- * first `BLOCKS` row blocks, 0 or 2, counted in `BLOCKS_DONE`; then one task per feature range). A worker the OS has not scheduled holds nothing up: this thread runs the tasks nobody
- * has claimed and waits only for tasks in progress. Per thread t from `RANGES` + 4t: its features [f0, f1) and its
+ * thread — this one included — claims tasks by compare-and-swap on the ticket counter `NEXT` (task = ticket −
+ * `BASE`: first `BLOCKS` row blocks, 0 or 2, counted in `BLOCKS_DONE`; then one task per feature range). A worker
+ * the OS has not scheduled holds nothing up: this thread runs the tasks nobody has claimed and waits only for tasks
+ * in progress. Per thread t from `RANGES` + 4t: its features [f0, f1) and its
  * candidates [c0, c1) (indices into the kernel's ascending candidate list).
  */
 const I = {
@@ -103,8 +104,8 @@ function runBlock(k: KernelExports, l: KernelLayout, stride: number, ci: Int32Ar
 /**
  * Thread `t`'s part of the published step. Self-contained (workers run it from its source text): the slots come in
  * as `i` and `d`, the flags are 1 = build, 2 = carry, 4 = scan, 8 = scan the rest, 16 = the build was done in row
- * blocks (this range adds the second block's sums). Thread t writes the scan
- * result records (48 bytes each, see HistogramKernel.ts) 2t (scan) and 2t + 1 (rest).
+ * blocks (this range adds the second block's sums). Thread t writes the scan result records (48 bytes each, see
+ * HistogramKernel.ts) 2t (scan) and 2t + 1 (rest).
  */
 function runTask(
   k: KernelExports,
