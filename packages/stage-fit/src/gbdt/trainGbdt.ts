@@ -63,8 +63,15 @@ export function trainGbdt(
       throw new RangeError(`trainGbdt: validRows holds ${r}, not a row index of 0 … ${nRows - 1}`);
     isValid[r] = 1;
   }
-  const validRows = Int32Array.from(Array.from(isValid.keys()).filter((r) => isValid[r] === 1));
-  const trainRows = Int32Array.from(Array.from(isValid.keys()).filter((r) => isValid[r] === 0));
+  // Typed loops: filtering an array of every row index took ~0.3 s per list at 1M rows.
+  let nValid = 0;
+  for (let r = 0; r < nRows; r++) nValid += isValid[r]!;
+  const validRows = new Int32Array(nValid);
+  const trainRows = new Int32Array(nRows - nValid);
+  for (let r = 0, v = 0, t = 0; r < nRows; r++) {
+    if (isValid[r] === 1) validRows[v++] = r;
+    else trainRows[t++] = r;
+  }
   const nTrain = trainRows.length;
   if (nTrain === 0) throw new RangeError('trainGbdt: no training rows (every row is a validation row)');
 
