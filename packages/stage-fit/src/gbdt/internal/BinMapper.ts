@@ -142,19 +142,23 @@ export function binColumn(upper: Float64Array, col: Float64Array, out: Uint8Arra
     while (b < nCuts && upper[b]! < edge) b++;
     start[g] = b;
   }
+  const top = start[GRID]!;
   for (let r = 0; r < col.length; r++) {
     const x = col[r]!;
-    // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
-    if (x !== x) {
-      out[r] = MISSING_BIN;
-      continue;
-    }
-    if (x === Infinity || x === -Infinity)
+    // x − x is 0 for every finite x and NaN for NaN and ±∞: one test of the hot loop for both.
+    if (x - x !== 0) {
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the call-free NaN test of this hot loop
+      if (x !== x) {
+        out[r] = MISSING_BIN;
+        continue;
+      }
       throw new RangeError(
         `trainGbdt: feature column ${feature} row ${r} is ${x}; features must be finite or NaN (missing)`,
       );
+    }
     const cell = (x - lo) * scale;
-    let b = cell <= 0 ? 0 : cell >= GRID ? start[GRID]! : start[Math.floor(cell)]!;
+    // 0 < cell < GRID here, so `cell | 0` is its floor.
+    let b = cell <= 0 ? 0 : cell >= GRID ? top : start[cell | 0]!;
     // The grid is a guess: step down while the cut below still holds x, up while x exceeds the cut.
     while (b > 0 && x <= upper[b - 1]!) b--;
     while (b < nCuts && x > upper[b]!) b++;
