@@ -18,6 +18,8 @@ const MAX_PAGES = 65_536;
 const SPLIT_RECORD_BYTES = 48;
 /** A leaf record of the per-round update: i32 start, i32 end (of the row list), f64 value. */
 const LEAF_RECORD_BYTES = 16;
+/** The per-round update's mark of a row in no leaf (its leaf index is u16). */
+const NO_LEAF = 65_535;
 
 /** Byte offsets of the kernel memory's sections (16-byte aligned: histogram pairs are read as 128-bit lanes). */
 export interface KernelLayout {
@@ -29,6 +31,8 @@ export interface KernelLayout {
   /** The partition's scratch row list (as long as `rows`) and its 256-byte bin → side table (at address 0). */
   readonly scratch: number;
   readonly goesLeft: number;
+  /** The per-round update's leaf index of each row (u16; 65535 between updates). */
+  readonly leafOf: number;
   /** Row-major bins (histograms), then column-major bins (`nRows` per feature; partitions). */
   readonly bins: number;
   readonly columns: number;
@@ -69,7 +73,8 @@ export function kernelLayout(
   const y = align(pred + nRows * 8);
   const rows = align(y + nRows * 8);
   const scratch = align(rows + nRows * 4);
-  const bins = align(scratch + nRows * 4);
+  const leafOf = align(scratch + nRows * 4);
+  const bins = align(leafOf + nRows * 2);
   const columns = align(bins + nRows * rowStride);
   const bytes = columns + nRows * nFeatures;
   const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
@@ -85,6 +90,7 @@ export function kernelLayout(
     rows,
     scratch,
     goesLeft,
+    leafOf,
     bins,
     features,
     valueBins,
@@ -140,7 +146,16 @@ export interface KernelExports {
     best: number,
     out: number,
   ): void;
-  update(pred: number, y: number, gradients: number, rows: number, leaves: number, nLeaves: number): number;
+  update(
+    pred: number,
+    y: number,
+    gradients: number,
+    rows: number,
+    leaves: number,
+    nLeaves: number,
+    leafOf: number,
+    nRows: number,
+  ): number;
 }
 
 /** The WebAssembly API we use (the ES2023 lib and @types/node 20 declare none; `dom` is not this package's). */
@@ -232,15 +247,16 @@ export class HistogramKernel {
     this.leafF64 = new Float64Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 8);
     this.leafI32 = new Int32Array(this.buffer, this.layout.leaves, (maxHistograms * LEAF_RECORD_BYTES) / 4);
     this.spare = this.histogramAt(maxHistograms);
+    new Uint16Array(this.buffer, this.layout.leafOf, nRows).fill(NO_LEAF);
   }
 
   /**
-   * The per-round update after a tree grown on every training row: for each leaf in order (its range of
-   * this.rows and its value) and each of its rows in order, pred += value, gradient = pred − y; returns the sum
-   * of the squared gradients (in that order).
+   * The per-round update after a tree grown on every training row: each row r in a leaf's range of this.rows
+   * gets pred[r] += the leaf's value and gradient[r] = pred[r] − y[r]; returns the sum of the squared gradients,
+   * taken in row order (r ascending, as trainGbdt's loop over its training rows). A row in no leaf is untouched.
    */
   updateLeaves(leaves: readonly { start: number; end: number }[], values: ArrayLike<number>): number {
-    if (leaves.length * LEAF_RECORD_BYTES > this.leafF64.byteLength)
+    if (leaves.length * LEAF_RECORD_BYTES > this.leafF64.byteLength || leaves.length >= NO_LEAF)
       throw new RangeError(`gbdt: ${leaves.length} leaves, over the kernel's leaf records`);
     leaves.forEach((leaf, i) => {
       if (!(0 <= leaf.start && leaf.start <= leaf.end && leaf.end <= this.nRows))
@@ -250,7 +266,16 @@ export class HistogramKernel {
       this.leafF64[2 * i + 1] = values[i]!;
     });
     const { layout } = this;
-    return this.kernel.update(layout.pred, layout.y, layout.gradients, layout.rows, layout.leaves, leaves.length);
+    return this.kernel.update(
+      layout.pred,
+      layout.y,
+      layout.gradients,
+      layout.rows,
+      layout.leaves,
+      leaves.length,
+      layout.leafOf,
+      this.nRows,
+    );
   }
 
   /** Where to bin the features into (fresh memory: the row padding is 0). */
