@@ -103,7 +103,12 @@ function rowMajor(X, n) {
   return out;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle value; with an even count the mean of the middle two (not the larger, which favoured neither side). */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
@@ -243,4 +248,11 @@ if (TWO_THREADS)
   console.log(
     `2 threads: ours ${m('ours2', 'wall_s').toFixed(2)}s, LightGBM ${m('lgb2', 'wall_s').toFixed(2)}s → wall ratio ${(m('ours2', 'wall_s') / m('lgb2', 'wall_s')).toFixed(2)} (goal ≤ 1.0); ours 2 workers vs ours 1 thread: ${(m('ours2', 'wall_s') / m('ours1', 'wall_s')).toFixed(2)}; best of ${REPEATS}: ${(best('ours2', 'wall_s') / best('lgb2', 'wall_s')).toFixed(2)} vs LightGBM, ${(best('ours2', 'wall_s') / best('ours1', 'wall_s')).toFixed(2)} vs ours 1 thread`,
   );
+// Each repeat's ours / LightGBM of the same pair of runs, a minute apart at most: the VM's slow phases last
+// minutes, so a pair mostly shares one and its ratio is steadier than the ratio of the medians.
+const paired = (a, b) => runs[a].map((x, i) => x.wall_s / runs[b][i].wall_s);
+const list = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
+console.log(
+  `per repeat, wall ours / LightGBM: 1 thread ${list(paired('ours1', 'lgb1'))} (median ${median(paired('ours1', 'lgb1')).toFixed(2)})${TWO_THREADS ? `; 2 threads ${list(paired('ours2', 'lgb2'))} (median ${median(paired('ours2', 'lgb2')).toFixed(2)})` : ''}`,
+);
 console.log(`load average after: ${load()} (on ${(await import('node:os')).cpus().length} cores)`);
