@@ -70,9 +70,12 @@ describe('the histogram kernel', () => {
         [Math.min(3, nFeatures - 1), nFeatures - 1 > 3 ? nFeatures - 1 : nFeatures],
       ];
       for (const [fStart, fEnd] of ranges)
+        // The kernel takes rows in chunks of 64: ranges across chunks, of whole chunks, and inside one.
         for (const counts of [true, false])
           for (const [start, end] of [
             [0, subset.length],
+            [37, 331],
+            [3, 131],
             [5, 6],
             [17, 17],
           ]) {

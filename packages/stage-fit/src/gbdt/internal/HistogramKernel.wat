@@ -5,17 +5,44 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
+  ;; Loads the first and last byte of the bins of rows rows[from..to) and a byte of their gradients, and returns
+  ;; their sum (so that no compiler drops the loads). A software prefetch (wasm has no prefetch instruction): at
+  ;; 1M rows the bins and gradients do not fit in cache and a leaf's rows are scattered, so in the build's loop
+  ;; each row waited for its own lines — its 40 bin updates fill the reorder buffer, so no later row's load
+  ;; starts meanwhile, and a load of the row 16 ahead (the prefetch before this one) stalled the same way. This
+  ;; loop is a few instructions per row, so a whole chunk's misses are in flight at once.
+  (func $touch
+    (param $bins i32) (param $stride i32) (param $grad i32) (param $rows i32) (param $from i32) (param $to i32)
+    (result i32)
+    (local $r i32) (local $at i32) (local $sum i32)
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+        (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $from) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))))
+        (local.set $sum
+          (i32.add (local.get $sum)
+            (i32.add
+              (i32.add
+                (i32.load8_u (local.get $at))
+                (i32.load8_u (i32.sub (i32.add (local.get $at) (local.get $stride)) (i32.const 1))))
+              (i32.load8_u (i32.add (local.get $grad) (i32.shl (local.get $r) (i32.const 3)))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $loop)))
+    (local.get $sum))
+
   ;; Clears the histogram of features [fStart, fEnd) at $hist, then adds rows[start..end) to it: for each row r,
   ;; gradient g = grad[r], each feature's bin b = bins[r*stride + f], pair (b) += (g, 1) — or only Σ gradient
   ;; when $withCounts is 0. Rows are taken in order, so each slot's sum is the same double as any loop over the
   ;; same rows in the same order. Bins are read four at a time as one little-endian word (byte j = feature
-  ;; fStart+4i+j), the features past the last whole word one byte each. Returns the sum of the bytes touched ahead
+  ;; fStart+4i+j), the features past the last whole word one byte each. Rows go in chunks of 64: each chunk's
+  ;; bins and gradients are touched first ($touch), then its rows are added. Returns the sum of the touched bytes
   ;; (so that no compiler drops those loads; callers ignore it).
   (func (export "build")
     (param $bins i32) (param $stride i32) (param $grad i32) (param $rows i32)
     (param $start i32) (param $end i32) (param $hist i32) (param $fStart i32) (param $fEnd i32)
     (param $withCounts i32) (result i32)
-    (local $ahead i32) (local $aheadAt i32) (local $touched i32)
+    (local $chunkEnd i32) (local $touched i32)
     (local $i i32) (local $r i32) (local $g f64) (local $gv v128) (local $p i32) (local $pEnd i32)
     (local $o i32) (local $k i32) (local $w i32) (local $tailEnd i32) (local $nWordBytes i32)
     (memory.fill
@@ -25,27 +52,22 @@
     (local.set $nWordBytes
       (i32.and (i32.sub (local.get $fEnd) (local.get $fStart)) (i32.const -4)))
     (local.set $i (local.get $start))
+    (local.set $chunkEnd (local.get $start))
     (if (local.get $withCounts)
       (then
         (block $rowsDone
           (loop $rowLoop
             (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $end)))
             (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
-            ;; Touch the bins of the row 16 ahead (a software prefetch; wasm has none): at 1M rows the bins do not
-            ;; fit in cache and a leaf's rows are scattered, so each row's line would otherwise come from memory
-            ;; only when its turn comes.
-            (local.set $ahead (i32.add (local.get $i) (i32.const 16)))
-            (if (i32.lt_s (local.get $ahead) (local.get $end))
+            ;; At the start of each chunk of 64 rows, touch its rows' lines first (see $touch).
+            (if (i32.eq (local.get $i) (local.get $chunkEnd))
               (then
-                (local.set $aheadAt
-                  (i32.add (local.get $bins)
-                    (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $ahead) (i32.const 2))))
-                      (local.get $stride))))
+                (local.set $chunkEnd (i32.add (local.get $i) (i32.const 64)))
+                (if (i32.gt_s (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
                 (local.set $touched
                   (i32.add (local.get $touched)
-                    (i32.add
-                      (i32.load8_u (local.get $aheadAt))
-                      (i32.load8_u (i32.sub (i32.add (local.get $aheadAt) (local.get $stride)) (i32.const 1))))))))
+                    (call $touch (local.get $bins) (local.get $stride) (local.get $grad) (local.get $rows)
+                      (local.get $i) (local.get $chunkEnd))))))
             ;; (g, 1): one 16-byte add per bin updates the pair.
             (local.set $gv
               (f64x2.replace_lane 0
@@ -88,21 +110,15 @@
           (loop $rowLoop
             (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $end)))
             (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
-            ;; Touch the bins of the row 16 ahead (a software prefetch; wasm has none): at 1M rows the bins do not
-            ;; fit in cache and a leaf's rows are scattered, so each row's line would otherwise come from memory
-            ;; only when its turn comes.
-            (local.set $ahead (i32.add (local.get $i) (i32.const 16)))
-            (if (i32.lt_s (local.get $ahead) (local.get $end))
+            ;; At the start of each chunk of 64 rows, touch its rows' lines first (see $touch).
+            (if (i32.eq (local.get $i) (local.get $chunkEnd))
               (then
-                (local.set $aheadAt
-                  (i32.add (local.get $bins)
-                    (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $ahead) (i32.const 2))))
-                      (local.get $stride))))
+                (local.set $chunkEnd (i32.add (local.get $i) (i32.const 64)))
+                (if (i32.gt_s (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
                 (local.set $touched
                   (i32.add (local.get $touched)
-                    (i32.add
-                      (i32.load8_u (local.get $aheadAt))
-                      (i32.load8_u (i32.sub (i32.add (local.get $aheadAt) (local.get $stride)) (i32.const 1))))))))
+                    (call $touch (local.get $bins) (local.get $stride) (local.get $grad) (local.get $rows)
+                      (local.get $i) (local.get $chunkEnd))))))
             (local.set $g (f64.load (i32.add (local.get $grad) (i32.shl (local.get $r) (i32.const 3)))))
             (local.set $p
               (i32.add (i32.add (local.get $bins) (i32.mul (local.get $r) (local.get $stride))) (local.get $fStart)))
