@@ -69,8 +69,8 @@ describe('the histogram kernel', () => {
         [1, nFeatures],
         [Math.min(3, nFeatures - 1), nFeatures - 1 > 3 ? nFeatures - 1 : nFeatures],
       ];
+      // The kernel takes rows in chunks of 64: ranges across chunks, of whole chunks, and inside one.
       for (const [fStart, fEnd] of ranges)
-        // The kernel takes rows in chunks of 64: ranges across chunks, of whole chunks, and inside one.
         for (const counts of [true, false])
           for (const [start, end] of [
             [0, subset.length],
