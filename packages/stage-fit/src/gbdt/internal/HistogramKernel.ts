@@ -1,9 +1,11 @@
 /**
  * The trainer's WebAssembly kernel: `HistogramKernel.wat` (histogram building in about half the CPU time of the
- * same loop in JavaScript, see the gbdt README; the stable partition of a leaf's rows) and the one memory it works
- * in. Bins (row-major and column-major), gradients, the row-index list and every histogram live in a shared `WebAssembly.Memory` sized once from the rows, features and leaves
- * (it never grows, so views on it stay valid); its buffer is a SharedArrayBuffer, so worker threads instantiate
- * the same module on the same memory (`HistogramWorkers.ts`).
+ * same loop in JavaScript, see the gbdt README; the carried root's sums, the stable partition of a leaf's rows,
+ * the split scan and the per-round update) and the one memory it works in. Bins (row-major and column-major),
+ * gradients, predictions and targets, the row-index list and every histogram live in a shared
+ * `WebAssembly.Memory` sized once from the rows, features and leaves (it never grows, so views on it stay valid);
+ * its buffer is a SharedArrayBuffer, so worker threads instantiate the same module on the same memory
+ * (`HistogramThreads.ts`).
  */
 import { type BinnedFeatures, type BinShape, type BinTarget, MISSING_BIN } from './BinMapper.js';
 import { histogramLength } from './Histogram.js';
